@@ -1,0 +1,7 @@
+package io.attache.events;
+
+/** The outcome of an authorization check. */
+public enum Decision {
+  ALLOW,
+  DENY
+}

@@ -1,0 +1,411 @@
+package io.attache.events.kafka;
+
+import io.attache.events.CloudEventEncoder;
+import io.attache.events.Event;
+import io.attache.events.EventIds;
+import io.attache.events.EventSink;
+import io.attache.events.EventSinkStats;
+import io.attache.events.spool.Spool;
+import io.attache.events.spool.SpoolPosition;
+import io.attache.events.spool.SpoolRecord;
+import io.attache.events.spool.SpooledEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes events to Kafka as CloudEvents, never on the caller's thread.
+ *
+ * <p>{@link #publish} stamps the time and offers the event to a bounded queue; one sink thread
+ * numbers, encodes and sends. The producer is idempotent with {@code acks=all}, batches ({@code
+ * linger.ms=20}, 128 KiB) and compresses (lz4). Record key: {@link Event#partitionKey()}.
+ *
+ * <p>While Kafka is healthy, records go straight to the producer. When a send fails, or the oldest
+ * unacknowledged record is older than {@code slowAfter}, new events go to the on-disk {@link Spool}
+ * instead; records the producer then gives up on are spooled ahead of them. Once everything in
+ * flight is settled, the spool is replayed in order, a batch at a time, each batch committed only
+ * when Kafka acknowledged all of it; when it is empty, sending goes direct again. A spool left by
+ * an earlier process is replayed at start. Order per key holds throughout; an event is dropped only
+ * when the spool is full (or the queue before it), and every drop is counted and logged.
+ */
+public final class KafkaEventSink implements EventSink {
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventSink.class);
+  private static final int DRAIN_BATCH = 1024;
+  private static final int REPLAY_BATCH = 2048;
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final KafkaSinkConfig config;
+  private final Producer<byte[], byte[]> producer;
+  private final Spool spool;
+  private final SequenceCounters sequences;
+  private final CloudEventEncoder encoder;
+  private final ArrayBlockingQueue<Pending> queue;
+  private final Map<io.attache.events.EventType, String> topics = new HashMap<>();
+  private final Thread thread;
+
+  private final LongAdder published = new LongAdder();
+  private final LongAdder spooled = new LongAdder();
+  private final LongAdder replayed = new LongAdder();
+  private final LongAdder dropped = new LongAdder();
+  private volatile long spoolBytes;
+  private volatile boolean closing;
+  private volatile long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
+
+  // Owned by the sink thread.
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<SpoolRecord> replayRetries = new ArrayDeque<>();
+  private boolean spooling;
+  private long rescueSegment = -1;
+  private SpoolPosition replayBatchEnd;
+  private long backoffUntilNanos;
+  private long backoffNanos = TimeUnit.MILLISECONDS.toNanos(100);
+  private long spoolFullSince = -1;
+
+  private record Pending(Event event, long epochMillis) {}
+
+  /** A record handed to the producer; the callback fills in the outcome. */
+  private static final class InFlight {
+    final SpoolRecord record;
+    final boolean fromSpool;
+    final long sentNanos;
+    volatile int state; // 0 pending, 1 acknowledged, 2 failed
+
+    InFlight(SpoolRecord record, boolean fromSpool, long sentNanos) {
+      this.record = record;
+      this.fromSpool = fromSpool;
+      this.sentNanos = sentNanos;
+    }
+  }
+
+  public KafkaEventSink(KafkaSinkConfig config) {
+    this(
+        config,
+        new KafkaProducer<>(
+            producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  KafkaEventSink(KafkaSinkConfig config, Producer<byte[], byte[]> producer) {
+    this.config = config;
+    this.producer = producer;
+    this.spool =
+        Spool.open(
+            config.spoolDir(),
+            config.spoolMaxBytes(),
+            config.spoolSegmentBytes(),
+            config.fsync(),
+            config.fsyncInterval());
+    this.sequences = new SequenceCounters(config.spoolDir().resolve("sequences.properties"));
+    this.encoder = new CloudEventEncoder(config.source());
+    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    for (io.attache.events.EventType type : io.attache.events.EventType.values()) {
+      topics.put(type, config.topicPrefix() + type.topicSuffix());
+    }
+    this.spooling = !spool.isEmpty();
+    if (spooling) {
+      log.info(
+          "event spool in {} holds {} bytes from an earlier run; replaying them before new events",
+          config.spoolDir(),
+          spool.sizeBytes());
+    }
+    this.spoolBytes = spool.sizeBytes();
+    this.thread = new Thread(this::run, "attache-event-sink");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /**
+   * The producer settings: durable, ordered, batched; ours first, the operator's overrides last.
+   */
+  static Map<String, Object> producerProperties(KafkaSinkConfig config) {
+    Map<String, Object> properties = new HashMap<>();
+    properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
+    // Only the sink's thread calls send(); it must not wait long for metadata of a missing broker.
+    properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000);
+    properties.put(
+        ProducerConfig.CLIENT_ID_CONFIG, "attache-events" + config.source().replace('/', '-'));
+    properties.putAll(config.producerOverrides());
+    return properties;
+  }
+
+  @Override
+  public void publish(Event event) {
+    if (closing) {
+      countDrop("the sink is closed");
+      return;
+    }
+    if (!queue.offer(new Pending(event, System.currentTimeMillis()))) {
+      countDrop("the in-memory queue is full");
+    }
+  }
+
+  @Override
+  public EventSinkStats stats() {
+    return new EventSinkStats(
+        published.sum(), spooled.sum(), replayed.sum(), dropped.sum(), queue.size(), spoolBytes);
+  }
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      thread.join(config.closeTimeout().toMillis() + 10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
+    try {
+      while (!closing) {
+        Pending first = queue.poll(20, TimeUnit.MILLISECONDS);
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, DRAIN_BATCH - 1);
+        }
+        step(batch);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("event sink thread failed; events are no longer delivered", e);
+    }
+    shutdown(batch);
+  }
+
+  private void step(List<Pending> batch) {
+    for (Pending pending : batch) {
+      accept(pending);
+    }
+    batch.clear();
+    spool.sync();
+    settle();
+    if (spooling && inFlight.isEmpty() && System.nanoTime() >= backoffUntilNanos) {
+      replay();
+    }
+    spoolBytes = spool.sizeBytes();
+  }
+
+  private void accept(Pending pending) {
+    Event event = pending.event();
+    String topic = topics.get(event.type());
+    long sequence = sequences.next(topic);
+    byte[] value =
+        encoder.encode(
+            event, EventIds.next(pending.epochMillis()), sequence, pending.epochMillis());
+    SpoolRecord record =
+        new SpoolRecord(topic, event.partitionKey().getBytes(StandardCharsets.UTF_8), value);
+    if (spooling) {
+      toSpool(record);
+    } else if (!send(record, false)) {
+      degrade("a send failed");
+      toSpool(record);
+    }
+  }
+
+  /** Hands a record to the producer; false when the producer refused it at once. */
+  private boolean send(SpoolRecord record, boolean fromSpool) {
+    InFlight flight = new InFlight(record, fromSpool, System.nanoTime());
+    ProducerRecord<byte[], byte[]> producerRecord =
+        new ProducerRecord<>(record.topic(), null, record.key(), record.value());
+    producerRecord.headers().add(new RecordHeader("content-type", CONTENT_TYPE_BYTES));
+    try {
+      producer.send(producerRecord, (metadata, error) -> flight.state = error == null ? 1 : 2);
+    } catch (RuntimeException e) {
+      log.debug("kafka refused a record: {}", e.toString());
+      return false;
+    }
+    // Without metadata (no broker) send() waits max.block.ms, then fails through the callback
+    // before returning: treat that as a refusal, not as a record in flight.
+    if (flight.state == 2) {
+      return false;
+    }
+    inFlight.addLast(flight);
+    return true;
+  }
+
+  private static final byte[] CONTENT_TYPE_BYTES =
+      CloudEventEncoder.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
+
+  private void toSpool(SpoolRecord record) {
+    if (spool.append(record)) {
+      spooled.increment();
+      spoolFullSince = -1;
+    } else {
+      spoolFull();
+    }
+  }
+
+  private void spoolFull() {
+    if (spoolFullSince < 0) {
+      spoolFullSince = System.nanoTime();
+      log.error(
+          "EVENTS LOST: the event spool in {} is full ({} bytes); new events are dropped until Kafka"
+              + " is back",
+          config.spoolDir(),
+          spool.sizeBytes());
+    }
+    countDrop("the spool is full");
+  }
+
+  /** Takes acknowledged and failed records off the head of the in-flight queue, in order. */
+  private void settle() {
+    long now = System.nanoTime();
+    while (!inFlight.isEmpty()) {
+      InFlight head = inFlight.peekFirst();
+      int state = head.state;
+      if (state == 0) {
+        if (!spooling && now - head.sentNanos > config.slowAfter().toNanos()) {
+          degrade("Kafka has not acknowledged a record for " + config.slowAfter());
+        }
+        return;
+      }
+      inFlight.pollFirst();
+      if (state == 1) {
+        (head.fromSpool ? replayed : published).increment();
+      } else if (head.fromSpool) {
+        replayRetries.addLast(head.record);
+        backOff();
+      } else {
+        degrade("Kafka did not acknowledge a record");
+        rescue(head.record);
+      }
+    }
+  }
+
+  /** A direct record Kafka gave up on goes to the spool, ahead of everything spooled since. */
+  private void rescue(SpoolRecord record) {
+    if (spool.appendTo(rescueSegment, record)) {
+      spooled.increment();
+    } else {
+      spoolFull();
+    }
+  }
+
+  private void degrade(String why) {
+    if (spooling) {
+      return;
+    }
+    spooling = true;
+    rescueSegment = spool.reserveSegment();
+    log.warn("kafka is unavailable or slow ({}); spooling events to {}", why, config.spoolDir());
+  }
+
+  /** One replay step; called only when nothing is in flight. */
+  private void replay() {
+    if (!replayRetries.isEmpty()) {
+      List<SpoolRecord> retries = new ArrayList<>(replayRetries);
+      replayRetries.clear();
+      sendFromSpool(retries);
+      return;
+    }
+    if (replayBatchEnd != null) {
+      spool.commit(replayBatchEnd);
+      replayBatchEnd = null;
+      backoffNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    }
+    List<SpooledEntry> entries = spool.read(REPLAY_BATCH);
+    if (entries.isEmpty()) {
+      spooling = false;
+      rescueSegment = -1;
+      log.info("kafka is back; the event spool is replayed and empty");
+      return;
+    }
+    replayBatchEnd = entries.get(entries.size() - 1).end();
+    List<SpoolRecord> records = new ArrayList<>(entries.size());
+    for (SpooledEntry entry : entries) {
+      records.add(entry.record());
+    }
+    sendFromSpool(records);
+  }
+
+  private void sendFromSpool(List<SpoolRecord> records) {
+    for (int i = 0; i < records.size(); i++) {
+      if (!send(records.get(i), true)) {
+        // Refused at once (no metadata yet): keep the rest, in order, for the next attempt.
+        replayRetries.addAll(records.subList(i, records.size()));
+        backOff();
+        return;
+      }
+    }
+  }
+
+  private void backOff() {
+    backoffUntilNanos = System.nanoTime() + backoffNanos;
+    backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+  }
+
+  private void countDrop(String why) {
+    dropped.increment();
+    long now = System.nanoTime();
+    if (now - lastDropLogNanos >= DROP_LOG_INTERVAL_NANOS) {
+      lastDropLogNanos = now;
+      log.error("EVENTS LOST: {}; {} dropped so far", why, dropped.sum());
+    }
+  }
+
+  /** Delivers or spools everything still held, then releases the producer and the spool. */
+  private void shutdown(List<Pending> batch) {
+    try {
+      queue.drainTo(batch);
+      for (Pending pending : batch) {
+        accept(pending);
+      }
+      // No producer.flush(): it could wait out the whole delivery timeout while Kafka is down.
+      long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+      while (!inFlight.isEmpty() && System.nanoTime() < deadline) {
+        settle();
+        Thread.sleep(5);
+      }
+      settle();
+      if (!inFlight.isEmpty()) {
+        log.warn(
+            "kafka did not acknowledge {} events before close; spooling them", inFlight.size());
+        for (InFlight flight : inFlight) {
+          if (!flight.fromSpool) {
+            degrade("closing with unacknowledged events");
+            rescue(flight.record);
+          }
+        }
+        replayBatchEnd = null;
+      } else if (replayBatchEnd != null && replayRetries.isEmpty()) {
+        spool.commit(replayBatchEnd);
+      }
+      producer.close(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("event sink did not close cleanly", e);
+    } finally {
+      spool.close();
+      sequences.close();
+      spoolBytes = spool.sizeBytes();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.attache.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The published schemas in docs/events/ accept what the encoder really writes, and only that. */
+class EventSchemaTest {
+  private static final Path DOCS = Path.of("..", "docs", "events");
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+
+  static List<Event> events() {
+    return SampleEvents.oneOfEach();
+  }
+
+  private static Schema schemaFor(EventType type) throws IOException {
+    try (InputStream in = Files.newInputStream(DOCS.resolve(type.schemaName() + ".schema.json"))) {
+      return REGISTRY.getSchema(in);
+    }
+  }
+
+  private static String encode(Event event) {
+    long now = Instant.now().toEpochMilli();
+    return new String(
+        new CloudEventEncoder("/attache/test/1").encode(event, EventIds.next(now), 5, now),
+        StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void serialisedEventsMatchTheirPublishedSchema(Event event) throws IOException {
+    List<Error> errors = schemaFor(event.type()).validate(encode(event), InputFormat.JSON);
+
+    assertThat(errors).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void theSchemaRejectsAnEventWithoutItsRequiredDataFields(Event event) throws IOException {
+    String withoutData = encode(event).replaceFirst("\"data\":\\{.*}}$", "\"data\":{}}");
+
+    assertThat(schemaFor(event.type()).validate(withoutData, InputFormat.JSON)).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void theSchemaRejectsAnotherTypesEvent(Event event) throws IOException {
+    EventType other = EventType.values()[(event.type().ordinal() + 1) % EventType.values().length];
+
+    assertThat(schemaFor(other).validate(encode(event), InputFormat.JSON)).isNotEmpty();
+  }
+}

@@ -1,0 +1,165 @@
+package io.attache.testsupport.kafka;
+
+import io.attache.testsupport.FreePorts;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A single-node Kafka cluster (KRaft, broker and controller in one process) inside the test JVM.
+ *
+ * <p>It keeps its ports and its log directory across {@link #stop()} and {@link #start()}, so a
+ * test can take the broker away and bring the same cluster back, with the data it held, as an
+ * operator's restart would.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
+  private final Path logDir;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final int partitions;
+  private final boolean ownsLogDir;
+  private boolean formatted;
+  private KafkaRaftServer server;
+
+  private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int partitions) {
+    this.logDir = logDir;
+    this.ownsLogDir = ownsLogDir;
+    this.partitions = partitions;
+    int[] ports = FreePorts.next(2);
+    this.brokerPort = ports[0];
+    this.controllerPort = ports[1];
+  }
+
+  /** Formats a fresh temporary log directory and starts a broker on it. */
+  public static EmbeddedKafkaBroker startNew() {
+    return startNew(3);
+  }
+
+  /** As {@link #startNew()}, with this many partitions for auto-created topics. */
+  public static EmbeddedKafkaBroker startNew(int partitions) {
+    try {
+      EmbeddedKafkaBroker broker =
+          new EmbeddedKafkaBroker(Files.createTempDirectory("attache-kafka-"), true, partitions);
+      broker.start();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts (or restarts) the broker; the first start formats the log directory. */
+  public synchronized void start() {
+    if (server != null) {
+      return;
+    }
+    try {
+      if (!formatted) {
+        format();
+        formatted = true;
+      }
+      KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(config()), Time.SYSTEM);
+      started.startup();
+      server = started;
+    } catch (Exception e) {
+      throw new IllegalStateException("the embedded Kafka broker did not start in " + logDir, e);
+    }
+  }
+
+  /** Shuts the broker down and waits until it has; the data stays for the next {@link #start()}. */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+  }
+
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** {@code host:port} for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return "localhost:" + brokerPort;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    if (ownsLogDir) {
+      deleteRecursively(logDir);
+    }
+  }
+
+  private void format() throws Exception {
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setNodeId(1)
+        .setClusterId(Uuid.randomUuid().toString())
+        .addDirectory(logDir.toString())
+        .setMetadataLogDirectory(logDir.toString())
+        .setControllerListenerName(CONTROLLER_LISTENER)
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .run();
+  }
+
+  private Map<String, Object> config() {
+    Map<String, Object> config = new HashMap<>();
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", "1");
+    config.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    config.put(
+        "listeners",
+        "PLAINTEXT://localhost:"
+            + brokerPort
+            + ","
+            + CONTROLLER_LISTENER
+            + "://localhost:"
+            + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    config.put("controller.listener.names", CONTROLLER_LISTENER);
+    config.put("inter.broker.listener.name", "PLAINTEXT");
+    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("log.dirs", logDir.toString());
+    config.put("num.partitions", String.valueOf(partitions));
+    config.put("auto.create.topics.enable", "true");
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "1");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("share.coordinator.state.topic.replication.factor", "1");
+    config.put("share.coordinator.state.topic.min.isr", "1");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    // Quick to stop: the tests take it away on purpose.
+    config.put("controlled.shutdown.enable", "false");
+    config.put("controller.quorum.election.timeout.ms", "1000");
+    return config;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.attache.testsupport.redis;
+
+import io.attache.testsupport.FreePorts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process on a free loopback port, without persistence. The binary
+ * comes from the machine ({@code .ci/run} installs Debian's redis-server); {@code REDIS_SERVER_BIN}
+ * may name another one.
+ */
+public final class RedisServer implements AutoCloseable {
+  private final int port;
+  private final Process process;
+
+  private RedisServer(int port, Process process) {
+    this.port = port;
+    this.process = process;
+  }
+
+  /** Starts a server and waits until it answers PING. */
+  public static RedisServer start() {
+    String binary = binary();
+    int port = FreePorts.next();
+    try {
+      Path log = Files.createTempFile("attache-redis-", ".log");
+      Process process =
+          new ProcessBuilder(
+                  List.of(
+                      binary,
+                      "--port",
+                      String.valueOf(port),
+                      "--bind",
+                      "127.0.0.1",
+                      "--save",
+                      "",
+                      "--appendonly",
+                      "no",
+                      "--daemonize",
+                      "no"))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      RedisServer server = new RedisServer(port, process);
+      server.awaitPong(Duration.ofSeconds(10), log);
+      return server;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + binary, e);
+    }
+  }
+
+  /** True when a redis-server binary can be found. */
+  public static boolean available() {
+    return Files.isExecutable(Path.of(binary()));
+  }
+
+  private static String binary() {
+    String configured = System.getenv("REDIS_SERVER_BIN");
+    if (configured != null && !configured.isBlank()) {
+      return configured;
+    }
+    for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return "redis-server";
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  /** A {@code redis://} URL for clients that take one. */
+  public String url() {
+    return "redis://" + host() + ":" + port;
+  }
+
+  /** {@code host:port}, the form of the reference rate-limit service's {@code REDIS_URL}. */
+  public String hostAndPort() {
+    return host() + ":" + port;
+  }
+
+  /** Sends one inline command and returns the first line of the reply, e.g. {@code "+OK"}. */
+  public String command(String inline) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host(), port), 1000);
+      socket.setSoTimeout(2000);
+      OutputStream out = socket.getOutputStream();
+      out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != -1 && c != '\n') {
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("redis at " + hostAndPort() + " did not answer", e);
+    }
+  }
+
+  private void awaitPong(Duration timeout, Path log) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "redis-server exited: " + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      try {
+        if ("+PONG".equals(command("PING"))) {
+          return;
+        }
+      } catch (IllegalStateException notYet) {
+        // still starting
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    close();
+    throw new IllegalStateException("redis-server did not answer PING within " + timeout);
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
