@@ -1,0 +1,32 @@
+package io.attache.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code attache} command. Exit codes: 0 success, 1 failure at run time, 2 bad usage or input.
+ */
+@Command(
+    name = "attache",
+    mixinStandardHelpOptions = true,
+    versionProvider = Attache.Version.class,
+    description = "Rate limiting, external authorization and an xDS control plane for Envoy.",
+    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Attache {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Attache()); // picocli exits 2 on bad usage
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Attache.class.getPackage().getImplementationVersion();
+      return new String[] {"attache " + (version == null ? "development build" : version)};
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.attache.cli;
+
+import io.attache.authz.app.ExtAuthzApp;
+import io.attache.controlplane.app.ControlPlaneApp;
+import io.attache.ratelimit.app.RateLimitApp;
+import io.attache.runtime.InvalidSettingsException;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code attache run}: every service in one JVM.
+ *
+ * <p>Each service reads the environment as it would alone, and variables prefixed with its name win
+ * for it only: {@code RATELIMIT_GRPC_PORT} is {@code GRPC_PORT} for ratelimit-service, {@code
+ * EXTAUTHZ_*} for ext-authz, {@code CONTROLPLANE_*} for the control plane.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs ratelimit-service, ext-authz and control-plane in one JVM until Ctrl-C.",
+      "Per-service settings: RATELIMIT_*, EXTAUTHZ_*, CONTROLPLANE_* environment variables."
+    })
+final class RunCommand implements Callable<Integer> {
+  private record Service(String name, String prefix, Function<Settings, ServiceHost> start) {}
+
+  private static final List<Service> SERVICES =
+      List.of(
+          new Service("ratelimit-service", "RATELIMIT_", RateLimitApp::start),
+          new Service("ext-authz", "EXTAUTHZ_", ExtAuthzApp::start),
+          new Service("control-plane", "CONTROLPLANE_", ControlPlaneApp::start));
+
+  @Override
+  public Integer call() {
+    List<ServiceHost> hosts;
+    try {
+      hosts = start(System.getenv(), System.out);
+    } catch (InvalidSettingsException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stopAll(hosts);
+                  stopped.countDown();
+                },
+                "attache-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Starts every service; if one cannot start, the ones already started are stopped. */
+  static List<ServiceHost> start(Map<String, String> environment, PrintStream out) {
+    List<ServiceHost> hosts = new ArrayList<>();
+    try {
+      for (Service service : SERVICES) {
+        ServiceHost host = service.start().apply(settingsFor(service.prefix(), environment));
+        hosts.add(host);
+        out.printf(
+            "%-18s grpc :%d  admin http://localhost:%d/healthz%n",
+            service.name(), host.grpcPort(), host.adminPort());
+      }
+    } catch (RuntimeException e) {
+      stopAll(hosts);
+      throw e;
+    }
+    out.println("Attaché is running. Ctrl-C stops it.");
+    return hosts;
+  }
+
+  static void stopAll(List<ServiceHost> hosts) {
+    for (int i = hosts.size() - 1; i >= 0; i--) {
+      hosts.get(i).close();
+    }
+  }
+
+  private static Settings settingsFor(String prefix, Map<String, String> environment) {
+    Map<String, String> values = new HashMap<>(environment);
+    environment.forEach(
+        (name, value) -> {
+          if (name.startsWith(prefix)) {
+            values.put(name.substring(prefix.length()), value);
+          }
+        });
+    return new Settings(values);
+  }
+}

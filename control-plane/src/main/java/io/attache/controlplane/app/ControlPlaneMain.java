@@ -1,0 +1,15 @@
+package io.attache.controlplane.app;
+
+import io.attache.runtime.ServiceMain;
+
+/**
+ * {@code java -jar control-plane/target/control-plane.jar}: runs control-plane with settings from
+ * the environment.
+ */
+public final class ControlPlaneMain {
+  private ControlPlaneMain() {}
+
+  public static void main(String[] args) {
+    ServiceMain.run(ControlPlaneApp::start);
+  }
+}

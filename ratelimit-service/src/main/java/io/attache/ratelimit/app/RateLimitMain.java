@@ -1,0 +1,15 @@
+package io.attache.ratelimit.app;
+
+import io.attache.runtime.ServiceMain;
+
+/**
+ * {@code java -jar ratelimit-service/target/ratelimit-service.jar}: runs ratelimit-service with
+ * settings from the environment.
+ */
+public final class RateLimitMain {
+  private RateLimitMain() {}
+
+  public static void main(String[] args) {
+    ServiceMain.run(RateLimitApp::start);
+  }
+}

@@ -1,0 +1,122 @@
+package io.attache.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The admin HTTP endpoints every service has: {@code /healthz} (the process is alive), {@code
+ * /readyz} (it has a usable configuration and can serve), {@code /metrics} (Prometheus text), plus
+ * whatever the service adds (a config dump, ...). Runs on its own small thread pool, never on the
+ * request path.
+ */
+public final class AdminServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private AdminServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /** A text response: status, content type and body. */
+  public record Response(int status, String contentType, String body) {
+    public static Response text(int status, String body) {
+      return new Response(status, "text/plain; charset=utf-8", body);
+    }
+
+    public static Response json(String body) {
+      return new Response(200, "application/json", body);
+    }
+  }
+
+  /** Starts the server; {@code extra} maps paths to what they answer. */
+  public static AdminServer start(
+      String host,
+      int port,
+      BooleanSupplier live,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry registry,
+      Map<String, Supplier<Response>> extra) {
+    try {
+      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+      ExecutorService executor =
+          Executors.newFixedThreadPool(
+              2,
+              runnable -> {
+                Thread thread = new Thread(runnable, "attache-admin");
+                thread.setDaemon(true);
+                return thread;
+              });
+      server.setExecutor(executor);
+      Map<String, Supplier<Response>> routes = new LinkedHashMap<>();
+      routes.put("/healthz", () -> probe(live));
+      routes.put("/readyz", () -> probe(ready));
+      routes.put(
+          "/metrics",
+          () -> new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+      routes.putAll(extra);
+      routes.forEach((path, answer) -> server.createContext(path, handler(path, answer)));
+      server.start();
+      return new AdminServer(server, executor);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on admin port " + host + ":" + port, e);
+    }
+  }
+
+  private static Response probe(BooleanSupplier check) {
+    return check.getAsBoolean() ? Response.text(200, "ok\n") : Response.text(503, "not ready\n");
+  }
+
+  private static HttpHandler handler(String path, Supplier<Response> answer) {
+    return exchange -> {
+      try (exchange) {
+        if (!exchange.getRequestURI().getPath().equals(path)) {
+          send(exchange, Response.text(404, "not found\n"));
+          return;
+        }
+        Response response;
+        try {
+          response = answer.get();
+        } catch (RuntimeException e) {
+          response = Response.text(500, "error: " + e.getMessage() + "\n");
+        }
+        send(exchange, response);
+      }
+    };
+  }
+
+  private static void send(HttpExchange exchange, Response response) throws IOException {
+    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
+    exchange.sendResponseHeaders(response.status(), head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

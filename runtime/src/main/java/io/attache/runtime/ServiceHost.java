@@ -1,0 +1,206 @@
+package io.attache.runtime;
+
+import io.attache.events.EventSink;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one service: its gRPC services (plus the standard health and reflection services) on a Netty
+ * server, the admin endpoints, and the event sink; and stops them in the right order: report
+ * NOT_SERVING, stop taking calls, drain in-flight ones, then flush events.
+ */
+public final class ServiceHost implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ServiceHost.class);
+
+  private final String name;
+  private final Server grpc;
+  private final AdminServer admin;
+  private final HealthStatusManager health;
+  private final EventSink events;
+  private final Duration drain;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ServiceHost(
+      String name,
+      Server grpc,
+      AdminServer admin,
+      HealthStatusManager health,
+      EventSink events,
+      Duration drain) {
+    this.name = name;
+    this.grpc = grpc;
+    this.admin = admin;
+    this.health = health;
+    this.events = events;
+    this.drain = drain;
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Collects what a service runs; {@link #start()} binds the ports. */
+  public static final class Builder {
+    private final String name;
+    private String host = "0.0.0.0";
+    private int grpcPort;
+    private int adminPort;
+    private final List<ServerServiceDefinition> services = new ArrayList<>();
+    private BooleanSupplier ready = () -> true;
+    private PrometheusMeterRegistry registry;
+    private EventSink events = EventSink.discarding();
+    private final Map<String, Supplier<AdminServer.Response>> adminRoutes = new LinkedHashMap<>();
+    private Duration drain = Duration.ofSeconds(10);
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder host(String value) {
+      host = value;
+      return this;
+    }
+
+    public Builder grpcPort(int value) {
+      grpcPort = value;
+      return this;
+    }
+
+    public Builder adminPort(int value) {
+      adminPort = value;
+      return this;
+    }
+
+    public Builder service(BindableService service) {
+      services.add(service.bindService());
+      return this;
+    }
+
+    public Builder service(ServerServiceDefinition service) {
+      services.add(service);
+      return this;
+    }
+
+    /** When the service can answer: e.g. once its first configuration loaded. */
+    public Builder ready(BooleanSupplier value) {
+      ready = value;
+      return this;
+    }
+
+    public Builder registry(PrometheusMeterRegistry value) {
+      registry = value;
+      return this;
+    }
+
+    public Builder events(EventSink value) {
+      events = value;
+      return this;
+    }
+
+    public Builder adminRoute(String path, Supplier<AdminServer.Response> answer) {
+      adminRoutes.put(path, answer);
+      return this;
+    }
+
+    public Builder drain(Duration value) {
+      drain = value;
+      return this;
+    }
+
+    public ServiceHost start() {
+      PrometheusMeterRegistry metrics =
+          registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      EventSinks.bindMetrics(metrics, events);
+      HealthStatusManager health = new HealthStatusManager();
+      NettyServerBuilder server =
+          NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
+              .addService(health.getHealthService())
+              .addService(ProtoReflectionServiceV1.newInstance());
+      services.forEach(server::addService);
+      Server grpc;
+      try {
+        grpc = server.build().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on gRPC port " + host + ":" + grpcPort, e);
+      }
+      AdminServer admin;
+      try {
+        admin = AdminServer.start(host, adminPort, () -> true, ready, metrics, adminRoutes);
+      } catch (RuntimeException e) {
+        grpc.shutdownNow();
+        throw e;
+      }
+      for (ServerServiceDefinition service : services) {
+        health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
+      }
+      health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+      log.info(
+          "{} started: grpc={} admin={} (/healthz /readyz /metrics{})",
+          name,
+          grpc.getPort(),
+          admin.port(),
+          adminRoutes.isEmpty() ? "" : " " + String.join(" ", adminRoutes.keySet()));
+      return new ServiceHost(name, grpc, admin, health, events, drain);
+    }
+  }
+
+  public int grpcPort() {
+    return grpc.getPort();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    grpc.awaitTermination();
+  }
+
+  /** Closes the host on SIGTERM / Ctrl-C. */
+  public ServiceHost closeOnShutdown() {
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, name + "-shutdown"));
+    return this;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("{} stopping: draining calls for up to {}", name, drain);
+    health.enterTerminalState();
+    grpc.shutdown();
+    try {
+      if (!grpc.awaitTermination(drain.toMillis(), TimeUnit.MILLISECONDS)) {
+        grpc.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      grpc.shutdownNow();
+    }
+    events.close();
+    admin.close();
+    log.info("{} stopped; events {}", name, events.stats());
+  }
+}

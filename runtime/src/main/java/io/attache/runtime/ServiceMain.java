@@ -1,0 +1,28 @@
+package io.attache.runtime;
+
+import java.util.function.Function;
+
+/**
+ * The {@code main} of every service: build from the environment, run until SIGTERM, exit 2 with a
+ * one-line-per-problem message when the settings are unusable (never a stack trace for bad input).
+ */
+public final class ServiceMain {
+  private ServiceMain() {}
+
+  public static void run(Function<Settings, ServiceHost> app) {
+    ServiceHost host;
+    try {
+      host = app.apply(Settings.fromEnvironment());
+    } catch (InvalidSettingsException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    host.closeOnShutdown();
+    try {
+      host.awaitTermination();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

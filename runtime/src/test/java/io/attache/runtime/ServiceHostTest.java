@@ -1,0 +1,92 @@
+package io.attache.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.attache.events.InMemoryEventSink;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ServiceHostTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final AtomicBoolean ready = new AtomicBoolean(false);
+  private final ServiceHost host =
+      ServiceHost.builder("test-service")
+          .host("127.0.0.1")
+          .events(new InMemoryEventSink())
+          .ready(ready::get)
+          .adminRoute("/config_dump", () -> AdminServer.Response.json("{\"answer\":42}"))
+          .start();
+  private final ManagedChannel channel =
+      ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    host.close();
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + host.adminPort() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void grpcHealthAnswersServing() {
+    ServingStatus status =
+        HealthGrpc.newBlockingStub(channel)
+            .check(HealthCheckRequest.getDefaultInstance())
+            .getStatus();
+
+    assertThat(status).isEqualTo(ServingStatus.SERVING);
+  }
+
+  @Test
+  void livenessIsOkWhileReadinessFollowsTheService() throws Exception {
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(get("/readyz").statusCode()).isEqualTo(503);
+
+    ready.set(true);
+
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void metricsExposeTheEventSinkCountersInPrometheusFormat() throws Exception {
+    HttpResponse<String> metrics = get("/metrics");
+
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body())
+        .contains("attache_events_published_total")
+        .contains("attache_events_dropped_total")
+        .contains("attache_events_spool_bytes");
+  }
+
+  @Test
+  void serviceRoutesAreServedAndUnknownPathsAreNotFound() throws Exception {
+    assertThat(get("/config_dump").body()).isEqualTo("{\"answer\":42}");
+    assertThat(get("/config_dump/extra").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void closingStopsTakingCalls() {
+    host.close();
+
+    assertThatThrownBy(
+            () ->
+                HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOf(StatusRuntimeException.class);
+  }
+}
