@@ -1,0 +1,57 @@
+package io.attache.ratelimit.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A limit configured on a descriptor node.
+ *
+ * @param name the limit's name, the target of another limit's {@code replaces}
+ * @param requestsPerUnit calls allowed per window (0 blocks everything)
+ * @param unit the window; empty only when {@code unlimited}
+ * @param unlimited never counted, always OK
+ * @param replaces names of limits this one replaces when both match a request
+ * @param shadowMode counted and reported, never enforced
+ * @param quotaMode a quota: the overall answer is over limit only when every quota is
+ * @param statsKey the reference's stat name, {@code domain.key_value.key}
+ */
+public record RateLimitRule(
+    Optional<String> name,
+    long requestsPerUnit,
+    Optional<Unit> unit,
+    boolean unlimited,
+    List<String> replaces,
+    boolean shadowMode,
+    boolean quotaMode,
+    String statsKey) {
+
+  public RateLimitRule {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(unit, "unit");
+    replaces = List.copyOf(replaces);
+    Objects.requireNonNull(statsKey, "statsKey");
+    if (!unlimited && unit.isEmpty()) {
+      throw new IllegalArgumentException("a limited rule needs a unit");
+    }
+  }
+
+  /** A limit sent by Envoy in the request ({@code descriptor.limit}): no name, no shadow mode. */
+  public static RateLimitRule override(long requestsPerUnit, Unit unit, String statsKey) {
+    return new RateLimitRule(
+        Optional.empty(),
+        requestsPerUnit,
+        Optional.of(unit),
+        false,
+        List.of(),
+        false,
+        false,
+        statsKey);
+  }
+
+  /** The same rule counted under another stat name. */
+  public RateLimitRule withStatsKey(String key) {
+    return new RateLimitRule(
+        name, requestsPerUnit, unit, unlimited, replaces, shadowMode, quotaMode, key);
+  }
+}

@@ -1,0 +1,117 @@
+package io.attache.ratelimit.core;
+
+import io.attache.ratelimit.config.DescriptorNode;
+import io.attache.ratelimit.config.RateLimitRule;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the limit for a request descriptor by walking the domain's tree entry by entry, as the
+ * reference's {@code GetLimit} does: {@code key_value} first, then wildcards in file order, then
+ * the bare {@code key}; a limit applies only on the node reached by the descriptor's last entry.
+ */
+final class LimitLookup {
+  private LimitLookup() {}
+
+  /**
+   * A limit found for a descriptor.
+   *
+   * @param rule the limit
+   * @param counterKey what identifies its counter, before the window: {@code domain_k_v_k_v_}
+   */
+  record Match(RateLimitRule rule, String counterKey) {}
+
+  static Optional<Match> find(String domain, DescriptorNode root, Descriptor descriptor) {
+    List<Entry> entries = descriptor.entries();
+    if (descriptor.limitOverride().isPresent()) {
+      Descriptor.LimitOverride override = descriptor.limitOverride().get();
+      return Optional.of(
+          new Match(
+              RateLimitRule.override(
+                  override.requestsPerUnit(), override.unit(), overrideStatsKey(domain, entries)),
+              counterKey(domain, entries, null)));
+    }
+    DescriptorNode level = root;
+    RateLimitRule found = null;
+    String[] counterValues = null;
+    StringBuilder statsKey = new StringBuilder(domain);
+    boolean customStatsKey = false;
+    for (int i = 0; i < entries.size(); i++) {
+      Entry entry = entries.get(i);
+      String composite = entry.key() + "_" + entry.value();
+      DescriptorNode next = level.children().get(composite);
+      String matchedKey = composite;
+      boolean keyOnly = false;
+      if (next == null) {
+        for (DescriptorNode.Wildcard wildcard : level.wildcards()) {
+          if (wildcard.matches(composite)) {
+            next = wildcard.node();
+            matchedKey = wildcard.pattern();
+            break;
+          }
+        }
+      }
+      if (next == null) {
+        next = level.children().get(entry.key());
+        matchedKey = entry.key();
+        keyOnly = true;
+      }
+      if (next == null) {
+        return Optional.empty();
+      }
+      statsKey.append('.').append(next.valueToMetric() ? composite : matchedKey);
+      customStatsKey |= next.valueToMetric() && !composite.equals(matchedKey);
+      if (next.shareThreshold()) {
+        if (counterValues == null) {
+          counterValues = new String[entries.size()];
+        }
+        counterValues[i] = matchedKey.substring(entry.key().length() + 1);
+      }
+      if (i == entries.size() - 1 && next.limit().isPresent()) {
+        found = next.limit().get();
+        if (keyOnly && next.detailedMetric()) {
+          statsKey.append('_').append(entry.value());
+          customStatsKey = true;
+        }
+      }
+      if (!next.hasChildren()) {
+        break;
+      }
+      level = next;
+    }
+    if (found == null) {
+      return Optional.empty();
+    }
+    RateLimitRule rule = customStatsKey ? found.withStatsKey(statsKey.toString()) : found;
+    return Optional.of(new Match(rule, counterKey(domain, entries, counterValues)));
+  }
+
+  /**
+   * {@code domain_key_value_key_value_}, with a shared wildcard's pattern in place of its value.
+   */
+  private static String counterKey(String domain, List<Entry> entries, String[] sharedValues) {
+    StringBuilder key =
+        new StringBuilder(domain.length() + 16 * entries.size()).append(domain).append('_');
+    for (int i = 0; i < entries.size(); i++) {
+      Entry entry = entries.get(i);
+      String value =
+          sharedValues != null && sharedValues[i] != null ? sharedValues[i] : entry.value();
+      key.append(entry.key()).append('_').append(value).append('_');
+    }
+    return key.toString();
+  }
+
+  private static String overrideStatsKey(String domain, List<Entry> entries) {
+    StringBuilder key = new StringBuilder(domain).append('.');
+    for (int i = 0; i < entries.size(); i++) {
+      if (i > 0) {
+        key.append('.');
+      }
+      key.append(entries.get(i).key());
+      if (!entries.get(i).value().isEmpty()) {
+        key.append('_').append(entries.get(i).value());
+      }
+    }
+    return key.toString();
+  }
+}

@@ -1,0 +1,358 @@
+package io.attache.ratelimit.core;
+
+import io.attache.ratelimit.config.DescriptorNode;
+import io.attache.ratelimit.config.RateLimitConfig;
+import io.attache.ratelimit.config.RateLimitRule;
+import io.attache.ratelimit.config.Unit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides {@code ShouldRateLimit} with the reference service's semantics: fixed windows aligned to
+ * the epoch, one counter per domain, descriptor and window, {@code hits_addend}, {@code replaces},
+ * {@code unlimited}, shadow and quota modes, near-limit statistics, the near cache and {@code
+ * RateLimit-*} headers. Pure: counters live behind {@link CounterStore}, time behind a clock.
+ */
+public final class RateLimiter {
+  private final LimiterSettings settings;
+  private final CounterStore store;
+  private final OverLimitCache overLimitCache;
+  private final LimitStats stats;
+  private final LongSupplier epochSeconds;
+
+  public RateLimiter(
+      LimiterSettings settings,
+      CounterStore store,
+      OverLimitCache overLimitCache,
+      LimitStats stats,
+      LongSupplier epochSeconds) {
+    this.settings = settings;
+    this.store = store;
+    this.overLimitCache = overLimitCache;
+    this.stats = stats;
+    this.epochSeconds = epochSeconds;
+  }
+
+  /** What was decided for one descriptor, before shadow mode; for events and metrics. */
+  public record Outcome(
+      RateLimitResponse response, List<Optional<RateLimitRule>> rules, List<Long> hits) {}
+
+  /**
+   * Answers a request against a configuration. Fails the returned stage with {@link
+   * RateLimitException} for a malformed request and {@link StoreUnavailableException} when counters
+   * cannot be reached.
+   */
+  public CompletionStage<Outcome> shouldRateLimit(
+      RateLimitConfig config, RateLimitRequest request) {
+    if (request.domain().isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new RateLimitException("rate limit domain must not be empty"));
+    }
+    if (request.descriptors().isEmpty()) {
+      return CompletableFuture.failedFuture(
+          new RateLimitException("rate limit descriptor list must not be empty"));
+    }
+    if (config == null) {
+      return CompletableFuture.failedFuture(
+          new RateLimitException("no rate limit configuration loaded"));
+    }
+    int count = request.descriptors().size();
+    LimitLookup.Match[] matches = new LimitLookup.Match[count];
+    boolean[] unlimited = new boolean[count];
+    Optional<DescriptorNode> root = config.domain(request.domain());
+    if (root.isEmpty()) {
+      stats.domainNotFound(request.domain());
+    }
+    Set<String> replaced = null;
+    for (int i = 0; i < count; i++) {
+      Descriptor descriptor = request.descriptors().get(i);
+      Optional<LimitLookup.Match> match =
+          descriptor.limitOverride().isPresent() || root.isPresent()
+              ? LimitLookup.find(request.domain(), root.orElse(EMPTY_ROOT), descriptor)
+              : Optional.empty();
+      if (match.isEmpty()) {
+        continue;
+      }
+      if (match.get().rule().unlimited()) {
+        unlimited[i] = true;
+        continue;
+      }
+      matches[i] = match.get();
+      if (!match.get().rule().replaces().isEmpty()) {
+        if (replaced == null) {
+          replaced = new HashSet<>();
+        }
+        replaced.addAll(match.get().rule().replaces());
+      }
+    }
+    if (replaced != null) {
+      for (int i = 0; i < count; i++) {
+        if (matches[i] != null
+            && matches[i].rule().name().isPresent()
+            && replaced.contains(matches[i].rule().name().get())) {
+          matches[i] = null;
+        }
+      }
+    }
+    return count(request, matches, unlimited);
+  }
+
+  private static final DescriptorNode EMPTY_ROOT =
+      new DescriptorNode(
+          java.util.Map.of(), List.of(), Optional.empty(), false, false, false, Optional.empty());
+
+  /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
+  private static long hitsFor(RateLimitRequest request, Descriptor descriptor) {
+    if (descriptor.hitsAddend().isPresent()) {
+      return descriptor.hitsAddend().getAsLong();
+    }
+    return request.hitsAddend() == 0 ? 1 : request.hitsAddend();
+  }
+
+  private CompletionStage<Outcome> count(
+      RateLimitRequest request, LimitLookup.Match[] matches, boolean[] unlimited) {
+    int count = matches.length;
+    long now = epochSeconds.getAsLong();
+    long[] hits = new long[count];
+    String[] keys = new String[count];
+    boolean[] cachedOver = new boolean[count];
+    boolean anyCachedOver = false;
+    int toCount = 0;
+    for (int i = 0; i < count; i++) {
+      hits[i] = hitsFor(request, request.descriptors().get(i));
+      if (matches[i] == null) {
+        continue;
+      }
+      RateLimitRule rule = matches[i].rule();
+      long window = rule.unit().orElseThrow().seconds();
+      keys[i] = settings.cacheKeyPrefix() + matches[i].counterKey() + (now / window) * window;
+      stats.totalHits(rule.statsKey(), hits[i]);
+      if (overLimitCache.isOverLimit(keys[i])) {
+        cachedOver[i] = true;
+        anyCachedOver = true;
+      } else {
+        toCount++;
+      }
+    }
+    if (toCount == 0) {
+      return CompletableFuture.completedFuture(
+          decide(request, matches, unlimited, hits, keys, cachedOver, new long[count], now));
+    }
+    String[] storeKeys = new String[toCount];
+    long[] storeHits = new long[toCount];
+    long[] ttls = new long[toCount];
+    int[] index = new int[toCount];
+    for (int i = 0, j = 0; i < count; i++) {
+      if (keys[i] != null && !cachedOver[i]) {
+        RateLimitRule rule = matches[i].rule();
+        storeKeys[j] = keys[i];
+        storeHits[j] = hits[i];
+        ttls[j] = ttl(rule.unit().orElseThrow());
+        index[j++] = i;
+      }
+    }
+    if (!settings.stopIncrementWhenOverLimit()) {
+      return store
+          .increment(storeKeys, storeHits, ttls)
+          .thenApply(
+              after ->
+                  decide(
+                      request,
+                      matches,
+                      unlimited,
+                      hits,
+                      keys,
+                      cachedOver,
+                      scatter(after, index, count),
+                      now));
+    }
+    boolean skipAll = anyCachedOver;
+    return store
+        .get(storeKeys)
+        .thenCompose(
+            current -> {
+              // The reference (PR #443): when any counter would go over, only the ones that would
+              // are incremented; when one is known over from the near cache, none is.
+              boolean anyWouldBeOver = false;
+              boolean[] wouldBeOver = new boolean[storeKeys.length];
+              for (int j = 0; j < storeKeys.length; j++) {
+                RateLimitRule rule = matches[index[j]].rule();
+                wouldBeOver[j] = current[j] + storeHits[j] > rule.requestsPerUnit();
+                anyWouldBeOver |= wouldBeOver[j];
+              }
+              long[] increments = new long[storeKeys.length];
+              for (int j = 0; j < storeKeys.length; j++) {
+                increments[j] = skipAll || (anyWouldBeOver && !wouldBeOver[j]) ? 0 : storeHits[j];
+              }
+              return store
+                  .increment(storeKeys, increments, ttls)
+                  .thenApply(
+                      after ->
+                          decide(
+                              request,
+                              matches,
+                              unlimited,
+                              hits,
+                              keys,
+                              cachedOver,
+                              scatter(after, index, count),
+                              now));
+            });
+  }
+
+  private long ttl(Unit unit) {
+    long jitter =
+        settings.expirationJitterMaxSeconds() > 0
+            ? ThreadLocalRandom.current().nextLong(settings.expirationJitterMaxSeconds())
+            : 0;
+    return unit.seconds() + jitter;
+  }
+
+  private static long[] scatter(long[] values, int[] index, int count) {
+    long[] all = new long[count];
+    for (int j = 0; j < values.length; j++) {
+      all[index[j]] = values[j];
+    }
+    return all;
+  }
+
+  private Outcome decide(
+      RateLimitRequest request,
+      LimitLookup.Match[] matches,
+      boolean[] unlimited,
+      long[] hits,
+      String[] keys,
+      boolean[] cachedOver,
+      long[] after,
+      long now) {
+    int count = matches.length;
+    List<DescriptorStatus> statuses = new ArrayList<>(count);
+    List<Optional<RateLimitRule>> rules = new ArrayList<>(count);
+    List<Long> hitList = new ArrayList<>(count);
+    boolean overall = false;
+    int quotas = 0;
+    int quotasOver = 0;
+    int headerSource = -1;
+    for (int i = 0; i < count; i++) {
+      hitList.add(hits[i]);
+      if (unlimited[i]) {
+        statuses.add(DescriptorStatus.UNLIMITED);
+        rules.add(Optional.empty());
+        continue;
+      }
+      if (matches[i] == null) {
+        statuses.add(DescriptorStatus.NO_LIMIT);
+        rules.add(Optional.empty());
+        continue;
+      }
+      RateLimitRule rule = matches[i].rule();
+      rules.add(Optional.of(rule));
+      Unit unit = rule.unit().orElseThrow();
+      long reset = unit.seconds() - now % unit.seconds();
+      DescriptorStatus.CurrentLimit limit =
+          new DescriptorStatus.CurrentLimit(rule.name(), rule.requestsPerUnit(), unit);
+      DescriptorStatus status;
+      if (cachedOver[i]) {
+        stats.overLimit(rule.statsKey(), hits[i]);
+        stats.overLimitWithLocalCache(rule.statsKey(), hits[i]);
+        status = new DescriptorStatus(Code.OVER_LIMIT, Optional.of(limit), 0, reset);
+      } else {
+        status = counted(rule, limit, hits[i], after[i], reset, keys[i], now);
+      }
+      if (status.code() == Code.OVER_LIMIT && rule.shadowMode()) {
+        stats.shadowMode(rule.statsKey(), hits[i]);
+        status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
+      }
+      if (rule.quotaMode()) {
+        quotas++;
+        if (status.code() == Code.OVER_LIMIT) {
+          quotasOver++;
+        }
+      } else if (status.code() == Code.OVER_LIMIT) {
+        overall = true;
+      }
+      headerSource = moreRestrictive(statuses, headerSource, status, rule.quotaMode(), i, matches);
+      statuses.add(status);
+    }
+    if (quotas > 0 && quotasOver == quotas) {
+      overall = true;
+    }
+    Code overallCode = overall ? Code.OVER_LIMIT : Code.OK;
+    if (overall && settings.globalShadowMode()) {
+      stats.globalShadowMode();
+      overallCode = Code.OK;
+    }
+    List<RateLimitResponse.Header> headers = List.of();
+    if (settings.responseHeaders() && headerSource >= 0) {
+      DescriptorStatus source = statuses.get(headerSource);
+      headers =
+          List.of(
+              new RateLimitResponse.Header(
+                  settings.limitHeader(),
+                  Long.toString(source.currentLimit().orElseThrow().requestsPerUnit())),
+              new RateLimitResponse.Header(
+                  settings.remainingHeader(), Long.toString(source.remaining())),
+              new RateLimitResponse.Header(
+                  settings.resetHeader(), Long.toString(source.secondsUntilReset())));
+    }
+    return new Outcome(new RateLimitResponse(overallCode, statuses, headers), rules, hitList);
+  }
+
+  /**
+   * The status the headers describe: a non-quota descriptor over its limit wins; otherwise the one
+   * with the fewest calls remaining.
+   */
+  private static int moreRestrictive(
+      List<DescriptorStatus> previous,
+      int best,
+      DescriptorStatus candidate,
+      boolean quota,
+      int index,
+      LimitLookup.Match[] matches) {
+    if (best < 0) {
+      return index;
+    }
+    DescriptorStatus current = previous.get(best);
+    boolean currentOver = current.code() == Code.OVER_LIMIT && !matches[best].rule().quotaMode();
+    boolean candidateOver = candidate.code() == Code.OVER_LIMIT && !quota;
+    if (currentOver != candidateOver) {
+      return candidateOver ? index : best;
+    }
+    return candidate.remaining() < current.remaining() ? index : best;
+  }
+
+  private DescriptorStatus counted(
+      RateLimitRule rule,
+      DescriptorStatus.CurrentLimit limit,
+      long hits,
+      long after,
+      long reset,
+      String key,
+      long now) {
+    long before = after - hits;
+    long overThreshold = rule.requestsPerUnit();
+    long nearThreshold = (long) Math.floor(overThreshold * settings.nearLimitRatio());
+    if (after > overThreshold) {
+      if (before >= overThreshold) {
+        stats.overLimit(rule.statsKey(), hits);
+      } else {
+        stats.overLimit(rule.statsKey(), after - overThreshold);
+        stats.nearLimit(rule.statsKey(), overThreshold - Math.max(nearThreshold, before));
+      }
+      overLimitCache.markOverLimit(key, now + reset);
+      return new DescriptorStatus(Code.OVER_LIMIT, Optional.of(limit), 0, reset);
+    }
+    if (after > nearThreshold) {
+      stats.nearLimit(rule.statsKey(), before >= nearThreshold ? hits : after - nearThreshold);
+    }
+    stats.withinLimit(rule.statsKey(), hits);
+    return new DescriptorStatus(Code.OK, Optional.of(limit), overThreshold - after, reset);
+  }
+}

@@ -1,0 +1,105 @@
+package io.attache.ratelimit.store;
+
+import io.attache.ratelimit.core.CounterStore;
+import io.attache.ratelimit.core.StoreUnavailableException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Counters in this process ({@code BACKEND_TYPE=memory}), for a single replica.
+ *
+ * <p>Increments are lock-free ({@code AtomicLong.addAndGet} on a map entry); a counter lives until
+ * its expiry (window plus jitter), and a background sweep evicts expired ones every second. Memory
+ * is bounded by {@code maxKeys}: when full even after a sweep, new counters are refused with {@link
+ * StoreUnavailableException}, answered like a Redis outage, never by silently not counting.
+ */
+public final class MemoryCounterStore implements CounterStore {
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final LongSupplier epochSeconds;
+  private final int maxKeys;
+  private final ScheduledExecutorService sweeper;
+  private final AtomicLong lastEmergencySweep = new AtomicLong();
+
+  private static final class Counter {
+    final AtomicLong value = new AtomicLong();
+    final long expiresAt;
+
+    Counter(long expiresAt) {
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  public MemoryCounterStore(int maxKeys, LongSupplier epochSeconds) {
+    this.maxKeys = maxKeys;
+    this.epochSeconds = epochSeconds;
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "ratelimit-memory-sweeper");
+              thread.setDaemon(true);
+              return thread;
+            });
+    sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public CompletionStage<long[]> increment(String[] keys, long[] hits, long[] ttlSeconds) {
+    long now = epochSeconds.getAsLong();
+    long[] after = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      Counter counter = counters.get(keys[i]);
+      if (counter == null) {
+        if (counters.size() >= maxKeys && !makeRoom(now)) {
+          return CompletableFuture.failedFuture(
+              new StoreUnavailableException(
+                  "the memory counter store is full (" + maxKeys + " counters)", null));
+        }
+        long expiresAt = now + ttlSeconds[i];
+        counter = counters.computeIfAbsent(keys[i], k -> new Counter(expiresAt));
+      }
+      after[i] = counter.value.addAndGet(hits[i]);
+    }
+    return CompletableFuture.completedFuture(after);
+  }
+
+  @Override
+  public CompletionStage<long[]> get(String[] keys) {
+    long[] values = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      Counter counter = counters.get(keys[i]);
+      values[i] = counter == null ? 0 : counter.value.get();
+    }
+    return CompletableFuture.completedFuture(values);
+  }
+
+  /** Counters held now, expired ones not yet swept included. */
+  public int size() {
+    return counters.size();
+  }
+
+  /** Evicts counters whose window (plus jitter) has passed. */
+  public void sweep() {
+    long now = epochSeconds.getAsLong();
+    counters.values().removeIf(counter -> counter.expiresAt <= now);
+  }
+
+  /** A synchronous sweep when full, at most once a second so a full store cannot spin. */
+  private boolean makeRoom(long now) {
+    long last = lastEmergencySweep.get();
+    if (last != now && lastEmergencySweep.compareAndSet(last, now)) {
+      sweep();
+    }
+    return counters.size() < maxKeys;
+  }
+
+  @Override
+  public void close() {
+    sweeper.shutdownNow();
+  }
+}
