@@ -31,13 +31,22 @@ import picocli.CommandLine.Command;
       "Per-service settings: RATELIMIT_*, EXTAUTHZ_*, CONTROLPLANE_* environment variables."
     })
 final class RunCommand implements Callable<Integer> {
-  private record Service(String name, String prefix, Function<Settings, ServiceHost> start) {}
+  private record Service(
+      String name,
+      String prefix,
+      Map<String, String> defaults,
+      Function<Settings, ServiceHost> start) {}
 
+  /** Standalone defaults: counters in memory (no Redis needed); the environment still wins. */
   private static final List<Service> SERVICES =
       List.of(
-          new Service("ratelimit-service", "RATELIMIT_", RateLimitApp::start),
-          new Service("ext-authz", "EXTAUTHZ_", ExtAuthzApp::start),
-          new Service("control-plane", "CONTROLPLANE_", ControlPlaneApp::start));
+          new Service(
+              "ratelimit-service",
+              "RATELIMIT_",
+              Map.of("BACKEND_TYPE", "memory", "RUNTIME_ROOT", "examples/ratelimit"),
+              RateLimitApp::start),
+          new Service("ext-authz", "EXTAUTHZ_", Map.of(), ExtAuthzApp::start),
+          new Service("control-plane", "CONTROLPLANE_", Map.of(), ControlPlaneApp::start));
 
   @Override
   public Integer call() {
@@ -70,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
     List<ServiceHost> hosts = new ArrayList<>();
     try {
       for (Service service : SERVICES) {
-        ServiceHost host = service.start().apply(settingsFor(service.prefix(), environment));
+        ServiceHost host =
+            service.start().apply(settingsFor(service.prefix(), service.defaults(), environment));
         hosts.add(host);
         out.printf(
             "%-18s grpc :%d  admin http://localhost:%d/healthz%n",
@@ -90,8 +100,10 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static Settings settingsFor(String prefix, Map<String, String> environment) {
-    Map<String, String> values = new HashMap<>(environment);
+  private static Settings settingsFor(
+      String prefix, Map<String, String> defaults, Map<String, String> environment) {
+    Map<String, String> values = new HashMap<>(defaults);
+    values.putAll(environment);
     environment.forEach(
         (name, value) -> {
           if (name.startsWith(prefix)) {

@@ -41,6 +41,7 @@ class AttacheTest {
             "HOST", "127.0.0.1",
             "RATELIMIT_GRPC_PORT", "0",
             "RATELIMIT_PORT", "0",
+            "RATELIMIT_DEBUG_PORT", "0",
             "EXTAUTHZ_GRPC_PORT", "0",
             "EXTAUTHZ_ADMIN_PORT", "0",
             "CONTROLPLANE_GRPC_PORT", "0",

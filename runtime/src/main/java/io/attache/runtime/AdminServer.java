@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  * request path.
  */
 public final class AdminServer implements AutoCloseable {
+  private static final int MAX_BODY_BYTES = 1 << 20;
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -42,14 +44,41 @@ public final class AdminServer implements AutoCloseable {
     }
   }
 
-  /** Starts the server; {@code extra} maps paths to what they answer. */
+  /** Answers one request to a path. */
+  @FunctionalInterface
+  public interface Handler {
+    Response handle(String method, byte[] body);
+
+    /** A handler that answers every method the same, ignoring the body. */
+    static Handler of(Supplier<Response> answer) {
+      return (method, body) -> answer.get();
+    }
+  }
+
+  /**
+   * Starts the server with {@code /healthz}, {@code /readyz}, {@code /metrics} and {@code extra}.
+   */
   public static AdminServer start(
       String host,
       int port,
       BooleanSupplier live,
       BooleanSupplier ready,
       PrometheusMeterRegistry registry,
-      Map<String, Supplier<Response>> extra) {
+      Map<String, Handler> extra) {
+    Map<String, Handler> routes = new LinkedHashMap<>();
+    routes.put("/healthz", Handler.of(() -> probe(live)));
+    routes.put("/readyz", Handler.of(() -> probe(ready)));
+    routes.put(
+        "/metrics",
+        Handler.of(
+            () ->
+                new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape())));
+    routes.putAll(extra);
+    return start(host, port, routes);
+  }
+
+  /** Starts a server answering exactly {@code routes}. */
+  public static AdminServer start(String host, int port, Map<String, Handler> routes) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
       ExecutorService executor =
@@ -61,18 +90,11 @@ public final class AdminServer implements AutoCloseable {
                 return thread;
               });
       server.setExecutor(executor);
-      Map<String, Supplier<Response>> routes = new LinkedHashMap<>();
-      routes.put("/healthz", () -> probe(live));
-      routes.put("/readyz", () -> probe(ready));
-      routes.put(
-          "/metrics",
-          () -> new Response(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-      routes.putAll(extra);
       routes.forEach((path, answer) -> server.createContext(path, handler(path, answer)));
       server.start();
       return new AdminServer(server, executor);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on admin port " + host + ":" + port, e);
+      throw new UncheckedIOException("cannot listen on port " + host + ":" + port, e);
     }
   }
 
@@ -80,7 +102,7 @@ public final class AdminServer implements AutoCloseable {
     return check.getAsBoolean() ? Response.text(200, "ok\n") : Response.text(503, "not ready\n");
   }
 
-  private static HttpHandler handler(String path, Supplier<Response> answer) {
+  private static HttpHandler handler(String path, Handler answer) {
     return exchange -> {
       try (exchange) {
         if (!exchange.getRequestURI().getPath().equals(path)) {
@@ -89,7 +111,8 @@ public final class AdminServer implements AutoCloseable {
         }
         Response response;
         try {
-          response = answer.get();
+          byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
+          response = answer.handle(exchange.getRequestMethod(), body);
         } catch (RuntimeException e) {
           response = Response.text(500, "error: " + e.getMessage() + "\n");
         }

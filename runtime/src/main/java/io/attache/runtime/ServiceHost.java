@@ -39,6 +39,7 @@ public final class ServiceHost implements AutoCloseable {
   private final HealthStatusManager health;
   private final EventSink events;
   private final Duration drain;
+  private final List<AutoCloseable> closeables;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ServiceHost(
@@ -47,8 +48,10 @@ public final class ServiceHost implements AutoCloseable {
       AdminServer admin,
       HealthStatusManager health,
       EventSink events,
-      Duration drain) {
+      Duration drain,
+      List<AutoCloseable> closeables) {
     this.name = name;
+    this.closeables = List.copyOf(closeables);
     this.grpc = grpc;
     this.admin = admin;
     this.health = health;
@@ -70,8 +73,10 @@ public final class ServiceHost implements AutoCloseable {
     private BooleanSupplier ready = () -> true;
     private PrometheusMeterRegistry registry;
     private EventSink events = EventSink.discarding();
-    private final Map<String, Supplier<AdminServer.Response>> adminRoutes = new LinkedHashMap<>();
+    private final Map<String, AdminServer.Handler> adminRoutes = new LinkedHashMap<>();
     private Duration drain = Duration.ofSeconds(10);
+    private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private Builder(String name) {
       this.name = name;
@@ -119,7 +124,23 @@ public final class ServiceHost implements AutoCloseable {
     }
 
     public Builder adminRoute(String path, Supplier<AdminServer.Response> answer) {
-      adminRoutes.put(path, answer);
+      adminRoutes.put(path, AdminServer.Handler.of(answer));
+      return this;
+    }
+
+    public Builder adminHandler(String path, AdminServer.Handler handler) {
+      adminRoutes.put(path, handler);
+      return this;
+    }
+
+    public Builder interceptor(io.grpc.ServerInterceptor value) {
+      interceptors.add(value);
+      return this;
+    }
+
+    /** Work to do on close after calls drain, before events flush (e.g. close a Redis client). */
+    public Builder onClose(AutoCloseable value) {
+      closeables.add(value);
       return this;
     }
 
@@ -137,7 +158,9 @@ public final class ServiceHost implements AutoCloseable {
           NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
               .addService(health.getHealthService())
               .addService(ProtoReflectionServiceV1.newInstance());
-      services.forEach(server::addService);
+      for (ServerServiceDefinition service : services) {
+        server.addService(io.grpc.ServerInterceptors.intercept(service, interceptors));
+      }
       Server grpc;
       try {
         grpc = server.build().start();
@@ -161,7 +184,7 @@ public final class ServiceHost implements AutoCloseable {
           grpc.getPort(),
           admin.port(),
           adminRoutes.isEmpty() ? "" : " " + String.join(" ", adminRoutes.keySet()));
-      return new ServiceHost(name, grpc, admin, health, events, drain);
+      return new ServiceHost(name, grpc, admin, health, events, drain, closeables);
     }
   }
 
@@ -198,6 +221,13 @@ public final class ServiceHost implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
+    }
+    for (AutoCloseable closeable : closeables) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("{}: closing {} failed: {}", name, closeable, e.toString());
+      }
     }
     events.close();
     admin.close();

@@ -1,30 +1,201 @@
 package io.attache.ratelimit.app;
 
 import io.attache.events.EventSink;
+import io.attache.ratelimit.config.ConfigDump;
+import io.attache.ratelimit.config.ConfigParser;
+import io.attache.ratelimit.core.CounterStore;
+import io.attache.ratelimit.core.FailureMode;
+import io.attache.ratelimit.core.LimiterSettings;
+import io.attache.ratelimit.core.OverLimitCache;
+import io.attache.ratelimit.core.RateLimitService;
+import io.attache.ratelimit.core.RateLimiter;
+import io.attache.ratelimit.grpc.RateLimitGrpcService;
+import io.attache.ratelimit.grpc.RequestIdInterceptor;
+import io.attache.ratelimit.http.JsonEndpoint;
+import io.attache.ratelimit.metrics.MicrometerLimitStats;
+import io.attache.ratelimit.source.RuntimeDirectorySource;
+import io.attache.ratelimit.store.CaffeineOverLimitCache;
+import io.attache.ratelimit.store.MemoryCounterStore;
+import io.attache.ratelimit.store.RedisCounterStore;
+import io.attache.ratelimit.store.RedisSettings;
+import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Wires ratelimit-service: Envoy's rate-limit service (ShouldRateLimit v3), compatible with
- * envoyproxy/ratelimit.
- *
- * <p>Settings: {@code HOST} (0.0.0.0), {@code GRPC_PORT} (8081), {@code PORT} (8080, as the
- * reference service), and the event variables of {@link EventSinks}.
+ * Wires ratelimit-service from the reference service's environment variables (README "Environment"
+ * lists them, and those we do not support). Every collaborator is built here and passed in.
  */
 public final class RateLimitApp {
+  private static final Logger log = LoggerFactory.getLogger(RateLimitApp.class);
+
+  /** Variables of the reference we recognise but do not implement; set, they are reported once. */
+  private static final Map<String, String> UNSUPPORTED =
+      Map.of(
+          "REDIS_PERSECOND",
+              "a separate per-second Redis is not supported; all counters use REDIS_URL",
+          "CONFIG_TYPE", "only file configuration (FILE) is supported",
+          "USE_STATSD", "statistics are exported as Prometheus metrics on /metrics, not statsd",
+          "GRPC_SERVER_USE_TLS", "serve TLS from the Envoy sidecar or mesh in front of the service",
+          "RESPONSE_DYNAMIC_METADATA", "dynamic metadata in responses is not supported yet",
+          "GRPC_UDS", "listening on a unix socket is not supported; use GRPC_HOST/GRPC_PORT");
+
+  /** The backend kinds of {@code BACKEND_TYPE}. */
+  enum Backend {
+    REDIS,
+    MEMORY
+  }
+
   private RateLimitApp() {}
 
   public static ServiceHost start(Settings settings) {
-    String host = settings.string("HOST", "0.0.0.0");
+    return start(settings, () -> System.currentTimeMillis() / 1000);
+  }
+
+  /** As {@link #start(Settings)} with a clock the caller controls (tests pin the window). */
+  public static ServiceHost start(Settings settings, LongSupplier epochSeconds) {
+    String grpcHost = settings.string("GRPC_HOST", settings.string("HOST", "0.0.0.0"));
     int grpcPort = settings.port("GRPC_PORT", 8081);
-    int adminPort = settings.port("PORT", 8080);
-    EventSink events = EventSinks.fromSettings(settings, "ratelimit-service");
-    return ServiceHost.builder("ratelimit-service")
-        .host(host)
-        .grpcPort(grpcPort)
-        .adminPort(adminPort)
-        .events(events)
-        .start();
+    String host = settings.string("HOST", "0.0.0.0");
+    int port = settings.port("PORT", 8080);
+    String debugHost = settings.string("DEBUG_HOST", host);
+    int debugPort = settings.port("DEBUG_PORT", 6070);
+    Path configDirectory =
+        Path.of(
+            settings.string("RUNTIME_ROOT", "/srv/runtime_data/current"),
+            settings.string("RUNTIME_SUBDIRECTORY", ""),
+            settings.string("RUNTIME_APPDIRECTORY", "config"));
+    boolean merge = settings.bool("MERGE_DOMAIN_CONFIG", false);
+    Duration poll = settings.duration("ATTACHE_CONFIG_POLL_INTERVAL", Duration.ofSeconds(1));
+    Backend backend = settings.choice("BACKEND_TYPE", Backend.REDIS);
+    LimiterSettings limiterSettings =
+        new LimiterSettings(
+            settings.string("CACHE_KEY_PREFIX", ""),
+            settings.decimal("NEAR_LIMIT_RATIO", 0.8, 0, 1),
+            settings.number("EXPIRATION_JITTER_MAX_SECONDS", 300, 0, 86_400L * 365),
+            settings.bool("SHADOW_MODE", false),
+            settings.bool("LIMIT_RESPONSE_HEADERS_ENABLED", false),
+            settings.string("LIMIT_LIMIT_HEADER", "RateLimit-Limit"),
+            settings.string("LIMIT_REMAINING_HEADER", "RateLimit-Remaining"),
+            settings.string("LIMIT_RESET_HEADER", "RateLimit-Reset"),
+            settings.bool("STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT", false));
+    long localCacheBytes = settings.number("LOCAL_CACHE_SIZE_IN_BYTES", 0, 0, Long.MAX_VALUE);
+    FailureMode failureMode = settings.choice("ATTACHE_STORE_FAILURE_MODE", FailureMode.ERROR);
+    double okSampleRate = settings.decimal("ATTACHE_EVENTS_OK_SAMPLE_RATE", 0, 0, 1);
+    boolean healthyNeedsConfig = settings.bool("HEALTHY_WITH_AT_LEAST_ONE_CONFIG_LOADED", false);
+    int memoryMaxKeys =
+        settings.integer("ATTACHE_MEMORY_MAX_KEYS", 1_000_000, 1, Integer.MAX_VALUE);
+    RedisSettings redis = backend == Backend.REDIS ? redisSettings(settings) : null;
+    EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
+    reportUnsupported(settings);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    MicrometerLimitStats stats = new MicrometerLimitStats(registry);
+    RuntimeDirectorySource source =
+        new RuntimeDirectorySource(configDirectory, new ConfigParser(merge), events, poll);
+    CounterStore store;
+    RedisCounterStore redisStore = null;
+    if (backend == Backend.REDIS) {
+      redisStore = new RedisCounterStore(redis);
+      store = redisStore;
+    } else {
+      store = new MemoryCounterStore(memoryMaxKeys, epochSeconds);
+    }
+    OverLimitCache nearCache =
+        localCacheBytes > 0
+            ? new CaffeineOverLimitCache(localCacheBytes, epochSeconds)
+            : OverLimitCache.NONE;
+    RateLimiter limiter = new RateLimiter(limiterSettings, store, nearCache, stats, epochSeconds);
+    RateLimitService service =
+        new RateLimitService(limiter, source, failureMode, events, okSampleRate, stats);
+
+    AtomicBoolean stopping = new AtomicBoolean();
+    RedisCounterStore redisForHealth = redisStore;
+    java.util.function.BooleanSupplier healthy =
+        () ->
+            !stopping.get()
+                && (!healthyNeedsConfig
+                    || (source.get() != null && !source.get().domains().isEmpty()))
+                && (redisForHealth == null || redisForHealth.isConnected());
+    Map<String, AdminServer.Handler> debugRoutes = new LinkedHashMap<>();
+    debugRoutes.put(
+        "/rlconfig",
+        AdminServer.Handler.of(
+            () -> AdminServer.Response.text(200, ConfigDump.text(source.get()))));
+    debugRoutes.put(
+        "/stats", AdminServer.Handler.of(() -> AdminServer.Response.text(200, registry.scrape())));
+    AdminServer debug = AdminServer.start(debugHost, debugPort, debugRoutes);
+
+    ServiceHost serviceHost;
+    try {
+      serviceHost =
+          ServiceHost.builder("ratelimit-service")
+              .host(grpcHost)
+              .grpcPort(grpcPort)
+              .adminPort(port)
+              .registry(registry)
+              .events(events)
+              .service(new RateLimitGrpcService(service))
+              .interceptor(new RequestIdInterceptor())
+              .ready(() -> source.get() != null && healthy.getAsBoolean())
+              .adminRoute(
+                  "/healthcheck",
+                  () ->
+                      healthy.getAsBoolean()
+                          ? AdminServer.Response.text(200, "OK")
+                          : AdminServer.Response.text(500, "NOT OK"))
+              .adminHandler("/json", new JsonEndpoint(service))
+              .onClose(() -> stopping.set(true))
+              .onClose(source)
+              .onClose(store)
+              .onClose(debug)
+              .start();
+    } catch (RuntimeException e) {
+      debug.close();
+      source.close();
+      store.close();
+      throw e;
+    }
+    log.info(
+        "ratelimit-service: backend={} config={} debug={} failure-mode={}",
+        backend.name().toLowerCase(),
+        configDirectory,
+        debug.port(),
+        failureMode.name().toLowerCase());
+    return serviceHost;
+  }
+
+  private static RedisSettings redisSettings(Settings settings) {
+    return new RedisSettings(
+        settings.choice("REDIS_TYPE", RedisSettings.Type.SINGLE),
+        settings.string("REDIS_URL", "/var/run/nutcracker/ratelimit.sock"),
+        settings.choice("REDIS_SOCKET_TYPE", RedisSettings.SocketType.UNIX),
+        settings.string("REDIS_AUTH", ""),
+        settings.bool("REDIS_TLS", false),
+        settings.integer("REDIS_POOL_SIZE", 10, 1, 1024),
+        settings.duration("REDIS_TIMEOUT", Duration.ofSeconds(10)));
+  }
+
+  private static void reportUnsupported(Settings settings) {
+    for (Map.Entry<String, String> variable : UNSUPPORTED.entrySet()) {
+      if (settings.optional(variable.getKey()).isPresent()
+          && !(variable.getKey().equals("CONFIG_TYPE")
+              && settings.string("CONFIG_TYPE", "FILE").equalsIgnoreCase("FILE"))
+          && !List.of("false", "0").contains(settings.string(variable.getKey(), ""))) {
+        log.warn("{} is set but not supported: {}", variable.getKey(), variable.getValue());
+      }
+    }
   }
 }

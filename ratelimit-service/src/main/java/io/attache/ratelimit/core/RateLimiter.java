@@ -40,9 +40,15 @@ public final class RateLimiter {
     this.epochSeconds = epochSeconds;
   }
 
-  /** What was decided for one descriptor, before shadow mode; for events and metrics. */
+  /**
+   * The response with what led to it, for events: per descriptor the rule that applied, the hits
+   * counted, and whether it was over its limit before shadow mode turned the answer into OK.
+   */
   public record Outcome(
-      RateLimitResponse response, List<Optional<RateLimitRule>> rules, List<Long> hits) {}
+      RateLimitResponse response,
+      List<Optional<RateLimitRule>> rules,
+      List<Long> hits,
+      List<Boolean> overLimit) {}
 
   /**
    * Answers a request against a configuration. Fails the returned stage with {@link
@@ -236,6 +242,7 @@ public final class RateLimiter {
     List<DescriptorStatus> statuses = new ArrayList<>(count);
     List<Optional<RateLimitRule>> rules = new ArrayList<>(count);
     List<Long> hitList = new ArrayList<>(count);
+    List<Boolean> overList = new ArrayList<>(count);
     boolean overall = false;
     int quotas = 0;
     int quotasOver = 0;
@@ -245,11 +252,13 @@ public final class RateLimiter {
       if (unlimited[i]) {
         statuses.add(DescriptorStatus.UNLIMITED);
         rules.add(Optional.empty());
+        overList.add(false);
         continue;
       }
       if (matches[i] == null) {
         statuses.add(DescriptorStatus.NO_LIMIT);
         rules.add(Optional.empty());
+        overList.add(false);
         continue;
       }
       RateLimitRule rule = matches[i].rule();
@@ -266,6 +275,7 @@ public final class RateLimiter {
       } else {
         status = counted(rule, limit, hits[i], after[i], reset, keys[i], now);
       }
+      overList.add(status.code() == Code.OVER_LIMIT);
       if (status.code() == Code.OVER_LIMIT && rule.shadowMode()) {
         stats.shadowMode(rule.statsKey(), hits[i]);
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
@@ -302,7 +312,8 @@ public final class RateLimiter {
               new RateLimitResponse.Header(
                   settings.resetHeader(), Long.toString(source.secondsUntilReset())));
     }
-    return new Outcome(new RateLimitResponse(overallCode, statuses, headers), rules, hitList);
+    return new Outcome(
+        new RateLimitResponse(overallCode, statuses, headers), rules, hitList, overList);
   }
 
   /**

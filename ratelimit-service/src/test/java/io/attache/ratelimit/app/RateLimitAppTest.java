@@ -14,7 +14,19 @@ class RateLimitAppTest {
 
   @Test
   void startsFromSettingsAndAnswersHealthOverGrpcAndHttp() {
-    Settings settings = new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "PORT", "0"));
+    Settings settings =
+        new Settings(
+            Map.of(
+                "HOST",
+                "127.0.0.1",
+                "GRPC_PORT",
+                "0",
+                "PORT",
+                "0",
+                "DEBUG_PORT",
+                "0",
+                "BACKEND_TYPE",
+                "memory"));
     try (ServiceHost host = RateLimitApp.start(settings)) {
       assertThat(ServiceProbe.grpcHealth("127.0.0.1", host.grpcPort())).isEqualTo("SERVING");
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthz").statusCode())

@@ -1,0 +1,145 @@
+package io.attache.ratelimit.core;
+
+import io.attache.events.EventSink;
+import io.attache.events.RateLimitDecision;
+import io.attache.ratelimit.config.RateLimitConfig;
+import io.attache.ratelimit.config.RateLimitRule;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service behind every adapter (gRPC, {@code POST /json}): answers with the current
+ * configuration, applies the failure mode when counters are unreachable (logged once per outage,
+ * counted every time), and reports decisions as {@code traffic.ratelimit} events: every OVER_LIMIT
+ * (shadowed ones too, flagged) and a sample of OK ones.
+ */
+public final class RateLimitService {
+  private static final Logger log = LoggerFactory.getLogger(RateLimitService.class);
+
+  private final RateLimiter limiter;
+  private final Supplier<RateLimitConfig> config;
+  private final FailureMode failureMode;
+  private final EventSink events;
+  private final double okSampleRate;
+  private final ServiceStats stats;
+  private final AtomicLong outageFailures = new AtomicLong();
+
+  public RateLimitService(
+      RateLimiter limiter,
+      Supplier<RateLimitConfig> config,
+      FailureMode failureMode,
+      EventSink events,
+      double okSampleRate,
+      ServiceStats stats) {
+    this.limiter = limiter;
+    this.config = config;
+    this.failureMode = failureMode;
+    this.events = events;
+    this.okSampleRate = okSampleRate;
+    this.stats = stats;
+  }
+
+  public CompletionStage<RateLimitResponse> shouldRateLimit(RateLimitRequest request) {
+    CompletionStage<RateLimiter.Outcome> outcome;
+    try {
+      outcome = limiter.shouldRateLimit(config.get(), request);
+    } catch (RuntimeException e) {
+      outcome = CompletableFuture.failedFuture(e);
+    }
+    return outcome.handle(
+        (result, error) -> {
+          if (error == null) {
+            recovered();
+            report(request, result);
+            return result.response();
+          }
+          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+          if (cause instanceof StoreUnavailableException unavailable) {
+            return onStoreFailure(request, unavailable);
+          }
+          if (cause instanceof RateLimitException) {
+            stats.serviceError();
+            throw (RateLimitException) cause;
+          }
+          stats.serviceError();
+          throw new CompletionException(cause);
+        });
+  }
+
+  private RateLimitResponse onStoreFailure(RateLimitRequest request, StoreUnavailableException e) {
+    stats.storeError();
+    if (outageFailures.getAndIncrement() == 0) {
+      log.error(
+          "counter store unavailable ({}); answering with failure mode {} until it is back",
+          e.getMessage(),
+          failureMode);
+    }
+    return switch (failureMode) {
+      case ERROR -> throw e;
+      case ALLOW -> uniform(Code.OK, request.descriptors().size());
+      case DENY -> uniform(Code.OVER_LIMIT, request.descriptors().size());
+    };
+  }
+
+  private void recovered() {
+    if (outageFailures.get() > 0) {
+      long failed = outageFailures.getAndSet(0);
+      if (failed > 0) {
+        log.info("counter store is back after {} failed calls", failed);
+      }
+    }
+  }
+
+  private static RateLimitResponse uniform(Code code, int descriptors) {
+    DescriptorStatus status = new DescriptorStatus(code, Optional.empty(), 0, 0);
+    return new RateLimitResponse(code, Collections.nCopies(descriptors, status), List.of());
+  }
+
+  private void report(RateLimitRequest request, RateLimiter.Outcome outcome) {
+    List<DescriptorStatus> statuses = outcome.response().statuses();
+    for (int i = 0; i < statuses.size(); i++) {
+      Optional<RateLimitRule> rule = outcome.rules().get(i);
+      if (rule.isEmpty()) {
+        continue;
+      }
+      DescriptorStatus status = statuses.get(i);
+      boolean over = outcome.overLimit().get(i);
+      if (!over
+          && (okSampleRate <= 0 || ThreadLocalRandom.current().nextDouble() >= okSampleRate)) {
+        continue;
+      }
+      events.publish(event(request, i, status, rule.get(), outcome.hits().get(i)));
+    }
+  }
+
+  private static RateLimitDecision event(
+      RateLimitRequest request, int index, DescriptorStatus status, RateLimitRule rule, long hits) {
+    Descriptor descriptor = request.descriptors().get(index);
+    List<RateLimitDecision.Entry> entries = new ArrayList<>(descriptor.entries().size());
+    for (Entry entry : descriptor.entries()) {
+      entries.add(new RateLimitDecision.Entry(entry.key(), entry.value()));
+    }
+    return new RateLimitDecision(
+        request.domain(),
+        entries,
+        status.code().name(),
+        rule.name(),
+        rule.requestsPerUnit(),
+        rule.unit().orElseThrow().name(),
+        status.remaining(),
+        hits,
+        rule.shadowMode(),
+        status.secondsUntilReset(),
+        request.requestId());
+  }
+}

@@ -1,0 +1,62 @@
+package io.attache.ratelimit.grpc;
+
+import io.attache.ratelimit.core.RateLimitException;
+import io.attache.ratelimit.core.RateLimitService;
+import io.attache.ratelimit.core.StoreUnavailableException;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * {@code envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit}. Never blocks: the answer is
+ * sent when the counter store's stage completes. Errors map as the reference's do: a malformed
+ * request or missing configuration is {@code UNKNOWN} with its message; an unreachable store (in
+ * failure mode {@code error}) is {@code UNAVAILABLE}.
+ */
+public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
+  private final RateLimitService service;
+
+  public RateLimitGrpcService(RateLimitService service) {
+    this.service = service;
+  }
+
+  @Override
+  public void shouldRateLimit(
+      RateLimitRequest request, StreamObserver<RateLimitResponse> responseObserver) {
+    io.attache.ratelimit.core.RateLimitRequest core;
+    try {
+      core =
+          ProtoMapping.toCore(request, Optional.ofNullable(RequestIdInterceptor.REQUEST_ID.get()));
+    } catch (RateLimitException e) {
+      responseObserver.onError(
+          Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException());
+      return;
+    }
+    service
+        .shouldRateLimit(core)
+        .whenComplete(
+            (response, error) -> {
+              if (error == null) {
+                responseObserver.onNext(ProtoMapping.toProto(response));
+                responseObserver.onCompleted();
+              } else {
+                responseObserver.onError(status(error).asException());
+              }
+            });
+  }
+
+  static Status status(Throwable error) {
+    Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+    if (cause instanceof RateLimitException) {
+      return Status.UNKNOWN.withDescription(cause.getMessage());
+    }
+    if (cause instanceof StoreUnavailableException) {
+      return Status.UNAVAILABLE.withDescription(cause.getMessage());
+    }
+    return Status.INTERNAL.withDescription("internal error").withCause(cause);
+  }
+}

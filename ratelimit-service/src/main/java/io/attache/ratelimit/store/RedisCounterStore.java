@@ -1,0 +1,297 @@
+package io.attache.ratelimit.store;
+
+import io.attache.ratelimit.core.CounterStore;
+import io.attache.ratelimit.core.StoreUnavailableException;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counters in Redis, shared by every replica. One round trip per request whatever the number of
+ * descriptors: on a single Redis (or behind Sentinel) one Lua script does {@code INCRBY} and {@code
+ * EXPIRE} for every key atomically; on a Cluster, whose keys live in different slots, the per-key
+ * commands go out together and are awaited together. Calls never block: Lettuce answers on its I/O
+ * threads. Connecting is retried in the background, so a Redis that is down at start does not stop
+ * the service; calls fail fast (per the failure mode) until it is up.
+ */
+public final class RedisCounterStore implements CounterStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisCounterStore.class);
+
+  /** KEYS: counters; ARGV: hits for each, then TTL seconds for each. Returns the new values. */
+  static final String INCREMENT_SCRIPT =
+      "local n = #KEYS\n"
+          + "local result = {}\n"
+          + "for i = 1, n do\n"
+          + "  result[i] = redis.call('INCRBY', KEYS[i], ARGV[i])\n"
+          + "  redis.call('EXPIRE', KEYS[i], ARGV[n + i])\n"
+          + "end\n"
+          + "return result\n";
+
+  private final RedisSettings settings;
+  private final RedisClient client;
+  private final RedisClusterClient clusterClient;
+  private final List<StatefulRedisConnection<String, String>> connections =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile StatefulRedisClusterConnection<String, String> cluster;
+  private volatile String scriptSha;
+  private final AtomicInteger next = new AtomicInteger();
+  private final AtomicLong lastConnectAttempt = new AtomicLong();
+  private volatile boolean connected;
+
+  public RedisCounterStore(RedisSettings settings) {
+    this.settings = settings;
+    if (settings.type() == RedisSettings.Type.CLUSTER) {
+      this.client = null;
+      this.clusterClient = RedisClusterClient.create(clusterUris(settings));
+    } else {
+      this.client = RedisClient.create();
+      this.clusterClient = null;
+    }
+    connect();
+  }
+
+  /** True once connected; Lettuce reconnects by itself after that. */
+  public boolean isConnected() {
+    return connected
+        && (cluster != null
+            ? cluster.isOpen()
+            : connections.stream().anyMatch(StatefulRedisConnection::isOpen));
+  }
+
+  private synchronized void connect() {
+    if (connected) {
+      return;
+    }
+    lastConnectAttempt.set(System.nanoTime());
+    try {
+      if (clusterClient != null) {
+        cluster = clusterClient.connect();
+        cluster.setTimeout(settings.timeout());
+      } else {
+        RedisURI uri = uri(settings);
+        for (int i = 0; i < settings.poolSize(); i++) {
+          StatefulRedisConnection<String, String> connection = client.connect(uri);
+          connection.setTimeout(settings.timeout());
+          connections.add(connection);
+        }
+        scriptSha = connections.get(0).sync().scriptLoad(INCREMENT_SCRIPT);
+      }
+      connected = true;
+      log.info("redis: connected to {} ({})", settings.url(), settings.type().name().toLowerCase());
+    } catch (RuntimeException e) {
+      connections.forEach(StatefulRedisConnection::closeAsync);
+      connections.clear();
+      log.warn("redis: cannot connect to {} yet: {}", settings.url(), e.getMessage());
+    }
+  }
+
+  private boolean ensureConnected() {
+    if (connected) {
+      return true;
+    }
+    long last = lastConnectAttempt.get();
+    if (System.nanoTime() - last > TimeUnit.SECONDS.toNanos(1)
+        && lastConnectAttempt.compareAndSet(last, System.nanoTime())) {
+      CompletableFuture.runAsync(this::connect);
+    }
+    return false;
+  }
+
+  @Override
+  public CompletionStage<long[]> increment(String[] keys, long[] hits, long[] ttlSeconds) {
+    if (!ensureConnected()) {
+      return notConnected();
+    }
+    CompletableFuture<long[]> result =
+        cluster != null
+            ? clusterIncrement(keys, hits, ttlSeconds)
+            : scriptIncrement(keys, hits, ttlSeconds);
+    return guard(result);
+  }
+
+  private CompletableFuture<long[]> scriptIncrement(String[] keys, long[] hits, long[] ttls) {
+    String[] args = new String[keys.length * 2];
+    for (int i = 0; i < keys.length; i++) {
+      args[i] = Long.toString(hits[i]);
+      args[keys.length + i] = Long.toString(ttls[i]);
+    }
+    StatefulRedisConnection<String, String> connection = nextConnection();
+    return connection
+        .async()
+        .<List<Long>>evalsha(scriptSha, ScriptOutputType.MULTI, keys, args)
+        .toCompletableFuture()
+        .exceptionallyCompose(
+            error -> {
+              // The script cache was flushed (FLUSHALL, failover): send it whole, cache it again.
+              if (String.valueOf(error.getMessage()).contains("NOSCRIPT")) {
+                return connection
+                    .async()
+                    .<List<Long>>eval(INCREMENT_SCRIPT, ScriptOutputType.MULTI, keys, args)
+                    .toCompletableFuture();
+              }
+              return CompletableFuture.failedFuture(error);
+            })
+        .thenApply(RedisCounterStore::toArray);
+  }
+
+  private CompletableFuture<long[]> clusterIncrement(String[] keys, long[] hits, long[] ttls) {
+    RedisAdvancedClusterAsyncCommands<String, String> commands = cluster.async();
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Long>[] values = new CompletableFuture[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      values[i] = commands.incrby(keys[i], hits[i]).toCompletableFuture();
+      commands.expire(keys[i], ttls[i]);
+    }
+    return CompletableFuture.allOf(values)
+        .thenApply(
+            ignored -> {
+              long[] after = new long[keys.length];
+              for (int i = 0; i < keys.length; i++) {
+                after[i] = values[i].join();
+              }
+              return after;
+            });
+  }
+
+  @Override
+  public CompletionStage<long[]> get(String[] keys) {
+    if (!ensureConnected()) {
+      return notConnected();
+    }
+    CompletionStage<List<KeyValue<String, String>>> values =
+        cluster != null ? cluster.async().mget(keys) : nextConnection().async().mget(keys);
+    return guard(
+        values
+            .toCompletableFuture()
+            .thenApply(
+                list -> {
+                  long[] result = new long[keys.length];
+                  for (int i = 0; i < list.size(); i++) {
+                    result[i] = list.get(i).hasValue() ? Long.parseLong(list.get(i).getValue()) : 0;
+                  }
+                  return result;
+                }));
+  }
+
+  private StatefulRedisConnection<String, String> nextConnection() {
+    return connections.get(Math.floorMod(next.getAndIncrement(), connections.size()));
+  }
+
+  private CompletableFuture<long[]> guard(CompletableFuture<long[]> call) {
+    return call.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(
+            error -> {
+              Throwable cause =
+                  error instanceof java.util.concurrent.CompletionException
+                      ? error.getCause()
+                      : error;
+              return CompletableFuture.failedFuture(
+                  new StoreUnavailableException(
+                      "redis error: "
+                          + (cause instanceof java.util.concurrent.TimeoutException
+                              ? "no answer within " + settings.timeout()
+                              : cause.getMessage()),
+                      cause));
+            });
+  }
+
+  private CompletableFuture<long[]> notConnected() {
+    return CompletableFuture.failedFuture(
+        new StoreUnavailableException("redis error: not connected to " + settings.url(), null));
+  }
+
+  private static long[] toArray(List<Long> values) {
+    long[] result = new long[values.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = values.get(i);
+    }
+    return result;
+  }
+
+  static RedisURI uri(RedisSettings settings) {
+    RedisURI.Builder builder;
+    if (settings.type() == RedisSettings.Type.SENTINEL) {
+      String[] parts = settings.url().split(",");
+      if (parts.length < 2) {
+        throw new IllegalArgumentException(
+            "REDIS_URL for sentinel must be 'master,host:port[,host:port...]'");
+      }
+      HostPort first = HostPort.parse(parts[1]);
+      builder = RedisURI.Builder.sentinel(first.host(), first.port(), parts[0]);
+      for (int i = 2; i < parts.length; i++) {
+        HostPort sentinel = HostPort.parse(parts[i]);
+        builder.withSentinel(sentinel.host(), sentinel.port());
+      }
+    } else if (settings.socketType() == RedisSettings.SocketType.UNIX) {
+      builder = RedisURI.Builder.socket(settings.url());
+    } else {
+      HostPort target = HostPort.parse(settings.url());
+      builder = RedisURI.Builder.redis(target.host(), target.port());
+    }
+    applyAuth(builder, settings);
+    return builder.withSsl(settings.tls()).withTimeout(settings.timeout()).build();
+  }
+
+  private static List<RedisURI> clusterUris(RedisSettings settings) {
+    List<RedisURI> uris = new ArrayList<>();
+    for (String node : settings.url().split(",")) {
+      HostPort target = HostPort.parse(node.trim());
+      RedisURI.Builder builder = RedisURI.Builder.redis(target.host(), target.port());
+      applyAuth(builder, settings);
+      uris.add(builder.withSsl(settings.tls()).withTimeout(settings.timeout()).build());
+    }
+    return uris;
+  }
+
+  private static void applyAuth(RedisURI.Builder builder, RedisSettings settings) {
+    if (settings.auth().isEmpty()) {
+      return;
+    }
+    int colon = settings.auth().indexOf(':');
+    if (colon > 0) {
+      builder.withAuthentication(
+          settings.auth().substring(0, colon), settings.auth().substring(colon + 1).toCharArray());
+    } else {
+      builder.withPassword(settings.auth().toCharArray());
+    }
+  }
+
+  /** {@code host:port}. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String text) {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("'" + text + "' is not host:port");
+      }
+      return new HostPort(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+    }
+  }
+
+  @Override
+  public void close() {
+    connections.forEach(StatefulRedisConnection::close);
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (client != null) {
+      client.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+    if (clusterClient != null) {
+      clusterClient.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+}
