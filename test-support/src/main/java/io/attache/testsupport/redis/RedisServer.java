@@ -21,10 +21,12 @@ import java.util.concurrent.TimeUnit;
 public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Process process;
+  private final Path unixSocket;
 
-  private RedisServer(int port, Process process) {
+  private RedisServer(int port, Process process, Path unixSocket) {
     this.port = port;
     this.process = process;
+    this.unixSocket = unixSocket;
   }
 
   /** Starts a server and waits until it answers PING. */
@@ -33,6 +35,7 @@ public final class RedisServer implements AutoCloseable {
     int port = FreePorts.next();
     try {
       Path log = Files.createTempFile("attache-redis-", ".log");
+      Path socket = Files.createTempDirectory("attache-redis-").resolve("redis.sock");
       Process process =
           new ProcessBuilder(
                   List.of(
@@ -41,6 +44,8 @@ public final class RedisServer implements AutoCloseable {
                       String.valueOf(port),
                       "--bind",
                       "127.0.0.1",
+                      "--unixsocket",
+                      socket.toString(),
                       "--save",
                       "",
                       "--appendonly",
@@ -50,7 +55,7 @@ public final class RedisServer implements AutoCloseable {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      RedisServer server = new RedisServer(port, process);
+      RedisServer server = new RedisServer(port, process, socket);
       server.awaitPong(Duration.ofSeconds(10), log);
       return server;
     } catch (IOException e) {
@@ -78,6 +83,11 @@ public final class RedisServer implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The server's unix-domain socket, the reference service's default way to reach Redis. */
+  public Path unixSocket() {
+    return unixSocket;
   }
 
   public String host() {

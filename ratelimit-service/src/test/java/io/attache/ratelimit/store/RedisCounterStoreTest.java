@@ -1,0 +1,123 @@
+package io.attache.ratelimit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.attache.ratelimit.core.StoreUnavailableException;
+import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.redis.RedisServer;
+import io.attache.testsupport.redis.RedisServerExtension;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Against a real redis-server started by the test. */
+@ExtendWith(RedisServerExtension.class)
+class RedisCounterStoreTest {
+
+  private static RedisSettings tcp(String url, Duration timeout) {
+    return new RedisSettings(
+        RedisSettings.Type.SINGLE, url, RedisSettings.SocketType.TCP, "", false, 2, timeout);
+  }
+
+  private static long[] join(java.util.concurrent.CompletionStage<long[]> stage) {
+    return stage.toCompletableFuture().join();
+  }
+
+  @Test
+  void incrementsEveryKeyInOneCallAndSetsItsExpiry(RedisServer redis) {
+    try (RedisCounterStore store =
+        new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)))) {
+      long[] first =
+          join(
+              store.increment(
+                  new String[] {"t1_a", "t1_b"}, new long[] {1, 3}, new long[] {60, 120}));
+      long[] second =
+          join(
+              store.increment(
+                  new String[] {"t1_a", "t1_b"}, new long[] {1, 3}, new long[] {60, 120}));
+
+      assertThat(first).containsExactly(1, 3);
+      assertThat(second).containsExactly(2, 6);
+      long ttl = Long.parseLong(redis.command("TTL t1_b").substring(1));
+      assertThat(ttl).isBetween(110L, 120L);
+      assertThat(join(store.get(new String[] {"t1_b", "t1_missing"}))).containsExactly(6, 0);
+    }
+  }
+
+  @Test
+  void aFlushedScriptCacheIsRefilledTransparently(RedisServer redis) {
+    try (RedisCounterStore store =
+        new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)))) {
+      join(store.increment(new String[] {"t2"}, new long[] {1}, new long[] {60}));
+      assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
+
+      assertThat(join(store.increment(new String[] {"t2"}, new long[] {1}, new long[] {60})))
+          .containsExactly(2);
+    }
+  }
+
+  @Test
+  void reachesRedisOverItsUnixSocketAsTheReferenceDoesByDefault(RedisServer redis) {
+    RedisSettings unix =
+        new RedisSettings(
+            RedisSettings.Type.SINGLE,
+            redis.unixSocket().toString(),
+            RedisSettings.SocketType.UNIX,
+            "",
+            false,
+            1,
+            Duration.ofSeconds(2));
+    try (RedisCounterStore store = new RedisCounterStore(unix)) {
+      assertThat(join(store.increment(new String[] {"t3"}, new long[] {5}, new long[] {60})))
+          .containsExactly(5);
+    }
+  }
+
+  @Test
+  void aRedisThatIsNotThereFailsFastNotSlowly() {
+    try (RedisCounterStore store =
+        new RedisCounterStore(tcp("127.0.0.1:" + FreePorts.next(), Duration.ofSeconds(5)))) {
+      long start = System.nanoTime();
+      CompletableFuture<long[]> call =
+          store
+              .increment(new String[] {"x"}, new long[] {1}, new long[] {60})
+              .toCompletableFuture();
+
+      assertThatThrownBy(call::join)
+          .isInstanceOf(CompletionException.class)
+          .hasCauseInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("not connected");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertThat(store.isConnected()).isFalse();
+    }
+  }
+
+  @Test
+  void aRedisTooSlowToAnswerFailsAtTheTimeout(RedisServer redis) throws Exception {
+    try (RedisCounterStore store =
+        new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofMillis(200)))) {
+      join(store.increment(new String[] {"t5"}, new long[] {1}, new long[] {60}));
+      // A busy script blocks the single-threaded server, as a slow or overloaded Redis would.
+      Thread sleeper =
+          new Thread(
+              () ->
+                  redis.command(
+                      "EVAL \"local s = redis.call('TIME') local t0 = s[1] * 1000000 + s[2]"
+                          + " while true do local n = redis.call('TIME')"
+                          + " if n[1] * 1000000 + n[2] - t0 > 1500000 then break end end"
+                          + " return 1\" 0"));
+      sleeper.start();
+      Thread.sleep(100);
+      long start = System.nanoTime();
+
+      assertThatThrownBy(
+              () -> join(store.increment(new String[] {"t5"}, new long[] {1}, new long[] {60})))
+          .hasCauseInstanceOf(StoreUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1000));
+      sleeper.join();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.attache.ratelimit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.attache.ratelimit.app.RateLimitApp;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.ServiceProbe;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Redis is unreachable: the answer still comes at once, shaped by the failure mode. */
+class StoreFailureModeTest {
+  @TempDir Path root;
+
+  private ServiceHost start(String failureMode) throws Exception {
+    Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        root.resolve("config/api.yaml"),
+        "domain: api\ndescriptors:\n  - key: user\n    rate_limit: {unit: hour, requests_per_unit: 5}\n");
+    Map<String, String> env = new HashMap<>();
+    env.put("HOST", "127.0.0.1");
+    env.put("GRPC_PORT", "0");
+    env.put("PORT", "0");
+    env.put("DEBUG_PORT", String.valueOf(FreePorts.next()));
+    env.put("BACKEND_TYPE", "redis");
+    env.put("REDIS_SOCKET_TYPE", "tcp");
+    env.put("REDIS_URL", "127.0.0.1:" + FreePorts.next()); // nothing listens there
+    env.put("RUNTIME_ROOT", root.toString());
+    if (failureMode != null) {
+      env.put("ATTACHE_STORE_FAILURE_MODE", failureMode);
+    }
+    return RateLimitApp.start(new Settings(env));
+  }
+
+  private static RateLimitResponse call(ServiceHost host) {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+    try {
+      return RateLimitServiceGrpc.newBlockingStub(channel)
+          .withDeadlineAfter(Duration.ofSeconds(2))
+          .shouldRateLimit(
+              RateLimitRequest.newBuilder()
+                  .setDomain("api")
+                  .addDescriptors(
+                      RateLimitDescriptor.newBuilder()
+                          .addEntries(
+                              RateLimitDescriptor.Entry.newBuilder().setKey("user").setValue("u")))
+                  .build());
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
+  void byDefaultTheCallFailsSoEnvoyAppliesItsOwnFailureMode() throws Exception {
+    try (ServiceHost host = start(null)) {
+      assertThatThrownBy(() -> call(host))
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthcheck").statusCode())
+          .isEqualTo(500);
+      assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body())
+          .contains("ratelimit_service_call_should_rate_limit_redis_error_total 1.0");
+    }
+  }
+
+  @Test
+  void failOpenAnswersOk() throws Exception {
+    try (ServiceHost host = start("allow")) {
+      assertThat(call(host).getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
+    }
+  }
+
+  @Test
+  void failClosedAnswersOverLimit() throws Exception {
+    try (ServiceHost host = start("deny")) {
+      assertThat(call(host).getOverallCode()).isEqualTo(RateLimitResponse.Code.OVER_LIMIT);
+    }
+  }
+}

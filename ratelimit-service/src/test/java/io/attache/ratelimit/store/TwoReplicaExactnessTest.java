@@ -1,0 +1,115 @@
+package io.attache.ratelimit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.ratelimit.app.RateLimitApp;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.redis.RedisServer;
+import io.attache.testsupport.redis.RedisServerExtension;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two service replicas sharing one Redis, hammered by concurrent clients through real gRPC: exactly
+ * {@code requests_per_unit} calls are admitted in the window, never one more.
+ */
+@ExtendWith(RedisServerExtension.class)
+class TwoReplicaExactnessTest {
+  private static final int LIMIT = 300;
+  private static final int CALLS = 3 * LIMIT;
+  private static final int CLIENTS = 16;
+
+  @TempDir Path root;
+
+  private ServiceHost replica(RedisServer redis) {
+    Settings settings =
+        new Settings(
+            Map.ofEntries(
+                Map.entry("HOST", "127.0.0.1"),
+                Map.entry("GRPC_PORT", "0"),
+                Map.entry("PORT", "0"),
+                Map.entry("DEBUG_PORT", String.valueOf(FreePorts.next())),
+                Map.entry("BACKEND_TYPE", "redis"),
+                Map.entry("REDIS_SOCKET_TYPE", "tcp"),
+                Map.entry("REDIS_URL", redis.hostAndPort()),
+                Map.entry("REDIS_POOL_SIZE", "4"),
+                Map.entry("RUNTIME_ROOT", root.toString())));
+    return RateLimitApp.start(settings, () -> 1_900_000_000L); // one window for the whole test
+  }
+
+  @Test
+  void exactlyTheLimitIsAdmittedAcrossTwoReplicas(RedisServer redis) throws Exception {
+    Files.createDirectories(root.resolve("config"));
+    Files.writeString(
+        root.resolve("config/api.yaml"),
+        "domain: api\ndescriptors:\n  - key: user\n    rate_limit: {unit: hour, requests_per_unit: "
+            + LIMIT
+            + "}\n");
+    try (ServiceHost a = replica(redis);
+        ServiceHost b = replica(redis)) {
+      List<ManagedChannel> channels =
+          List.of(
+              ManagedChannelBuilder.forAddress("127.0.0.1", a.grpcPort()).usePlaintext().build(),
+              ManagedChannelBuilder.forAddress("127.0.0.1", b.grpcPort()).usePlaintext().build());
+      RateLimitRequest request =
+          RateLimitRequest.newBuilder()
+              .setDomain("api")
+              .addDescriptors(
+                  RateLimitDescriptor.newBuilder()
+                      .addEntries(
+                          RateLimitDescriptor.Entry.newBuilder().setKey("user").setValue("alice")))
+              .build();
+      AtomicInteger admitted = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      AtomicInteger issued = new AtomicInteger();
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+      List<Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < CLIENTS; c++) {
+        int client = c;
+        done.add(
+            clients.submit(
+                () -> {
+                  go.await();
+                  while (issued.getAndIncrement() < CALLS) {
+                    RateLimitServiceGrpc.RateLimitServiceBlockingStub stub =
+                        RateLimitServiceGrpc.newBlockingStub(
+                            channels.get((client + issued.get()) % 2));
+                    RateLimitResponse response = stub.shouldRateLimit(request);
+                    (response.getOverallCode() == RateLimitResponse.Code.OK ? admitted : refused)
+                        .incrementAndGet();
+                  }
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (Future<?> future : done) {
+        future.get();
+      }
+      clients.shutdown();
+      channels.forEach(ManagedChannel::shutdownNow);
+
+      assertThat(admitted.get()).isEqualTo(LIMIT);
+      assertThat(refused.get()).isEqualTo(CALLS - LIMIT);
+    }
+  }
+}
