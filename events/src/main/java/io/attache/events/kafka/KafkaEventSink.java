@@ -69,7 +69,7 @@ public final class KafkaEventSink implements EventSink {
 
   // Owned by the sink thread.
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-  private final ArrayDeque<SpoolRecord> replayRetries = new ArrayDeque<>();
+  private final List<InFlight> replayRetries = new ArrayList<>();
   private boolean spooling;
   private long rescueSegment = -1;
   private SpoolPosition replayBatchEnd;
@@ -79,17 +79,24 @@ public final class KafkaEventSink implements EventSink {
 
   private record Pending(Event event, long epochMillis) {}
 
-  /** A record handed to the producer; the callback fills in the outcome. */
+  /**
+   * A record handed to the producer; the callback fills in the outcome. Records from the spool
+   * carry where they start there, which orders retries and bounds what may be committed.
+   */
   private static final class InFlight {
     final SpoolRecord record;
-    final boolean fromSpool;
-    final long sentNanos;
+    final SpoolPosition spoolStart; // null when sent straight from memory
+    long sentNanos;
     volatile int state; // 0 pending, 1 acknowledged, 2 failed
+    volatile Exception error;
 
-    InFlight(SpoolRecord record, boolean fromSpool, long sentNanos) {
+    InFlight(SpoolRecord record, SpoolPosition spoolStart) {
       this.record = record;
-      this.fromSpool = fromSpool;
-      this.sentNanos = sentNanos;
+      this.spoolStart = spoolStart;
+    }
+
+    boolean fromSpool() {
+      return spoolStart != null;
     }
   }
 
@@ -103,14 +110,19 @@ public final class KafkaEventSink implements EventSink {
   KafkaEventSink(KafkaSinkConfig config, Producer<byte[], byte[]> producer) {
     this.config = config;
     this.producer = producer;
-    this.spool =
-        Spool.open(
-            config.spoolDir(),
-            config.spoolMaxBytes(),
-            config.spoolSegmentBytes(),
-            config.fsync(),
-            config.fsyncInterval());
-    this.sequences = new SequenceCounters(config.spoolDir().resolve("sequences.properties"));
+    try {
+      this.spool =
+          Spool.open(
+              config.spoolDir(),
+              config.spoolMaxBytes(),
+              config.spoolSegmentBytes(),
+              config.fsync(),
+              config.fsyncInterval());
+      this.sequences = new SequenceCounters(config.spoolDir().resolve("sequences.properties"));
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
     this.encoder = new CloudEventEncoder(config.source());
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
     for (io.attache.events.EventType type : io.attache.events.EventType.values()) {
@@ -178,6 +190,10 @@ public final class KafkaEventSink implements EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // A publish() that passed the closing check may have queued after the last drain.
+    List<Pending> late = new ArrayList<>();
+    queue.drainTo(late);
+    late.forEach(p -> countDrop("the sink closed while it was being published"));
   }
 
   private void run() {
@@ -194,14 +210,16 @@ public final class KafkaEventSink implements EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      log.error("event sink thread failed; events are no longer delivered", e);
+      closing = true;
+      log.error("event sink thread failed; new events are dropped and counted", e);
     }
+    batch.clear();
     shutdown(batch);
   }
 
   private void step(List<Pending> batch) {
     for (Pending pending : batch) {
-      accept(pending);
+      acceptOrDrop(pending);
     }
     batch.clear();
     spool.sync();
@@ -210,6 +228,16 @@ public final class KafkaEventSink implements EventSink {
       replay();
     }
     spoolBytes = spool.sizeBytes();
+  }
+
+  /** Never lets one event that cannot be encoded or stored stop the others. */
+  private void acceptOrDrop(Pending pending) {
+    try {
+      accept(pending);
+    } catch (RuntimeException e) {
+      log.error("an event could not be encoded or stored", e);
+      countDrop("an event could not be encoded or stored: " + e.getMessage());
+    }
   }
 
   private void accept(Pending pending) {
@@ -223,27 +251,39 @@ public final class KafkaEventSink implements EventSink {
         new SpoolRecord(topic, event.partitionKey().getBytes(StandardCharsets.UTF_8), value);
     if (spooling) {
       toSpool(record);
-    } else if (!send(record, false)) {
+    } else if (!send(new InFlight(record, null))) {
       degrade("a send failed");
       toSpool(record);
     }
   }
 
   /** Hands a record to the producer; false when the producer refused it at once. */
-  private boolean send(SpoolRecord record, boolean fromSpool) {
-    InFlight flight = new InFlight(record, fromSpool, System.nanoTime());
+  private boolean send(InFlight flight) {
+    SpoolRecord record = flight.record;
+    flight.sentNanos = System.nanoTime();
+    flight.state = 0;
     ProducerRecord<byte[], byte[]> producerRecord =
         new ProducerRecord<>(record.topic(), null, record.key(), record.value());
     producerRecord.headers().add(new RecordHeader("content-type", CONTENT_TYPE_BYTES));
     try {
-      producer.send(producerRecord, (metadata, error) -> flight.state = error == null ? 1 : 2);
+      producer.send(
+          producerRecord,
+          (metadata, error) -> {
+            flight.error = error;
+            flight.state = error == null ? 1 : 2;
+          });
     } catch (RuntimeException e) {
       log.debug("kafka refused a record: {}", e.toString());
-      return false;
+      flight.error = e;
     }
     // Without metadata (no broker) send() waits max.block.ms, then fails through the callback
     // before returning: treat that as a refusal, not as a record in flight.
-    if (flight.state == 2) {
+    if (flight.error != null && flight.state != 1) {
+      if (permanent(flight.error)) {
+        log.error("kafka rejected an event for good ({}); dropping it", flight.error.toString());
+        countDrop("Kafka rejected an event: " + flight.error.getMessage());
+        return true;
+      }
       return false;
     }
     inFlight.addLast(flight);
@@ -288,9 +328,14 @@ public final class KafkaEventSink implements EventSink {
       }
       inFlight.pollFirst();
       if (state == 1) {
-        (head.fromSpool ? replayed : published).increment();
-      } else if (head.fromSpool) {
-        replayRetries.addLast(head.record);
+        (head.fromSpool() ? replayed : published).increment();
+      } else if (permanent(head.error)) {
+        // Sending it again would fail again (too large, not authorised...): drop it, loudly,
+        // rather than let it hold back every event behind it.
+        log.error("kafka rejected an event for good ({}); dropping it", head.error.toString());
+        countDrop("Kafka rejected an event: " + head.error.getMessage());
+      } else if (head.fromSpool()) {
+        replayRetries.add(head);
         backOff();
       } else {
         degrade("Kafka did not acknowledge a record");
@@ -308,6 +353,13 @@ public final class KafkaEventSink implements EventSink {
     }
   }
 
+  /** Errors the producer itself would not retry: resending cannot help. */
+  private static boolean permanent(Exception error) {
+    return error != null
+        && !(error instanceof org.apache.kafka.common.errors.RetriableException)
+        && !(error instanceof org.apache.kafka.common.errors.InterruptException);
+  }
+
   private void degrade(String why) {
     if (spooling) {
       return;
@@ -320,7 +372,7 @@ public final class KafkaEventSink implements EventSink {
   /** One replay step; called only when nothing is in flight. */
   private void replay() {
     if (!replayRetries.isEmpty()) {
-      List<SpoolRecord> retries = new ArrayList<>(replayRetries);
+      List<InFlight> retries = new ArrayList<>(replayRetries);
       replayRetries.clear();
       sendFromSpool(retries);
       return;
@@ -338,16 +390,18 @@ public final class KafkaEventSink implements EventSink {
       return;
     }
     replayBatchEnd = entries.get(entries.size() - 1).end();
-    List<SpoolRecord> records = new ArrayList<>(entries.size());
+    List<InFlight> records = new ArrayList<>(entries.size());
     for (SpooledEntry entry : entries) {
-      records.add(entry.record());
+      records.add(new InFlight(entry.record(), entry.start()));
     }
     sendFromSpool(records);
   }
 
-  private void sendFromSpool(List<SpoolRecord> records) {
+  /** Sends in spool order, so a retried record never overtakes a later one with its key. */
+  private void sendFromSpool(List<InFlight> records) {
+    records.sort((a, b) -> a.spoolStart.compareTo(b.spoolStart));
     for (int i = 0; i < records.size(); i++) {
-      if (!send(records.get(i), true)) {
+      if (!send(records.get(i))) {
         // Refused at once (no metadata yet): keep the rest, in order, for the next attempt.
         replayRetries.addAll(records.subList(i, records.size()));
         backOff();
@@ -375,7 +429,7 @@ public final class KafkaEventSink implements EventSink {
     try {
       queue.drainTo(batch);
       for (Pending pending : batch) {
-        accept(pending);
+        acceptOrDrop(pending);
       }
       // No producer.flush(): it could wait out the whole delivery timeout while Kafka is down.
       long deadline = System.nanoTime() + config.closeTimeout().toNanos();
@@ -384,28 +438,39 @@ public final class KafkaEventSink implements EventSink {
         Thread.sleep(5);
       }
       settle();
-      if (!inFlight.isEmpty()) {
-        log.warn(
-            "kafka did not acknowledge {} events before close; spooling them", inFlight.size());
-        for (InFlight flight : inFlight) {
-          if (!flight.fromSpool) {
-            degrade("closing with unacknowledged events");
-            rescue(flight.record);
-          }
+      SpoolPosition firstUndelivered = null;
+      for (InFlight flight : inFlight) {
+        if (flight.fromSpool()) {
+          firstUndelivered = earlier(firstUndelivered, flight.spoolStart);
+        } else {
+          degrade("closing with unacknowledged events");
+          rescue(flight.record);
         }
-        replayBatchEnd = null;
-      } else if (replayBatchEnd != null && replayRetries.isEmpty()) {
+      }
+      if (inFlight.stream().anyMatch(f -> !f.fromSpool())) {
+        log.warn("kafka did not acknowledge every event before close; spooled the rest");
+      }
+      for (InFlight retry : replayRetries) {
+        firstUndelivered = earlier(firstUndelivered, retry.spoolStart);
+      }
+      if (firstUndelivered != null) {
+        spool.commit(firstUndelivered);
+      } else if (replayBatchEnd != null) {
         spool.commit(replayBatchEnd);
       }
-      producer.close(Duration.ZERO);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.error("event sink did not close cleanly", e);
     } finally {
+      producer.close(Duration.ZERO);
       spool.close();
       sequences.close();
       spoolBytes = spool.sizeBytes();
     }
+  }
+
+  private static SpoolPosition earlier(SpoolPosition a, SpoolPosition b) {
+    return a == null || b.compareTo(a) < 0 ? b : a;
   }
 }

@@ -104,11 +104,22 @@ public final class Spool implements Closeable {
       }
     }
     totalBytes = segmentSizes.values().stream().mapToLong(Long::longValue).sum();
-    long first = segmentSizes.isEmpty() ? 1 : segmentSizes.firstKey();
-    committed =
-        readCheckpoint().filter(p -> p.segment() >= first).orElse(new SpoolPosition(first, 0));
+    java.util.Optional<SpoolPosition> checkpoint = readCheckpoint();
+    if (segmentSizes.isEmpty()) {
+      // Everything was delivered: continue numbering after the checkpoint, never below it, so a
+      // stale checkpoint can never point past the segments written from now on.
+      writeSegment = checkpoint.map(p -> p.segment() + 1).orElse(1L);
+      committed = new SpoolPosition(writeSegment, 0);
+    } else {
+      long first = segmentSizes.firstKey();
+      long last = segmentSizes.lastKey();
+      committed =
+          checkpoint
+              .filter(p -> p.segment() >= first && p.segment() <= last)
+              .orElse(new SpoolPosition(first, 0));
+      writeSegment = last;
+    }
     readCursor = committed;
-    writeSegment = segmentSizes.isEmpty() ? 1 : segmentSizes.lastKey();
   }
 
   /**
@@ -195,6 +206,8 @@ public final class Spool implements Closeable {
   public void commit(SpoolPosition position) {
     committed = position;
     try {
+      // Checkpoint first: a crash before the deletes leaves files the checkpoint already skips.
+      writeCheckpoint();
       for (Long segment :
           new ArrayList<>(segmentSizes.headMap(position.segment(), false).keySet())) {
         delete(segment);
@@ -203,7 +216,6 @@ public final class Spool implements Closeable {
       if (position.offset() >= size && position.segment() != writeSegment) {
         delete(position.segment());
       }
-      writeCheckpoint();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot commit the event spool in " + dir, e);
     }
@@ -360,6 +372,7 @@ public final class Spool implements Closeable {
       payload.get(value);
       return new SpooledEntry(
           new SpoolRecord(new String(topic, StandardCharsets.UTF_8), key, value),
+          position,
           new SpoolPosition(position.segment(), position.offset() + HEADER_BYTES + length));
     } catch (RuntimeException malformed) {
       return null;

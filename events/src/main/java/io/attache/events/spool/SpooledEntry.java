@@ -1,4 +1,7 @@
 package io.attache.events.spool;
 
-/** A record read back from the spool, with the position just after it (what to commit). */
-public record SpooledEntry(SpoolRecord record, SpoolPosition end) {}
+/**
+ * A record read back from the spool, with where it starts (its place in the order) and where it
+ * ends (what to commit once it is delivered).
+ */
+public record SpooledEntry(SpoolRecord record, SpoolPosition start, SpoolPosition end) {}

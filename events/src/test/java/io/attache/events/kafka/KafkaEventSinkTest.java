@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.events.CloudEventEncoder;
+import io.attache.events.ConfigChange;
 import io.attache.events.Event;
 import io.attache.events.EventType;
 import io.attache.events.SampleEvents;
@@ -14,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,7 +42,9 @@ class KafkaEventSinkTest {
 
     try (KafkaEventSink sink = new KafkaEventSink(config)) {
       sent.forEach(sink::publish);
-      await().atMost(Duration.ofSeconds(30)).until(() -> sink.stats().published() == sent.size());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> sink.stats().published() + sink.stats().replayed() == sent.size());
     }
 
     List<ConsumerRecord<String, String>> records =
@@ -120,6 +125,35 @@ class KafkaEventSinkTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> sink.stats().spooled() == 10_000);
       assertThat(sink.stats().dropped()).isZero();
       assertThat(sink.stats().published()).isZero();
+    }
+  }
+
+  @Test
+  void anEventKafkaRejectsForGoodIsDroppedAndCountedWithoutHoldingBackOthers(
+      EmbeddedKafkaBroker broker, @TempDir Path dir) {
+    KafkaSinkConfig config =
+        KafkaSinkConfig.builder(broker.bootstrapServers(), "/attache/test/toolarge", dir)
+            .topicPrefix("toolarge.")
+            .producerOverrides(Map.of("max.request.size", 4096))
+            .build();
+    ConfigChange huge =
+        new ConfigChange(
+            "control-plane",
+            "TrafficPolicy",
+            Optional.of("ns"),
+            "big",
+            OptionalLong.of(1),
+            ConfigChange.Outcome.REJECTED,
+            "x".repeat(20_000),
+            Optional.empty());
+    try (KafkaEventSink sink = new KafkaEventSink(config)) {
+      sink.publish(huge);
+      sink.publish(SampleEvents.config());
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> sink.stats().published() + sink.stats().replayed() == 1);
+      assertThat(sink.stats().dropped()).isEqualTo(1);
     }
   }
 

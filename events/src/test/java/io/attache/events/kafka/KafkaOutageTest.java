@@ -53,7 +53,9 @@ class KafkaOutageTest {
       KafkaEventSink sink = new KafkaEventSink(config(broker.bootstrapServers(), spoolDir));
       try (sink) {
         publish(sink, 0, 500);
-        await().atMost(Duration.ofSeconds(30)).until(() -> sink.stats().published() == 500);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> sink.stats().published() + sink.stats().replayed() == 500);
 
         broker.stop();
         for (int i = 500; i < 1500; i += 100) {

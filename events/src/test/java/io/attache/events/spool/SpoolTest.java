@@ -162,6 +162,24 @@ class SpoolTest {
     }
   }
 
+  @Test
+  void recordsSpooledAfterARestartWithAnEmptySpoolAreReadBack() {
+    try (Spool spool = open(1 << 20, 1 << 20)) {
+      long reserved = spool.reserveSegment();
+      spool.appendTo(reserved, record(0));
+      List<SpooledEntry> entries = spool.read(100);
+      spool.commit(entries.get(0).end()); // everything delivered: no segment file is left
+    }
+    try (Spool reopened = open(1 << 20, 1 << 20)) {
+      reopened.append(record(1));
+    }
+
+    try (Spool again = open(1 << 20, 1 << 20)) {
+      assertThat(again.isEmpty()).isFalse();
+      assertThat(values(again.read(100))).containsExactly("value-1");
+    }
+  }
+
   private List<Path> segmentFiles() throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.toString().endsWith(".spool")).sorted().toList();
