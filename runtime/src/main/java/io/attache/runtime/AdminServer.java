@@ -82,13 +82,7 @@ public final class AdminServer implements AutoCloseable {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
       ExecutorService executor =
-          Executors.newFixedThreadPool(
-              2,
-              runnable -> {
-                Thread thread = new Thread(runnable, "attache-admin");
-                thread.setDaemon(true);
-                return thread;
-              });
+          Executors.newFixedThreadPool(2, DaemonThreads.named("attache-admin"));
       server.setExecutor(executor);
       routes.forEach((path, answer) -> server.createContext(path, handler(path, answer)));
       server.start();

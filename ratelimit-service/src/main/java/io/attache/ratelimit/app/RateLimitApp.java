@@ -13,6 +13,8 @@ import io.attache.ratelimit.grpc.RateLimitGrpcService;
 import io.attache.ratelimit.grpc.RequestIdInterceptor;
 import io.attache.ratelimit.http.JsonEndpoint;
 import io.attache.ratelimit.metrics.MicrometerLimitStats;
+import io.attache.ratelimit.source.EffectiveConfig;
+import io.attache.ratelimit.source.PolicySource;
 import io.attache.ratelimit.source.RuntimeDirectorySource;
 import io.attache.ratelimit.store.CaffeineOverLimitCache;
 import io.attache.ratelimit.store.MemoryCounterStore;
@@ -22,6 +24,8 @@ import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -29,6 +33,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -66,6 +71,15 @@ public final class RateLimitApp {
 
   /** As {@link #start(Settings)} with a clock the caller controls (tests pin the window). */
   public static ServiceHost start(Settings settings, LongSupplier epochSeconds) {
+    return start(settings, epochSeconds, Optional.empty());
+  }
+
+  /**
+   * As above with a Kubernetes client for {@code RateLimitPolicy} resources; without one, a client
+   * is built when {@code ATTACHE_POLICY_SOURCE=kubernetes} (the default inside a cluster).
+   */
+  public static ServiceHost start(
+      Settings settings, LongSupplier epochSeconds, Optional<KubernetesClient> kubernetes) {
     String grpcHost = settings.string("GRPC_HOST", settings.string("HOST", "0.0.0.0"));
     int grpcPort = settings.port("GRPC_PORT", 8081);
     String host = settings.string("HOST", "0.0.0.0");
@@ -98,13 +112,40 @@ public final class RateLimitApp {
     int memoryMaxKeys =
         settings.integer("ATTACHE_MEMORY_MAX_KEYS", 1_000_000, 1, Integer.MAX_VALUE);
     RedisSettings redis = backend == Backend.REDIS ? redisSettings(settings) : null;
+    PolicySourceKind policySource =
+        settings.choice(
+            "ATTACHE_POLICY_SOURCE",
+            kubernetes.isPresent() || settings.optional("KUBERNETES_SERVICE_HOST").isPresent()
+                ? PolicySourceKind.KUBERNETES
+                : PolicySourceKind.NONE);
+    Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
     reportUnsupported(settings);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     MicrometerLimitStats stats = new MicrometerLimitStats(registry);
+    EffectiveConfig effective = new EffectiveConfig();
+    PolicySource[] policies = new PolicySource[1];
     RuntimeDirectorySource source =
-        new RuntimeDirectorySource(configDirectory, new ConfigParser(merge), events, poll);
+        new RuntimeDirectorySource(
+            configDirectory,
+            new ConfigParser(merge),
+            events,
+            poll,
+            files -> {
+              effective.files(files);
+              if (policies[0] != null) {
+                policies[0].schedule(); // a file may now claim a policy's domain
+              }
+            });
+    KubernetesClient client = null;
+    if (policySource == PolicySourceKind.KUBERNETES) {
+      client = kubernetes.orElseGet(() -> new KubernetesClientBuilder().build());
+      policies[0] =
+          new PolicySource(
+                  client, watchNamespace, events, effective::fileDomains, effective::policies)
+              .start();
+    }
     CounterStore store;
     RedisCounterStore redisStore = null;
     if (backend == Backend.REDIS) {
@@ -119,7 +160,7 @@ public final class RateLimitApp {
             : OverLimitCache.NONE;
     RateLimiter limiter = new RateLimiter(limiterSettings, store, nearCache, stats, epochSeconds);
     RateLimitService service =
-        new RateLimitService(limiter, source, failureMode, events, okSampleRate, stats);
+        new RateLimitService(limiter, effective, failureMode, events, okSampleRate, stats);
 
     AtomicBoolean stopping = new AtomicBoolean();
     RedisCounterStore redisForHealth = redisStore;
@@ -133,11 +174,12 @@ public final class RateLimitApp {
     debugRoutes.put(
         "/rlconfig",
         AdminServer.Handler.of(
-            () -> AdminServer.Response.text(200, ConfigDump.text(source.get()))));
+            () -> AdminServer.Response.text(200, ConfigDump.text(effective.get()))));
     debugRoutes.put(
         "/stats", AdminServer.Handler.of(() -> AdminServer.Response.text(200, registry.scrape())));
     AdminServer debug = AdminServer.start(debugHost, debugPort, debugRoutes);
 
+    KubernetesClient clientToClose = client;
     ServiceHost serviceHost;
     try {
       serviceHost =
@@ -149,7 +191,7 @@ public final class RateLimitApp {
               .events(events)
               .service(new RateLimitGrpcService(service))
               .interceptor(new RequestIdInterceptor())
-              .ready(() -> source.get() != null && healthy.getAsBoolean())
+              .ready(() -> effective.get() != null && healthy.getAsBoolean())
               .adminRoute(
                   "/healthcheck",
                   () ->
@@ -159,12 +201,15 @@ public final class RateLimitApp {
               .adminHandler("/json", new JsonEndpoint(service))
               .onClose(() -> stopping.set(true))
               .onClose(source)
+              .onClose(
+                  () -> closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null))
               .onClose(store)
               .onClose(debug)
               .start();
     } catch (RuntimeException e) {
       debug.close();
       source.close();
+      closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null);
       store.close();
       throw e;
     }
@@ -175,6 +220,21 @@ public final class RateLimitApp {
         debug.port(),
         failureMode.name().toLowerCase());
     return serviceHost;
+  }
+
+  /** Where {@code RateLimitPolicy} resources come from ({@code ATTACHE_POLICY_SOURCE}). */
+  enum PolicySourceKind {
+    KUBERNETES,
+    NONE
+  }
+
+  private static void closePolicies(PolicySource policies, KubernetesClient ownClient) {
+    if (policies != null) {
+      policies.close();
+    }
+    if (ownClient != null) {
+      ownClient.close();
+    }
   }
 
   private static RedisSettings redisSettings(Settings settings) {

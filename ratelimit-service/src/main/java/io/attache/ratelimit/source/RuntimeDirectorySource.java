@@ -6,6 +6,7 @@ import io.attache.ratelimit.config.ConfigError;
 import io.attache.ratelimit.config.ConfigException;
 import io.attache.ratelimit.config.ConfigParser;
 import io.attache.ratelimit.config.RateLimitConfig;
+import io.attache.runtime.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,7 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
   private final Path directory;
   private final ConfigParser parser;
   private final EventSink events;
+  private final java.util.function.Consumer<RateLimitConfig> listener;
   private final AtomicReference<RateLimitConfig> current = new AtomicReference<>();
   private final AtomicReference<List<ConfigError>> lastErrors = new AtomicReference<>(List.of());
   private final AtomicLong loads = new AtomicLong();
@@ -52,17 +54,23 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
 
   public RuntimeDirectorySource(
       Path directory, ConfigParser parser, EventSink events, Duration pollInterval) {
+    this(directory, parser, events, pollInterval, config -> {});
+  }
+
+  /** As above; {@code listener} hears of every configuration applied, the first one included. */
+  public RuntimeDirectorySource(
+      Path directory,
+      ConfigParser parser,
+      EventSink events,
+      Duration pollInterval,
+      java.util.function.Consumer<RateLimitConfig> listener) {
     this.directory = directory;
     this.parser = parser;
     this.events = events;
+    this.listener = listener;
     reload();
     this.poller =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "ratelimit-config-poller");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-config-poller"));
     long millis = Math.max(50, pollInterval.toMillis());
     poller.scheduleWithFixedDelay(this::reloadQuietly, millis, millis, TimeUnit.MILLISECONDS);
   }
@@ -109,6 +117,7 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
     try {
       RateLimitConfig config = parser.load(sources);
       current.set(config);
+      listener.accept(config);
       lastErrors.set(List.of());
       loads.incrementAndGet();
       log.info(

@@ -2,6 +2,7 @@ package io.attache.ratelimit.store;
 
 import io.attache.ratelimit.core.CounterStore;
 import io.attache.ratelimit.core.StoreUnavailableException;
+import io.attache.runtime.DaemonThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,12 +40,7 @@ public final class MemoryCounterStore implements CounterStore {
     this.maxKeys = maxKeys;
     this.epochSeconds = epochSeconds;
     this.sweeper =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "ratelimit-memory-sweeper");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-memory-sweeper"));
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
   }
 

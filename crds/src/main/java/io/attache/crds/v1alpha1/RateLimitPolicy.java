@@ -1,0 +1,33 @@
+package io.attache.crds.v1alpha1;
+
+import io.attache.crds.PolicyStatus;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * Rate limits as a Kubernetes resource: the same descriptor tree as envoyproxy/ratelimit's YAML, so
+ * a file's {@code domain} and {@code descriptors} can be pasted under {@code spec}. Several
+ * policies may add to one domain; ratelimit-service merges them in namespace/name order and reports
+ * conflicts in {@code status}.
+ */
+@Group("attache.io")
+@Version("v1alpha1")
+@Kind("RateLimitPolicy")
+@Singular("ratelimitpolicy")
+@Plural("ratelimitpolicies")
+@ShortNames("rlp")
+public class RateLimitPolicy extends CustomResource<RateLimitPolicySpec, PolicyStatus>
+    implements Namespaced {
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  protected PolicyStatus initStatus() {
+    return new PolicyStatus();
+  }
+}

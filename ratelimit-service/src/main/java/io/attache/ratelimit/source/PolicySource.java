@@ -1,0 +1,215 @@
+package io.attache.ratelimit.source;
+
+import io.attache.crds.Conditions;
+import io.attache.crds.PolicyStatus;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
+import io.attache.events.ConfigChange;
+import io.attache.events.EventSink;
+import io.attache.ratelimit.config.PolicyMerger;
+import io.attache.ratelimit.config.RateLimitConfig;
+import io.attache.runtime.DaemonThreads;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code RateLimitPolicy} resources as a second configuration source. An informer keeps them in
+ * memory; any change (debounced) recomputes the merge from all of them, level-based: the result
+ * depends only on the resources now, never on the order events arrived in. Each policy's verdict is
+ * written to its {@code status} ({@code Accepted} condition, {@code observedGeneration}) only when
+ * it differs, so replicas computing the same verdict do not fight, and reported as an {@code
+ * audit.config} event when it changes.
+ */
+public final class PolicySource implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PolicySource.class);
+  private static final long DEBOUNCE_MILLIS = 100;
+
+  private final KubernetesClient client;
+  private final Optional<String> namespace;
+  private final EventSink events;
+  private final Supplier<Set<String>> fileDomains;
+  private final Consumer<RateLimitConfig> onConfig;
+  private final PolicyMerger merger = new PolicyMerger();
+  private final ScheduledExecutorService executor;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Map<String, PolicyMerger.Verdict> reported = new ConcurrentHashMap<>();
+  private SharedIndexInformer<RateLimitPolicy> informer;
+
+  public PolicySource(
+      KubernetesClient client,
+      Optional<String> namespace,
+      EventSink events,
+      Supplier<Set<String>> fileDomains,
+      Consumer<RateLimitConfig> onConfig) {
+    this.client = client;
+    this.namespace = namespace;
+    this.events = events;
+    this.fileDomains = fileDomains;
+    this.onConfig = onConfig;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-policy-source"));
+  }
+
+  /** Starts watching; the first merge happens once the informer has listed what exists. */
+  public PolicySource start() {
+    var resources = client.resources(RateLimitPolicy.class);
+    informer =
+        (namespace.isPresent()
+                ? resources.inNamespace(namespace.get())
+                : resources.inAnyNamespace())
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(RateLimitPolicy policy) {
+                    schedule();
+                  }
+
+                  @Override
+                  public void onUpdate(RateLimitPolicy before, RateLimitPolicy after) {
+                    // Level-based: a status-only update recomputes to the same result and writes
+                    // nothing, so reacting to every update is safe and simpler than diffing.
+                    schedule();
+                  }
+
+                  @Override
+                  public void onDelete(RateLimitPolicy policy, boolean finalStateUnknown) {
+                    schedule();
+                  }
+                },
+                0);
+    schedule();
+    return this;
+  }
+
+  /** Recomputes soon: a burst of changes becomes one merge. */
+  public void schedule() {
+    if (scheduled.compareAndSet(false, true)) {
+      executor.schedule(this::recompute, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void recompute() {
+    scheduled.set(false);
+    try {
+      List<RateLimitPolicy> resources = informer == null ? List.of() : informer.getStore().list();
+      List<PolicyMerger.Policy> policies = new ArrayList<>(resources.size());
+      for (RateLimitPolicy resource : resources) {
+        policies.add(
+            new PolicyMerger.Policy(
+                id(resource),
+                Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L),
+                resource.getSpec() == null
+                    ? "{}"
+                    : client.getKubernetesSerialization().asJson(resource.getSpec())));
+      }
+      PolicyMerger.Result result = merger.merge(policies, fileDomains.get());
+      onConfig.accept(result.config());
+      for (RateLimitPolicy resource : resources) {
+        PolicyMerger.Verdict verdict = result.verdicts().get(id(resource));
+        report(resource, verdict);
+        writeStatus(resource, verdict);
+      }
+      reported.keySet().retainAll(result.verdicts().keySet());
+    } catch (RuntimeException e) {
+      log.error("rate-limit policies could not be merged; the previous ones stay in force", e);
+    }
+  }
+
+  private void report(RateLimitPolicy resource, PolicyMerger.Verdict verdict) {
+    if (verdict.equals(reported.put(id(resource), verdict))) {
+      return;
+    }
+    if (verdict.accepted()) {
+      log.info("RateLimitPolicy {} accepted: {}", id(resource), verdict.message());
+    } else {
+      log.warn(
+          "RateLimitPolicy {} rejected ({}): {}",
+          id(resource),
+          verdict.reason(),
+          verdict.message());
+    }
+    events.publish(
+        new ConfigChange(
+            "ratelimit-service",
+            "RateLimitPolicy",
+            Optional.ofNullable(resource.getMetadata().getNamespace()),
+            resource.getMetadata().getName(),
+            OptionalLong.of(verdict.generation()),
+            verdict.accepted() ? ConfigChange.Outcome.APPLIED : ConfigChange.Outcome.REJECTED,
+            verdict.message(),
+            Optional.empty()));
+  }
+
+  private void writeStatus(RateLimitPolicy resource, PolicyMerger.Verdict verdict) {
+    if (upToDate(resource.getStatus(), verdict)) {
+      return;
+    }
+    try {
+      client
+          .resources(RateLimitPolicy.class)
+          .inNamespace(resource.getMetadata().getNamespace())
+          .withName(resource.getMetadata().getName())
+          .editStatus(
+              current -> {
+                PolicyStatus status =
+                    current.getStatus() == null ? new PolicyStatus() : current.getStatus();
+                Conditions.set(
+                    status,
+                    Conditions.ACCEPTED,
+                    verdict.accepted(),
+                    verdict.reason(),
+                    verdict.message(),
+                    verdict.generation(),
+                    Instant.now());
+                current.setStatus(status);
+                return current;
+              });
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "could not write the status of RateLimitPolicy {}: {}", id(resource), e.getMessage());
+    }
+  }
+
+  private static boolean upToDate(PolicyStatus status, PolicyMerger.Verdict verdict) {
+    if (status == null) {
+      return false;
+    }
+    Optional<Condition> accepted = Conditions.find(status, Conditions.ACCEPTED);
+    return accepted.isPresent()
+        && (verdict.accepted() ? "True" : "False").equals(accepted.get().getStatus())
+        && verdict.reason().equals(accepted.get().getReason())
+        && verdict.message().equals(accepted.get().getMessage())
+        && Long.valueOf(verdict.generation()).equals(accepted.get().getObservedGeneration())
+        && Long.valueOf(verdict.generation()).equals(status.getObservedGeneration());
+  }
+
+  private static String id(RateLimitPolicy resource) {
+    return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+  }
+
+  @Override
+  public void close() {
+    if (informer != null) {
+      informer.close();
+    }
+    executor.shutdownNow();
+  }
+}
