@@ -31,27 +31,36 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts a server and waits until it answers PING. */
   public static RedisServer start() {
+    return start(List.of());
+  }
+
+  /** As {@link #start()}, with more {@code redis-server} arguments (e.g. cluster mode). */
+  public static RedisServer start(List<String> extraArguments) {
     String binary = binary();
     int port = FreePorts.next();
     try {
       Path log = Files.createTempFile("attache-redis-", ".log");
       Path socket = Files.createTempDirectory("attache-redis-").resolve("redis.sock");
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(
+                  binary,
+                  "--port",
+                  String.valueOf(port),
+                  "--bind",
+                  "127.0.0.1",
+                  "--unixsocket",
+                  socket.toString(),
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--daemonize",
+                  "no"));
+      command.addAll(extraArguments);
       Process process =
-          new ProcessBuilder(
-                  List.of(
-                      binary,
-                      "--port",
-                      String.valueOf(port),
-                      "--bind",
-                      "127.0.0.1",
-                      "--unixsocket",
-                      socket.toString(),
-                      "--save",
-                      "",
-                      "--appendonly",
-                      "no",
-                      "--daemonize",
-                      "no"))
+          new ProcessBuilder(command)
+              .directory(socket.getParent().toFile())
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();

@@ -1,0 +1,64 @@
+package io.attache.ratelimit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.testsupport.redis.RedisCluster;
+import io.attache.testsupport.redis.RedisServer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** REDIS_TYPE=cluster against a real three-master Redis Cluster started by the test. */
+class RedisClusterStoreTest {
+  private static RedisCluster cluster;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = RedisCluster.start(3);
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void countersSpreadOverNodesAreIncrementedInOneRequest() {
+    RedisSettings settings =
+        new RedisSettings(
+            RedisSettings.Type.CLUSTER,
+            cluster.nodesUrl(),
+            RedisSettings.SocketType.TCP,
+            "",
+            false,
+            1,
+            Duration.ofSeconds(5));
+    String[] keys = new String[12];
+    long[] hits = new long[keys.length];
+    long[] ttls = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "domain_user_u" + i + "_1700000000";
+      hits[i] = i + 1;
+      ttls[i] = 90;
+    }
+    try (RedisCounterStore store = new RedisCounterStore(settings)) {
+      store.increment(keys, hits, ttls).toCompletableFuture().join();
+      long[] after = store.increment(keys, hits, ttls).toCompletableFuture().join();
+
+      for (int i = 0; i < keys.length; i++) {
+        assertThat(after[i]).isEqualTo(2L * (i + 1));
+      }
+      assertThat(store.get(keys).toCompletableFuture().join()).containsExactly(after);
+    }
+    Set<Integer> nodesHoldingKeys = new HashSet<>();
+    for (RedisServer node : cluster.nodes()) {
+      if (!node.command("DBSIZE").equals(":0")) {
+        nodesHoldingKeys.add(node.port());
+      }
+    }
+    assertThat(nodesHoldingKeys).as("keys land on several nodes").hasSizeGreaterThan(1);
+  }
+}
