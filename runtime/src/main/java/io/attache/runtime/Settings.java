@@ -163,14 +163,24 @@ public final class Settings {
       if (value.startsWith("P") || value.startsWith("p")) {
         return Optional.of(Duration.parse(value));
       }
-      String[][] units = {{"ms", "1"}, {"s", "1000"}, {"m", "60000"}, {"h", "3600000"}};
+      if (value.equals("0")) {
+        return Optional.of(Duration.ZERO); // as Go's time.ParseDuration
+      }
+      // Longer suffixes first: "ms" and "us" before "s".
+      String[][] units = {
+        {"ns", "1"},
+        {"us", "1000"},
+        {"µs", "1000"},
+        {"ms", "1000000"},
+        {"s", "1000000000"},
+        {"m", "60000000000"},
+        {"h", "3600000000000"}
+      };
       for (String[] unit : units) {
         if (value.endsWith(unit[0])) {
           String amount = value.substring(0, value.length() - unit[0].length());
-          double millis = Double.parseDouble(amount) * Long.parseLong(unit[1]);
-          return millis < 0
-              ? Optional.empty()
-              : Optional.of(Duration.ofNanos((long) (millis * 1e6)));
+          double nanos = Double.parseDouble(amount) * Long.parseLong(unit[1]);
+          return nanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos((long) nanos));
         }
       }
       return Optional.empty();

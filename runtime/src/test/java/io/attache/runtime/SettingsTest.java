@@ -48,6 +48,8 @@ class SettingsTest {
     assertThat(settings.duration("D", Duration.ZERO)).isEqualTo(Duration.ofHours(1));
     assertThat(settings.duration("E", Duration.ZERO)).isEqualTo(Duration.ofSeconds(3));
     assertThat(settings.duration("F", Duration.ZERO)).isEqualTo(Duration.ofMillis(1500));
+    assertThat(new Settings(Map.of("G", "150us")).duration("G", Duration.ZERO))
+        .isEqualTo(Duration.ofNanos(150_000));
   }
 
   @Test

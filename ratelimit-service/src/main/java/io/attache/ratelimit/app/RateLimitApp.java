@@ -17,6 +17,7 @@ import io.attache.ratelimit.source.EffectiveConfig;
 import io.attache.ratelimit.source.PolicySource;
 import io.attache.ratelimit.source.RuntimeDirectorySource;
 import io.attache.ratelimit.store.CaffeineOverLimitCache;
+import io.attache.ratelimit.store.CoalescingCounterStore;
 import io.attache.ratelimit.store.MemoryCounterStore;
 import io.attache.ratelimit.store.RedisCounterStore;
 import io.attache.ratelimit.store.RedisSettings;
@@ -112,6 +113,7 @@ public final class RateLimitApp {
     int memoryMaxKeys =
         settings.integer("ATTACHE_MEMORY_MAX_KEYS", 1_000_000, 1, Integer.MAX_VALUE);
     RedisSettings redis = backend == Backend.REDIS ? redisSettings(settings) : null;
+    Duration pipelineWindow = settings.duration("REDIS_PIPELINE_WINDOW", Duration.ZERO);
     PolicySourceKind policySource =
         settings.choice(
             "ATTACHE_POLICY_SOURCE",
@@ -150,7 +152,10 @@ public final class RateLimitApp {
     RedisCounterStore redisStore = null;
     if (backend == Backend.REDIS) {
       redisStore = new RedisCounterStore(redis);
-      store = redisStore;
+      store =
+          pipelineWindow.isZero()
+              ? redisStore
+              : new CoalescingCounterStore(redisStore, pipelineWindow);
     } else {
       store = new MemoryCounterStore(memoryMaxKeys, epochSeconds);
     }

@@ -40,7 +40,7 @@ class TwoReplicaExactnessTest {
 
   @TempDir Path root;
 
-  private ServiceHost replica(RedisServer redis) {
+  private ServiceHost replica(RedisServer redis, String pipelineWindow) {
     Settings settings =
         new Settings(
             Map.ofEntries(
@@ -52,20 +52,30 @@ class TwoReplicaExactnessTest {
                 Map.entry("REDIS_SOCKET_TYPE", "tcp"),
                 Map.entry("REDIS_URL", redis.hostAndPort()),
                 Map.entry("REDIS_POOL_SIZE", "4"),
+                Map.entry("REDIS_PIPELINE_WINDOW", pipelineWindow),
                 Map.entry("RUNTIME_ROOT", root.toString())));
     return RateLimitApp.start(settings, () -> 1_900_000_000L); // one window for the whole test
   }
 
   @Test
   void exactlyTheLimitIsAdmittedAcrossTwoReplicas(RedisServer redis) throws Exception {
+    hammer(redis, "0", "alice");
+  }
+
+  @Test
+  void exactlyTheLimitIsAdmittedWithWriteCoalescing(RedisServer redis) throws Exception {
+    hammer(redis, "2ms", "bob");
+  }
+
+  private void hammer(RedisServer redis, String pipelineWindow, String user) throws Exception {
     Files.createDirectories(root.resolve("config"));
     Files.writeString(
         root.resolve("config/api.yaml"),
         "domain: api\ndescriptors:\n  - key: user\n    rate_limit: {unit: hour, requests_per_unit: "
             + LIMIT
             + "}\n");
-    try (ServiceHost a = replica(redis);
-        ServiceHost b = replica(redis)) {
+    try (ServiceHost a = replica(redis, pipelineWindow);
+        ServiceHost b = replica(redis, pipelineWindow)) {
       List<ManagedChannel> channels =
           List.of(
               ManagedChannelBuilder.forAddress("127.0.0.1", a.grpcPort()).usePlaintext().build(),
@@ -76,7 +86,7 @@ class TwoReplicaExactnessTest {
               .addDescriptors(
                   RateLimitDescriptor.newBuilder()
                       .addEntries(
-                          RateLimitDescriptor.Entry.newBuilder().setKey("user").setValue("alice")))
+                          RateLimitDescriptor.Entry.newBuilder().setKey("user").setValue(user)))
               .build();
       AtomicInteger admitted = new AtomicInteger();
       AtomicInteger refused = new AtomicInteger();
