@@ -1,0 +1,37 @@
+package io.attache.authz.core;
+
+import java.util.Locale;
+
+/**
+ * Why a request was allowed or denied: stable codes, safe to show clients and to put in audit
+ * events. They never say more about a failed credential than this (no claim values, no key
+ * material).
+ */
+public enum ReasonCode {
+  OK,
+  ANONYMOUS,
+  NO_POLICY,
+  MISSING_CREDENTIALS,
+  TOKEN_MALFORMED,
+  TOKEN_TOO_LARGE,
+  TOKEN_ALGORITHM_NOT_ALLOWED,
+  TOKEN_SIGNATURE_INVALID,
+  TOKEN_KEY_UNKNOWN,
+  TOKEN_EXPIRED,
+  TOKEN_NOT_YET_VALID,
+  TOKEN_ISSUER_INVALID,
+  TOKEN_AUDIENCE_INVALID,
+  TOKEN_CLAIM_INVALID,
+  JWKS_UNAVAILABLE,
+  API_KEY_INVALID,
+  CLIENT_CERT_MISSING,
+  CLIENT_CERT_NOT_ALLOWED,
+  RULE_DENIED,
+  NO_RULE_ALLOWED,
+  INTERNAL_ERROR;
+
+  /** The code as written in events and headers: {@code token_expired}. */
+  public String code() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
