@@ -262,6 +262,9 @@ public final class KafkaEventSink implements EventSink {
     SpoolRecord record = flight.record;
     flight.sentNanos = System.nanoTime();
     flight.state = 0;
+    // A replay retry reuses its InFlight: clear the last attempt's failure, or a record the
+    // producer has just accepted would look refused, be retried again, and arrive twice.
+    flight.error = null;
     ProducerRecord<byte[], byte[]> producerRecord =
         new ProducerRecord<>(record.topic(), null, record.key(), record.value());
     producerRecord.headers().add(new RecordHeader("content-type", CONTENT_TYPE_BYTES));
