@@ -6,24 +6,16 @@ import io.attache.ratelimit.config.ConfigError;
 import io.attache.ratelimit.config.ConfigException;
 import io.attache.ratelimit.config.ConfigParser;
 import io.attache.ratelimit.config.RateLimitConfig;
-import io.attache.runtime.DaemonThreads;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.attache.runtime.WatchedDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +41,7 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
   private final AtomicReference<List<ConfigError>> lastErrors = new AtomicReference<>(List.of());
   private final AtomicLong loads = new AtomicLong();
   private final AtomicLong loadErrors = new AtomicLong();
-  private final ScheduledExecutorService poller;
-  private List<ConfigParser.Source> lastSources;
+  private final WatchedDirectory watcher;
 
   public RuntimeDirectorySource(
       Path directory, ConfigParser parser, EventSink events, Duration pollInterval) {
@@ -68,11 +59,7 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
     this.parser = parser;
     this.events = events;
     this.listener = listener;
-    reload();
-    this.poller =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-config-poller"));
-    long millis = Math.max(50, pollInterval.toMillis());
-    poller.scheduleWithFixedDelay(this::reloadQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    this.watcher = new WatchedDirectory(directory, pollInterval, this::apply);
   }
 
   /** The configuration in force; null only if the very first load failed. */
@@ -98,22 +85,12 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
     return lastErrors.get();
   }
 
-  private void reloadQuietly() {
-    try {
-      reload();
-    } catch (RuntimeException e) {
-      log.error("config reload from {} failed", directory, e);
+  /** Applies the directory's files if they are all valid; otherwise keeps what is in force. */
+  private void apply(List<WatchedDirectory.File> files) {
+    List<ConfigParser.Source> sources = new ArrayList<>(files.size());
+    for (WatchedDirectory.File file : files) {
+      sources.add(new ConfigParser.Source(file.name(), file.content()));
     }
-  }
-
-  /** Loads the directory if anything in it changed since the last attempt. */
-  public synchronized void reload() {
-    Optional<List<ConfigParser.Source>> read = readSources();
-    if (read.isEmpty() || read.get().equals(lastSources)) {
-      return;
-    }
-    List<ConfigParser.Source> sources = read.get();
-    lastSources = sources;
     try {
       RateLimitConfig config = parser.load(sources);
       current.set(config);
@@ -154,41 +131,8 @@ public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, 
         version);
   }
 
-  /** The files now, or empty when one vanished while reading (retried at the next poll). */
-  private Optional<List<ConfigParser.Source>> readSources() {
-    if (!Files.isDirectory(directory)) {
-      if (lastSources == null) {
-        log.warn("config directory {} does not exist: no limits are configured", directory);
-      }
-      return Optional.of(List.of());
-    }
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> entries = Files.list(directory)) {
-      entries
-          .filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-          .filter(Files::isRegularFile)
-          .sorted()
-          .forEach(files::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + directory, e);
-    }
-    List<ConfigParser.Source> sources = new ArrayList<>();
-    for (Path file : files) {
-      try {
-        sources.add(
-            new ConfigParser.Source(
-                file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
-      } catch (IOException e) {
-        // Vanished between listing and reading (a ConfigMap swap): never load half a directory.
-        return Optional.empty();
-      }
-    }
-    return Optional.of(sources);
-  }
-
   @Override
   public void close() {
-    poller.shutdownNow();
+    watcher.close();
   }
 }
