@@ -1,0 +1,53 @@
+package io.attache.authz.core;
+
+import io.attache.events.AuthzDecision;
+import io.attache.events.EventSink;
+import java.util.Optional;
+
+/**
+ * What both adapters call: decide, then report the decision as an {@code audit.authz} event. The
+ * event is handed to the sink without waiting (the sink never blocks), so auditing adds no latency
+ * to the answer. Events never carry credentials: a key is named by its fingerprint only.
+ */
+public final class AuthzService {
+  private final Authorizer authorizer;
+  private final EventSink events;
+
+  public AuthzService(Authorizer authorizer, EventSink events) {
+    this.authorizer = authorizer;
+    this.events = events;
+  }
+
+  public Decision check(CheckInput input) {
+    long start = System.nanoTime();
+    Decision decision;
+    try {
+      decision = authorizer.check(input);
+    } catch (RuntimeException e) {
+      // Fail closed, and say so in the audit trail.
+      decision = Authorizer.internalError();
+    }
+    long micros = (System.nanoTime() - start) / 1_000;
+    events.publish(event(input, decision, micros));
+    return decision;
+  }
+
+  private static AuthzDecision event(CheckInput input, Decision decision, long micros) {
+    Optional<Identity> identity = decision.identity();
+    return new AuthzDecision(
+        decision.allowed() ? io.attache.events.Decision.ALLOW : io.attache.events.Decision.DENY,
+        decision.reason().code(),
+        decision.httpStatus(),
+        decision.policy(),
+        decision.rule(),
+        identity.map(Identity::principal),
+        identity.map(Identity::method),
+        identity.flatMap(Identity::keyFingerprint),
+        input.request().method(),
+        input.request().host(),
+        input.request().path(),
+        input.source().address(),
+        input.request().requestId(),
+        micros);
+  }
+}

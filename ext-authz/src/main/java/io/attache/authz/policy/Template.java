@@ -1,0 +1,115 @@
+package io.attache.authz.policy;
+
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Identity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A header or metadata value with placeholders filled from the identity and request: {@code
+ * {identity.principal}}, {@code {identity.method}}, {@code {identity.claims.NAME}}, {@code
+ * {identity.metadata.NAME}}, {@code {request.host}}, {@code {request.path}}, {@code
+ * {request.method}}. Parsed once at load; an unknown placeholder is a load error, a missing value
+ * renders empty (and the caller leaves an empty header out).
+ */
+public final class Template {
+  private final List<Part> parts;
+
+  private sealed interface Part {}
+
+  private record Literal(String text) implements Part {}
+
+  private record Placeholder(String[] path) implements Part {}
+
+  private Template(List<Part> parts) {
+    this.parts = parts;
+  }
+
+  /** Parses {@code text}; throws {@link IllegalArgumentException} naming a bad placeholder. */
+  public static Template parse(String text) {
+    List<Part> parts = new ArrayList<>();
+    int at = 0;
+    while (at < text.length()) {
+      int open = text.indexOf('{', at);
+      if (open < 0) {
+        parts.add(new Literal(text.substring(at)));
+        break;
+      }
+      int close = text.indexOf('}', open);
+      if (close < 0) {
+        throw new IllegalArgumentException("unclosed '{' in \"" + text + "\"");
+      }
+      if (open > at) {
+        parts.add(new Literal(text.substring(at, open)));
+      }
+      String name = text.substring(open + 1, close).trim();
+      parts.add(new Placeholder(validate(name, text)));
+      at = close + 1;
+    }
+    return new Template(List.copyOf(parts));
+  }
+
+  private static String[] validate(String name, String text) {
+    String[] path = name.split("\\.", 3);
+    boolean ok =
+        switch (path[0]) {
+          case "identity" ->
+              path.length == 2 && (path[1].equals("principal") || path[1].equals("method"))
+                  || path.length == 3 && (path[1].equals("claims") || path[1].equals("metadata"));
+          case "request" -> path.length == 2 && List.of("host", "path", "method").contains(path[1]);
+          default -> false;
+        };
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "unknown placeholder {"
+              + name
+              + "} in \""
+              + text
+              + "\" (use identity.principal, identity.method, identity.claims.NAME,"
+              + " identity.metadata.NAME, request.host, request.path or request.method)");
+    }
+    return path;
+  }
+
+  public String render(CheckInput input, Identity identity) {
+    StringBuilder out = new StringBuilder();
+    for (Part part : parts) {
+      if (part instanceof Literal literal) {
+        out.append(literal.text());
+      } else if (part instanceof Placeholder placeholder) {
+        out.append(resolve(placeholder.path(), input, identity));
+      }
+    }
+    return out.toString();
+  }
+
+  private static String resolve(String[] path, CheckInput input, Identity identity) {
+    if (path[0].equals("request")) {
+      return switch (path[1]) {
+        case "host" -> input.request().host();
+        case "path" -> input.request().path();
+        default -> input.request().method();
+      };
+    }
+    return switch (path[1]) {
+      case "principal" -> identity.principal();
+      case "method" -> identity.method();
+      case "metadata" -> identity.metadata().getOrDefault(path[2], "");
+      default -> stringify(identity.claims().get(path[2]));
+    };
+  }
+
+  private static String stringify(Object value) {
+    if (value == null) {
+      return "";
+    }
+    if (value instanceof List<?> list) {
+      return String.join(",", list.stream().map(String::valueOf).toList());
+    }
+    if (value instanceof Map<?, ?>) {
+      return "";
+    }
+    return String.valueOf(value);
+  }
+}
