@@ -29,7 +29,7 @@ public record DescriptorNode(
   /** A child matched by pattern: {@code *} stands for any run of characters, anywhere. */
   public record Wildcard(String pattern, DescriptorNode node) {
     public boolean matches(String compositeKey) {
-      return Glob.matches(pattern, compositeKey);
+      return io.attache.runtime.Glob.matches(pattern, compositeKey);
     }
   }
 

@@ -5,6 +5,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.runtime.Glob;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,38 +29,12 @@ public final class MtlsVerifier implements IdentityVerifier {
       return IdentityResult.ABSENT;
     }
     for (String pattern : allowed) {
-      if (glob(pattern, principal.get())) {
+      if (Glob.matches(pattern, principal.get())) {
         return new IdentityResult.Authenticated(
             new Identity(principal.get(), "mtls", Map.of(), Map.of(), Optional.empty()));
       }
     }
     return new IdentityResult.Rejected(
         ReasonCode.CLIENT_CERT_NOT_ALLOWED, "client certificate identity not allowed");
-  }
-
-  /** {@code *} matches any run of characters; no other metacharacters. */
-  static boolean glob(String pattern, String text) {
-    int p = 0;
-    int t = 0;
-    int star = -1;
-    int resume = 0;
-    while (t < text.length()) {
-      if (p < pattern.length() && pattern.charAt(p) == '*') {
-        star = p++;
-        resume = t;
-      } else if (p < pattern.length() && pattern.charAt(p) == text.charAt(t)) {
-        p++;
-        t++;
-      } else if (star >= 0) {
-        p = star + 1;
-        t = ++resume;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.length() && pattern.charAt(p) == '*') {
-      p++;
-    }
-    return p == pattern.length();
   }
 }

@@ -1,10 +1,10 @@
-package io.attache.ratelimit.config;
+package io.attache.runtime;
 
 /** {@code *}-only glob matching without regular expressions: linear, no backtracking blow-up. */
-final class Glob {
+public final class Glob {
   private Glob() {}
 
-  static boolean matches(String pattern, String text) {
+  public static boolean matches(String pattern, String text) {
     int p = 0;
     int t = 0;
     int star = -1;
