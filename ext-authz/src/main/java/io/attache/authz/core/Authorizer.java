@@ -75,7 +75,10 @@ public final class Authorizer {
     }
     for (Rule rule : policy.rules()) {
       Rule.Outcome outcome = rule.when().test(input, identity);
-      if (outcome == Rule.Outcome.NO_MATCH) {
+      // Fail closed both ways: an allow rule that errors does not allow (the next rule is tried);
+      // a deny rule that errors denies.
+      if (outcome == Rule.Outcome.NO_MATCH
+          || (outcome == Rule.Outcome.ERROR && rule.action() == Rule.Action.ALLOW)) {
         continue;
       }
       if (outcome == Rule.Outcome.MATCH && rule.action() == Rule.Action.ALLOW) {

@@ -129,7 +129,7 @@ class AuthorizerTest {
   }
 
   @Test
-  void aDenyRuleOrARuleErrorIs403() {
+  void aDenyRuleDecidesAndAnErrorNeverAllows() {
     Rule denyDeletes =
         new Rule(
             "no-deletes",
@@ -138,20 +138,34 @@ class AuthorizerTest {
                 input.request().method().equals("DELETE")
                     ? Rule.Outcome.MATCH
                     : Rule.Outcome.NO_MATCH);
-    Rule broken = new Rule("broken", Rule.Action.ALLOW, (input, identity) -> Rule.Outcome.ERROR);
-    Authorizer authorizer =
-        new Authorizer(() -> List.of(policy("api", API, List.of(denyDeletes, broken))), false);
+    Rule brokenAllow =
+        new Rule("broken-allow", Rule.Action.ALLOW, (input, identity) -> Rule.Outcome.ERROR);
+    Rule brokenDeny =
+        new Rule("broken-deny", Rule.Action.DENY, (input, identity) -> Rule.Outcome.ERROR);
+    Rule allowAll = new Rule("all", Rule.Action.ALLOW, (input, identity) -> Rule.Outcome.MATCH);
 
     Decision delete =
-        authorizer.check(
-            Requests.request(
-                "DELETE", "api.example.com", "/v1/x", Optional.empty(), "x-api-key", "k-alice"));
-    Decision get = authorizer.check(get("api.example.com", "/v1/x", "x-api-key", "k-alice"));
+        new Authorizer(() -> List.of(policy("api", API, List.of(denyDeletes, allowAll))), false)
+            .check(
+                Requests.request(
+                    "DELETE",
+                    "api.example.com",
+                    "/v1/x",
+                    Optional.empty(),
+                    "x-api-key",
+                    "k-alice"));
+    Decision afterBrokenAllow =
+        new Authorizer(() -> List.of(policy("api", API, List.of(brokenAllow))), false)
+            .check(get("api.example.com", "/v1/x", "x-api-key", "k-alice"));
+    Decision afterBrokenDeny =
+        new Authorizer(() -> List.of(policy("api", API, List.of(brokenDeny, allowAll))), false)
+            .check(get("api.example.com", "/v1/x", "x-api-key", "k-alice"));
 
     assertThat(delete.reason()).isEqualTo(ReasonCode.RULE_DENIED);
     assertThat(delete.rule()).contains("no-deletes");
-    assertThat(get.allowed()).isFalse();
-    assertThat(get.rule()).contains("broken");
+    assertThat(afterBrokenAllow.reason()).isEqualTo(ReasonCode.NO_RULE_ALLOWED);
+    assertThat(afterBrokenDeny.reason()).isEqualTo(ReasonCode.RULE_DENIED);
+    assertThat(afterBrokenDeny.rule()).contains("broken-deny");
   }
 
   @Test
