@@ -1,0 +1,258 @@
+package io.attache.authz.identity.jwt;
+
+import static io.attache.authz.core.ReasonCode.INTERNAL_ERROR;
+import static io.attache.authz.core.ReasonCode.JWKS_UNAVAILABLE;
+import static io.attache.authz.core.ReasonCode.TOKEN_ALGORITHM_NOT_ALLOWED;
+import static io.attache.authz.core.ReasonCode.TOKEN_AUDIENCE_INVALID;
+import static io.attache.authz.core.ReasonCode.TOKEN_CLAIM_INVALID;
+import static io.attache.authz.core.ReasonCode.TOKEN_EXPIRED;
+import static io.attache.authz.core.ReasonCode.TOKEN_ISSUER_INVALID;
+import static io.attache.authz.core.ReasonCode.TOKEN_KEY_UNKNOWN;
+import static io.attache.authz.core.ReasonCode.TOKEN_MALFORMED;
+import static io.attache.authz.core.ReasonCode.TOKEN_NOT_YET_VALID;
+import static io.attache.authz.core.ReasonCode.TOKEN_SIGNATURE_INVALID;
+import static io.attache.authz.core.ReasonCode.TOKEN_TOO_LARGE;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.IdentityResult;
+import io.attache.authz.core.IdentityVerifier;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JWT identity method: finds a bearer token, checks its form, algorithm, signature, lifetime,
+ * issuer, audience and required claims, in that order, and names the caller by {@link
+ * JwtSettings#principalClaim}. Claims are only read after the signature is verified, and only keys
+ * from the {@link KeySource} are trusted: keys a token names itself ({@code jwk}, {@code jku},
+ * {@code x5u}, {@code x5c}) are ignored.
+ *
+ * <p>It never blocks (keys come from memory, see {@link KeySource}) and never puts the token in a
+ * {@link IdentityResult.Rejected#detail()}: details name the failed check, plus at most a sanitized
+ * {@code kid}, {@code alg} or claim name.
+ */
+public final class JwtVerifier implements IdentityVerifier {
+  private static final Logger log = LoggerFactory.getLogger(JwtVerifier.class);
+  static final String METHOD = "jwt";
+
+  private final JwtSettings settings;
+  private final KeySource keys;
+  private final Clock clock;
+
+  public JwtVerifier(JwtSettings settings, KeySource keys, Clock clock) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public IdentityResult verify(CheckInput input) {
+    List<String> tokens = settings.tokenSource().candidates(input.request());
+    if (tokens.isEmpty()) {
+      return IdentityResult.ABSENT;
+    }
+    try {
+      if (tokens.size() > 1) {
+        throw new Rejection(TOKEN_MALFORMED, "more than one token in the request");
+      }
+      return new IdentityResult.Authenticated(verifyToken(tokens.get(0)));
+    } catch (Rejection rejection) {
+      return rejection.toResult();
+    } catch (RuntimeException e) {
+      // A library failure on odd input must deny, not allow. Only the exception's type and origin
+      // are logged: its message might quote the token.
+      StackTraceElement[] stack = e.getStackTrace();
+      log.error(
+          "JWT verification failed unexpectedly: {} at {}",
+          e.getClass().getName(),
+          stack.length > 0 ? stack[0] : "(no stack)");
+      return new IdentityResult.Rejected(INTERNAL_ERROR, "verification failed unexpectedly");
+    }
+  }
+
+  private Identity verifyToken(String token) throws Rejection {
+    // Every legal token character is ASCII, so characters count bytes; non-ASCII fails parsing.
+    if (token.length() > settings.maxTokenBytes()) {
+      throw new Rejection(
+          TOKEN_TOO_LARGE,
+          "token of " + token.length() + " bytes, limit " + settings.maxTokenBytes());
+    }
+    if (token.isEmpty()) {
+      throw new Rejection(TOKEN_MALFORMED, "empty token");
+    }
+    CompactJws jws = CompactJws.parse(token);
+    Map<String, Object> headerFields = headerFields(jws);
+    SignatureAlgorithm algorithm = algorithm(headerFields);
+    JWSHeader header = header(headerFields, jws);
+    verifySignature(jws, header, algorithm);
+    JWTClaimsSet claims = claims(jws);
+    checkLifetime(claims);
+    checkIssuer(claims);
+    checkAudience(claims);
+    checkRequiredClaims(claims);
+    return new Identity(
+        principal(claims),
+        METHOD,
+        PlainClaims.of(claims.toJSONObject()),
+        Map.of(),
+        Optional.empty());
+  }
+
+  private static Map<String, Object> headerFields(CompactJws jws) throws Rejection {
+    try {
+      return JSONObjectUtils.parse(jws.headerJson());
+    } catch (ParseException e) {
+      throw new Rejection(TOKEN_MALFORMED, "header is not a JSON object");
+    }
+  }
+
+  /** Read from the raw fields, because the JOSE library refuses {@code none} as a parse error. */
+  private SignatureAlgorithm algorithm(Map<String, Object> headerFields) throws Rejection {
+    if (!(headerFields.get("alg") instanceof String name)) {
+      throw new Rejection(TOKEN_MALFORMED, "header has no alg string");
+    }
+    Optional<SignatureAlgorithm> known = SignatureAlgorithm.named(name);
+    if (known.isEmpty() || !settings.allowedAlgorithms().contains(known.get())) {
+      throw new Rejection(
+          TOKEN_ALGORITHM_NOT_ALLOWED, "alg " + LogSafe.quote(name) + " not allowed");
+    }
+    return known.get();
+  }
+
+  private static JWSHeader header(Map<String, Object> headerFields, CompactJws jws)
+      throws Rejection {
+    JWSHeader header;
+    try {
+      header = JWSHeader.parse(headerFields, new Base64URL(jws.encodedHeader()));
+    } catch (ParseException e) {
+      throw new Rejection(TOKEN_MALFORMED, "header is not a valid JWS header");
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      // RFC 7515 section 4.1.11: extensions we do not implement must fail the token.
+      throw new Rejection(TOKEN_MALFORMED, "header has critical parameters we do not understand");
+    }
+    return header;
+  }
+
+  private void verifySignature(CompactJws jws, JWSHeader header, SignatureAlgorithm algorithm)
+      throws Rejection {
+    Optional<String> kid = Optional.ofNullable(header.getKeyID());
+    String which = kid.map(k -> "kid " + LogSafe.quote(k)).orElse("no kid") + ", alg " + algorithm;
+    KeySource.Lookup lookup = keys.lookup(kid, algorithm);
+    if (lookup instanceof KeySource.Lookup.Unavailable unavailable) {
+      throw new Rejection(JWKS_UNAVAILABLE, unavailable.why());
+    }
+    if (!(lookup instanceof KeySource.Lookup.Found found)) {
+      throw new Rejection(TOKEN_KEY_UNKNOWN, "no key for " + which);
+    }
+    byte[] signingInput = jws.signingInput();
+    Base64URL signature = new Base64URL(jws.encodedSignature());
+    for (VerificationKey key : found.keys()) {
+      try {
+        if (key.verifier().verify(header, signingInput, signature)) {
+          return;
+        }
+      } catch (JOSEException e) {
+        // A signature of the wrong length or shape: simply not valid for this key.
+      }
+    }
+    throw new Rejection(TOKEN_SIGNATURE_INVALID, "signature does not verify (" + which + ")");
+  }
+
+  private static JWTClaimsSet claims(CompactJws jws) throws Rejection {
+    try {
+      return JWTClaimsSet.parse(jws.payloadJson());
+    } catch (ParseException e) {
+      throw new Rejection(TOKEN_MALFORMED, "payload is not a valid JWT claims set");
+    }
+  }
+
+  private void checkLifetime(JWTClaimsSet claims) throws Rejection {
+    Instant now = clock.instant();
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      if (settings.requireExpiration()) {
+        throw new Rejection(TOKEN_CLAIM_INVALID, "no exp claim");
+      }
+    } else if (!now.isBefore(exp.toInstant().plus(settings.clockSkew()))) {
+      throw new Rejection(TOKEN_EXPIRED, "expired at " + exp.toInstant());
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && now.plus(settings.clockSkew()).isBefore(nbf.toInstant())) {
+      throw new Rejection(TOKEN_NOT_YET_VALID, "not valid before " + nbf.toInstant());
+    }
+  }
+
+  private void checkIssuer(JWTClaimsSet claims) throws Rejection {
+    String iss = claims.getIssuer();
+    if (iss == null || !settings.issuers().contains(iss)) {
+      throw new Rejection(
+          TOKEN_ISSUER_INVALID, iss == null ? "no iss claim" : "iss is not an accepted issuer");
+    }
+  }
+
+  private void checkAudience(JWTClaimsSet claims) throws Rejection {
+    if (settings.audiences().isEmpty()) {
+      return;
+    }
+    List<String> aud = claims.getAudience();
+    if (aud.stream().noneMatch(settings.audiences()::contains)) {
+      throw new Rejection(
+          TOKEN_AUDIENCE_INVALID, aud.isEmpty() ? "no aud claim" : "aud has no accepted audience");
+    }
+  }
+
+  private void checkRequiredClaims(JWTClaimsSet claims) throws Rejection {
+    for (Map.Entry<String, String> required : settings.requiredClaims().entrySet()) {
+      Object value = claims.getClaim(required.getKey());
+      String name = LogSafe.quote(required.getKey());
+      if (value == null) {
+        throw new Rejection(TOKEN_CLAIM_INVALID, "required claim " + name + " is missing");
+      }
+      String expected = required.getValue();
+      if (!expected.isEmpty() && !matches(value, expected)) {
+        throw new Rejection(
+            TOKEN_CLAIM_INVALID, "required claim " + name + " does not have the required value");
+      }
+    }
+  }
+
+  /** A scalar equals {@code expected} as text; an array contains it. Objects never match. */
+  private static boolean matches(Object value, String expected) {
+    if (value instanceof List<?> list) {
+      return list.stream().anyMatch(element -> isScalar(element) && text(element).equals(expected));
+    }
+    return isScalar(value) && text(value).equals(expected);
+  }
+
+  private static boolean isScalar(Object value) {
+    return value instanceof String || value instanceof Number || value instanceof Boolean;
+  }
+
+  private static String text(Object scalar) {
+    return String.valueOf(scalar);
+  }
+
+  private String principal(JWTClaimsSet claims) throws Rejection {
+    Object value = claims.getClaim(settings.principalClaim());
+    if (!(value instanceof String principal) || principal.isEmpty()) {
+      throw new Rejection(
+          TOKEN_CLAIM_INVALID,
+          "principal claim " + LogSafe.quote(settings.principalClaim()) + " is not a string");
+    }
+    return principal;
+  }
+}
