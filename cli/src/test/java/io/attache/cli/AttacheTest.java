@@ -44,6 +44,7 @@ class AttacheTest {
             "RATELIMIT_DEBUG_PORT", "0",
             "EXTAUTHZ_GRPC_PORT", "0",
             "EXTAUTHZ_ADMIN_PORT", "0",
+            "EXTAUTHZ_HTTP_PORT", "0",
             "CONTROLPLANE_GRPC_PORT", "0",
             "CONTROLPLANE_ADMIN_PORT", "0");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();

@@ -1,30 +1,101 @@
 package io.attache.authz.app;
 
+import io.attache.authz.core.Authorizer;
+import io.attache.authz.core.AuthzService;
+import io.attache.authz.grpc.AuthorizationGrpcService;
+import io.attache.authz.http.HttpAuthServer;
+import io.attache.authz.policy.PolicyParser;
+import io.attache.authz.rules.CelConditions;
+import io.attache.authz.source.PolicyDirectorySource;
 import io.attache.events.EventSink;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Wires ext-authz: Envoy external authorization (gRPC Check v3) and Emissary's plain-HTTP
- * AuthService mode.
+ * Wires ext-authz: Envoy external authorization over gRPC (Check v3), Emissary's plain-HTTP
+ * AuthService mode, policies from a watched directory.
  *
- * <p>Settings: {@code HOST} (0.0.0.0), {@code GRPC_PORT} (9001), {@code ADMIN_PORT} (9003), and the
- * event variables of {@link EventSinks}.
+ * <p>Settings: {@code HOST} (0.0.0.0), {@code GRPC_PORT} (9001), {@code HTTP_PORT} (9002, Emissary
+ * {@code proto: http}), {@code ADMIN_PORT} (9003), {@code ATTACHE_POLICY_DIR} ({@code
+ * /etc/attache/policies}), {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), {@code ATTACHE_AUTHZ_DEFAULT}
+ * ({@code deny}: what to answer when no policy matches), {@code ATTACHE_HTTP_PATH_PREFIX}
+ * (Emissary's {@code path_prefix}, stripped), {@code ATTACHE_KEY_FINGERPRINT_SECRET} (keys the
+ * API-key fingerprints in audit events; random per process when unset, so fingerprints then differ
+ * across restarts), and the event variables of {@link EventSinks}.
  */
 public final class ExtAuthzApp {
+  private static final Logger log = LoggerFactory.getLogger(ExtAuthzApp.class);
+
+  /** {@code ATTACHE_AUTHZ_DEFAULT}. */
+  enum DefaultDecision {
+    DENY,
+    ALLOW
+  }
+
   private ExtAuthzApp() {}
 
   public static ServiceHost start(Settings settings) {
     String host = settings.string("HOST", "0.0.0.0");
     int grpcPort = settings.port("GRPC_PORT", 9001);
+    int httpPort = settings.port("HTTP_PORT", 9002);
     int adminPort = settings.port("ADMIN_PORT", 9003);
-    EventSink events = EventSinks.fromSettings(settings, "ext-authz");
-    return ServiceHost.builder("ext-authz")
-        .host(host)
-        .grpcPort(grpcPort)
-        .adminPort(adminPort)
-        .events(events)
-        .start();
+    Path policyDir = Path.of(settings.string("ATTACHE_POLICY_DIR", "/etc/attache/policies"));
+    Duration poll = settings.duration("ATTACHE_CONFIG_POLL_INTERVAL", Duration.ofSeconds(1));
+    DefaultDecision defaultDecision =
+        settings.choice("ATTACHE_AUTHZ_DEFAULT", DefaultDecision.DENY);
+    String pathPrefix = settings.string("ATTACHE_HTTP_PATH_PREFIX", "");
+    byte[] fingerprintSecret =
+        settings
+            .optional("ATTACHE_KEY_FINGERPRINT_SECRET")
+            .map(s -> s.getBytes(StandardCharsets.UTF_8))
+            .orElseGet(ExtAuthzApp::randomSecret);
+    EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
+
+    JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC());
+    PolicyParser parser = new PolicyParser(jwt, new CelConditions(), fingerprintSecret);
+    PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
+    AuthzService service =
+        new AuthzService(
+            new Authorizer(policies, defaultDecision == DefaultDecision.ALLOW), events);
+    HttpAuthServer http = HttpAuthServer.start(host, httpPort, pathPrefix, service);
+    try {
+      ServiceHost serviceHost =
+          ServiceHost.builder("ext-authz")
+              .host(host)
+              .grpcPort(grpcPort)
+              .adminPort(adminPort)
+              .events(events)
+              .service(new AuthorizationGrpcService(service))
+              .ready(policies::loaded)
+              .onClose(http)
+              .onClose(policies)
+              .onClose(jwt)
+              .start();
+      log.info(
+          "ext-authz: http auth port {}, policies from {}, default {}",
+          http.port(),
+          policyDir,
+          defaultDecision.name().toLowerCase());
+      return serviceHost;
+    } catch (RuntimeException e) {
+      http.close();
+      policies.close();
+      jwt.close();
+      throw e;
+    }
+  }
+
+  private static byte[] randomSecret() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return secret;
   }
 }

@@ -15,7 +15,8 @@ class ExtAuthzAppTest {
   @Test
   void startsFromSettingsAndAnswersHealthOverGrpcAndHttp() {
     Settings settings =
-        new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0"));
+        new Settings(
+            Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0", "HTTP_PORT", "0"));
     try (ServiceHost host = ExtAuthzApp.start(settings)) {
       assertThat(ServiceProbe.grpcHealth("127.0.0.1", host.grpcPort())).isEqualTo("SERVING");
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthz").statusCode())
