@@ -60,7 +60,8 @@ public final class ExtAuthzApp {
     EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
 
     JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC());
-    PolicyParser parser = new PolicyParser(jwt, new CelConditions(), fingerprintSecret);
+    ApiKeyFiles keyFiles = new ApiKeyFiles(poll);
+    PolicyParser parser = new PolicyParser(jwt, new CelConditions(), keyFiles, fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
     AuthzService service =
         new AuthzService(
@@ -78,6 +79,7 @@ public final class ExtAuthzApp {
               .onClose(http)
               .onClose(policies)
               .onClose(jwt)
+              .onClose(keyFiles)
               .start();
       log.info(
           "ext-authz: http auth port {}, policies from {}, default {}",
@@ -89,6 +91,7 @@ public final class ExtAuthzApp {
       http.close();
       policies.close();
       jwt.close();
+      keyFiles.close();
       throw e;
     }
   }

@@ -32,6 +32,18 @@ public final class PolicyParser {
     IdentityVerifier create(Map<String, Object> spec, String path, List<String> problems);
   }
 
+  /** Opens (and keeps watching) an API-key file named by a policy's {@code keysFile}. */
+  public interface KeyFiles {
+    java.util.function.Supplier<List<ApiKey>> open(String file, List<String> problems);
+
+    /** For parsers that take no key files: any {@code keysFile} is an error. */
+    KeyFiles NONE =
+        (file, problems) -> {
+          problems.add("keysFile is not available here");
+          return List::of;
+        };
+  }
+
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
   public interface ConditionCompiler {
     Rule.Condition compile(String ruleName, String expression) throws IllegalArgumentException;
@@ -39,11 +51,18 @@ public final class PolicyParser {
 
   private final JwtFactory jwt;
   private final ConditionCompiler conditions;
+  private final KeyFiles keyFiles;
   private final byte[] fingerprintSecret;
 
   public PolicyParser(JwtFactory jwt, ConditionCompiler conditions, byte[] fingerprintSecret) {
+    this(jwt, conditions, KeyFiles.NONE, fingerprintSecret);
+  }
+
+  public PolicyParser(
+      JwtFactory jwt, ConditionCompiler conditions, KeyFiles keyFiles, byte[] fingerprintSecret) {
     this.jwt = jwt;
     this.conditions = conditions;
+    this.keyFiles = keyFiles;
     this.fingerprintSecret = fingerprintSecret.clone();
   }
 
@@ -220,7 +239,7 @@ public final class PolicyParser {
       if (spec == null) {
         return;
       }
-      only(spec, path, Set.of("from", "keys"));
+      only(spec, path, Set.of("from", "keys", "keysFile"));
       CredentialSource from = credentialSource(spec.get("from"), path + ".from", "x-api-key", "");
       List<ApiKey> keys = new ArrayList<>();
       List<Object> entries = list(spec.get("keys"), path + ".keys");
@@ -260,8 +279,19 @@ public final class PolicyParser {
           keys.add(new ApiKey(digest, principal, metadata));
         }
       }
+      if (spec.containsKey("keysFile")) {
+        if (!entries.isEmpty()) {
+          error(path, "has keys or keysFile, not both");
+          return;
+        }
+        List<String> problems = new ArrayList<>();
+        var fromFile = keyFiles.open(string(spec.get("keysFile"), path + ".keysFile"), problems);
+        problems.forEach(p -> error(path + ".keysFile", p));
+        verifiers.add(new ApiKeyVerifier(from, fromFile, fingerprintSecret));
+        return;
+      }
       if (entries.isEmpty()) {
-        error(path + ".keys", "lists at least one key");
+        error(path + ".keys", "lists at least one key (or name a keysFile)");
       }
       List<ApiKey> loaded = List.copyOf(keys);
       verifiers.add(new ApiKeyVerifier(from, () -> loaded, fingerprintSecret));
