@@ -10,6 +10,7 @@ import io.attache.events.EventType;
 import io.attache.events.SampleEvents;
 import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
+import io.attache.testsupport.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class KafkaEventSinkTest {
     }
 
     List<ConsumerRecord<String, String>> records =
-        KafkaTestConsumer.readAtLeast(
+        TopicReader.read(
             broker,
             List.of(
                 "roundtrip.audit.authz",

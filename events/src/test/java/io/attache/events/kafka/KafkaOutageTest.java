@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.attache.events.SampleEvents;
 import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.testsupport.kafka.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,8 +75,7 @@ class KafkaOutageTest {
       assertThat(sink.stats().replayed()).isPositive();
       assertThat(sink.stats().dropped()).isZero();
       assertExactlyOnceInOrder(
-          KafkaTestConsumer.readAtLeast(broker, List.of(TOPIC), 2000, Duration.ofSeconds(30)),
-          2000);
+          TopicReader.read(broker, List.of(TOPIC), 2000, Duration.ofSeconds(30)), 2000);
     }
   }
 
@@ -103,8 +103,7 @@ class KafkaOutageTest {
 
       assertThat(second.stats().replayed()).isGreaterThanOrEqualTo(800);
       assertExactlyOnceInOrder(
-          KafkaTestConsumer.readAtLeast(broker, List.of(TOPIC), 1000, Duration.ofSeconds(30)),
-          1000);
+          TopicReader.read(broker, List.of(TOPIC), 1000, Duration.ofSeconds(30)), 1000);
     }
   }
 

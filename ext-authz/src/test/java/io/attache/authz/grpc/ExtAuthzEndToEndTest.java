@@ -17,6 +17,7 @@ import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.jwks.JwksServer;
 import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
+import io.attache.testsupport.kafka.TopicReader;
 import io.attache.testsupport.keys.TestKeyPairs;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
@@ -36,13 +37,10 @@ import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -343,27 +341,8 @@ class ExtAuthzEndToEndTest {
         envoyCheck("GET", "shop.example.com", "/orders/1", Map.of("x-api-key", "s3cr3t-key")));
     stub.check(envoyCheck("GET", "shop.example.com", "/orders/2", Map.of("x-api-key", "guess")));
 
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                broker.bootstrapServers(),
-                "group.id",
-                "audit-" + System.nanoTime(),
-                "auto.offset.reset",
-                "earliest"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.subscribe(List.of(prefix + "audit.authz"));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return records.size() >= 2;
-              });
-    }
+    List<ConsumerRecord<String, String>> records =
+        TopicReader.read(broker, List.of(prefix + "audit.authz"), 2, Duration.ofSeconds(30));
     String all = String.join("\n", records.stream().map(ConsumerRecord::value).toList());
     assertThat(all).doesNotContain("s3cr3t-key").doesNotContain("guess");
     ConsumerRecord<String, String> allowed =

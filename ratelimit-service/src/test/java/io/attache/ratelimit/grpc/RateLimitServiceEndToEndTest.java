@@ -11,6 +11,7 @@ import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
+import io.attache.testsupport.kafka.TopicReader;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -29,8 +30,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -203,33 +202,15 @@ class RateLimitServiceEndToEndTest {
       stub.shouldRateLimit(request("edge", "remote_address", "10.7.7.7"));
     }
 
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                broker.bootstrapServers(),
-                "group.id",
-                "e2e-" + System.nanoTime(),
-                "auto.offset.reset",
-                "earliest"),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.subscribe(List.of(prefix + "traffic.ratelimit"));
-      List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return !records.isEmpty();
-              });
-      ConsumerRecord<String, String> record = records.get(0);
-      assertThat(record.key()).isEqualTo("edge|remote_address=10.7.7.7");
-      assertThat(record.value())
-          .contains("\"code\":\"OVER_LIMIT\"")
-          .contains("\"requestsPerUnit\":2")
-          .contains("\"unit\":\"MINUTE\"")
-          .contains("\"remaining\":0");
-    }
+    List<ConsumerRecord<String, String>> records =
+        TopicReader.read(broker, List.of(prefix + "traffic.ratelimit"), 1, Duration.ofSeconds(30));
+    assertThat(records).isNotEmpty();
+    ConsumerRecord<String, String> record = records.get(0);
+    assertThat(record.key()).isEqualTo("edge|remote_address=10.7.7.7");
+    assertThat(record.value())
+        .contains("\"code\":\"OVER_LIMIT\"")
+        .contains("\"requestsPerUnit\":2")
+        .contains("\"unit\":\"MINUTE\"")
+        .contains("\"remaining\":0");
   }
 }

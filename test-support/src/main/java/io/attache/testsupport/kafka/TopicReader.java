@@ -1,6 +1,5 @@
-package io.attache.events.kafka;
+package io.attache.testsupport.kafka;
 
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads topics back with a plain KafkaConsumer, as a security team's pipeline would. */
-final class KafkaTestConsumer {
-  private KafkaTestConsumer() {}
+/** Reads topics from the beginning with a plain KafkaConsumer, as a team consuming events would. */
+public final class TopicReader {
+  private TopicReader() {}
 
-  static List<ConsumerRecord<String, String>> readAtLeast(
+  /**
+   * Records of {@code topics} until at least {@code expected} arrived or {@code timeout} passed,
+   * plus half a second more, so a duplicate trailing the expected count is seen too.
+   */
+  public static List<ConsumerRecord<String, String>> read(
       EmbeddedKafkaBroker broker, List<String> topics, int expected, Duration timeout) {
     List<ConsumerRecord<String, String>> records = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
@@ -34,7 +37,6 @@ final class KafkaTestConsumer {
       while (records.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
-      // A little longer, so a duplicate that trails the expected count is seen too.
       long settle = System.nanoTime() + Duration.ofMillis(500).toNanos();
       while (System.nanoTime() < settle) {
         consumer.poll(Duration.ofMillis(100)).forEach(records::add);
