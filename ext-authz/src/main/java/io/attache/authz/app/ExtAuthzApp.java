@@ -4,18 +4,25 @@ import io.attache.authz.core.Authorizer;
 import io.attache.authz.core.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.http.HttpAuthServer;
+import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
+import io.attache.authz.source.AuthPolicyResources;
 import io.attache.authz.source.PolicyDirectorySource;
 import io.attache.events.EventSink;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +50,15 @@ public final class ExtAuthzApp {
   private ExtAuthzApp() {}
 
   public static ServiceHost start(Settings settings) {
+    return start(settings, Optional.empty());
+  }
+
+  /**
+   * As above with a Kubernetes client for {@code AuthPolicy} resources and key Secrets; without
+   * one, a client is built when {@code ATTACHE_POLICY_SOURCE=kubernetes} (the default inside a
+   * cluster).
+   */
+  public static ServiceHost start(Settings settings, Optional<KubernetesClient> kubernetes) {
     String host = settings.string("HOST", "0.0.0.0");
     int grpcPort = settings.port("GRPC_PORT", 9001);
     int httpPort = settings.port("HTTP_PORT", 9002);
@@ -57,15 +73,53 @@ public final class ExtAuthzApp {
             .optional("ATTACHE_KEY_FINGERPRINT_SECRET")
             .map(s -> s.getBytes(StandardCharsets.UTF_8))
             .orElseGet(ExtAuthzApp::randomSecret);
+    PolicySourceKind kind =
+        settings.choice(
+            "ATTACHE_POLICY_SOURCE",
+            kubernetes.isPresent() || settings.optional("KUBERNETES_SERVICE_HOST").isPresent()
+                ? PolicySourceKind.KUBERNETES
+                : PolicySourceKind.NONE);
+    Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
+    KubernetesClient client =
+        kind == PolicySourceKind.KUBERNETES
+            ? kubernetes.orElseGet(() -> new KubernetesClientBuilder().build())
+            : null;
+    SecretApiKeys secretKeys = client == null ? null : new SecretApiKeys(client, watchNamespace);
 
     JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC());
     ApiKeyFiles keyFiles = new ApiKeyFiles(poll);
-    PolicyParser parser = new PolicyParser(jwt, new CelConditions(), keyFiles, fingerprintSecret);
+    PolicyParser parser =
+        new PolicyParser(
+            jwt,
+            new CelConditions(),
+            keyFiles,
+            secretKeys == null ? PolicyParser.SecretKeys.NONE : secretKeys,
+            fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
+    AuthPolicyResources resources =
+        client == null
+            ? null
+            : new AuthPolicyResources(client, watchNamespace, parser, events).start();
+    Supplier<List<AuthPolicy>> inForce = policies;
+    if (resources != null) {
+      // Files first, then resources in namespace/name order; only rebuilt when either changes.
+      inForce = new CombinedPolicies(policies, resources);
+    }
     AuthzService service =
-        new AuthzService(
-            new Authorizer(policies, defaultDecision == DefaultDecision.ALLOW), events);
+        new AuthzService(new Authorizer(inForce, defaultDecision == DefaultDecision.ALLOW), events);
+    AutoCloseable kubernetesResources =
+        () -> {
+          if (resources != null) {
+            resources.close();
+          }
+          if (secretKeys != null) {
+            secretKeys.close();
+          }
+          if (client != null && kubernetes.isEmpty()) {
+            client.close();
+          }
+        };
     HttpAuthServer http = HttpAuthServer.start(host, httpPort, pathPrefix, service);
     try {
       ServiceHost serviceHost =
@@ -80,6 +134,7 @@ public final class ExtAuthzApp {
               .onClose(policies)
               .onClose(jwt)
               .onClose(keyFiles)
+              .onClose(kubernetesResources)
               .start();
       log.info(
           "ext-authz: http auth port {}, policies from {}, default {}",
@@ -92,8 +147,21 @@ public final class ExtAuthzApp {
       policies.close();
       jwt.close();
       keyFiles.close();
+      try {
+        kubernetesResources.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
       throw e;
     }
+  }
+
+  /**
+   * Where {@code AuthPolicy} resources and key Secrets come from ({@code ATTACHE_POLICY_SOURCE}).
+   */
+  enum PolicySourceKind {
+    KUBERNETES,
+    NONE
   }
 
   private static byte[] randomSecret() {

@@ -44,6 +44,19 @@ public final class PolicyParser {
         };
   }
 
+  /** API keys kept in Kubernetes Secrets carrying the given labels ({@code secretSelector}). */
+  public interface SecretKeys {
+    java.util.function.Supplier<List<ApiKey>> select(
+        Map<String, String> labels, List<String> problems);
+
+    /** For parsers without a Kubernetes client: any {@code secretSelector} is an error. */
+    SecretKeys NONE =
+        (labels, problems) -> {
+          problems.add("secretSelector needs Kubernetes (ATTACHE_POLICY_SOURCE=kubernetes)");
+          return List::of;
+        };
+  }
+
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
   public interface ConditionCompiler {
     Rule.Condition compile(String ruleName, String expression) throws IllegalArgumentException;
@@ -52,6 +65,7 @@ public final class PolicyParser {
   private final JwtFactory jwt;
   private final ConditionCompiler conditions;
   private final KeyFiles keyFiles;
+  private final SecretKeys secretKeys;
   private final byte[] fingerprintSecret;
 
   public PolicyParser(JwtFactory jwt, ConditionCompiler conditions, byte[] fingerprintSecret) {
@@ -60,9 +74,19 @@ public final class PolicyParser {
 
   public PolicyParser(
       JwtFactory jwt, ConditionCompiler conditions, KeyFiles keyFiles, byte[] fingerprintSecret) {
+    this(jwt, conditions, keyFiles, SecretKeys.NONE, fingerprintSecret);
+  }
+
+  public PolicyParser(
+      JwtFactory jwt,
+      ConditionCompiler conditions,
+      KeyFiles keyFiles,
+      SecretKeys secretKeys,
+      byte[] fingerprintSecret) {
     this.jwt = jwt;
     this.conditions = conditions;
     this.keyFiles = keyFiles;
+    this.secretKeys = secretKeys;
     this.fingerprintSecret = fingerprintSecret.clone();
   }
 
@@ -239,7 +263,7 @@ public final class PolicyParser {
       if (spec == null) {
         return;
       }
-      only(spec, path, Set.of("from", "keys", "keysFile"));
+      only(spec, path, Set.of("from", "keys", "keysFile", "secretSelector"));
       CredentialSource from = credentialSource(spec.get("from"), path + ".from", "x-api-key", "");
       List<ApiKey> keys = new ArrayList<>();
       List<Object> entries = list(spec.get("keys"), path + ".keys");
@@ -278,6 +302,26 @@ public final class PolicyParser {
         if (digest != null) {
           keys.add(new ApiKey(digest, principal, metadata));
         }
+      }
+      if (spec.containsKey("secretSelector")) {
+        Map<String, Object> selector = map(spec.get("secretSelector"), path + ".secretSelector");
+        Map<String, Object> labels =
+            selector == null
+                ? null
+                : map(
+                    selector.getOrDefault("matchLabels", Map.of()),
+                    path + ".secretSelector.matchLabels");
+        if (labels == null || labels.isEmpty()) {
+          error(path + ".secretSelector.matchLabels", "names at least one label");
+          return;
+        }
+        Map<String, String> wanted = new LinkedHashMap<>();
+        labels.forEach((k, v) -> wanted.put(k, String.valueOf(v)));
+        List<String> problems = new ArrayList<>();
+        var fromSecrets = secretKeys.select(wanted, problems);
+        problems.forEach(p -> error(path + ".secretSelector", p));
+        verifiers.add(new ApiKeyVerifier(from, fromSecrets, fingerprintSecret));
+        return;
       }
       if (spec.containsKey("keysFile")) {
         if (!entries.isEmpty()) {

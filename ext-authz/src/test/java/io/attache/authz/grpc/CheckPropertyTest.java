@@ -54,7 +54,7 @@ class CheckPropertyTest {
     CheckResponse response =
         CheckMapping.toProto(
             SERVICE.check(
-                CheckMapping.toCore(ExtAuthzEndToEndTest.envoyCheck(method, host, path, headers))));
+                CheckMapping.toCore(EnvoyChecks.envoyCheck(method, host, path, headers))));
 
     boolean allowed = response.getStatus().getCode() == 0;
     if (allowed) {

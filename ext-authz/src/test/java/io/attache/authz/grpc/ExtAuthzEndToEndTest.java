@@ -19,12 +19,8 @@ import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.kafka.TopicReader;
 import io.attache.testsupport.keys.TestKeyPairs;
-import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -152,38 +148,6 @@ class ExtAuthzEndToEndTest {
     host.close();
   }
 
-  /** A CheckRequest as Envoy builds it: pseudo-headers included, query string inside path. */
-  static CheckRequest envoyCheck(
-      String method, String authority, String pathAndQuery, Map<String, String> headers) {
-    AttributeContext.HttpRequest.Builder http =
-        AttributeContext.HttpRequest.newBuilder()
-            .setId("f0c1d2e3-request")
-            .setMethod(method)
-            .setHost(authority)
-            .setPath(pathAndQuery)
-            .setScheme("https")
-            .setProtocol("HTTP/1.1")
-            .putHeaders(":authority", authority)
-            .putHeaders(":method", method)
-            .putHeaders(":path", pathAndQuery)
-            .putHeaders("x-request-id", "f0c1d2e3-request")
-            .putAllHeaders(headers);
-    return CheckRequest.newBuilder()
-        .setAttributes(
-            AttributeContext.newBuilder()
-                .setSource(
-                    AttributeContext.Peer.newBuilder()
-                        .setAddress(
-                            Address.newBuilder()
-                                .setSocketAddress(
-                                    SocketAddress.newBuilder()
-                                        .setAddress("10.1.2.3")
-                                        .setPortValue(51234))))
-                .setRequest(AttributeContext.Request.newBuilder().setHttp(http))
-                .putContextExtensions("mapping", "orders-mapping"))
-        .build();
-  }
-
   private static Map<String, String> headers(List<HeaderValueOption> options) {
     Map<String, String> map = new java.util.HashMap<>();
     options.forEach(o -> map.put(o.getHeader().getKey(), o.getHeader().getValue()));
@@ -194,7 +158,7 @@ class ExtAuthzEndToEndTest {
   void aValidKeyIsAllowedWithUpstreamHeadersRemovalsAndDynamicMetadata() {
     CheckResponse response =
         stub.check(
-            envoyCheck(
+            EnvoyChecks.envoyCheck(
                 "GET",
                 "shop.example.com",
                 "/orders/7?expand=items",
@@ -214,15 +178,18 @@ class ExtAuthzEndToEndTest {
 
   @Test
   void deniedRequestsGetTheRightStatusHeadersAndBody() {
-    CheckResponse missing = stub.check(envoyCheck("GET", "shop.example.com", "/orders", Map.of()));
+    CheckResponse missing =
+        stub.check(EnvoyChecks.envoyCheck("GET", "shop.example.com", "/orders", Map.of()));
     CheckResponse wrongKey =
-        stub.check(envoyCheck("GET", "shop.example.com", "/orders", Map.of("x-api-key", "guess")));
+        stub.check(
+            EnvoyChecks.envoyCheck(
+                "GET", "shop.example.com", "/orders", Map.of("x-api-key", "guess")));
     CheckResponse delete =
         stub.check(
-            envoyCheck(
+            EnvoyChecks.envoyCheck(
                 "DELETE", "shop.example.com", "/orders/7", Map.of("x-api-key", "s3cr3t-key")));
     CheckResponse unknownHost =
-        stub.check(envoyCheck("GET", "other.example.com", "/orders", Map.of()));
+        stub.check(EnvoyChecks.envoyCheck("GET", "other.example.com", "/orders", Map.of()));
 
     assertThat(missing.getStatus().getCode()).isEqualTo(16);
     assertThat(missing.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(401);
@@ -291,7 +258,7 @@ class ExtAuthzEndToEndTest {
         .until(
             () ->
                 stub.check(
-                            envoyCheck(
+                            EnvoyChecks.envoyCheck(
                                 "GET",
                                 "api.example.com",
                                 "/x",
@@ -302,13 +269,15 @@ class ExtAuthzEndToEndTest {
 
     CheckResponse allowed =
         stub.check(
-            envoyCheck("GET", "api.example.com", "/x", Map.of("authorization", "Bearer " + admin)));
+            EnvoyChecks.envoyCheck(
+                "GET", "api.example.com", "/x", Map.of("authorization", "Bearer " + admin)));
     CheckResponse notAdmin =
         stub.check(
-            envoyCheck("GET", "api.example.com", "/x", Map.of("authorization", "Bearer " + user)));
+            EnvoyChecks.envoyCheck(
+                "GET", "api.example.com", "/x", Map.of("authorization", "Bearer " + user)));
     CheckResponse stale =
         stub.check(
-            envoyCheck(
+            EnvoyChecks.envoyCheck(
                 "GET", "api.example.com", "/x", Map.of("authorization", "Bearer " + expired)));
 
     assertThat(headers(allowed.getOkResponse().getHeadersList()))
@@ -329,7 +298,7 @@ class ExtAuthzEndToEndTest {
     Thread.sleep(400);
 
     assertThat(
-            stub.check(envoyCheck("GET", "shop.example.com", "/healthz", Map.of()))
+            stub.check(EnvoyChecks.envoyCheck("GET", "shop.example.com", "/healthz", Map.of()))
                 .getStatus()
                 .getCode())
         .isZero();
@@ -338,8 +307,11 @@ class ExtAuthzEndToEndTest {
   @Test
   void everyDecisionIsAnAuditEventWithoutTheKey() {
     stub.check(
-        envoyCheck("GET", "shop.example.com", "/orders/1", Map.of("x-api-key", "s3cr3t-key")));
-    stub.check(envoyCheck("GET", "shop.example.com", "/orders/2", Map.of("x-api-key", "guess")));
+        EnvoyChecks.envoyCheck(
+            "GET", "shop.example.com", "/orders/1", Map.of("x-api-key", "s3cr3t-key")));
+    stub.check(
+        EnvoyChecks.envoyCheck(
+            "GET", "shop.example.com", "/orders/2", Map.of("x-api-key", "guess")));
 
     List<ConsumerRecord<String, String>> records =
         TopicReader.read(broker, List.of(prefix + "audit.authz"), 2, Duration.ofSeconds(30));

@@ -1,19 +1,15 @@
 package io.attache.ratelimit.source;
 
-import io.attache.crds.Conditions;
-import io.attache.crds.PolicyStatus;
+import io.attache.crds.AcceptedStatus;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
 import io.attache.ratelimit.config.PolicyMerger;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.attache.runtime.DaemonThreads;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +121,12 @@ public final class PolicySource implements AutoCloseable {
       for (RateLimitPolicy resource : resources) {
         PolicyMerger.Verdict verdict = result.verdicts().get(id(resource));
         report(resource, verdict);
-        writeStatus(resource, verdict);
+        AcceptedStatus.write(
+            client,
+            RateLimitPolicy.class,
+            resource,
+            new AcceptedStatus.Verdict(
+                verdict.accepted(), verdict.reason(), verdict.message(), verdict.generation()));
       }
       reported.keySet().retainAll(result.verdicts().keySet());
     } catch (RuntimeException e) {
@@ -156,49 +157,6 @@ public final class PolicySource implements AutoCloseable {
             verdict.accepted() ? ConfigChange.Outcome.APPLIED : ConfigChange.Outcome.REJECTED,
             verdict.message(),
             Optional.empty()));
-  }
-
-  private void writeStatus(RateLimitPolicy resource, PolicyMerger.Verdict verdict) {
-    if (upToDate(resource.getStatus(), verdict)) {
-      return;
-    }
-    try {
-      client
-          .resources(RateLimitPolicy.class)
-          .inNamespace(resource.getMetadata().getNamespace())
-          .withName(resource.getMetadata().getName())
-          .editStatus(
-              current -> {
-                PolicyStatus status =
-                    current.getStatus() == null ? new PolicyStatus() : current.getStatus();
-                Conditions.set(
-                    status,
-                    Conditions.ACCEPTED,
-                    verdict.accepted(),
-                    verdict.reason(),
-                    verdict.message(),
-                    verdict.generation(),
-                    Instant.now());
-                current.setStatus(status);
-                return current;
-              });
-    } catch (KubernetesClientException e) {
-      log.warn(
-          "could not write the status of RateLimitPolicy {}: {}", id(resource), e.getMessage());
-    }
-  }
-
-  private static boolean upToDate(PolicyStatus status, PolicyMerger.Verdict verdict) {
-    if (status == null) {
-      return false;
-    }
-    Optional<Condition> accepted = Conditions.find(status, Conditions.ACCEPTED);
-    return accepted.isPresent()
-        && (verdict.accepted() ? "True" : "False").equals(accepted.get().getStatus())
-        && verdict.reason().equals(accepted.get().getReason())
-        && verdict.message().equals(accepted.get().getMessage())
-        && Long.valueOf(verdict.generation()).equals(accepted.get().getObservedGeneration())
-        && Long.valueOf(verdict.generation()).equals(status.getObservedGeneration());
   }
 
   private static String id(RateLimitPolicy resource) {

@@ -1,0 +1,61 @@
+package io.attache.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code spec} of an {@link AuthPolicy}. The nested blocks keep the file format's shape exactly
+ * (they are validated by ext-authz's policy parser, which reports field paths), so a policy moves
+ * between a file and a resource unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class AuthPolicySpec {
+  private Map<String, Object> match = new LinkedHashMap<>();
+  private List<Map<String, Object>> identity = new ArrayList<>();
+  private List<Map<String, Object>> rules = new ArrayList<>();
+  private Map<String, Object> response = new LinkedHashMap<>();
+  private Map<String, Object> deny = new LinkedHashMap<>();
+
+  public Map<String, Object> getMatch() {
+    return match;
+  }
+
+  public void setMatch(Map<String, Object> match) {
+    this.match = match;
+  }
+
+  public List<Map<String, Object>> getIdentity() {
+    return identity;
+  }
+
+  public void setIdentity(List<Map<String, Object>> identity) {
+    this.identity = identity;
+  }
+
+  public List<Map<String, Object>> getRules() {
+    return rules;
+  }
+
+  public void setRules(List<Map<String, Object>> rules) {
+    this.rules = rules;
+  }
+
+  public Map<String, Object> getResponse() {
+    return response;
+  }
+
+  public void setResponse(Map<String, Object> response) {
+    this.response = response;
+  }
+
+  public Map<String, Object> getDeny() {
+    return deny;
+  }
+
+  public void setDeny(Map<String, Object> deny) {
+    this.deny = deny;
+  }
+}

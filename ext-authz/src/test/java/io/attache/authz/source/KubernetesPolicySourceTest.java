@@ -1,0 +1,170 @@
+package io.attache.authz.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.authz.app.ExtAuthzApp;
+import io.attache.authz.grpc.EnvoyChecks;
+import io.attache.crds.Conditions;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.AuthPolicySpec;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * AuthPolicy resources and API keys in Secrets, against fabric8's mock API server in CRUD mode (no
+ * kube-apiserver can run here).
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesPolicySourceTest {
+  KubernetesClient client;
+
+  @TempDir Path dir;
+  private ServiceHost host;
+  private ManagedChannel channel;
+  private AuthorizationGrpc.AuthorizationBlockingStub stub;
+
+  @BeforeEach
+  void start() {
+    host =
+        ExtAuthzApp.start(
+            new Settings(
+                Map.of(
+                    "HOST", "127.0.0.1",
+                    "GRPC_PORT", "0",
+                    "ADMIN_PORT", "0",
+                    "HTTP_PORT", "0",
+                    "ATTACHE_POLICY_DIR", dir.toString())),
+            Optional.of(client));
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+    stub = AuthorizationGrpc.newBlockingStub(channel);
+  }
+
+  @AfterEach
+  void stop() {
+    channel.shutdownNow();
+    host.close();
+  }
+
+  private static AuthPolicy policy(String name, List<Map<String, Object>> identity) {
+    AuthPolicySpec spec = new AuthPolicySpec();
+    spec.setMatch(Map.of("hosts", List.of("shop.example.com")));
+    spec.setIdentity(identity);
+    spec.setResponse(
+        Map.of(
+            "headers",
+            Map.of("x-user-id", "{identity.principal}", "x-tier", "{identity.metadata.tier}")));
+    AuthPolicy policy = new AuthPolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
+    policy.setSpec(spec);
+    return policy;
+  }
+
+  private static Secret keySecret(String name, String key, String principal) {
+    return new SecretBuilder()
+        .withMetadata(
+            new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace("shop")
+                .withLabels(Map.of("attache.io/api-key", "orders"))
+                .withAnnotations(
+                    Map.of("attache.io/principal", principal, "attache.io/tier", "gold"))
+                .build())
+        .withData(
+            Map.of(
+                "api_key",
+                Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8))))
+        .build();
+  }
+
+  private CheckResponse check(String key) {
+    return stub.check(
+        EnvoyChecks.envoyCheck("GET", "shop.example.com", "/orders", Map.of("x-api-key", key)));
+  }
+
+  private Optional<Condition> accepted(String name) {
+    AuthPolicy current =
+        client.resources(AuthPolicy.class).inNamespace("shop").withName(name).get();
+    return current == null || current.getStatus() == null
+        ? Optional.empty()
+        : Conditions.find(current.getStatus(), Conditions.ACCEPTED);
+  }
+
+  @Test
+  void keysInLabelledSecretsOpenAResourcePolicyAndRotationTakesEffect() {
+    client.resource(keySecret("billing-key", "first-key", "billing")).create();
+    client
+        .resource(
+            policy(
+                "orders",
+                List.of(
+                    Map.of(
+                        "apiKey",
+                        Map.of(
+                            "secretSelector",
+                            Map.of("matchLabels", Map.of("attache.io/api-key", "orders")))))))
+        .create();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> check("first-key").getStatus().getCode() == 0);
+    CheckResponse allowed = check("first-key");
+    assertThat(allowed.getOkResponse().getHeadersList())
+        .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
+        .contains("x-user-id=billing", "x-tier=gold");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(accepted("orders"))
+                    .hasValueSatisfying(c -> assertThat(c.getStatus()).isEqualTo("True")));
+
+    client.resource(keySecret("billing-key", "second-key", "billing")).update();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> check("first-key").getStatus().getCode() != 0);
+    assertThat(check("second-key").getStatus().getCode()).isZero();
+  }
+
+  @Test
+  void anInvalidResourceIsRejectedInItsStatusWithTheFieldAndLeftOut() {
+    client.resource(policy("broken", List.of(Map.of("password", Map.of())))).create();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(accepted("broken"))
+                    .hasValueSatisfying(
+                        c -> {
+                          assertThat(c.getStatus()).isEqualTo("False");
+                          assertThat(c.getReason()).isEqualTo("Invalid");
+                          assertThat(c.getMessage())
+                              .contains("spec.identity[0]")
+                              .contains("unknown identity method 'password'");
+                        }));
+    assertThat(check("anything").getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
+  }
+}
