@@ -45,7 +45,11 @@ final class RunCommand implements Callable<Integer> {
               "RATELIMIT_",
               Map.of("BACKEND_TYPE", "memory", "RUNTIME_ROOT", "examples/ratelimit"),
               RateLimitApp::start),
-          new Service("ext-authz", "EXTAUTHZ_", Map.of(), ExtAuthzApp::start),
+          new Service(
+              "ext-authz",
+              "EXTAUTHZ_",
+              Map.of("ATTACHE_POLICY_DIR", "examples/policies"),
+              ExtAuthzApp::start),
           new Service("control-plane", "CONTROLPLANE_", Map.of(), ControlPlaneApp::start));
 
   @Override
