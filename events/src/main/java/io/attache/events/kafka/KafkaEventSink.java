@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaEventSink implements EventSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventSink.class);
   private static final int DRAIN_BATCH = 1024;
-  private static final int REPLAY_BATCH = 2048;
+  private static final int REPLAY_BATCH = 512;
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -356,6 +356,33 @@ public final class KafkaEventSink implements EventSink {
     }
   }
 
+  /**
+   * Whether every partition of the batch's topics has a leader. Replaying a burst into a topic that
+   * is still being created (auto-creation) or electing leaders makes the idempotent producer's
+   * first batches fail and be retried behind later ones, which the broker then rejects as out of
+   * sequence; asking for metadata first (this also triggers auto-creation) avoids that. Only the
+   * sink's thread waits here, at most max.block.ms.
+   */
+  private boolean leadersKnown(List<InFlight> records) {
+    java.util.Set<String> topicsInBatch = new java.util.HashSet<>();
+    for (InFlight record : records) {
+      topicsInBatch.add(record.record.topic());
+    }
+    try {
+      for (String topic : topicsInBatch) {
+        for (var partition : producer.partitionsFor(topic)) {
+          if (partition.leader() == null || partition.leader().isEmpty()) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      log.debug("no metadata yet for {}: {}", topicsInBatch, e.toString());
+      return false;
+    }
+  }
+
   /** Errors the producer itself would not retry: resending cannot help. */
   private static boolean permanent(Exception error) {
     return error != null
@@ -403,6 +430,11 @@ public final class KafkaEventSink implements EventSink {
   /** Sends in spool order, so a retried record never overtakes a later one with its key. */
   private void sendFromSpool(List<InFlight> records) {
     records.sort((a, b) -> a.spoolStart.compareTo(b.spoolStart));
+    if (!leadersKnown(records)) {
+      replayRetries.addAll(records);
+      backOff();
+      return;
+    }
     for (int i = 0; i < records.size(); i++) {
       if (!send(records.get(i))) {
         // Refused at once (no metadata yet): keep the rest, in order, for the next attempt.
