@@ -5,12 +5,10 @@ import io.attache.authz.policy.PolicyError;
 import io.attache.authz.policy.PolicyException;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.AcceptedStatus;
+import io.attache.crds.ResourceWatch;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
-import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,10 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -43,11 +37,8 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
   private final PolicyParser parser;
   private final EventSink events;
   private final AtomicReference<List<AuthPolicy>> current = new AtomicReference<>(List.of());
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ext-authz-policy-resources"));
-  private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Map<String, AcceptedStatus.Verdict> reported = new ConcurrentHashMap<>();
-  private SharedIndexInformer<io.attache.crds.v1alpha1.AuthPolicy> informer;
+  private ResourceWatch<io.attache.crds.v1alpha1.AuthPolicy> watch;
 
   public AuthPolicyResources(
       KubernetesClient client, Optional<String> namespace, PolicyParser parser, EventSink events) {
@@ -58,33 +49,13 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
   }
 
   public AuthPolicyResources start() {
-    var resources = client.resources(io.attache.crds.v1alpha1.AuthPolicy.class);
-    informer =
-        (namespace.isPresent()
-                ? resources.inNamespace(namespace.get())
-                : resources.inAnyNamespace())
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(io.attache.crds.v1alpha1.AuthPolicy policy) {
-                    schedule();
-                  }
-
-                  @Override
-                  public void onUpdate(
-                      io.attache.crds.v1alpha1.AuthPolicy before,
-                      io.attache.crds.v1alpha1.AuthPolicy after) {
-                    schedule();
-                  }
-
-                  @Override
-                  public void onDelete(
-                      io.attache.crds.v1alpha1.AuthPolicy policy, boolean finalStateUnknown) {
-                    schedule();
-                  }
-                },
-                0);
-    schedule();
+    watch =
+        ResourceWatch.start(
+            client,
+            io.attache.crds.v1alpha1.AuthPolicy.class,
+            namespace,
+            "ext-authz-policy-resources",
+            this::reconcile);
     return this;
   }
 
@@ -93,17 +64,9 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
     return current.get();
   }
 
-  private void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      executor.schedule(this::recompute, 100, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void recompute() {
-    scheduled.set(false);
+  private void reconcile(List<io.attache.crds.v1alpha1.AuthPolicy> found) {
     try {
-      List<io.attache.crds.v1alpha1.AuthPolicy> resources =
-          new ArrayList<>(informer.getStore().list());
+      List<io.attache.crds.v1alpha1.AuthPolicy> resources = new ArrayList<>(found);
       resources.sort(Comparator.comparing(AuthPolicyResources::id));
       List<AuthPolicy> accepted = new ArrayList<>();
       for (io.attache.crds.v1alpha1.AuthPolicy resource : resources) {
@@ -169,9 +132,8 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
 
   @Override
   public void close() {
-    if (informer != null) {
-      informer.close();
+    if (watch != null) {
+      watch.close();
     }
-    executor.shutdownNow();
   }
 }

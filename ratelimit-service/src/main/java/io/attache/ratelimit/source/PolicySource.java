@@ -1,15 +1,13 @@
 package io.attache.ratelimit.source;
 
 import io.attache.crds.AcceptedStatus;
+import io.attache.crds.ResourceWatch;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
 import io.attache.ratelimit.config.PolicyMerger;
 import io.attache.ratelimit.config.RateLimitConfig;
-import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +15,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicySource implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PolicySource.class);
-  private static final long DEBOUNCE_MILLIS = 100;
 
   private final KubernetesClient client;
   private final Optional<String> namespace;
@@ -44,10 +37,8 @@ public final class PolicySource implements AutoCloseable {
   private final Supplier<Set<String>> fileDomains;
   private final Consumer<RateLimitConfig> onConfig;
   private final PolicyMerger merger = new PolicyMerger();
-  private final ScheduledExecutorService executor;
-  private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Map<String, PolicyMerger.Verdict> reported = new ConcurrentHashMap<>();
-  private SharedIndexInformer<RateLimitPolicy> informer;
+  private ResourceWatch<RateLimitPolicy> watch;
 
   public PolicySource(
       KubernetesClient client,
@@ -60,52 +51,25 @@ public final class PolicySource implements AutoCloseable {
     this.events = events;
     this.fileDomains = fileDomains;
     this.onConfig = onConfig;
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-policy-source"));
   }
 
   /** Starts watching; the first merge happens once the informer has listed what exists. */
   public PolicySource start() {
-    var resources = client.resources(RateLimitPolicy.class);
-    informer =
-        (namespace.isPresent()
-                ? resources.inNamespace(namespace.get())
-                : resources.inAnyNamespace())
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(RateLimitPolicy policy) {
-                    schedule();
-                  }
-
-                  @Override
-                  public void onUpdate(RateLimitPolicy before, RateLimitPolicy after) {
-                    // Level-based: a status-only update recomputes to the same result and writes
-                    // nothing, so reacting to every update is safe and simpler than diffing.
-                    schedule();
-                  }
-
-                  @Override
-                  public void onDelete(RateLimitPolicy policy, boolean finalStateUnknown) {
-                    schedule();
-                  }
-                },
-                0);
-    schedule();
+    watch =
+        ResourceWatch.start(
+            client, RateLimitPolicy.class, namespace, "ratelimit-policy-source", this::reconcile);
     return this;
   }
 
-  /** Recomputes soon: a burst of changes becomes one merge. */
+  /** Recomputes soon (e.g. a file now claims a policy's domain). */
   public void schedule() {
-    if (scheduled.compareAndSet(false, true)) {
-      executor.schedule(this::recompute, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    if (watch != null) {
+      watch.schedule();
     }
   }
 
-  private void recompute() {
-    scheduled.set(false);
+  private void reconcile(List<RateLimitPolicy> resources) {
     try {
-      List<RateLimitPolicy> resources = informer == null ? List.of() : informer.getStore().list();
       List<PolicyMerger.Policy> policies = new ArrayList<>(resources.size());
       for (RateLimitPolicy resource : resources) {
         policies.add(
@@ -165,9 +129,8 @@ public final class PolicySource implements AutoCloseable {
 
   @Override
   public void close() {
-    if (informer != null) {
-      informer.close();
+    if (watch != null) {
+      watch.close();
     }
-    executor.shutdownNow();
   }
 }

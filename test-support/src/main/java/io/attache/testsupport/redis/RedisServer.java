@@ -115,9 +115,21 @@ public final class RedisServer implements AutoCloseable {
 
   /** Sends one inline command and returns the first line of the reply, e.g. {@code "+OK"}. */
   public String command(String inline) {
+    try {
+      return firstLine(host(), port, inline, 2000);
+    } catch (IOException e) {
+      throw new IllegalStateException("redis at " + hostAndPort() + " did not answer", e);
+    }
+  }
+
+  /**
+   * One inline command to any Redis-protocol server (redis-server, sentinel); its first reply line.
+   */
+  static String firstLine(String host, int port, String inline, int timeoutMillis)
+      throws IOException {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host(), port), 1000);
-      socket.setSoTimeout(2000);
+      socket.connect(new InetSocketAddress(host, port), 1000);
+      socket.setSoTimeout(timeoutMillis);
       OutputStream out = socket.getOutputStream();
       out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -130,8 +142,6 @@ public final class RedisServer implements AutoCloseable {
         }
       }
       return line.toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("redis at " + hostAndPort() + " did not answer", e);
     }
   }
 
