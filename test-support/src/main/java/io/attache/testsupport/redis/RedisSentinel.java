@@ -2,11 +2,6 @@ package io.attache.testsupport.redis;
 
 import io.attache.testsupport.FreePorts;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,20 +65,8 @@ public final class RedisSentinel implements AutoCloseable {
   }
 
   private String firstLine(String inline) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-      socket.setSoTimeout(1000);
-      OutputStream out = socket.getOutputStream();
-      out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
-      InputStream in = socket.getInputStream();
-      StringBuilder line = new StringBuilder();
-      int c;
-      while ((c = in.read()) != -1 && c != '\n') {
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      return line.toString();
+    try {
+      return RedisServer.firstLine("127.0.0.1", port, inline, 1000);
     } catch (IOException notYet) {
       return "";
     }
