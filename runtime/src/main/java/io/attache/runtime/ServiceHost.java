@@ -77,6 +77,7 @@ public final class ServiceHost implements AutoCloseable {
     private Duration drain = Duration.ofSeconds(10);
     private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private boolean directExecutor;
 
     private Builder(String name) {
       this.name = name;
@@ -138,6 +139,16 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs calls on the Netty event loops instead of a thread pool: for services whose handlers
+     * never block (they answer from memory or hand off to an asynchronous client), saving a thread
+     * hop per call.
+     */
+    public Builder directExecutor() {
+      directExecutor = true;
+      return this;
+    }
+
     /** Work to do on close after calls drain, before events flush (e.g. close a Redis client). */
     public Builder onClose(AutoCloseable value) {
       closeables.add(value);
@@ -160,6 +171,9 @@ public final class ServiceHost implements AutoCloseable {
               .addService(ProtoReflectionServiceV1.newInstance());
       for (ServerServiceDefinition service : services) {
         server.addService(io.grpc.ServerInterceptors.intercept(service, interceptors));
+      }
+      if (directExecutor) {
+        server.directExecutor();
       }
       Server grpc;
       try {

@@ -129,6 +129,7 @@ public final class ExtAuthzApp {
               .adminPort(adminPort)
               .events(events)
               .service(new AuthorizationGrpcService(service))
+              .directExecutor() // decisions are computed from memory; keys are fetched off-path
               .ready(policies::loaded)
               .onClose(http)
               .onClose(policies)

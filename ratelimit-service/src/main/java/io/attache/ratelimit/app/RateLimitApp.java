@@ -196,6 +196,7 @@ public final class RateLimitApp {
               .events(events)
               .service(new RateLimitGrpcService(service))
               .interceptor(new RequestIdInterceptor())
+              .directExecutor() // handlers never block: memory, or an async Redis client
               .ready(() -> effective.get() != null && healthy.getAsBoolean())
               .adminRoute(
                   "/healthcheck",
