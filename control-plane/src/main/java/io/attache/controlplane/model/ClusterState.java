@@ -1,0 +1,28 @@
+package io.attache.controlplane.model;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the control plane knows about the cluster at one moment: Services and their backends.
+ * Immutable; a new state replaces the old one as a whole.
+ */
+public record ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
+  public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
+
+  public ClusterState {
+    services = List.copyOf(services);
+    endpoints = List.copyOf(endpoints);
+  }
+
+  /** All endpoints of one Service, across all of its slices, in slice order. */
+  public List<Endpoint> endpointsOf(ServiceKey service) {
+    List<Endpoint> merged = new ArrayList<>();
+    for (EndpointState state : endpoints) {
+      if (state.serviceKey().equals(service)) {
+        merged.addAll(state.endpoints());
+      }
+    }
+    return merged;
+  }
+}

@@ -1,0 +1,66 @@
+package io.attache.controlplane.translate;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.listener.v3.ApiListener;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+
+/**
+ * Builds the client-side (proxyless gRPC) view of a host: an API listener whose connection manager
+ * fetches its routes over ADS, and a route configuration sending every request to one cluster.
+ */
+final class ApiListeners {
+  static final String ROUTER_FILTER = "envoy.filters.http.router";
+
+  private ApiListeners() {}
+
+  static ConfigSource ads() {
+    return ConfigSource.newBuilder()
+        .setAds(AggregatedConfigSource.getDefaultInstance())
+        .setResourceApiVersion(ApiVersion.V3)
+        .build();
+  }
+
+  /** A Listener named {@code host}; its route configuration has the same name. */
+  static Listener listener(String host) {
+    HttpConnectionManager manager =
+        HttpConnectionManager.newBuilder()
+            .setStatPrefix(host)
+            .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(host))
+            .addHttpFilters(
+                HttpFilter.newBuilder()
+                    .setName(ROUTER_FILTER)
+                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+            .build();
+    return Listener.newBuilder()
+        .setName(host)
+        .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(manager)))
+        .build();
+  }
+
+  /** One virtual host matching any authority, routing every path to {@code cluster}. */
+  static RouteConfiguration routes(String host, String cluster) {
+    return RouteConfiguration.newBuilder()
+        .setName(host)
+        .addVirtualHosts(
+            VirtualHost.newBuilder()
+                .setName(host)
+                .addDomains("*")
+                .addRoutes(
+                    Route.newBuilder()
+                        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+                        .setRoute(RouteAction.newBuilder().setCluster(cluster))))
+        .build();
+  }
+}

@@ -1,0 +1,64 @@
+package io.attache.controlplane.translate;
+
+import com.google.protobuf.Duration;
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.Endpoint;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.EdsClusterConfig;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster.LbPolicy;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
+ * Cluster {@code <namespace>/<service>:<port name or number>} (endpoints over ADS), its load
+ * assignment, and a Listener plus RouteConfiguration named {@code <service>.<namespace>:<port>}
+ * that routes everything to that cluster. Pure: no I/O, no state, same input gives equal output.
+ */
+public final class Translator {
+  private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
+
+  public XdsResources translate(ClusterState state) {
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> assignments = new ArrayList<>();
+    List<Listener> listeners = new ArrayList<>();
+    List<RouteConfiguration> routes = new ArrayList<>();
+    for (ServiceState service : state.services()) {
+      List<Endpoint> endpoints = state.endpointsOf(service.key());
+      for (ServicePort port : service.ports()) {
+        if (port.protocol() != ServicePort.Protocol.TCP) {
+          continue;
+        }
+        String cluster = XdsNames.cluster(service, port);
+        String host = XdsNames.host(service, port);
+        clusters.add(cluster(cluster));
+        assignments.add(LoadAssignments.of(cluster, port.name(), endpoints));
+        listeners.add(ApiListeners.listener(host));
+        routes.add(ApiListeners.routes(host, cluster));
+      }
+    }
+    clusters.sort(Comparator.comparing(Cluster::getName));
+    assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
+    listeners.sort(Comparator.comparing(Listener::getName));
+    routes.sort(Comparator.comparing(RouteConfiguration::getName));
+    return new XdsResources(clusters, assignments, listeners, routes);
+  }
+
+  private static Cluster cluster(String name) {
+    return Cluster.newBuilder()
+        .setName(name)
+        .setType(DiscoveryType.EDS)
+        .setEdsClusterConfig(
+            EdsClusterConfig.newBuilder().setEdsConfig(ApiListeners.ads()).setServiceName(name))
+        .setConnectTimeout(CONNECT_TIMEOUT)
+        .setLbPolicy(LbPolicy.ROUND_ROBIN)
+        .build();
+  }
+}

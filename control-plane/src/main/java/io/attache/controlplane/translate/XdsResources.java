@@ -1,0 +1,73 @@
+package io.attache.controlplane.translate;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The xDS resources of one {@link io.attache.controlplane.model.ClusterState}, each list sorted by
+ * name, with one version per resource type derived from its content: the same state always gives
+ * the same versions, and a type whose resources did not change keeps its version.
+ */
+public record XdsResources(
+    List<Cluster> clusters,
+    List<ClusterLoadAssignment> loadAssignments,
+    List<Listener> listeners,
+    List<RouteConfiguration> routes) {
+
+  public XdsResources {
+    clusters = List.copyOf(clusters);
+    loadAssignments = List.copyOf(loadAssignments);
+    listeners = List.copyOf(listeners);
+    routes = List.copyOf(routes);
+  }
+
+  public String clustersVersion() {
+    return version(clusters);
+  }
+
+  public String loadAssignmentsVersion() {
+    return version(loadAssignments);
+  }
+
+  public String listenersVersion() {
+    return version(listeners);
+  }
+
+  public String routesVersion() {
+    return version(routes);
+  }
+
+  /** The first 16 hex digits of a SHA-256 over the deterministic encoding of {@code resources}. */
+  static String version(List<? extends Message> resources) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (Message resource : resources) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+        out.useDeterministicSerialization();
+        resource.writeTo(out);
+        out.flush();
+        digest.update(Integer.toString(bytes.size()).getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) ':');
+        digest.update(bytes.toByteArray());
+      }
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
