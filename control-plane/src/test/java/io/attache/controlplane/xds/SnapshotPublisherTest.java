@@ -1,0 +1,101 @@
+package io.attache.controlplane.xds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.translate.Translator;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SnapshotPublisherTest {
+  private final SimpleCache<String> cache = new SimpleCache<>(new NodeGroups());
+  private SnapshotPublisher publisher;
+
+  private SnapshotPublisher publisher(Duration quiet, Duration maxDelay) {
+    publisher =
+        new SnapshotPublisher(
+            cache, new Translator(), Executors.newSingleThreadScheduledExecutor(), quiet, maxDelay);
+    return publisher;
+  }
+
+  private static ClusterState services(int count) {
+    List<ServiceState> services =
+        java.util.stream.IntStream.range(0, count)
+            .mapToObj(
+                i ->
+                    new ServiceState(
+                        "default",
+                        "svc" + i,
+                        List.of(new ServicePort("", 80, ServicePort.Protocol.TCP))))
+            .toList();
+    return new ClusterState(services, List.of());
+  }
+
+  @AfterEach
+  void close() {
+    publisher.close();
+  }
+
+  @Test
+  void aBurstOfStatesBecomesOneSnapshotOfTheLastState() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    for (int i = 1; i <= 20; i++) {
+      publisher.publish(services(i));
+    }
+
+    await().until(() -> publisher.published() == 1);
+    Snapshot snapshot = cache.getSnapshot(NodeGroups.DEFAULT_GROUP);
+    assertThat(snapshot.clusters().resources()).hasSize(20);
+  }
+
+  @Test
+  void aSteadyStreamOfStatesIsStillPublishedWithinTheMaxDelay() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(100), Duration.ofMillis(300));
+    ScheduledExecutorService changes = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger count = new AtomicInteger();
+    try {
+      changes.scheduleAtFixedRate(
+          () -> publisher.publish(services(count.incrementAndGet())), 0, 20, TimeUnit.MILLISECONDS);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> publisher.published() >= 2);
+    } finally {
+      changes.shutdownNow();
+    }
+  }
+
+  @Test
+  void aGroupThatConnectsLaterIsSeededWithTheCurrentSnapshot() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+    publisher.publish(services(1));
+    await().until(() -> publisher.current().isPresent());
+
+    publisher.seed("edge-fleet");
+
+    assertThat(cache.getSnapshot("edge-fleet")).isSameAs(publisher.current().orElseThrow());
+  }
+
+  @Test
+  void nodesWithoutClusterShareTheDefaultGroup() {
+    NodeGroups groups = new NodeGroups();
+    publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+
+    assertThat(groups.hash(io.envoyproxy.envoy.config.core.v3.Node.getDefaultInstance()))
+        .isEqualTo(NodeGroups.DEFAULT_GROUP);
+    assertThat(
+            groups.hash(
+                io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setCluster("edge").build()))
+        .isEqualTo("edge");
+  }
+}
