@@ -1,0 +1,32 @@
+package io.attache.controlplane.source;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the errors of one YAML document, each tagged with the file and document number. */
+final class DocumentErrors {
+  private final String file;
+  private final int document;
+  private final List<ResourceError> errors;
+
+  DocumentErrors(String file, int document, List<ResourceError> errors) {
+    this.file = file;
+    this.document = document;
+    this.errors = errors;
+  }
+
+  void add(String field, String reason) {
+    errors.add(new ResourceError(file, document, field, reason));
+  }
+
+  /** Runs {@code check} and reports whether it added no error. */
+  boolean clean(Runnable check) {
+    int before = errors.size();
+    check.run();
+    return errors.size() == before;
+  }
+
+  static List<ResourceError> list() {
+    return new ArrayList<>();
+  }
+}

@@ -1,0 +1,111 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.model.ServiceState;
+import io.attache.runtime.WatchedDirectory;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services
+ * and discovery.k8s.io/v1 EndpointSlices; other kinds are ignored. Uses fabric8's serialization.
+ * All errors of all files are collected; one error makes the whole read {@link
+ * ParseResult.Invalid}.
+ */
+public final class ResourceParser {
+  private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
+
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+
+  public ParseResult parse(List<WatchedDirectory.File> files) {
+    List<ResourceError> errors = DocumentErrors.list();
+    List<ServiceState> services = new ArrayList<>();
+    List<EndpointState> endpoints = new ArrayList<>();
+    Set<ServiceKey> seen = new HashSet<>();
+    for (WatchedDirectory.File file : files) {
+      String[] documents = DOCUMENT_SEPARATOR.split(file.content());
+      for (int i = 0; i < documents.length; i++) {
+        if (documents[i].lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+          continue;
+        }
+        DocumentErrors documentErrors = new DocumentErrors(file.name(), i + 1, errors);
+        Object resource = read(documents[i], documentErrors);
+        if (resource instanceof Service service) {
+          ServiceConverter.convert(service, documentErrors)
+              .ifPresent(
+                  s -> {
+                    if (seen.add(s.key())) {
+                      services.add(s);
+                    } else {
+                      documentErrors.add(
+                          "metadata.name", "Service " + s.key() + " is defined twice");
+                    }
+                  });
+        } else if (resource instanceof EndpointSlice slice) {
+          EndpointSliceConverter.convert(slice, documentErrors).ifPresent(endpoints::add);
+        }
+      }
+    }
+    return errors.isEmpty()
+        ? new ParseResult.Parsed(new ClusterState(services, endpoints))
+        : new ParseResult.Invalid(errors);
+  }
+
+  private Object read(String document, DocumentErrors errors) {
+    try {
+      Object resource = serialization.unmarshal(document);
+      if (resource == null) {
+        errors.add("", "not a Kubernetes object");
+      }
+      return resource;
+    } catch (RuntimeException e) {
+      Optional<JacksonException> jackson = jacksonCause(e);
+      if (jackson.isPresent()) {
+        errors.add(path(jackson.get()), firstLine(jackson.get().getOriginalMessage()));
+      } else {
+        errors.add("", firstLine(e.getMessage()));
+      }
+      return null;
+    }
+  }
+
+  /** fabric8 wraps Jackson's exceptions; the innermost one knows the field path. */
+  private static Optional<JacksonException> jacksonCause(Throwable e) {
+    JacksonException found = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JacksonException jackson) {
+        found = jackson;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+  }
+
+  private static String path(JacksonException e) {
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+}

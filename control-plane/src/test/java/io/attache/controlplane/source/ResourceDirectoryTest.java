@@ -1,0 +1,55 @@
+package io.attache.controlplane.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResourceDirectoryTest {
+  private static final String SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: echo}
+      spec:
+        ports: [{port: 8080}]
+      """;
+
+  @TempDir Path directory;
+
+  @Test
+  void anInvalidChangeIsReportedAndTheLastGoodStateStays() throws Exception {
+    Files.writeString(directory.resolve("echo.yaml"), SERVICE);
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add)) {
+      Files.writeString(directory.resolve("echo.yaml"), SERVICE.replace("8080", "-1"));
+      resources.poll();
+
+      assertThat(states).hasSize(1);
+      assertThat(resources.lastErrors())
+          .extracting(ResourceError::field)
+          .containsExactly("spec.ports[0].port");
+    }
+  }
+
+  @Test
+  void fixingTheFileClearsTheErrorsAndPublishes() throws Exception {
+    Files.writeString(directory.resolve("echo.yaml"), SERVICE.replace("8080", "-1"));
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add)) {
+      Files.writeString(directory.resolve("echo.yaml"), SERVICE);
+      resources.poll();
+
+      assertThat(resources.lastErrors()).isEmpty();
+      assertThat(states).singleElement().extracting(s -> s.services().size()).isEqualTo(1);
+    }
+  }
+}
