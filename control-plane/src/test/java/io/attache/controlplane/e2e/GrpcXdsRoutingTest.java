@@ -1,0 +1,228 @@
+package io.attache.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.app.ControlPlaneApp;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.ServiceProbe;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real grpc-xds client resolves {@code xds:///echo.default:8080} against our ADS server (LDS,
+ * RDS, CDS, EDS) and sends real calls to real backends described as a Service and EndpointSlices.
+ */
+class GrpcXdsRoutingTest {
+  private static final String SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: echo, namespace: default}
+      spec:
+        ports: [{name: grpc, port: 8080}]
+      """;
+
+  @TempDir Path resources;
+  private Backend first;
+  private Backend second;
+  private ServiceHost controlPlane;
+  private NameResolverProvider resolver;
+  private ManagedChannel channel;
+
+  private static String slice(String name, int port, boolean ready) {
+    return """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %s
+          namespace: default
+          labels: {kubernetes.io/service-name: echo}
+        addressType: IPv4
+        ports: [{name: grpc, port: %d}]
+        endpoints:
+          - addresses: ["127.0.0.1"]
+            conditions: {ready: %s}
+            zone: zone-a
+        """
+        .formatted(name, port, ready);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    int[] ports = FreePorts.next(2);
+    first = new Backend(ports[0]);
+    second = new Backend(ports[1]);
+    Files.writeString(resources.resolve("echo.yaml"), SERVICE);
+    writeSlices(true, true);
+    controlPlane =
+        ControlPlaneApp.start(
+            new Settings(
+                Map.of(
+                    "HOST", "127.0.0.1",
+                    "GRPC_PORT", "0",
+                    "ADMIN_PORT", "0",
+                    "ATTACHE_RESOURCES_DIR", resources.toString(),
+                    "ATTACHE_CONFIG_POLL_INTERVAL", "50ms")));
+    String scheme = "xds-test-" + UUID.randomUUID().toString().substring(0, 8);
+    resolver = XdsNameResolverProvider.createForTest(scheme, bootstrap(controlPlane.grpcPort()));
+    NameResolverRegistry.getDefaultRegistry().register(resolver);
+    channel =
+        Grpc.newChannelBuilder(
+                scheme + ":///echo.default:8080", InsecureChannelCredentials.create())
+            .build();
+  }
+
+  private void writeSlices(boolean firstReady, boolean secondReady) throws Exception {
+    Files.writeString(
+        resources.resolve("echo-slice-a.yaml"), slice("echo-a", first.port(), firstReady));
+    Files.writeString(
+        resources.resolve("echo-slice-b.yaml"), slice("echo-b", second.port(), secondReady));
+  }
+
+  private static Map<String, ?> bootstrap(int port) {
+    return Map.of(
+        "xds_servers",
+        List.of(
+            Map.of(
+                "server_uri", "127.0.0.1:" + port,
+                "channel_creds", List.of(Map.of("type", "insecure")),
+                "server_features", List.of("xds_v3"))),
+        "node",
+        Map.of("id", "grpc-xds-routing-test", "cluster", "tests"));
+  }
+
+  private void call() {
+    HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (resolver != null) {
+      NameResolverRegistry.getDefaultRegistry().deregister(resolver);
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    first.close();
+    second.close();
+  }
+
+  @Test
+  void callsReachEveryReadyBackend() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              call();
+              assertThat(first.calls()).isPositive();
+              assertThat(second.calls()).isPositive();
+            });
+  }
+
+  @Test
+  void trafficLeavesABackendOnceItsEndpointIsNotReady() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              call();
+              assertThat(second.calls()).isPositive();
+            });
+
+    writeSlices(true, false);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              second.resetCalls();
+              first.resetCalls();
+              for (int i = 0; i < 10; i++) {
+                call();
+              }
+              assertThat(second.calls()).isZero();
+              assertThat(first.calls()).isEqualTo(10);
+            });
+  }
+
+  @Test
+  void trafficLeavesABackendWhoseSliceIsRemoved() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              call();
+              assertThat(first.calls()).isPositive();
+            });
+
+    Files.delete(resources.resolve("echo-slice-a.yaml"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              first.resetCalls();
+              second.resetCalls();
+              for (int i = 0; i < 10; i++) {
+                call();
+              }
+              assertThat(first.calls()).isZero();
+              assertThat(second.calls()).isEqualTo(10);
+            });
+  }
+
+  @Test
+  void anInvalidFileKeepsTheLastGoodRouting() throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              call();
+              assertThat(first.calls()).isPositive();
+              assertThat(second.calls()).isPositive();
+            });
+
+    Files.writeString(
+        resources.resolve("echo-slice-b.yaml"),
+        slice("echo-b", second.port(), false).replace("addressType: IPv4", "addressType: IPvX"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ServiceProbe.get("127.0.0.1", controlPlane.adminPort(), "/resource-errors")
+                    .body()
+                    .contains("addressType: must be IPv4, IPv6 or FQDN, was IPvX"));
+
+    first.resetCalls();
+    second.resetCalls();
+    for (int i = 0; i < 20; i++) {
+      call();
+    }
+    assertThat(second.calls()).isPositive();
+  }
+}
