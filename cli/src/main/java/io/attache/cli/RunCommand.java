@@ -50,7 +50,11 @@ final class RunCommand implements Callable<Integer> {
               "EXTAUTHZ_",
               Map.of("ATTACHE_POLICY_DIR", "examples/policies"),
               ExtAuthzApp::start),
-          new Service("control-plane", "CONTROLPLANE_", Map.of(), ControlPlaneApp::start));
+          new Service(
+              "control-plane",
+              "CONTROLPLANE_",
+              Map.of("ATTACHE_RESOURCES_DIR", "examples/cluster"),
+              ControlPlaneApp::start));
 
   @Override
   public Integer call() {
