@@ -38,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * starts a second fetcher for the same issuer; they are fetched in the background and closed with
  * the service.
  */
-final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoCloseable {
+public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoCloseable {
   private static final Set<String> FIELDS =
       Set.of(
           "issuers",
@@ -56,9 +56,20 @@ final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoCloseable {
 
   private final Map<String, RemoteJwks> remote = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final boolean fetchRemoteKeys;
 
   JwtPolicyFactory(Clock clock) {
+    this(clock, true);
+  }
+
+  private JwtPolicyFactory(Clock clock, boolean fetchRemoteKeys) {
     this.clock = clock;
+    this.fetchRemoteKeys = fetchRemoteKeys;
+  }
+
+  /** For offline validation: every field is checked, but remote key sets are never fetched. */
+  public static JwtPolicyFactory offline() {
+    return new JwtPolicyFactory(Clock.systemUTC(), false);
   }
 
   @Override
