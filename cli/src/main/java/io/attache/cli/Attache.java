@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Attache.Version.class,
     description = "Rate limiting, external authorization and an xDS control plane for Envoy.",
-    subcommands = {RunCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      RateLimitCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Attache {
 
   public static void main(String[] args) {
