@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       RateLimitCommand.class,
+      AuthzCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Attache {

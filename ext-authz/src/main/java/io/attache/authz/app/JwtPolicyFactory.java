@@ -58,8 +58,17 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
   private final Clock clock;
   private final boolean fetchRemoteKeys;
 
-  JwtPolicyFactory(Clock clock) {
+  /** Fetches remote key sets in the background, as the service does. */
+  public JwtPolicyFactory(Clock clock) {
     this(clock, true);
+  }
+
+  /** Waits until every remote key set has been fetched once (or the timeout passes). */
+  public void awaitKeys(java.time.Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (RemoteJwks jwks : remote.values()) {
+      jwks.awaitFirstKeys(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
   }
 
   private JwtPolicyFactory(Clock clock, boolean fetchRemoteKeys) {
