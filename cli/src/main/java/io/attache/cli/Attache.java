@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       RateLimitCommand.class,
       AuthzCommand.class,
+      EventsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Attache {
