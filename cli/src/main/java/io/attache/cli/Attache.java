@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RateLimitCommand.class,
       AuthzCommand.class,
       EventsCommand.class,
+      EnvoyBootstrapCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Attache {
