@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       AuthzCommand.class,
       EventsCommand.class,
       EnvoyBootstrapCommand.class,
+      TranslateCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Attache {

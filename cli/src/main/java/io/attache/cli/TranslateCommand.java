@@ -1,0 +1,101 @@
+package io.attache.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import io.attache.controlplane.source.ParseResult;
+import io.attache.controlplane.source.ResourceParser;
+import io.attache.controlplane.translate.Translator;
+import io.attache.controlplane.translate.XdsResources;
+import io.attache.runtime.WatchedDirectory;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code attache translate -f FILES}: the xDS resources the control plane would serve for these
+ * Kubernetes resources, as JSON, offline (like Envoy Gateway's {@code egctl x translate}).
+ */
+@Command(
+    name = "translate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints the xDS resources (clusters, endpoints, listeners, routes) the control plane would",
+      "serve for Service and EndpointSlice YAML, as JSON.",
+      "Example: attache translate -f examples/cluster/echo.yaml",
+      "Exit codes: 0 translated, 2 bad usage or invalid resources (every error printed)."
+    })
+final class TranslateCommand implements Callable<Integer> {
+  @Option(
+      names = {"-f", "--file"},
+      required = true,
+      description = "YAML file(s); repeat for several")
+  List<Path> files;
+
+  @Override
+  public Integer call() {
+    return translate(files, System.out, System.err);
+  }
+
+  static int translate(List<Path> files, PrintStream out, PrintStream err) {
+    List<WatchedDirectory.File> read = new ArrayList<>();
+    for (Path file : files) {
+      try {
+        read.add(
+            new WatchedDirectory.File(
+                file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+      } catch (IOException e) {
+        err.println("attache translate: cannot read " + file + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    ParseResult result = new ResourceParser().parse(read);
+    if (result instanceof ParseResult.Invalid invalid) {
+      invalid.errors().forEach(err::println);
+      return 2;
+    }
+    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
+    JsonFormat.Printer json =
+        JsonFormat.printer()
+            .usingTypeRegistry(
+                TypeRegistry.newBuilder()
+                    .add(HttpConnectionManager.getDescriptor())
+                    .add(Router.getDescriptor())
+                    .build());
+    StringBuilder text = new StringBuilder("{\n");
+    section(text, json, "clusters", xds.clusters(), false);
+    section(text, json, "endpoints", xds.loadAssignments(), false);
+    section(text, json, "listeners", xds.listeners(), false);
+    section(text, json, "routes", xds.routes(), true);
+    out.println(text.append("}"));
+    return 0;
+  }
+
+  private static void section(
+      StringBuilder text,
+      JsonFormat.Printer json,
+      String name,
+      List<? extends Message> items,
+      boolean last) {
+    text.append("  \"").append(name).append("\": [");
+    for (int i = 0; i < items.size(); i++) {
+      try {
+        text.append(i == 0 ? "\n" : ",\n")
+            .append(json.print(items.get(i)).indent(4).stripTrailing());
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    text.append(items.isEmpty() ? "]" : "\n  ]").append(last ? "\n" : ",\n");
+  }
+}

@@ -1,0 +1,54 @@
+package io.attache.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TranslateCommandTest {
+
+  @Test
+  void theExampleServiceBecomesAClusterEndpointsAListenerAndARoute() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(Path.of("..", "examples", "cluster", "echo.yaml")),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonObject xds = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+    assertThat(xds.getAsJsonArray("clusters").get(0).getAsJsonObject().get("name").getAsString())
+        .isEqualTo("default/echo:grpc");
+    assertThat(xds.getAsJsonArray("endpoints")).hasSize(1);
+    assertThat(xds.getAsJsonArray("listeners").get(0).getAsJsonObject().get("name").getAsString())
+        .isEqualTo("echo.default:8080");
+    assertThat(xds.getAsJsonArray("routes")).hasSize(1);
+  }
+
+  @Test
+  void aBrokenFileIsReportedAndExitsTwo(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    java.nio.file.Files.writeString(
+        file, "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: -1}]}\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(file),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml");
+  }
+}
