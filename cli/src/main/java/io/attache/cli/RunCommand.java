@@ -7,6 +7,7 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code attache run}: every service in one JVM.
@@ -37,30 +40,62 @@ final class RunCommand implements Callable<Integer> {
       Map<String, String> defaults,
       Function<Settings, ServiceHost> start) {}
 
-  /** Standalone defaults: counters in memory (no Redis needed); the environment still wins. */
-  private static final List<Service> SERVICES =
-      List.of(
-          new Service(
-              "ratelimit-service",
-              "RATELIMIT_",
-              Map.of("BACKEND_TYPE", "memory", "RUNTIME_ROOT", "examples/ratelimit"),
-              RateLimitApp::start),
-          new Service(
-              "ext-authz",
-              "EXTAUTHZ_",
-              Map.of("ATTACHE_POLICY_DIR", "examples/policies"),
-              ExtAuthzApp::start),
-          new Service(
-              "control-plane",
-              "CONTROLPLANE_",
-              Map.of("ATTACHE_RESOURCES_DIR", "examples/cluster"),
-              ControlPlaneApp::start));
+  /**
+   * Standalone defaults, read from a configuration directory: counters in memory (no Redis needed)
+   * unless {@code --redis}; the environment still wins.
+   */
+  private static List<Service> services(Path dir) {
+    return List.of(
+        new Service(
+            "ratelimit-service",
+            "RATELIMIT_",
+            Map.of("BACKEND_TYPE", "memory", "RUNTIME_ROOT", dir.resolve("ratelimit").toString()),
+            RateLimitApp::start),
+        new Service(
+            "ext-authz",
+            "EXTAUTHZ_",
+            Map.of("ATTACHE_POLICY_DIR", dir.resolve("policies").toString()),
+            ExtAuthzApp::start),
+        new Service(
+            "control-plane",
+            "CONTROLPLANE_",
+            Map.of("ATTACHE_RESOURCES_DIR", dir.resolve("cluster").toString()),
+            ControlPlaneApp::start));
+  }
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      defaultValue = "examples",
+      paramLabel = "DIR",
+      description = {
+        "configuration directory (default: examples): DIR/ratelimit/config/*.yaml,",
+        "DIR/policies/*.yaml, DIR/cluster/*.yaml; all watched for changes"
+      })
+  Path directory;
+
+  @Option(names = "--kafka", description = "Kafka bootstrap servers for the event stream")
+  String kafka;
+
+  @Option(
+      names = "--redis",
+      description = "Redis host:port for rate-limit counters (default: in memory)")
+  String redis;
 
   @Override
   public Integer call() {
     List<ServiceHost> hosts;
     try {
-      hosts = start(System.getenv(), System.out);
+      Map<String, String> environment = new HashMap<>(System.getenv());
+      if (kafka != null) {
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+      }
+      if (redis != null) {
+        environment.put("RATELIMIT_BACKEND_TYPE", "redis");
+        environment.put("RATELIMIT_REDIS_SOCKET_TYPE", "tcp");
+        environment.put("RATELIMIT_REDIS_URL", redis);
+      }
+      hosts = start(directory, environment, System.out);
     } catch (InvalidSettingsException e) {
       System.err.println(e.getMessage());
       return 2;
@@ -83,10 +118,10 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Starts every service; if one cannot start, the ones already started are stopped. */
-  static List<ServiceHost> start(Map<String, String> environment, PrintStream out) {
+  static List<ServiceHost> start(Path dir, Map<String, String> environment, PrintStream out) {
     List<ServiceHost> hosts = new ArrayList<>();
     try {
-      for (Service service : SERVICES) {
+      for (Service service : services(dir)) {
         ServiceHost host =
             service.start().apply(settingsFor(service.prefix(), service.defaults(), environment));
         hosts.add(host);

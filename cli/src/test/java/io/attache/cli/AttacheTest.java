@@ -50,7 +50,10 @@ class AttacheTest {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     List<ServiceHost> hosts =
-        RunCommand.start(environment, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        RunCommand.start(
+            java.nio.file.Path.of("..", "examples"),
+            environment,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
       assertThat(hosts).hasSize(3);
       for (ServiceHost host : hosts) {
