@@ -2,6 +2,7 @@ package io.attache.cli;
 
 import io.attache.authz.app.ExtAuthzApp;
 import io.attache.controlplane.app.ControlPlaneApp;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.ratelimit.app.RateLimitApp;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
@@ -74,13 +75,26 @@ final class RunCommand implements Callable<Integer> {
       })
   Path directory;
 
-  @Option(names = "--kafka", description = "Kafka bootstrap servers for the event stream")
+  @Option(
+      names = "--kafka",
+      description = "Kafka bootstrap servers for the event stream (default: an embedded broker)")
   String kafka;
+
+  @Option(names = "--no-kafka", description = "run without an event stream")
+  boolean noKafka;
+
+  @Option(
+      names = "--kafka-data",
+      defaultValue = "data/kafka",
+      description = "where the embedded broker keeps its data (default data/kafka)")
+  Path kafkaData;
 
   @Option(
       names = "--redis",
       description = "Redis host:port for rate-limit counters (default: in memory)")
   String redis;
+
+  private EmbeddedKafkaBroker broker;
 
   @Override
   public Integer call() {
@@ -89,6 +103,15 @@ final class RunCommand implements Callable<Integer> {
       Map<String, String> environment = new HashMap<>(System.getenv());
       if (kafka != null) {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+      } else if (!noKafka && !environment.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+        broker = EmbeddedKafkaBroker.start(kafkaData, 9092, 9093);
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        System.out.println(
+            "kafka              "
+                + broker.bootstrapServers()
+                + " (embedded, data in "
+                + kafkaData
+                + ")");
       }
       if (redis != null) {
         environment.put("RATELIMIT_BACKEND_TYPE", "redis");
@@ -98,6 +121,9 @@ final class RunCommand implements Callable<Integer> {
       hosts = start(directory, environment, System.out);
     } catch (InvalidSettingsException e) {
       System.err.println(e.getMessage());
+      if (broker != null) {
+        broker.stop();
+      }
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -106,6 +132,9 @@ final class RunCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   stopAll(hosts);
+                  if (broker != null) {
+                    broker.stop(); // after the services flushed their events into it
+                  }
                   stopped.countDown();
                 },
                 "attache-shutdown"));

@@ -2,7 +2,7 @@ package io.attache.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

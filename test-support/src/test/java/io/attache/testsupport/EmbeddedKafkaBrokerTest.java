@@ -2,7 +2,7 @@ package io.attache.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import io.attache.events.ConfigChange;
 import io.attache.events.Event;
 import io.attache.events.EventType;
 import io.attache.events.SampleEvents;
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.kafka.TopicReader;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.events.SampleEvents;
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;

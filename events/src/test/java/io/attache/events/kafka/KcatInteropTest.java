@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.attache.events.SampleEvents;
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

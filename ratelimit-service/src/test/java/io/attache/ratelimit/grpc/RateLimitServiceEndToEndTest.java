@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.ratelimit.app.RateLimitApp;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
-import io.attache.testsupport.kafka.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.kafka.TopicReader;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;

@@ -1,5 +1,6 @@
 package io.attache.testsupport.kafka;
 
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

@@ -1,5 +1,6 @@
 package io.attache.testsupport.kafka;
 
+import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.attache.testsupport.kafka;
+package io.attache.kafka.embedded;
 
-import io.attache.testsupport.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,13 +35,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private boolean formatted;
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path logDir, boolean ownsLogDir, int partitions) {
+  private EmbeddedKafkaBroker(
+      Path logDir, boolean ownsLogDir, int partitions, int brokerPort, int controllerPort) {
     this.logDir = logDir;
     this.ownsLogDir = ownsLogDir;
     this.partitions = partitions;
-    int[] ports = FreePorts.next(2);
-    this.brokerPort = ports[0];
-    this.controllerPort = ports[1];
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
+    this.formatted = Files.exists(logDir.resolve("meta.properties"));
+  }
+
+  /**
+   * Starts a broker keeping its data in {@code logDir} (formatted on first use, reused after), on
+   * {@code brokerPort} for clients and {@code controllerPort} for its controller.
+   */
+  public static EmbeddedKafkaBroker start(Path logDir, int brokerPort, int controllerPort) {
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(logDir, false, 3, brokerPort, controllerPort);
+    broker.start();
+    return broker;
   }
 
   /** Formats a fresh temporary log directory and starts a broker on it. */
@@ -54,7 +70,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker startNew(int partitions) {
     try {
       EmbeddedKafkaBroker broker =
-          new EmbeddedKafkaBroker(Files.createTempDirectory("attache-kafka-"), true, partitions);
+          new EmbeddedKafkaBroker(
+              Files.createTempDirectory("attache-kafka-"),
+              true,
+              partitions,
+              freePort(),
+              freePort());
       broker.start();
       return broker;
     } catch (IOException e) {
@@ -117,6 +138,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         .setControllerListenerName(CONTROLLER_LISTENER)
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .run();
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Map<String, Object> config() {
