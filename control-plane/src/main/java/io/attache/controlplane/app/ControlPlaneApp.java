@@ -1,55 +1,78 @@
 package io.attache.controlplane.app;
 
 import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
+import io.attache.controlplane.source.ResourceError;
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Wires control-plane: the xDS management server (ADS) fed from Kubernetes resources.
  *
  * <p>Settings: {@code HOST} (0.0.0.0), {@code GRPC_PORT} (18000), {@code ADMIN_PORT} (18001),
- * {@code ATTACHE_RESOURCES_DIR} (unset: serve an empty configuration) with Service and
- * EndpointSlice YAML, {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), {@code XDS_DEBOUNCE} (100ms) and
- * {@code XDS_MAX_DELAY} (1s) between a change and its push, and the event variables of {@link
- * EventSinks}.
+ * {@code ATTACHE_RESOURCE_SOURCE} ({@code kubernetes} inside a cluster, else {@code files}), for
+ * files {@code ATTACHE_RESOURCES_DIR} (unset: serve an empty configuration) with Service and
+ * EndpointSlice YAML and {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), for Kubernetes {@code
+ * WATCH_NAMESPACE} (unset: all namespaces), {@code XDS_DEBOUNCE} (100ms) and {@code XDS_MAX_DELAY}
+ * (1s) between a change and its push, and the event variables of {@link EventSinks}.
  *
- * <p>Admin: {@code /resource-errors} lists the errors of the last read of the resources directory
- * (empty while the directory is valid).
+ * <p>Admin: {@code /resource-errors} lists the errors of the last read of the resources (empty
+ * while they are valid).
  */
 public final class ControlPlaneApp {
   private ControlPlaneApp() {}
 
-  /** One line per error of the last read of the resources directory; empty when it was good. */
-  private static AdminServer.Response errors(ResourceDirectory directory) {
+  /** Where Services and EndpointSlices come from. */
+  enum ResourceSource {
+    FILES,
+    KUBERNETES
+  }
+
+  /** One line per error of the last read of the resources; empty when it was good. */
+  private static AdminServer.Response errors(Supplier<List<ResourceError>> errors) {
     StringBuilder body = new StringBuilder();
-    directory.lastErrors().forEach(error -> body.append(error).append('\n'));
+    errors.get().forEach(error -> body.append(error).append('\n'));
     return AdminServer.Response.text(200, body.toString());
   }
 
   public static ServiceHost start(Settings settings) {
+    return start(settings, Optional.empty());
+  }
+
+  /**
+   * Starts the control plane; {@code kubernetes} is used (and not closed) when given, otherwise a
+   * client is built when {@code ATTACHE_RESOURCE_SOURCE=kubernetes} (the default inside a cluster).
+   */
+  public static ServiceHost start(Settings settings, Optional<KubernetesClient> kubernetes) {
     String host = settings.string("HOST", "0.0.0.0");
     int grpcPort = settings.port("GRPC_PORT", 18000);
     int adminPort = settings.port("ADMIN_PORT", 18001);
+    ResourceSource source =
+        settings.choice(
+            "ATTACHE_RESOURCE_SOURCE",
+            kubernetes.isPresent() || settings.optional("KUBERNETES_SERVICE_HOST").isPresent()
+                ? ResourceSource.KUBERNETES
+                : ResourceSource.FILES);
     Optional<Path> resources = settings.optional("ATTACHE_RESOURCES_DIR").map(Path::of);
+    Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     Duration poll = settings.duration("ATTACHE_CONFIG_POLL_INTERVAL", Duration.ofSeconds(1));
     Duration debounce = settings.duration("XDS_DEBOUNCE", Duration.ofMillis(100));
     Duration maxDelay = settings.duration("XDS_MAX_DELAY", Duration.ofSeconds(1));
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
     XdsServer xds = new XdsServer(debounce, maxDelay);
-    Optional<ResourceDirectory> directory =
-        resources.map(dir -> new ResourceDirectory(dir, poll, xds.publisher()::publish));
-    if (resources.isEmpty()) {
-      xds.publisher().publish(ClusterState.EMPTY);
-    }
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .host(host)
@@ -58,15 +81,50 @@ public final class ControlPlaneApp {
             .events(events)
             .service(xds.aggregatedDiscoveryService())
             .ready(() -> xds.publisher().current().isPresent());
-    directory.ifPresent(
-        dir -> builder.adminRoute("/resource-errors", () -> errors(dir)).onClose(dir));
-    builder.onClose(xds);
+    AutoCloseable[] owned = new AutoCloseable[2];
     try {
+      if (source == ResourceSource.KUBERNETES) {
+        KubernetesClient client = kubernetes.orElseGet(() -> new KubernetesClientBuilder().build());
+        if (kubernetes.isEmpty()) {
+          owned[1] = client;
+        }
+        KubernetesResources objects =
+            new KubernetesResources(
+                client, watchNamespace, Duration.ofMillis(50), xds.publisher()::publish);
+        owned[0] = objects;
+        builder.adminRoute("/resource-errors", () -> errors(objects::lastErrors));
+      } else if (resources.isPresent()) {
+        ResourceDirectory directory =
+            new ResourceDirectory(resources.get(), poll, xds.publisher()::publish);
+        owned[0] = directory;
+        builder.adminRoute("/resource-errors", () -> errors(directory::lastErrors));
+      } else {
+        xds.publisher().publish(ClusterState.EMPTY);
+      }
+      for (AutoCloseable closeable : owned) {
+        if (closeable != null) {
+          builder.onClose(closeable);
+        }
+      }
+      builder.onClose(xds);
       return builder.start();
     } catch (RuntimeException e) {
-      directory.ifPresent(ResourceDirectory::close);
+      for (AutoCloseable closeable : owned) {
+        closeQuietly(closeable, e);
+      }
       xds.close();
       throw e;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable, RuntimeException failure) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      failure.addSuppressed(e);
     }
   }
 }

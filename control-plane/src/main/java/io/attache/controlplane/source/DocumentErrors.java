@@ -26,6 +26,11 @@ final class DocumentErrors {
     return errors.size() == before;
   }
 
+  /** The errors of one object read from the Kubernetes API, named {@code Kind namespace/name}. */
+  static DocumentErrors forObject(String kind, String key, List<ResourceError> errors) {
+    return new DocumentErrors(kind + " " + key, 0, errors);
+  }
+
   static List<ResourceError> list() {
     return new ArrayList<>();
   }

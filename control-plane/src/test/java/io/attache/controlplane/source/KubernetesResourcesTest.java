@@ -1,0 +1,188 @@
+package io.attache.controlplane.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.xds.XdsServer;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services and EndpointSlices from the Kubernetes API become xDS snapshots, against fabric8's mock
+ * API server in CRUD mode (no kube-apiserver can run here).
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesResourcesTest {
+  KubernetesClient client;
+
+  private XdsServer xds;
+  private KubernetesResources resources;
+
+  static Service service(String namespace, String name, int port) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewPort()
+        .withName("grpc")
+        .withPort(port)
+        .endPort()
+        .endSpec()
+        .build();
+  }
+
+  static EndpointSlice slice(String namespace, String service, String name, String... addresses) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withNamespace(namespace)
+        .withName(name)
+        .addToLabels("kubernetes.io/service-name", service)
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("grpc")
+        .withPort(9090)
+        .endPort()
+        .addNewEndpoint()
+        .withAddresses(addresses)
+        .withZone("zone-a")
+        .endEndpoint()
+        .build();
+  }
+
+  private void start() {
+    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
+    resources =
+        new KubernetesResources(
+            client, Optional.empty(), Duration.ofMillis(10), xds.publisher()::publish);
+  }
+
+  @AfterEach
+  void stop() {
+    if (resources != null) {
+      resources.close();
+    }
+    if (xds != null) {
+      xds.close();
+    }
+  }
+
+  private Snapshot snapshotWith(String cluster) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> xds.publisher().current().orElse(null),
+            s -> s != null && s.clusters().resources().containsKey(cluster));
+  }
+
+  private static String addresses(ClusterLoadAssignment assignment) {
+    StringBuilder out = new StringBuilder();
+    assignment
+        .getEndpointsList()
+        .forEach(
+            locality ->
+                locality
+                    .getLbEndpointsList()
+                    .forEach(
+                        e ->
+                            out.append(e.getEndpoint().getAddress().getSocketAddress().getAddress())
+                                .append(':')
+                                .append(
+                                    e.getEndpoint().getAddress().getSocketAddress().getPortValue())
+                                .append(' ')));
+    return out.toString().strip();
+  }
+
+  @Test
+  void aServiceWithAnEndpointSliceBecomesAClusterAndItsLoadAssignment() {
+    client.resource(service("shop", "cart", 8080)).create();
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1")).create();
+    start();
+
+    Snapshot snapshot = snapshotWith("shop/cart:grpc");
+
+    assertThat(snapshot.clusters().resources()).containsOnlyKeys("shop/cart:grpc");
+    assertThat(snapshot.listeners().resources()).containsOnlyKeys("cart.shop:8080");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        addresses(
+                            xds.publisher()
+                                .current()
+                                .orElseThrow()
+                                .endpoints()
+                                .resources()
+                                .get("shop/cart:grpc")))
+                    .isEqualTo("10.0.0.1:9090"));
+  }
+
+  @Test
+  void anEndpointSliceUpdateChangesOnlyTheLoadAssignments() {
+    client.resource(service("shop", "cart", 8080)).create();
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1")).create();
+    start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                xds.publisher()
+                    .current()
+                    .map(s -> s.endpoints().resources().get("shop/cart:grpc"))
+                    .map(KubernetesResourcesTest::addresses)
+                    .orElse(""),
+            "10.0.0.1:9090"::equals);
+    Snapshot before = xds.publisher().current().orElseThrow();
+
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1", "10.0.0.2")).update();
+
+    Snapshot after =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> xds.publisher().current().orElseThrow(),
+                s ->
+                    addresses(s.endpoints().resources().get("shop/cart:grpc"))
+                        .equals("10.0.0.1:9090 10.0.0.2:9090"));
+    assertThat(after.endpoints().version()).isNotEqualTo(before.endpoints().version());
+    assertThat(after.clusters().version()).isEqualTo(before.clusters().version());
+    assertThat(after.listeners().version()).isEqualTo(before.listeners().version());
+    assertThat(after.routes().version()).isEqualTo(before.routes().version());
+  }
+
+  @Test
+  void anInvalidServiceIsLeftOutAndTheRestApplies() {
+    client.resource(service("shop", "cart", 8080)).create();
+    Service bad = service("shop", "broken", 8080);
+    bad.getSpec().getPorts().get(0).setProtocol("QUIC");
+    client.resource(bad).create();
+    start();
+
+    snapshotWith("shop/cart:grpc");
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(resources.lastErrors())
+                    .extracting(ResourceError::toString)
+                    .containsExactly(
+                        "Service shop/broken spec.ports[0].protocol: must be TCP, UDP or SCTP,"
+                            + " was 'QUIC'"));
+    assertThat(xds.publisher().current().orElseThrow().clusters().resources())
+        .doesNotContainKey("shop/broken:grpc");
+  }
+}
