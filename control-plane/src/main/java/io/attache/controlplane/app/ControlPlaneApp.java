@@ -28,6 +28,9 @@ import java.util.function.Supplier;
  * WATCH_NAMESPACE} (unset: all namespaces), {@code XDS_DEBOUNCE} (100ms) and {@code XDS_MAX_DELAY}
  * (1s) between a change and its push, and the event variables of {@link EventSinks}.
  *
+ * <p>Every applied or rejected change of the resources is audited ({@code audit.config}) through
+ * the event sink.
+ *
  * <p>Admin: {@code /resource-errors} lists the errors of the last read of the resources (empty
  * while they are valid).
  */
@@ -90,12 +93,12 @@ public final class ControlPlaneApp {
         }
         KubernetesResources objects =
             new KubernetesResources(
-                client, watchNamespace, Duration.ofMillis(50), xds.publisher()::publish);
+                client, watchNamespace, Duration.ofMillis(50), xds.publisher()::publish, events);
         owned[0] = objects;
         builder.adminRoute("/resource-errors", () -> errors(objects::lastErrors));
       } else if (resources.isPresent()) {
         ResourceDirectory directory =
-            new ResourceDirectory(resources.get(), poll, xds.publisher()::publish);
+            new ResourceDirectory(resources.get(), poll, xds.publisher()::publish, events);
         owned[0] = directory;
         builder.adminRoute("/resource-errors", () -> errors(directory::lastErrors));
       } else {

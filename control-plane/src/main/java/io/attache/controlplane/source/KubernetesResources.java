@@ -3,6 +3,7 @@ package io.attache.controlplane.source;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,14 +14,18 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * discovery.k8s.io/v1 EndpointSlices (all namespaces, or one), converted by the same converters as
  * the YAML files. Level-based: every burst of events (debounced on one thread) recomputes the whole
  * state from the informers' caches. An invalid object is left out and reported; the valid rest
- * applies, as Kubernetes controllers do. Never calls the API server on an informer thread.
+ * applies, as Kubernetes controllers do. Each new, changed or deleted object is audited ({@code
+ * audit.config}, kind {@code Service} or {@code EndpointSlice}) once per resource version. Never
+ * calls the API server on an informer thread.
  */
 public final class KubernetesResources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
@@ -37,6 +44,8 @@ public final class KubernetesResources implements AutoCloseable {
       Comparator.comparing(KubernetesResources::key);
 
   private final Consumer<ClusterState> listener;
+  private final ConfigAudit audit;
+  private Map<String, String> audited = new HashMap<>(); // "Kind ns/name" -> resourceVersion
   private final Duration debounce;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-k8s-resources"));
@@ -53,8 +62,10 @@ public final class KubernetesResources implements AutoCloseable {
       KubernetesClient client,
       Optional<String> namespace,
       Duration debounce,
-      Consumer<ClusterState> listener) {
+      Consumer<ClusterState> listener,
+      EventSink events) {
     this.listener = listener;
+    this.audit = new ConfigAudit(events);
     this.debounce = debounce;
     this.services = inform(client, Service.class, namespace);
     SharedIndexInformer<EndpointSlice> started;
@@ -117,17 +128,59 @@ public final class KubernetesResources implements AutoCloseable {
 
   private ClusterState read(List<Service> serviceList, List<EndpointSlice> sliceList) {
     List<ResourceError> errors = DocumentErrors.list();
+    Map<String, String> seen = new HashMap<>();
     List<ServiceState> states = new ArrayList<>();
     for (Service service : sorted(serviceList)) {
-      ServiceConverter.convert(service, DocumentErrors.forObject("Service", key(service), errors))
-          .ifPresent(states::add);
+      List<ResourceError> own = DocumentErrors.list();
+      Optional<ServiceState> state =
+          ServiceConverter.convert(service, DocumentErrors.forObject("Service", key(service), own));
+      state.ifPresent(states::add);
+      errors.addAll(own);
+      audit(
+          service,
+          "Service",
+          seen,
+          own,
+          () ->
+              "applied: ports "
+                  + state.orElseThrow().ports().stream()
+                      .map(p -> (p.name().isEmpty() ? "" : p.name() + "=") + p.port())
+                      .toList());
     }
     List<EndpointState> endpoints = new ArrayList<>();
     for (EndpointSlice slice : sorted(sliceList)) {
-      EndpointSliceConverter.convert(
-              slice, DocumentErrors.forObject("EndpointSlice", key(slice), errors))
-          .ifPresent(endpoints::add);
+      List<ResourceError> own = DocumentErrors.list();
+      Optional<EndpointState> state =
+          EndpointSliceConverter.convert(
+              slice, DocumentErrors.forObject("EndpointSlice", key(slice), own));
+      state.ifPresent(endpoints::add);
+      errors.addAll(own);
+      audit(
+          slice,
+          "EndpointSlice",
+          seen,
+          own,
+          () ->
+              "applied: "
+                  + state.orElseThrow().endpoints().stream().filter(e -> e.ready()).count()
+                  + " of "
+                  + state.orElseThrow().endpoints().size()
+                  + " endpoints ready for Service "
+                  + state.orElseThrow().serviceKey());
     }
+    for (String gone : audited.keySet()) {
+      if (!seen.containsKey(gone)) {
+        String[] kindAndKey = gone.split(" ", 2);
+        String[] namespaceAndName = kindAndKey[1].split("/", 2);
+        audit.applied(
+            kindAndKey[0],
+            Optional.of(namespaceAndName[0]),
+            namespaceAndName[1],
+            OptionalLong.empty(),
+            "deleted: no longer served");
+      }
+    }
+    audited = seen;
     for (ResourceError error : errors) {
       log.error("invalid resource, left out: {}", error);
     }
@@ -138,6 +191,37 @@ public final class KubernetesResources implements AutoCloseable {
         endpoints.size(),
         serviceList.size() + sliceList.size() - states.size() - endpoints.size());
     return new ClusterState(states, endpoints);
+  }
+
+  /** Audits {@code resource} unless this resource version of it was audited already. */
+  private void audit(
+      HasMetadata resource,
+      String kind,
+      Map<String, String> seen,
+      List<ResourceError> errors,
+      Supplier<String> applied) {
+    String id = kind + " " + key(resource);
+    String version =
+        resource.getMetadata() == null || resource.getMetadata().getResourceVersion() == null
+            ? ""
+            : resource.getMetadata().getResourceVersion();
+    seen.put(id, version);
+    if (version.equals(audited.get(id))) {
+      return;
+    }
+    Optional<String> namespace = Optional.of(Metadata.namespace(resource));
+    String name = resource.getMetadata() == null ? "" : resource.getMetadata().getName();
+    name = name == null ? "" : name;
+    OptionalLong generation =
+        resource.getMetadata() == null || resource.getMetadata().getGeneration() == null
+            ? OptionalLong.empty()
+            : OptionalLong.of(resource.getMetadata().getGeneration());
+    if (errors.isEmpty()) {
+      audit.applied(kind, namespace, name, generation, applied.get());
+    } else {
+      audit.rejected(
+          kind, namespace, name, generation, "rejected, left out: " + ConfigAudit.describe(errors));
+    }
   }
 
   private static <T extends HasMetadata> List<T> sorted(List<T> resources) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.xds.XdsServer;
+import io.attache.events.ConfigChange;
+import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,6 +15,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class KubernetesResourcesTest {
   KubernetesClient client;
 
+  private final InMemoryEventSink events = new InMemoryEventSink();
   private XdsServer xds;
   private KubernetesResources resources;
 
@@ -66,7 +70,7 @@ class KubernetesResourcesTest {
     xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
     resources =
         new KubernetesResources(
-            client, Optional.empty(), Duration.ofMillis(10), xds.publisher()::publish);
+            client, Optional.empty(), Duration.ofMillis(10), xds.publisher()::publish, events);
   }
 
   @AfterEach
@@ -184,5 +188,46 @@ class KubernetesResourcesTest {
                             + " was 'QUIC'"));
     assertThat(xds.publisher().current().orElseThrow().clusters().resources())
         .doesNotContainKey("shop/broken:grpc");
+  }
+
+  private List<String> audit() {
+    return events.events().stream()
+        .filter(ConfigChange.class::isInstance)
+        .map(ConfigChange.class::cast)
+        .map(c -> c.outcome() + " " + c.subject() + " " + c.message())
+        .toList();
+  }
+
+  @Test
+  void everyAppliedRejectedOrDeletedObjectIsAuditedOnce() {
+    client.resource(service("shop", "cart", 8080)).create();
+    Service bad = service("shop", "broken", 0);
+    client.resource(bad).create();
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1")).create();
+    start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(audit())
+                    .containsExactlyInAnyOrder(
+                        "REJECTED Service/shop/broken rejected, left out: spec.ports[0].port:"
+                            + " must be between 1 and 65535, was 0",
+                        "APPLIED Service/shop/cart applied: ports [grpc=8080]",
+                        "APPLIED EndpointSlice/shop/cart-a applied: 1 of 1 endpoints ready for"
+                            + " Service shop/cart"));
+
+    client.resource(service("shop", "broken", 8080)).delete();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(audit())
+                    .hasSize(4)
+                    .last()
+                    .isEqualTo("APPLIED Service/shop/broken deleted: no longer served"));
+    assertThat(events.events())
+        .allSatisfy(e -> assertThat(((ConfigChange) e).component()).isEqualTo("control-plane"));
   }
 }

@@ -3,6 +3,8 @@ package io.attache.controlplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.controlplane.model.ClusterState;
+import io.attache.events.ConfigChange;
+import io.attache.events.InMemoryEventSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,30 @@ class ResourceDirectoryTest {
 
       assertThat(resources.lastErrors()).isEmpty();
       assertThat(states).singleElement().extracting(s -> s.services().size()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void appliedAndRejectedFilesAreAudited() throws Exception {
+    Files.writeString(directory.resolve("echo.yaml"), SERVICE);
+    InMemoryEventSink events = new InMemoryEventSink();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), state -> {}, events)) {
+      Files.writeString(directory.resolve("echo.yaml"), SERVICE.replace("8080", "0"));
+      resources.poll();
+
+      assertThat(events.events())
+          .map(ConfigChange.class::cast)
+          .extracting(c -> c.kind() + " " + c.name() + " " + c.outcome() + " " + c.message())
+          .containsExactly(
+              "File "
+                  + directory.resolve("echo.yaml")
+                  + " APPLIED added: 1 services, 0 endpoint"
+                  + " slices applied",
+              "File "
+                  + directory.resolve("echo.yaml")
+                  + " REJECTED rejected, the last good state stays: document 1"
+                  + " spec.ports[0].port: must be between 1 and 65535, was 0");
     }
   }
 }
