@@ -1,5 +1,6 @@
 package io.attache.controlplane.app;
 
+import io.attache.controlplane.accesslog.AccessLogReceiver;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
@@ -19,7 +20,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Wires control-plane: the xDS management server (ADS) fed from Kubernetes resources.
+ * Wires control-plane: the xDS management server (ADS) fed from Kubernetes resources, and the
+ * Access Log Service receiver (Envoy's HTTP access logs become {@code traffic.access} events).
  *
  * <p>Settings: {@code HOST} (0.0.0.0), {@code GRPC_PORT} (18000), {@code ADMIN_PORT} (18001),
  * {@code ATTACHE_RESOURCE_SOURCE} ({@code kubernetes} inside a cluster, else {@code files}), for
@@ -83,6 +85,7 @@ public final class ControlPlaneApp {
             .adminPort(adminPort)
             .events(events)
             .service(xds.aggregatedDiscoveryService())
+            .service(new AccessLogReceiver(events))
             .ready(() -> xds.publisher().current().isPresent());
     AutoCloseable[] owned = new AutoCloseable[2];
     try {

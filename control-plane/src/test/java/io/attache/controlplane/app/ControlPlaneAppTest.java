@@ -7,7 +7,14 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.ServiceProbe;
+import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
+import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ControlPlaneAppTest {
@@ -20,6 +27,40 @@ class ControlPlaneAppTest {
       assertThat(ServiceProbe.grpcHealth("127.0.0.1", host.grpcPort())).isEqualTo("SERVING");
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthz").statusCode())
           .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void servesTheAccessLogService() throws Exception {
+    Settings settings =
+        new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0"));
+    try (ServiceHost host = ControlPlaneApp.start(settings)) {
+      ManagedChannel channel =
+          NettyChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      try {
+        AccessLogServiceGrpc.newStub(channel)
+            .streamAccessLogs(
+                new StreamObserver<StreamAccessLogsResponse>() {
+                  @Override
+                  public void onNext(StreamAccessLogsResponse response) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.complete(null);
+                  }
+                })
+            .onCompleted();
+
+        assertThat(done).succeedsWithin(java.time.Duration.ofSeconds(10));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 

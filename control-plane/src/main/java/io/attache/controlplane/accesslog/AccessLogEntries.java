@@ -1,0 +1,133 @@
+package io.attache.controlplane.accesslog;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import io.attache.events.AccessLog;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.RequestMethod;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.data.accesslog.v3.AccessLogCommon;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPAccessLogEntry;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPRequestProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.HTTPResponseProperties;
+import io.envoyproxy.envoy.data.accesslog.v3.ResponseFlags;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Turns Envoy's HTTP access log entries (ALS v3) into {@link AccessLog} events. Pure. */
+public final class AccessLogEntries {
+  private AccessLogEntries() {}
+
+  public static AccessLog toEvent(String logName, Optional<String> node, HTTPAccessLogEntry entry) {
+    AccessLogCommon common = entry.getCommonProperties();
+    HTTPRequestProperties request = entry.getRequest();
+    HTTPResponseProperties response = entry.getResponse();
+    return new AccessLog(
+        logName,
+        node,
+        common.hasStartTime() ? rfc3339(common.getStartTime()) : "",
+        method(request.getRequestMethod()),
+        request.getAuthority(),
+        request.getPath(),
+        protocol(entry.getProtocolVersion()),
+        response.hasResponseCode() ? response.getResponseCode().getValue() : 0,
+        common.hasTimeToLastDownstreamTxByte()
+            ? OptionalLong.of(micros(common.getTimeToLastDownstreamTxByte()))
+            : OptionalLong.empty(),
+        request.getRequestBodyBytes(),
+        response.getResponseBodyBytes(),
+        address(common.getDownstreamRemoteAddress()),
+        nonEmpty(common.getUpstreamCluster()),
+        address(common.getUpstreamRemoteAddress()),
+        nonEmpty(common.getRouteName()),
+        nonEmpty(request.getRequestId()),
+        nonEmpty(request.getUserAgent()),
+        common.hasResponseFlags() ? flags(common.getResponseFlags()) : Optional.empty());
+  }
+
+  /** RFC 3339 in UTC, e.g. {@code 2026-11-26T17:00:00.123Z}. */
+  static String rfc3339(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+  }
+
+  static long micros(Duration duration) {
+    return duration.getSeconds() * 1_000_000L + duration.getNanos() / 1_000;
+  }
+
+  static String method(RequestMethod method) {
+    return method == RequestMethod.METHOD_UNSPECIFIED || method == RequestMethod.UNRECOGNIZED
+        ? ""
+        : method.name();
+  }
+
+  static String protocol(HTTPAccessLogEntry.HTTPVersion version) {
+    return switch (version) {
+      case HTTP10 -> "HTTP/1.0";
+      case HTTP11 -> "HTTP/1.1";
+      case HTTP2 -> "HTTP/2";
+      case HTTP3 -> "HTTP/3";
+      default -> "";
+    };
+  }
+
+  /** {@code ip:port} ({@code [ip]:port} for IPv6), a pipe's path, or absent. */
+  static Optional<String> address(Address address) {
+    if (address.hasSocketAddress()) {
+      SocketAddress socket = address.getSocketAddress();
+      String host =
+          socket.getAddress().contains(":") ? "[" + socket.getAddress() + "]" : socket.getAddress();
+      return Optional.of(socket.hasPortValue() ? host + ":" + socket.getPortValue() : host);
+    }
+    if (address.hasPipe()) {
+      return Optional.of(address.getPipe().getPath());
+    }
+    return Optional.empty();
+  }
+
+  /** Envoy's short codes ({@code %RESPONSE_FLAGS%}), comma-separated; absent when none is set. */
+  static Optional<String> flags(ResponseFlags flags) {
+    List<String> codes = new ArrayList<>();
+    add(codes, flags.getFailedLocalHealthcheck(), "LH");
+    add(codes, flags.getNoHealthyUpstream(), "UH");
+    add(codes, flags.getUpstreamRequestTimeout(), "UT");
+    add(codes, flags.getLocalReset(), "LR");
+    add(codes, flags.getUpstreamRemoteReset(), "UR");
+    add(codes, flags.getUpstreamConnectionFailure(), "UF");
+    add(codes, flags.getUpstreamConnectionTermination(), "UC");
+    add(codes, flags.getUpstreamOverflow(), "UO");
+    add(codes, flags.getNoRouteFound(), "NR");
+    add(codes, flags.getDelayInjected(), "DI");
+    add(codes, flags.getFaultInjected(), "FI");
+    add(codes, flags.getRateLimited(), "RL");
+    add(codes, flags.hasUnauthorizedDetails(), "UAEX");
+    add(codes, flags.getRateLimitServiceError(), "RLSE");
+    add(codes, flags.getDownstreamConnectionTermination(), "DC");
+    add(codes, flags.getUpstreamRetryLimitExceeded(), "URX");
+    add(codes, flags.getStreamIdleTimeout(), "SI");
+    add(codes, flags.getInvalidEnvoyRequestHeaders(), "IH");
+    add(codes, flags.getDownstreamProtocolError(), "DPE");
+    add(codes, flags.getUpstreamMaxStreamDurationReached(), "UMSDR");
+    add(codes, flags.getResponseFromCacheFilter(), "RFCF");
+    add(codes, flags.getNoFilterConfigFound(), "NFCF");
+    add(codes, flags.getDurationTimeout(), "DT");
+    add(codes, flags.getUpstreamProtocolError(), "UPE");
+    add(codes, flags.getNoClusterFound(), "NC");
+    add(codes, flags.getOverloadManager(), "OM");
+    add(codes, flags.getDnsResolutionFailure(), "DF");
+    add(codes, flags.getDownstreamRemoteReset(), "DR");
+    return codes.isEmpty() ? Optional.empty() : Optional.of(String.join(",", codes));
+  }
+
+  private static void add(List<String> codes, boolean set, String code) {
+    if (set) {
+      codes.add(code);
+    }
+  }
+
+  private static Optional<String> nonEmpty(String value) {
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+}
