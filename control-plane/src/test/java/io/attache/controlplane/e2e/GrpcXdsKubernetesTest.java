@@ -1,0 +1,157 @@
+package io.attache.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.app.ControlPlaneApp;
+import io.attache.runtime.ServiceHost;
+import io.attache.runtime.Settings;
+import io.attache.testsupport.FreePorts;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real grpc-xds client routes real calls to real backends described by a Service and
+ * EndpointSlices in the Kubernetes API (fabric8's mock API server in CRUD mode, as no
+ * kube-apiserver can run here), and follows an EndpointSlice update.
+ */
+@EnableKubernetesMockClient(crud = true)
+class GrpcXdsKubernetesTest {
+  KubernetesClient client;
+
+  private Backend first;
+  private Backend second;
+  private ServiceHost controlPlane;
+  private NameResolverProvider resolver;
+  private ManagedChannel channel;
+
+  private static EndpointSlice slice(int port) {
+    return new EndpointSliceBuilder()
+        .withNewMetadata()
+        .withNamespace("default")
+        .withName("echo-a")
+        .addToLabels("kubernetes.io/service-name", "echo")
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("grpc")
+        .withPort(port)
+        .endPort()
+        .addNewEndpoint()
+        .withAddresses("127.0.0.1")
+        .endEndpoint()
+        .build();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    int[] ports = FreePorts.next(2);
+    first = new Backend(ports[0]);
+    second = new Backend(ports[1]);
+    client
+        .resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withNamespace("default")
+                .withName("echo")
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("grpc")
+                .withPort(8080)
+                .endPort()
+                .endSpec()
+                .build())
+        .create();
+    client.resource(slice(first.port())).create();
+    controlPlane =
+        ControlPlaneApp.start(
+            new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0")),
+            Optional.of(client));
+    String scheme = "xds-k8s-" + UUID.randomUUID().toString().substring(0, 8);
+    resolver =
+        XdsNameResolverProvider.createForTest(
+            scheme,
+            Map.of(
+                "xds_servers",
+                List.of(
+                    Map.of(
+                        "server_uri", "127.0.0.1:" + controlPlane.grpcPort(),
+                        "channel_creds", List.of(Map.of("type", "insecure")),
+                        "server_features", List.of("xds_v3"))),
+                "node",
+                Map.of("id", "grpc-xds-kubernetes-test", "cluster", "tests")));
+    NameResolverRegistry.getDefaultRegistry().register(resolver);
+    channel =
+        Grpc.newChannelBuilder(
+                scheme + ":///echo.default:8080", InsecureChannelCredentials.create())
+            .build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (resolver != null) {
+      NameResolverRegistry.getDefaultRegistry().deregister(resolver);
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    first.close();
+    second.close();
+  }
+
+  private void call() {
+    HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
+  }
+
+  @Test
+  void callsFollowTheEndpointSliceInTheApi() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              call();
+              assertThat(first.calls()).isPositive();
+            });
+
+    client.resource(slice(second.port())).update();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              first.resetCalls();
+              second.resetCalls();
+              for (int i = 0; i < 10; i++) {
+                call();
+              }
+              assertThat(first.calls()).isZero();
+              assertThat(second.calls()).isEqualTo(10);
+            });
+  }
+}
