@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       EnvoyBootstrapCommand.class,
       TranslateCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Attache {
