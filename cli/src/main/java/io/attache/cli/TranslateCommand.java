@@ -11,6 +11,7 @@ import io.attache.controlplane.translate.XdsResources;
 import io.attache.runtime.WatchedDirectory;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +37,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Prints the xDS resources (clusters, endpoints, listeners, routes) the control plane would",
-      "serve for Service and EndpointSlice YAML, as JSON.",
-      "Example: attache translate -f examples/cluster/echo.yaml",
+      "serve for Service and EndpointSlice YAML, as JSON or YAML.",
+      "Example: attache translate -f examples/cluster/echo.yaml -o yaml",
       "Exit codes: 0 translated, 2 bad usage or invalid resources (every error printed)."
     })
 final class TranslateCommand implements Callable<Integer> {
@@ -42,9 +48,30 @@ final class TranslateCommand implements Callable<Integer> {
       description = "YAML file(s); repeat for several")
   List<Path> files;
 
+  @Option(
+      names = {"-o", "--output"},
+      defaultValue = "json",
+      description = "json (default) or yaml")
+  String output;
+
   @Override
   public Integer call() {
-    return translate(files, System.out, System.err);
+    if (!output.equals("json") && !output.equals("yaml")) {
+      System.err.println("attache translate: --output must be json or yaml, got '" + output + "'");
+      return 2;
+    }
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    int exit = translate(files, new PrintStream(json, true, StandardCharsets.UTF_8), System.err);
+    String text = json.toString(StandardCharsets.UTF_8);
+    System.out.print(exit == 0 && output.equals("yaml") ? toYaml(text) : text);
+    return exit;
+  }
+
+  /** JSON is YAML: load it and dump it in block style. */
+  static String toYaml(String json) {
+    Object tree = new Load(LoadSettings.builder().build()).loadFromString(json);
+    return new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build())
+        .dumpToString(tree);
   }
 
   static int translate(List<Path> files, PrintStream out, PrintStream err) {

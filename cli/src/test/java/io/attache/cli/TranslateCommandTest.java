@@ -51,4 +51,16 @@ class TranslateCommandTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml");
   }
+
+  @Test
+  void yamlOutputHoldsTheSameResources() {
+    String yaml =
+        TranslateCommand.toYaml(
+            "{\"clusters\": [{\"name\": \"default/echo:grpc\", \"type\": \"EDS\"}]}");
+
+    assertThat(yaml)
+        .contains("clusters:")
+        .contains("- name: default/echo:grpc")
+        .contains("type: EDS");
+  }
 }
