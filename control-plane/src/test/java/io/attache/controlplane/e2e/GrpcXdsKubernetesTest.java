@@ -12,20 +12,9 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.NameResolverProvider;
-import io.grpc.NameResolverRegistry;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.xds.XdsNameResolverProvider;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +31,7 @@ class GrpcXdsKubernetesTest {
   private Backend first;
   private Backend second;
   private ServiceHost controlPlane;
-  private NameResolverProvider resolver;
-  private ManagedChannel channel;
+  private XdsClient xds;
 
   private static EndpointSlice slice(int port) {
     return new EndpointSliceBuilder()
@@ -88,33 +76,13 @@ class GrpcXdsKubernetesTest {
         ControlPlaneApp.start(
             new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0")),
             Optional.of(client));
-    String scheme = "xds-k8s-" + UUID.randomUUID().toString().substring(0, 8);
-    resolver =
-        XdsNameResolverProvider.createForTest(
-            scheme,
-            Map.of(
-                "xds_servers",
-                List.of(
-                    Map.of(
-                        "server_uri", "127.0.0.1:" + controlPlane.grpcPort(),
-                        "channel_creds", List.of(Map.of("type", "insecure")),
-                        "server_features", List.of("xds_v3"))),
-                "node",
-                Map.of("id", "grpc-xds-kubernetes-test", "cluster", "tests")));
-    NameResolverRegistry.getDefaultRegistry().register(resolver);
-    channel =
-        Grpc.newChannelBuilder(
-                scheme + ":///echo.default:8080", InsecureChannelCredentials.create())
-            .build();
+    xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-kubernetes-test", "echo.default:8080");
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (resolver != null) {
-      NameResolverRegistry.getDefaultRegistry().deregister(resolver);
+    if (xds != null) {
+      xds.close();
     }
     if (controlPlane != null) {
       controlPlane.close();
@@ -123,19 +91,13 @@ class GrpcXdsKubernetesTest {
     second.close();
   }
 
-  private void call() {
-    HealthGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance());
-  }
-
   @Test
   void callsFollowTheEndpointSliceInTheApi() {
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              call();
+              xds.call();
               assertThat(first.calls()).isPositive();
             });
 
@@ -148,7 +110,7 @@ class GrpcXdsKubernetesTest {
               first.resetCalls();
               second.resetCalls();
               for (int i = 0; i < 10; i++) {
-                call();
+                xds.call();
               }
               assertThat(first.calls()).isZero();
               assertThat(second.calls()).isEqualTo(10);

@@ -8,21 +8,10 @@ import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
-import io.grpc.NameResolverProvider;
-import io.grpc.NameResolverRegistry;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthGrpc;
-import io.grpc.xds.XdsNameResolverProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +35,7 @@ class GrpcXdsRoutingTest {
   private Backend first;
   private Backend second;
   private ServiceHost controlPlane;
-  private NameResolverProvider resolver;
-  private ManagedChannel channel;
+  private XdsClient xds;
 
   private static String slice(String name, int port, boolean ready) {
     return """
@@ -83,13 +71,7 @@ class GrpcXdsRoutingTest {
                     "ADMIN_PORT", "0",
                     "ATTACHE_RESOURCES_DIR", resources.toString(),
                     "ATTACHE_CONFIG_POLL_INTERVAL", "50ms")));
-    String scheme = "xds-test-" + UUID.randomUUID().toString().substring(0, 8);
-    resolver = XdsNameResolverProvider.createForTest(scheme, bootstrap(controlPlane.grpcPort()));
-    NameResolverRegistry.getDefaultRegistry().register(resolver);
-    channel =
-        Grpc.newChannelBuilder(
-                scheme + ":///echo.default:8080", InsecureChannelCredentials.create())
-            .build();
+    xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-routing-test", "echo.default:8080");
   }
 
   private void writeSlices(boolean firstReady, boolean secondReady) throws Exception {
@@ -99,31 +81,10 @@ class GrpcXdsRoutingTest {
         resources.resolve("echo-slice-b.yaml"), slice("echo-b", second.port(), secondReady));
   }
 
-  private static Map<String, ?> bootstrap(int port) {
-    return Map.of(
-        "xds_servers",
-        List.of(
-            Map.of(
-                "server_uri", "127.0.0.1:" + port,
-                "channel_creds", List.of(Map.of("type", "insecure")),
-                "server_features", List.of("xds_v3"))),
-        "node",
-        Map.of("id", "grpc-xds-routing-test", "cluster", "tests"));
-  }
-
-  private void call() {
-    HealthGrpc.newBlockingStub(channel)
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .check(HealthCheckRequest.getDefaultInstance());
-  }
-
   @AfterEach
   void stop() throws Exception {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (resolver != null) {
-      NameResolverRegistry.getDefaultRegistry().deregister(resolver);
+    if (xds != null) {
+      xds.close();
     }
     if (controlPlane != null) {
       controlPlane.close();
@@ -138,7 +99,7 @@ class GrpcXdsRoutingTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              call();
+              xds.call();
               assertThat(first.calls()).isPositive();
               assertThat(second.calls()).isPositive();
             });
@@ -150,7 +111,7 @@ class GrpcXdsRoutingTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              call();
+              xds.call();
               assertThat(second.calls()).isPositive();
             });
 
@@ -163,7 +124,7 @@ class GrpcXdsRoutingTest {
               second.resetCalls();
               first.resetCalls();
               for (int i = 0; i < 10; i++) {
-                call();
+                xds.call();
               }
               assertThat(second.calls()).isZero();
               assertThat(first.calls()).isEqualTo(10);
@@ -176,7 +137,7 @@ class GrpcXdsRoutingTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              call();
+              xds.call();
               assertThat(first.calls()).isPositive();
             });
 
@@ -189,7 +150,7 @@ class GrpcXdsRoutingTest {
               first.resetCalls();
               second.resetCalls();
               for (int i = 0; i < 10; i++) {
-                call();
+                xds.call();
               }
               assertThat(first.calls()).isZero();
               assertThat(second.calls()).isEqualTo(10);
@@ -202,7 +163,7 @@ class GrpcXdsRoutingTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              call();
+              xds.call();
               assertThat(first.calls()).isPositive();
               assertThat(second.calls()).isPositive();
             });
@@ -221,7 +182,7 @@ class GrpcXdsRoutingTest {
     first.resetCalls();
     second.resetCalls();
     for (int i = 0; i < 20; i++) {
-      call();
+      xds.call();
     }
     assertThat(second.calls()).isPositive();
   }

@@ -1,0 +1,57 @@
+package io.attache.controlplane.e2e;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.NameResolverProvider;
+import io.grpc.NameResolverRegistry;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.xds.XdsNameResolverProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A proxyless grpc-xds client of our control plane: its own resolver scheme (grpc-xds reads a
+ * bootstrap once per JVM, so each test registers a fresh one) and a channel to {@code
+ * xds:///target}.
+ */
+final class XdsClient implements AutoCloseable {
+  private final NameResolverProvider resolver;
+  private final ManagedChannel channel;
+
+  XdsClient(int controlPlanePort, String nodeId, String target) {
+    String scheme = "xds-" + UUID.randomUUID().toString().substring(0, 8);
+    resolver =
+        XdsNameResolverProvider.createForTest(
+            scheme,
+            Map.of(
+                "xds_servers",
+                List.of(
+                    Map.of(
+                        "server_uri", "127.0.0.1:" + controlPlanePort,
+                        "channel_creds", List.of(Map.of("type", "insecure")),
+                        "server_features", List.of("xds_v3"))),
+                "node",
+                Map.of("id", nodeId, "cluster", "tests")));
+    NameResolverRegistry.getDefaultRegistry().register(resolver);
+    channel =
+        Grpc.newChannelBuilder(scheme + ":///" + target, InsecureChannelCredentials.create())
+            .build();
+  }
+
+  /** One health check through the routed channel. */
+  void call() {
+    HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    NameResolverRegistry.getDefaultRegistry().deregister(resolver);
+  }
+}
