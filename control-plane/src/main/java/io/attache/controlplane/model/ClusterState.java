@@ -4,15 +4,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything the control plane knows about the cluster at one moment: Services and their backends.
- * Immutable; a new state replaces the old one as a whole.
+ * Everything the control plane knows about the cluster at one moment: Services and their backends,
+ * Gateways and the HTTPRoutes attached to them or to Services. Immutable; a new state replaces the
+ * old one as a whole.
  */
-public record ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
+public record ClusterState(
+    List<ServiceState> services,
+    List<EndpointState> endpoints,
+    List<GatewayState> gateways,
+    List<HttpRouteState> httpRoutes) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
     services = List.copyOf(services);
     endpoints = List.copyOf(endpoints);
+    gateways = List.copyOf(gateways);
+    httpRoutes = List.copyOf(httpRoutes);
+  }
+
+  /** Services and endpoints only: plain service discovery, no routes. */
+  public ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
+    this(services, endpoints, List.of(), List.of());
   }
 
   /** All endpoints of one Service, across all of its slices, in slice order. */

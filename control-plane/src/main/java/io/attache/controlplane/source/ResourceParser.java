@@ -2,11 +2,15 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.runtime.WatchedDirectory;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,21 +21,35 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 
 /**
- * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services
- * and discovery.k8s.io/v1 EndpointSlices; other kinds are ignored. Uses fabric8's serialization.
- * All errors of all files are collected; one error makes the whole read {@link
- * ParseResult.Invalid}.
+ * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services,
+ * discovery.k8s.io/v1 EndpointSlices, and gateway.networking.k8s.io/v1 Gateways (of our
+ * GatewayClass; others belong to another controller) and HTTPRoutes; other kinds are ignored. Uses
+ * fabric8's serialization. All errors of all files are collected; one error makes the whole read
+ * {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
 
   private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final String gatewayClass;
+
+  /** A parser for Gateways of class {@link GatewayConverter#DEFAULT_CLASS}. */
+  public ResourceParser() {
+    this(GatewayConverter.DEFAULT_CLASS);
+  }
+
+  public ResourceParser(String gatewayClass) {
+    this.gatewayClass = gatewayClass;
+  }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {
     List<ResourceError> errors = DocumentErrors.list();
     List<ServiceState> services = new ArrayList<>();
     List<EndpointState> endpoints = new ArrayList<>();
+    List<GatewayState> gateways = new ArrayList<>();
+    List<HttpRouteState> routes = new ArrayList<>();
     Set<ServiceKey> seen = new HashSet<>();
+    Set<String> seenObjects = new HashSet<>();
     for (WatchedDirectory.File file : files) {
       String[] documents = DOCUMENT_SEPARATOR.split(file.content());
       for (int i = 0; i < documents.length; i++) {
@@ -53,12 +71,29 @@ public final class ResourceParser {
                   });
         } else if (resource instanceof EndpointSlice slice) {
           EndpointSliceConverter.convert(slice, documentErrors).ifPresent(endpoints::add);
+        } else if (resource instanceof Gateway gateway
+            && GatewayConverter.ours(gateway, gatewayClass)) {
+          GatewayConverter.convert(gateway, documentErrors)
+              .filter(g -> unique("Gateway " + g.key(), seenObjects, documentErrors))
+              .ifPresent(gateways::add);
+        } else if (resource instanceof HTTPRoute route) {
+          HttpRouteConverter.convert(route, documentErrors)
+              .filter(r -> unique("HTTPRoute " + r.key(), seenObjects, documentErrors))
+              .ifPresent(routes::add);
         }
       }
     }
     return errors.isEmpty()
-        ? new ParseResult.Parsed(new ClusterState(services, endpoints))
+        ? new ParseResult.Parsed(new ClusterState(services, endpoints, gateways, routes))
         : new ParseResult.Invalid(errors);
+  }
+
+  private static boolean unique(String object, Set<String> seen, DocumentErrors errors) {
+    if (seen.add(object)) {
+      return true;
+    }
+    errors.add("metadata.name", object + " is defined twice");
+    return false;
   }
 
   private Object read(String document, DocumentErrors errors) {

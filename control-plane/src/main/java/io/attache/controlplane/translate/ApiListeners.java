@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import java.util.List;
 
 /**
  * Builds the client-side (proxyless gRPC) view of a host: an API listener whose connection manager
@@ -46,6 +47,18 @@ final class ApiListeners {
     return Listener.newBuilder()
         .setName(host)
         .setApiListener(ApiListener.newBuilder().setApiListener(Any.pack(manager)))
+        .build();
+  }
+
+  /** One virtual host matching any authority, routed by the rules attached to this Service port. */
+  static RouteConfiguration routes(String host, List<AttachedRule> rules) {
+    return RouteConfiguration.newBuilder()
+        .setName(host)
+        .addVirtualHosts(
+            VirtualHost.newBuilder()
+                .setName(host)
+                .addDomains("*")
+                .addAllRoutes(EnvoyRoutes.of(rules)))
         .build();
   }
 

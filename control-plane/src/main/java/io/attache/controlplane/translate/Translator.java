@@ -20,12 +20,18 @@ import java.util.List;
  * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
  * Cluster {@code <namespace>/<service>:<port name or number>} (endpoints over ADS), its load
  * assignment, and a Listener plus RouteConfiguration named {@code <service>.<namespace>:<port>}
- * that routes everything to that cluster. Pure: no I/O, no state, same input gives equal output.
+ * that routes everything to that cluster, unless HTTPRoutes attach to that Service port: then their
+ * rules route it (mesh, GAMMA). Every Gateway port becomes a Listener {@code
+ * <namespace>/<gateway>:<port>} with the routes attached through it (see {@link RouteResolver}).
+ * Pure: no I/O, no state, same input gives equal output.
  */
 public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
+  private final RouteResolver resolver = new RouteResolver();
+
   public XdsResources translate(ClusterState state) {
+    RouteAttachments attachments = resolver.resolve(state);
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
@@ -41,9 +47,20 @@ public final class Translator {
         clusters.add(cluster(cluster));
         assignments.add(LoadAssignments.of(cluster, port.name(), endpoints));
         listeners.add(ApiListeners.listener(host));
-        routes.add(ApiListeners.routes(host, cluster));
+        List<AttachedRule> attached = attachments.byServiceHost().get(host);
+        routes.add(
+            attached == null
+                ? ApiListeners.routes(host, cluster)
+                : ApiListeners.routes(host, attached));
       }
     }
+    attachments
+        .byGatewayPort()
+        .forEach(
+            (port, byHost) -> {
+              listeners.add(GatewayListeners.listener(port));
+              routes.add(GatewayListeners.routes(port, byHost));
+            });
     clusters.sort(Comparator.comparing(Cluster::getName));
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     listeners.sort(Comparator.comparing(Listener::getName));

@@ -3,15 +3,12 @@ package io.attache.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.controlplane.app.ControlPlaneApp;
 import io.attache.runtime.ServiceHost;
-import io.attache.runtime.Settings;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,15 +59,7 @@ class GrpcXdsRoutingTest {
     second = new Backend(ports[1]);
     Files.writeString(resources.resolve("echo.yaml"), SERVICE);
     writeSlices(true, true);
-    controlPlane =
-        ControlPlaneApp.start(
-            new Settings(
-                Map.of(
-                    "HOST", "127.0.0.1",
-                    "GRPC_PORT", "0",
-                    "ADMIN_PORT", "0",
-                    "ATTACHE_RESOURCES_DIR", resources.toString(),
-                    "ATTACHE_CONFIG_POLL_INTERVAL", "50ms")));
+    controlPlane = ControlPlanes.fromDirectory(resources);
     xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-routing-test", "echo.default:8080");
   }
 

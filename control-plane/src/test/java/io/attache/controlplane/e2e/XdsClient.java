@@ -3,10 +3,12 @@ package io.attache.controlplane.e2e;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.xds.XdsNameResolverProvider;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +46,16 @@ final class XdsClient implements AutoCloseable {
 
   /** One health check through the routed channel. */
   void call() {
+    call(Map.of());
+  }
+
+  /** One health check with these request headers (gRPC metadata), which routes may match. */
+  void call(Map<String, String> headers) {
+    Metadata metadata = new Metadata();
+    headers.forEach(
+        (k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     HealthGrpc.newBlockingStub(channel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
         .withDeadlineAfter(5, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance());
   }

@@ -1,0 +1,247 @@
+package io.attache.controlplane.model;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A Gateway API {@code HTTPRoute}, checked and reduced to what translation needs. Every field has
+ * been validated by the source that built it; references (parents, backends) are resolved later
+ * against the whole {@link ClusterState}.
+ *
+ * @param created the creation timestamp; older routes win precedence ties, as the spec says
+ */
+public record HttpRouteState(
+    String namespace,
+    String name,
+    long generation,
+    Instant created,
+    List<ParentRef> parents,
+    List<String> hostnames,
+    List<Rule> rules) {
+
+  public HttpRouteState {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(created, "created");
+    parents = List.copyOf(parents);
+    hostnames = List.copyOf(hostnames);
+    rules = List.copyOf(rules);
+  }
+
+  public String key() {
+    return namespace + "/" + name;
+  }
+
+  /** Where a route attaches: a Gateway (north-south) or a Service (mesh, GAMMA). */
+  public record ParentRef(
+      ParentKind kind,
+      String namespace,
+      String name,
+      Optional<String> sectionName,
+      OptionalInt port) {
+    public ParentRef {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(sectionName, "sectionName");
+      Objects.requireNonNull(port, "port");
+    }
+
+    @Override
+    public String toString() {
+      return kind.displayName()
+          + " "
+          + namespace
+          + "/"
+          + name
+          + sectionName.map(s -> "/" + s).orElse("")
+          + (port.isPresent() ? ":" + port.getAsInt() : "");
+    }
+  }
+
+  /** The kinds of parent a route may name. */
+  public enum ParentKind {
+    GATEWAY("Gateway"),
+    SERVICE("Service");
+
+    private final String displayName;
+
+    ParentKind(String displayName) {
+      this.displayName = displayName;
+    }
+
+    public String displayName() {
+      return displayName;
+    }
+  }
+
+  /**
+   * One rule: requests matching any of {@code matches} go to {@code backends} (split by weight), or
+   * are redirected.
+   *
+   * @param index the rule's position in the route, for names and precedence ties
+   */
+  public record Rule(
+      int index,
+      List<Match> matches,
+      List<BackendRef> backends,
+      HeaderChanges requestHeaders,
+      HeaderChanges responseHeaders,
+      Optional<Redirect> redirect,
+      Optional<Rewrite> rewrite,
+      List<Mirror> mirrors,
+      Optional<Duration> requestTimeout,
+      Optional<Duration> backendRequestTimeout,
+      Optional<Retry> retry) {
+    public Rule {
+      matches = List.copyOf(matches);
+      backends = List.copyOf(backends);
+      Objects.requireNonNull(requestHeaders, "requestHeaders");
+      Objects.requireNonNull(responseHeaders, "responseHeaders");
+      Objects.requireNonNull(redirect, "redirect");
+      Objects.requireNonNull(rewrite, "rewrite");
+      mirrors = List.copyOf(mirrors);
+      Objects.requireNonNull(requestTimeout, "requestTimeout");
+      Objects.requireNonNull(backendRequestTimeout, "backendRequestTimeout");
+      Objects.requireNonNull(retry, "retry");
+    }
+  }
+
+  /** All conditions of one match must hold; an absent path means prefix {@code /}. */
+  public record Match(
+      PathMatch path,
+      List<ValueMatch> headers,
+      List<ValueMatch> queryParams,
+      Optional<String> method) {
+    public static final Match ALL =
+        new Match(
+            new PathMatch(PathMatch.Type.PREFIX, "/"), List.of(), List.of(), Optional.empty());
+
+    public Match {
+      Objects.requireNonNull(path, "path");
+      headers = List.copyOf(headers);
+      queryParams = List.copyOf(queryParams);
+      Objects.requireNonNull(method, "method");
+    }
+  }
+
+  /** A path match; a prefix matches whole path segments ({@code /foo} matches {@code /foo/bar}). */
+  public record PathMatch(Type type, String value) {
+    /** Gateway API path match types. */
+    public enum Type {
+      EXACT,
+      PREFIX,
+      REGULAR_EXPRESSION
+    }
+
+    public PathMatch {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** A header or query parameter match, exact or by regular expression (RE2 syntax). */
+  public record ValueMatch(String name, boolean regex, String value) {
+    public ValueMatch {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** A Service port traffic goes to; weight 0 means none. */
+  public record BackendRef(String namespace, String name, int port, int weight) {
+    public BackendRef {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(name, "name");
+    }
+
+    public ServiceKey service() {
+      return new ServiceKey(namespace, name);
+    }
+
+    @Override
+    public String toString() {
+      return namespace + "/" + name + ":" + port;
+    }
+  }
+
+  /** Header changes: {@code set} overwrites, {@code add} appends, {@code remove} drops. */
+  public record HeaderChanges(List<Header> set, List<Header> add, List<String> remove) {
+    public static final HeaderChanges NONE = new HeaderChanges(List.of(), List.of(), List.of());
+
+    public HeaderChanges {
+      set = List.copyOf(set);
+      add = List.copyOf(add);
+      remove = List.copyOf(remove);
+    }
+
+    public boolean isEmpty() {
+      return set.isEmpty() && add.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  /** A header name and value. */
+  public record Header(String name, String value) {
+    public Header {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** How a redirect or rewrite changes the path. */
+  public record PathModifier(Type type, String value) {
+    /** Replace the whole path, or only the part the prefix match matched. */
+    public enum Type {
+      REPLACE_FULL_PATH,
+      REPLACE_PREFIX_MATCH
+    }
+
+    public PathModifier {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(value, "value");
+    }
+  }
+
+  /** A redirect answered by the proxy; absent parts keep the request's own. */
+  public record Redirect(
+      Optional<String> scheme,
+      Optional<String> hostname,
+      Optional<PathModifier> path,
+      OptionalInt port,
+      int statusCode) {
+    public Redirect {
+      Objects.requireNonNull(scheme, "scheme");
+      Objects.requireNonNull(hostname, "hostname");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(port, "port");
+    }
+  }
+
+  /** A rewrite of the host and/or path before the request goes upstream. */
+  public record Rewrite(Optional<String> hostname, Optional<PathModifier> path) {
+    public Rewrite {
+      Objects.requireNonNull(hostname, "hostname");
+      Objects.requireNonNull(path, "path");
+    }
+  }
+
+  /** A copy of the request sent to {@code backend}, answer ignored, for this share of requests. */
+  public record Mirror(BackendRef backend, int numerator, int denominator) {
+    public Mirror {
+      Objects.requireNonNull(backend, "backend");
+    }
+  }
+
+  /** Retries of a rule: on these status codes, up to {@code attempts}, with a base backoff. */
+  public record Retry(List<Integer> codes, OptionalInt attempts, Optional<Duration> backoff) {
+    public Retry {
+      codes = List.copyOf(codes);
+      Objects.requireNonNull(attempts, "attempts");
+      Objects.requireNonNull(backoff, "backoff");
+    }
+  }
+}

@@ -1,0 +1,311 @@
+package io.attache.controlplane.translate;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
+import io.attache.controlplane.model.HttpRouteState.Match;
+import io.attache.controlplane.model.HttpRouteState.PathMatch;
+import io.attache.controlplane.model.HttpRouteState.PathModifier;
+import io.attache.controlplane.model.HttpRouteState.ValueMatch;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Turns the accepted rules for one host into Envoy routes, in Gateway API precedence order: exact
+ * paths, then regular expressions, then prefixes by length; then a method match, more header
+ * matches, more query matches; ties go to the older route, then by namespace/name, then rule and
+ * match order. A path prefix matches whole segments: {@code /foo} becomes the exact path {@code
+ * /foo} and the prefix {@code /foo/}, which every xDS client understands.
+ */
+final class EnvoyRoutes {
+  /** A weighted-cluster entry no cluster is named after: its share of requests gets a 500. */
+  static final String UNRESOLVED_BACKEND = "attache.unresolved-backend";
+
+  private static final Comparator<Entry> PRECEDENCE =
+      Comparator.comparingInt((Entry e) -> -pathRank(e.match().path()))
+          .thenComparingInt(e -> -e.match().path().value().length())
+          .thenComparingInt(e -> e.match().method().isPresent() ? 0 : 1)
+          .thenComparingInt(e -> -e.match().headers().size())
+          .thenComparingInt(e -> -e.match().queryParams().size())
+          .thenComparing(e -> e.rule().route().created())
+          .thenComparing(e -> e.rule().route().key())
+          .thenComparingInt(e -> e.rule().rule().index())
+          .thenComparingInt(Entry::matchIndex);
+
+  private EnvoyRoutes() {}
+
+  private record Entry(AttachedRule rule, Match match, int matchIndex) {}
+
+  static List<Route> of(List<AttachedRule> rules) {
+    List<Entry> entries = new ArrayList<>();
+    for (AttachedRule rule : rules) {
+      List<Match> matches =
+          rule.rule().matches().isEmpty() ? List.of(Match.ALL) : rule.rule().matches();
+      for (int i = 0; i < matches.size(); i++) {
+        entries.add(new Entry(rule, matches.get(i), i));
+      }
+    }
+    entries.sort(PRECEDENCE);
+    List<Route> routes = new ArrayList<>();
+    for (Entry entry : entries) {
+      routes.addAll(routes(entry));
+    }
+    return routes;
+  }
+
+  private static int pathRank(PathMatch path) {
+    return switch (path.type()) {
+      case EXACT -> 3;
+      case REGULAR_EXPRESSION -> 2;
+      case PREFIX -> 1;
+    };
+  }
+
+  private static List<Route> routes(Entry entry) {
+    String name =
+        entry.rule().route().key()
+            + "/rule/"
+            + entry.rule().rule().index()
+            + "/match/"
+            + entry.matchIndex();
+    PathMatch path = entry.match().path();
+    List<Route> routes = new ArrayList<>();
+    if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
+      String segment = trimTrailingSlash(path.value());
+      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false));
+      routes.add(route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true));
+    } else {
+      RouteMatch.Builder match = RouteMatch.newBuilder();
+      switch (path.type()) {
+        case EXACT -> match.setPath(path.value());
+        case PREFIX -> match.setPrefix("/");
+        case REGULAR_EXPRESSION -> match.setSafeRegex(regex(path.value()));
+      }
+      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX));
+    }
+    return routes;
+  }
+
+  private static String trimTrailingSlash(String path) {
+    String trimmed = path;
+    while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+      trimmed = trimmed.substring(0, trimmed.length() - 1);
+    }
+    return trimmed;
+  }
+
+  /**
+   * @param slashFollows whether this route's prefix ends with a slash after the Gateway API prefix
+   *     (which ReplacePrefixMatch must keep)
+   */
+  private static Route route(
+      String name, Entry entry, RouteMatch.Builder match, boolean slashFollows) {
+    HttpRouteState.Rule rule = entry.rule().rule();
+    for (ValueMatch header : entry.match().headers()) {
+      match.addHeaders(
+          HeaderMatcher.newBuilder().setName(header.name()).setStringMatch(string(header)));
+    }
+    entry
+        .match()
+        .method()
+        .ifPresent(
+            method ->
+                match.addHeaders(
+                    HeaderMatcher.newBuilder()
+                        .setName(":method")
+                        .setStringMatch(StringMatcher.newBuilder().setExact(method))));
+    for (ValueMatch query : entry.match().queryParams()) {
+      match.addQueryParameters(
+          QueryParameterMatcher.newBuilder().setName(query.name()).setStringMatch(string(query)));
+    }
+    Route.Builder route = Route.newBuilder().setName(name).setMatch(match);
+    addHeaders(
+        rule.requestHeaders(), route::addRequestHeadersToAdd, route::addRequestHeadersToRemove);
+    addHeaders(
+        rule.responseHeaders(), route::addResponseHeadersToAdd, route::addResponseHeadersToRemove);
+    if (rule.redirect().isPresent()) {
+      return route.setRedirect(redirect(rule.redirect().get(), slashFollows)).build();
+    }
+    List<AttachedRule.WeightedCluster> live =
+        entry.rule().backends().stream().filter(b -> b.weight() > 0).toList();
+    if (live.isEmpty() || live.stream().allMatch(b -> b.cluster().isEmpty())) {
+      // No backend (or none that resolves) can take the request: the spec says 500.
+      return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
+    }
+    RouteAction.Builder action = RouteAction.newBuilder();
+    if (live.size() == 1) {
+      action.setCluster(live.get(0).cluster().orElseThrow());
+    } else {
+      WeightedCluster.Builder split = WeightedCluster.newBuilder();
+      for (AttachedRule.WeightedCluster backend : live) {
+        split.addClusters(
+            WeightedCluster.ClusterWeight.newBuilder()
+                .setName(backend.cluster().orElse(UNRESOLVED_BACKEND))
+                .setWeight(UInt32Value.of(backend.weight())));
+      }
+      action.setWeightedClusters(split);
+      if (live.stream().anyMatch(b -> b.cluster().isEmpty())) {
+        action.setClusterNotFoundResponseCode(
+            RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+      }
+    }
+    rule.rewrite()
+        .ifPresent(
+            rewrite -> {
+              rewrite.hostname().ifPresent(action::setHostRewriteLiteral);
+              rewrite.path().ifPresent(p -> rewritePath(action, p, slashFollows));
+            });
+    for (AttachedRule.MirrorCluster mirror : entry.rule().mirrors()) {
+      action.addRequestMirrorPolicies(
+          RouteAction.RequestMirrorPolicy.newBuilder()
+              .setCluster(mirror.cluster())
+              .setRuntimeFraction(
+                  RuntimeFractionalPercent.newBuilder()
+                      .setDefaultValue(
+                          FractionalPercent.newBuilder()
+                              .setNumerator(
+                                  (int)
+                                      ((long) mirror.numerator()
+                                          * 1_000_000
+                                          / mirror.denominator()))
+                              .setDenominator(FractionalPercent.DenominatorType.MILLION))));
+    }
+    rule.requestTimeout().ifPresent(t -> action.setTimeout(duration(t)));
+    retryPolicy(rule).ifPresent(action::setRetryPolicy);
+    return route.setRoute(action).build();
+  }
+
+  private static Optional<RetryPolicy> retryPolicy(HttpRouteState.Rule rule) {
+    if (rule.retry().isEmpty() && rule.backendRequestTimeout().isEmpty()) {
+      return Optional.empty();
+    }
+    RetryPolicy.Builder policy = RetryPolicy.newBuilder();
+    rule.backendRequestTimeout().ifPresent(t -> policy.setPerTryTimeout(duration(t)));
+    if (rule.retry().isEmpty()) {
+      // Only a per-try timeout: Envoy would retry once by default, the rule asked for no retry.
+      return Optional.of(policy.setNumRetries(UInt32Value.of(0)).build());
+    }
+    HttpRouteState.Retry retry = rule.retry().get();
+    StringBuilder on = new StringBuilder("connect-failure,refused-stream,reset");
+    if (!retry.codes().isEmpty()) {
+      on.append(",retriable-status-codes");
+      retry.codes().forEach(policy::addRetriableStatusCodes);
+    }
+    policy.setRetryOn(on.toString());
+    retry.attempts().ifPresent(a -> policy.setNumRetries(UInt32Value.of(a)));
+    retry
+        .backoff()
+        .ifPresent(
+            b ->
+                policy.setRetryBackOff(
+                    RetryPolicy.RetryBackOff.newBuilder().setBaseInterval(duration(b))));
+    return Optional.of(policy.build());
+  }
+
+  private static void rewritePath(
+      RouteAction.Builder action, PathModifier path, boolean slashFollows) {
+    if (path.type() == PathModifier.Type.REPLACE_FULL_PATH) {
+      action.setRegexRewrite(
+          RegexMatchAndSubstitute.newBuilder()
+              .setPattern(regex("^/.*$"))
+              .setSubstitution(path.value()));
+    } else {
+      action.setPrefixRewrite(prefixReplacement(path.value(), slashFollows));
+    }
+  }
+
+  /**
+   * Envoy replaces the prefix it matched; when that prefix included the slash after the Gateway API
+   * prefix, the replacement must keep one: {@code /foo} → {@code /bar} turns {@code /foo/x} into
+   * {@code /bar/x}, and {@code /foo} → {@code /} turns it into {@code /x}.
+   */
+  private static String prefixReplacement(String replacement, boolean slashFollows) {
+    if (!slashFollows) {
+      return replacement;
+    }
+    return replacement.endsWith("/") ? replacement : replacement + "/";
+  }
+
+  private static RedirectAction redirect(HttpRouteState.Redirect redirect, boolean slashFollows) {
+    RedirectAction.Builder action = RedirectAction.newBuilder();
+    redirect.scheme().ifPresent(action::setSchemeRedirect);
+    redirect.hostname().ifPresent(action::setHostRedirect);
+    if (redirect.port().isPresent()) {
+      action.setPortRedirect(redirect.port().getAsInt());
+    }
+    redirect
+        .path()
+        .ifPresent(
+            path -> {
+              if (path.type() == PathModifier.Type.REPLACE_FULL_PATH) {
+                action.setPathRedirect(path.value());
+              } else {
+                action.setPrefixRewrite(prefixReplacement(path.value(), slashFollows));
+              }
+            });
+    action.setResponseCode(
+        switch (redirect.statusCode()) {
+          case 301 -> RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY;
+          case 303 -> RedirectAction.RedirectResponseCode.SEE_OTHER;
+          case 307 -> RedirectAction.RedirectResponseCode.TEMPORARY_REDIRECT;
+          case 308 -> RedirectAction.RedirectResponseCode.PERMANENT_REDIRECT;
+          default -> RedirectAction.RedirectResponseCode.FOUND;
+        });
+    return action.build();
+  }
+
+  private static void addHeaders(
+      HeaderChanges changes,
+      java.util.function.Consumer<HeaderValueOption> add,
+      java.util.function.Consumer<String> remove) {
+    changes
+        .set()
+        .forEach(h -> add.accept(header(h, HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD)));
+    changes.add().forEach(h -> add.accept(header(h, HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD)));
+    changes.remove().forEach(remove);
+  }
+
+  private static HeaderValueOption header(HttpRouteState.Header header, HeaderAppendAction action) {
+    return HeaderValueOption.newBuilder()
+        .setHeader(HeaderValue.newBuilder().setKey(header.name()).setValue(header.value()))
+        .setAppendAction(action)
+        .build();
+  }
+
+  private static StringMatcher string(ValueMatch match) {
+    return match.regex()
+        ? StringMatcher.newBuilder().setSafeRegex(regex(match.value())).build()
+        : StringMatcher.newBuilder().setExact(match.value()).build();
+  }
+
+  static RegexMatcher regex(String pattern) {
+    return RegexMatcher.newBuilder().setRegex(pattern).build();
+  }
+
+  static Duration duration(java.time.Duration duration) {
+    return Duration.newBuilder()
+        .setSeconds(duration.getSeconds())
+        .setNanos(duration.getNano())
+        .build();
+  }
+}

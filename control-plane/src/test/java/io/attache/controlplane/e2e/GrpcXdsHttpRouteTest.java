@@ -1,0 +1,165 @@
+package io.attache.controlplane.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.runtime.ServiceHost;
+import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.ServiceProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Gateway API HTTPRoute attached to a Service (mesh, GAMMA) steers a real grpc-xds client: a
+ * header match sends canary calls to v2, weights split the rest, and an invalid change to the route
+ * leaves traffic on the last good config.
+ */
+class GrpcXdsHttpRouteTest {
+  private static final Map<String, String> CANARY = Map.of("x-canary", "true");
+
+  @TempDir Path resources;
+  private Backend v1;
+  private Backend v2;
+  private ServiceHost controlPlane;
+  private XdsClient xds;
+
+  private static String service(String name) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %s, namespace: default}
+        spec:
+          ports: [{name: grpc, port: 8080}]
+        ---
+        """
+        .formatted(name);
+  }
+
+  private static String slice(String service, int port) {
+    return """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %s-a
+          namespace: default
+          labels: {kubernetes.io/service-name: %s}
+        addressType: IPv4
+        ports: [{name: grpc, port: %d}]
+        endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
+        ---
+        """
+        .formatted(service, service, port);
+  }
+
+  private static String route(int v1Weight, int v2Weight, String canaryValue) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: echo-canary, namespace: default}
+        spec:
+          parentRefs: [{group: "", kind: Service, name: echo, port: 8080}]
+          rules:
+            - matches: [{headers: [{type: RegularExpression, name: x-canary, value: "%s"}]}]
+              backendRefs: [{name: echo-v2, port: 8080}]
+            - backendRefs:
+                - {name: echo, port: 8080, weight: %d}
+                - {name: echo-v2, port: 8080, weight: %d}
+        """
+        .formatted(canaryValue, v1Weight, v2Weight);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    int[] ports = FreePorts.next(2);
+    v1 = new Backend(ports[0]);
+    v2 = new Backend(ports[1]);
+    Files.writeString(
+        resources.resolve("services.yaml"),
+        service("echo")
+            + service("echo-v2")
+            + slice("echo", v1.port())
+            + slice("echo-v2", v2.port()));
+    Files.writeString(resources.resolve("route.yaml"), route(100, 0, "true"));
+    controlPlane = ControlPlanes.fromDirectory(resources);
+    xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-httproute-test", "echo.default:8080");
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (xds != null) {
+      xds.close();
+    }
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    v1.close();
+    v2.close();
+  }
+
+  private void calls(int count, Map<String, String> headers) {
+    v1.resetCalls();
+    v2.resetCalls();
+    for (int i = 0; i < count; i++) {
+      xds.call(headers);
+    }
+  }
+
+  private void awaitCanaryRouting() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              calls(10, CANARY);
+              assertThat(v2.calls()).isEqualTo(10);
+              calls(10, Map.of());
+              assertThat(v1.calls()).isEqualTo(10);
+            });
+  }
+
+  @Test
+  void aHeaderMatchSendsCanaryCallsToV2AndTheRestToV1() {
+    awaitCanaryRouting();
+  }
+
+  @Test
+  void changedWeightsMoveTraffic() throws Exception {
+    awaitCanaryRouting();
+
+    Files.writeString(resources.resolve("route.yaml"), route(0, 100, "true"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              calls(10, Map.of());
+              assertThat(v2.calls()).isEqualTo(10);
+            });
+  }
+
+  @Test
+  void anInvalidRouteLeavesTrafficOnTheLastGoodConfig() throws Exception {
+    awaitCanaryRouting();
+
+    // An unclosed character class: the whole change is refused, the previous route stays.
+    Files.writeString(resources.resolve("route.yaml"), route(0, 100, "[tru"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ServiceProbe.get("127.0.0.1", controlPlane.adminPort(), "/resource-errors")
+                    .body()
+                    .contains(
+                        "route.yaml (document 1) spec.rules[0].matches[0].headers[0].value: invalid regular expression"));
+
+    calls(10, CANARY);
+    assertThat(v2.calls()).isEqualTo(10);
+    calls(10, Map.of());
+    assertThat(v1.calls()).isEqualTo(10);
+  }
+}

@@ -1,0 +1,625 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.HttpRouteState.BackendRef;
+import io.attache.controlplane.model.HttpRouteState.Header;
+import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
+import io.attache.controlplane.model.HttpRouteState.Match;
+import io.attache.controlplane.model.HttpRouteState.ParentKind;
+import io.attache.controlplane.model.HttpRouteState.ParentRef;
+import io.attache.controlplane.model.HttpRouteState.PathMatch;
+import io.attache.controlplane.model.HttpRouteState.PathModifier;
+import io.attache.controlplane.model.HttpRouteState.Rule;
+import io.attache.controlplane.model.HttpRouteState.ValueMatch;
+import io.attache.controlplane.model.RouteStatus;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RedirectAction;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** Gateway API HTTPRoutes and Gateways, translated to Envoy routes: one behaviour per test. */
+class HttpRouteTranslationTest {
+  private static final ServiceState WEB = service("web", 8080);
+  private static final ServiceState WEB_V2 = service("web-v2", 8080);
+  private static final ParentRef TO_WEB =
+      new ParentRef(ParentKind.SERVICE, "shop", "web", Optional.empty(), OptionalInt.empty());
+  private static final ParentRef TO_GATEWAY =
+      new ParentRef(ParentKind.GATEWAY, "shop", "edge", Optional.empty(), OptionalInt.empty());
+  private static final BackendRef V1 = new BackendRef("shop", "web", 8080, 1);
+  private static final BackendRef V2 = new BackendRef("shop", "web-v2", 8080, 1);
+
+  private final Translator translator = new Translator();
+
+  private static ServiceState service(String name, int port) {
+    return new ServiceState(
+        "shop", name, List.of(new ServicePort("http", port, ServicePort.Protocol.TCP)));
+  }
+
+  private static Rule rule(int index, List<Match> matches, List<BackendRef> backends) {
+    return new Rule(
+        index,
+        matches,
+        backends,
+        HeaderChanges.NONE,
+        HeaderChanges.NONE,
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  private static Match path(PathMatch.Type type, String value) {
+    return new Match(new PathMatch(type, value), List.of(), List.of(), Optional.empty());
+  }
+
+  private static HttpRouteState route(
+      String name, List<ParentRef> parents, List<String> hosts, Rule... rules) {
+    return new HttpRouteState("shop", name, 1, Instant.EPOCH, parents, hosts, List.of(rules));
+  }
+
+  private static GatewayState gateway(GatewayState.Listener... listeners) {
+    return new GatewayState("shop", "edge", 1, List.of(listeners));
+  }
+
+  private static GatewayState.Listener http(String name, int port, String hostname, boolean all) {
+    return new GatewayState.Listener(
+        name, port, GatewayState.Protocol.HTTP, Optional.ofNullable(hostname), all, List.of());
+  }
+
+  private List<Route> serviceRoutes(HttpRouteState... routes) {
+    XdsResources resources =
+        translator.translate(
+            new ClusterState(List.of(WEB, WEB_V2), List.of(), List.of(), List.of(routes)));
+    RouteConfiguration config =
+        resources.routes().stream()
+            .filter(r -> r.getName().equals("web.shop:8080"))
+            .findFirst()
+            .orElseThrow();
+    return config.getVirtualHosts(0).getRoutesList();
+  }
+
+  private static Route only(List<Route> routes) {
+    assertThat(routes).hasSize(1);
+    return routes.get(0);
+  }
+
+  @Test
+  void aPrefixMatchesWholeSegmentsAsAnExactPathAndASlashPrefix() {
+    List<Route> routes =
+        serviceRoutes(
+            route(
+                "r",
+                List.of(TO_WEB),
+                List.of(),
+                rule(0, List.of(path(PathMatch.Type.PREFIX, "/api/")), List.of(V1))));
+
+    assertThat(routes).extracting(r -> r.getMatch().getPath()).containsExactly("/api", "");
+    assertThat(routes).extracting(r -> r.getMatch().getPrefix()).containsExactly("", "/api/");
+  }
+
+  @Test
+  void theRootPrefixIsOnePrefixRoute() {
+    Route route =
+        only(
+            serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule(0, List.of(), List.of(V1)))));
+
+    assertThat(route.getMatch().getPrefix()).isEqualTo("/");
+    assertThat(route.getRoute().getCluster()).isEqualTo("shop/web:http");
+  }
+
+  @Test
+  void routesAreOrderedByGatewayApiPrecedence() {
+    Match withMethod =
+        new Match(
+            new PathMatch(PathMatch.Type.PREFIX, "/a"), List.of(), List.of(), Optional.of("GET"));
+    Match withHeaders =
+        new Match(
+            new PathMatch(PathMatch.Type.PREFIX, "/a"),
+            List.of(new ValueMatch("x", false, "1")),
+            List.of(),
+            Optional.empty());
+    List<Route> routes =
+        serviceRoutes(
+            route(
+                "older",
+                List.of(TO_WEB),
+                List.of(),
+                rule(0, List.of(path(PathMatch.Type.PREFIX, "/a")), List.of(V1)),
+                rule(1, List.of(path(PathMatch.Type.PREFIX, "/abc")), List.of(V1)),
+                rule(2, List.of(withHeaders), List.of(V1)),
+                rule(3, List.of(path(PathMatch.Type.EXACT, "/z")), List.of(V1)),
+                rule(4, List.of(withMethod), List.of(V1)),
+                rule(5, List.of(path(PathMatch.Type.REGULAR_EXPRESSION, "/r.*")), List.of(V1))));
+
+    assertThat(routes)
+        .extracting(Route::getName)
+        .containsExactly(
+            "shop/older/rule/3/match/0",
+            "shop/older/rule/5/match/0",
+            "shop/older/rule/1/match/0",
+            "shop/older/rule/1/match/0",
+            "shop/older/rule/4/match/0",
+            "shop/older/rule/4/match/0",
+            "shop/older/rule/2/match/0",
+            "shop/older/rule/2/match/0",
+            "shop/older/rule/0/match/0",
+            "shop/older/rule/0/match/0");
+  }
+
+  @Test
+  void anOlderRouteWinsATie() {
+    HttpRouteState newer =
+        new HttpRouteState(
+            "shop",
+            "a-newer",
+            1,
+            Instant.parse("2026-01-02T00:00:00Z"),
+            List.of(TO_WEB),
+            List.of(),
+            List.of(rule(0, List.of(), List.of(V2))));
+    HttpRouteState older =
+        new HttpRouteState(
+            "shop",
+            "z-older",
+            1,
+            Instant.parse("2026-01-01T00:00:00Z"),
+            List.of(TO_WEB),
+            List.of(),
+            List.of(rule(0, List.of(), List.of(V1))));
+
+    List<Route> routes = serviceRoutes(newer, older);
+
+    assertThat(routes.get(0).getRoute().getCluster()).isEqualTo("shop/web:http");
+  }
+
+  @Test
+  void headerQueryAndMethodMatchesBecomeEnvoyMatchers() {
+    Match match =
+        new Match(
+            new PathMatch(PathMatch.Type.EXACT, "/x"),
+            List.of(
+                new ValueMatch("x-canary", false, "true"),
+                new ValueMatch("x-user", true, "u-[0-9]+")),
+            List.of(new ValueMatch("debug", false, "1")),
+            Optional.of("POST"));
+    Route route =
+        only(
+            serviceRoutes(
+                route("r", List.of(TO_WEB), List.of(), rule(0, List.of(match), List.of(V1)))));
+
+    assertThat(route.getMatch().getHeadersList())
+        .extracting(
+            h ->
+                h.getName()
+                    + "="
+                    + h.getStringMatch().getExact()
+                    + h.getStringMatch().getSafeRegex().getRegex())
+        .containsExactly("x-canary=true", "x-user=u-[0-9]+", ":method=POST");
+    assertThat(route.getMatch().getQueryParameters(0).getName()).isEqualTo("debug");
+    assertThat(route.getMatch().getQueryParameters(0).getStringMatch().getExact()).isEqualTo("1");
+  }
+
+  @Test
+  void weightedBackendsSplitTraffic() {
+    Route route =
+        only(
+            serviceRoutes(
+                route(
+                    "r",
+                    List.of(TO_WEB),
+                    List.of(),
+                    rule(
+                        0,
+                        List.of(),
+                        List.of(
+                            new BackendRef("shop", "web", 8080, 90),
+                            new BackendRef("shop", "web-v2", 8080, 10))))));
+
+    assertThat(route.getRoute().getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName() + "=" + c.getWeight().getValue())
+        .containsExactly("shop/web:http=90", "shop/web-v2:http=10");
+  }
+
+  @Test
+  void aRuleWithoutBackendsAnswers500() {
+    Route route =
+        only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule(0, List.of(), List.of()))));
+
+    assertThat(route.getDirectResponse().getStatus()).isEqualTo(500);
+  }
+
+  @Test
+  void theShareOfAMissingBackendAnswers500AndIsReported() {
+    ClusterState state =
+        new ClusterState(
+            List.of(WEB),
+            List.of(),
+            List.of(),
+            List.of(
+                route(
+                    "r",
+                    List.of(TO_WEB),
+                    List.of(),
+                    rule(0, List.of(), List.of(V1, new BackendRef("shop", "gone", 80, 1))))));
+
+    Route route = translator.translate(state).routes().get(0).getVirtualHosts(0).getRoutes(0);
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(route.getRoute().getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName())
+        .containsExactly("shop/web:http", EnvoyRoutes.UNRESOLVED_BACKEND);
+    assertThat(route.getRoute().getClusterNotFoundResponseCode())
+        .isEqualTo(RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+    assertThat(status.accepted().status()).isTrue();
+    assertThat(status.resolvedRefs().status()).isFalse();
+    assertThat(status.resolvedRefs().reason()).isEqualTo("BackendNotFound");
+    assertThat(status.resolvedRefs().message()).contains("shop/gone not found");
+  }
+
+  @Test
+  void aBackendInAnotherNamespaceIsRefused() {
+    ClusterState state =
+        new ClusterState(
+            List.of(WEB),
+            List.of(),
+            List.of(),
+            List.of(
+                route(
+                    "r",
+                    List.of(TO_WEB),
+                    List.of(),
+                    rule(0, List.of(), List.of(new BackendRef("other", "web", 8080, 1))))));
+
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(status.resolvedRefs().reason()).isEqualTo("RefNotPermitted");
+  }
+
+  @Test
+  void headerModifiersSetAddAndRemove() {
+    HeaderChanges request =
+        new HeaderChanges(
+            List.of(new Header("x-env", "prod")),
+            List.of(new Header("x-via", "attache")),
+            List.of("x-debug"));
+    HeaderChanges response = new HeaderChanges(List.of(), List.of(), List.of("server"));
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(V1),
+            request,
+            response,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    Route route = only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule)));
+
+    assertThat(route.getRequestHeadersToAddList())
+        .extracting(h -> h.getHeader().getKey() + ":" + h.getAppendAction())
+        .containsExactly(
+            "x-env:" + HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD,
+            "x-via:" + HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD);
+    assertThat(route.getRequestHeadersToRemoveList()).containsExactly("x-debug");
+    assertThat(route.getResponseHeadersToRemoveList()).containsExactly("server");
+  }
+
+  @Test
+  void aRedirectReplacingThePrefixKeepsTheSegmentSlash() {
+    HttpRouteState.Redirect redirect =
+        new HttpRouteState.Redirect(
+            Optional.of("https"),
+            Optional.of("new.example.com"),
+            Optional.of(new PathModifier(PathModifier.Type.REPLACE_PREFIX_MATCH, "/v2")),
+            OptionalInt.of(8443),
+            301);
+    Rule rule =
+        new Rule(
+            0,
+            List.of(path(PathMatch.Type.PREFIX, "/v1")),
+            List.of(),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.of(redirect),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    List<Route> routes = serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule));
+
+    RedirectAction exact = routes.get(0).getRedirect();
+    RedirectAction prefix = routes.get(1).getRedirect();
+    assertThat(exact.getSchemeRedirect()).isEqualTo("https");
+    assertThat(exact.getHostRedirect()).isEqualTo("new.example.com");
+    assertThat(exact.getPortRedirect()).isEqualTo(8443);
+    assertThat(exact.getResponseCode())
+        .isEqualTo(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY);
+    assertThat(exact.getPrefixRewrite()).isEqualTo("/v2");
+    assertThat(prefix.getPrefixRewrite()).isEqualTo("/v2/");
+  }
+
+  @Test
+  void aRewriteChangesHostAndFullPath() {
+    HttpRouteState.Rewrite rewrite =
+        new HttpRouteState.Rewrite(
+            Optional.of("internal.svc"),
+            Optional.of(new PathModifier(PathModifier.Type.REPLACE_FULL_PATH, "/health")));
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(V1),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.empty(),
+            Optional.of(rewrite),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    RouteAction action =
+        only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule))).getRoute();
+
+    assertThat(action.getHostRewriteLiteral()).isEqualTo("internal.svc");
+    assertThat(action.getRegexRewrite().getPattern().getRegex()).isEqualTo("^/.*$");
+    assertThat(action.getRegexRewrite().getSubstitution()).isEqualTo("/health");
+  }
+
+  @Test
+  void aMirrorSendsItsFractionToTheMirrorCluster() {
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(V1),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(new HttpRouteState.Mirror(V2, 1, 4)),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    RouteAction action =
+        only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule))).getRoute();
+
+    assertThat(action.getRequestMirrorPolicies(0).getCluster()).isEqualTo("shop/web-v2:http");
+    FractionalPercent share =
+        action.getRequestMirrorPolicies(0).getRuntimeFraction().getDefaultValue();
+    assertThat(share.getNumerator()).isEqualTo(250_000);
+    assertThat(share.getDenominator()).isEqualTo(FractionalPercent.DenominatorType.MILLION);
+  }
+
+  @Test
+  void timeoutsAndRetriesBecomeTheRouteActionsPolicies() {
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(V1),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.of(Duration.ofSeconds(10)),
+            Optional.of(Duration.ofMillis(2500)),
+            Optional.of(
+                new HttpRouteState.Retry(
+                    List.of(503), OptionalInt.of(3), Optional.of(Duration.ofMillis(100)))));
+
+    RouteAction action =
+        only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule))).getRoute();
+
+    assertThat(action.getTimeout().getSeconds()).isEqualTo(10);
+    assertThat(action.getRetryPolicy().getPerTryTimeout().getNanos()).isEqualTo(500_000_000);
+    assertThat(action.getRetryPolicy().getNumRetries().getValue()).isEqualTo(3);
+    assertThat(action.getRetryPolicy().getRetryOn()).contains("retriable-status-codes");
+    assertThat(action.getRetryPolicy().getRetriableStatusCodesList()).containsExactly(503);
+    assertThat(action.getRetryPolicy().getRetryBackOff().getBaseInterval().getNanos())
+        .isEqualTo(100_000_000);
+  }
+
+  @Test
+  void aBackendTimeoutAloneDoesNotRetry() {
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(V1),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.of(Duration.ofSeconds(1)),
+            Optional.empty());
+
+    RouteAction action =
+        only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule))).getRoute();
+
+    assertThat(action.getRetryPolicy().getNumRetries().getValue()).isZero();
+    assertThat(action.getRetryPolicy().getPerTryTimeout().getSeconds()).isEqualTo(1);
+  }
+
+  @Test
+  void aServiceWithoutRoutesKeepsItsCatchAllRoute() {
+    Route route = only(serviceRoutes());
+
+    assertThat(route.getRoute().getCluster()).isEqualTo("shop/web:http");
+  }
+
+  private XdsResources gatewayResources(GatewayState gateway, HttpRouteState... routes) {
+    return translator.translate(
+        new ClusterState(List.of(WEB, WEB_V2), List.of(), List.of(gateway), List.of(routes)));
+  }
+
+  @Test
+  void aGatewayPortBecomesAnEnvoyListenerWithRoutesOverAds() {
+    XdsResources resources =
+        gatewayResources(
+            gateway(http("web", 8000, null, false)),
+            route(
+                "r",
+                List.of(TO_GATEWAY),
+                List.of("shop.example.com"),
+                rule(0, List.of(), List.of(V1))));
+
+    Listener listener =
+        resources.listeners().stream()
+            .filter(l -> l.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow();
+    RouteConfiguration routes =
+        resources.routes().stream()
+            .filter(r -> r.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(listener.getAddress().getSocketAddress().getPortValue()).isEqualTo(8000);
+    assertThat(listener.getAddress().getSocketAddress().getAddress()).isEqualTo("0.0.0.0");
+    assertThat(routes.getVirtualHostsList())
+        .flatExtracting(VirtualHost::getDomainsList)
+        .containsExactly("shop.example.com");
+    assertThat(routes.getVirtualHosts(0).getRoutes(0).getRoute().getCluster())
+        .isEqualTo("shop/web:http");
+  }
+
+  @Test
+  void routeHostnamesAreNarrowedToTheListenerWildcard() {
+    XdsResources resources =
+        gatewayResources(
+            gateway(http("web", 8000, "*.example.com", false)),
+            route(
+                "r",
+                List.of(TO_GATEWAY),
+                List.of("a.example.com", "b.other.org", "*.example.com"),
+                rule(0, List.of(), List.of(V1))));
+
+    RouteConfiguration routes =
+        resources.routes().stream()
+            .filter(r -> r.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(routes.getVirtualHostsList())
+        .flatExtracting(VirtualHost::getDomainsList)
+        .containsExactlyInAnyOrder("a.example.com", "*.example.com");
+  }
+
+  @Test
+  void aRouteWithNoHostnameInCommonIsNotAccepted() {
+    ClusterState state =
+        new ClusterState(
+            List.of(WEB),
+            List.of(),
+            List.of(gateway(http("web", 8000, "a.example.com", false))),
+            List.of(
+                route(
+                    "r",
+                    List.of(TO_GATEWAY),
+                    List.of("b.example.com"),
+                    rule(0, List.of(), List.of(V1)))));
+
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(status.accepted().status()).isFalse();
+    assertThat(status.accepted().reason()).isEqualTo("NoMatchingListenerHostname");
+  }
+
+  @Test
+  void aRouteFromAnotherNamespaceNeedsAListenerAllowingAll() {
+    HttpRouteState foreign =
+        new HttpRouteState(
+            "other",
+            "r",
+            1,
+            Instant.EPOCH,
+            List.of(TO_GATEWAY),
+            List.of(),
+            List.of(rule(0, List.of(), List.of())));
+    ClusterState same =
+        new ClusterState(
+            List.of(),
+            List.of(),
+            List.of(gateway(http("web", 8000, null, false))),
+            List.of(foreign));
+    ClusterState all =
+        new ClusterState(
+            List.of(),
+            List.of(),
+            List.of(gateway(http("web", 8000, null, true))),
+            List.of(foreign));
+
+    assertThat(new RouteResolver().resolve(same).statuses().get(0).accepted().reason())
+        .isEqualTo("NotAllowedByListeners");
+    assertThat(new RouteResolver().resolve(all).statuses().get(0).accepted().status()).isTrue();
+  }
+
+  @Test
+  void aSectionNameAttachesToThatListenerOnly() {
+    ParentRef admin =
+        new ParentRef(
+            ParentKind.GATEWAY, "shop", "edge", Optional.of("admin"), OptionalInt.empty());
+    XdsResources resources =
+        gatewayResources(
+            gateway(http("web", 8000, null, false), http("admin", 9000, null, false)),
+            route("r", List.of(admin), List.of(), rule(0, List.of(), List.of(V1))));
+
+    assertThat(
+            resources.routes().stream()
+                .filter(r -> r.getName().equals("shop/edge:9000"))
+                .findFirst()
+                .orElseThrow()
+                .getVirtualHostsCount())
+        .isEqualTo(1);
+    assertThat(
+            resources.routes().stream()
+                .filter(r -> r.getName().equals("shop/edge:8000"))
+                .findFirst()
+                .orElseThrow()
+                .getVirtualHostsCount())
+        .isZero();
+  }
+
+  @Test
+  void aMissingParentIsReported() {
+    ClusterState state =
+        new ClusterState(
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(route("r", List.of(TO_GATEWAY), List.of(), rule(0, List.of(), List.of()))));
+
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(status.accepted().reason()).isEqualTo("NoMatchingParent");
+  }
+}
