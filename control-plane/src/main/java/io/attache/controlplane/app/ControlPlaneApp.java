@@ -11,6 +11,7 @@ import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires control-plane: the xDS management server (ADS) fed from Kubernetes resources, and the
@@ -27,8 +30,13 @@ import java.util.function.Supplier;
  * {@code ATTACHE_RESOURCE_SOURCE} ({@code kubernetes} inside a cluster, else {@code files}), for
  * files {@code ATTACHE_RESOURCES_DIR} (unset: serve an empty configuration) with Service and
  * EndpointSlice YAML and {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), for Kubernetes {@code
- * WATCH_NAMESPACE} (unset: all namespaces), {@code XDS_DEBOUNCE} (100ms) and {@code XDS_MAX_DELAY}
- * (1s) between a change and its push, and the event variables of {@link EventSinks}.
+ * WATCH_NAMESPACE} (unset: all namespaces), {@code ATTACHE_GATEWAY_API} ({@code auto}: watch
+ * Gateways and HTTPRoutes when their CRDs are installed; {@code true}; {@code false}), {@code
+ * ATTACHE_WRITE_STATUS} (true: the replica holding the Lease {@code attache-control-plane-status}
+ * in {@code POD_NAMESPACE}, else the watched namespace, else {@code default}, writes HTTPRoute
+ * status), {@code GATEWAY_CLASS_NAME} ({@code attache}) for both sources, {@code XDS_DEBOUNCE}
+ * (100ms) and {@code XDS_MAX_DELAY} (1s) between a change and its push, and the event variables of
+ * {@link EventSinks}.
  *
  * <p>Every applied or rejected change of the resources is audited ({@code audit.config}) through
  * the event sink.
@@ -37,12 +45,32 @@ import java.util.function.Supplier;
  * while they are valid).
  */
 public final class ControlPlaneApp {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlaneApp.class);
+
   private ControlPlaneApp() {}
 
   /** Where Services and EndpointSlices come from. */
   enum ResourceSource {
     FILES,
     KUBERNETES
+  }
+
+  /** Whether to watch Gateway API resources. */
+  enum GatewayApi {
+    AUTO,
+    TRUE,
+    FALSE
+  }
+
+  /** Whether the cluster serves HTTPRoutes, i.e. the Gateway API CRDs are installed. */
+  private static boolean gatewayApiInstalled(KubernetesClient client) {
+    boolean installed = client.supports(HTTPRoute.class);
+    if (!installed) {
+      log.warn(
+          "the Gateway API CRDs (gateway.networking.k8s.io/v1 HTTPRoute) are not installed;"
+              + " Gateways and HTTPRoutes are not watched");
+    }
+    return installed;
   }
 
   /** One line per error of the last read of the resources; empty when it was good. */
@@ -75,6 +103,14 @@ public final class ControlPlaneApp {
     Duration poll = settings.duration("ATTACHE_CONFIG_POLL_INTERVAL", Duration.ofSeconds(1));
     Duration debounce = settings.duration("XDS_DEBOUNCE", Duration.ofMillis(100));
     Duration maxDelay = settings.duration("XDS_MAX_DELAY", Duration.ofSeconds(1));
+    String gatewayClass = settings.string("GATEWAY_CLASS_NAME", "attache");
+    GatewayApi gatewayApi = settings.choice("ATTACHE_GATEWAY_API", GatewayApi.AUTO);
+    boolean writeStatus = settings.bool("ATTACHE_WRITE_STATUS", true);
+    Optional<String> leaseNamespace =
+        settings
+            .optional("POD_NAMESPACE")
+            .or(() -> watchNamespace)
+            .or(() -> Optional.of("default"));
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
     XdsServer xds = new XdsServer(debounce, maxDelay);
@@ -94,14 +130,29 @@ public final class ControlPlaneApp {
         if (kubernetes.isEmpty()) {
           owned[1] = client;
         }
+        boolean watchGatewayApi =
+            switch (gatewayApi) {
+              case TRUE -> true;
+              case FALSE -> false;
+              case AUTO -> gatewayApiInstalled(client);
+            };
         KubernetesResources objects =
             new KubernetesResources(
-                client, watchNamespace, Duration.ofMillis(50), xds.publisher()::publish, events);
+                client,
+                new KubernetesResources.Options(
+                    watchNamespace,
+                    Duration.ofMillis(50),
+                    watchGatewayApi,
+                    gatewayClass,
+                    writeStatus ? leaseNamespace : Optional.empty()),
+                xds.publisher()::publish,
+                events);
         owned[0] = objects;
         builder.adminRoute("/resource-errors", () -> errors(objects::lastErrors));
       } else if (resources.isPresent()) {
         ResourceDirectory directory =
-            new ResourceDirectory(resources.get(), poll, xds.publisher()::publish, events);
+            new ResourceDirectory(
+                resources.get(), poll, xds.publisher()::publish, events, gatewayClass);
         owned[0] = directory;
         builder.adminRoute("/resource-errors", () -> errors(directory::lastErrors));
       } else {

@@ -2,12 +2,19 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.translate.RouteResolver;
+import io.attache.crds.StatusLeader;
 import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -24,149 +31,228 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes API as the source of cluster state: informers on v1 Services and
- * discovery.k8s.io/v1 EndpointSlices (all namespaces, or one), converted by the same converters as
- * the YAML files. Level-based: every burst of events (debounced on one thread) recomputes the whole
- * state from the informers' caches. An invalid object is left out and reported; the valid rest
- * applies, as Kubernetes controllers do. Each new, changed or deleted object is audited ({@code
- * audit.config}, kind {@code Service} or {@code EndpointSlice}) once per resource version. Never
- * calls the API server on an informer thread.
+ * The Kubernetes API as the source of cluster state: informers on v1 Services, discovery.k8s.io/v1
+ * EndpointSlices and, when enabled, gateway.networking.k8s.io/v1 Gateways (of our class) and
+ * HTTPRoutes (all namespaces, or one), converted by the same converters as the YAML files.
+ * Level-based: every burst of events (debounced on one thread) recomputes the whole state from the
+ * informers' caches. An invalid object is left out and reported; the valid rest applies, as
+ * Kubernetes controllers do — except a Gateway or HTTPRoute that was valid before: its last valid
+ * version keeps being served, so a bad edit never takes traffic off a working route. Each new,
+ * changed or deleted object is audited ({@code audit.config}) once per resource version. HTTPRoute
+ * status is written by the replica holding the status Lease, if one is configured. Never calls the
+ * API server on an informer thread.
  */
 public final class KubernetesResources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
   private static final Comparator<HasMetadata> BY_KEY =
       Comparator.comparing(KubernetesResources::key);
 
+  /**
+   * How to watch.
+   *
+   * @param namespace the one namespace to watch; empty for all
+   * @param gatewayApi whether to watch Gateways and HTTPRoutes (their CRDs must be installed)
+   * @param gatewayClass the {@code gatewayClassName} whose Gateways are ours
+   * @param statusLease where the Lease electing the status writer lives; empty: never write status
+   */
+  public record Options(
+      Optional<String> namespace,
+      Duration debounce,
+      boolean gatewayApi,
+      String gatewayClass,
+      Optional<String> statusLease) {
+    /** Services and EndpointSlices only, no status. */
+    public static Options discoveryOnly(Optional<String> namespace, Duration debounce) {
+      return new Options(
+          namespace, debounce, false, GatewayConverter.DEFAULT_CLASS, Optional.empty());
+    }
+  }
+
   private final Consumer<ClusterState> listener;
   private final ConfigAudit audit;
+  private final Options options;
   private Map<String, String> audited = new HashMap<>(); // "Kind ns/name" -> resourceVersion
-  private final Duration debounce;
+  private final Map<String, Object> lastGood = new HashMap<>(); // "Kind ns/name" -> state
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-k8s-resources"));
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final HttpRouteStatusWriter statusWriter;
+  private volatile boolean started;
   private volatile SharedIndexInformer<Service> services;
   private volatile SharedIndexInformer<EndpointSlice> slices;
+  private volatile SharedIndexInformer<Gateway> gateways;
+  private volatile SharedIndexInformer<HTTPRoute> routes;
+  private volatile StatusLeader leader;
 
-  /**
-   * Starts both informers and waits for their first list; the first state goes to the listener
-   * shortly after this returns.
-   */
+  /** Services and EndpointSlices only. */
   public KubernetesResources(
       KubernetesClient client,
       Optional<String> namespace,
       Duration debounce,
       Consumer<ClusterState> listener,
       EventSink events) {
+    this(client, Options.discoveryOnly(namespace, debounce), listener, events);
+  }
+
+  /**
+   * Starts the informers and waits for their first list; the first state goes to the listener
+   * shortly after this returns.
+   */
+  public KubernetesResources(
+      KubernetesClient client, Options options, Consumer<ClusterState> listener, EventSink events) {
     this.listener = listener;
     this.audit = new ConfigAudit(events);
-    this.debounce = debounce;
-    this.services = inform(client, Service.class, namespace);
-    SharedIndexInformer<EndpointSlice> started;
+    this.options = options;
+    this.statusWriter = new HttpRouteStatusWriter(client);
     try {
-      started = inform(client, EndpointSlice.class, namespace);
+      services = inform(client, Service.class);
+      slices = inform(client, EndpointSlice.class);
+      if (options.gatewayApi()) {
+        gateways = inform(client, Gateway.class);
+        routes = inform(client, HTTPRoute.class);
+      }
+      if (options.statusLease().isPresent()) {
+        leader =
+            new StatusLeader(
+                client,
+                options.statusLease().get(),
+                "attache-control-plane-status",
+                Duration.ofSeconds(15),
+                this::schedule,
+                executor);
+      }
     } catch (RuntimeException e) {
-      services.close();
-      executor.shutdownNow();
+      close();
       throw e;
     }
-    this.slices = started;
+    started = true;
     schedule();
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      KubernetesClient client, Class<T> type, Optional<String> namespace) {
+      KubernetesClient client, Class<T> type) {
     var resources = client.resources(type);
     var scope =
-        namespace.isPresent() ? resources.inNamespace(namespace.get()) : resources.inAnyNamespace();
-    return scope.inform(
-        new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(T resource) {
-            schedule();
-          }
+        options.namespace().isPresent()
+            ? resources.inNamespace(options.namespace().get())
+            : resources.inAnyNamespace();
+    SharedIndexInformer<T> informer =
+        scope.inform(
+            new ResourceEventHandler<>() {
+              @Override
+              public void onAdd(T resource) {
+                schedule();
+              }
 
-          @Override
-          public void onUpdate(T before, T after) {
-            schedule();
-          }
+              @Override
+              public void onUpdate(T before, T after) {
+                schedule();
+              }
 
-          @Override
-          public void onDelete(T resource, boolean finalStateUnknown) {
-            schedule();
-          }
-        },
-        0);
+              @Override
+              public void onDelete(T resource, boolean finalStateUnknown) {
+                schedule();
+              }
+            },
+            0);
+    informers.add(informer);
+    return informer;
   }
 
   /** Recomputes soon, once for however many events arrive meanwhile. */
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) {
-      executor.schedule(this::reconcile, debounce.toNanos(), TimeUnit.NANOSECONDS);
+      executor.schedule(this::reconcile, options.debounce().toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
   private void reconcile() {
     scheduled.set(false);
-    SharedIndexInformer<Service> serviceInformer = services;
-    SharedIndexInformer<EndpointSlice> sliceInformer = slices;
-    if (serviceInformer == null || sliceInformer == null) {
+    if (!started) {
       return; // still starting; the constructor schedules again
     }
     try {
-      listener.accept(read(serviceInformer.getStore().list(), sliceInformer.getStore().list()));
+      listener.accept(read());
     } catch (RuntimeException e) {
-      log.error("reading Services and EndpointSlices failed; clients keep the last state", e);
+      log.error("reading the Kubernetes resources failed; clients keep the last state", e);
     }
   }
 
-  private ClusterState read(List<Service> serviceList, List<EndpointSlice> sliceList) {
+  private ClusterState read() {
     List<ResourceError> errors = DocumentErrors.list();
     Map<String, String> seen = new HashMap<>();
-    List<ServiceState> states = new ArrayList<>();
-    for (Service service : sorted(serviceList)) {
-      List<ResourceError> own = DocumentErrors.list();
-      Optional<ServiceState> state =
-          ServiceConverter.convert(service, DocumentErrors.forObject("Service", key(service), own));
-      state.ifPresent(states::add);
-      errors.addAll(own);
-      audit(
-          service,
-          "Service",
-          seen,
-          own,
-          () ->
-              "applied: ports "
-                  + state.orElseThrow().ports().stream()
-                      .map(p -> (p.name().isEmpty() ? "" : p.name() + "=") + p.port())
-                      .toList());
-    }
-    List<EndpointState> endpoints = new ArrayList<>();
-    for (EndpointSlice slice : sorted(sliceList)) {
-      List<ResourceError> own = DocumentErrors.list();
-      Optional<EndpointState> state =
-          EndpointSliceConverter.convert(
-              slice, DocumentErrors.forObject("EndpointSlice", key(slice), own));
-      state.ifPresent(endpoints::add);
-      errors.addAll(own);
-      audit(
-          slice,
-          "EndpointSlice",
-          seen,
-          own,
-          () ->
-              "applied: "
-                  + state.orElseThrow().endpoints().stream().filter(e -> e.ready()).count()
-                  + " of "
-                  + state.orElseThrow().endpoints().size()
-                  + " endpoints ready for Service "
-                  + state.orElseThrow().serviceKey());
+    Map<String, List<ResourceError>> invalid = new HashMap<>();
+    List<ServiceState> serviceStates =
+        convertAll(
+            "Service",
+            services.getStore().list(),
+            ServiceConverter::convert,
+            s ->
+                "applied: ports "
+                    + s.ports().stream()
+                        .map(p -> (p.name().isEmpty() ? "" : p.name() + "=") + p.port())
+                        .toList(),
+            false,
+            seen,
+            errors,
+            invalid);
+    List<EndpointState> endpoints =
+        convertAll(
+            "EndpointSlice",
+            slices.getStore().list(),
+            EndpointSliceConverter::convert,
+            s ->
+                "applied: "
+                    + s.endpoints().stream().filter(e -> e.ready()).count()
+                    + " of "
+                    + s.endpoints().size()
+                    + " endpoints ready for Service "
+                    + s.serviceKey(),
+            false,
+            seen,
+            errors,
+            invalid);
+    List<GatewayState> gatewayStates = List.of();
+    List<HttpRouteState> routeStates = List.of();
+    List<HTTPRoute> routeObjects = List.of();
+    if (options.gatewayApi()) {
+      gatewayStates =
+          convertAll(
+              "Gateway",
+              gateways.getStore().list().stream()
+                  .filter(g -> GatewayConverter.ours(g, options.gatewayClass()))
+                  .toList(),
+              GatewayConverter::convert,
+              g ->
+                  "applied: listeners "
+                      + g.listeners().stream()
+                          .map(l -> l.name() + "=" + l.protocol() + ":" + l.port())
+                          .toList(),
+              true,
+              seen,
+              errors,
+              invalid);
+      routeObjects = routes.getStore().list();
+      routeStates =
+          convertAll(
+              "HTTPRoute",
+              routeObjects,
+              HttpRouteConverter::convert,
+              r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
+              true,
+              seen,
+              errors,
+              invalid);
     }
     for (String gone : audited.keySet()) {
       if (!seen.containsKey(gone)) {
@@ -181,16 +267,81 @@ public final class KubernetesResources implements AutoCloseable {
       }
     }
     audited = seen;
+    lastGood.keySet().retainAll(seen.keySet());
+    ClusterState state = new ClusterState(serviceStates, endpoints, gatewayStates, routeStates);
+    List<RouteStatus> statuses = new RouteResolver().resolve(state).statuses();
+    errors.addAll(RouteProblems.of(statuses));
     for (ResourceError error : errors) {
       log.error("invalid resource, left out: {}", error);
     }
     lastErrors.set(List.copyOf(errors));
+    if (leader != null && leader.isLeader()) {
+      writeRouteStatuses(routeObjects, statuses, invalid);
+    }
     log.info(
-        "resources: {} services, {} endpoint slices from the Kubernetes API ({} left out)",
-        states.size(),
+        "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from the"
+            + " Kubernetes API ({} problems)",
+        serviceStates.size(),
         endpoints.size(),
-        serviceList.size() + sliceList.size() - states.size() - endpoints.size());
-    return new ClusterState(states, endpoints);
+        gatewayStates.size(),
+        routeStates.size(),
+        errors.size());
+    return state;
+  }
+
+  private void writeRouteStatuses(
+      List<HTTPRoute> routeObjects,
+      List<RouteStatus> statuses,
+      Map<String, List<ResourceError>> invalid) {
+    for (HTTPRoute route : routeObjects) {
+      String key = key(route);
+      List<ResourceError> problems = invalid.get("HTTPRoute " + key);
+      Optional<String> why =
+          problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems));
+      statusWriter.write(
+          route, statuses.stream().filter(s -> s.routeKey().equals(key)).toList(), why);
+    }
+  }
+
+  /**
+   * Converts every object of one kind, reporting and auditing each.
+   *
+   * @param keepLastGood whether an invalid object that was valid before keeps its last valid state
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata, S> List<S> convertAll(
+      String kind,
+      List<T> objects,
+      BiFunction<T, DocumentErrors, Optional<S>> converter,
+      Function<S, String> describe,
+      boolean keepLastGood,
+      Map<String, String> seen,
+      List<ResourceError> errors,
+      Map<String, List<ResourceError>> invalid) {
+    List<S> states = new ArrayList<>();
+    for (T object : sorted(objects)) {
+      String id = kind + " " + key(object);
+      List<ResourceError> own = DocumentErrors.list();
+      Optional<S> state = converter.apply(object, DocumentErrors.forObject(kind, key(object), own));
+      if (state.isPresent()) {
+        states.add(state.get());
+        if (keepLastGood) {
+          lastGood.put(id, state.get());
+        }
+      } else {
+        invalid.put(id, own);
+        Object previous = keepLastGood ? lastGood.get(id) : null;
+        if (previous != null) {
+          states.add((S) previous);
+          own.add(
+              new ResourceError(
+                  kind + " " + key(object), 0, "", "the last valid version is still served"));
+        }
+      }
+      errors.addAll(own);
+      audit(object, kind, seen, own, () -> describe.apply(state.orElseThrow()));
+    }
+    return states;
   }
 
   /** Audits {@code resource} unless this resource version of it was audited already. */
@@ -243,8 +394,10 @@ public final class KubernetesResources implements AutoCloseable {
 
   @Override
   public void close() {
-    services.close();
-    slices.close();
+    if (leader != null) {
+      leader.close();
+    }
+    informers.forEach(SharedIndexInformer::close);
     executor.shutdownNow();
   }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class ResourceDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResourceDirectory.class);
 
-  private final ResourceParser parser = new ResourceParser();
+  private final ResourceParser parser;
   private final Consumer<ClusterState> listener;
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
   private final Path directory;
@@ -42,6 +42,17 @@ public final class ResourceDirectory implements AutoCloseable {
   /** As above, and audits every applied or rejected file to {@code events}. */
   public ResourceDirectory(
       Path directory, Duration interval, Consumer<ClusterState> listener, EventSink events) {
+    this(directory, interval, listener, events, GatewayConverter.DEFAULT_CLASS);
+  }
+
+  /** As above, serving Gateways of {@code gatewayClass}. */
+  public ResourceDirectory(
+      Path directory,
+      Duration interval,
+      Consumer<ClusterState> listener,
+      EventSink events,
+      String gatewayClass) {
+    this.parser = new ResourceParser(gatewayClass);
     this.listener = listener;
     this.directory = directory;
     this.audit = new ConfigAudit(events);
@@ -51,11 +62,15 @@ public final class ResourceDirectory implements AutoCloseable {
   private void onFiles(List<WatchedDirectory.File> files) {
     ParseResult result = parser.parse(files);
     if (result instanceof ParseResult.Parsed parsed) {
-      lastErrors.set(List.of());
+      List<ResourceError> problems = RouteProblems.of(parsed.state());
+      problems.forEach(p -> log.error("route problem: {}", p));
+      lastErrors.set(List.copyOf(problems));
       log.info(
-          "resources: {} services, {} endpoint slices from {} files",
+          "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from {} files",
           parsed.state().services().size(),
           parsed.state().endpoints().size(),
+          parsed.state().gateways().size(),
+          parsed.state().httpRoutes().size(),
           files.size());
       listener.accept(parsed.state());
       auditApplied(files);
@@ -78,7 +93,11 @@ public final class ResourceDirectory implements AutoCloseable {
                 ? one.state().services().size()
                     + " services, "
                     + one.state().endpoints().size()
-                    + " endpoint slices"
+                    + " endpoint slices, "
+                    + one.state().gateways().size()
+                    + " gateways, "
+                    + one.state().httpRoutes().size()
+                    + " HTTPRoutes"
                 : "its documents";
         audit.applied(
             "File",
@@ -95,7 +114,7 @@ public final class ResourceDirectory implements AutoCloseable {
             Optional.empty(),
             path(gone),
             OptionalLong.empty(),
-            "removed: its services and endpoint slices are no longer served");
+            "removed: its resources are no longer served");
       }
     }
     applied.clear();

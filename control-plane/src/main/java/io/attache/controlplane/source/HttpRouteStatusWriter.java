@@ -1,0 +1,179 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.RouteStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes {@code status.parents} of HTTPRoutes for our controller, one entry per parentRef with
+ * {@code Accepted} and {@code ResolvedRefs}, keeping the entries of other controllers. Writes only
+ * when something other than a transition time would change, so a status write (which the informer
+ * sees as an update) never causes another.
+ */
+final class HttpRouteStatusWriter {
+  /** The {@code controllerName} of our GatewayClass and of our route status entries. */
+  static final String CONTROLLER = "attache.io/gateway-controller";
+
+  private static final Logger log = LoggerFactory.getLogger(HttpRouteStatusWriter.class);
+
+  private final KubernetesClient client;
+
+  HttpRouteStatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * @param statuses the resolver's statuses of this route, one per parentRef in order; empty when
+   *     the route is invalid
+   * @param invalid why the route is invalid, when it is
+   */
+  void write(HTTPRoute route, List<RouteStatus> statuses, Optional<String> invalid) {
+    List<ParentReference> refs =
+        route.getSpec() == null
+            ? List.of()
+            : HttpRouteConverter.orEmpty(route.getSpec().getParentRefs());
+    long generation =
+        route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
+    List<RouteParentStatus> ours = new ArrayList<>();
+    for (int i = 0; i < refs.size(); i++) {
+      List<Condition> conditions = new ArrayList<>();
+      if (invalid.isPresent() || i >= statuses.size()) {
+        conditions.add(
+            condition(
+                "Accepted", false, "UnsupportedValue", invalid.orElse("invalid"), generation));
+      } else {
+        RouteStatus status = statuses.get(i);
+        conditions.add(condition("Accepted", status.accepted(), generation));
+        conditions.add(condition("ResolvedRefs", status.resolvedRefs(), generation));
+      }
+      RouteParentStatus parent = new RouteParentStatus();
+      parent.setControllerName(CONTROLLER);
+      parent.setParentRef(refs.get(i));
+      parent.setConditions(conditions);
+      ours.add(parent);
+    }
+    HTTPRouteStatus current = route.getStatus();
+    if (current != null && same(ours(current), ours)) {
+      return;
+    }
+    try {
+      client
+          .resources(HTTPRoute.class)
+          .inNamespace(Metadata.namespace(route))
+          .withName(route.getMetadata().getName())
+          .editStatus(
+              latest -> {
+                HTTPRouteStatus status =
+                    latest.getStatus() == null ? new HTTPRouteStatus() : latest.getStatus();
+                List<RouteParentStatus> parents = new ArrayList<>();
+                List<RouteParentStatus> previous = ours(status);
+                for (RouteParentStatus other : HttpRouteConverter.orEmpty(status.getParents())) {
+                  if (!CONTROLLER.equals(other.getControllerName())) {
+                    parents.add(other);
+                  }
+                }
+                for (RouteParentStatus parent : ours) {
+                  keepTransitionTimes(parent, previous);
+                  parents.add(parent);
+                }
+                status.setParents(parents);
+                latest.setStatus(status);
+                return latest;
+              });
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "could not write the status of HTTPRoute {}: {}",
+          KubernetesResources.key(route),
+          e.getMessage());
+    }
+  }
+
+  private static List<RouteParentStatus> ours(HTTPRouteStatus status) {
+    return HttpRouteConverter.orEmpty(status.getParents()).stream()
+        .filter(p -> CONTROLLER.equals(p.getControllerName()))
+        .toList();
+  }
+
+  /** A condition keeps its lastTransitionTime while its status stays the same. */
+  private static void keepTransitionTimes(
+      RouteParentStatus parent, List<RouteParentStatus> previous) {
+    for (RouteParentStatus before : previous) {
+      if (!Objects.equals(before.getParentRef(), parent.getParentRef())) {
+        continue;
+      }
+      for (Condition condition : parent.getConditions()) {
+        for (Condition old : HttpRouteConverter.orEmpty(before.getConditions())) {
+          if (old.getType().equals(condition.getType())
+              && old.getStatus().equals(condition.getStatus())) {
+            condition.setLastTransitionTime(old.getLastTransitionTime());
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean same(List<RouteParentStatus> a, List<RouteParentStatus> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Objects.equals(a.get(i).getParentRef(), b.get(i).getParentRef())
+          || !sameConditions(
+              HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameConditions(List<Condition> a, List<Condition> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      Condition x = a.get(i);
+      Condition y = b.get(i);
+      if (!Objects.equals(x.getType(), y.getType())
+          || !Objects.equals(x.getStatus(), y.getStatus())
+          || !Objects.equals(x.getReason(), y.getReason())
+          || !Objects.equals(x.getMessage(), y.getMessage())
+          || !Objects.equals(x.getObservedGeneration(), y.getObservedGeneration())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Condition condition(
+      String type, RouteStatus.Condition condition, long generation) {
+    return condition(type, condition.status(), condition.reason(), condition.message(), generation);
+  }
+
+  private static Condition condition(
+      String type, boolean status, String reason, String message, long generation) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message.length() > 32_768 ? message.substring(0, 32_768) : message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(
+            DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)))
+        .build();
+  }
+}

@@ -1,0 +1,213 @@
+package io.attache.controlplane.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.xds.XdsServer;
+import io.attache.events.InMemoryEventSink;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gateways and HTTPRoutes from the Kubernetes API, against fabric8's mock API server in CRUD mode
+ * (no kube-apiserver can run here): translated, their last valid version kept through a bad edit,
+ * and their status written by the Lease holder.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesGatewayApiTest {
+  KubernetesClient client;
+
+  private final InMemoryEventSink events = new InMemoryEventSink();
+  private XdsServer xds;
+  private KubernetesResources resources;
+
+  private static final String GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      """;
+
+  private static String route(String path, String backend) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: store, namespace: shop}
+        spec:
+          parentRefs: [{name: edge}]
+          hostnames: [store.example.com]
+          rules:
+            - matches: [{path: {type: %s}}]
+              backendRefs: [{name: %s, port: 8080}]
+        """
+        .formatted(path, backend);
+  }
+
+  private void start() {
+    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
+    resources =
+        new KubernetesResources(
+            client,
+            new KubernetesResources.Options(
+                Optional.empty(), Duration.ofMillis(10), true, "attache", Optional.of("shop")),
+            xds.publisher()::publish,
+            events);
+  }
+
+  @AfterEach
+  void stop() {
+    if (resources != null) {
+      resources.close();
+    }
+    if (xds != null) {
+      xds.close();
+    }
+  }
+
+  private void apply(String yaml) {
+    client.resource((HTTPRoute) Serialization.unmarshal(yaml)).update();
+  }
+
+  private void create() {
+    client.resource(KubernetesResourcesTest.service("shop", "web", 8080)).create();
+    client.resource((Gateway) Serialization.unmarshal(GATEWAY)).create();
+    client
+        .resource((HTTPRoute) Serialization.unmarshal(route("PathPrefix, value: /cart", "web")))
+        .create();
+  }
+
+  private RouteConfiguration gatewayRoutes() {
+    Snapshot snapshot =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> xds.publisher().current().orElse(null),
+                s ->
+                    s != null
+                        && s.routes().resources().containsKey("shop/edge:8000")
+                        && s.routes().resources().get("shop/edge:8000").getVirtualHostsCount() > 0);
+    return snapshot.routes().resources().get("shop/edge:8000");
+  }
+
+  private List<Condition> ourConditions() {
+    HTTPRoute route = client.resources(HTTPRoute.class).inNamespace("shop").withName("store").get();
+    if (route.getStatus() == null || route.getStatus().getParents() == null) {
+      return List.of();
+    }
+    return route.getStatus().getParents().stream()
+        .filter(p -> HttpRouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
+        .findFirst()
+        .map(RouteParentStatus::getConditions)
+        .orElse(List.of());
+  }
+
+  private static String describe(List<Condition> conditions) {
+    return conditions.stream()
+        .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+        .toList()
+        .toString();
+  }
+
+  @Test
+  void aRouteOnAGatewayBecomesAVirtualHostOfItsListener() {
+    create();
+    start();
+
+    RouteConfiguration routes = gatewayRoutes();
+
+    assertThat(routes.getVirtualHosts(0).getDomainsList()).containsExactly("store.example.com");
+    assertThat(routes.getVirtualHosts(0).getRoutesList())
+        .extracting(r -> r.getMatch().getPath() + r.getMatch().getPrefix())
+        .containsExactly("/cart", "/cart/");
+  }
+
+  @Test
+  void theLeaseHolderWritesAcceptedAndResolvedRefs() {
+    create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(describe(ourConditions()))
+                    .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=True/ResolvedRefs]"));
+    Lease lease =
+        client.leases().inNamespace("shop").withName("attache-control-plane-status").get();
+    assertThat(lease.getSpec().getHolderIdentity()).isNotBlank();
+  }
+
+  @Test
+  void aMissingBackendIsReportedInStatus() {
+    create();
+    start();
+
+    apply(route("PathPrefix, value: /cart", "gone"));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(describe(ourConditions()))
+                    .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=False/BackendNotFound]"));
+    assertThat(resources.lastErrors())
+        .anyMatch(e -> e.toString().contains("backend Service shop/gone not found"));
+  }
+
+  @Test
+  void aBadEditKeepsTheLastValidRouteServedAndSaysSo() {
+    create();
+    start();
+    gatewayRoutes();
+
+    apply(route("RegularExpression, value: \"/cart[\"", "web"));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(describe(ourConditions()))
+                    .isEqualTo("[Accepted=False/UnsupportedValue]"));
+    assertThat(resources.lastErrors())
+        .extracting(ResourceError::toString)
+        .contains("HTTPRoute shop/store: the last valid version is still served")
+        .anyMatch(
+            e -> e.contains("spec.rules[0].matches[0].path.value: invalid regular expression"));
+    assertThat(gatewayRoutes().getVirtualHosts(0).getRoutes(0).getMatch().getPath())
+        .isEqualTo("/cart");
+  }
+
+  @Test
+  void aGatewayOfAnotherClassIsIgnored() {
+    client
+        .resource(
+            (Gateway)
+                Serialization.unmarshal(
+                    GATEWAY.replace("gatewayClassName: attache", "gatewayClassName: other")))
+        .create();
+    start();
+
+    Snapshot snapshot =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> xds.publisher().current().orElse(null), s -> s != null);
+
+    assertThat(snapshot.listeners().resources()).isEmpty();
+  }
+}
