@@ -6,6 +6,7 @@ import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
 import io.attache.controlplane.source.ResourceError;
 import io.attache.controlplane.xds.XdsServer;
+import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
@@ -69,6 +70,15 @@ public final class ControlPlaneApp {
       log.warn(
           "the Gateway API CRDs (gateway.networking.k8s.io/v1 HTTPRoute) are not installed;"
               + " Gateways and HTTPRoutes are not watched");
+    }
+    return installed;
+  }
+
+  /** Whether the cluster serves TrafficPolicies, i.e. our CRDs are installed. */
+  private static boolean trafficPolicyCrdInstalled(KubernetesClient client) {
+    boolean installed = client.supports(TrafficPolicy.class);
+    if (!installed) {
+      log.warn("the TrafficPolicy CRD (attache.io/v1alpha1) is not installed; not watched");
     }
     return installed;
   }
@@ -144,7 +154,8 @@ public final class ControlPlaneApp {
                     Duration.ofMillis(50),
                     watchGatewayApi,
                     gatewayClass,
-                    writeStatus ? leaseNamespace : Optional.empty()),
+                    writeStatus ? leaseNamespace : Optional.empty(),
+                    trafficPolicyCrdInstalled(client)),
                 xds.publisher()::publish,
                 events);
         owned[0] = objects;

@@ -5,14 +5,15 @@ import java.util.List;
 
 /**
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
- * Gateways and the HTTPRoutes attached to them or to Services. Immutable; a new state replaces the
- * old one as a whole.
+ * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies. Immutable; a new
+ * state replaces the old one as a whole.
  */
 public record ClusterState(
     List<ServiceState> services,
     List<EndpointState> endpoints,
     List<GatewayState> gateways,
-    List<HttpRouteState> httpRoutes) {
+    List<HttpRouteState> httpRoutes,
+    List<TrafficPolicyState> trafficPolicies) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -20,11 +21,21 @@ public record ClusterState(
     endpoints = List.copyOf(endpoints);
     gateways = List.copyOf(gateways);
     httpRoutes = List.copyOf(httpRoutes);
+    trafficPolicies = List.copyOf(trafficPolicies);
+  }
+
+  /** Without TrafficPolicies. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes) {
+    this(services, endpoints, gateways, httpRoutes, List.of());
   }
 
   /** Services and endpoints only: plain service discovery, no routes. */
   public ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
-    this(services, endpoints, List.of(), List.of());
+    this(services, endpoints, List.of(), List.of(), List.of());
   }
 
   /** All endpoints of one Service, across all of its slices, in slice order. */

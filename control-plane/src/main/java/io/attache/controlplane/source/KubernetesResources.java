@@ -6,8 +6,12 @@ import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.controlplane.translate.RouteResolver;
+import io.attache.controlplane.translate.TrafficPolicies;
+import io.attache.crds.AcceptedStatus;
 import io.attache.crds.StatusLeader;
+import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -62,17 +66,19 @@ public final class KubernetesResources implements AutoCloseable {
    * @param gatewayApi whether to watch Gateways and HTTPRoutes (their CRDs must be installed)
    * @param gatewayClass the {@code gatewayClassName} whose Gateways are ours
    * @param statusLease where the Lease electing the status writer lives; empty: never write status
+   * @param trafficPolicies whether to watch TrafficPolicies (their CRD must be installed)
    */
   public record Options(
       Optional<String> namespace,
       Duration debounce,
       boolean gatewayApi,
       String gatewayClass,
-      Optional<String> statusLease) {
+      Optional<String> statusLease,
+      boolean trafficPolicies) {
     /** Services and EndpointSlices only, no status. */
     public static Options discoveryOnly(Optional<String> namespace, Duration debounce) {
       return new Options(
-          namespace, debounce, false, GatewayConverter.DEFAULT_CLASS, Optional.empty());
+          namespace, debounce, false, GatewayConverter.DEFAULT_CLASS, Optional.empty(), false);
     }
   }
 
@@ -87,11 +93,13 @@ public final class KubernetesResources implements AutoCloseable {
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final HttpRouteStatusWriter statusWriter;
+  private final KubernetesClient client;
   private volatile boolean started;
   private volatile SharedIndexInformer<Service> services;
   private volatile SharedIndexInformer<EndpointSlice> slices;
   private volatile SharedIndexInformer<Gateway> gateways;
   private volatile SharedIndexInformer<HTTPRoute> routes;
+  private volatile SharedIndexInformer<TrafficPolicy> trafficPolicies;
   private volatile StatusLeader leader;
 
   /** Services and EndpointSlices only. */
@@ -114,12 +122,16 @@ public final class KubernetesResources implements AutoCloseable {
     this.audit = new ConfigAudit(events);
     this.options = options;
     this.statusWriter = new HttpRouteStatusWriter(client);
+    this.client = client;
     try {
       services = inform(client, Service.class);
       slices = inform(client, EndpointSlice.class);
       if (options.gatewayApi()) {
         gateways = inform(client, Gateway.class);
         routes = inform(client, HTTPRoute.class);
+      }
+      if (options.trafficPolicies()) {
+        trafficPolicies = inform(client, TrafficPolicy.class);
       }
       if (options.statusLease().isPresent()) {
         leader =
@@ -254,6 +266,21 @@ public final class KubernetesResources implements AutoCloseable {
               errors,
               invalid);
     }
+    List<TrafficPolicyState> policyStates = List.of();
+    List<TrafficPolicy> policyObjects = List.of();
+    if (options.trafficPolicies()) {
+      policyObjects = trafficPolicies.getStore().list();
+      policyStates =
+          convertAll(
+              "TrafficPolicy",
+              policyObjects,
+              TrafficPolicyConverter::convert,
+              p -> "applied: " + p.targets().size() + " targets",
+              true,
+              seen,
+              errors,
+              invalid);
+    }
     for (String gone : audited.keySet()) {
       if (!seen.containsKey(gone)) {
         String[] kindAndKey = gone.split(" ", 2);
@@ -268,15 +295,28 @@ public final class KubernetesResources implements AutoCloseable {
     }
     audited = seen;
     lastGood.keySet().retainAll(seen.keySet());
-    ClusterState state = new ClusterState(serviceStates, endpoints, gatewayStates, routeStates);
+    ClusterState state =
+        new ClusterState(serviceStates, endpoints, gatewayStates, routeStates, policyStates);
     List<RouteStatus> statuses = new RouteResolver().resolve(state).statuses();
     errors.addAll(RouteProblems.of(statuses));
+    List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
+    for (TrafficPolicies.Verdict verdict : verdicts) {
+      if (!verdict.accepted()) {
+        errors.add(
+            new ResourceError(
+                "TrafficPolicy " + verdict.policyKey(),
+                0,
+                "spec.targetRefs",
+                verdict.reason() + ": " + verdict.message()));
+      }
+    }
     for (ResourceError error : errors) {
       log.error("invalid resource, left out: {}", error);
     }
     lastErrors.set(List.copyOf(errors));
     if (leader != null && leader.isLeader()) {
       writeRouteStatuses(routeObjects, statuses, invalid);
+      writePolicyStatuses(policyObjects, verdicts, invalid);
     }
     log.info(
         "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from the"
@@ -300,6 +340,33 @@ public final class KubernetesResources implements AutoCloseable {
           problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems));
       statusWriter.write(
           route, statuses.stream().filter(s -> s.routeKey().equals(key)).toList(), why);
+    }
+  }
+
+  private void writePolicyStatuses(
+      List<TrafficPolicy> policies,
+      List<TrafficPolicies.Verdict> verdicts,
+      Map<String, List<ResourceError>> invalid) {
+    for (TrafficPolicy policy : policies) {
+      String key = key(policy);
+      long generation =
+          policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+      List<ResourceError> problems = invalid.get("TrafficPolicy " + key);
+      AcceptedStatus.Verdict verdict =
+          problems != null
+              ? new AcceptedStatus.Verdict(
+                  false, "Invalid", ConfigAudit.describe(problems), generation)
+              : verdicts.stream()
+                  .filter(v -> v.policyKey().equals(key))
+                  .findFirst()
+                  .map(
+                      v ->
+                          new AcceptedStatus.Verdict(
+                              v.accepted(), v.reason(), v.message(), generation))
+                  .orElse(null);
+      if (verdict != null) {
+        AcceptedStatus.write(client, TrafficPolicy.class, policy, verdict);
+      }
     }
   }
 

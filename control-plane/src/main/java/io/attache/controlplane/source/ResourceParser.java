@@ -6,6 +6,8 @@ import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TrafficPolicyState;
+import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.runtime.WatchedDirectory;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -23,9 +25,9 @@ import tools.jackson.core.JacksonException;
 /**
  * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services,
  * discovery.k8s.io/v1 EndpointSlices, and gateway.networking.k8s.io/v1 Gateways (of our
- * GatewayClass; others belong to another controller) and HTTPRoutes; other kinds are ignored. Uses
- * fabric8's serialization. All errors of all files are collected; one error makes the whole read
- * {@link ParseResult.Invalid}.
+ * GatewayClass; others belong to another controller) and HTTPRoutes, and attache.io/v1alpha1
+ * TrafficPolicies; other kinds are ignored. Uses fabric8's serialization. All errors of all files
+ * are collected; one error makes the whole read {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
@@ -40,6 +42,7 @@ public final class ResourceParser {
 
   public ResourceParser(String gatewayClass) {
     this.gatewayClass = gatewayClass;
+    serialization.registerKubernetesResource(TrafficPolicy.class);
   }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {
@@ -48,6 +51,7 @@ public final class ResourceParser {
     List<EndpointState> endpoints = new ArrayList<>();
     List<GatewayState> gateways = new ArrayList<>();
     List<HttpRouteState> routes = new ArrayList<>();
+    List<TrafficPolicyState> policies = new ArrayList<>();
     Set<ServiceKey> seen = new HashSet<>();
     Set<String> seenObjects = new HashSet<>();
     for (WatchedDirectory.File file : files) {
@@ -80,11 +84,15 @@ public final class ResourceParser {
           HttpRouteConverter.convert(route, documentErrors)
               .filter(r -> unique("HTTPRoute " + r.key(), seenObjects, documentErrors))
               .ifPresent(routes::add);
+        } else if (resource instanceof TrafficPolicy policy) {
+          TrafficPolicyConverter.convert(policy, documentErrors)
+              .filter(p -> unique("TrafficPolicy " + p.key(), seenObjects, documentErrors))
+              .ifPresent(policies::add);
         }
       }
     }
     return errors.isEmpty()
-        ? new ParseResult.Parsed(new ClusterState(services, endpoints, gateways, routes))
+        ? new ParseResult.Parsed(new ClusterState(services, endpoints, gateways, routes, policies))
         : new ParseResult.Invalid(errors);
   }
 

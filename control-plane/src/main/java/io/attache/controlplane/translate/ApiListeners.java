@@ -51,19 +51,22 @@ final class ApiListeners {
   }
 
   /** One virtual host matching any authority, routed by the rules attached to this Service port. */
-  static RouteConfiguration routes(String host, List<AttachedRule> rules) {
+  static RouteConfiguration routes(
+      String host, List<AttachedRule> rules, TrafficPolicies policies) {
     return RouteConfiguration.newBuilder()
         .setName(host)
         .addVirtualHosts(
             VirtualHost.newBuilder()
                 .setName(host)
                 .addDomains("*")
-                .addAllRoutes(EnvoyRoutes.of(rules)))
+                .addAllRoutes(EnvoyRoutes.of(rules, policies)))
         .build();
   }
 
   /** One virtual host matching any authority, routing every path to {@code cluster}. */
-  static RouteConfiguration routes(String host, String cluster) {
+  static RouteConfiguration routes(String host, String cluster, TrafficPolicies policies) {
+    RouteAction.Builder action = RouteAction.newBuilder().setCluster(cluster);
+    policies.forCluster(cluster).ifPresent(p -> PolicySettings.applyToRoute(action, p));
     return RouteConfiguration.newBuilder()
         .setName(host)
         .addVirtualHosts(
@@ -73,7 +76,7 @@ final class ApiListeners {
                 .addRoutes(
                     Route.newBuilder()
                         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
-                        .setRoute(RouteAction.newBuilder().setCluster(cluster))))
+                        .setRoute(action)))
         .build();
   }
 }

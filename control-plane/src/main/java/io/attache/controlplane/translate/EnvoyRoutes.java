@@ -56,7 +56,7 @@ final class EnvoyRoutes {
 
   private record Entry(AttachedRule rule, Match match, int matchIndex) {}
 
-  static List<Route> of(List<AttachedRule> rules) {
+  static List<Route> of(List<AttachedRule> rules, TrafficPolicies policies) {
     List<Entry> entries = new ArrayList<>();
     for (AttachedRule rule : rules) {
       List<Match> matches =
@@ -68,7 +68,7 @@ final class EnvoyRoutes {
     entries.sort(PRECEDENCE);
     List<Route> routes = new ArrayList<>();
     for (Entry entry : entries) {
-      routes.addAll(routes(entry));
+      routes.addAll(routes(entry, policies));
     }
     return routes;
   }
@@ -81,7 +81,7 @@ final class EnvoyRoutes {
     };
   }
 
-  private static List<Route> routes(Entry entry) {
+  private static List<Route> routes(Entry entry, TrafficPolicies policies) {
     String name =
         entry.rule().route().key()
             + "/rule/"
@@ -92,8 +92,9 @@ final class EnvoyRoutes {
     List<Route> routes = new ArrayList<>();
     if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
       String segment = trimTrailingSlash(path.value());
-      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false));
-      routes.add(route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true));
+      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false, policies));
+      routes.add(
+          route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true, policies));
     } else {
       RouteMatch.Builder match = RouteMatch.newBuilder();
       switch (path.type()) {
@@ -101,7 +102,7 @@ final class EnvoyRoutes {
         case PREFIX -> match.setPrefix("/");
         case REGULAR_EXPRESSION -> match.setSafeRegex(regex(path.value()));
       }
-      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX));
+      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX, policies));
     }
     return routes;
   }
@@ -119,7 +120,11 @@ final class EnvoyRoutes {
    *     (which ReplacePrefixMatch must keep)
    */
   private static Route route(
-      String name, Entry entry, RouteMatch.Builder match, boolean slashFollows) {
+      String name,
+      Entry entry,
+      RouteMatch.Builder match,
+      boolean slashFollows,
+      TrafficPolicies policies) {
     HttpRouteState.Rule rule = entry.rule().rule();
     for (ValueMatch header : entry.match().headers()) {
       match.addHeaders(
@@ -192,6 +197,13 @@ final class EnvoyRoutes {
     }
     rule.requestTimeout().ifPresent(t -> action.setTimeout(duration(t)));
     retryPolicy(rule).ifPresent(action::setRetryPolicy);
+    Optional<String> firstCluster =
+        live.stream()
+            .map(AttachedRule.WeightedCluster::cluster)
+            .flatMap(Optional::stream)
+            .findFirst();
+    PolicySettings.forRule(policies, entry.rule(), firstCluster)
+        .ifPresent(policy -> PolicySettings.applyToRoute(action, policy));
     return route.setRoute(action).build();
   }
 

@@ -53,7 +53,9 @@ final class GatewayListeners {
   }
 
   static RouteConfiguration routes(
-      RouteAttachments.GatewayPort port, Map<String, List<AttachedRule>> byHost) {
+      RouteAttachments.GatewayPort port,
+      Map<String, List<AttachedRule>> byHost,
+      TrafficPolicies policies) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(port.xdsName());
     byHost.forEach(
         (host, rules) ->
@@ -61,7 +63,7 @@ final class GatewayListeners {
                 VirtualHost.newBuilder()
                     .setName(port.xdsName() + "/" + host)
                     .addDomains(host)
-                    .addAllRoutes(EnvoyRoutes.of(rules))));
+                    .addAllRoutes(EnvoyRoutes.of(rules, policies))));
     return config.build();
   }
 }

@@ -32,6 +32,7 @@ public final class Translator {
 
   public XdsResources translate(ClusterState state) {
     RouteAttachments attachments = resolver.resolve(state);
+    TrafficPolicies policies = TrafficPolicies.resolve(state);
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
@@ -44,14 +45,14 @@ public final class Translator {
         }
         String cluster = XdsNames.cluster(service, port);
         String host = XdsNames.host(service, port);
-        clusters.add(cluster(cluster));
+        clusters.add(cluster(cluster, policies));
         assignments.add(LoadAssignments.of(cluster, port.name(), endpoints));
         listeners.add(ApiListeners.listener(host));
         List<AttachedRule> attached = attachments.byServiceHost().get(host);
         routes.add(
             attached == null
-                ? ApiListeners.routes(host, cluster)
-                : ApiListeners.routes(host, attached));
+                ? ApiListeners.routes(host, cluster, policies)
+                : ApiListeners.routes(host, attached, policies));
       }
     }
     attachments
@@ -59,7 +60,7 @@ public final class Translator {
         .forEach(
             (port, byHost) -> {
               listeners.add(GatewayListeners.listener(port));
-              routes.add(GatewayListeners.routes(port, byHost));
+              routes.add(GatewayListeners.routes(port, byHost, policies));
             });
     clusters.sort(Comparator.comparing(Cluster::getName));
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
@@ -68,14 +69,16 @@ public final class Translator {
     return new XdsResources(clusters, assignments, listeners, routes);
   }
 
-  private static Cluster cluster(String name) {
-    return Cluster.newBuilder()
-        .setName(name)
-        .setType(DiscoveryType.EDS)
-        .setEdsClusterConfig(
-            EdsClusterConfig.newBuilder().setEdsConfig(ApiListeners.ads()).setServiceName(name))
-        .setConnectTimeout(CONNECT_TIMEOUT)
-        .setLbPolicy(LbPolicy.ROUND_ROBIN)
-        .build();
+  private static Cluster cluster(String name, TrafficPolicies policies) {
+    Cluster.Builder cluster =
+        Cluster.newBuilder()
+            .setName(name)
+            .setType(DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                EdsClusterConfig.newBuilder().setEdsConfig(ApiListeners.ads()).setServiceName(name))
+            .setConnectTimeout(CONNECT_TIMEOUT)
+            .setLbPolicy(LbPolicy.ROUND_ROBIN);
+    policies.forCluster(name).ifPresent(policy -> PolicySettings.applyToCluster(cluster, policy));
+    return cluster.build();
   }
 }

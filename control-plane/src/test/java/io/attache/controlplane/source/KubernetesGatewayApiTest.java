@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.xds.XdsServer;
+import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -65,7 +66,12 @@ class KubernetesGatewayApiTest {
         new KubernetesResources(
             client,
             new KubernetesResources.Options(
-                Optional.empty(), Duration.ofMillis(10), true, "attache", Optional.of("shop")),
+                Optional.empty(),
+                Duration.ofMillis(10),
+                true,
+                "attache",
+                Optional.of("shop"),
+                true),
             xds.publisher()::publish,
             events);
   }
@@ -191,6 +197,64 @@ class KubernetesGatewayApiTest {
             e -> e.contains("spec.rules[0].matches[0].path.value: invalid regular expression"));
     assertThat(gatewayRoutes().getVirtualHosts(0).getRoutes(0).getMatch().getPath())
         .isEqualTo("/cart");
+  }
+
+  private static final String TRAFFIC_POLICY =
+      """
+      apiVersion: attache.io/v1alpha1
+      kind: TrafficPolicy
+      metadata: {name: web-lb, namespace: shop}
+      spec:
+        targetRefs: [{group: "", kind: Service, name: web}]
+        loadBalancer: {type: %s}
+      """;
+
+  private String policyAccepted() {
+    TrafficPolicy policy =
+        client.resources(TrafficPolicy.class).inNamespace("shop").withName("web-lb").get();
+    return policy.getStatus() == null
+        ? ""
+        : policy.getStatus().getConditions().stream()
+            .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+            .toList()
+            .toString();
+  }
+
+  @Test
+  void aTrafficPolicyShapesItsServicesClusterAndIsAccepted() {
+    create();
+    client
+        .resource(
+            Serialization.unmarshal(TRAFFIC_POLICY.formatted("LeastRequest"), TrafficPolicy.class))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      xds.publisher()
+                          .current()
+                          .map(s -> s.clusters().resources().get("shop/web:grpc"))
+                          .map(c -> c.getLbPolicy().name())
+                          .orElse(""))
+                  .isEqualTo("LEAST_REQUEST");
+              assertThat(policyAccepted()).isEqualTo("[Accepted=True/Accepted]");
+            });
+  }
+
+  @Test
+  void anInvalidTrafficPolicyIsNotAccepted() {
+    create();
+    client
+        .resource(Serialization.unmarshal(TRAFFIC_POLICY.formatted("Fastest"), TrafficPolicy.class))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(policyAccepted()).isEqualTo("[Accepted=False/Invalid]"));
   }
 
   @Test

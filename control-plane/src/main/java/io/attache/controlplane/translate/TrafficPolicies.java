@@ -1,0 +1,114 @@
+package io.attache.controlplane.translate;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TrafficPolicyState;
+import io.attache.controlplane.model.TrafficPolicyState.Target;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which TrafficPolicy applies to each cluster and each HTTPRoute. When several target the same one,
+ * the oldest wins (then namespace/name), as Gateway API policy attachment (GEP-713) says; the
+ * others are told they conflict. Targets are local: a policy reaches objects in its own namespace
+ * only.
+ */
+public final class TrafficPolicies {
+  private static final Comparator<TrafficPolicyState> PRECEDENCE =
+      Comparator.comparing(TrafficPolicyState::created).thenComparing(TrafficPolicyState::key);
+
+  private final Map<String, TrafficPolicyState> byCluster = new HashMap<>();
+  private final Map<String, TrafficPolicyState> byRoute = new HashMap<>();
+  private final List<Verdict> verdicts = new ArrayList<>();
+
+  /** What became of one policy: accepted, or why not. */
+  public record Verdict(
+      String policyKey, long generation, boolean accepted, String reason, String message) {}
+
+  public static TrafficPolicies resolve(ClusterState state) {
+    TrafficPolicies policies = new TrafficPolicies();
+    Map<ServiceKey, ServiceState> services = new HashMap<>();
+    state.services().forEach(s -> services.put(s.key(), s));
+    Set<String> routes = new HashSet<>();
+    state.httpRoutes().forEach(r -> routes.add(r.key()));
+    List<TrafficPolicyState> ordered = new ArrayList<>(state.trafficPolicies());
+    ordered.sort(PRECEDENCE);
+    for (TrafficPolicyState policy : ordered) {
+      List<String> problems = new ArrayList<>();
+      boolean conflicted = false;
+      for (Target target : policy.targets()) {
+        if (target.kind() == Target.Kind.HTTP_ROUTE) {
+          String key = policy.namespace() + "/" + target.name();
+          if (!routes.contains(key)) {
+            problems.add("HTTPRoute " + key + " not found");
+          } else if (policies.byRoute.putIfAbsent(key, policy) != null) {
+            problems.add(
+                "HTTPRoute "
+                    + key
+                    + " already has TrafficPolicy "
+                    + policies.byRoute.get(key).key());
+            conflicted = true;
+          }
+          continue;
+        }
+        ServiceState service = services.get(new ServiceKey(policy.namespace(), target.name()));
+        if (service == null) {
+          problems.add("Service " + policy.namespace() + "/" + target.name() + " not found");
+          continue;
+        }
+        boolean matched = false;
+        for (ServicePort port : service.ports()) {
+          if (target.section().map(port.nameOrNumber()::equals).orElse(true)) {
+            matched = true;
+            String cluster = XdsNames.cluster(service, port);
+            TrafficPolicyState holder = policies.byCluster.putIfAbsent(cluster, policy);
+            if (holder != null) {
+              problems.add("cluster " + cluster + " already has TrafficPolicy " + holder.key());
+              conflicted = true;
+            }
+          }
+        }
+        if (!matched) {
+          problems.add(
+              "Service " + service.key() + " has no port named " + target.section().orElse(""));
+        }
+      }
+      policies.verdicts.add(
+          problems.isEmpty()
+              ? new Verdict(
+                  policy.key(),
+                  policy.generation(),
+                  true,
+                  "Accepted",
+                  "applied to " + policy.targets().size() + " targets")
+              : new Verdict(
+                  policy.key(),
+                  policy.generation(),
+                  false,
+                  conflicted ? "Conflicted" : "TargetNotFound",
+                  String.join("; ", problems)));
+    }
+    return policies;
+  }
+
+  public Optional<TrafficPolicyState> forCluster(String cluster) {
+    return Optional.ofNullable(byCluster.get(cluster));
+  }
+
+  public Optional<TrafficPolicyState> forRoute(HttpRouteState route) {
+    return Optional.ofNullable(byRoute.get(route.key()));
+  }
+
+  public List<Verdict> verdicts() {
+    return List.copyOf(verdicts);
+  }
+}
