@@ -24,7 +24,17 @@ public final class AcceptedStatus {
 
   public static <T extends CustomResource<?, PolicyStatus>> void write(
       KubernetesClient client, Class<T> type, T resource, Verdict verdict) {
-    if (upToDate(resource.getStatus(), verdict)) {
+    write(client, type, resource, Conditions.ACCEPTED, verdict);
+  }
+
+  /**
+   * Writes {@code conditionType} rather than {@code Accepted}: for a component that judges one
+   * aspect of a resource another component accepts (the control plane resolves the targets of
+   * policies that ext-authz and ratelimit-service accept).
+   */
+  public static <T extends CustomResource<?, PolicyStatus>> void write(
+      KubernetesClient client, Class<T> type, T resource, String conditionType, Verdict verdict) {
+    if (upToDate(resource.getStatus(), conditionType, verdict)) {
       return;
     }
     try {
@@ -38,7 +48,7 @@ public final class AcceptedStatus {
                     current.getStatus() == null ? new PolicyStatus() : current.getStatus();
                 Conditions.set(
                     status,
-                    Conditions.ACCEPTED,
+                    conditionType,
                     verdict.accepted(),
                     verdict.reason(),
                     verdict.message(),
@@ -58,10 +68,14 @@ public final class AcceptedStatus {
   }
 
   static boolean upToDate(PolicyStatus status, Verdict verdict) {
+    return upToDate(status, Conditions.ACCEPTED, verdict);
+  }
+
+  static boolean upToDate(PolicyStatus status, String conditionType, Verdict verdict) {
     if (status == null) {
       return false;
     }
-    Optional<Condition> accepted = Conditions.find(status, Conditions.ACCEPTED);
+    Optional<Condition> accepted = Conditions.find(status, conditionType);
     return accepted.isPresent()
         && (verdict.accepted() ? "True" : "False").equals(accepted.get().getStatus())
         && verdict.reason().equals(accepted.get().getReason())

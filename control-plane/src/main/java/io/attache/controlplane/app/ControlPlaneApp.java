@@ -6,6 +6,8 @@ import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
 import io.attache.controlplane.source.ResourceError;
 import io.attache.controlplane.xds.XdsServer;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
@@ -74,11 +76,13 @@ public final class ControlPlaneApp {
     return installed;
   }
 
-  /** Whether the cluster serves TrafficPolicies, i.e. our CRDs are installed. */
-  private static boolean trafficPolicyCrdInstalled(KubernetesClient client) {
-    boolean installed = client.supports(TrafficPolicy.class);
+  /** Whether the cluster serves this custom resource, i.e. its CRD is installed. */
+  private static boolean crdInstalled(
+      KubernetesClient client, Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> type) {
+    boolean installed = client.supports(type);
     if (!installed) {
-      log.warn("the TrafficPolicy CRD (attache.io/v1alpha1) is not installed; not watched");
+      log.warn(
+          "the {} CRD (attache.io/v1alpha1) is not installed; not watched", type.getSimpleName());
     }
     return installed;
   }
@@ -155,7 +159,9 @@ public final class ControlPlaneApp {
                     watchGatewayApi,
                     gatewayClass,
                     writeStatus ? leaseNamespace : Optional.empty(),
-                    trafficPolicyCrdInstalled(client)),
+                    crdInstalled(client, TrafficPolicy.class),
+                    crdInstalled(client, AuthPolicy.class)
+                        && crdInstalled(client, RateLimitPolicy.class)),
                 xds.publisher()::publish,
                 events);
         owned[0] = objects;

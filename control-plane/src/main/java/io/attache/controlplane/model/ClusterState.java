@@ -5,15 +5,17 @@ import java.util.List;
 
 /**
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
- * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies. Immutable; a new
- * state replaces the old one as a whole.
+ * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies, and the
+ * Auth/RateLimitPolicies that target routes. Immutable; a new state replaces the old one as a
+ * whole.
  */
 public record ClusterState(
     List<ServiceState> services,
     List<EndpointState> endpoints,
     List<GatewayState> gateways,
     List<HttpRouteState> httpRoutes,
-    List<TrafficPolicyState> trafficPolicies) {
+    List<TrafficPolicyState> trafficPolicies,
+    List<PolicyAttachment> attachments) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -22,6 +24,17 @@ public record ClusterState(
     gateways = List.copyOf(gateways);
     httpRoutes = List.copyOf(httpRoutes);
     trafficPolicies = List.copyOf(trafficPolicies);
+    attachments = List.copyOf(attachments);
+  }
+
+  /** Without filter policies. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes,
+      List<TrafficPolicyState> trafficPolicies) {
+    this(services, endpoints, gateways, httpRoutes, trafficPolicies, List.of());
   }
 
   /** Without TrafficPolicies. */
@@ -30,12 +43,12 @@ public record ClusterState(
       List<EndpointState> endpoints,
       List<GatewayState> gateways,
       List<HttpRouteState> httpRoutes) {
-    this(services, endpoints, gateways, httpRoutes, List.of());
+    this(services, endpoints, gateways, httpRoutes, List.of(), List.of());
   }
 
   /** Services and endpoints only: plain service discovery, no routes. */
   public ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
-    this(services, endpoints, List.of(), List.of(), List.of());
+    this(services, endpoints, List.of(), List.of(), List.of(), List.of());
   }
 
   /** All endpoints of one Service, across all of its slices, in slice order. */

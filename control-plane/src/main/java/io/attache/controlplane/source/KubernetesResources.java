@@ -4,13 +4,19 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TrafficPolicyState;
+import io.attache.controlplane.translate.FilterAttachments;
 import io.attache.controlplane.translate.RouteResolver;
 import io.attache.controlplane.translate.TrafficPolicies;
 import io.attache.crds.AcceptedStatus;
+import io.attache.crds.Conditions;
+import io.attache.crds.PolicyStatus;
 import io.attache.crds.StatusLeader;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
@@ -19,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -67,6 +74,7 @@ public final class KubernetesResources implements AutoCloseable {
    * @param gatewayClass the {@code gatewayClassName} whose Gateways are ours
    * @param statusLease where the Lease electing the status writer lives; empty: never write status
    * @param trafficPolicies whether to watch TrafficPolicies (their CRD must be installed)
+   * @param filterPolicies whether to watch AuthPolicies and RateLimitPolicies for their targets
    */
   public record Options(
       Optional<String> namespace,
@@ -74,11 +82,18 @@ public final class KubernetesResources implements AutoCloseable {
       boolean gatewayApi,
       String gatewayClass,
       Optional<String> statusLease,
-      boolean trafficPolicies) {
+      boolean trafficPolicies,
+      boolean filterPolicies) {
     /** Services and EndpointSlices only, no status. */
     public static Options discoveryOnly(Optional<String> namespace, Duration debounce) {
       return new Options(
-          namespace, debounce, false, GatewayConverter.DEFAULT_CLASS, Optional.empty(), false);
+          namespace,
+          debounce,
+          false,
+          GatewayConverter.DEFAULT_CLASS,
+          Optional.empty(),
+          false,
+          false);
     }
   }
 
@@ -100,6 +115,8 @@ public final class KubernetesResources implements AutoCloseable {
   private volatile SharedIndexInformer<Gateway> gateways;
   private volatile SharedIndexInformer<HTTPRoute> routes;
   private volatile SharedIndexInformer<TrafficPolicy> trafficPolicies;
+  private volatile SharedIndexInformer<AuthPolicy> authPolicies;
+  private volatile SharedIndexInformer<RateLimitPolicy> rateLimitPolicies;
   private volatile StatusLeader leader;
 
   /** Services and EndpointSlices only. */
@@ -132,6 +149,10 @@ public final class KubernetesResources implements AutoCloseable {
       }
       if (options.trafficPolicies()) {
         trafficPolicies = inform(client, TrafficPolicy.class);
+      }
+      if (options.filterPolicies()) {
+        authPolicies = inform(client, AuthPolicy.class);
+        rateLimitPolicies = inform(client, RateLimitPolicy.class);
       }
       if (options.statusLease().isPresent()) {
         leader =
@@ -281,6 +302,38 @@ public final class KubernetesResources implements AutoCloseable {
               errors,
               invalid);
     }
+    List<PolicyAttachment> attachments = new ArrayList<>();
+    List<AuthPolicy> authObjects = List.of();
+    List<RateLimitPolicy> limitObjects = List.of();
+    if (options.filterPolicies()) {
+      authObjects = authPolicies.getStore().list();
+      limitObjects = rateLimitPolicies.getStore().list();
+      attachments.addAll(
+          convertAll(
+              "AuthPolicy",
+              authObjects,
+              PolicyAttachmentConverter::auth,
+              a -> "targets resolved by the control plane: " + a.targets().size(),
+              true,
+              seen,
+              errors,
+              invalid));
+      attachments.addAll(
+          convertAll(
+              "RateLimitPolicy",
+              limitObjects,
+              PolicyAttachmentConverter::rateLimit,
+              a ->
+                  "targets resolved by the control plane: "
+                      + a.targets().size()
+                      + ", "
+                      + a.rateLimits().map(l -> l.descriptors().size()).orElse(0)
+                      + " limited descriptors",
+              true,
+              seen,
+              errors,
+              invalid));
+    }
     for (String gone : audited.keySet()) {
       if (!seen.containsKey(gone)) {
         String[] kindAndKey = gone.split(" ", 2);
@@ -296,19 +349,19 @@ public final class KubernetesResources implements AutoCloseable {
     audited = seen;
     lastGood.keySet().retainAll(seen.keySet());
     ClusterState state =
-        new ClusterState(serviceStates, endpoints, gatewayStates, routeStates, policyStates);
+        new ClusterState(
+            serviceStates, endpoints, gatewayStates, routeStates, policyStates, attachments);
     List<RouteStatus> statuses = new RouteResolver().resolve(state).statuses();
     errors.addAll(RouteProblems.of(statuses));
     List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
+    List<TrafficPolicies.Verdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
+    Map<String, String> kinds = new HashMap<>();
+    attachments.forEach(a -> kinds.put(a.key(), a.kind().displayName()));
     for (TrafficPolicies.Verdict verdict : verdicts) {
-      if (!verdict.accepted()) {
-        errors.add(
-            new ResourceError(
-                "TrafficPolicy " + verdict.policyKey(),
-                0,
-                "spec.targetRefs",
-                verdict.reason() + ": " + verdict.message()));
-      }
+      reportVerdict("TrafficPolicy", verdict, errors);
+    }
+    for (TrafficPolicies.Verdict verdict : attachmentVerdicts) {
+      reportVerdict(kinds.get(verdict.policyKey()), verdict, errors);
     }
     for (ResourceError error : errors) {
       log.error("invalid resource, left out: {}", error);
@@ -317,6 +370,9 @@ public final class KubernetesResources implements AutoCloseable {
     if (leader != null && leader.isLeader()) {
       writeRouteStatuses(routeObjects, statuses, invalid);
       writePolicyStatuses(policyObjects, verdicts, invalid);
+      writeTargetStatuses(AuthPolicy.class, "AuthPolicy", authObjects, attachmentVerdicts, invalid);
+      writeTargetStatuses(
+          RateLimitPolicy.class, "RateLimitPolicy", limitObjects, attachmentVerdicts, invalid);
     }
     log.info(
         "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from the"
@@ -340,6 +396,54 @@ public final class KubernetesResources implements AutoCloseable {
           problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems));
       statusWriter.write(
           route, statuses.stream().filter(s -> s.routeKey().equals(key)).toList(), why);
+    }
+  }
+
+  private static void reportVerdict(
+      String kind, TrafficPolicies.Verdict verdict, List<ResourceError> errors) {
+    if (!verdict.accepted()) {
+      errors.add(
+          new ResourceError(
+              kind + " " + verdict.policyKey(),
+              0,
+              "spec.targetRefs",
+              verdict.reason() + ": " + verdict.message()));
+    }
+  }
+
+  /**
+   * ext-authz and ratelimit-service own the {@code Accepted} condition of their policies; the
+   * control plane reports whether the targets resolved, as {@code ResolvedRefs}.
+   */
+  private <T extends CustomResource<?, PolicyStatus>> void writeTargetStatuses(
+      Class<T> type,
+      String kind,
+      List<T> policies,
+      List<TrafficPolicies.Verdict> verdicts,
+      Map<String, List<ResourceError>> invalid) {
+    for (T policy : policies) {
+      String key = key(policy);
+      long generation =
+          policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+      List<ResourceError> problems = invalid.get(kind + " " + key);
+      AcceptedStatus.Verdict verdict =
+          problems != null
+              ? new AcceptedStatus.Verdict(
+                  false, "Invalid", ConfigAudit.describe(problems), generation)
+              : verdicts.stream()
+                  .filter(v -> v.policyKey().equals(key))
+                  .findFirst()
+                  .map(
+                      v ->
+                          new AcceptedStatus.Verdict(
+                              v.accepted(),
+                              v.accepted() ? "ResolvedRefs" : v.reason(),
+                              v.message(),
+                              generation))
+                  .orElse(null);
+      if (verdict != null) {
+        AcceptedStatus.write(client, type, policy, Conditions.RESOLVED_REFS, verdict);
+      }
     }
   }
 
@@ -395,6 +499,8 @@ public final class KubernetesResources implements AutoCloseable {
         if (keepLastGood) {
           lastGood.put(id, state.get());
         }
+      } else if (own.isEmpty()) {
+        continue; // nothing here for the control plane (e.g. a policy without targets)
       } else {
         invalid.put(id, own);
         Object previous = keepLastGood ? lastGood.get(id) : null;

@@ -4,9 +4,12 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TrafficPolicyState;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.runtime.WatchedDirectory;
 import io.fabric8.kubernetes.api.model.Service;
@@ -26,8 +29,9 @@ import tools.jackson.core.JacksonException;
  * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services,
  * discovery.k8s.io/v1 EndpointSlices, and gateway.networking.k8s.io/v1 Gateways (of our
  * GatewayClass; others belong to another controller) and HTTPRoutes, and attache.io/v1alpha1
- * TrafficPolicies; other kinds are ignored. Uses fabric8's serialization. All errors of all files
- * are collected; one error makes the whole read {@link ParseResult.Invalid}.
+ * TrafficPolicies, and the targets of AuthPolicies and RateLimitPolicies; other kinds are ignored.
+ * Uses fabric8's serialization. All errors of all files are collected; one error makes the whole
+ * read {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
@@ -43,6 +47,8 @@ public final class ResourceParser {
   public ResourceParser(String gatewayClass) {
     this.gatewayClass = gatewayClass;
     serialization.registerKubernetesResource(TrafficPolicy.class);
+    serialization.registerKubernetesResource(AuthPolicy.class);
+    serialization.registerKubernetesResource(RateLimitPolicy.class);
   }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {
@@ -52,6 +58,7 @@ public final class ResourceParser {
     List<GatewayState> gateways = new ArrayList<>();
     List<HttpRouteState> routes = new ArrayList<>();
     List<TrafficPolicyState> policies = new ArrayList<>();
+    List<PolicyAttachment> attachments = new ArrayList<>();
     Set<ServiceKey> seen = new HashSet<>();
     Set<String> seenObjects = new HashSet<>();
     for (WatchedDirectory.File file : files) {
@@ -88,11 +95,16 @@ public final class ResourceParser {
           TrafficPolicyConverter.convert(policy, documentErrors)
               .filter(p -> unique("TrafficPolicy " + p.key(), seenObjects, documentErrors))
               .ifPresent(policies::add);
+        } else if (resource instanceof AuthPolicy policy) {
+          PolicyAttachmentConverter.auth(policy, documentErrors).ifPresent(attachments::add);
+        } else if (resource instanceof RateLimitPolicy policy) {
+          PolicyAttachmentConverter.rateLimit(policy, documentErrors).ifPresent(attachments::add);
         }
       }
     }
     return errors.isEmpty()
-        ? new ParseResult.Parsed(new ClusterState(services, endpoints, gateways, routes, policies))
+        ? new ParseResult.Parsed(
+            new ClusterState(services, endpoints, gateways, routes, policies, attachments))
         : new ParseResult.Invalid(errors);
   }
 

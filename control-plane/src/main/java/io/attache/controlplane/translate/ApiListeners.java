@@ -1,6 +1,7 @@
 package io.attache.controlplane.translate;
 
 import com.google.protobuf.Any;
+import io.attache.controlplane.model.ClusterState;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
@@ -16,6 +17,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the client-side (proxyless gRPC) view of a host: an API listener whose connection manager
@@ -59,7 +61,13 @@ final class ApiListeners {
             VirtualHost.newBuilder()
                 .setName(host)
                 .addDomains("*")
-                .addAllRoutes(EnvoyRoutes.of(rules, policies)))
+                .addAllRoutes(
+                    EnvoyRoutes.of(
+                        rules,
+                        new RouteContext(
+                            policies,
+                            FilterAttachments.resolve(ClusterState.EMPTY),
+                            Optional.empty()))))
         .build();
   }
 

@@ -56,7 +56,7 @@ final class EnvoyRoutes {
 
   private record Entry(AttachedRule rule, Match match, int matchIndex) {}
 
-  static List<Route> of(List<AttachedRule> rules, TrafficPolicies policies) {
+  static List<Route> of(List<AttachedRule> rules, RouteContext context) {
     List<Entry> entries = new ArrayList<>();
     for (AttachedRule rule : rules) {
       List<Match> matches =
@@ -68,7 +68,7 @@ final class EnvoyRoutes {
     entries.sort(PRECEDENCE);
     List<Route> routes = new ArrayList<>();
     for (Entry entry : entries) {
-      routes.addAll(routes(entry, policies));
+      routes.addAll(routes(entry, context));
     }
     return routes;
   }
@@ -81,7 +81,7 @@ final class EnvoyRoutes {
     };
   }
 
-  private static List<Route> routes(Entry entry, TrafficPolicies policies) {
+  private static List<Route> routes(Entry entry, RouteContext context) {
     String name =
         entry.rule().route().key()
             + "/rule/"
@@ -92,9 +92,9 @@ final class EnvoyRoutes {
     List<Route> routes = new ArrayList<>();
     if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
       String segment = trimTrailingSlash(path.value());
-      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false, policies));
+      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false, context));
       routes.add(
-          route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true, policies));
+          route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true, context));
     } else {
       RouteMatch.Builder match = RouteMatch.newBuilder();
       switch (path.type()) {
@@ -102,7 +102,7 @@ final class EnvoyRoutes {
         case PREFIX -> match.setPrefix("/");
         case REGULAR_EXPRESSION -> match.setSafeRegex(regex(path.value()));
       }
-      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX, policies));
+      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX, context));
     }
     return routes;
   }
@@ -124,7 +124,7 @@ final class EnvoyRoutes {
       Entry entry,
       RouteMatch.Builder match,
       boolean slashFollows,
-      TrafficPolicies policies) {
+      RouteContext context) {
     HttpRouteState.Rule rule = entry.rule().rule();
     for (ValueMatch header : entry.match().headers()) {
       match.addHeaders(
@@ -149,12 +149,14 @@ final class EnvoyRoutes {
     addHeaders(
         rule.responseHeaders(), route::addResponseHeadersToAdd, route::addResponseHeadersToRemove);
     if (rule.redirect().isPresent()) {
+      RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
       return route.setRedirect(redirect(rule.redirect().get(), slashFollows)).build();
     }
     List<AttachedRule.WeightedCluster> live =
         entry.rule().backends().stream().filter(b -> b.weight() > 0).toList();
     if (live.isEmpty() || live.stream().allMatch(b -> b.cluster().isEmpty())) {
       // No backend (or none that resolves) can take the request: the spec says 500.
+      RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
       return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
     }
     RouteAction.Builder action = RouteAction.newBuilder();
@@ -202,8 +204,9 @@ final class EnvoyRoutes {
             .map(AttachedRule.WeightedCluster::cluster)
             .flatMap(Optional::stream)
             .findFirst();
-    PolicySettings.forRule(policies, entry.rule(), firstCluster)
+    PolicySettings.forRule(context.policies(), entry.rule(), firstCluster)
         .ifPresent(policy -> PolicySettings.applyToRoute(action, policy));
+    RouteFilters.apply(route, Optional.of(action), entry.rule().route(), context);
     return route.setRoute(action).build();
   }
 

@@ -26,20 +26,26 @@ final class GatewayListeners {
 
   private GatewayListeners() {}
 
-  static Listener listener(RouteAttachments.GatewayPort port) {
-    HttpConnectionManager manager =
+  static Listener listener(RouteAttachments.GatewayPort port, FilterAttachments filters) {
+    HttpConnectionManager.Builder manager =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(port.xdsName())
             .setStripAnyHostPort(true) // match virtual hosts on the host name alone
             .setRds(
                 Rds.newBuilder()
                     .setConfigSource(ApiListeners.ads())
-                    .setRouteConfigName(port.xdsName()))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName(ApiListeners.ROUTER_FILTER)
-                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
-            .build();
+                    .setRouteConfigName(port.xdsName()));
+    // ext_authz first, so the rate limit can use what it returned (dynamic metadata).
+    if (filters.anyAuth()) {
+      manager.addHttpFilters(ServiceClusters.extAuthzFilter());
+    }
+    if (filters.anyRateLimit()) {
+      manager.addHttpFilters(ServiceClusters.rateLimitFilter());
+    }
+    manager.addHttpFilters(
+        HttpFilter.newBuilder()
+            .setName(ApiListeners.ROUTER_FILTER)
+            .setTypedConfig(Any.pack(Router.getDefaultInstance())));
     return Listener.newBuilder()
         .setName(port.xdsName())
         .setAddress(
@@ -48,14 +54,19 @@ final class GatewayListeners {
                     SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(port.port())))
         .addFilterChains(
             FilterChain.newBuilder()
-                .addFilters(Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager))))
+                .addFilters(
+                    Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager.build()))))
         .build();
   }
 
   static RouteConfiguration routes(
       RouteAttachments.GatewayPort port,
       Map<String, List<AttachedRule>> byHost,
-      TrafficPolicies policies) {
+      TrafficPolicies policies,
+      FilterAttachments filters) {
+    RouteContext context =
+        new RouteContext(
+            policies, filters, java.util.Optional.of(port.namespace() + "/" + port.gateway()));
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(port.xdsName());
     byHost.forEach(
         (host, rules) ->
@@ -63,7 +74,7 @@ final class GatewayListeners {
                 VirtualHost.newBuilder()
                     .setName(port.xdsName() + "/" + host)
                     .addDomains(host)
-                    .addAllRoutes(EnvoyRoutes.of(rules, policies))));
+                    .addAllRoutes(EnvoyRoutes.of(rules, context))));
     return config.build();
   }
 }

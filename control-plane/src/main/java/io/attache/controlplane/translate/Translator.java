@@ -29,10 +29,21 @@ public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
   private final RouteResolver resolver = new RouteResolver();
+  private final TranslatorOptions options;
+
+  /** Sending policy-protected routes to ext-authz and ratelimit-service on this host. */
+  public Translator() {
+    this(TranslatorOptions.LOCAL);
+  }
+
+  public Translator(TranslatorOptions options) {
+    this.options = options;
+  }
 
   public XdsResources translate(ClusterState state) {
     RouteAttachments attachments = resolver.resolve(state);
     TrafficPolicies policies = TrafficPolicies.resolve(state);
+    FilterAttachments filters = FilterAttachments.resolve(state);
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
@@ -59,9 +70,17 @@ public final class Translator {
         .byGatewayPort()
         .forEach(
             (port, byHost) -> {
-              listeners.add(GatewayListeners.listener(port));
-              routes.add(GatewayListeners.routes(port, byHost, policies));
+              listeners.add(GatewayListeners.listener(port, filters));
+              routes.add(GatewayListeners.routes(port, byHost, policies, filters));
             });
+    if (filters.anyAuth()) {
+      clusters.add(
+          ServiceClusters.cluster(ServiceClusters.EXT_AUTHZ_CLUSTER, options.extAuthzAddress()));
+    }
+    if (filters.anyRateLimit()) {
+      clusters.add(
+          ServiceClusters.cluster(ServiceClusters.RATE_LIMIT_CLUSTER, options.rateLimitAddress()));
+    }
     clusters.sort(Comparator.comparing(Cluster::getName));
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     listeners.sort(Comparator.comparing(Listener::getName));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.xds.XdsServer;
+import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -71,6 +72,7 @@ class KubernetesGatewayApiTest {
                 true,
                 "attache",
                 Optional.of("shop"),
+                true,
                 true),
             xds.publisher()::publish,
             events);
@@ -255,6 +257,43 @@ class KubernetesGatewayApiTest {
     await()
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(policyAccepted()).isEqualTo("[Accepted=False/Invalid]"));
+  }
+
+  @Test
+  void anAuthPolicyTargetingTheRouteTurnsExtAuthzOnAndReportsResolvedRefs() {
+    create();
+    client
+        .resource(
+            Serialization.unmarshal(
+                """
+                apiVersion: attache.io/v1alpha1
+                kind: AuthPolicy
+                metadata: {name: store-auth, namespace: shop}
+                spec:
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
+                  identity: [{anonymous: {}}]
+                """,
+                AuthPolicy.class))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      gatewayRoutes().getVirtualHosts(0).getRoutes(0).getTypedPerFilterConfigMap())
+                  .containsKey("envoy.filters.http.ext_authz");
+              AuthPolicy policy =
+                  client
+                      .resources(AuthPolicy.class)
+                      .inNamespace("shop")
+                      .withName("store-auth")
+                      .get();
+              assertThat(policy.getStatus().getConditions())
+                  .extracting(c -> c.getType() + "=" + c.getStatus())
+                  .containsExactly("ResolvedRefs=True");
+            });
   }
 
   @Test

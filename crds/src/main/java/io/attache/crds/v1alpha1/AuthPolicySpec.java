@@ -13,11 +13,25 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class AuthPolicySpec {
+  private List<TargetRef> targetRefs = new ArrayList<>();
   private Map<String, Object> match = new LinkedHashMap<>();
   private List<Map<String, Object>> identity = new ArrayList<>();
   private List<Map<String, Object>> rules = new ArrayList<>();
   private Map<String, Object> response = new LinkedHashMap<>();
   private Map<String, Object> deny = new LinkedHashMap<>();
+
+  /**
+   * HTTPRoutes and Gateways (group {@code gateway.networking.k8s.io}) whose routes the control
+   * plane sends through ext-authz with this policy; empty: the policy only answers what Envoy or
+   * Emissary send by other means.
+   */
+  public List<TargetRef> getTargetRefs() {
+    return targetRefs;
+  }
+
+  public void setTargetRefs(List<TargetRef> targetRefs) {
+    this.targetRefs = targetRefs == null ? new ArrayList<>() : targetRefs;
+  }
 
   public Map<String, Object> getMatch() {
     return match;

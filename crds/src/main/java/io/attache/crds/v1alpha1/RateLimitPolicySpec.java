@@ -2,13 +2,49 @@ package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code spec} of a {@link RateLimitPolicy}: a rate-limit domain and its descriptor tree. */
+/**
+ * {@code spec} of a {@link RateLimitPolicy}: a rate-limit domain and its descriptor tree, and
+ * optionally the routes the control plane should limit with it ({@code targetRefs}) and where each
+ * descriptor key's value comes from on those routes ({@code descriptorSources}).
+ */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class RateLimitPolicySpec {
   private String domain;
   private List<RateLimitDescriptor> descriptors = new ArrayList<>();
+  private List<TargetRef> targetRefs = new ArrayList<>();
+  private Map<String, DescriptorSource> descriptorSources = new LinkedHashMap<>();
+
+  /**
+   * Where Envoy takes a descriptor entry's value: a request header, or dynamic metadata (such as
+   * what ext-authz returned: filter {@code envoy.filters.http.ext_authz}, path {@code
+   * [principal]}). Keys {@code remote_address} and {@code generic_key} need no source.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DescriptorSource(String requestHeader, MetadataSource metadata) {}
+
+  /** A value in dynamic metadata: the filter's namespace and the path of keys inside it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record MetadataSource(String filter, List<String> path) {}
+
+  public List<TargetRef> getTargetRefs() {
+    return targetRefs;
+  }
+
+  public void setTargetRefs(List<TargetRef> targetRefs) {
+    this.targetRefs = targetRefs == null ? new ArrayList<>() : targetRefs;
+  }
+
+  public Map<String, DescriptorSource> getDescriptorSources() {
+    return descriptorSources;
+  }
+
+  public void setDescriptorSources(Map<String, DescriptorSource> descriptorSources) {
+    this.descriptorSources = descriptorSources == null ? new LinkedHashMap<>() : descriptorSources;
+  }
 
   public String getDomain() {
     return domain;

@@ -145,9 +145,16 @@ public final class PolicyParser {
       if (spec == null) {
         return java.util.Optional.empty();
       }
-      only(spec, "spec", Set.of("match", "identity", "rules", "response", "deny"));
+      only(spec, "spec", Set.of("targetRefs", "match", "identity", "rules", "response", "deny"));
       int before = errors.size();
       RequestMatch match = match(spec.get("match"));
+      Set<String> targets =
+          targets(spec.get("targetRefs"), namespace.isEmpty() ? "default" : namespace);
+      if (!targets.isEmpty()) {
+        match =
+            new RequestMatch(
+                match.hosts(), match.paths(), match.methods(), match.routes(), targets);
+      }
       List<IdentityVerifier> identity = identity(spec.get("identity"));
       List<Rule> rules = rules(spec.get("rules"));
       AuthPolicy.AllowResponse response = response(spec.get("response"));
@@ -163,6 +170,41 @@ public final class PolicyParser {
               rules,
               response,
               deny));
+    }
+
+    /**
+     * {@code targetRefs}: HTTPRoutes and Gateways in the policy's namespace, as {@code
+     * httproute/<namespace>/<name>} or {@code gateway/<namespace>/<name>}.
+     */
+    private Set<String> targets(Object value, String namespace) {
+      Set<String> targets = new LinkedHashSet<>();
+      List<Object> refs = list(value, "spec.targetRefs");
+      for (int i = 0; i < refs.size(); i++) {
+        String path = "spec.targetRefs[" + i + "]";
+        Map<String, Object> ref = map(refs.get(i), path);
+        if (ref == null) {
+          continue;
+        }
+        only(ref, path, Set.of("group", "kind", "name", "sectionName"));
+        String group = ref.containsKey("group") ? string(ref.get("group"), path + ".group") : "";
+        String kind = string(ref.get("kind"), path + ".kind");
+        String name = string(ref.get("name"), path + ".name");
+        if (!group.equals("gateway.networking.k8s.io")
+            || !(kind.equals("HTTPRoute") || kind.equals("Gateway"))) {
+          error(
+              path + ".kind",
+              "must be an HTTPRoute or a Gateway of group gateway.networking.k8s.io, was "
+                  + kind
+                  + " in group '"
+                  + group
+                  + "'");
+        } else if (name.isEmpty()) {
+          error(path + ".name", "is required");
+        } else {
+          targets.add(kind.toLowerCase(Locale.ROOT) + "/" + namespace + "/" + name);
+        }
+      }
+      return targets;
     }
 
     private RequestMatch match(Object value) {

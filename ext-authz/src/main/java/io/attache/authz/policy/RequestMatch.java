@@ -9,16 +9,34 @@ import java.util.Set;
  * Which requests a policy covers. Empty lists match everything. Hosts compare case-insensitively,
  * without port, and {@code *.example.com} matches any subdomain; {@code routes} match the route
  * name Envoy or Emissary passes in {@code context_extensions} ({@code route}, {@code mapping} or
- * {@code name}).
+ * {@code name}). {@code targets} come from the policy's {@code targetRefs}: the HTTPRoutes ({@code
+ * httproute/<namespace>/<name>}) and Gateways ({@code gateway/<namespace>/<name>}) whose routes the
+ * control plane sends here, naming them in {@code context_extensions} under {@link #ROUTE_KEY} and
+ * {@link #GATEWAY_KEY}.
  */
 public record RequestMatch(
-    List<String> hosts, List<PathMatch> paths, Set<String> methods, Set<String> routes) {
+    List<String> hosts,
+    List<PathMatch> paths,
+    Set<String> methods,
+    Set<String> routes,
+    Set<String> targets) {
+  /** The context extension in which the control plane names the request's HTTPRoute. */
+  public static final String ROUTE_KEY = "attache.io/route";
+
+  /** The context extension in which the control plane names the request's Gateway. */
+  public static final String GATEWAY_KEY = "attache.io/gateway";
 
   public RequestMatch {
     hosts = hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     paths = List.copyOf(paths);
     methods = Set.copyOf(methods);
     routes = Set.copyOf(routes);
+    targets = Set.copyOf(targets);
+  }
+
+  public RequestMatch(
+      List<String> hosts, List<PathMatch> paths, Set<String> methods, Set<String> routes) {
+    this(hosts, paths, methods, routes, Set.of());
   }
 
   public static final RequestMatch ALL = new RequestMatch(List.of(), List.of(), Set.of(), Set.of());
@@ -28,7 +46,15 @@ public record RequestMatch(
         && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matches(input.request().path())))
         && (methods.isEmpty()
             || methods.contains(input.request().method().toUpperCase(Locale.ROOT)))
-        && (routes.isEmpty() || routeMatches(input));
+        && (routes.isEmpty() || routeMatches(input))
+        && (targets.isEmpty() || targetMatches(input));
+  }
+
+  private boolean targetMatches(CheckInput input) {
+    String route = input.contextExtensions().get(ROUTE_KEY);
+    String gateway = input.contextExtensions().get(GATEWAY_KEY);
+    return (route != null && targets.contains("httproute/" + route))
+        || (gateway != null && targets.contains("gateway/" + gateway));
   }
 
   private boolean hostMatches(String authority) {

@@ -155,4 +155,47 @@ class PolicyParserTest {
 
     assertThat(parser.parse("p.yaml", two)).extracting(AuthPolicy::name).containsExactly("a", "b");
   }
+
+  private static final String TARGETED =
+      """
+      kind: AuthPolicy
+      metadata: {name: store-auth, namespace: shop}
+      spec:
+        targetRefs:
+          - {group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}
+        identity: [{anonymous: {}}]
+      """;
+
+  private static io.attache.authz.core.CheckInput withExtensions(
+      java.util.Map<String, String> extensions) {
+    io.attache.authz.core.CheckInput plain = Requests.get("shop.example.com", "/");
+    return new io.attache.authz.core.CheckInput(plain.request(), plain.source(), extensions);
+  }
+
+  @Test
+  void aTargetedPolicyAnswersOnlyForItsRoutes() throws Exception {
+    List<AuthPolicy> policies = parser.parse("policies/store.yaml", TARGETED);
+    Authorizer authorizer = new Authorizer(() -> policies, false);
+
+    Decision store =
+        authorizer.check(withExtensions(java.util.Map.of(RequestMatch.ROUTE_KEY, "shop/store")));
+    Decision other =
+        authorizer.check(withExtensions(java.util.Map.of(RequestMatch.ROUTE_KEY, "shop/other")));
+    Decision none = authorizer.check(withExtensions(java.util.Map.of()));
+
+    assertThat(store.allowed()).isTrue();
+    assertThat(other.allowed()).isFalse();
+    assertThat(none.allowed()).isFalse();
+  }
+
+  @Test
+  void aTargetMustBeAnHttpRouteOrAGateway() {
+    assertThatThrownBy(
+            () ->
+                parser.parse(
+                    "policies/store.yaml", TARGETED.replace("kind: HTTPRoute", "kind: Service")))
+        .hasMessageContaining(
+            "spec.targetRefs[0].kind: must be an HTTPRoute or a Gateway of group"
+                + " gateway.networking.k8s.io, was Service");
+  }
 }

@@ -3,12 +3,14 @@ package io.attache.ratelimit.source;
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.ResourceWatch;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicySpec;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
 import io.attache.ratelimit.config.PolicyMerger;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,9 +78,7 @@ public final class PolicySource implements AutoCloseable {
             new PolicyMerger.Policy(
                 id(resource),
                 Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L),
-                resource.getSpec() == null
-                    ? "{}"
-                    : client.getKubernetesSerialization().asJson(resource.getSpec())));
+                resource.getSpec() == null ? "{}" : limitsOnly(resource.getSpec())));
       }
       PolicyMerger.Result result = merger.merge(policies, fileDomains.get());
       onConfig.accept(result.config());
@@ -96,6 +96,21 @@ public final class PolicySource implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("rate-limit policies could not be merged; the previous ones stay in force", e);
     }
+  }
+
+  /**
+   * The part of a spec in the reference's file format; targetRefs and descriptorSources are for the
+   * control plane, which builds Envoy's rate-limit actions from them.
+   */
+  private String limitsOnly(RateLimitPolicySpec spec) {
+    Map<String, Object> limits = new LinkedHashMap<>();
+    if (spec.getDomain() != null) {
+      limits.put("domain", spec.getDomain());
+    }
+    if (!spec.getDescriptors().isEmpty()) {
+      limits.put("descriptors", spec.getDescriptors());
+    }
+    return client.getKubernetesSerialization().asJson(limits);
   }
 
   private void report(RateLimitPolicy resource, PolicyMerger.Verdict verdict) {

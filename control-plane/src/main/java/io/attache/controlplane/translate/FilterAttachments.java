@@ -1,0 +1,115 @@
+package io.attache.controlplane.translate;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.PolicyAttachment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which routes go through ext-authz and which are rate limited, from the targets of AuthPolicies
+ * and RateLimitPolicies. A Gateway target covers every route attached through it. Rate limits of
+ * several policies on one route add up when they share a domain; Envoy sends one domain per route,
+ * so of policies with different domains the oldest wins and the others are told they conflict.
+ */
+public final class FilterAttachments {
+  private static final Comparator<PolicyAttachment> PRECEDENCE =
+      Comparator.comparing(PolicyAttachment::created).thenComparing(PolicyAttachment::key);
+
+  private final Set<String> authRoutes = new HashSet<>();
+  private final Set<String> authGateways = new HashSet<>();
+  private final Map<String, PolicyAttachment.RateLimits> limitsByRoute = new HashMap<>();
+  private final Map<String, PolicyAttachment.RateLimits> limitsByGateway = new HashMap<>();
+  private final List<TrafficPolicies.Verdict> verdicts = new ArrayList<>();
+
+  public static FilterAttachments resolve(ClusterState state) {
+    FilterAttachments filters = new FilterAttachments();
+    Set<String> routes = new HashSet<>();
+    state.httpRoutes().forEach(r -> routes.add(r.key()));
+    Set<String> gateways = new HashSet<>();
+    state.gateways().forEach(g -> gateways.add(g.key()));
+    List<PolicyAttachment> ordered = new ArrayList<>(state.attachments());
+    ordered.sort(PRECEDENCE);
+    for (PolicyAttachment policy : ordered) {
+      List<String> problems = new ArrayList<>();
+      boolean conflicted = false;
+      for (PolicyAttachment.Target target : policy.targets()) {
+        String key = policy.namespace() + "/" + target.name();
+        boolean route = target.kind() == PolicyAttachment.TargetKind.HTTP_ROUTE;
+        if (!(route ? routes : gateways).contains(key)) {
+          problems.add((route ? "HTTPRoute " : "Gateway ") + key + " not found");
+          continue;
+        }
+        if (policy.kind() == PolicyAttachment.Kind.AUTH) {
+          (route ? filters.authRoutes : filters.authGateways).add(key);
+          continue;
+        }
+        Map<String, PolicyAttachment.RateLimits> limits =
+            route ? filters.limitsByRoute : filters.limitsByGateway;
+        PolicyAttachment.RateLimits own = policy.rateLimits().orElseThrow();
+        PolicyAttachment.RateLimits held = limits.get(key);
+        if (held == null) {
+          limits.put(key, own);
+        } else if (held.domain().equals(own.domain())) {
+          List<List<PolicyAttachment.Action>> merged = new ArrayList<>(held.descriptors());
+          merged.addAll(own.descriptors());
+          limits.put(key, new PolicyAttachment.RateLimits(own.domain(), merged));
+        } else {
+          problems.add(
+              (route ? "HTTPRoute " : "Gateway ")
+                  + key
+                  + " is already limited in domain '"
+                  + held.domain()
+                  + "' by an older policy");
+          conflicted = true;
+        }
+      }
+      filters.verdicts.add(
+          problems.isEmpty()
+              ? new TrafficPolicies.Verdict(
+                  policy.key(),
+                  policy.generation(),
+                  true,
+                  "Accepted",
+                  "applied to " + policy.targets().size() + " targets")
+              : new TrafficPolicies.Verdict(
+                  policy.key(),
+                  policy.generation(),
+                  false,
+                  conflicted ? "Conflicted" : "TargetNotFound",
+                  String.join("; ", problems)));
+    }
+    return filters;
+  }
+
+  /** Whether any route is sent to ext-authz. */
+  public boolean anyAuth() {
+    return !authRoutes.isEmpty() || !authGateways.isEmpty();
+  }
+
+  /** Whether any route is rate limited. */
+  public boolean anyRateLimit() {
+    return !limitsByRoute.isEmpty() || !limitsByGateway.isEmpty();
+  }
+
+  boolean auth(HttpRouteState route, Optional<String> gatewayKey) {
+    return authRoutes.contains(route.key()) || gatewayKey.map(authGateways::contains).orElse(false);
+  }
+
+  /** The route's own limits win over its Gateway's (one domain per route). */
+  Optional<PolicyAttachment.RateLimits> rateLimits(
+      HttpRouteState route, Optional<String> gatewayKey) {
+    return Optional.ofNullable(limitsByRoute.get(route.key()))
+        .or(() -> gatewayKey.map(limitsByGateway::get));
+  }
+
+  public List<TrafficPolicies.Verdict> verdicts() {
+    return List.copyOf(verdicts);
+  }
+}

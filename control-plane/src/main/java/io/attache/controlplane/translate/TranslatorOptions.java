@@ -1,0 +1,20 @@
+package io.attache.controlplane.translate;
+
+import java.util.Objects;
+
+/**
+ * Where Envoy reaches our own services when a policy turns their filters on.
+ *
+ * @param extAuthzAddress {@code host:port} of ext-authz's gRPC Check service
+ * @param rateLimitAddress {@code host:port} of ratelimit-service's gRPC RLS API
+ */
+public record TranslatorOptions(String extAuthzAddress, String rateLimitAddress) {
+  /** Both services on this host, on their default ports (the standalone {@code attache run}). */
+  public static final TranslatorOptions LOCAL =
+      new TranslatorOptions("127.0.0.1:9001", "127.0.0.1:8081");
+
+  public TranslatorOptions {
+    Objects.requireNonNull(extAuthzAddress, "extAuthzAddress");
+    Objects.requireNonNull(rateLimitAddress, "rateLimitAddress");
+  }
+}

@@ -1,0 +1,247 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.source.ParseResult;
+import io.attache.controlplane.source.ResourceError;
+import io.attache.controlplane.source.ResourceParser;
+import io.attache.runtime.WatchedDirectory;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
+import io.envoyproxy.envoy.config.route.v3.RateLimit;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** AuthPolicy and RateLimitPolicy targets turn Envoy's ext_authz and ratelimit filters on. */
+class FilterAttachmentTranslationTest {
+  private static final String CLUSTER =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: shop}
+      spec: {ports: [{name: http, port: 8080}]}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: store, namespace: shop}
+      spec:
+        parentRefs: [{name: edge}, {group: "", kind: Service, name: web}]
+        rules: [{backendRefs: [{name: web, port: 8080}]}]
+      ---
+      apiVersion: attache.io/v1alpha1
+      kind: AuthPolicy
+      metadata: {name: store-auth, namespace: shop}
+      spec:
+        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
+        identity: [{anonymous: {}}]
+      ---
+      """;
+
+  private static final String LIMITS =
+      """
+      apiVersion: attache.io/v1alpha1
+      kind: RateLimitPolicy
+      metadata: {name: per-user, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+      spec:
+        domain: shop
+        targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}]
+        descriptorSources:
+          user: {requestHeader: X-User}
+          tier: {metadata: {filter: envoy.filters.http.ext_authz, path: [tier]}}
+        descriptors:
+          - key: user
+            rate_limit: {unit: minute, requests_per_unit: 60}
+            descriptors:
+              - {key: tier, value: gold, rate_limit: {unit: minute, requests_per_unit: 600}}
+          - key: remote_address
+            rate_limit: {unit: second, requests_per_unit: 10}
+          - {key: api, value: store, rate_limit: {unit: second, requests_per_unit: 1000}}
+      """;
+
+  private static ClusterState parse(String yaml) {
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", yaml)));
+    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+    return ((ParseResult.Parsed) result).state();
+  }
+
+  private static XdsResources translate(String yaml) {
+    return new Translator(new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"))
+        .translate(parse(yaml));
+  }
+
+  private static Route gatewayRoute(XdsResources resources) {
+    return resources.routes().stream()
+        .filter(r -> r.getName().equals("shop/edge:8000"))
+        .findFirst()
+        .orElseThrow()
+        .getVirtualHosts(0)
+        .getRoutes(0);
+  }
+
+  private static <T extends com.google.protobuf.Message> T perRoute(
+      Route route, String filter, Class<T> type) throws Exception {
+    FilterConfig config = route.getTypedPerFilterConfigOrThrow(filter).unpack(FilterConfig.class);
+    assertThat(config.getDisabled()).isFalse();
+    return config.getConfig().unpack(type);
+  }
+
+  @Test
+  void theGatewayListenerCarriesBothFiltersDisabledBeforeTheRouter() throws Exception {
+    XdsResources resources = translate(CLUSTER + LIMITS);
+
+    Listener listener =
+        resources.listeners().stream()
+            .filter(l -> l.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow();
+    HttpConnectionManager manager =
+        listener
+            .getFilterChains(0)
+            .getFilters(0)
+            .getTypedConfig()
+            .unpack(HttpConnectionManager.class);
+
+    assertThat(manager.getHttpFiltersList())
+        .extracting(f -> f.getName() + (f.getDisabled() ? " (disabled)" : ""))
+        .containsExactly(
+            "envoy.filters.http.ext_authz (disabled)",
+            "envoy.filters.http.ratelimit (disabled)",
+            "envoy.filters.http.router");
+  }
+
+  @Test
+  void aTargetedRouteIsCheckedWithItsNamesInContextExtensions() throws Exception {
+    Route route = gatewayRoute(translate(CLUSTER + LIMITS));
+
+    ExtAuthzPerRoute authz =
+        perRoute(route, "envoy.filters.http.ext_authz", ExtAuthzPerRoute.class);
+
+    assertThat(authz.getCheckSettings().getContextExtensionsMap())
+        .containsEntry("attache.io/route", "shop/store")
+        .containsEntry("attache.io/gateway", "shop/edge");
+  }
+
+  @Test
+  void everyLimitedDescriptorBecomesARateLimitWithItsActions() throws Exception {
+    Route route = gatewayRoute(translate(CLUSTER + LIMITS));
+
+    RateLimitPerRoute limits =
+        perRoute(route, "envoy.filters.http.ratelimit", RateLimitPerRoute.class);
+    List<RateLimit> rateLimits = route.getRoute().getRateLimitsList();
+
+    assertThat(limits.getDomain()).isEqualTo("shop");
+    assertThat(rateLimits).hasSize(4);
+    assertThat(rateLimits.get(0).getActions(0).getRequestHeaders().getHeaderName())
+        .isEqualTo("x-user");
+    assertThat(rateLimits.get(0).getActions(0).getRequestHeaders().getDescriptorKey())
+        .isEqualTo("user");
+    assertThat(rateLimits.get(1).getActionsCount()).isEqualTo(2);
+    assertThat(rateLimits.get(1).getActions(1).getMetadata().getMetadataKey().getKey())
+        .isEqualTo("envoy.filters.http.ext_authz");
+    assertThat(rateLimits.get(1).getActions(1).getMetadata().getMetadataKey().getPath(0).getKey())
+        .isEqualTo("tier");
+    assertThat(rateLimits.get(2).getActions(0).hasRemoteAddress()).isTrue();
+    assertThat(rateLimits.get(3).getActions(0).getGenericKey().getDescriptorKey()).isEqualTo("api");
+    assertThat(rateLimits.get(3).getActions(0).getGenericKey().getDescriptorValue())
+        .isEqualTo("store");
+  }
+
+  @Test
+  void theServicesGetLogicalDnsClustersSpeakingHttp2() {
+    XdsResources resources = translate(CLUSTER + LIMITS);
+
+    Cluster authz =
+        resources.clusters().stream()
+            .filter(c -> c.getName().equals("attache.ext-authz"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(authz.getType()).isEqualTo(Cluster.DiscoveryType.LOGICAL_DNS);
+    assertThat(
+            authz
+                .getLoadAssignment()
+                .getEndpoints(0)
+                .getLbEndpoints(0)
+                .getEndpoint()
+                .getAddress()
+                .getSocketAddress()
+                .getAddress())
+        .isEqualTo("ext-authz.attache");
+    assertThat(authz.getTypedExtensionProtocolOptionsMap())
+        .containsKey("envoy.extensions.upstreams.http.v3.HttpProtocolOptions");
+    assertThat(resources.clusters()).extracting(Cluster::getName).contains("attache.ratelimit");
+  }
+
+  @Test
+  void proxylessClientsGetNoFilters() {
+    XdsResources resources = translate(CLUSTER + LIMITS);
+
+    Route route =
+        resources.routes().stream()
+            .filter(r -> r.getName().equals("web.shop:8080"))
+            .findFirst()
+            .orElseThrow()
+            .getVirtualHosts(0)
+            .getRoutes(0);
+
+    assertThat(route.getTypedPerFilterConfigMap()).isEmpty();
+  }
+
+  @Test
+  void withoutPoliciesNoFilterOrClusterIsAdded() {
+    XdsResources resources =
+        translate(
+            CLUSTER.replace(
+                "targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]\n",
+                ""));
+
+    assertThat(resources.clusters()).extracting(Cluster::getName).containsExactly("shop/web:http");
+  }
+
+  @Test
+  void aKeyWithoutASourceIsAnError() {
+    String bad = CLUSTER + LIMITS.replace("user: {requestHeader: X-User}\n", "");
+
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", bad)));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .contains(
+            "p.yaml (document 5) spec.descriptors[0].key: 'user' has no value source: add"
+                + " spec.descriptorSources.user (requestHeader or metadata), give the entry a fixed"
+                + " value, or use remote_address");
+  }
+
+  @Test
+  void anOlderPolicyInAnotherDomainKeepsTheRoute() {
+    String other =
+        "---\n"
+            + LIMITS
+                .replace("name: per-user", "name: later")
+                .replace("domain: shop", "domain: other")
+                .replace("2026-01-01", "2026-03-01");
+    ClusterState state = parse(CLUSTER + LIMITS + other);
+
+    List<TrafficPolicies.Verdict> verdicts = FilterAttachments.resolve(state).verdicts();
+
+    assertThat(verdicts)
+        .extracting(v -> v.policyKey() + " " + v.reason())
+        .containsExactly(
+            "shop/store-auth Accepted", "shop/per-user Accepted", "shop/later Conflicted");
+  }
+}
