@@ -1,16 +1,11 @@
 package io.attache.cli;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.TypeRegistry;
-import com.google.protobuf.util.JsonFormat;
 import io.attache.controlplane.source.ParseResult;
 import io.attache.controlplane.source.ResourceParser;
 import io.attache.controlplane.translate.Translator;
 import io.attache.controlplane.translate.XdsResources;
+import io.attache.controlplane.xds.XdsJson;
 import io.attache.runtime.WatchedDirectory;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -92,37 +87,7 @@ final class TranslateCommand implements Callable<Integer> {
       return 2;
     }
     XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
-    JsonFormat.Printer json =
-        JsonFormat.printer()
-            .usingTypeRegistry(
-                TypeRegistry.newBuilder()
-                    .add(HttpConnectionManager.getDescriptor())
-                    .add(Router.getDescriptor())
-                    .build());
-    StringBuilder text = new StringBuilder("{\n");
-    section(text, json, "clusters", xds.clusters(), false);
-    section(text, json, "endpoints", xds.loadAssignments(), false);
-    section(text, json, "listeners", xds.listeners(), false);
-    section(text, json, "routes", xds.routes(), true);
-    out.println(text.append("}"));
+    out.println(XdsJson.pretty(XdsJson.byType(xds)));
     return 0;
-  }
-
-  private static void section(
-      StringBuilder text,
-      JsonFormat.Printer json,
-      String name,
-      List<? extends Message> items,
-      boolean last) {
-    text.append("  \"").append(name).append("\": [");
-    for (int i = 0; i < items.size(); i++) {
-      try {
-        text.append(i == 0 ? "\n" : ",\n")
-            .append(json.print(items.get(i)).indent(4).stripTrailing());
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    text.append(items.isEmpty() ? "]" : "\n  ]").append(last ? "\n" : ",\n");
   }
 }

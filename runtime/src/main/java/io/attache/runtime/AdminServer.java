@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,9 +51,32 @@ public final class AdminServer implements AutoCloseable {
   public interface Handler {
     Response handle(String method, byte[] body);
 
+    /**
+     * Answers a request with its query parameters, decoded ({@code ?group=edge} gives {@code
+     * group=edge}; the last of a repeated name wins). Handlers that take none need not override it.
+     */
+    default Response handle(String method, Map<String, String> query, byte[] body) {
+      return handle(method, body);
+    }
+
     /** A handler that answers every method the same, ignoring the body. */
     static Handler of(Supplier<Response> answer) {
       return (method, body) -> answer.get();
+    }
+
+    /** A handler that answers every method from the query parameters, ignoring the body. */
+    static Handler ofQuery(Function<Map<String, String>, Response> answer) {
+      return new Handler() {
+        @Override
+        public Response handle(String method, byte[] body) {
+          return answer.apply(Map.of());
+        }
+
+        @Override
+        public Response handle(String method, Map<String, String> query, byte[] body) {
+          return answer.apply(query);
+        }
+      };
     }
   }
 
@@ -106,13 +131,38 @@ public final class AdminServer implements AutoCloseable {
         Response response;
         try {
           byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
-          response = answer.handle(exchange.getRequestMethod(), body);
+          response =
+              answer.handle(
+                  exchange.getRequestMethod(), query(exchange.getRequestURI().getRawQuery()), body);
         } catch (RuntimeException e) {
           response = Response.text(500, "error: " + e.getMessage() + "\n");
         }
         send(exchange, response);
       }
     };
+  }
+
+  /**
+   * {@code a=1&b=x%20y} as {@code {a=1, b=x y}}; a name without {@code =} has the value "". The
+   * server has already refused a request whose URI has a malformed escape.
+   */
+  private static Map<String, String> query(String raw) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    if (raw == null) {
+      return parameters;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      String name = equals < 0 ? pair : pair.substring(0, equals);
+      String value = equals < 0 ? "" : pair.substring(equals + 1);
+      parameters.put(
+          URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return parameters;
   }
 
   private static void send(HttpExchange exchange, Response response) throws IOException {

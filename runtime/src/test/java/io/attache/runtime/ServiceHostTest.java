@@ -27,6 +27,10 @@ class ServiceHostTest {
           .events(new InMemoryEventSink())
           .ready(ready::get)
           .adminRoute("/config_dump", () -> AdminServer.Response.json("{\"answer\":42}"))
+          .adminHandler(
+              "/echo",
+              AdminServer.Handler.ofQuery(
+                  query -> AdminServer.Response.text(200, query.toString())))
           .start();
   private final ManagedChannel channel =
       ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
@@ -78,6 +82,12 @@ class ServiceHostTest {
   void serviceRoutesAreServedAndUnknownPathsAreNotFound() throws Exception {
     assertThat(get("/config_dump").body()).isEqualTo("{\"answer\":42}");
     assertThat(get("/config_dump/extra").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void queryHandlersReceiveTheDecodedParameters() throws Exception {
+    assertThat(get("/echo?group=edge%20fleet&resources=true&flag").body())
+        .isEqualTo("{group=edge fleet, resources=true, flag=}");
   }
 
   @Test

@@ -17,6 +17,8 @@ import io.attache.runtime.Settings;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * the event sink.
  *
  * <p>Admin: {@code /resource-errors} lists the errors of the last read of the resources (empty
- * while they are valid).
+ * while they are valid); {@code /config_dump} shows what each node group is served and its last
+ * NACKs; {@code /metrics} counts ACKs and NACKs per type and group.
  */
 public final class ControlPlaneApp {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneApp.class);
@@ -127,15 +130,18 @@ public final class ControlPlaneApp {
             .or(() -> Optional.of("default"));
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
-    XdsServer xds = new XdsServer(debounce, maxDelay);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    XdsServer xds = new XdsServer(debounce, maxDelay, registry);
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .host(host)
             .grpcPort(grpcPort)
             .adminPort(adminPort)
+            .registry(registry)
             .events(events)
             .service(xds.aggregatedDiscoveryService())
             .service(new AccessLogReceiver(events))
+            .adminHandler("/config_dump", xds.configDump())
             .ready(() -> xds.publisher().current().isPresent());
     AutoCloseable[] owned = new AutoCloseable[2];
     try {

@@ -1,10 +1,14 @@
 package io.attache.controlplane.xds;
 
 import io.attache.controlplane.translate.Translator;
+import io.attache.runtime.AdminServer;
 import io.attache.runtime.DaemonThreads;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.BindableService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -12,13 +16,20 @@ import java.util.concurrent.Executors;
 /**
  * The xDS management server: java-control-plane's snapshot cache, keyed by {@link NodeGroups}, and
  * its aggregated discovery service (state-of-the-world and delta), fed by a {@link
- * SnapshotPublisher}.
+ * SnapshotPublisher}, with the ACKs and NACKs of its clients counted and the served configuration
+ * dumped on request.
  */
 public final class XdsServer implements AutoCloseable {
   private final SnapshotPublisher publisher;
   private final V3DiscoveryServer discovery;
+  private final ConfigDump configDump;
 
+  /** With its metrics kept in memory only, for callers that export none. */
   public XdsServer(Duration quiet, Duration maxDelay) {
+    this(quiet, maxDelay, new SimpleMeterRegistry());
+  }
+
+  public XdsServer(Duration quiet, Duration maxDelay, MeterRegistry registry) {
     NodeGroups groups = new NodeGroups();
     SimpleCache<String> cache = new SimpleCache<>(groups);
     this.publisher =
@@ -28,7 +39,10 @@ public final class XdsServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-publish")),
             quiet,
             maxDelay);
-    this.discovery = new V3DiscoveryServer(List.of(new GroupSeeding(groups, publisher)), cache);
+    AckTracking acks = new AckTracking(groups, registry, Clock.systemUTC());
+    this.configDump = new ConfigDump(cache, acks);
+    this.discovery =
+        new V3DiscoveryServer(List.of(new GroupSeeding(groups, publisher), acks), cache);
   }
 
   public SnapshotPublisher publisher() {
@@ -38,6 +52,15 @@ public final class XdsServer implements AutoCloseable {
   /** ADS: the one stream Envoy and grpc-xds use for LDS, RDS, CDS and EDS. */
   public BindableService aggregatedDiscoveryService() {
     return discovery.getAggregatedDiscoveryServiceImpl();
+  }
+
+  /**
+   * {@code /config_dump}: every node group's versions, resource names and last NACK per type as
+   * JSON; {@code ?group=NAME} for one group (404 when it has no snapshot), {@code resources=true}
+   * for the resources too.
+   */
+  public AdminServer.Handler configDump() {
+    return AdminServer.Handler.ofQuery(configDump::answer);
   }
 
   @Override

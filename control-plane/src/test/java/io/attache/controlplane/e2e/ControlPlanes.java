@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Starts the real control plane on loopback, on free ports, for the end-to-end tests. */
-final class ControlPlanes {
+public final class ControlPlanes {
   private ControlPlanes() {}
 
   /** Serving the YAML in {@code resources}, polled every 50 ms. */
-  static ServiceHost fromDirectory(Path resources) {
+  public static ServiceHost fromDirectory(Path resources) {
     return ControlPlaneApp.start(
         new Settings(
             Map.of(

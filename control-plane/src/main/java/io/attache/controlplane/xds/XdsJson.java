@@ -1,0 +1,69 @@
+package io.attache.controlplane.xds;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import io.attache.controlplane.translate.XdsResources;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.util.List;
+
+/**
+ * xDS resources as JSON in protobuf's JSON mapping (the form of Envoy's own config dump), for
+ * {@code /config_dump} and {@code attache translate}. Knows the message types our listeners pack
+ * into {@code Any}, so typed configs print as objects; a type missing here fails the print with
+ * protobuf's "Cannot find type for url" rather than printing something partial.
+ */
+public final class XdsJson {
+  // Adding a descriptor registers every message of its file and of the files that file imports,
+  // so the roots of what the translator packs into Any are enough.
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer()
+          .usingTypeRegistry(
+              TypeRegistry.newBuilder()
+                  .add(List.of(HttpConnectionManager.getDescriptor(), Router.getDescriptor()))
+                  .build());
+  private static final Gson PRETTY =
+      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+  private XdsJson() {}
+
+  /** One resource (or any message) as a JSON tree. */
+  public static JsonElement toJson(MessageOrBuilder message) {
+    try {
+      return JsonParser.parseString(PRINTER.print(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException(
+          "cannot print " + message.getDescriptorForType().getFullName() + " as JSON", e);
+    }
+  }
+
+  /** The translated resources keyed by {@link XdsType#key()}, e.g. {@code "clusters": [...]}. */
+  public static JsonObject byType(XdsResources resources) {
+    JsonObject json = new JsonObject();
+    json.add(XdsType.CLUSTERS.key(), array(resources.clusters()));
+    json.add(XdsType.ENDPOINTS.key(), array(resources.loadAssignments()));
+    json.add(XdsType.LISTENERS.key(), array(resources.listeners()));
+    json.add(XdsType.ROUTES.key(), array(resources.routes()));
+    return json;
+  }
+
+  static JsonArray array(Iterable<? extends Message> messages) {
+    JsonArray array = new JsonArray();
+    messages.forEach(message -> array.add(toJson(message)));
+    return array;
+  }
+
+  /** Indented by two spaces, characters such as {@code =} and {@code <} left as they are. */
+  public static String pretty(JsonElement json) {
+    return PRETTY.toJson(json);
+  }
+}
