@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * rejected that configuration and keeps its previous one). Counts both per type and node group
  * ({@code attache_xds_acks_total}, {@code attache_xds_nacks_total}), gauges the open streams
  * ({@code attache_xds_streams_open}), logs a NACK with the client's reason and keeps the last one
- * per group and type for {@code /config_dump}.
+ * per group and type for {@code /config_dump}. Tells {@link NackAwareWatcher} which version a
+ * state-of-the-world NACK rejected, so that version is not sent again.
  *
  * <p>Runs on the stream's thread for every request and response: it touches concurrent maps and
  * counters only, and never blocks.
@@ -36,14 +37,16 @@ final class AckTracking implements DiscoveryServerCallbacks {
   private final NodeGroups groups;
   private final MeterRegistry registry;
   private final Clock clock;
+  private final RejectedVersions rejections;
   private final Map<Long, StreamState> streams = new ConcurrentHashMap<>();
   private final Map<GroupType, Nack> lastNacks = new ConcurrentHashMap<>();
   private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
-  AckTracking(NodeGroups groups, MeterRegistry registry, Clock clock) {
+  AckTracking(NodeGroups groups, MeterRegistry registry, Clock clock, RejectedVersions rejections) {
     this.groups = groups;
     this.registry = registry;
     this.clock = clock;
+    this.rejections = rejections;
     Gauge.builder("attache.xds.streams.open", streams, Map::size)
         .description("ADS streams open now, state-of-the-world and delta")
         .register(registry);
@@ -71,6 +74,13 @@ final class AckTracking implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+    StreamState stream = streams.get(streamId);
+    if (stream != null && request.hasErrorDetail()) {
+      // For NackAwareWatcher, which opens this request's watch right after this callback.
+      stream
+          .rejectedVersion(request.getTypeUrl(), request.getResponseNonce())
+          .ifPresent(version -> rejections.offer(request, version));
+    }
     answered(
         streamId,
         request.hasNode() ? Optional.of(request.getNode()) : Optional.empty(),
@@ -140,10 +150,7 @@ final class AckTracking implements DiscoveryServerCallbacks {
       return;
     }
     counter(Answer.NACK, typeLabel, group).increment();
-    Optional<String> version =
-        Optional.ofNullable(stream.sent.get(typeUrl))
-            .filter(sent -> sent.nonce().equals(nonce))
-            .map(Sent::version);
+    Optional<String> version = stream.rejectedVersion(typeUrl, nonce);
     String message = rejection.get();
     type.ifPresent(
         t ->
@@ -203,6 +210,13 @@ final class AckTracking implements DiscoveryServerCallbacks {
     final Map<String, Sent> sent = new ConcurrentHashMap<>();
     final Map<String, String> lastAnswered = new ConcurrentHashMap<>();
     final Map<String, Rejection> lastRejection = new ConcurrentHashMap<>();
+
+    /** The version of the response with {@code nonce}, if it is the last one of its type. */
+    Optional<String> rejectedVersion(String typeUrl, String nonce) {
+      return Optional.ofNullable(sent.get(typeUrl))
+          .filter(last -> last.nonce().equals(nonce))
+          .map(Sent::version);
+    }
   }
 
   private record Sent(String nonce, String version) {}

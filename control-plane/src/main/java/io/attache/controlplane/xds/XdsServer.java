@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * The xDS management server: java-control-plane's snapshot cache, keyed by {@link NodeGroups}, and
  * its aggregated discovery service (state-of-the-world and delta), fed by a {@link
- * SnapshotPublisher}, with the ACKs and NACKs of its clients counted and the served configuration
- * dumped on request.
+ * SnapshotPublisher}, with the ACKs and NACKs of its clients counted, a NACKed version not sent
+ * again ({@link NackAwareWatcher}), and the served configuration dumped on request.
  */
 public final class XdsServer implements AutoCloseable {
   private final SnapshotPublisher publisher;
@@ -39,10 +39,13 @@ public final class XdsServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-publish")),
             quiet,
             maxDelay);
-    AckTracking acks = new AckTracking(groups, registry, Clock.systemUTC());
+    RejectedVersions rejections = new RejectedVersions();
+    AckTracking acks = new AckTracking(groups, registry, Clock.systemUTC(), rejections);
     this.configDump = new ConfigDump(cache, acks);
     this.discovery =
-        new V3DiscoveryServer(List.of(new GroupSeeding(groups, publisher), acks), cache);
+        new V3DiscoveryServer(
+            List.of(new GroupSeeding(groups, publisher), acks),
+            new NackAwareWatcher(cache, rejections));
   }
 
   public SnapshotPublisher publisher() {

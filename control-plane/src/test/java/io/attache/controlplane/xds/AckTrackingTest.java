@@ -26,7 +26,8 @@ class AckTrackingTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final AckTracking tracking =
-      new AckTracking(new NodeGroups(), registry, Clock.fixed(NOW, ZoneOffset.UTC));
+      new AckTracking(
+          new NodeGroups(), registry, Clock.fixed(NOW, ZoneOffset.UTC), new RejectedVersions());
 
   private double count(String metric, String type, String group) {
     Counter counter = registry.find(metric).tags("type", type, "group", group).counter();

@@ -247,6 +247,74 @@ class AdsServingTest {
   }
 
   @Test
+  void aNackedVersionIsNotSentAgain() throws Exception {
+    SotwStream stream = sotw(node("envoy-1", "edge"));
+    stream.subscribe(CDS);
+
+    stream.nack(stream.next(CDS), "", "rejected for the test");
+
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> stream.responses().isEmpty());
+  }
+
+  @Test
+  void aNackedFirstAssignmentOfNamedClustersIsNotSentAgain() throws Exception {
+    SotwStream stream = sotw(node("envoy-1", "edge"));
+    settle(stream, CDS);
+    stream.subscribe(EDS, ECHO, OTHER);
+
+    stream.nack(stream.next(EDS), "", "rejected for the test", ECHO, OTHER);
+
+    await()
+        .during(Duration.ofMillis(1500))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> stream.responses().isEmpty());
+  }
+
+  @Test
+  void theVersionAfterANackedOneIsSent() throws Exception {
+    SotwStream stream = sotw(node("envoy-1", "edge"));
+    stream.subscribe(CDS);
+    DiscoveryResponse rejected = stream.next(CDS);
+    stream.nack(rejected, "", "rejected for the test");
+
+    Files.writeString(
+        resources.resolve("echo.yaml"),
+        ECHO_SERVICE.replace("}]", "}, {name: admin, port: 8081}]"));
+
+    DiscoveryResponse next = stream.next(CDS);
+    assertThat(next.getVersionInfo()).isNotEqualTo(rejected.getVersionInfo());
+    assertThat(next.getResourcesCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aNackOfAVersionAlreadyReplacedGetsTheCurrentOneAtOnce() throws Exception {
+    SotwStream stream = sotw(node("envoy-1", "edge"));
+    stream.subscribe(CDS);
+    DiscoveryResponse rejected = stream.next(CDS);
+    Files.writeString(
+        resources.resolve("echo.yaml"),
+        ECHO_SERVICE.replace("}]", "}, {name: admin, port: 8081}]"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !configDump("?group=edge")
+                    .getAsJsonObject("groups")
+                    .getAsJsonObject("edge")
+                    .getAsJsonObject("clusters")
+                    .get("version")
+                    .getAsString()
+                    .equals(rejected.getVersionInfo()));
+
+    stream.nack(rejected, "", "rejected for the test");
+
+    assertThat(stream.next(CDS).getResourcesCount()).isEqualTo(3);
+  }
+
+  @Test
   void aDeltaStreamReceivesOnlyTheAssignmentThatChanged() throws Exception {
     DeltaStream stream = delta(node("envoy-d", "delta-fleet"));
     stream.subscribe(EDS, ECHO, OTHER);

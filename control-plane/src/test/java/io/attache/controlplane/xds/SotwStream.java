@@ -56,10 +56,12 @@ final class SotwStream implements AutoCloseable {
             .build());
   }
 
-  /** Rejects {@code response} with {@code message}, keeping {@code keptVersion}. */
-  void nack(DiscoveryResponse response, String keptVersion, String message) {
+  /**
+   * Rejects {@code response} with {@code message}, keeping {@code keptVersion} of {@code names}.
+   */
+  void nack(DiscoveryResponse response, String keptVersion, String message, String... names) {
     requests.onNext(
-        request(response.getTypeUrl())
+        request(response.getTypeUrl(), names)
             .setVersionInfo(keptVersion)
             .setResponseNonce(response.getNonce())
             .setErrorDetail(Status.newBuilder().setCode(3).setMessage(message))
