@@ -63,4 +63,39 @@ class TranslateCommandTest {
         .contains("- name: default/echo:grpc")
         .contains("type: EDS");
   }
+
+  @Test
+  void aRouteTargetedByAnAuthPolicyPrintsItsExtAuthzSettings(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path policy = dir.resolve("policy.yaml");
+    java.nio.file.Files.writeString(
+        policy,
+        """
+        apiVersion: attache.io/v1alpha1
+        kind: AuthPolicy
+        metadata: {name: echo-auth, namespace: default}
+        spec:
+          targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: echo}]
+          identity: [{anonymous: {}}]
+        """);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(
+                Path.of("..", "examples", "cluster", "echo.yaml"),
+                Path.of("..", "examples", "cluster", "gateway.yaml"),
+                policy),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String json = out.toString(StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains("\"name\": \"default/edge:8000\"")
+        .contains("type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute")
+        .contains("\"attache.io/route\": \"default/echo\"")
+        .contains("\"name\": \"attache.ext-authz\"");
+  }
 }

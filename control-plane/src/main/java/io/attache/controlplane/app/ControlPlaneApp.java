@@ -5,6 +5,7 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
 import io.attache.controlplane.source.ResourceError;
+import io.attache.controlplane.translate.TranslatorOptions;
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
@@ -12,6 +13,7 @@ import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -59,6 +61,26 @@ public final class ControlPlaneApp {
   enum ResourceSource {
     FILES,
     KUBERNETES
+  }
+
+  /** A {@code host:port} setting, checked at start so a typo fails fast. */
+  private static String address(Settings settings, String name, String defaultValue) {
+    String value = settings.string(name, defaultValue);
+    int colon = value.lastIndexOf(':');
+    boolean valid = colon > 0 && colon < value.length() - 1;
+    if (valid) {
+      try {
+        int port = Integer.parseInt(value.substring(colon + 1));
+        valid = port > 0 && port <= 65_535;
+      } catch (NumberFormatException e) {
+        valid = false;
+      }
+    }
+    if (!valid) {
+      throw new InvalidSettingsException(
+          List.of(name + ": must be host:port, was '" + value + "'"));
+    }
+    return value;
   }
 
   /** Whether to watch Gateway API resources. */
@@ -131,7 +153,13 @@ public final class ControlPlaneApp {
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    XdsServer xds = new XdsServer(debounce, maxDelay, registry);
+    TranslatorOptions translation =
+        new TranslatorOptions(
+            address(
+                settings, "ATTACHE_EXT_AUTHZ_ADDRESS", TranslatorOptions.LOCAL.extAuthzAddress()),
+            address(
+                settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()));
+    XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation);
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .host(host)

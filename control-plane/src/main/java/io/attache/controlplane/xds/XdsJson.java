@@ -29,7 +29,21 @@ public final class XdsJson {
       JsonFormat.printer()
           .usingTypeRegistry(
               TypeRegistry.newBuilder()
-                  .add(List.of(HttpConnectionManager.getDescriptor(), Router.getDescriptor()))
+                  .add(
+                      List.of(
+                          HttpConnectionManager.getDescriptor(),
+                          Router.getDescriptor(),
+                          io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz
+                              .getDescriptor(),
+                          io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute
+                              .getDescriptor(),
+                          io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit
+                              .getDescriptor(),
+                          io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute
+                              .getDescriptor(),
+                          io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor(),
+                          io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                              .getDescriptor()))
                   .build());
   private static final Gson PRETTY =
       new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();

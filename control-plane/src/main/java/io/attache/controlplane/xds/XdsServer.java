@@ -1,6 +1,7 @@
 package io.attache.controlplane.xds;
 
 import io.attache.controlplane.translate.Translator;
+import io.attache.controlplane.translate.TranslatorOptions;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.DaemonThreads;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -30,12 +31,18 @@ public final class XdsServer implements AutoCloseable {
   }
 
   public XdsServer(Duration quiet, Duration maxDelay, MeterRegistry registry) {
+    this(quiet, maxDelay, registry, TranslatorOptions.LOCAL);
+  }
+
+  /** Translating with {@code options} (where ext-authz and ratelimit-service are). */
+  public XdsServer(
+      Duration quiet, Duration maxDelay, MeterRegistry registry, TranslatorOptions options) {
     NodeGroups groups = new NodeGroups();
     SimpleCache<String> cache = new SimpleCache<>(groups);
     this.publisher =
         new SnapshotPublisher(
             cache,
-            new Translator(),
+            new Translator(options),
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-publish")),
             quiet,
             maxDelay);
