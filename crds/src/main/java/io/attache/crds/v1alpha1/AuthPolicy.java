@@ -1,6 +1,7 @@
 package io.attache.crds.v1alpha1;
 
 import io.attache.crds.PolicyStatus;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -21,6 +22,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Singular("authpolicy")
 @Plural("authpolicies")
 @ShortNames("ap")
+@AdditionalPrinterColumn(
+    name = "Targets",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".spec.targetRefs[*].name")
+@AdditionalPrinterColumn(
+    name = "Accepted",
+    type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Accepted\")].status")
+@AdditionalPrinterColumn(
+    name = "Age",
+    type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = ".metadata.creationTimestamp")
 public class AuthPolicy extends CustomResource<AuthPolicySpec, PolicyStatus> implements Namespaced {
   private static final long serialVersionUID = 1L;
 

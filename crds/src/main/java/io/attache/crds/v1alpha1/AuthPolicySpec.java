@@ -1,6 +1,8 @@
 package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,11 @@ import java.util.Map;
 public class AuthPolicySpec {
   private List<TargetRef> targetRefs = new ArrayList<>();
   private Map<String, Object> match = new LinkedHashMap<>();
+
+  @Required
+  @Size(min = 1)
   private List<Map<String, Object>> identity = new ArrayList<>();
+
   private List<Map<String, Object>> rules = new ArrayList<>();
   private Map<String, Object> response = new LinkedHashMap<>();
   private Map<String, Object> deny = new LinkedHashMap<>();

@@ -2,16 +2,27 @@ package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** A descriptor's {@code rate_limit}, as in the reference's YAML. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@ValidationRule(
+    value = "(has(self.unlimited) && self.unlimited) != has(self.unit)",
+    message = "give unit and requests_per_unit, or unlimited: true, not both")
 public class RateLimit {
   private String name;
+
+  // Case-insensitive, as the reference reads it.
+  @ValidationRule(
+      value = "self.lowerAscii() in ['second', 'minute', 'hour', 'day', 'week', 'month', 'year']",
+      message = "must be second, minute, hour, day, week, month or year")
   private String unit;
 
   @JsonProperty("requests_per_unit")
+  @Min(0)
   private Long requestsPerUnit;
 
   private Boolean unlimited;

@@ -2,6 +2,8 @@ package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +13,10 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class RateLimitDescriptor {
+  @Required
+  @Size(min = 1)
   private String key;
+
   private String value;
 
   @JsonProperty("rate_limit")

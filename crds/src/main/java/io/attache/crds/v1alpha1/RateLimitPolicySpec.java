@@ -1,6 +1,9 @@
 package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +16,10 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class RateLimitPolicySpec {
+  @Required
+  @Size(min = 1)
   private String domain;
+
   private List<RateLimitDescriptor> descriptors = new ArrayList<>();
   private List<TargetRef> targetRefs = new ArrayList<>();
   private Map<String, DescriptorSource> descriptorSources = new LinkedHashMap<>();
@@ -24,11 +30,15 @@ public class RateLimitPolicySpec {
    * [principal]}). Keys {@code remote_address} and {@code generic_key} need no source.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "has(self.requestHeader) != has(self.metadata)",
+      message = "exactly one of requestHeader or metadata")
   public record DescriptorSource(String requestHeader, MetadataSource metadata) {}
 
   /** A value in dynamic metadata: the filter's namespace and the path of keys inside it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record MetadataSource(String filter, List<String> path) {}
+  public record MetadataSource(
+      @Required String filter, @Required @Size(min = 1) List<String> path) {}
 
   public List<TargetRef> getTargetRefs() {
     return targetRefs;
