@@ -40,7 +40,7 @@ final class TranslateCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--file"},
       required = true,
-      description = "YAML file(s); repeat for several")
+      description = "YAML file(s) or directories (their *.yaml and *.yml); repeat for several")
   List<Path> files;
 
   @Option(
@@ -71,7 +71,23 @@ final class TranslateCommand implements Callable<Integer> {
 
   static int translate(List<Path> files, PrintStream out, PrintStream err) {
     List<WatchedDirectory.File> read = new ArrayList<>();
+    List<Path> expanded = new ArrayList<>();
     for (Path file : files) {
+      if (!Files.isDirectory(file)) {
+        expanded.add(file);
+        continue;
+      }
+      try (var listing = Files.list(file)) {
+        listing
+            .filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+            .sorted()
+            .forEach(expanded::add);
+      } catch (IOException e) {
+        err.println("attache translate: cannot list " + file + ": " + e.getMessage());
+        return 2;
+      }
+    }
+    for (Path file : expanded) {
       try {
         read.add(
             new WatchedDirectory.File(

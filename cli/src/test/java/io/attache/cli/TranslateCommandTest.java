@@ -98,4 +98,23 @@ class TranslateCommandTest {
         .contains("\"attache.io/route\": \"default/echo\"")
         .contains("\"name\": \"attache.ext-authz\"");
   }
+
+  @Test
+  void theKubernetesExamplesTranslateFromTheirDirectory() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(Path.of("..", "examples", "kubernetes")),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("\"name\": \"shop/edge:8000\"")
+        .contains("\"lbPolicy\": \"RING_HASH\"")
+        .contains("\"domain\": \"shop\"")
+        .contains("\"name\": \"attache.ratelimit\"");
+  }
 }
