@@ -1,0 +1,53 @@
+package io.attache.bench.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.bench.load.LoadOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs two scenarios for a moment each, servers in child processes as bin/bench does, so the
+ * harness cannot rot. Figures from this are meaningless; bin/bench produces the real ones.
+ */
+class ScenarioSmokeTest {
+  @TempDir Path work;
+
+  @Test
+  void aScenarioMeasuresBaselineAndRealServerClosedAndOpenLoop() throws Exception {
+    LoadOptions options =
+        new LoadOptions(
+            "127.0.0.1",
+            0,
+            1,
+            4,
+            Duration.ofMillis(200),
+            Duration.ofMillis(500),
+            OptionalDouble.empty());
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    List<ScenarioResult> results =
+        new ScenarioRunner(options, work, new PrintStream(progress, true, StandardCharsets.UTF_8))
+            .run(List.of(Scenario.RATELIMIT_MEMORY, Scenario.AUTHZ_JWT));
+
+    assertThat(results).hasSize(2);
+    assertThat(results)
+        .allSatisfy(
+            r -> {
+              assertThat(r.baselineMax().latency().count()).isPositive();
+              assertThat(r.realMax().latency().count()).isPositive();
+              assertThat(r.realMax().errors()).isZero();
+              assertThat(r.realAtHalf().targetRate()).isPresent();
+              assertThat(r.realAtHalf().latency().p99Micros()).isPositive();
+              assertThat(r.score()).isPositive();
+              assertThat(r.toJson()).contains("\"scenario\":\"" + r.scenario().argument() + "\"");
+            });
+  }
+}
