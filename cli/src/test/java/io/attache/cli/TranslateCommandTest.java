@@ -117,4 +117,27 @@ class TranslateCommandTest {
         .contains("\"domain\": \"shop\"")
         .contains("\"name\": \"attache.ratelimit\"");
   }
+
+  @Test
+  void theQuickstartRoutesItsGrpcClientsThroughItsHttpRoute() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(Path.of("..", "examples", "cluster")),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    JsonObject xds = JsonParser.parseString(out.toString(StandardCharsets.UTF_8)).getAsJsonObject();
+    JsonObject grpcRoutes = null;
+    for (var route : xds.getAsJsonArray("routes")) {
+      if (route.getAsJsonObject().get("name").getAsString().equals("echo.default:8080")) {
+        grpcRoutes = route.getAsJsonObject();
+      }
+    }
+    assertThat(grpcRoutes).isNotNull();
+    assertThat(grpcRoutes.toString()).contains("default/echo/rule/0/match/0");
+  }
 }
