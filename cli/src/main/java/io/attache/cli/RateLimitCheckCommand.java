@@ -77,6 +77,18 @@ final class RateLimitCheckCommand implements Callable<Integer> {
       err.println("attache ratelimit check: cannot read " + config + ": " + e.getMessage());
       return 2;
     }
+    if (loaded.domain(domain).isEmpty()) {
+      // Answering OK for a domain no file defines would hide a wrong --config or --domain.
+      err.println(
+          "attache ratelimit check: no file in "
+              + config
+              + " defines domain '"
+              + domain
+              + "' (domains: "
+              + String.join(", ", loaded.domains().keySet())
+              + ")");
+      return 2;
+    }
     List<Descriptor> parsed = new ArrayList<>();
     for (String text : descriptors) {
       List<Entry> entries = new ArrayList<>();

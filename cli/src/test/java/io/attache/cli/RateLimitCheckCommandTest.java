@@ -42,4 +42,44 @@ class RateLimitCheckCommandTest {
     assertThat(check("no-equals-sign", 1)).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("expected key=value");
   }
+
+  @Test
+  void anUnknownDomainIsAnErrorNotAnOk() {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    int exit =
+        RateLimitCheckCommand.check(
+            java.nio.file.Path.of("..", "examples", "ratelimit", "config"),
+            "nope",
+            java.util.List.of("user=demo"),
+            1,
+            new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("defines domain 'nope' (domains: ");
+  }
+
+  @Test
+  void theQuickstartPerUserPolicyLimitsTheThirtyFirstCall() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+    int exit =
+        RateLimitCheckCommand.check(
+            java.nio.file.Path.of("..", "examples", "ratelimit", "config"),
+            "quickstart",
+            java.util.List.of("user=demo"),
+            31,
+            new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(
+                new java.io.ByteArrayOutputStream(),
+                true,
+                java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("call 31: OVER_LIMIT");
+  }
 }

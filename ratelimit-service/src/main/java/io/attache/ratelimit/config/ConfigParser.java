@@ -131,7 +131,7 @@ public final class ConfigParser {
     }
 
     void read(Map<String, Builder> domains, boolean mergeDomains) {
-      Optional<Node> root = compose();
+      Optional<Node> root = compose().map(this::policySpec);
       if (root.isEmpty()) {
         return;
       }
@@ -166,6 +166,37 @@ public final class ConfigParser {
       if (descriptors != null) {
         loadDescriptors(target, domain + ".", descriptors.getValueNode(), "descriptors");
       }
+    }
+
+    /**
+     * A {@code RateLimitPolicy} document (what {@code kubectl apply} takes) read from a file: its
+     * {@code spec} is the reference's format; {@code targetRefs} and {@code descriptorSources} are
+     * the control plane's and are left out. Any other document is returned as it is.
+     */
+    private Node policySpec(Node root) {
+      if (!(root instanceof MappingNode mapping)) {
+        return root;
+      }
+      Map<String, NodeTuple> fields = fields(mapping);
+      NodeTuple kind = fields.get("kind");
+      if (kind == null
+          || !(kind.getValueNode() instanceof ScalarNode value)
+          || !value.getValue().equals("RateLimitPolicy")) {
+        return root;
+      }
+      NodeTuple spec = fields.get("spec");
+      if (spec == null || !(spec.getValueNode() instanceof MappingNode specMapping)) {
+        error(mapping, "spec", "a RateLimitPolicy needs a spec with 'domain' and 'descriptors'");
+        return new MappingNode(mapping.getTag(), List.of(), mapping.getFlowStyle());
+      }
+      List<NodeTuple> limits = new ArrayList<>();
+      for (NodeTuple tuple : specMapping.getValue()) {
+        String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
+        if (!key.equals("targetRefs") && !key.equals("descriptorSources")) {
+          limits.add(tuple);
+        }
+      }
+      return new MappingNode(specMapping.getTag(), limits, specMapping.getFlowStyle());
     }
 
     private Optional<Node> compose() {

@@ -250,4 +250,33 @@ class ConfigParserTest {
 
     assertThat(errors).hasSize(2);
   }
+
+  @Test
+  void aRateLimitPolicyDocumentInAFileLoadsItsSpec() throws Exception {
+    RateLimitConfig config =
+        load(
+            "config/per-user.yaml",
+            """
+            apiVersion: attache.io/v1alpha1
+            kind: RateLimitPolicy
+            metadata: {name: per-user}
+            spec:
+              domain: quickstart
+              targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: echo}]
+              descriptorSources: {user: {requestHeader: x-user-id}}
+              descriptors:
+                - key: user
+                  rate_limit: {unit: minute, requests_per_unit: 3}
+            """);
+
+    RateLimitRule perUser =
+        config.domain("quickstart").orElseThrow().children().get("user").limit().orElseThrow();
+    assertThat(perUser.requestsPerUnit()).isEqualTo(3);
+  }
+
+  @Test
+  void aRateLimitPolicyWithoutSpecIsRejected() {
+    assertThat(errors("kind: RateLimitPolicy\nmetadata: {name: x}\n"))
+        .anyMatch(e -> e.contains("a RateLimitPolicy needs a spec"));
+  }
 }
