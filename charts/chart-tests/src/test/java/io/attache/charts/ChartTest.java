@@ -1,106 +1,83 @@
 package io.attache.charts;
 
+import static io.attache.charts.RenderedChart.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
-import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
+/** The chart lints clean and its switches add or remove exactly their objects. */
 class ChartTest {
-  private static final Path CHART = Path.of("..", "attache");
-  private static final KubernetesSerialization YAML = new KubernetesSerialization();
-
-  private static List<HasMetadata> render(UnaryOperator<TemplateCommand> customizer) {
-    String manifest = customizer.apply(new Helm(CHART).template().withName("rel")).call();
-    Object parsed = YAML.unmarshal(manifest);
-    return parsed instanceof List<?> list
-        ? list.stream().map(HasMetadata.class::cast).toList()
-        : List.of((HasMetadata) parsed);
-  }
-
   @Test
   void theChartPassesStrictLint() {
-    LintResult lint = new Helm(CHART).lint().strict().call();
+    LintResult lint = new Helm(RenderedChart.CHART).lint().strict().call();
 
     assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
   }
 
   @Test
-  void defaultsDeployEveryServiceWithProbesOnTheAdminPort() {
-    List<Deployment> deployments =
-        render(t -> t).stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .toList();
-
-    assertThat(deployments)
+  void defaultsDeployEveryService() {
+    assertThat(render().all(Deployment.class))
         .extracting(d -> d.getMetadata().getName())
         .containsExactlyInAnyOrder("rel-ratelimit-service", "rel-ext-authz", "rel-control-plane");
-    for (Deployment deployment : deployments) {
-      var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-      assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
-      assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
-      assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-    }
   }
 
   @Test
-  void theRateLimitServiceKeepsTheReferencePortsAndVariables() {
-    Deployment ratelimit =
-        render(t -> t).stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .filter(d -> d.getMetadata().getName().equals("rel-ratelimit-service"))
-            .findFirst()
-            .orElseThrow();
-
-    var env = ratelimit.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
-    assertThat(env)
-        .anySatisfy(
-            e -> {
-              assertThat(e.getName()).isEqualTo("GRPC_PORT");
-              assertThat(e.getValue()).isEqualTo("8081");
-            });
-    assertThat(env)
-        .anySatisfy(
-            e -> {
-              assertThat(e.getName()).isEqualTo("PORT");
-              assertThat(e.getValue()).isEqualTo("8080");
-            });
+  void defaultsMakeOnlyTheCoreObjects() {
+    assertThat(render().objects())
+        .extracting(HasMetadata::getKind)
+        .containsOnly(
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Role",
+            "RoleBinding",
+            "Service",
+            "Deployment");
   }
 
   @Test
-  void aServiceSwitchedOffIsNotRendered() {
-    List<HasMetadata> objects = render(t -> t.set("extAuthz.enabled", "false"));
+  void everyNamespacedObjectIsInTheReleaseNamespace() {
+    assertThat(render().objects())
+        .filteredOn(o -> !List.of("ClusterRole", "ClusterRoleBinding").contains(o.getKind()))
+        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("shop"));
+  }
 
-    assertThat(objects).noneMatch(o -> o.getMetadata().getName().contains("ext-authz"));
-    assertThat(objects.stream().filter(Service.class::isInstance)).hasSize(2);
+  @ParameterizedTest
+  @CsvSource({"ratelimit, ratelimit-service", "extAuthz, ext-authz", "controlPlane, control-plane"})
+  void switchingAServiceOffRemovesExactlyItsObjects(String key, String component) {
+    List<String> all = render().kindsAndNames();
+    List<String> without = render(key + ".enabled", false).kindsAndNames();
+
+    List<String> removed = new ArrayList<>(all);
+    removed.removeAll(without);
+    assertThat(without).isSubsetOf(all);
+    assertThat(removed)
+        .isNotEmpty()
+        .allSatisfy(kindAndName -> assertThat(kindAndName).contains(component));
+    assertThat(without).noneMatch(kindAndName -> kindAndName.contains(component));
   }
 
   @Test
-  void kafkaSettingsReachEveryService() {
-    List<Deployment> deployments =
-        render(t -> t.set("kafka.bootstrapServers", "kafka:9092")).stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .toList();
-
-    assertThat(deployments)
+  void everyObjectOfAServiceCarriesItsComponentLabel() {
+    assertThat(render().objects())
         .allSatisfy(
-            d ->
-                assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-                    .anySatisfy(
-                        e -> {
-                          assertThat(e.getName()).isEqualTo("KAFKA_BOOTSTRAP_SERVERS");
-                          assertThat(e.getValue()).isEqualTo("kafka:9092");
-                        }));
+            o ->
+                assertThat(o.getMetadata().getName())
+                    .contains(o.getMetadata().getLabels().get("app.kubernetes.io/component")));
+  }
+
+  @Test
+  void rbacCreateFalseLeavesRolesToTheOperator() {
+    assertThat(render("rbac.create", false).objects())
+        .extracting(HasMetadata::getKind)
+        .doesNotContain("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
   }
 }

@@ -35,9 +35,14 @@ class DockerfileTest {
   }
 
   @Test
-  void theChartRunsContainersAsTheImagesUser() throws Exception {
-    String template = Files.readString(Path.of("..", "attache", "templates", "services.yaml"));
-
-    assertThat(template).contains("runAsUser: 65532").contains("readOnlyRootFilesystem: true");
+  void theChartRunsContainersAsTheImagesUserWithItsSpool() {
+    RenderedChart chart = RenderedChart.render();
+    for (Image image : IMAGES) {
+      var pod = chart.deployment(image.module()).getSpec().getTemplate().getSpec();
+      assertThat(pod.getSecurityContext().getRunAsUser()).as(image.module()).isEqualTo(65532L);
+      assertThat(pod.getContainers().get(0).getVolumeMounts())
+          .as(image.module())
+          .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/lib/attache/spool"));
+    }
   }
 }

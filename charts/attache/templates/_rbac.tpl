@@ -1,0 +1,70 @@
+{{/*
+What each service does with the Kubernetes API, as RBAC rules. Taken from the code (fabric8 8.0.0):
+an informer lists and watches; a status write (editStatus) reads the object and PATCHes its /status
+subresource; the status Lease (LeaseLock) is read, created and PATCHed. Nothing is ever updated with
+PUT, deleted, or read outside these rules.
+*/}}
+
+{{/* control-plane, in the watched namespaces. Status rules only when it writes status. */}}
+{{- define "attache.rules.controlPlane" -}}
+{{- $read := ternary (list "get" "list" "watch") (list "list" "watch") .v.writeStatus -}}
+- apiGroups: [""]
+  resources: [services]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [gateways]
+  verbs: [list, watch]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes]
+  verbs: [{{ join ", " $read }}]
+- apiGroups: [attache.io]
+  resources: [trafficpolicies, authpolicies, ratelimitpolicies]
+  verbs: [{{ join ", " $read }}]
+{{- if .v.writeStatus }}
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [httproutes/status]
+  verbs: [patch]
+- apiGroups: [attache.io]
+  resources: [trafficpolicies/status, authpolicies/status, ratelimitpolicies/status]
+  verbs: [patch]
+{{- end }}
+{{- end -}}
+
+{{/* ext-authz: AuthPolicies and their Accepted status; API-key Secrets selected by the policies' labels. */}}
+{{- define "attache.rules.extAuthz" -}}
+- apiGroups: [attache.io]
+  resources: [authpolicies]
+  verbs: [get, list, watch]
+- apiGroups: [attache.io]
+  resources: [authpolicies/status]
+  verbs: [patch]
+{{- if .v.apiKeySecrets }}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [list, watch]
+{{- end }}
+{{- end -}}
+
+{{/* ratelimit-service: RateLimitPolicies and their Accepted status. */}}
+{{- define "attache.rules.ratelimit" -}}
+- apiGroups: [attache.io]
+  resources: [ratelimitpolicies]
+  verbs: [get, list, watch]
+- apiGroups: [attache.io]
+  resources: [ratelimitpolicies/status]
+  verbs: [patch]
+{{- end -}}
+
+{{/* The status Lease of the control plane, always in the release namespace (POD_NAMESPACE). */}}
+{{- define "attache.rules.controlPlaneLease" -}}
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  verbs: [create]
+- apiGroups: [coordination.k8s.io]
+  resources: [leases]
+  resourceNames: [attache-control-plane-status]
+  verbs: [get, patch]
+{{- end -}}
