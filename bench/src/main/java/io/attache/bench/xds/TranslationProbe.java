@@ -1,0 +1,75 @@
+package io.attache.bench.xds;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.translate.Translator;
+import io.attache.controlplane.translate.XdsResources;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+
+/**
+ * Times {@link Translator#translate} and the snapshot build on one state in this JVM (warm-up runs
+ * first, so the JIT has compiled the translator), then approximates the heap their results retain.
+ * The snapshot build is timed on its own and, separately, its first part (the four content
+ * versions), since both grow with the whole state whatever changed.
+ */
+final class TranslationProbe {
+  private final Translator translator = new Translator();
+  private final int warmups;
+  private final int runs;
+
+  TranslationProbe(int warmups, int runs) {
+    if (runs < 1 || warmups < 0) {
+      throw new IllegalArgumentException("runs must be at least 1, warm-ups at least 0");
+    }
+    this.warmups = warmups;
+    this.runs = runs;
+  }
+
+  TranslationResult measure(ClusterState state) {
+    for (int i = 0; i < warmups; i++) {
+      Snapshots.of(translator.translate(state));
+    }
+    long[] translateNanos = new long[runs];
+    long[] versionsNanos = new long[runs];
+    long[] snapshotNanos = new long[runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      XdsResources resources = translator.translate(state);
+      long translated = System.nanoTime();
+      Snapshots.versions(resources);
+      long versioned = System.nanoTime();
+      Snapshots.of(resources);
+      snapshotNanos[i] = System.nanoTime() - versioned;
+      versionsNanos[i] = versioned - translated;
+      translateNanos[i] = translated - start;
+    }
+
+    long before = HeapProbe.settledUsedBytes();
+    XdsResources resources = translator.translate(state);
+    long withResources = HeapProbe.settledUsedBytes();
+    Snapshot snapshot = Snapshots.of(resources);
+    long withSnapshot = HeapProbe.settledUsedBytes();
+    Reference.reachabilityFence(resources);
+    Reference.reachabilityFence(snapshot);
+
+    return new TranslationResult(
+        resources.clusters().size(),
+        resources.listeners().size(),
+        resources.routes().stream().mapToInt(RouteConfiguration::getVirtualHostsCount).sum(),
+        resources.routes().stream()
+            .flatMap(r -> r.getVirtualHostsList().stream())
+            .mapToInt(VirtualHost::getRoutesCount)
+            .sum(),
+        Stats.millis(Stats.median(translateNanos)),
+        Stats.millis(Arrays.stream(translateNanos).min().orElseThrow()),
+        Stats.millis(Stats.median(versionsNanos)),
+        Stats.millis(Stats.median(snapshotNanos)),
+        HeapProbe.mebibytes(withResources - before),
+        HeapProbe.mebibytes(withSnapshot - withResources),
+        warmups,
+        runs);
+  }
+}

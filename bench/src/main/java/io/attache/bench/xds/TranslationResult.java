@@ -1,0 +1,31 @@
+package io.attache.bench.xds;
+
+/**
+ * What translating one synthetic state costs.
+ *
+ * @param clusters Clusters (and as many load assignments) produced
+ * @param listeners Listeners produced: one per Service port plus the Gateway's
+ * @param virtualHosts virtual hosts over all RouteConfigurations
+ * @param envoyRoutes Envoy routes over all virtual hosts
+ * @param translateMedianMillis {@code Translator.translate}, median of the measured runs
+ * @param translateMinMillis the fastest measured run
+ * @param versionsMedianMillis the four content versions of {@code XdsResources}, median
+ * @param snapshotMedianMillis the snapshot build: content versions plus {@code Snapshot.create}
+ * @param resourcesMiB heap retained by the {@code XdsResources}, approximate
+ * @param snapshotMiB heap the snapshot adds on top of its resources, approximate
+ * @param warmups runs before measuring, not counted
+ * @param runs measured runs
+ */
+public record TranslationResult(
+    int clusters,
+    int listeners,
+    int virtualHosts,
+    int envoyRoutes,
+    double translateMedianMillis,
+    double translateMinMillis,
+    double versionsMedianMillis,
+    double snapshotMedianMillis,
+    double resourcesMiB,
+    double snapshotMiB,
+    int warmups,
+    int runs) {}
