@@ -25,6 +25,8 @@ public final class BenchMain {
       usage: bench run [--scenarios a,b|all] [--quick] [--warmup 5s] [--duration 10s]
                        [--connections 2] [--concurrency 64] [--json FILE]
              bench jmh [JMH options]            micro-benchmarks of the cores
+             bench xds [--services 1000,10000 --clients 100,500 --quick --json FILE]
+                                                control plane: translate and push to raw ADS clients
              bench server KIND DIR              (used by run)
       scenarios: %s
       """;
@@ -40,6 +42,7 @@ public final class BenchMain {
     switch (args[0]) {
       case "run" -> System.exit(run(rest));
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      case "xds" -> io.attache.bench.xds.XdsBenchmark.main(rest);
       case "server" -> BenchServer.main(rest);
       default -> {
         System.err.print(USAGE.formatted(scenarioNames()));
