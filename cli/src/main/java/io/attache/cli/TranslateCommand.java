@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
     name = "translate",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints the xDS resources (clusters, endpoints, listeners, routes) the control plane would",
-      "serve for Service and EndpointSlice YAML, as JSON or YAML.",
+      "Prints the xDS resources (clusters, endpoints, listeners, routes, secrets) the control plane",
+      "would serve for Service, EndpointSlice, Gateway, HTTPRoute and TLS Secret YAML, as JSON or",
+      "YAML. Private keys print as [redacted].",
       "Example: attache translate -f examples/cluster/echo.yaml -o yaml",
       "Exit codes: 0 translated, 2 bad usage or invalid resources (every error printed)."
     })

@@ -140,4 +140,57 @@ class TranslateCommandTest {
     assertThat(grpcRoutes).isNotNull();
     assertThat(grpcRoutes.toString()).contains("default/echo/rule/0/match/0");
   }
+
+  @Test
+  void anHttpsGatewayPrintsItsTlsChainAndItsSecretWithTheKeyRedacted(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path tls = Path.of("..", "control-plane", "src", "test", "resources", "tls");
+    String cert = java.nio.file.Files.readString(tls.resolve("shop-rsa.crt"));
+    String key = java.nio.file.Files.readString(tls.resolve("shop-rsa.key"));
+    Path gateway = dir.resolve("gateway.yaml");
+    java.nio.file.Files.writeString(
+        gateway,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: edge, namespace: shop}
+        spec:
+          gatewayClassName: attache
+          listeners:
+            - name: store
+              port: 8443
+              protocol: HTTPS
+              hostname: store.example.com
+              tls: {certificateRefs: [{name: store-cert}]}
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: store-cert, namespace: shop}
+        type: kubernetes.io/tls
+        stringData:
+          tls.crt: |
+        %s
+          tls.key: |
+        %s
+        """
+            .formatted(cert.indent(4), key.indent(4)));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(gateway),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String json = out.toString(StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains("\"serverNames\"")
+        .contains(
+            "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext")
+        .contains("\"name\": \"shop/store-cert\"")
+        .contains("[redacted]")
+        .doesNotContain("PRIVATE KEY");
+  }
 }

@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * files {@code ATTACHE_RESOURCES_DIR} (unset: serve an empty configuration) with Service and
  * EndpointSlice YAML and {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), for Kubernetes {@code
  * WATCH_NAMESPACE} (unset: all namespaces), {@code ATTACHE_GATEWAY_API} ({@code auto}: watch
- * Gateways and HTTPRoutes when their CRDs are installed; {@code true}; {@code false}), {@code
- * ATTACHE_WRITE_STATUS} (true: the replica holding the Lease {@code attache-control-plane-status}
- * in {@code POD_NAMESPACE}, else the watched namespace, else {@code default}, writes HTTPRoute
- * status), {@code GATEWAY_CLASS_NAME} ({@code attache}) for both sources, {@code XDS_DEBOUNCE}
- * (100ms) and {@code XDS_MAX_DELAY} (1s) between a change and its push, and the event variables of
- * {@link EventSinks}.
+ * Gateways, HTTPRoutes and TLS Secrets when the Gateway API CRDs are installed; {@code true};
+ * {@code false}), {@code ATTACHE_WRITE_STATUS} (true: the replica holding the Lease {@code
+ * attache-control-plane-status} in {@code POD_NAMESPACE}, else the watched namespace, else {@code
+ * default}, writes HTTPRoute status), {@code GATEWAY_CLASS_NAME} ({@code attache}) for both
+ * sources, {@code XDS_DEBOUNCE} (100ms) and {@code XDS_MAX_DELAY} (1s) between a change and its
+ * push, and the event variables of {@link EventSinks}.
  *
  * <p>Every applied or rejected change of the resources is audited ({@code audit.config}) through
  * the event sink.

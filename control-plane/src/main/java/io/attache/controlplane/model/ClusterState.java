@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
  * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies, and the
- * Auth/RateLimitPolicies that target routes. Immutable; a new state replaces the old one as a
- * whole.
+ * Auth/RateLimitPolicies that target routes, and the TLS Secrets Gateway listeners may name.
+ * Immutable; a new state replaces the old one as a whole.
  */
 public record ClusterState(
     List<ServiceState> services,
@@ -15,7 +15,8 @@ public record ClusterState(
     List<GatewayState> gateways,
     List<HttpRouteState> httpRoutes,
     List<TrafficPolicyState> trafficPolicies,
-    List<PolicyAttachment> attachments) {
+    List<PolicyAttachment> attachments,
+    List<TlsSecret> secrets) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -25,6 +26,18 @@ public record ClusterState(
     httpRoutes = List.copyOf(httpRoutes);
     trafficPolicies = List.copyOf(trafficPolicies);
     attachments = List.copyOf(attachments);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** Without TLS Secrets. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes,
+      List<TrafficPolicyState> trafficPolicies,
+      List<PolicyAttachment> attachments) {
+    this(services, endpoints, gateways, httpRoutes, trafficPolicies, attachments, List.of());
   }
 
   /** Without filter policies. */
@@ -34,7 +47,7 @@ public record ClusterState(
       List<GatewayState> gateways,
       List<HttpRouteState> httpRoutes,
       List<TrafficPolicyState> trafficPolicies) {
-    this(services, endpoints, gateways, httpRoutes, trafficPolicies, List.of());
+    this(services, endpoints, gateways, httpRoutes, trafficPolicies, List.of(), List.of());
   }
 
   /** Without TrafficPolicies. */
@@ -43,12 +56,18 @@ public record ClusterState(
       List<EndpointState> endpoints,
       List<GatewayState> gateways,
       List<HttpRouteState> httpRoutes) {
-    this(services, endpoints, gateways, httpRoutes, List.of(), List.of());
+    this(services, endpoints, gateways, httpRoutes, List.of(), List.of(), List.of());
   }
 
   /** Services and endpoints only: plain service discovery, no routes. */
   public ClusterState(List<ServiceState> services, List<EndpointState> endpoints) {
-    this(services, endpoints, List.of(), List.of(), List.of(), List.of());
+    this(services, endpoints, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  /** This state with {@code replaced} as its Gateways. */
+  public ClusterState withGateways(List<GatewayState> replaced) {
+    return new ClusterState(
+        services, endpoints, replaced, httpRoutes, trafficPolicies, attachments, secrets);
   }
 
   /** All endpoints of one Service, across all of its slices, in slice order. */

@@ -7,6 +7,7 @@ import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.controlplane.translate.FilterAttachments;
 import io.attache.controlplane.translate.RouteResolver;
@@ -21,12 +22,16 @@ import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -37,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,20 +52,24 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Kubernetes API as the source of cluster state: informers on v1 Services, discovery.k8s.io/v1
- * EndpointSlices and, when enabled, gateway.networking.k8s.io/v1 Gateways (of our class) and
- * HTTPRoutes (all namespaces, or one), converted by the same converters as the YAML files.
- * Level-based: every burst of events (debounced on one thread) recomputes the whole state from the
- * informers' caches. An invalid object is left out and reported; the valid rest applies, as
- * Kubernetes controllers do — except a Gateway or HTTPRoute that was valid before: its last valid
- * version keeps being served, so a bad edit never takes traffic off a working route. Each new,
- * changed or deleted object is audited ({@code audit.config}) once per resource version. HTTPRoute
- * status is written by the replica holding the status Lease, if one is configured. Never calls the
- * API server on an informer thread.
+ * EndpointSlices and, when enabled, gateway.networking.k8s.io/v1 Gateways (of our class),
+ * HTTPRoutes and the {@code kubernetes.io/tls} Secrets their HTTPS listeners name (all namespaces,
+ * or one), converted by the same converters as the YAML files. Secret contents never reach a log or
+ * an audit event; Secrets no listener names are neither converted nor audited. Level-based: every
+ * burst of events (debounced on one thread) recomputes the whole state from the informers' caches.
+ * An invalid object is left out and reported; the valid rest applies, as Kubernetes controllers do
+ * — except a Gateway, HTTPRoute or Secret that was valid before: its last valid version keeps being
+ * served, so a bad edit never takes traffic off a working route. Each new, changed or deleted
+ * object is audited ({@code audit.config}) once per resource version. HTTPRoute status is written
+ * by the replica holding the status Lease, if one is configured. Never calls the API server on an
+ * informer thread.
  */
 public final class KubernetesResources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
@@ -70,7 +80,8 @@ public final class KubernetesResources implements AutoCloseable {
    * How to watch.
    *
    * @param namespace the one namespace to watch; empty for all
-   * @param gatewayApi whether to watch Gateways and HTTPRoutes (their CRDs must be installed)
+   * @param gatewayApi whether to watch Gateways, HTTPRoutes (their CRDs must be installed) and TLS
+   *     Secrets
    * @param gatewayClass the {@code gatewayClassName} whose Gateways are ours
    * @param statusLease where the Lease electing the status writer lives; empty: never write status
    * @param trafficPolicies whether to watch TrafficPolicies (their CRD must be installed)
@@ -114,6 +125,7 @@ public final class KubernetesResources implements AutoCloseable {
   private volatile SharedIndexInformer<EndpointSlice> slices;
   private volatile SharedIndexInformer<Gateway> gateways;
   private volatile SharedIndexInformer<HTTPRoute> routes;
+  private volatile SharedIndexInformer<Secret> secrets;
   private volatile SharedIndexInformer<TrafficPolicy> trafficPolicies;
   private volatile SharedIndexInformer<AuthPolicy> authPolicies;
   private volatile SharedIndexInformer<RateLimitPolicy> rateLimitPolicies;
@@ -146,6 +158,12 @@ public final class KubernetesResources implements AutoCloseable {
       if (options.gatewayApi()) {
         gateways = inform(client, Gateway.class);
         routes = inform(client, HTTPRoute.class);
+        // The API server filters by type; fabric8's mock server does not, so read() checks again.
+        secrets =
+            inform(
+                client,
+                Secret.class,
+                scope -> scope.withField("type", TlsSecretConverter.TLS_TYPE));
       }
       if (options.trafficPolicies()) {
         trafficPolicies = inform(client, TrafficPolicy.class);
@@ -174,30 +192,39 @@ public final class KubernetesResources implements AutoCloseable {
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
       KubernetesClient client, Class<T> type) {
+    return inform(client, type, UnaryOperator.identity());
+  }
+
+  private <T extends HasMetadata> SharedIndexInformer<T> inform(
+      KubernetesClient client,
+      Class<T> type,
+      UnaryOperator<FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>>> narrow) {
     var resources = client.resources(type);
-    var scope =
+    FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>> scope =
         options.namespace().isPresent()
             ? resources.inNamespace(options.namespace().get())
             : resources.inAnyNamespace();
     SharedIndexInformer<T> informer =
-        scope.inform(
-            new ResourceEventHandler<>() {
-              @Override
-              public void onAdd(T resource) {
-                schedule();
-              }
+        narrow
+            .apply(scope)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(T resource) {
+                    schedule();
+                  }
 
-              @Override
-              public void onUpdate(T before, T after) {
-                schedule();
-              }
+                  @Override
+                  public void onUpdate(T before, T after) {
+                    schedule();
+                  }
 
-              @Override
-              public void onDelete(T resource, boolean finalStateUnknown) {
-                schedule();
-              }
-            },
-            0);
+                  @Override
+                  public void onDelete(T resource, boolean finalStateUnknown) {
+                    schedule();
+                  }
+                },
+                0);
     informers.add(informer);
     return informer;
   }
@@ -258,6 +285,7 @@ public final class KubernetesResources implements AutoCloseable {
     List<GatewayState> gatewayStates = List.of();
     List<HttpRouteState> routeStates = List.of();
     List<HTTPRoute> routeObjects = List.of();
+    List<TlsSecret> secretStates = List.of();
     if (options.gatewayApi()) {
       gatewayStates =
           convertAll(
@@ -282,6 +310,26 @@ public final class KubernetesResources implements AutoCloseable {
               routeObjects,
               HttpRouteConverter::convert,
               r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
+              true,
+              seen,
+              errors,
+              invalid);
+      Set<String> named =
+          gatewayStates.stream()
+              .flatMap(g -> g.listeners().stream())
+              .flatMap(l -> l.certificateSecrets().stream())
+              .collect(Collectors.toSet());
+      // A bad edit of a certificate keeps the last valid one served, as for routes: a rotation
+      // gone wrong must not take the listener down.
+      secretStates =
+          convertAll(
+              "Secret",
+              secrets.getStore().list().stream()
+                  .filter(TlsSecretConverter::isTls)
+                  .filter(secret -> named.contains(key(secret)))
+                  .toList(),
+              TlsSecretConverter::convert,
+              secret -> "applied: certificate and private key for HTTPS listeners",
               true,
               seen,
               errors,
@@ -350,9 +398,16 @@ public final class KubernetesResources implements AutoCloseable {
     lastGood.keySet().retainAll(seen.keySet());
     ClusterState state =
         new ClusterState(
-            serviceStates, endpoints, gatewayStates, routeStates, policyStates, attachments);
+            serviceStates,
+            endpoints,
+            gatewayStates,
+            routeStates,
+            policyStates,
+            attachments,
+            secretStates);
     List<RouteStatus> statuses = new RouteResolver().resolve(state).statuses();
     errors.addAll(RouteProblems.of(statuses));
+    errors.addAll(ListenerProblems.of(state));
     List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
     List<TrafficPolicies.Verdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
     Map<String, String> kinds = new HashMap<>();
@@ -375,12 +430,13 @@ public final class KubernetesResources implements AutoCloseable {
           RateLimitPolicy.class, "RateLimitPolicy", limitObjects, attachmentVerdicts, invalid);
     }
     log.info(
-        "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from the"
-            + " Kubernetes API ({} problems)",
+        "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"
+            + " from the Kubernetes API ({} problems)",
         serviceStates.size(),
         endpoints.size(),
         gatewayStates.size(),
         routeStates.size(),
+        secretStates.size(),
         errors.size());
     return state;
   }

@@ -62,15 +62,20 @@ public final class ResourceDirectory implements AutoCloseable {
   private void onFiles(List<WatchedDirectory.File> files) {
     ParseResult result = parser.parse(files);
     if (result instanceof ParseResult.Parsed parsed) {
-      List<ResourceError> problems = RouteProblems.of(parsed.state());
+      List<ResourceError> problems = new ArrayList<>(RouteProblems.of(parsed.state()));
       problems.forEach(p -> log.error("route problem: {}", p));
+      List<ResourceError> listenerProblems = ListenerProblems.of(parsed.state());
+      listenerProblems.forEach(p -> log.error("listener left out: {}", p));
+      problems.addAll(listenerProblems);
       lastErrors.set(List.copyOf(problems));
       log.info(
-          "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes from {} files",
+          "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"
+              + " from {} files",
           parsed.state().services().size(),
           parsed.state().endpoints().size(),
           parsed.state().gateways().size(),
           parsed.state().httpRoutes().size(),
+          parsed.state().secrets().size(),
           files.size());
       listener.accept(parsed.state());
       auditApplied(files);
@@ -97,7 +102,9 @@ public final class ResourceDirectory implements AutoCloseable {
                     + one.state().gateways().size()
                     + " gateways, "
                     + one.state().httpRoutes().size()
-                    + " HTTPRoutes"
+                    + " HTTPRoutes, "
+                    + one.state().secrets().size()
+                    + " TLS Secrets"
                 : "its documents";
         audit.applied(
             "File",

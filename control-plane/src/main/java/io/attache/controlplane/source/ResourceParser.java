@@ -7,11 +7,13 @@ import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.runtime.WatchedDirectory;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -29,9 +31,10 @@ import tools.jackson.core.JacksonException;
  * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services,
  * discovery.k8s.io/v1 EndpointSlices, and gateway.networking.k8s.io/v1 Gateways (of our
  * GatewayClass; others belong to another controller) and HTTPRoutes, and attache.io/v1alpha1
- * TrafficPolicies, and the targets of AuthPolicies and RateLimitPolicies; other kinds are ignored.
- * Uses fabric8's serialization. All errors of all files are collected; one error makes the whole
- * read {@link ParseResult.Invalid}.
+ * TrafficPolicies, the targets of AuthPolicies and RateLimitPolicies, and v1 Secrets of type {@code
+ * kubernetes.io/tls} (for HTTPS listeners); other kinds and Secret types are ignored. Uses
+ * fabric8's serialization. All errors of all files are collected; one error makes the whole read
+ * {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
@@ -59,6 +62,7 @@ public final class ResourceParser {
     List<HttpRouteState> routes = new ArrayList<>();
     List<TrafficPolicyState> policies = new ArrayList<>();
     List<PolicyAttachment> attachments = new ArrayList<>();
+    List<TlsSecret> secrets = new ArrayList<>();
     Set<ServiceKey> seen = new HashSet<>();
     Set<String> seenObjects = new HashSet<>();
     for (WatchedDirectory.File file : files) {
@@ -99,12 +103,16 @@ public final class ResourceParser {
           PolicyAttachmentConverter.auth(policy, documentErrors).ifPresent(attachments::add);
         } else if (resource instanceof RateLimitPolicy policy) {
           PolicyAttachmentConverter.rateLimit(policy, documentErrors).ifPresent(attachments::add);
+        } else if (resource instanceof Secret secret && TlsSecretConverter.isTls(secret)) {
+          TlsSecretConverter.convert(secret, documentErrors)
+              .filter(t -> unique("Secret " + t.key(), seenObjects, documentErrors))
+              .ifPresent(secrets::add);
         }
       }
     }
     return errors.isEmpty()
         ? new ParseResult.Parsed(
-            new ClusterState(services, endpoints, gateways, routes, policies, attachments))
+            new ClusterState(services, endpoints, gateways, routes, policies, attachments, secrets))
         : new ParseResult.Invalid(errors);
   }
 

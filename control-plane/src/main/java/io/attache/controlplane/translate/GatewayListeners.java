@@ -1,14 +1,18 @@
 package io.attache.controlplane.translate;
 
 import com.google.protobuf.Any;
+import io.attache.controlplane.model.GatewayState;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
@@ -19,14 +23,25 @@ import java.util.Map;
  * Builds what an Envoy needs for one Gateway port: a Listener on {@code 0.0.0.0:port} whose HTTP
  * connection manager fetches its routes over ADS, and the RouteConfiguration with one virtual host
  * per hostname the attached routes serve. A port with no route gets a listener whose routes are
- * empty, so Envoy answers 404 rather than refusing connections.
+ * empty, so Envoy answers 404 rather than refusing connections. An HTTPS port gets one filter chain
+ * per served Gateway listener, chosen by SNI ({@code server_names} = its hostname; the listener
+ * without hostname is the default chain), each terminating TLS with its certificates from SDS and
+ * all sharing the port's connection manager and routes.
  */
 final class GatewayListeners {
   private static final String HCM = "envoy.filters.network.http_connection_manager";
+  private static final String TLS_INSPECTOR = "envoy.filters.listener.tls_inspector";
 
   private GatewayListeners() {}
 
-  static Listener listener(RouteAttachments.GatewayPort port, FilterAttachments filters) {
+  /**
+   * @param tlsListeners the served HTTPS listeners on {@code port} ({@link GatewayTls#listeners});
+   *     ignored for an HTTP port
+   */
+  static Listener listener(
+      RouteAttachments.GatewayPort port,
+      List<GatewayState.Listener> tlsListeners,
+      FilterAttachments filters) {
     HttpConnectionManager.Builder manager =
         HttpConnectionManager.newBuilder()
             .setStatPrefix(port.xdsName())
@@ -46,17 +61,40 @@ final class GatewayListeners {
         HttpFilter.newBuilder()
             .setName(ApiListeners.ROUTER_FILTER)
             .setTypedConfig(Any.pack(Router.getDefaultInstance())));
-    return Listener.newBuilder()
-        .setName(port.xdsName())
-        .setAddress(
-            Address.newBuilder()
-                .setSocketAddress(
-                    SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(port.port())))
-        .addFilterChains(
-            FilterChain.newBuilder()
-                .addFilters(
-                    Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager.build()))))
-        .build();
+    Filter connectionManager =
+        Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager.build())).build();
+    Listener.Builder listener =
+        Listener.newBuilder()
+            .setName(port.xdsName())
+            .setAddress(
+                Address.newBuilder()
+                    .setSocketAddress(
+                        SocketAddress.newBuilder()
+                            .setAddress("0.0.0.0")
+                            .setPortValue(port.port())));
+    if (port.protocol() != GatewayState.Protocol.HTTPS) {
+      return listener
+          .addFilterChains(FilterChain.newBuilder().addFilters(connectionManager))
+          .build();
+    }
+    // Envoy no longer adds the TLS inspector by itself; without it no chain sees the SNI.
+    listener.addListenerFilters(
+        ListenerFilter.newBuilder()
+            .setName(TLS_INSPECTOR)
+            .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())));
+    for (GatewayState.Listener tls : tlsListeners) {
+      FilterChain.Builder chain =
+          FilterChain.newBuilder()
+              .setName(port.xdsName() + "/" + tls.name())
+              .addFilters(connectionManager)
+              .setTransportSocket(GatewayTls.transportSocket(tls));
+      tls.hostname()
+          .ifPresent(
+              host ->
+                  chain.setFilterChainMatch(FilterChainMatch.newBuilder().addServerNames(host)));
+      listener.addFilterChains(chain);
+    }
+    return listener.build();
   }
 
   static RouteConfiguration routes(

@@ -22,8 +22,9 @@ import java.util.List;
  * assignment, and a Listener plus RouteConfiguration named {@code <service>.<namespace>:<port>}
  * that routes everything to that cluster, unless HTTPRoutes attach to that Service port: then their
  * rules route it (mesh, GAMMA). Every Gateway port becomes a Listener {@code
- * <namespace>/<gateway>:<port>} with the routes attached through it (see {@link RouteResolver}).
- * Pure: no I/O, no state, same input gives equal output.
+ * <namespace>/<gateway>:<port>} with the routes attached through it (see {@link RouteResolver}); an
+ * HTTPS port terminates TLS with certificates served over SDS (see {@link GatewayTls}). Pure: no
+ * I/O, no state, same input gives equal output.
  */
 public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
@@ -41,7 +42,10 @@ public final class Translator {
   }
 
   public XdsResources translate(ClusterState state) {
-    RouteAttachments attachments = resolver.resolve(state);
+    GatewayTls tls = GatewayTls.resolve(state);
+    // Routes attach only through served listeners: a listener left out must not route its hosts
+    // through a sibling's certificate.
+    RouteAttachments attachments = resolver.resolve(tls.servable());
     TrafficPolicies policies = TrafficPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
     List<Cluster> clusters = new ArrayList<>();
@@ -70,7 +74,7 @@ public final class Translator {
         .byGatewayPort()
         .forEach(
             (port, byHost) -> {
-              listeners.add(GatewayListeners.listener(port, filters));
+              listeners.add(GatewayListeners.listener(port, tls.listeners(port), filters));
               routes.add(GatewayListeners.routes(port, byHost, policies, filters));
             });
     if (filters.anyAuth()) {
@@ -85,7 +89,7 @@ public final class Translator {
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
     listeners.sort(Comparator.comparing(Listener::getName));
     routes.sort(Comparator.comparing(RouteConfiguration::getName));
-    return new XdsResources(clusters, assignments, listeners, routes);
+    return new XdsResources(clusters, assignments, listeners, routes, tls.secrets());
   }
 
   private static Cluster cluster(String name, TrafficPolicies policies) {

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,13 +25,15 @@ public record XdsResources(
     List<Cluster> clusters,
     List<ClusterLoadAssignment> loadAssignments,
     List<Listener> listeners,
-    List<RouteConfiguration> routes) {
+    List<RouteConfiguration> routes,
+    List<Secret> secrets) {
 
   public XdsResources {
     clusters = List.copyOf(clusters);
     loadAssignments = List.copyOf(loadAssignments);
     listeners = List.copyOf(listeners);
     routes = List.copyOf(routes);
+    secrets = List.copyOf(secrets);
   }
 
   public String clustersVersion() {
@@ -47,6 +50,27 @@ public record XdsResources(
 
   public String routesVersion() {
     return version(routes);
+  }
+
+  /** SDS: changes alone when a certificate is rotated, so listeners are not drained. */
+  public String secretsVersion() {
+    return version(secrets);
+  }
+
+  /** Names the resources of each type; never prints the secrets, which hold private keys. */
+  @Override
+  public String toString() {
+    return "XdsResources[clusters="
+        + clusters.size()
+        + ", loadAssignments="
+        + loadAssignments.size()
+        + ", listeners="
+        + listeners.size()
+        + ", routes="
+        + routes.size()
+        + ", secrets="
+        + secrets.stream().map(Secret::getName).toList()
+        + "]";
   }
 
   /** The first 16 hex digits of a SHA-256 over the deterministic encoding of {@code resources}. */

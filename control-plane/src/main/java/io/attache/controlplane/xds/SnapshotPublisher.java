@@ -7,7 +7,6 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,14 +102,17 @@ public final class SnapshotPublisher implements AutoCloseable {
       cache.setSnapshot(group, snapshot);
     }
     log.info(
-        "snapshot {}: {} clusters, {} listeners (cds={} eds={} lds={} rds={}) to {} groups",
+        "snapshot {}: {} clusters, {} listeners, {} secrets (cds={} eds={} lds={} rds={} sds={})"
+            + " to {} groups",
         published,
         resources.clusters().size(),
         resources.listeners().size(),
+        resources.secrets().size(),
         resources.clustersVersion(),
         resources.loadAssignmentsVersion(),
         resources.listenersVersion(),
         resources.routesVersion(),
+        resources.secretsVersion(),
         groups.size());
   }
 
@@ -141,8 +143,8 @@ public final class SnapshotPublisher implements AutoCloseable {
         resources.listenersVersion(),
         resources.routes(),
         resources.routesVersion(),
-        List.of(),
-        "");
+        resources.secrets(),
+        resources.secretsVersion());
   }
 
   @Override

@@ -12,15 +12,20 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.TypeRegistry;
 import com.google.protobuf.util.JsonFormat;
 import io.attache.controlplane.translate.XdsResources;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.List;
 
 /**
  * xDS resources as JSON in protobuf's JSON mapping (the form of Envoy's own config dump), for
  * {@code /config_dump} and {@code attache translate}. Knows the message types our listeners pack
  * into {@code Any}, so typed configs print as objects; a type missing here fails the print with
- * protobuf's "Cannot find type for url" rather than printing something partial.
+ * protobuf's "Cannot find type for url" rather than printing something partial. Private keys of SDS
+ * Secrets print as {@code [redacted]}, as in Envoy's own config dump.
  */
 public final class XdsJson {
   // Adding a descriptor registers every message of its file and of the files that file imports,
@@ -43,17 +48,23 @@ public final class XdsJson {
                               .getDescriptor(),
                           io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor(),
                           io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                              .getDescriptor()))
+                              .getDescriptor(),
+                          DownstreamTlsContext.getDescriptor(),
+                          Secret.getDescriptor(),
+                          TlsInspector.getDescriptor()))
                   .build());
   private static final Gson PRETTY =
       new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
+  /** What Envoy's own config dump prints for a private key. */
+  static final String REDACTED = "[redacted]";
+
   private XdsJson() {}
 
-  /** One resource (or any message) as a JSON tree. */
+  /** One resource (or any message) as a JSON tree; an SDS Secret's private key is redacted. */
   public static JsonElement toJson(MessageOrBuilder message) {
     try {
-      return JsonParser.parseString(PRINTER.print(message));
+      return JsonParser.parseString(PRINTER.print(redacted(message)));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException(
           "cannot print " + message.getDescriptorForType().getFullName() + " as JSON", e);
@@ -67,7 +78,20 @@ public final class XdsJson {
     json.add(XdsType.ENDPOINTS.key(), array(resources.loadAssignments()));
     json.add(XdsType.LISTENERS.key(), array(resources.listeners()));
     json.add(XdsType.ROUTES.key(), array(resources.routes()));
+    json.add(XdsType.SECRETS.key(), array(resources.secrets()));
     return json;
+  }
+
+  // Dumps and translations are read by people and pasted into issues: keys stay in Envoy.
+  private static MessageOrBuilder redacted(MessageOrBuilder message) {
+    if (message instanceof Secret secret && secret.getTlsCertificate().hasPrivateKey()) {
+      return secret.toBuilder()
+          .setTlsCertificate(
+              secret.getTlsCertificate().toBuilder()
+                  .setPrivateKey(DataSource.newBuilder().setInlineString(REDACTED)))
+          .build();
+    }
+    return message;
   }
 
   static JsonArray array(Iterable<? extends Message> messages) {

@@ -18,7 +18,8 @@ public enum XdsType {
   CLUSTERS(Resources.V3.CLUSTER_TYPE_URL, Snapshot::clusters),
   ENDPOINTS(Resources.V3.ENDPOINT_TYPE_URL, Snapshot::endpoints),
   LISTENERS(Resources.V3.LISTENER_TYPE_URL, Snapshot::listeners),
-  ROUTES(Resources.V3.ROUTE_TYPE_URL, Snapshot::routes);
+  ROUTES(Resources.V3.ROUTE_TYPE_URL, Snapshot::routes),
+  SECRETS(Resources.V3.SECRET_TYPE_URL, Snapshot::secrets);
 
   private static final Map<String, XdsType> BY_TYPE_URL =
       Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(XdsType::typeUrl, t -> t));
@@ -31,7 +32,7 @@ public enum XdsType {
     this.part = part;
   }
 
-  /** {@code clusters}, {@code endpoints}, {@code listeners} or {@code routes}. */
+  /** {@code clusters}, {@code endpoints}, {@code listeners}, {@code routes} or {@code secrets}. */
   public String key() {
     return name().toLowerCase(Locale.ROOT);
   }

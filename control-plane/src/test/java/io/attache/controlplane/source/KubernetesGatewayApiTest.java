@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -89,7 +90,16 @@ class KubernetesGatewayApiTest {
   }
 
   private void apply(String yaml) {
-    client.resource((HTTPRoute) Serialization.unmarshal(yaml)).update();
+    // The Lease holder may write the route's status between fabric8's read and its write: a 409.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException conflict && conflict.getCode() == 409)
+        .until(
+            () -> {
+              client.resource((HTTPRoute) Serialization.unmarshal(yaml)).update();
+              return true;
+            });
   }
 
   private void create() {

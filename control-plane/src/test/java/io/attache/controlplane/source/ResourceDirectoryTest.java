@@ -71,7 +71,7 @@ class ResourceDirectoryTest {
               "File "
                   + directory.resolve("echo.yaml")
                   + " APPLIED added: 1 services, 0 endpoint"
-                  + " slices, 0 gateways, 0 HTTPRoutes applied",
+                  + " slices, 0 gateways, 0 HTTPRoutes, 0 TLS Secrets applied",
               "File "
                   + directory.resolve("echo.yaml")
                   + " REJECTED rejected, the last good state stays: document 1"
