@@ -14,6 +14,10 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [discovery.k8s.io]
   resources: [endpointslices]
   verbs: [list, watch]
+{{- /* kubernetes.io/tls Secrets named by HTTPS Gateway listeners, served over SDS */}}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [list, watch]
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways]
   verbs: [list, watch]

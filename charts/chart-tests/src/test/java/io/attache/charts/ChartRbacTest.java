@@ -40,6 +40,7 @@ class ChartRbacTest {
         .containsExactlyInAnyOrder(
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
+            " secrets list,watch",
             "gateway.networking.k8s.io gateways list,watch",
             "gateway.networking.k8s.io httproutes get,list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
@@ -70,6 +71,7 @@ class ChartRbacTest {
         .containsExactlyInAnyOrder(
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
+            " secrets list,watch",
             "gateway.networking.k8s.io gateways list,watch",
             "gateway.networking.k8s.io httproutes list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch");
