@@ -1,11 +1,13 @@
 package io.attache.controlplane.translate;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +17,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The xDS resources of one {@link io.attache.controlplane.model.ClusterState}, each list sorted by
@@ -71,6 +75,39 @@ public record XdsResources(
         + ", secrets="
         + secrets.stream().map(Secret::getName).toList()
         + "]";
+  }
+
+  /**
+   * These resources as an Envoy may receive them: without the {@code api_listener} Listeners of
+   * proxyless gRPC clients, which Envoy accepts from its bootstrap only and refuses over LDS, and
+   * without their RouteConfigurations. Versions are recomputed from what remains.
+   */
+  public XdsResources withoutApiListeners() {
+    Set<String> apiRoutes =
+        listeners.stream()
+            .filter(Listener::hasApiListener)
+            .map(XdsResources::routeConfigName)
+            .collect(Collectors.toSet());
+    return new XdsResources(
+        clusters,
+        loadAssignments,
+        listeners.stream().filter(l -> !l.hasApiListener()).toList(),
+        routes.stream().filter(r -> !apiRoutes.contains(r.getName())).toList(),
+        secrets);
+  }
+
+  private static String routeConfigName(Listener apiListener) {
+    try {
+      return apiListener
+          .getApiListener()
+          .getApiListener()
+          .unpack(HttpConnectionManager.class)
+          .getRds()
+          .getRouteConfigName();
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(
+          "API listener " + apiListener.getName() + " holds no HttpConnectionManager", e);
+    }
   }
 
   /** The first 16 hex digits of a SHA-256 over the deterministic encoding of {@code resources}. */

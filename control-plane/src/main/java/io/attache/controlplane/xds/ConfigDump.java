@@ -28,12 +28,14 @@ final class ConfigDump {
   }
 
   /**
-   * Every group with a snapshot: those whose clients asked, and {@link NodeGroups#DEFAULT_GROUP},
-   * which the publisher always fills. Sorted by name.
+   * Every group with a snapshot: those whose clients asked, and {@link NodeGroups#DEFAULT_GROUP}
+   * and {@link NodeGroups#DEFAULT_PROXYLESS_GROUP}, which the publisher always fills. Sorted by
+   * name.
    */
   Set<String> groups() {
     Set<String> groups = new TreeSet<>(cache.groups());
     groups.add(NodeGroups.DEFAULT_GROUP);
+    groups.add(NodeGroups.DEFAULT_PROXYLESS_GROUP);
     groups.removeIf(group -> cache.getSnapshot(group) == null);
     return groups;
   }

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns cluster states into xDS snapshots in the cache. {@link #publish} returns at once; states
  * that arrive within {@code quiet} of each other become one snapshot, yet none waits longer than
- * {@code maxDelay} after the first of a burst. Every node group gets the same snapshot, including
+ * {@code maxDelay} after the first of a burst. One translation gives two snapshots: the full one
+ * for proxyless gRPC groups, and one without API listeners (and their routes) for Envoy groups,
+ * which refuse those over LDS ({@link NodeGroups}). Every group gets its kind's snapshot, including
  * groups that connect later ({@link #seed}). Never translates on the caller's thread.
  */
 public final class SnapshotPublisher implements AutoCloseable {
@@ -35,7 +37,8 @@ public final class SnapshotPublisher implements AutoCloseable {
   private ClusterState pending;
   private long burstStartedAt;
   private ScheduledFuture<?> flush;
-  private Snapshot current;
+  private Snapshot current; // full: what proxyless gRPC clients get
+  private Snapshot forEnvoy;
   private long published;
 
   public SnapshotPublisher(
@@ -87,43 +90,60 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
     try {
       XdsResources resources = translator.translate(state);
-      install(snapshot(resources), resources);
+      XdsResources envoyResources = resources.withoutApiListeners();
+      install(snapshot(resources), snapshot(envoyResources), resources, envoyResources);
     } catch (RuntimeException e) {
       log.error("translating the cluster state failed; clients keep the last snapshot", e);
     }
   }
 
-  private synchronized void install(Snapshot snapshot, XdsResources resources) {
-    current = snapshot;
+  private synchronized void install(
+      Snapshot full, Snapshot envoy, XdsResources resources, XdsResources envoyResources) {
+    current = full;
+    forEnvoy = envoy;
     published++;
     Set<String> groups = new HashSet<>(cache.groups());
     groups.add(NodeGroups.DEFAULT_GROUP);
+    groups.add(NodeGroups.DEFAULT_PROXYLESS_GROUP);
     for (String group : groups) {
-      cache.setSnapshot(group, snapshot);
+      cache.setSnapshot(group, snapshotFor(group));
     }
     log.info(
-        "snapshot {}: {} clusters, {} listeners, {} secrets (cds={} eds={} lds={} rds={} sds={})"
-            + " to {} groups",
+        "snapshot {}: {} clusters, {} listeners ({} for Envoy), {} secrets (cds={} eds={} lds={}"
+            + " rds={} sds={}; Envoy lds={} rds={}) to {} groups",
         published,
         resources.clusters().size(),
         resources.listeners().size(),
+        envoyResources.listeners().size(),
         resources.secrets().size(),
         resources.clustersVersion(),
         resources.loadAssignmentsVersion(),
         resources.listenersVersion(),
         resources.routesVersion(),
         resources.secretsVersion(),
+        envoyResources.listenersVersion(),
+        envoyResources.routesVersion(),
         groups.size());
   }
 
-  /** Gives {@code group} the current snapshot if it has none yet (a newly connected fleet). */
+  private Snapshot snapshotFor(String group) {
+    return NodeGroups.kindOf(group) == NodeGroups.ClientKind.PROXYLESS_GRPC ? current : forEnvoy;
+  }
+
+  /**
+   * Gives {@code group} the current snapshot of its kind if it has none yet (a newly connected
+   * fleet).
+   */
   public synchronized void seed(String group) {
     if (current != null && cache.getSnapshot(group) == null) {
-      cache.setSnapshot(group, current);
+      cache.setSnapshot(group, snapshotFor(group));
     }
   }
 
-  /** The last snapshot installed, if any: the control plane is ready once there is one. */
+  /**
+   * The last full snapshot installed, if any (Envoy groups get it without API listeners): the
+   * control plane is ready once there is one.
+   */
   public synchronized Optional<Snapshot> current() {
     return Optional.ofNullable(current);
   }

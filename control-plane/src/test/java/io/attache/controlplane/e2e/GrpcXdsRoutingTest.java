@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.attache.runtime.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,6 +93,21 @@ class GrpcXdsRoutingTest {
               assertThat(first.calls()).isPositive();
               assertThat(second.calls()).isPositive();
             });
+  }
+
+  @Test
+  void grpcXdsIsServedAsAProxylessClientOfItsCluster() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .untilAsserted(() -> xds.call());
+
+    // XdsClient's bootstrap says node.cluster "tests"; grpc-java says user_agent_name "gRPC Java".
+    assertThat(
+            ServiceProbe.get(
+                    "127.0.0.1", controlPlane.adminPort(), "/config_dump?group=tests/proxyless")
+                .body())
+        .contains("\"echo.default:8080\"");
   }
 
   @Test

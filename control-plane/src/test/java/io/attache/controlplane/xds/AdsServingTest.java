@@ -10,6 +10,8 @@ import io.attache.runtime.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.Resource;
@@ -127,6 +129,15 @@ class AdsServingTest {
     return Node.newBuilder().setId(id).setCluster(group).build();
   }
 
+  /** A proxyless gRPC client, as grpc-java names itself. */
+  private static Node grpcNode(String id, String group) {
+    return Node.newBuilder().setId(id).setCluster(group).setUserAgentName("gRPC Java").build();
+  }
+
+  private static Node envoyNode(String id, String group) {
+    return Node.newBuilder().setId(id).setCluster(group).setUserAgentName("envoy").build();
+  }
+
   private SotwStream sotw(Node node) {
     SotwStream stream = new SotwStream(channel, node);
     streams.add(stream);
@@ -160,7 +171,7 @@ class AdsServingTest {
 
   @Test
   void anEndpointSliceChangePushesEndpointsAndNothingElse() throws Exception {
-    SotwStream stream = sotw(node("envoy-1", "edge"));
+    SotwStream stream = sotw(grpcNode("grpc-1", "mesh"));
     settle(stream, CDS);
     settle(stream, EDS, ECHO, OTHER);
     settle(stream, LDS);
@@ -347,11 +358,13 @@ class AdsServingTest {
   @Test
   void theConfigDumpListsEveryGroupWithItsVersionsAndNames() throws Exception {
     DiscoveryResponse edge = settle(sotw(node("envoy-1", "edge")), CDS);
-    settle(sotw(node("grpc-1", "mesh")), CDS);
+    settle(sotw(grpcNode("grpc-1", "mesh")), CDS);
 
     JsonObject groups = configDump("").getAsJsonObject("groups");
 
-    assertThat(groups.keySet()).contains("edge", "mesh", NodeGroups.DEFAULT_GROUP);
+    assertThat(groups.keySet())
+        .contains(
+            "edge", "mesh/proxyless", NodeGroups.DEFAULT_GROUP, NodeGroups.DEFAULT_PROXYLESS_GROUP);
     JsonObject clusters = groups.getAsJsonObject("edge").getAsJsonObject("clusters");
     assertThat(clusters.get("version").getAsString()).isEqualTo(edge.getVersionInfo());
     assertThat(clusters.getAsJsonArray("names").asList())
@@ -359,7 +372,7 @@ class AdsServingTest {
         .containsExactly(ECHO, OTHER);
     assertThat(
             groups
-                .getAsJsonObject("mesh")
+                .getAsJsonObject("mesh/proxyless")
                 .getAsJsonObject("listeners")
                 .getAsJsonArray("names")
                 .asList())
@@ -370,14 +383,15 @@ class AdsServingTest {
   @Test
   void theConfigDumpOfOneGroupHoldsItsResourcesAsJson() throws Exception {
     settle(sotw(node("envoy-1", "edge")), CDS);
-    settle(sotw(node("grpc-1", "mesh")), CDS);
+    settle(sotw(grpcNode("grpc-1", "mesh")), CDS);
 
-    JsonObject groups = configDump("?group=edge&resources=true").getAsJsonObject("groups");
+    JsonObject groups =
+        configDump("?group=mesh/proxyless&resources=true").getAsJsonObject("groups");
 
-    assertThat(groups.keySet()).containsExactly("edge");
+    assertThat(groups.keySet()).containsExactly("mesh/proxyless");
     JsonObject listener =
         groups
-            .getAsJsonObject("edge")
+            .getAsJsonObject("mesh/proxyless")
             .getAsJsonObject("listeners")
             .getAsJsonArray("resources")
             .get(0)
@@ -390,6 +404,79 @@ class AdsServingTest {
                 .get("@type")
                 .getAsString())
         .endsWith("HttpConnectionManager");
+  }
+
+  private static final String GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: default}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      """;
+  private static final String GATEWAY_LISTENER = "default/edge:8000";
+
+  /** Adds a Gateway and waits until it is served, so a first response already holds it. */
+  private void addGateway() throws Exception {
+    Files.writeString(resources.resolve("gateway.yaml"), GATEWAY);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                configDump("?group=default")
+                    .getAsJsonObject("groups")
+                    .getAsJsonObject("default")
+                    .getAsJsonObject("listeners")
+                    .getAsJsonArray("names")
+                    .toString()
+                    .contains(GATEWAY_LISTENER));
+  }
+
+  private static List<String> listenerNames(DiscoveryResponse response) {
+    return response.getResourcesList().stream()
+        .map(any -> unpack(any, Listener.class).getName())
+        .toList();
+  }
+
+  @Test
+  void anEnvoyAskingForEveryListenerGetsOnlyGatewayListeners() throws Exception {
+    addGateway();
+
+    DiscoveryResponse listeners = settle(sotw(envoyNode("envoy-1", "edge")), LDS);
+
+    assertThat(listenerNames(listeners)).containsExactly(GATEWAY_LISTENER);
+  }
+
+  @Test
+  void anEnvoyAskingForEveryRouteConfigurationGetsOnlyTheGateways() throws Exception {
+    addGateway();
+
+    DiscoveryResponse routes = settle(sotw(envoyNode("envoy-1", "edge")), RDS);
+
+    assertThat(routes.getResourcesList())
+        .extracting(any -> unpack(any, RouteConfiguration.class).getName())
+        .containsExactly(GATEWAY_LISTENER);
+  }
+
+  @Test
+  void aProxylessGrpcClientAskingForEveryListenerGetsTheApiListenersToo() throws Exception {
+    addGateway();
+
+    DiscoveryResponse listeners = settle(sotw(grpcNode("grpc-1", "mesh")), LDS);
+
+    assertThat(listenerNames(listeners))
+        .containsExactlyInAnyOrder(GATEWAY_LISTENER, ECHO_LISTENER, OTHER_LISTENER);
+  }
+
+  @Test
+  void anEnvoyOnADeltaStreamGetsOnlyGatewayListeners() throws Exception {
+    addGateway();
+    DeltaStream stream = delta(envoyNode("envoy-d", "edge"));
+
+    stream.subscribe(LDS);
+
+    assertThat(names(stream.next(LDS))).containsExactly(GATEWAY_LISTENER);
   }
 
   @Test

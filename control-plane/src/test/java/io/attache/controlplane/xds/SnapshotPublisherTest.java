@@ -9,6 +9,7 @@ import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.translate.Translator;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.core.v3.Node;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -76,14 +77,52 @@ class SnapshotPublisherTest {
   }
 
   @Test
-  void aGroupThatConnectsLaterIsSeededWithTheCurrentSnapshot() {
+  void aProxylessGroupThatConnectsLaterIsSeededWithTheFullSnapshot() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+    publisher.publish(services(1));
+    await().until(() -> publisher.current().isPresent());
+
+    publisher.seed("mesh/proxyless");
+
+    assertThat(cache.getSnapshot("mesh/proxyless")).isSameAs(publisher.current().orElseThrow());
+  }
+
+  @Test
+  void anEnvoyGroupThatConnectsLaterIsSeededWithoutApiListeners() {
     SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
     publisher.publish(services(1));
     await().until(() -> publisher.current().isPresent());
 
     publisher.seed("edge-fleet");
 
-    assertThat(cache.getSnapshot("edge-fleet")).isSameAs(publisher.current().orElseThrow());
+    assertThat(cache.getSnapshot("edge-fleet").listeners().resources()).isEmpty();
+    assertThat(cache.getSnapshot("edge-fleet").clusters().resources()).hasSize(1);
+  }
+
+  @Test
+  void theDefaultEnvoyGroupGetsNoApiListenersNorTheirRoutes() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+
+    publisher.publish(services(2));
+
+    await().until(() -> publisher.published() == 1);
+    Snapshot envoy = cache.getSnapshot(NodeGroups.DEFAULT_GROUP);
+    assertThat(envoy.listeners().resources()).isEmpty();
+    assertThat(envoy.routes().resources()).isEmpty();
+  }
+
+  @Test
+  void theDefaultProxylessGroupGetsTheApiListenersAndTheirRoutes() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+
+    publisher.publish(services(2));
+
+    await().until(() -> publisher.published() == 1);
+    Snapshot proxyless = cache.getSnapshot(NodeGroups.DEFAULT_PROXYLESS_GROUP);
+    assertThat(proxyless.listeners().resources())
+        .containsOnlyKeys("svc0.default:80", "svc1.default:80");
+    assertThat(proxyless.routes().resources())
+        .containsOnlyKeys("svc0.default:80", "svc1.default:80");
   }
 
   @Test
@@ -91,11 +130,21 @@ class SnapshotPublisherTest {
     NodeGroups groups = new NodeGroups();
     publisher(Duration.ofMillis(10), Duration.ofMillis(100));
 
-    assertThat(groups.hash(io.envoyproxy.envoy.config.core.v3.Node.getDefaultInstance()))
-        .isEqualTo(NodeGroups.DEFAULT_GROUP);
+    assertThat(groups.hash(Node.getDefaultInstance())).isEqualTo(NodeGroups.DEFAULT_GROUP);
+    assertThat(groups.hash(Node.newBuilder().setCluster("edge").build())).isEqualTo("edge");
+  }
+
+  @Test
+  void aGrpcClientIsGroupedApartFromTheEnvoysOfItsCluster() {
+    NodeGroups groups = new NodeGroups();
+    publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+
     assertThat(
-            groups.hash(
-                io.envoyproxy.envoy.config.core.v3.Node.newBuilder().setCluster("edge").build()))
+            groups.hash(Node.newBuilder().setCluster("edge").setUserAgentName("gRPC Java").build()))
+        .isEqualTo("edge/proxyless");
+    assertThat(groups.hash(Node.newBuilder().setCluster("edge").setUserAgentName("envoy").build()))
         .isEqualTo("edge");
+    assertThat(groups.hash(Node.newBuilder().setUserAgentName("gRPC Go").build()))
+        .isEqualTo(NodeGroups.DEFAULT_PROXYLESS_GROUP);
   }
 }
