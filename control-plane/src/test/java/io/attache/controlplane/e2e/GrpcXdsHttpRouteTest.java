@@ -138,6 +138,7 @@ class GrpcXdsHttpRouteTest {
 
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               calls(10, Map.of());
