@@ -352,4 +352,78 @@ class JwtVerifierTest {
   private static Date at(long secondsFromNow) {
     return Date.from(TestTokens.NOW.plusSeconds(secondsFromNow));
   }
+
+  /** A key set that can be swapped, as a JWKS rotation swaps it. */
+  private static final class RotatingKeys implements KeySource {
+    volatile KeySource current;
+
+    RotatingKeys(KeySource initial) {
+      current = initial;
+    }
+
+    @Override
+    public Lookup lookup(java.util.Optional<String> kid, SignatureAlgorithm algorithm) {
+      return current.lookup(kid, algorithm);
+    }
+  }
+
+  @Test
+  void aTokenVerifiedBeforeIsRefusedOnceItsKeyLeavesTheKeySet() {
+    RotatingKeys keys = new RotatingKeys(KEYS);
+    JwtVerifier verifier = new JwtVerifier(settings().build(), keys, TestTokens.CLOCK);
+    var request = bearer(rs256(validClaims().build()));
+    authenticated(verifier.verify(request));
+
+    keys.current = new InlineJwks(TestTokens.jwks(TestTokens.ec()));
+
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_KEY_UNKNOWN);
+  }
+
+  @Test
+  void aTokenVerifiedBeforeStillHasItsLifetimeChecked() {
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(TestTokens.NOW);
+    java.time.Clock clock =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return now.get();
+          }
+        };
+    JwtVerifier verifier = new JwtVerifier(settings().build(), KEYS, clock);
+    var request = bearer(rs256(validClaims().build()));
+    authenticated(verifier.verify(request));
+
+    now.set(TestTokens.NOW.plus(java.time.Duration.ofDays(3650)));
+
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void aTamperedCopyOfAVerifiedTokenIsStillRefused() {
+    JwtVerifier verifier = verifier(settings());
+    String token = rs256(validClaims().build());
+    authenticated(verifier.verify(bearer(token)));
+    String[] parts = token.split("\\.");
+    String forged =
+        parts[0]
+            + "."
+            + com.nimbusds.jose.util.Base64URL.encode(
+                "{\"sub\":\"mallory\",\"iss\":\"" + TestTokens.ISSUER + "\"}")
+            + "."
+            + parts[2];
+
+    assertThat(rejected(verifier.verify(bearer(forged))))
+        .isEqualTo(ReasonCode.TOKEN_SIGNATURE_INVALID);
+  }
 }
