@@ -18,6 +18,17 @@ public record Machine(int cores, long maxHeapMiB, String jdk, String os, List<St
     collectors = List.copyOf(collectors);
   }
 
+  /**
+   * CPU time this JVM has used so far, all threads (server, clients, GC), in nanoseconds; -1 where
+   * the JVM does not tell.
+   */
+  static long processCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
+  }
+
   /** The system's load average over the last minute; negative where the OS does not tell. */
   static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

@@ -101,8 +101,10 @@ final class PushProbe {
     List<Long> installed = new ArrayList<>();
     boolean allAcked = true;
     ClusterState state = initial;
+    long cpuNanos = 0;
     for (int change = 1; change <= warmupChanges + measuredChanges; change++) {
       Thread.sleep(BETWEEN_ROUNDS.toMillis());
+      long cpuStart = Machine.processCpuNanos();
       state = SyntheticCluster.withHotEndpointsChanged(state, change);
       long before = publisher.published();
       long start = System.nanoTime();
@@ -111,6 +113,7 @@ final class PushProbe {
       long installedAt = awaitPublished(publisher, before);
       boolean acked = round.await(timeout);
       if (change > warmupChanges) {
+        cpuNanos += Machine.processCpuNanos() - cpuStart;
         rounds.add(round);
         installed.add(installedAt - start);
         allAcked &= acked;
@@ -129,6 +132,7 @@ final class PushProbe {
         rounds,
         installed,
         allAcked,
+        cpuNanos,
         fleet.clusterResponses() - clusterResponsesAtSync);
   }
 
@@ -139,6 +143,7 @@ final class PushProbe {
       List<PushRound> rounds,
       List<Long> installed,
       boolean allAcked,
+      long cpuNanos,
       int clusterResponses) {
     long[] latencies =
         rounds.stream().flatMapToLong(r -> LongStream.of(r.ackLatencies())).toArray();
@@ -168,6 +173,7 @@ final class PushProbe {
         Stats.millis(Stats.median(totals)),
         Stats.millis(Stats.percentile(totals, 100)),
         LongStream.of(totals).mapToObj(Stats::millis).toList(),
+        Stats.millis(cpuNanos / rounds.size()),
         Stats.median(last.responseBytes()),
         Stats.median(last.responseResources()),
         clusterResponses,

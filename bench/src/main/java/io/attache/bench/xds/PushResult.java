@@ -17,6 +17,8 @@ import java.util.List;
  * @param totalMillis median over rounds of the time until the last client ACKed
  * @param worstTotalMillis the slowest round's time until the last client ACKed
  * @param totalsMillis every measured round's time until the last client ACKed
+ * @param cpuMillisPerChange CPU time of the whole JVM (server, clients, GC) from a publish until
+ *     the last ACK, mean over the measured changes
  * @param edsResponseBytes serialized size of the endpoints response one client received (median)
  * @param edsResponseResources load assignments in that response (median)
  * @param cdsResponsesAfterChanges clusters responses any client received after the initial sync
@@ -37,6 +39,7 @@ public record PushResult(
     double totalMillis,
     double worstTotalMillis,
     List<Double> totalsMillis,
+    double cpuMillisPerChange,
     int edsResponseBytes,
     int edsResponseResources,
     int cdsResponsesAfterChanges,

@@ -47,18 +47,19 @@ final class ReportTable {
         t.envoyRoutes());
     out.printf(
         Locale.ROOT,
-        "  translate median %.1f ms (min %.1f, %d runs); snapshot build %.1f ms (of which"
-            + " content versions %.1f); heap ~%.1f MiB resources + ~%.1f MiB snapshot"
+        "  translate median %.1f ms (min %.1f, CPU %.1f, %d runs); snapshot build %.1f ms (of"
+            + " which content versions %.1f); heap ~%.1f MiB resources + ~%.1f MiB snapshot"
             + " (approximate)%n",
         t.translateMedianMillis(),
         t.translateMinMillis(),
+        t.translateCpuMedianMillis(),
         t.runs(),
         t.snapshotMedianMillis(),
         t.versionsMedianMillis(),
         t.resourcesMiB(),
         t.snapshotMiB());
     out.printf(
-        "  %-5s %7s %9s %9s %8s %8s %8s %8s %9s %9s %9s %6s %4s%n",
+        "  %-5s %7s %9s %9s %8s %8s %8s %8s %9s %9s %7s %9s %6s %4s%n",
         "mode",
         "clients",
         "sync ms",
@@ -69,6 +70,7 @@ final class ReportTable {
         "max",
         "total ms",
         "worst ms",
+        "CPU ms",
         "EDS B/cl",
         "CLAs",
         "CDS");
@@ -77,7 +79,7 @@ final class ReportTable {
   void push(PushResult p) {
     out.printf(
         Locale.ROOT,
-        "  %-5s %7d %9.0f %9.1f %8.1f %8.1f %8.1f %8.1f %9.1f %9.1f %9d %6d %4d%s%n",
+        "  %-5s %7d %9.0f %9.1f %8.1f %8.1f %8.1f %8.1f %9.1f %9.1f %7.0f %9d %6d %4d%s%n",
         p.mode(),
         p.clients(),
         p.initialSyncMillis(),
@@ -88,6 +90,7 @@ final class ReportTable {
         p.maxMillis(),
         p.totalMillis(),
         p.worstTotalMillis(),
+        p.cpuMillisPerChange(),
         p.edsResponseBytes(),
         p.edsResponseResources(),
         p.cdsResponsesAfterChanges(),
@@ -98,8 +101,9 @@ final class ReportTable {
     out.println();
     out.println(
         "Latencies in ms from publish() (debounce + translate + snapshot + push) to each"
-            + " client's ACK; installed = until the publisher had set the snapshot and logged it; CDS = clusters responses"
-            + " after the initial sync (0 expected).");
+            + " client's ACK; installed = until the publisher had set the snapshot and logged it; CPU = this JVM's CPU time"
+            + " per change (server, clients, GC); CDS = clusters responses after the initial sync"
+            + " (0 expected).");
     out.println(report.heapNote());
     out.printf(
         Locale.ROOT,

@@ -9,6 +9,7 @@ package io.attache.bench.xds;
  * @param envoyRoutes Envoy routes over all virtual hosts
  * @param translateMedianMillis {@code Translator.translate}, median of the measured runs
  * @param translateMinMillis the fastest measured run
+ * @param translateCpuMedianMillis CPU time of the translating thread, median (GC threads excluded)
  * @param versionsMedianMillis the four content versions of {@code XdsResources}, median
  * @param snapshotMedianMillis the snapshot build: content versions plus {@code Snapshot.create}
  * @param resourcesMiB heap retained by the {@code XdsResources}, approximate
@@ -23,6 +24,7 @@ public record TranslationResult(
     int envoyRoutes,
     double translateMedianMillis,
     double translateMinMillis,
+    double translateCpuMedianMillis,
     double versionsMedianMillis,
     double snapshotMedianMillis,
     double resourcesMiB,
