@@ -27,7 +27,8 @@ import java.util.Set;
  * @param maxDelay the publisher's longest wait after the first state of a burst
  * @param translateWarmups translations before timing
  * @param translateRuns translations timed (the median is reported)
- * @param warmupChanges endpoint changes pushed before measuring
+ * @param warmupChanges endpoint changes pushed before measuring: the JIT is still compiling the
+ *     push path after the initial sync, and on two cores its threads slow the first changes down
  * @param measuredChanges endpoint changes measured
  * @param timeout how long a fleet may take to sync, and a change to be ACKed by all
  * @param json where to write the JSON report, if anywhere
@@ -53,7 +54,7 @@ public record BenchmarkOptions(
       """
       usage: XdsBenchmark [--quick] [--services 1000,10000] [--routes 1000,10000] [--endpoints 5]
                           [--clients 100,500] [--modes sotw,delta] [--channels 4] [--sample 10]
-                          [--quiet-ms 10] [--max-delay-ms 50] [--changes 5] [--warmup-changes 2]
+                          [--quiet-ms 10] [--max-delay-ms 50] [--changes 5] [--warmup-changes 5]
                           [--translate-runs 5] [--translate-warmups 3] [--timeout-s 120]
                           [--json PATH]""";
 
@@ -136,7 +137,7 @@ public record BenchmarkOptions(
         Duration.ofMillis(integer(flags, "max-delay-ms", "50")),
         integer(flags, "translate-warmups", quick ? "2" : "3"),
         integer(flags, "translate-runs", quick ? "3" : "5"),
-        integer(flags, "warmup-changes", quick ? "1" : "2"),
+        integer(flags, "warmup-changes", quick ? "1" : "5"),
         integer(flags, "changes", quick ? "2" : "5"),
         Duration.ofSeconds(integer(flags, "timeout-s", quick ? "30" : "120")),
         Optional.ofNullable(flags.get("json")).map(Path::of));

@@ -65,6 +65,7 @@ final class PushProbe {
         SnapshotPublisher publisher = xds.publisher();
         publisher.publish(initial);
         awaitPublished(publisher, 0);
+        long heapBefore = HeapProbe.settledUsedBytes();
         long connecting = System.nanoTime();
         try (AdsFleet fleet =
             new AdsFleet(
@@ -77,9 +78,9 @@ final class PushProbe {
           fleet.awaitSynced(timeout);
           double syncMillis = Stats.millis(System.nanoTime() - connecting);
           // The sync sent every client the whole cluster list: collect that garbage now rather
-          // than in the middle of a measured change.
-          HeapProbe.settledUsedBytes();
-          return changes(mode, clients, initial, publisher, fleet, syncMillis);
+          // than in the middle of a measured change (and see what the streams hold on to).
+          double fleetMiB = HeapProbe.mebibytes(HeapProbe.settledUsedBytes() - heapBefore);
+          return changes(mode, clients, initial, publisher, fleet, syncMillis, fleetMiB);
         }
       } finally {
         server.shutdownNow();
@@ -94,7 +95,8 @@ final class PushProbe {
       ClusterState initial,
       SnapshotPublisher publisher,
       AdsFleet fleet,
-      double syncMillis)
+      double syncMillis,
+      double fleetMiB)
       throws InterruptedException {
     int clusterResponsesAtSync = fleet.clusterResponses();
     List<PushRound> rounds = new ArrayList<>();
@@ -129,6 +131,7 @@ final class PushProbe {
         mode,
         clients,
         syncMillis,
+        fleetMiB,
         rounds,
         installed,
         allAcked,
@@ -140,6 +143,7 @@ final class PushProbe {
       XdsMode mode,
       int clients,
       double syncMillis,
+      double fleetMiB,
       List<PushRound> rounds,
       List<Long> installed,
       boolean allAcked,
@@ -162,6 +166,7 @@ final class PushProbe {
         clients,
         Math.min(channels, clients),
         syncMillis,
+        fleetMiB,
         rounds.size(),
         allAcked,
         Stats.millis(Stats.median(installed.stream().mapToLong(Long::longValue).toArray())),

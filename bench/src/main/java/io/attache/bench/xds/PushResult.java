@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param mode {@code sotw} or {@code delta}
  * @param initialSyncMillis connecting every client and ACKing its first clusters and endpoints
+ * @param fleetHeapMiB heap held once the fleet synced, mostly the server's per-stream state
+ *     (approximate)
  * @param rounds measured changes (warm-up changes come first and are not counted)
  * @param allAcked whether every client ACKed every measured change in time
  * @param snapshotInstalledMillis median time until the publisher had installed the new snapshot:
@@ -29,6 +31,7 @@ public record PushResult(
     int clients,
     int channels,
     double initialSyncMillis,
+    double fleetHeapMiB,
     int rounds,
     boolean allAcked,
     double snapshotInstalledMillis,

@@ -59,10 +59,11 @@ final class ReportTable {
         t.resourcesMiB(),
         t.snapshotMiB());
     out.printf(
-        "  %-5s %7s %9s %9s %8s %8s %8s %8s %9s %9s %7s %9s %6s %4s%n",
+        "  %-5s %7s %9s %8s %9s %8s %8s %8s %8s %9s %9s %7s %9s %6s %4s%n",
         "mode",
         "clients",
         "sync ms",
+        "heap MiB",
         "installed",
         "first",
         "p50",
@@ -79,10 +80,11 @@ final class ReportTable {
   void push(PushResult p) {
     out.printf(
         Locale.ROOT,
-        "  %-5s %7d %9.0f %9.1f %8.1f %8.1f %8.1f %8.1f %9.1f %9.1f %7.0f %9d %6d %4d%s%n",
+        "  %-5s %7d %9.0f %8.0f %9.1f %8.1f %8.1f %8.1f %8.1f %9.1f %9.1f %7.0f %9d %6d %4d%s%n",
         p.mode(),
         p.clients(),
         p.initialSyncMillis(),
+        p.fleetHeapMiB(),
         p.snapshotInstalledMillis(),
         p.firstResponseMillis(),
         p.p50Millis(),
@@ -100,7 +102,7 @@ final class ReportTable {
   void footer(XdsBenchmarkReport report) {
     out.println();
     out.println(
-        "Latencies in ms from publish() (debounce + translate + snapshot + push) to each"
+        "heap = held by the synced fleet (server streams), approximate. Latencies in ms from publish() (debounce + translate + snapshot + push) to each"
             + " client's ACK; installed = until the publisher had set the snapshot and logged it; CPU = this JVM's CPU time"
             + " per change (server, clients, GC); CDS = clusters responses after the initial sync"
             + " (0 expected).");

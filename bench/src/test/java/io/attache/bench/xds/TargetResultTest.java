@@ -16,6 +16,7 @@ class TargetResultTest {
         clients,
         4,
         0,
+        0,
         5,
         true,
         0,
