@@ -289,7 +289,8 @@ class ChartRbacAllowsWhatTheServicesDoTest {
         chart,
         "control-plane",
         () ->
-            hasStatus("gateway.networking.k8s.io/v1", "HTTPRoute", "store")
+            hasStatus("gateway.networking.k8s.io/v1", "Gateway", "edge")
+                && hasStatus("gateway.networking.k8s.io/v1", "HTTPRoute", "store")
                 && hasStatus("attache.io/v1alpha1", "TrafficPolicy", "store")
                 && hasStatus("attache.io/v1alpha1", "RateLimitPolicy", "store-per-user"));
   }

@@ -41,10 +41,9 @@ class ChartRbacTest {
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
-            "gateway.networking.k8s.io gateways list,watch",
-            "gateway.networking.k8s.io httproutes get,list,watch",
+            "gateway.networking.k8s.io gateways,httproutes get,list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
-            "gateway.networking.k8s.io httproutes/status patch",
+            "gateway.networking.k8s.io gateways/status,httproutes/status patch",
             "attache.io trafficpolicies/status,authpolicies/status,ratelimitpolicies/status patch");
   }
 
@@ -72,8 +71,7 @@ class ChartRbacTest {
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
-            "gateway.networking.k8s.io gateways list,watch",
-            "gateway.networking.k8s.io httproutes list,watch",
+            "gateway.networking.k8s.io gateways,httproutes list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch");
     assertThat(chart.all(Role.class)).isEmpty();
     assertThat(chart.envValue("control-plane", "ATTACHE_WRITE_STATUS")).isEqualTo("false");

@@ -1,16 +1,58 @@
 package io.attache.controlplane.model;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
-/** A Gateway API {@code Gateway}: the listeners an Envoy opens and which routes may attach. */
+/**
+ * A Gateway API {@code Gateway}: the listeners an Envoy opens and which routes may attach.
+ *
+ * @param created the creation timestamp: the older of two Gateways on one port keeps it
+ * @param listeners the listeners that can be served, in spec order
+ * @param listenerNames every listener the spec names, in spec order, served or not: each gets a
+ *     status entry
+ * @param notes what keeps a listener from being served (or limits it), as listener conditions
+ * @param withoutRouteKinds the listeners that cannot carry an HTTPRoute at all (another protocol,
+ *     or only other route kinds allowed): their {@code supportedKinds} are empty
+ */
 public record GatewayState(
-    String namespace, String name, long generation, List<Listener> listeners) {
+    String namespace,
+    String name,
+    long generation,
+    Instant created,
+    List<Listener> listeners,
+    List<String> listenerNames,
+    List<ListenerNote> notes,
+    Set<String> withoutRouteKinds) {
   public GatewayState {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(created, "created");
     listeners = List.copyOf(listeners);
+    listenerNames = List.copyOf(listenerNames);
+    notes = List.copyOf(notes);
+    withoutRouteKinds = Set.copyOf(withoutRouteKinds);
+  }
+
+  /** A Gateway whose listeners are all valid. */
+  public GatewayState(String namespace, String name, long generation, List<Listener> listeners) {
+    this(
+        namespace,
+        name,
+        generation,
+        Instant.EPOCH,
+        listeners,
+        listeners.stream().map(Listener::name).toList(),
+        List.of(),
+        Set.of());
+  }
+
+  /** The same Gateway serving only {@code served}; names and notes stay. */
+  public GatewayState withListeners(List<Listener> served) {
+    return new GatewayState(
+        namespace, name, generation, created, served, listenerNames, notes, withoutRouteKinds);
   }
 
   public String key() {
@@ -44,5 +86,22 @@ public record GatewayState(
   public enum Protocol {
     HTTP,
     HTTPS
+  }
+
+  /**
+   * A listener condition that is not the healthy default, in the Gateway API's vocabulary.
+   *
+   * @param type {@code Accepted} (false), {@code Conflicted} (true) or {@code ResolvedRefs}
+   *     (false); the first two keep the listener from being served
+   * @param reason e.g. {@code UnsupportedProtocol}, {@code HostnameConflict}, {@code
+   *     InvalidRouteKinds}
+   */
+  public record ListenerNote(String listener, String type, String reason, String message) {
+    public ListenerNote {
+      Objects.requireNonNull(listener, "listener");
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
   }
 }

@@ -16,11 +16,16 @@ import java.util.regex.Pattern;
 /**
  * Checks a Gateway API v1 {@code Gateway} and turns it into a {@link GatewayState}. Only HTTP and
  * HTTPS (TLS terminated, certificates from Secrets) listeners are translated; other protocols,
- * namespace selectors and route kinds other than HTTPRoute are reported, not ignored.
+ * namespace selectors and route kinds other than HTTPRoute are reported, not ignored. Each problem
+ * is an error and, for the listener's status, a condition with the Gateway API's reason.
  */
 final class GatewayConverter {
   /** The default {@code gatewayClassName} this control plane serves. */
   static final String DEFAULT_CLASS = "attache";
+
+  private static final String ACCEPTED = "Accepted";
+  private static final String CONFLICTED = "Conflicted";
+  private static final String RESOLVED_REFS = "ResolvedRefs";
 
   private static final Pattern HOSTNAME =
       Pattern.compile(
@@ -34,6 +39,11 @@ final class GatewayConverter {
         && gatewayClass.equals(gateway.getSpec().getGatewayClassName());
   }
 
+  /**
+   * Converts a Gateway; a listener that cannot be served is left out with a {@link
+   * GatewayState.ListenerNote} (and an error), and the others are served, as the Gateway API
+   * expects. Empty only when the Gateway as a whole is invalid.
+   */
   static Optional<GatewayState> convert(Gateway gateway, DocumentErrors errors) {
     String name = Metadata.name(gateway, errors);
     String namespace = Metadata.namespace(gateway);
@@ -47,36 +57,47 @@ final class GatewayConverter {
       valid = false;
     }
     List<GatewayState.Listener> listeners = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    List<String> names = new ArrayList<>();
+    List<GatewayState.ListenerNote> notes = new ArrayList<>();
+    Set<String> withoutRouteKinds = new HashSet<>();
     Map<Integer, GatewayState.Protocol> protocolByPort = new HashMap<>();
     Set<String> portAndHost = new HashSet<>();
     for (int i = 0; i < specListeners.size(); i++) {
       Listener listener = specListeners.get(i);
       String path = "spec.listeners[" + i + "]";
-      Optional<GatewayState.Listener> converted = listener(listener, namespace, path, errors);
+      boolean named = listener.getName() != null && !listener.getName().isBlank();
+      if (named && names.contains(listener.getName())) {
+        // Listener status is keyed by name: the second one cannot even be reported on its own.
+        errors.add(path + ".name", "listener name '" + listener.getName() + "' is used twice");
+        continue;
+      }
+      if (named) {
+        names.add(listener.getName());
+      }
+      Optional<GatewayState.Listener> converted =
+          listener(listener, namespace, path, errors, notes, withoutRouteKinds);
       if (converted.isEmpty()) {
-        valid = false;
         continue;
       }
       GatewayState.Listener l = converted.get();
-      if (!names.add(l.name())) {
-        errors.add(path + ".name", "listener name '" + l.name() + "' is used twice");
-        valid = false;
-      }
+      // The first listener on a port decides its protocol and keeps its hostname; later ones that
+      // clash are Conflicted and not served, so the earlier, working one is never disturbed.
       GatewayState.Protocol other = protocolByPort.putIfAbsent(l.port(), l.protocol());
       if (other != null && other != l.protocol()) {
-        errors.add(
-            path + ".protocol", "port " + l.port() + " already has a " + other + " listener");
-        valid = false;
+        String message = "port " + l.port() + " already has a " + other + " listener";
+        errors.add(path + ".protocol", message);
+        notes.add(new GatewayState.ListenerNote(l.name(), CONFLICTED, "ProtocolConflict", message));
+        continue;
       }
       if (!portAndHost.add(l.port() + "/" + l.hostname().orElse("*"))) {
-        errors.add(
-            path + ".hostname",
+        String message =
             "another listener has port "
                 + l.port()
                 + " and hostname "
-                + l.hostname().orElse("(none)"));
-        valid = false;
+                + l.hostname().orElse("(none)");
+        errors.add(path + ".hostname", message);
+        notes.add(new GatewayState.ListenerNote(l.name(), CONFLICTED, "HostnameConflict", message));
+        continue;
       }
       listeners.add(l);
     }
@@ -85,20 +106,117 @@ final class GatewayConverter {
     }
     long generation =
         gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
-    return Optional.of(new GatewayState(namespace, name, generation, listeners));
+    return Optional.of(
+        new GatewayState(
+            namespace,
+            name,
+            generation,
+            HttpRouteConverter.created(gateway),
+            listeners,
+            names,
+            notes,
+            withoutRouteKinds));
+  }
+
+  /**
+   * {@code now}, plus the last valid version of each listener that an edit made invalid, so a bad
+   * edit never takes traffic off a working listener (as for routes). A listener that is gone from
+   * the spec, or would now clash with another on its port, is not kept.
+   */
+  static GatewayState keepServing(GatewayState now, GatewayState previous, DocumentErrors errors) {
+    if (previous == null || now.notes().isEmpty()) {
+      return now;
+    }
+    List<GatewayState.Listener> listeners = new ArrayList<>(now.listeners());
+    List<GatewayState.ListenerNote> notes = new ArrayList<>(now.notes());
+    for (GatewayState.Listener old : previous.listeners()) {
+      boolean refusedNow =
+          now.listenerNames().contains(old.name())
+              && listeners.stream().noneMatch(l -> l.name().equals(old.name()))
+              && now.notes().stream().anyMatch(n -> n.listener().equals(old.name()));
+      boolean clashes =
+          listeners.stream()
+              .anyMatch(
+                  l ->
+                      l.port() == old.port()
+                          && (l.protocol() != old.protocol()
+                              || l.hostname().equals(old.hostname())));
+      if (refusedNow && !clashes) {
+        listeners.add(old);
+        notes.replaceAll(
+            n ->
+                n.listener().equals(old.name())
+                    ? new GatewayState.ListenerNote(
+                        n.listener(),
+                        n.type(),
+                        n.reason(),
+                        n.message() + " (the last valid version of this listener is still served)")
+                    : n);
+        int index = now.listenerNames().indexOf(old.name());
+        errors.add(
+            "spec.listeners[" + index + "]",
+            "the last valid version of listener " + old.name() + " is still served");
+      }
+    }
+    // Keep spec order: the first listener on a port decides its protocol in translation too.
+    listeners.sort(java.util.Comparator.comparingInt(l -> now.listenerNames().indexOf(l.name())));
+    return new GatewayState(
+        now.namespace(),
+        now.name(),
+        now.generation(),
+        now.created(),
+        listeners,
+        now.listenerNames(),
+        notes,
+        now.withoutRouteKinds());
+  }
+
+  /** A listener's problems, reported both as errors and as its status conditions. */
+  private static final class ListenerProblems {
+    private final String listener;
+    private final DocumentErrors errors;
+    private final List<GatewayState.ListenerNote> notes;
+    private boolean served = true;
+
+    ListenerProblems(
+        String listener, DocumentErrors errors, List<GatewayState.ListenerNote> notes) {
+      this.listener = listener;
+      this.errors = errors;
+      this.notes = notes;
+    }
+
+    /** A problem that keeps the listener from being served. */
+    void refuse(String field, String type, String reason, String message) {
+      served = false;
+      note(field, type, reason, message);
+    }
+
+    /** A problem that leaves the listener served, in part. */
+    void note(String field, String type, String reason, String message) {
+      errors.add(field, message);
+      if (listener != null) {
+        notes.add(new GatewayState.ListenerNote(listener, type, reason, message));
+      }
+    }
   }
 
   private static Optional<GatewayState.Listener> listener(
-      Listener listener, String namespace, String path, DocumentErrors errors) {
-    boolean valid = true;
-    if (listener.getName() == null || listener.getName().isBlank()) {
-      errors.add(path + ".name", "required");
-      valid = false;
+      Listener listener,
+      String namespace,
+      String path,
+      DocumentErrors errors,
+      List<GatewayState.ListenerNote> notes,
+      Set<String> withoutRouteKinds) {
+    boolean named = listener.getName() != null && !listener.getName().isBlank();
+    ListenerProblems problems =
+        new ListenerProblems(named ? listener.getName() : null, errors, notes);
+    if (!named) {
+      problems.refuse(path + ".name", ACCEPTED, "UnsupportedValue", "required");
     }
     Integer port = listener.getPort();
     if (port == null || port < 1 || port > 65_535) {
-      errors.add(path + ".port", "must be between 1 and 65535, was " + port);
-      valid = false;
+      problems.refuse(
+          path + ".port", ACCEPTED, "PortUnavailable", "must be between 1 and 65535, was " + port);
     }
     String protocol = listener.getProtocol() == null ? "" : listener.getProtocol();
     GatewayState.Protocol parsed = null;
@@ -106,21 +224,26 @@ final class GatewayConverter {
       case "HTTP" -> parsed = GatewayState.Protocol.HTTP;
       case "HTTPS" -> parsed = GatewayState.Protocol.HTTPS;
       default -> {
-        errors.add(
+        if (named) {
+          withoutRouteKinds.add(listener.getName());
+        }
+        problems.refuse(
             path + ".protocol",
+            ACCEPTED,
+            "UnsupportedProtocol",
             "must be HTTP or HTTPS (TLS, TCP and UDP listeners are not supported), was '"
                 + protocol
                 + "'");
-        valid = false;
       }
     }
     Optional<String> hostname =
         Optional.ofNullable(listener.getHostname()).filter(h -> !h.isEmpty());
     if (hostname.isPresent() && !HOSTNAME.matcher(hostname.get()).matches()) {
-      errors.add(
+      problems.refuse(
           path + ".hostname",
+          ACCEPTED,
+          "UnsupportedValue",
           "must be a DNS name, optionally with a leading '*.' label, was '" + hostname.get() + "'");
-      valid = false;
     }
     boolean allNamespaces = false;
     if (listener.getAllowedRoutes() != null) {
@@ -132,23 +255,32 @@ final class GatewayConverter {
       switch (from) {
         case "Same" -> allNamespaces = false;
         case "All" -> allNamespaces = true;
-        default -> {
-          errors.add(
-              path + ".allowedRoutes.namespaces.from",
-              "must be Same or All (Selector is not supported), was '" + from + "'");
-          valid = false;
-        }
+        default ->
+            problems.refuse(
+                path + ".allowedRoutes.namespaces.from",
+                ACCEPTED,
+                "UnsupportedValue",
+                "must be Same or All (Selector is not supported), was '" + from + "'");
       }
       List<RouteGroupKind> kinds = HttpRouteConverter.orEmpty(allowed.getKinds());
+      int supported = 0;
       for (int k = 0; k < kinds.size(); k++) {
         RouteGroupKind kind = kinds.get(k);
         String group = kind.getGroup() == null ? HttpRouteConverter.GATEWAY_GROUP : kind.getGroup();
-        if (!group.equals(HttpRouteConverter.GATEWAY_GROUP)
-            || !"HTTPRoute".equals(kind.getKind())) {
-          errors.add(
+        if (group.equals(HttpRouteConverter.GATEWAY_GROUP) && "HTTPRoute".equals(kind.getKind())) {
+          supported++;
+        } else {
+          problems.note(
               path + ".allowedRoutes.kinds[" + k + "]",
+              RESOLVED_REFS,
+              "InvalidRouteKinds",
               "only HTTPRoute is supported, was " + kind.getKind() + " in group '" + group + "'");
-          valid = false;
+        }
+      }
+      if (!kinds.isEmpty() && supported == 0) {
+        problems.served = false; // no route could ever attach
+        if (named) {
+          withoutRouteKinds.add(listener.getName());
         }
       }
     }
@@ -157,18 +289,22 @@ final class GatewayConverter {
       var tls = listener.getTls();
       String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
       if (!mode.equals("Terminate")) {
-        errors.add(path + ".tls.mode", "must be Terminate for HTTPS, was '" + mode + "'");
-        valid = false;
+        problems.refuse(
+            path + ".tls.mode",
+            ACCEPTED,
+            "UnsupportedValue",
+            "must be Terminate for HTTPS, was '" + mode + "'");
       }
       var refs =
           tls == null
               ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference>of()
               : HttpRouteConverter.orEmpty(tls.getCertificateRefs());
       if (refs.isEmpty()) {
-        errors.add(
+        problems.refuse(
             path + ".tls.certificateRefs",
+            RESOLVED_REFS,
+            "InvalidCertificateRef",
             "an HTTPS listener needs at least one certificate Secret");
-        valid = false;
       }
       for (int r = 0; r < refs.size(); r++) {
         var ref = refs.get(r);
@@ -176,20 +312,21 @@ final class GatewayConverter {
             (ref.getGroup() == null || ref.getGroup().isEmpty())
                 && (ref.getKind() == null || ref.getKind().equals("Secret"));
         if (!secret || ref.getName() == null || ref.getName().isBlank()) {
-          errors.add(
+          problems.refuse(
               path + ".tls.certificateRefs[" + r + "]",
+              RESOLVED_REFS,
+              "InvalidCertificateRef",
               "must name a Secret (group \"\", kind Secret)");
-          valid = false;
         } else {
           secrets.add(
               (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName());
         }
       }
-    } else if (listener.getTls() != null) {
-      errors.add(path + ".tls", "only an HTTPS listener may have tls");
-      valid = false;
+    } else if (listener.getTls() != null && parsed != null) {
+      problems.refuse(
+          path + ".tls", ACCEPTED, "UnsupportedValue", "only an HTTPS listener may have tls");
     }
-    if (!valid) {
+    if (!problems.served) {
       return Optional.empty();
     }
     return Optional.of(

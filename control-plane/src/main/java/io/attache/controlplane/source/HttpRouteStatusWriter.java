@@ -2,16 +2,12 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.RouteStatus;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -54,7 +50,7 @@ final class HttpRouteStatusWriter {
       List<Condition> conditions = new ArrayList<>();
       if (invalid.isPresent() || i >= statuses.size()) {
         conditions.add(
-            condition(
+            StatusConditions.of(
                 "Accepted", false, "UnsupportedValue", invalid.orElse("invalid"), generation));
       } else {
         RouteStatus status = statuses.get(i);
@@ -113,16 +109,9 @@ final class HttpRouteStatusWriter {
   private static void keepTransitionTimes(
       RouteParentStatus parent, List<RouteParentStatus> previous) {
     for (RouteParentStatus before : previous) {
-      if (!Objects.equals(before.getParentRef(), parent.getParentRef())) {
-        continue;
-      }
-      for (Condition condition : parent.getConditions()) {
-        for (Condition old : HttpRouteConverter.orEmpty(before.getConditions())) {
-          if (old.getType().equals(condition.getType())
-              && old.getStatus().equals(condition.getStatus())) {
-            condition.setLastTransitionTime(old.getLastTransitionTime());
-          }
-        }
+      if (Objects.equals(before.getParentRef(), parent.getParentRef())) {
+        StatusConditions.keepTransitionTimes(
+            parent.getConditions(), HttpRouteConverter.orEmpty(before.getConditions()));
       }
     }
   }
@@ -133,26 +122,8 @@ final class HttpRouteStatusWriter {
     }
     for (int i = 0; i < a.size(); i++) {
       if (!Objects.equals(a.get(i).getParentRef(), b.get(i).getParentRef())
-          || !sameConditions(
+          || !StatusConditions.same(
               HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean sameConditions(List<Condition> a, List<Condition> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      Condition x = a.get(i);
-      Condition y = b.get(i);
-      if (!Objects.equals(x.getType(), y.getType())
-          || !Objects.equals(x.getStatus(), y.getStatus())
-          || !Objects.equals(x.getReason(), y.getReason())
-          || !Objects.equals(x.getMessage(), y.getMessage())
-          || !Objects.equals(x.getObservedGeneration(), y.getObservedGeneration())) {
         return false;
       }
     }
@@ -161,19 +132,7 @@ final class HttpRouteStatusWriter {
 
   private static Condition condition(
       String type, RouteStatus.Condition condition, long generation) {
-    return condition(type, condition.status(), condition.reason(), condition.message(), generation);
-  }
-
-  private static Condition condition(
-      String type, boolean status, String reason, String message, long generation) {
-    return new ConditionBuilder()
-        .withType(type)
-        .withStatus(status ? "True" : "False")
-        .withReason(reason)
-        .withMessage(message.length() > 32_768 ? message.substring(0, 32_768) : message)
-        .withObservedGeneration(generation)
-        .withLastTransitionTime(
-            DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS)))
-        .build();
+    return StatusConditions.of(
+        type, condition.status(), condition.reason(), condition.message(), generation);
   }
 }

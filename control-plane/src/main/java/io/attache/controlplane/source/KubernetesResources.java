@@ -2,6 +2,7 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.GatewayReport;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.PolicyAttachment;
@@ -10,6 +11,9 @@ import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.controlplane.translate.FilterAttachments;
+import io.attache.controlplane.translate.GatewayReports;
+import io.attache.controlplane.translate.GatewayTls;
+import io.attache.controlplane.translate.RouteAttachments;
 import io.attache.controlplane.translate.RouteResolver;
 import io.attache.controlplane.translate.TrafficPolicies;
 import io.attache.crds.AcceptedStatus;
@@ -51,7 +55,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -67,9 +70,9 @@ import org.slf4j.LoggerFactory;
  * An invalid object is left out and reported; the valid rest applies, as Kubernetes controllers do
  * — except a Gateway, HTTPRoute or Secret that was valid before: its last valid version keeps being
  * served, so a bad edit never takes traffic off a working route. Each new, changed or deleted
- * object is audited ({@code audit.config}) once per resource version. HTTPRoute status is written
- * by the replica holding the status Lease, if one is configured. Never calls the API server on an
- * informer thread.
+ * object is audited ({@code audit.config}) once per resource version. Gateway, HTTPRoute and policy
+ * status is written by the replica holding the status Lease, if one is configured. Never calls the
+ * API server on an informer thread.
  */
 public final class KubernetesResources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
@@ -119,6 +122,7 @@ public final class KubernetesResources implements AutoCloseable {
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final HttpRouteStatusWriter statusWriter;
+  private final GatewayStatusWriter gatewayStatusWriter;
   private final KubernetesClient client;
   private volatile boolean started;
   private volatile SharedIndexInformer<Service> services;
@@ -151,6 +155,7 @@ public final class KubernetesResources implements AutoCloseable {
     this.audit = new ConfigAudit(events);
     this.options = options;
     this.statusWriter = new HttpRouteStatusWriter(client);
+    this.gatewayStatusWriter = new GatewayStatusWriter(client);
     this.client = client;
     try {
       services = inform(client, Service.class);
@@ -283,17 +288,28 @@ public final class KubernetesResources implements AutoCloseable {
             errors,
             invalid);
     List<GatewayState> gatewayStates = List.of();
+    List<Gateway> gatewayObjects = List.of();
     List<HttpRouteState> routeStates = List.of();
     List<HTTPRoute> routeObjects = List.of();
     List<TlsSecret> secretStates = List.of();
     if (options.gatewayApi()) {
+      gatewayObjects =
+          gateways.getStore().list().stream()
+              .filter(g -> GatewayConverter.ours(g, options.gatewayClass()))
+              .toList();
       gatewayStates =
           convertAll(
               "Gateway",
-              gateways.getStore().list().stream()
-                  .filter(g -> GatewayConverter.ours(g, options.gatewayClass()))
-                  .toList(),
-              GatewayConverter::convert,
+              gatewayObjects,
+              // lastGood still holds the previous version here: convertAll replaces it afterwards.
+              (gateway, problems) ->
+                  GatewayConverter.convert(gateway, problems)
+                      .map(
+                          now ->
+                              GatewayConverter.keepServing(
+                                  now,
+                                  (GatewayState) lastGood.get("Gateway " + key(gateway)),
+                                  problems)),
               g ->
                   "applied: listeners "
                       + g.listeners().stream()
@@ -303,6 +319,7 @@ public final class KubernetesResources implements AutoCloseable {
               seen,
               errors,
               invalid);
+      gatewayStates = GatewayPorts.claim(gatewayStates, errors);
       routeObjects = routes.getStore().list();
       routeStates =
           convertAll(
@@ -405,9 +422,11 @@ public final class KubernetesResources implements AutoCloseable {
             policyStates,
             attachments,
             secretStates);
-    List<RouteStatus> statuses = new RouteResolver().resolve(state).statuses();
+    RouteAttachments routeAttachments = new RouteResolver().resolve(state);
+    List<RouteStatus> statuses = routeAttachments.statuses();
+    List<GatewayTls.Problem> certificateProblems = GatewayTls.resolve(state).problems();
     errors.addAll(RouteProblems.of(statuses));
-    errors.addAll(ListenerProblems.of(state));
+    errors.addAll(ListenerProblems.of(certificateProblems));
     List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
     List<TrafficPolicies.Verdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
     Map<String, String> kinds = new HashMap<>();
@@ -423,6 +442,8 @@ public final class KubernetesResources implements AutoCloseable {
     }
     lastErrors.set(List.copyOf(errors));
     if (leader != null && leader.isLeader()) {
+      writeGatewayStatuses(
+          gatewayObjects, GatewayReports.of(state, routeAttachments, certificateProblems), invalid);
       writeRouteStatuses(routeObjects, statuses, invalid);
       writePolicyStatuses(policyObjects, verdicts, invalid);
       writeTargetStatuses(AuthPolicy.class, "AuthPolicy", authObjects, attachmentVerdicts, invalid);
@@ -439,6 +460,20 @@ public final class KubernetesResources implements AutoCloseable {
         secretStates.size(),
         errors.size());
     return state;
+  }
+
+  private void writeGatewayStatuses(
+      List<Gateway> gatewayObjects,
+      List<GatewayReport> reports,
+      Map<String, List<ResourceError>> invalid) {
+    for (Gateway gateway : gatewayObjects) {
+      String key = key(gateway);
+      List<ResourceError> problems = invalid.get("Gateway " + key);
+      gatewayStatusWriter.write(
+          gateway,
+          reports.stream().filter(r -> r.gatewayKey().equals(key)).findFirst(),
+          problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems)));
+    }
   }
 
   private void writeRouteStatuses(
@@ -568,7 +603,7 @@ public final class KubernetesResources implements AutoCloseable {
         }
       }
       errors.addAll(own);
-      audit(object, kind, seen, own, () -> describe.apply(state.orElseThrow()));
+      audit(object, kind, seen, own, state.map(describe));
     }
     return states;
   }
@@ -579,7 +614,7 @@ public final class KubernetesResources implements AutoCloseable {
       String kind,
       Map<String, String> seen,
       List<ResourceError> errors,
-      Supplier<String> applied) {
+      Optional<String> applied) {
     String id = kind + " " + key(resource);
     String version =
         resource.getMetadata() == null || resource.getMetadata().getResourceVersion() == null
@@ -597,7 +632,15 @@ public final class KubernetesResources implements AutoCloseable {
             ? OptionalLong.empty()
             : OptionalLong.of(resource.getMetadata().getGeneration());
     if (errors.isEmpty()) {
-      audit.applied(kind, namespace, name, generation, applied.get());
+      audit.applied(kind, namespace, name, generation, applied.orElseThrow());
+    } else if (applied.isPresent()) {
+      // e.g. a Gateway whose valid listeners are served while an invalid one is not
+      audit.applied(
+          kind,
+          namespace,
+          name,
+          generation,
+          applied.get() + "; left out: " + ConfigAudit.describe(errors));
     } else {
       audit.rejected(
           kind, namespace, name, generation, "rejected, left out: " + ConfigAudit.describe(errors));

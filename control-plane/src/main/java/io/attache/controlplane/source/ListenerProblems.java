@@ -1,6 +1,5 @@
 package io.attache.controlplane.source;
 
-import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.translate.GatewayTls;
 import java.util.List;
 
@@ -11,8 +10,8 @@ import java.util.List;
 final class ListenerProblems {
   private ListenerProblems() {}
 
-  static List<ResourceError> of(ClusterState state) {
-    return GatewayTls.resolve(state).problems().stream()
+  static List<ResourceError> of(List<GatewayTls.Problem> problems) {
+    return problems.stream()
         .map(
             p ->
                 new ResourceError(

@@ -1,6 +1,7 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.translate.GatewayTls;
 import io.attache.events.EventSink;
 import io.attache.runtime.WatchedDirectory;
 import java.nio.file.Path;
@@ -64,7 +65,8 @@ public final class ResourceDirectory implements AutoCloseable {
     if (result instanceof ParseResult.Parsed parsed) {
       List<ResourceError> problems = new ArrayList<>(RouteProblems.of(parsed.state()));
       problems.forEach(p -> log.error("route problem: {}", p));
-      List<ResourceError> listenerProblems = ListenerProblems.of(parsed.state());
+      List<ResourceError> listenerProblems =
+          ListenerProblems.of(GatewayTls.resolve(parsed.state()).problems());
       listenerProblems.forEach(p -> log.error("listener left out: {}", p));
       problems.addAll(listenerProblems);
       lastErrors.set(List.copyOf(problems));

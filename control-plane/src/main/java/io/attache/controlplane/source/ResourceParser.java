@@ -110,9 +110,10 @@ public final class ResourceParser {
         }
       }
     }
+    List<GatewayState> served = GatewayPorts.claim(gateways, errors);
     return errors.isEmpty()
         ? new ParseResult.Parsed(
-            new ClusterState(services, endpoints, gateways, routes, policies, attachments, secrets))
+            new ClusterState(services, endpoints, served, routes, policies, attachments, secrets))
         : new ParseResult.Invalid(errors);
   }
 

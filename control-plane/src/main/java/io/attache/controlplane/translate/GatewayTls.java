@@ -46,7 +46,8 @@ public final class GatewayTls {
    * @param reason Gateway API's listener condition reason ({@code InvalidCertificateRef} or {@code
    *     RefNotPermitted})
    */
-  public record Problem(String gatewayKey, String field, String reason, String message) {}
+  public record Problem(
+      String gatewayKey, String listener, String field, String reason, String message) {}
 
   private final ClusterState servable;
   private final Map<String, TlsSecret> served;
@@ -74,14 +75,17 @@ public final class GatewayTls {
           continue;
         }
         List<Problem> own = new ArrayList<>();
+        // Invalid listeners are not in the state: the field names the listener's place in the spec.
+        int specIndex = Math.max(i, gateway.listenerNames().indexOf(listener.name()));
         List<String> refs = listener.certificateSecrets();
         for (int r = 0; r < refs.size(); r++) {
-          String field = "spec.listeners[" + i + "].tls.certificateRefs[" + r + "]";
+          String field = "spec.listeners[" + specIndex + "].tls.certificateRefs[" + r + "]";
           String ref = refs.get(r);
           if (!ref.startsWith(gateway.namespace() + "/")) {
             own.add(
                 new Problem(
                     gateway.key(),
+                    listener.name(),
                     field,
                     "RefNotPermitted",
                     "Secret "
@@ -93,6 +97,7 @@ public final class GatewayTls {
             own.add(
                 new Problem(
                     gateway.key(),
+                    listener.name(),
                     field,
                     "InvalidCertificateRef",
                     "no valid Secret "
@@ -109,9 +114,7 @@ public final class GatewayTls {
         problems.addAll(own);
       }
       gateways.add(
-          kept.size() == gateway.listeners().size()
-              ? gateway
-              : new GatewayState(gateway.namespace(), gateway.name(), gateway.generation(), kept));
+          kept.size() == gateway.listeners().size() ? gateway : gateway.withListeners(kept));
     }
     return new GatewayTls(state.withGateways(gateways), served, problems);
   }

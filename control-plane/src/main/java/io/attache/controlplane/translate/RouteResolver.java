@@ -42,6 +42,7 @@ public final class RouteResolver {
     Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort =
         new TreeMap<>();
     List<RouteStatus> statuses = new ArrayList<>();
+    Map<String, Set<String>> routesByListener = new TreeMap<>();
     for (GatewayState gateway : state.gateways()) {
       for (GatewayState.Listener listener : gateway.listeners()) {
         byGatewayPort.computeIfAbsent(gatewayPort(gateway, listener), p -> new TreeMap<>());
@@ -61,12 +62,12 @@ public final class RouteResolver {
         Condition accepted =
             parent.kind() == ParentKind.SERVICE
                 ? attachToService(route, parent, services, rules, byServiceHost)
-                : attachToGateway(route, parent, gateways, rules, byGatewayPort);
+                : attachToGateway(route, parent, gateways, rules, byGatewayPort, routesByListener);
         statuses.add(
             new RouteStatus(route.key(), route.generation(), parent, accepted, resolvedRefs));
       }
     }
-    return new RouteAttachments(byServiceHost, byGatewayPort, statuses);
+    return new RouteAttachments(byServiceHost, byGatewayPort, statuses, routesByListener);
   }
 
   private static String refusalReason(List<String> unresolved) {
@@ -170,7 +171,8 @@ public final class RouteResolver {
       ParentRef parent,
       Map<String, GatewayState> gateways,
       List<AttachedRule> rules,
-      Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort) {
+      Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort,
+      Map<String, Set<String>> routesByListener) {
     GatewayState gateway = gateways.get(parent.namespace() + "/" + parent.name());
     if (gateway == null) {
       return new Condition(
@@ -211,6 +213,12 @@ public final class RouteResolver {
       for (String host : hosts) {
         byHost.computeIfAbsent(host, h -> new ArrayList<>()).addAll(rules);
         attached = true;
+      }
+      if (!hosts.isEmpty()) {
+        // A set: a route naming one listener through two parentRefs is attached once.
+        routesByListener
+            .computeIfAbsent(gateway.key() + "/" + listener.name(), k -> new LinkedHashSet<>())
+            .add(route.key());
       }
     }
     return attached

@@ -90,14 +90,18 @@ class KubernetesGatewayApiTest {
   }
 
   private void apply(String yaml) {
-    // The Lease holder may write the route's status between fabric8's read and its write: a 409.
+    update((HTTPRoute) Serialization.unmarshal(yaml));
+  }
+
+  private void update(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+    // The Lease holder may write the object's status between fabric8's read and its write: a 409.
     await()
         .atMost(Duration.ofSeconds(10))
         .ignoreExceptionsMatching(
             e -> e instanceof KubernetesClientException conflict && conflict.getCode() == 409)
         .until(
             () -> {
-              client.resource((HTTPRoute) Serialization.unmarshal(yaml)).update();
+              client.resource(resource).update();
               return true;
             });
   }
@@ -322,5 +326,99 @@ class KubernetesGatewayApiTest {
             .until(() -> xds.publisher().current().orElse(null), s -> s != null);
 
     assertThat(snapshot.listeners().resources()).isEmpty();
+  }
+
+  private Gateway gateway() {
+    return client.resources(Gateway.class).inNamespace("shop").withName("edge").get();
+  }
+
+  private String gatewayConditions() {
+    Gateway gateway = gateway();
+    return gateway.getStatus() == null || gateway.getStatus().getConditions() == null
+        ? ""
+        : describe(gateway.getStatus().getConditions());
+  }
+
+  private String listenerStatus(String name) {
+    Gateway gateway = gateway();
+    if (gateway.getStatus() == null || gateway.getStatus().getListeners() == null) {
+      return "";
+    }
+    return gateway.getStatus().getListeners().stream()
+        .filter(l -> l.getName().equals(name))
+        .findFirst()
+        .map(
+            l ->
+                l.getAttachedRoutes()
+                    + " routes, kinds "
+                    + l.getSupportedKinds().stream().map(k -> k.getKind()).toList()
+                    + " "
+                    + describe(l.getConditions()))
+        .orElse("");
+  }
+
+  @Test
+  void theLeaseHolderWritesTheGatewaysConditionsAndEachListenersStatus() {
+    create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(gatewayConditions())
+                  .isEqualTo("[Accepted=True/Accepted, Programmed=True/Programmed]");
+              assertThat(listenerStatus("web"))
+                  .isEqualTo(
+                      "1 routes, kinds [HTTPRoute] [Accepted=True/Accepted,"
+                          + " Conflicted=False/NoConflicts, ResolvedRefs=True/ResolvedRefs,"
+                          + " Programmed=True/Programmed]");
+            });
+    assertThat(gateway().getStatus().getConditions())
+        .allSatisfy(
+            c ->
+                assertThat(c.getObservedGeneration())
+                    .isEqualTo(gateway().getMetadata().getGeneration()));
+
+    // Written once: the informer's echo of the write does not cause another.
+    String version = gateway().getMetadata().getResourceVersion();
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> gateway().getMetadata().getResourceVersion().equals(version));
+  }
+
+  @Test
+  void anUnsupportedListenerIsReportedWhileTheOthersAreServed() {
+    create();
+    start();
+    gatewayRoutes();
+
+    update(
+        (Gateway)
+            Serialization.unmarshal(
+                GATEWAY.replace(
+                    "listeners: [{name: web, port: 8000, protocol: HTTP}]",
+                    "listeners: [{name: web, port: 8000, protocol: HTTP},"
+                        + " {name: raw, port: 9000, protocol: TCP}]")));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(gatewayConditions())
+                  .isEqualTo("[Accepted=True/ListenersNotValid, Programmed=True/Programmed]");
+              assertThat(listenerStatus("raw"))
+                  .isEqualTo(
+                      "0 routes, kinds [] [Accepted=False/UnsupportedProtocol,"
+                          + " Conflicted=False/NoConflicts, ResolvedRefs=True/ResolvedRefs,"
+                          + " Programmed=False/Invalid]");
+              assertThat(listenerStatus("web")).startsWith("1 routes");
+            });
+    assertThat(gatewayRoutes().getVirtualHosts(0).getDomainsList())
+        .containsExactly("store.example.com");
+    assertThat(resources.lastErrors())
+        .extracting(ResourceError::toString)
+        .anyMatch(e -> e.startsWith("Gateway shop/edge spec.listeners[1].protocol: must be HTTP"));
   }
 }

@@ -198,6 +198,7 @@ class GatewayTlsTranslationTest {
         .containsExactly(
             new GatewayTls.Problem(
                 "shop/edge",
+                "store",
                 "spec.listeners[0].tls.certificateRefs[0]",
                 "InvalidCertificateRef",
                 "no valid Secret shop/store-cert of type kubernetes.io/tls; listener store is not"
