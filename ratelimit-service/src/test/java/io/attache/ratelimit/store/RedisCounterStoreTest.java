@@ -47,15 +47,27 @@ class RedisCounterStoreTest {
     }
   }
 
+  private static String info(RedisServer redis) {
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create("redis://" + redis.hostAndPort());
+    try (var connection = client.connect()) {
+      return connection.sync().info("commandstats");
+    } finally {
+      client.shutdown();
+    }
+  }
+
   @Test
-  void aFlushedScriptCacheIsRefilledTransparently(RedisServer redis) {
+  void sendsIncrbyAndExpirePerKeyAsTheReferenceDoesAndNoScript(RedisServer redis) {
     try (RedisCounterStore store =
         new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)))) {
-      join(store.increment(new String[] {"t2"}, new long[] {1}, new long[] {60}));
-      assertThat(redis.command("SCRIPT FLUSH")).isEqualTo("+OK");
+      redis.command("CONFIG RESETSTAT");
 
-      assertThat(join(store.increment(new String[] {"t2"}, new long[] {1}, new long[] {60})))
-          .containsExactly(2);
+      join(store.increment(new String[] {"t2_a", "t2_b"}, new long[] {1, 1}, new long[] {60, 60}));
+
+      String stats = info(redis);
+      assertThat(stats).contains("cmdstat_incrby:calls=2,").contains("cmdstat_expire:calls=2,");
+      assertThat(stats).doesNotContain("cmdstat_evalsha").doesNotContain("cmdstat_eval:");
     }
   }
 
