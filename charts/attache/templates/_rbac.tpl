@@ -28,6 +28,15 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways/status, httproutes/status]
   verbs: [patch]
+{{- if eq .root.Values.rbac.scope "cluster" }}
+{{- /* GatewayClasses are cluster-scoped: accepted only by a control plane watching every namespace */}}
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [gatewayclasses]
+  verbs: [get, list, watch]
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [gatewayclasses/status]
+  verbs: [patch]
+{{- end }}
 - apiGroups: [attache.io]
   resources: [trafficpolicies/status, authpolicies/status, ratelimitpolicies/status]
   verbs: [patch]

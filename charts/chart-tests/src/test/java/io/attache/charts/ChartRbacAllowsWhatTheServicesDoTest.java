@@ -269,6 +269,15 @@ class ChartRbacAllowsWhatTheServicesDoTest {
     return resource != null && resource.getAdditionalProperties().get("status") != null;
   }
 
+  private boolean classAccepted() {
+    GenericKubernetesResource gatewayClass =
+        testClient
+            .genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass")
+            .withName("attache")
+            .get();
+    return gatewayClass != null && gatewayClass.getAdditionalProperties().get("status") != null;
+  }
+
   private static RenderedChart chart(String scope) {
     return RenderedChart.render("rbac.scope", scope);
   }
@@ -279,6 +288,15 @@ class ChartRbacAllowsWhatTheServicesDoTest {
     create(Files.readString(Path.of("..", "..", "examples", "kubernetes", "shop.yaml")));
     create(Files.readString(Path.of("..", "..", "examples", "kubernetes", "policies.yaml")));
     RenderedChart chart = chart(scope);
+    // The GatewayClass the chart installs (with the Gateway API present): accepted by a control
+    // plane that watches every namespace.
+    create(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: attache}
+        spec: {controllerName: attache.io/gateway-controller}
+        """);
     host =
         ControlPlaneApp.start(
             settings(
@@ -290,6 +308,7 @@ class ChartRbacAllowsWhatTheServicesDoTest {
         "control-plane",
         () ->
             hasStatus("gateway.networking.k8s.io/v1", "Gateway", "edge")
+                && (scope.equals("namespace") || classAccepted())
                 && hasStatus("gateway.networking.k8s.io/v1", "HTTPRoute", "store")
                 && hasStatus("attache.io/v1alpha1", "TrafficPolicy", "store")
                 && hasStatus("attache.io/v1alpha1", "RateLimitPolicy", "store-per-user"));

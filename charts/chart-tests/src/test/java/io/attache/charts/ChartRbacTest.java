@@ -44,6 +44,8 @@ class ChartRbacTest {
             "gateway.networking.k8s.io gateways,httproutes get,list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
             "gateway.networking.k8s.io gateways/status,httproutes/status patch",
+            "gateway.networking.k8s.io gatewayclasses get,list,watch",
+            "gateway.networking.k8s.io gatewayclasses/status patch",
             "attache.io trafficpolicies/status,authpolicies/status,ratelimitpolicies/status patch");
   }
 
@@ -154,6 +156,10 @@ class ChartRbacTest {
     assertThat(chart.get(Role.class, "rel-ext-authz").getRules())
         .extracting(ChartRbacTest::rule)
         .contains(" secrets list,watch");
+    // A Role cannot grant cluster-scoped GatewayClasses; the control plane does not read them here.
+    assertThat(chart.get(Role.class, "rel-control-plane").getRules())
+        .extracting(ChartRbacTest::rule)
+        .noneMatch(rule -> rule.contains("gatewayclasses"));
     for (String component : List.of("ratelimit-service", "ext-authz", "control-plane")) {
       assertThat(chart.envValue(component, "WATCH_NAMESPACE")).as(component).isEqualTo("shop");
     }

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -123,11 +124,13 @@ public final class KubernetesResources implements AutoCloseable {
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final HttpRouteStatusWriter statusWriter;
   private final GatewayStatusWriter gatewayStatusWriter;
+  private final GatewayClassStatusWriter gatewayClassStatusWriter;
   private final KubernetesClient client;
   private volatile boolean started;
   private volatile SharedIndexInformer<Service> services;
   private volatile SharedIndexInformer<EndpointSlice> slices;
   private volatile SharedIndexInformer<Gateway> gateways;
+  private volatile SharedIndexInformer<GatewayClass> gatewayClasses;
   private volatile SharedIndexInformer<HTTPRoute> routes;
   private volatile SharedIndexInformer<Secret> secrets;
   private volatile SharedIndexInformer<TrafficPolicy> trafficPolicies;
@@ -156,6 +159,7 @@ public final class KubernetesResources implements AutoCloseable {
     this.options = options;
     this.statusWriter = new HttpRouteStatusWriter(client);
     this.gatewayStatusWriter = new GatewayStatusWriter(client);
+    this.gatewayClassStatusWriter = new GatewayClassStatusWriter(client);
     this.client = client;
     try {
       services = inform(client, Service.class);
@@ -169,6 +173,17 @@ public final class KubernetesResources implements AutoCloseable {
                 client,
                 Secret.class,
                 scope -> scope.withField("type", TlsSecretConverter.TLS_TYPE));
+      }
+      if (options.gatewayApi()
+          && options.statusLease().isPresent()
+          && options.namespace().isEmpty()) {
+        // Cluster-scoped: only a control plane watching every namespace may read GatewayClasses.
+        gatewayClasses =
+            client
+                .resources(GatewayClass.class)
+                .withField("metadata.name", options.gatewayClass())
+                .inform(rescheduling(), 0);
+        informers.add(gatewayClasses);
       }
       if (options.trafficPolicies()) {
         trafficPolicies = inform(client, TrafficPolicy.class);
@@ -209,29 +224,29 @@ public final class KubernetesResources implements AutoCloseable {
         options.namespace().isPresent()
             ? resources.inNamespace(options.namespace().get())
             : resources.inAnyNamespace();
-    SharedIndexInformer<T> informer =
-        narrow
-            .apply(scope)
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(T resource) {
-                    schedule();
-                  }
-
-                  @Override
-                  public void onUpdate(T before, T after) {
-                    schedule();
-                  }
-
-                  @Override
-                  public void onDelete(T resource, boolean finalStateUnknown) {
-                    schedule();
-                  }
-                },
-                0);
+    SharedIndexInformer<T> informer = narrow.apply(scope).inform(rescheduling(), 0);
     informers.add(informer);
     return informer;
+  }
+
+  /** Any add, update or delete schedules a recomputation. */
+  private <T> ResourceEventHandler<T> rescheduling() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T resource) {
+        schedule();
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        schedule();
+      }
+
+      @Override
+      public void onDelete(T resource, boolean finalStateUnknown) {
+        schedule();
+      }
+    };
   }
 
   /** Recomputes soon, once for however many events arrive meanwhile. */
@@ -442,6 +457,12 @@ public final class KubernetesResources implements AutoCloseable {
     }
     lastErrors.set(List.copyOf(errors));
     if (leader != null && leader.isLeader()) {
+      if (gatewayClasses != null) {
+        // The mock API server ignores field selectors; the API server does not.
+        gatewayClasses.getStore().list().stream()
+            .filter(c -> options.gatewayClass().equals(c.getMetadata().getName()))
+            .forEach(gatewayClassStatusWriter::write);
+      }
       writeGatewayStatuses(
           gatewayObjects, GatewayReports.of(state, routeAttachments, certificateProblems), invalid);
       writeRouteStatuses(routeObjects, statuses, invalid);

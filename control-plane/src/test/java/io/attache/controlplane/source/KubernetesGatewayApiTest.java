@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -420,5 +421,41 @@ class KubernetesGatewayApiTest {
     assertThat(resources.lastErrors())
         .extracting(ResourceError::toString)
         .anyMatch(e -> e.startsWith("Gateway shop/edge spec.listeners[1].protocol: must be HTTP"));
+  }
+
+  private void createGatewayClass(String name, String controller) {
+    client
+        .resource(
+            (GatewayClass)
+                Serialization.unmarshal(
+                    """
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: GatewayClass
+                    metadata: {name: %s, generation: 2}
+                    spec: {controllerName: %s}
+                    """
+                        .formatted(name, controller)))
+        .create();
+  }
+
+  @Test
+  void ourGatewayClassIsAcceptedAndAnotherControllersIsLeftAlone() {
+    createGatewayClass("attache", "attache.io/gateway-controller");
+    createGatewayClass("other", "example.com/other");
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              GatewayClass ours = client.resources(GatewayClass.class).withName("attache").get();
+              assertThat(ours.getStatus()).isNotNull();
+              assertThat(describe(ours.getStatus().getConditions()))
+                  .isEqualTo("[Accepted=True/Accepted]");
+              assertThat(ours.getStatus().getConditions().get(0).getObservedGeneration())
+                  .isEqualTo(ours.getMetadata().getGeneration());
+            });
+    GatewayClass other = client.resources(GatewayClass.class).withName("other").get();
+    assertThat(other.getStatus() == null || other.getStatus().getConditions() == null).isTrue();
   }
 }
