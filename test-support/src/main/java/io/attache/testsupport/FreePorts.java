@@ -1,22 +1,17 @@
 package io.attache.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.attache.kafka.embedded.LoopbackPorts;
 
 /** Finds TCP ports on the loopback interface that nothing listens on right now. */
 public final class FreePorts {
   private FreePorts() {}
 
-  /** One free port; the caller binds it soon, since another process could take it meanwhile. */
+  /**
+   * One free port, below the ephemeral range ({@link LoopbackPorts}); the caller binds it soon,
+   * since another process could take it meanwhile.
+   */
   public static int next() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on the loopback interface", e);
-    }
+    return LoopbackPorts.free();
   }
 
   /** {@code count} distinct free ports. */

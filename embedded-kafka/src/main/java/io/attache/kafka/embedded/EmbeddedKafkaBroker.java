@@ -141,12 +141,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return LoopbackPorts.free();
   }
 
   private Map<String, Object> config() {
