@@ -1,7 +1,9 @@
 package io.attache.controlplane.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
@@ -70,13 +72,30 @@ public record ClusterState(
         services, endpoints, replaced, httpRoutes, trafficPolicies, attachments, secrets);
   }
 
-  /** All endpoints of one Service, across all of its slices, in slice order. */
+  /**
+   * All endpoints of one Service, across all of its slices, in slice order. Scans every slice: for
+   * one lookup; a translation looks them all up through {@link #endpointsByService}.
+   */
   public List<Endpoint> endpointsOf(ServiceKey service) {
     List<Endpoint> merged = new ArrayList<>();
     for (EndpointState state : endpoints) {
       if (state.serviceKey().equals(service)) {
         merged.addAll(state.endpoints());
       }
+    }
+    return merged;
+  }
+
+  /**
+   * {@link #endpointsOf} for every Service with endpoints, in one pass over the slices (a Service
+   * without any is absent). Built anew on each call.
+   */
+  public Map<ServiceKey, List<Endpoint>> endpointsByService() {
+    Map<ServiceKey, List<Endpoint>> merged = new HashMap<>();
+    for (EndpointState state : endpoints) {
+      merged
+          .computeIfAbsent(state.serviceKey(), key -> new ArrayList<>())
+          .addAll(state.endpoints());
     }
     return merged;
   }

@@ -3,6 +3,7 @@ package io.attache.controlplane.translate;
 import com.google.protobuf.Duration;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.Endpoint;
+import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -15,6 +16,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
@@ -52,8 +54,9 @@ public final class Translator {
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
+    Map<ServiceKey, List<Endpoint>> endpointsByService = state.endpointsByService();
     for (ServiceState service : state.services()) {
-      List<Endpoint> endpoints = state.endpointsOf(service.key());
+      List<Endpoint> endpoints = endpointsByService.getOrDefault(service.key(), List.of());
       for (ServicePort port : service.ports()) {
         if (port.protocol() != ServicePort.Protocol.TCP) {
           continue;
