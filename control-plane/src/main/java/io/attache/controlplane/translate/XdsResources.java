@@ -9,7 +9,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -115,14 +114,15 @@ public record XdsResources(
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (Message resource : resources) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // Exactly sized: a 4 KiB stream buffer per resource cost more than the hash.
+        byte[] bytes = new byte[resource.getSerializedSize()];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
         out.useDeterministicSerialization();
         resource.writeTo(out);
-        out.flush();
-        digest.update(Integer.toString(bytes.size()).getBytes(StandardCharsets.US_ASCII));
+        out.checkNoSpaceLeft();
+        digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
         digest.update((byte) ':');
-        digest.update(bytes.toByteArray());
+        digest.update(bytes);
       }
       return HexFormat.of().formatHex(digest.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {
