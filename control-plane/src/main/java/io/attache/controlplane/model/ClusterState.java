@@ -72,6 +72,21 @@ public record ClusterState(
         services, endpoints, replaced, httpRoutes, trafficPolicies, attachments, secrets);
   }
 
+  /** This state with {@code replaced} as its endpoints. */
+  public ClusterState withEndpoints(List<EndpointState> replaced) {
+    return new ClusterState(
+        services, replaced, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+  }
+
+  /**
+   * Whether {@code other} equals this state in everything but its endpoints, so that their
+   * translations can differ in load assignments only. Costs one comparison of each list: none for a
+   * list the two states share, as unchanged lists are when a source keeps them.
+   */
+  public boolean equalsExceptEndpoints(ClusterState other) {
+    return withEndpoints(other.endpoints).equals(other);
+  }
+
   /**
    * All endpoints of one Service, across all of its slices, in slice order. Scans every slice: for
    * one lookup; a translation looks them all up through {@link #endpointsByService}.

@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -93,6 +94,50 @@ public final class Translator {
     listeners.sort(Comparator.comparing(Listener::getName));
     routes.sort(Comparator.comparing(RouteConfiguration::getName));
     return new XdsResources(clusters, assignments, listeners, routes, tls.secrets());
+  }
+
+  /**
+   * The same resources as {@code translate(state)}, given {@code previous}, the translation of
+   * {@code before}. When the two states differ in endpoints only (an EndpointSlice changed), only
+   * the load assignments of the Services whose endpoints changed are built again and every other
+   * list is {@code previous}'s own, so a caller may keep what it derived from those (their
+   * versions). Any other change translates {@code state} in full.
+   */
+  public XdsResources translate(ClusterState state, ClusterState before, XdsResources previous) {
+    if (!state.equalsExceptEndpoints(before)) {
+      return translate(state);
+    }
+    Map<ServiceKey, List<Endpoint>> endpointsByService = state.endpointsByService();
+    Map<ServiceKey, List<Endpoint>> previousByService = before.endpointsByService();
+    Map<String, ClusterLoadAssignment> changed = new HashMap<>();
+    for (ServiceState service : state.services()) {
+      List<Endpoint> endpoints = endpointsByService.getOrDefault(service.key(), List.of());
+      if (endpoints.equals(previousByService.getOrDefault(service.key(), List.of()))) {
+        continue;
+      }
+      for (ServicePort port : service.ports()) {
+        if (port.protocol() != ServicePort.Protocol.TCP) {
+          continue;
+        }
+        String cluster = XdsNames.cluster(service, port);
+        if (changed.put(cluster, LoadAssignments.of(cluster, port.name(), endpoints)) != null) {
+          return translate(state); // one name for two Services or ports: as the full way has it
+        }
+      }
+    }
+    if (changed.isEmpty()) {
+      return previous;
+    }
+    List<ClusterLoadAssignment> assignments = new ArrayList<>(previous.loadAssignments().size());
+    for (ClusterLoadAssignment assignment : previous.loadAssignments()) {
+      assignments.add(changed.getOrDefault(assignment.getClusterName(), assignment));
+    }
+    return new XdsResources(
+        previous.clusters(),
+        assignments,
+        previous.listeners(),
+        previous.routes(),
+        previous.secrets());
   }
 
   private static Cluster cluster(String name, TrafficPolicies policies) {
