@@ -7,6 +7,7 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * {@code maxDelay} after the first of a burst. One translation gives two snapshots: the full one
  * for proxyless gRPC groups, and one without API listeners (and their routes) for Envoy groups,
  * which refuse those over LDS ({@link NodeGroups}). Every group gets its kind's snapshot, including
- * groups that connect later ({@link #seed}). Never translates on the caller's thread.
+ * groups that connect later ({@link #seed}). A state that differs from the last one in endpoints
+ * only (an EndpointSlice change) reuses the last translation but for the changed load assignments
+ * ({@link Translator#translate(ClusterState, ClusterState, XdsResources)}), so that its cost does
+ * not grow with the number of routes. Never translates on the caller's thread.
  */
 public final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -40,6 +44,12 @@ public final class SnapshotPublisher implements AutoCloseable {
   private Snapshot current; // full: what proxyless gRPC clients get
   private Snapshot forEnvoy;
   private long published;
+  private final Object translating = new Object();
+  private Translation last; // guarded by translating
+
+  /** A state and its translation, for proxyless gRPC clients (full) and for Envoy. */
+  private record Translation(
+      ClusterState state, VersionedResources full, VersionedResources envoy) {}
 
   public SnapshotPublisher(
       SimpleCache<String> cache,
@@ -88,19 +98,54 @@ public final class SnapshotPublisher implements AutoCloseable {
     if (state == null) {
       return;
     }
-    try {
-      XdsResources resources = translator.translate(state);
-      XdsResources envoyResources = resources.withoutApiListeners();
-      install(snapshot(resources), snapshot(envoyResources), resources, envoyResources);
-    } catch (RuntimeException e) {
-      log.error("translating the cluster state failed; clients keep the last snapshot", e);
+    synchronized (translating) {
+      try {
+        Translation next = translate(state, Optional.ofNullable(last));
+        install(next, next.full().snapshot(), next.envoy().snapshot());
+        last = next;
+      } catch (RuntimeException e) {
+        log.error("translating the cluster state failed; clients keep the last snapshot", e);
+      }
     }
   }
 
+  /**
+   * Translates {@code state}, building on the last translation: after an endpoints-only change only
+   * the changed load assignments are built and hashed, and the other lists, with their versions and
+   * the Envoy view of the listeners and routes, are the last ones.
+   */
+  private Translation translate(ClusterState state, Optional<Translation> last) {
+    if (last.isEmpty()) {
+      XdsResources resources = translator.translate(state);
+      VersionedResources full = VersionedResources.of(resources, List.of());
+      return new Translation(
+          state, full, VersionedResources.of(resources.withoutApiListeners(), List.of(full)));
+    }
+    Translation before = last.get();
+    XdsResources lastResources = before.full().resources();
+    XdsResources resources = translator.translate(state, before.state(), lastResources);
+    XdsResources lastEnvoy = before.envoy().resources();
+    XdsResources envoyResources =
+        resources.listeners() == lastResources.listeners()
+                && resources.routes() == lastResources.routes()
+            ? new XdsResources(
+                resources.clusters(),
+                resources.loadAssignments(),
+                lastEnvoy.listeners(),
+                lastEnvoy.routes(),
+                resources.secrets())
+            : resources.withoutApiListeners();
+    VersionedResources full = VersionedResources.of(resources, List.of(before.full()));
+    return new Translation(
+        state, full, VersionedResources.of(envoyResources, List.of(full, before.envoy())));
+  }
+
   private synchronized void install(
-      Snapshot full, Snapshot envoy, XdsResources resources, XdsResources envoyResources) {
-    current = full;
-    forEnvoy = envoy;
+      Translation translation, Snapshot fullSnapshot, Snapshot envoySnapshot) {
+    VersionedResources full = translation.full();
+    VersionedResources envoy = translation.envoy();
+    current = fullSnapshot;
+    forEnvoy = envoySnapshot;
     published++;
     Set<String> groups = new HashSet<>(cache.groups());
     groups.add(NodeGroups.DEFAULT_GROUP);
@@ -112,17 +157,17 @@ public final class SnapshotPublisher implements AutoCloseable {
         "snapshot {}: {} clusters, {} listeners ({} for Envoy), {} secrets (cds={} eds={} lds={}"
             + " rds={} sds={}; Envoy lds={} rds={}) to {} groups",
         published,
-        resources.clusters().size(),
-        resources.listeners().size(),
-        envoyResources.listeners().size(),
-        resources.secrets().size(),
-        resources.clustersVersion(),
-        resources.loadAssignmentsVersion(),
-        resources.listenersVersion(),
-        resources.routesVersion(),
-        resources.secretsVersion(),
-        envoyResources.listenersVersion(),
-        envoyResources.routesVersion(),
+        full.resources().clusters().size(),
+        full.resources().listeners().size(),
+        envoy.resources().listeners().size(),
+        full.resources().secrets().size(),
+        full.clusters().version(),
+        full.loadAssignments().version(),
+        full.listeners().version(),
+        full.routes().version(),
+        full.secrets().version(),
+        envoy.listeners().version(),
+        envoy.routes().version(),
         groups.size());
   }
 
@@ -151,20 +196,6 @@ public final class SnapshotPublisher implements AutoCloseable {
   /** How many snapshots were installed so far. */
   public synchronized long published() {
     return published;
-  }
-
-  private static Snapshot snapshot(XdsResources resources) {
-    return Snapshot.create(
-        resources.clusters(),
-        resources.clustersVersion(),
-        resources.loadAssignments(),
-        resources.loadAssignmentsVersion(),
-        resources.listeners(),
-        resources.listenersVersion(),
-        resources.routes(),
-        resources.routesVersion(),
-        resources.secrets(),
-        resources.secretsVersion());
   }
 
   @Override

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.Endpoint;
+import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.translate.Translator;
+import io.attache.controlplane.translate.XdsResources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +46,82 @@ class SnapshotPublisherTest {
                         List.of(new ServicePort("", 80, ServicePort.Protocol.TCP))))
             .toList();
     return new ClusterState(services, List.of());
+  }
+
+  private static ClusterState withEndpoint(ClusterState state, String address) {
+    return state.withEndpoints(
+        List.of(
+            new EndpointState(
+                "default",
+                "svc0",
+                List.of(new Endpoint(address, Map.of("", 8080), true, Optional.of("a"))))));
+  }
+
+  /** Asserts that every group has the versions and resources of {@code state} translated anew. */
+  private void assertPublishedAsTranslatedInFull(ClusterState state) {
+    XdsResources resources = new Translator().translate(state);
+    assertPublished(NodeGroups.DEFAULT_PROXYLESS_GROUP, resources);
+    assertPublished(NodeGroups.DEFAULT_GROUP, resources.withoutApiListeners());
+  }
+
+  private void assertPublished(String group, XdsResources expected) {
+    Snapshot snapshot = cache.getSnapshot(group);
+    assertThat(
+            List.of(
+                snapshot.clusters().version(),
+                snapshot.endpoints().version(),
+                snapshot.listeners().version(),
+                snapshot.routes().version(),
+                snapshot.secrets().version()))
+        .as("versions in %s", group)
+        .containsExactly(
+            expected.clustersVersion(),
+            expected.loadAssignmentsVersion(),
+            expected.listenersVersion(),
+            expected.routesVersion(),
+            expected.secretsVersion());
+    assertThat(
+            List.of(
+                List.copyOf(snapshot.clusters().resources().values()),
+                List.copyOf(snapshot.endpoints().resources().values()),
+                List.copyOf(snapshot.listeners().resources().values()),
+                List.copyOf(snapshot.routes().resources().values()),
+                List.copyOf(snapshot.secrets().resources().values())))
+        .as("resources in %s", group)
+        .containsExactly(
+            expected.clusters(),
+            expected.loadAssignments(),
+            expected.listeners(),
+            expected.routes(),
+            expected.secrets());
+  }
+
+  @Test
+  void anEndpointsOnlyChangeIsPublishedAsATranslationInFullWouldBe() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+    publisher.publish(withEndpoint(services(3), "10.0.0.1"));
+    await().until(() -> publisher.published() == 1);
+
+    ClusterState changed = withEndpoint(services(3), "10.0.0.2");
+    publisher.publish(changed);
+    await().until(() -> publisher.published() == 2);
+
+    assertPublishedAsTranslatedInFull(changed);
+  }
+
+  @Test
+  void aServiceAddedAfterAnEndpointsOnlyChangeIsPublishedInFull() {
+    SnapshotPublisher publisher = publisher(Duration.ofMillis(10), Duration.ofMillis(100));
+    publisher.publish(withEndpoint(services(3), "10.0.0.1"));
+    await().until(() -> publisher.published() == 1);
+    publisher.publish(withEndpoint(services(3), "10.0.0.2"));
+    await().until(() -> publisher.published() == 2);
+
+    ClusterState grown = withEndpoint(services(4), "10.0.0.2");
+    publisher.publish(grown);
+    await().until(() -> publisher.published() == 3);
+
+    assertPublishedAsTranslatedInFull(grown);
   }
 
   @AfterEach

@@ -1,0 +1,149 @@
+package io.attache.controlplane.xds;
+
+import com.google.protobuf.Message;
+import io.attache.controlplane.translate.XdsResources;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.SnapshotResources;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@link XdsResources} as the snapshot cache holds them: per type, the resources by name, each with
+ * its own version (for delta clients), and the content version of the type. Built once per list: a
+ * list that is the very list of resources versioned before takes over what was built for it (its
+ * resources are immutable, so the same list has the same content), since hashing and indexing one
+ * type of 10,000 Services costs tens of milliseconds. An endpoints-only change so builds only the
+ * load assignments.
+ */
+record VersionedResources(
+    XdsResources resources,
+    SnapshotResources<Cluster> clusters,
+    SnapshotResources<ClusterLoadAssignment> loadAssignments,
+    SnapshotResources<Listener> listeners,
+    SnapshotResources<RouteConfiguration> routes,
+    SnapshotResources<Secret> secrets) {
+
+  /** {@code resources} versioned, taking over what {@code known} built for the same lists. */
+  static VersionedResources of(XdsResources resources, List<VersionedResources> known) {
+    return new VersionedResources(
+        resources,
+        type(
+            known,
+            resources,
+            XdsResources::clusters,
+            VersionedResources::clusters,
+            resources::clustersVersion),
+        type(
+            known,
+            resources,
+            XdsResources::loadAssignments,
+            VersionedResources::loadAssignments,
+            resources::loadAssignmentsVersion),
+        type(
+            known,
+            resources,
+            XdsResources::listeners,
+            VersionedResources::listeners,
+            resources::listenersVersion),
+        type(
+            known,
+            resources,
+            XdsResources::routes,
+            VersionedResources::routes,
+            resources::routesVersion),
+        type(
+            known,
+            resources,
+            XdsResources::secrets,
+            VersionedResources::secrets,
+            resources::secretsVersion));
+  }
+
+  /** A snapshot of these resources; snapshots of versioned resources sharing a list share it. */
+  Snapshot snapshot() {
+    return new SharedSnapshot(clusters, loadAssignments, listeners, routes, secrets);
+  }
+
+  private static <T extends Message> SnapshotResources<T> type(
+      List<VersionedResources> known,
+      XdsResources resources,
+      Function<XdsResources, List<T>> list,
+      Function<VersionedResources, SnapshotResources<T>> built,
+      Supplier<String> version) {
+    List<T> own = list.apply(resources);
+    Optional<SnapshotResources<T>> same =
+        known.stream()
+            .filter(candidate -> list.apply(candidate.resources) == own)
+            .findFirst()
+            .map(built);
+    return same.orElseGet(() -> SnapshotResources.create(own, version.get()));
+  }
+
+  /**
+   * java-control-plane's v3 snapshot over resources built before ({@link Snapshot#create} indexes
+   * and hashes every resource of every type again). Only the cache reads it.
+   */
+  private static final class SharedSnapshot extends Snapshot {
+    private final SnapshotResources<Cluster> clusters;
+    private final SnapshotResources<ClusterLoadAssignment> endpoints;
+    private final SnapshotResources<Listener> listeners;
+    private final SnapshotResources<RouteConfiguration> routes;
+    private final SnapshotResources<Secret> secrets;
+
+    SharedSnapshot(
+        SnapshotResources<Cluster> clusters,
+        SnapshotResources<ClusterLoadAssignment> endpoints,
+        SnapshotResources<Listener> listeners,
+        SnapshotResources<RouteConfiguration> routes,
+        SnapshotResources<Secret> secrets) {
+      this.clusters = clusters;
+      this.endpoints = endpoints;
+      this.listeners = listeners;
+      this.routes = routes;
+      this.secrets = secrets;
+    }
+
+    @Override
+    public SnapshotResources<Cluster> clusters() {
+      return clusters;
+    }
+
+    @Override
+    public SnapshotResources<ClusterLoadAssignment> endpoints() {
+      return endpoints;
+    }
+
+    @Override
+    public SnapshotResources<Listener> listeners() {
+      return listeners;
+    }
+
+    @Override
+    public SnapshotResources<RouteConfiguration> routes() {
+      return routes;
+    }
+
+    @Override
+    public SnapshotResources<Secret> secrets() {
+      return secrets;
+    }
+
+    // Snapshot declares Map<String, VersionedResource<? extends Message>> and v3.Snapshot
+    // implements it as Map<String, VersionedResource<?>>: javac accepts neither in a subclass, only
+    // the raw type both erase to. The same map either way.
+    @Override
+    @SuppressWarnings("rawtypes")
+    public Map versionedResources(Resources.ResourceType type) {
+      return super.versionedResources(type);
+    }
+  }
+}
