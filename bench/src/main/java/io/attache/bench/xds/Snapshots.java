@@ -5,9 +5,11 @@ import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import java.util.List;
 
 /**
- * The snapshot the control plane installs for a translation: content versions per type, then
+ * The snapshot the control plane installs for a full translation: content versions per type, then
  * java-control-plane's {@link Snapshot} (which versions every resource again, by hash). The same
- * calls {@code SnapshotPublisher} makes between translating and installing; there they are private.
+ * work {@code SnapshotPublisher} does after a change beyond endpoints, through its package-private
+ * {@code VersionedResources}; after an endpoints-only change it does it for the load assignments
+ * only.
  */
 final class Snapshots {
   private Snapshots() {}
