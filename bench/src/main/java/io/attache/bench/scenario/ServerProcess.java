@@ -31,7 +31,10 @@ final class ServerProcess implements AutoCloseable {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xms512m",
             "-Xmx1g",
-            "-XX:+UseParallelGC",
+            "-XX:+UseParallelGC"));
+    command.addAll(extraJvmOptions(System.getenv("ATTACHE_BENCH_SERVER_JAVA_OPTS")));
+    command.addAll(
+        List.of(
             "-cp",
             System.getProperty("java.class.path"),
             BenchServer.class.getName(),
@@ -56,6 +59,17 @@ final class ServerProcess implements AutoCloseable {
       throw new IOException(kind.argument() + " did not start; its log: " + log + "\n" + tail(log));
     }
     port = found;
+  }
+
+  /**
+   * Further JVM options for the server, split on whitespace: a profile of the server under load is
+   * {@code ATTACHE_BENCH_SERVER_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/s.jfr}.
+   */
+  static List<String> extraJvmOptions(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return List.of(value.strip().split("\\s+"));
   }
 
   int port() {
