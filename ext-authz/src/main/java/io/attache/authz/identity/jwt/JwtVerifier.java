@@ -51,24 +51,31 @@ public final class JwtVerifier implements IdentityVerifier {
   static final String METHOD = "jwt";
 
   /**
-   * Tokens whose signature verified, and with which key. Clients send the same token for its whole
-   * lifetime, and an RS256 check costs ~50 µs of CPU; a hit skips only the signature check, and
-   * only while the same key is still in the key set. Lifetime, issuer, audience and required claims
-   * are checked on every request. Keyed by the exact token text, bounded (tokens are at most {@code
-   * maxTokenBytes} each).
+   * Tokens whose signature verified, with what that established ({@link VerifiedToken}). Clients
+   * send the same token for its whole lifetime, and an RS256 check costs ~50 µs of CPU, the parsing
+   * around it (base64url, strict JSON, header and claims) several µs more. A hit is used only while
+   * the same key is still in the key set; the lifetime is checked on every request. Issuer,
+   * audience, required claims and principal depend on nothing but the token and these settings, so
+   * their result (an identity or the refusal) is remembered with the token. Keyed by the exact
+   * token text, bounded (tokens are at most {@code maxTokenBytes} each).
    */
-  private static final int VERIFIED_TOKENS = 2_048;
+  static final int VERIFIED_TOKENS = 2_048;
 
   private final JwtSettings settings;
   private final KeySource keys;
   private final Clock clock;
-  private final Cache<String, VerificationKey> verified =
-      Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
+  private final Cache<String, VerifiedToken> verified;
 
   public JwtVerifier(JwtSettings settings, KeySource keys, Clock clock) {
+    this(settings, keys, clock, VERIFIED_TOKENS);
+  }
+
+  /** As above, remembering at most {@code verifiedTokens} tokens. */
+  JwtVerifier(JwtSettings settings, KeySource keys, Clock clock, int verifiedTokens) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.verified = Caffeine.newBuilder().maximumSize(verifiedTokens).build();
   }
 
   @Override
@@ -106,22 +113,55 @@ public final class JwtVerifier implements IdentityVerifier {
     if (token.isEmpty()) {
       throw new Rejection(TOKEN_MALFORMED, "empty token");
     }
+    VerifiedToken verifiedToken = verified(token);
+    checkLifetime(verifiedToken);
+    return verifiedToken.identity();
+  }
+
+  /**
+   * What the token's signature and claims established: remembered from an earlier request while the
+   * key it verified with is still a candidate for it, else verified now and remembered.
+   */
+  private VerifiedToken verified(String token) throws Rejection {
+    VerifiedToken known = verified.getIfPresent(token);
+    if (known != null && candidates(known.kid(), known.algorithm()).contains(known.key())) {
+      return known;
+    }
+    VerifiedToken checked = check(token);
+    verified.put(token, checked);
+    return checked;
+  }
+
+  /**
+   * Parses the token, verifies its signature and checks what does not depend on time. A failure
+   * after the signature verified is kept in the result, so that the lifetime is checked first as
+   * for any token.
+   */
+  private VerifiedToken check(String token) throws Rejection {
     CompactJws jws = CompactJws.parse(token);
     Map<String, Object> headerFields = headerFields(jws);
     SignatureAlgorithm algorithm = algorithm(headerFields);
     JWSHeader header = header(headerFields, jws);
-    verifySignature(token, jws, header, algorithm);
+    Optional<String> kid = Optional.ofNullable(header.getKeyID());
+    VerificationKey key = verifySignature(jws, header, kid, algorithm);
     JWTClaimsSet claims = claims(jws);
-    checkLifetime(claims);
-    checkIssuer(claims);
-    checkAudience(claims);
-    checkRequiredClaims(claims);
-    return new Identity(
-        principal(claims),
-        METHOD,
-        PlainClaims.of(claims.toJSONObject()),
-        Map.of(),
-        Optional.empty());
+    Optional<Instant> exp = Optional.ofNullable(claims.getExpirationTime()).map(Date::toInstant);
+    Optional<Instant> nbf = Optional.ofNullable(claims.getNotBeforeTime()).map(Date::toInstant);
+    try {
+      checkIssuer(claims);
+      checkAudience(claims);
+      checkRequiredClaims(claims);
+      Identity identity =
+          new Identity(
+              principal(claims),
+              METHOD,
+              PlainClaims.of(claims.toJSONObject()),
+              Map.of(),
+              Optional.empty());
+      return VerifiedToken.accepted(key, kid, algorithm, exp, nbf, identity);
+    } catch (Rejection | RuntimeException refusal) {
+      return VerifiedToken.refused(key, kid, algorithm, exp, nbf, refusal);
+    }
   }
 
   private static Map<String, Object> headerFields(CompactJws jws) throws Rejection {
@@ -160,35 +200,40 @@ public final class JwtVerifier implements IdentityVerifier {
     return header;
   }
 
-  private void verifySignature(
-      String token, CompactJws jws, JWSHeader header, SignatureAlgorithm algorithm)
+  /** The keys that may have signed a token with this kid and algorithm; never empty. */
+  private List<VerificationKey> candidates(Optional<String> kid, SignatureAlgorithm algorithm)
       throws Rejection {
-    Optional<String> kid = Optional.ofNullable(header.getKeyID());
-    String which = kid.map(k -> "kid " + LogSafe.quote(k)).orElse("no kid") + ", alg " + algorithm;
     KeySource.Lookup lookup = keys.lookup(kid, algorithm);
+    if (lookup instanceof KeySource.Lookup.Found found) {
+      return found.keys();
+    }
     if (lookup instanceof KeySource.Lookup.Unavailable unavailable) {
       throw new Rejection(JWKS_UNAVAILABLE, unavailable.why());
     }
-    if (!(lookup instanceof KeySource.Lookup.Found found)) {
-      throw new Rejection(TOKEN_KEY_UNKNOWN, "no key for " + which);
-    }
-    VerificationKey before = verified.getIfPresent(token);
-    if (before != null && found.keys().contains(before)) {
-      return; // this exact token verified with a key that is still current
-    }
+    throw new Rejection(TOKEN_KEY_UNKNOWN, "no key for " + which(kid, algorithm));
+  }
+
+  private VerificationKey verifySignature(
+      CompactJws jws, JWSHeader header, Optional<String> kid, SignatureAlgorithm algorithm)
+      throws Rejection {
+    List<VerificationKey> candidates = candidates(kid, algorithm);
     byte[] signingInput = jws.signingInput();
     Base64URL signature = new Base64URL(jws.encodedSignature());
-    for (VerificationKey key : found.keys()) {
+    for (VerificationKey key : candidates) {
       try {
         if (key.verifier().verify(header, signingInput, signature)) {
-          verified.put(token, key);
-          return;
+          return key;
         }
       } catch (JOSEException e) {
         // A signature of the wrong length or shape: simply not valid for this key.
       }
     }
-    throw new Rejection(TOKEN_SIGNATURE_INVALID, "signature does not verify (" + which + ")");
+    throw new Rejection(
+        TOKEN_SIGNATURE_INVALID, "signature does not verify (" + which(kid, algorithm) + ")");
+  }
+
+  private static String which(Optional<String> kid, SignatureAlgorithm algorithm) {
+    return kid.map(k -> "kid " + LogSafe.quote(k)).orElse("no kid") + ", alg " + algorithm;
   }
 
   private static JWTClaimsSet claims(CompactJws jws) throws Rejection {
@@ -199,20 +244,26 @@ public final class JwtVerifier implements IdentityVerifier {
     }
   }
 
-  private void checkLifetime(JWTClaimsSet claims) throws Rejection {
+  private void checkLifetime(VerifiedToken token) throws Rejection {
     Instant now = clock.instant();
-    Date exp = claims.getExpirationTime();
-    if (exp == null) {
+    Optional<Instant> exp = token.expiresAt();
+    if (exp.isEmpty()) {
       if (settings.requireExpiration()) {
         throw new Rejection(TOKEN_CLAIM_INVALID, "no exp claim");
       }
-    } else if (!now.isBefore(exp.toInstant().plus(settings.clockSkew()))) {
-      throw new Rejection(TOKEN_EXPIRED, "expired at " + exp.toInstant());
+    } else if (!now.isBefore(exp.get().plus(settings.clockSkew()))) {
+      throw new Rejection(TOKEN_EXPIRED, "expired at " + exp.get());
     }
-    Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && now.plus(settings.clockSkew()).isBefore(nbf.toInstant())) {
-      throw new Rejection(TOKEN_NOT_YET_VALID, "not valid before " + nbf.toInstant());
+    Optional<Instant> nbf = token.notBefore();
+    if (nbf.isPresent() && now.plus(settings.clockSkew()).isBefore(nbf.get())) {
+      throw new Rejection(TOKEN_NOT_YET_VALID, "not valid before " + nbf.get());
     }
+  }
+
+  /** How many tokens are remembered now (pending evictions done first). */
+  long verifiedTokens() {
+    verified.cleanUp();
+    return verified.estimatedSize();
   }
 
   private void checkIssuer(JWTClaimsSet claims) throws Rejection {

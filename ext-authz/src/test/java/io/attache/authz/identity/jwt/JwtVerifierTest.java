@@ -12,9 +12,11 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.ReasonCode;
 import io.attache.testsupport.keys.TestKeyPairs;
+import io.attache.testsupport.time.MutableClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,10 @@ class JwtVerifierTest {
 
   private static JwtVerifier verifier(JwtSettings.Builder settings) {
     return new JwtVerifier(settings.build(), KEYS, TestTokens.CLOCK);
+  }
+
+  private static JwtVerifier verifier(MutableClock clock) {
+    return new JwtVerifier(settings().build(), KEYS, clock);
   }
 
   private static Identity authenticated(IdentityResult result) {
@@ -381,32 +387,82 @@ class JwtVerifierTest {
 
   @Test
   void aTokenVerifiedBeforeStillHasItsLifetimeChecked() {
-    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
-        new java.util.concurrent.atomic.AtomicReference<>(TestTokens.NOW);
-    java.time.Clock clock =
-        new java.time.Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          @Override
-          public java.time.Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public java.time.Instant instant() {
-            return now.get();
-          }
-        };
-    JwtVerifier verifier = new JwtVerifier(settings().build(), KEYS, clock);
+    MutableClock clock = MutableClock.at(TestTokens.NOW);
+    JwtVerifier verifier = verifier(clock);
     var request = bearer(rs256(validClaims().build()));
     authenticated(verifier.verify(request));
 
-    now.set(TestTokens.NOW.plus(java.time.Duration.ofDays(3650)));
+    clock.advance(Duration.ofDays(3650));
 
     assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void aRememberedTokenIsAcceptedUntilTheSkewAfterItsExpiry() {
+    MutableClock clock = MutableClock.at(TestTokens.NOW);
+    JwtVerifier verifier = verifier(clock);
+    var request = bearer(rs256(validClaims().build()));
+    authenticated(verifier.verify(request));
+    Instant expiry = TestTokens.NOW.plusSeconds(300).plus(JwtSettings.DEFAULT_CLOCK_SKEW);
+
+    clock.set(expiry.minusMillis(1));
+    authenticated(verifier.verify(request));
+    clock.set(expiry);
+
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void aRememberedTokenNotYetValidIsAcceptedOnceItsTimeComes() {
+    MutableClock clock = MutableClock.at(TestTokens.NOW);
+    JwtVerifier verifier = verifier(clock);
+    Instant notBefore = TestTokens.NOW.plusSeconds(120);
+    var request = bearer(rs256(validClaims().notBeforeTime(Date.from(notBefore)).build()));
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_NOT_YET_VALID);
+
+    clock.set(notBefore.minus(JwtSettings.DEFAULT_CLOCK_SKEW));
+
+    authenticated(verifier.verify(request));
+  }
+
+  @Test
+  void aRememberedTokenNamesTheSameIdentityAsWhenFirstVerified() {
+    JwtVerifier verifier = verifier(settings());
+    var request = bearer(rs256(validClaims().claim("roles", List.of("admin")).build()));
+    Identity first = authenticated(verifier.verify(request));
+
+    assertThat(authenticated(verifier.verify(request))).isEqualTo(first);
+  }
+
+  @Test
+  void aRememberedTokenForAnotherAudienceIsRefusedForItsAudienceEveryTime() {
+    JwtVerifier verifier = verifier(settings());
+    var request = bearer(rs256(validClaims().audience("someone-else").build()));
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_AUDIENCE_INVALID);
+
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_AUDIENCE_INVALID);
+  }
+
+  @Test
+  void aRememberedTokenThatIsExpiredAndForAnotherAudienceIsRefusedAsExpiredFirst() {
+    MutableClock clock = MutableClock.at(TestTokens.NOW);
+    JwtVerifier verifier = verifier(clock);
+    var request = bearer(rs256(validClaims().audience("someone-else").build()));
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_AUDIENCE_INVALID);
+
+    clock.advance(Duration.ofDays(1));
+
+    assertThat(rejected(verifier.verify(request))).isEqualTo(ReasonCode.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void rememberedTokensAreBounded() {
+    JwtVerifier verifier = new JwtVerifier(settings().build(), KEYS, TestTokens.CLOCK, 4);
+    for (int i = 0; i < 12; i++) {
+      authenticated(verifier.verify(bearer(es256(validClaims().subject("user-" + i).build()))));
+    }
+
+    assertThat(verifier.verifiedTokens()).isLessThanOrEqualTo(4);
   }
 
   @Test
