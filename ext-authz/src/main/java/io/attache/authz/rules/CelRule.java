@@ -100,7 +100,8 @@ public final class CelRule {
     Objects.requireNonNull(context, "context");
     Object result;
     try {
-      result = program.eval(context.variables());
+      // A resolver, not the map: CEL copies a map argument into a new ImmutableMap on every call.
+      result = program.eval(context::find);
     } catch (CelEvaluationException e) {
       return failed(e.getMessage());
     } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The variables a {@link CelRule} sees for one request. Built once per request and shared by all
@@ -92,9 +93,14 @@ public final class RuleContext {
     this.variables = Map.of(REQUEST, request, IDENTITY, caller);
   }
 
-  /** The activation handed to CEL: {@code request} and {@code identity}. */
+  /** The activation: {@code request} and {@code identity}. */
   Map<String, Object> variables() {
     return variables;
+  }
+
+  /** One variable by name, as CEL asks for it; empty for any name but the two. */
+  Optional<Object> find(String name) {
+    return Optional.ofNullable(variables.get(name));
   }
 
   /**
