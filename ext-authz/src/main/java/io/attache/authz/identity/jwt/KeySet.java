@@ -14,24 +14,52 @@ import com.nimbusds.jose.jwk.RSAKey;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The usable keys of one JWKS document, immutable. A key is usable if it is an RSA (at least
  * {@value #MIN_RSA_BITS} bits) or EC (P-256, P-384, P-521) key meant for signatures: symmetric
  * ({@code oct}) keys are never used, whatever the document holds, and private parts are dropped.
  * Keys that are passed over are listed in {@link #skipped} so the loader can log why.
+ *
+ * <p>Every {@link #lookup} that finds keys is worked out when the set is built, per algorithm and
+ * kid (the kids of the keys, and none): a lookup runs on every request, for remembered tokens too.
+ * Any other kid finds nothing, so what a token names never grows this.
  */
 public final class KeySet {
   static final int MIN_RSA_BITS = 2048;
+  private static final KeySource.Lookup UNKNOWN = new KeySource.Lookup.Unknown();
 
   private final List<VerificationKey> keys;
   private final List<String> skipped;
+  private final Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> found;
 
   private KeySet(List<VerificationKey> keys, List<String> skipped) {
     this.keys = List.copyOf(keys);
     this.skipped = List.copyOf(skipped);
+    Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> byAlgorithm =
+        new EnumMap<>(SignatureAlgorithm.class);
+    for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
+      Map<Optional<String>, KeySource.Lookup> byKid = new HashMap<>();
+      Set<Optional<String>> kids = new HashSet<>();
+      kids.add(Optional.empty());
+      this.keys.forEach(key -> kids.add(key.kid()));
+      for (Optional<String> kid : kids) {
+        List<VerificationKey> fitting = select(kid, algorithm);
+        if (!fitting.isEmpty()) {
+          byKid.put(kid, new KeySource.Lookup.Found(fitting));
+        }
+      }
+      byAlgorithm.put(algorithm, Collections.unmodifiableMap(byKid));
+    }
+    this.found = Collections.unmodifiableMap(byAlgorithm);
   }
 
   /**
@@ -85,8 +113,7 @@ public final class KeySet {
 
   /** {@link KeySource.Lookup} over this set. */
   KeySource.Lookup lookup(Optional<String> kid, SignatureAlgorithm algorithm) {
-    List<VerificationKey> found = select(kid, algorithm);
-    return found.isEmpty() ? new KeySource.Lookup.Unknown() : new KeySource.Lookup.Found(found);
+    return found.get(algorithm).getOrDefault(kid, UNKNOWN);
   }
 
   private static VerificationKey usable(JWK jwk) throws UnusableKey {

@@ -12,6 +12,7 @@ import io.attache.testsupport.keys.TestKeyPairs;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,28 @@ class KeySetTest {
     KeySet keys = KeySet.parse(TestTokens.jwks(TestTokens.ec()));
 
     assertThat(keys.select(Optional.of(TestTokens.EC_KID), SignatureAlgorithm.ES384)).isEmpty();
+  }
+
+  @Test
+  void everyLookupAnswersWhatASelectionFinds() {
+    KeySet keys = KeySet.parse(TestTokens.jwks(TestTokens.rsa(), TestTokens.ec()));
+
+    for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
+      for (Optional<String> kid :
+          List.of(
+              Optional.<String>empty(),
+              Optional.of(TestTokens.RSA_KID),
+              Optional.of(TestTokens.EC_KID),
+              Optional.of("not-a-kid"))) {
+        List<VerificationKey> selected = keys.select(kid, algorithm);
+        assertThat(keys.lookup(kid, algorithm))
+            .as("%s, %s", kid, algorithm)
+            .isEqualTo(
+                selected.isEmpty()
+                    ? new KeySource.Lookup.Unknown()
+                    : new KeySource.Lookup.Found(selected));
+      }
+    }
   }
 
   @Test
