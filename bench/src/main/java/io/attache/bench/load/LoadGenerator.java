@@ -42,12 +42,18 @@ public final class LoadGenerator implements AutoCloseable {
 
   /** Warms up, then measures, as the options say. */
   public LoadResult run(UnaryCall call) throws InterruptedException {
+    return run(call, () -> {});
+  }
+
+  /** As {@link #run(UnaryCall)}; {@code measuring} runs as the measured phase starts. */
+  public LoadResult run(UnaryCall call, Runnable measuring) throws InterruptedException {
     if (options.rate().isPresent()) {
       double rate = options.rate().getAsDouble();
       openLoop(call, rate, options.warmup().toNanos(), null);
       Recorder recorder = new Recorder(MAX_NANOS, 3);
+      measuring.run();
       Phase phase = openLoop(call, rate, options.duration().toNanos(), recorder);
-      return new LoadResult(
+      return LoadResult.of(
           options.rate(), report(recorder.getIntervalHistogram(), phase), phase.errors.get());
     }
     closedLoop(call, options.warmup().toNanos(), null, 0);
@@ -56,8 +62,9 @@ public final class LoadGenerator implements AutoCloseable {
     Phase warm = closedLoop(call, TimeUnit.MILLISECONDS.toNanos(500), null, 0);
     long expected =
         warm.calls.get() == 0 ? 0 : warm.elapsed * options.concurrency() / warm.calls.get();
+    measuring.run();
     Phase phase = closedLoop(call, options.duration().toNanos(), recorder, expected);
-    return new LoadResult(
+    return LoadResult.of(
         options.rate(), report(recorder.getIntervalHistogram(), phase), phase.errors.get());
   }
 

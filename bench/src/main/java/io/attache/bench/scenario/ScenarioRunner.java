@@ -15,11 +15,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs scenarios: for each, the baseline server then the real one, each in its own process, each
@@ -72,17 +75,26 @@ public final class ScenarioRunner {
               options.warmup(),
               options.duration(),
               options.rate());
-      LoadResult max;
-      try (LoadGenerator generator = new LoadGenerator(here.closedLoop())) {
-        max = generator.run(call);
-      }
+      LoadResult max = run(server, here.closedLoop(), call);
       double offered = rate > 0 ? rate : max.latency().callsPerSecond() / 2;
-      LoadResult atRate;
-      try (LoadGenerator generator = new LoadGenerator(here.openLoop(Math.max(1, offered)))) {
-        atRate = generator.run(call);
-      }
+      LoadResult atRate = run(server, here.openLoop(Math.max(1, offered)), call);
       return new LoadResult[] {max, atRate};
     }
+  }
+
+  /** One load run, with the server's CPU time over its measured phase. */
+  private static LoadResult run(ServerProcess server, LoadOptions options, UnaryCall call)
+      throws InterruptedException {
+    AtomicReference<Optional<Duration>> start = new AtomicReference<>(Optional.empty());
+    LoadResult result;
+    try (LoadGenerator generator = new LoadGenerator(options)) {
+      result = generator.run(call, () -> start.set(server.cpuTime()));
+    }
+    Optional<Duration> end = server.cpuTime();
+    if (start.get().isEmpty() || end.isEmpty()) {
+      return result;
+    }
+    return result.withServerCpu(end.get().minus(start.get().get()));
   }
 
   /**

@@ -8,8 +8,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,6 +72,11 @@ final class ServerProcess implements AutoCloseable {
       return List.of();
     }
     return List.of(value.strip().split("\\s+"));
+  }
+
+  /** The CPU time the server process has used so far, where the platform reports it. */
+  Optional<Duration> cpuTime() {
+    return process.toHandle().info().totalCpuDuration();
   }
 
   int port() {

@@ -46,6 +46,7 @@ class ScenarioSmokeTest {
               assertThat(r.realMax().errors()).isZero();
               assertThat(r.realAtHalf().targetRate()).isPresent();
               assertThat(r.realAtHalf().latency().p99Micros()).isPositive();
+              assertThat(r.realAtHalf().serverCpuMicrosPerCall()).isPresent();
               assertThat(r.score()).isPositive();
               assertThat(r.toJson()).contains("\"scenario\":\"" + r.scenario().argument() + "\"");
             });
