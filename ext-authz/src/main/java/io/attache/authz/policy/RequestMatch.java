@@ -43,11 +43,24 @@ public record RequestMatch(
 
   public boolean matches(CheckInput input) {
     return hostMatches(input.request().host())
-        && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matches(input.request().path())))
+        && pathMatches(input.request().path())
         && (methods.isEmpty()
             || methods.contains(input.request().method().toUpperCase(Locale.ROOT)))
         && (routes.isEmpty() || routeMatches(input))
         && (targets.isEmpty() || targetMatches(input));
+  }
+
+  /** A loop, not a stream: every policy tried runs this on every request. */
+  private boolean pathMatches(String path) {
+    if (paths.isEmpty()) {
+      return true;
+    }
+    for (PathMatch match : paths) {
+      if (match.matches(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean targetMatches(CheckInput input) {
