@@ -2,6 +2,7 @@ package io.attache.bench.load;
 
 import io.attache.bench.LatencyReport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
@@ -32,6 +33,43 @@ public record LoadResult(
         latency,
         errors,
         OptionalDouble.of(cpu.toNanos() / 1_000.0 / Math.max(1, latency.count())));
+  }
+
+  /**
+   * Closed-loop turns against one server as one result: calls summed, the rate the mean of the
+   * turns' (they are of equal length), percentiles and maximum the worst turn's, CPU per call over
+   * all calls when every turn has it.
+   */
+  public static LoadResult inTurns(List<LoadResult> turns) {
+    if (turns.isEmpty()) {
+      throw new IllegalArgumentException("no turns");
+    }
+    long count = 0;
+    double rate = 0;
+    double p50 = 0;
+    double p99 = 0;
+    double p999 = 0;
+    double max = 0;
+    long errors = 0;
+    double cpuMicros = 0;
+    boolean cpu = true;
+    for (LoadResult turn : turns) {
+      LatencyReport latency = turn.latency();
+      count += latency.count();
+      rate += latency.callsPerSecond() / turns.size();
+      p50 = Math.max(p50, latency.p50Micros());
+      p99 = Math.max(p99, latency.p99Micros());
+      p999 = Math.max(p999, latency.p999Micros());
+      max = Math.max(max, latency.maxMicros());
+      errors += turn.errors();
+      cpu &= turn.serverCpuMicrosPerCall().isPresent();
+      cpuMicros += turn.serverCpuMicrosPerCall().orElse(0) * latency.count();
+    }
+    return new LoadResult(
+        turns.get(0).targetRate(),
+        new LatencyReport(count, rate, p50, p99, p999, max),
+        errors,
+        cpu ? OptionalDouble.of(cpuMicros / Math.max(1, count)) : OptionalDouble.empty());
   }
 
   public String mode() {

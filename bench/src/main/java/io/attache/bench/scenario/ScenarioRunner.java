@@ -19,17 +19,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs scenarios: for each, the baseline server then the real one, each in its own process, each
- * loaded closed-loop (max throughput) and then open-loop at half the baseline's max, so both are
- * compared at the same offered load in the same run on the same machine.
+ * Runs scenarios: for each, the baseline server and the real one, each in its own process, loaded
+ * closed-loop in turns (max throughput), then each open-loop at half the baseline's max, so both
+ * are compared at the same offered load in the same run on the same machine.
  */
 public final class ScenarioRunner {
+  /** The longest closed-loop turn of one server before the other's. */
+  static final Duration TURN = Duration.ofSeconds(2);
+
   private final LoadOptions options;
   private final Path work;
   private final PrintStream progress;
@@ -47,39 +51,79 @@ public final class ScenarioRunner {
     List<ScenarioResult> results = new ArrayList<>();
     for (Scenario scenario : scenarios) {
       UnaryCall call = scenario.call(keys);
-      progress.printf("%s: baseline %s%n", scenario.argument(), scenario.baseline().argument());
-      LoadResult[] baseline = measure(scenario.baseline(), call, -1);
-      double half = baseline[0].latency().callsPerSecond() / 2;
-      progress.printf("%s: real %s%n", scenario.argument(), scenario.real().argument());
-      LoadResult[] real = measure(scenario.real(), call, half);
-      ScenarioResult result =
-          new ScenarioResult(scenario, baseline[0], baseline[1], real[0], real[1]);
-      progress.println(result.row());
-      results.add(result);
+      progress.printf(
+          "%s: baseline %s and real %s, max throughput in turns%n",
+          scenario.argument(), scenario.baseline().argument(), scenario.real().argument());
+      try (ServerProcess baseline = start(scenario.baseline(), call);
+          ServerProcess real = start(scenario.real(), call)) {
+        LoadResult[] max = maxInTurns(baseline, real, call);
+        double half = Math.max(1, max[0].latency().callsPerSecond() / 2);
+        progress.printf("%s: both at %.0f/s%n", scenario.argument(), half);
+        LoadResult baselineAtHalf =
+            run(
+                baseline,
+                options(baseline, options.warmup(), options.duration()).openLoop(half),
+                call);
+        LoadResult realAtHalf =
+            run(real, options(real, options.warmup(), options.duration()).openLoop(half), call);
+        ScenarioResult result =
+            new ScenarioResult(scenario, max[0], baselineAtHalf, max[1], realAtHalf);
+        progress.println(result.row());
+        results.add(result);
+      }
     }
     return results;
   }
 
-  /** Max throughput, then latency at {@code rate} (or half the max found when negative). */
-  private LoadResult[] measure(ServerKind kind, UnaryCall call, double rate)
+  private ServerProcess start(ServerKind kind, UnaryCall call)
       throws IOException, InterruptedException {
-    Path log = work.resolve(kind.argument() + ".log");
-    try (ServerProcess server = new ServerProcess(kind, work, log)) {
+    ServerProcess server = new ServerProcess(kind, work, work.resolve(kind.argument() + ".log"));
+    try {
       expectAllowed(kind, server.port(), call);
-      LoadOptions here =
-          new LoadOptions(
-              options.host(),
-              server.port(),
-              options.connections(),
-              options.concurrency(),
-              options.warmup(),
-              options.duration(),
-              options.rate());
-      LoadResult max = run(server, here.closedLoop(), call);
-      double offered = rate > 0 ? rate : max.latency().callsPerSecond() / 2;
-      LoadResult atRate = run(server, here.openLoop(Math.max(1, offered)), call);
-      return new LoadResult[] {max, atRate};
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
     }
+  }
+
+  /**
+   * Max throughput of both servers, each warmed up first, then closed-loop turns of at most {@link
+   * #TURN} in the order baseline, real, real, baseline, baseline, ... until each has had {@code
+   * duration}. Taken in turns, both see the same machine: what else runs on it (builds, other
+   * benchmarks) changes over seconds and would otherwise favour whichever ran in a quieter minute.
+   */
+  private LoadResult[] maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
+      throws InterruptedException {
+    for (ServerProcess server : List.of(baseline, real)) {
+      run(server, options(server, options.warmup(), Duration.ofSeconds(1)), call);
+    }
+    Duration turn = options.duration().compareTo(TURN) < 0 ? options.duration() : TURN;
+    long turns = Math.max(2, -Math.floorDiv(-options.duration().toNanos(), turn.toNanos()));
+    List<LoadResult> baselineTurns = new ArrayList<>();
+    List<LoadResult> realTurns = new ArrayList<>();
+    for (long i = 0; i < turns; i++) {
+      boolean baselineFirst = i % 2 == 0;
+      ServerProcess first = baselineFirst ? baseline : real;
+      ServerProcess second = baselineFirst ? real : baseline;
+      LoadResult one = run(first, options(first, Duration.ZERO, turn), call);
+      LoadResult other = run(second, options(second, Duration.ZERO, turn), call);
+      baselineTurns.add(baselineFirst ? one : other);
+      realTurns.add(baselineFirst ? other : one);
+    }
+    return new LoadResult[] {LoadResult.inTurns(baselineTurns), LoadResult.inTurns(realTurns)};
+  }
+
+  /** Closed loop against this server with the run's connections and concurrency. */
+  private LoadOptions options(ServerProcess server, Duration warmup, Duration duration) {
+    return new LoadOptions(
+        options.host(),
+        server.port(),
+        options.connections(),
+        options.concurrency(),
+        warmup,
+        duration,
+        OptionalDouble.empty());
   }
 
   /** One load run, with the server's CPU time over its measured phase. */
