@@ -10,6 +10,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -78,6 +80,8 @@ public final class ServiceHost implements AutoCloseable {
     private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private boolean directExecutor;
+    private EventLoopGroup eventLoops;
+    private Class<? extends ServerChannel> channelType;
 
     private Builder(String name) {
       this.name = name;
@@ -149,6 +153,19 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves gRPC on these event loops (accepting and I/O) instead of grpc-java's shared ones, so a
+     * client of a backend (Redis) that runs on the same loops can answer a call on the thread that
+     * received it, without a hand-off between threads. The caller owns the group and shuts it down
+     * after this host closes.
+     */
+    public Builder eventLoops(
+        EventLoopGroup group, Class<? extends ServerChannel> serverChannelType) {
+      eventLoops = group;
+      channelType = serverChannelType;
+      return this;
+    }
+
     /** Work to do on close after calls drain, before events flush (e.g. close a Redis client). */
     public Builder onClose(AutoCloseable value) {
       closeables.add(value);
@@ -174,6 +191,12 @@ public final class ServiceHost implements AutoCloseable {
       }
       if (directExecutor) {
         server.directExecutor();
+      }
+      if (eventLoops != null) {
+        server
+            .bossEventLoopGroup(eventLoops)
+            .workerEventLoopGroup(eventLoops)
+            .channelType(channelType);
       }
       Server grpc;
       try {

@@ -19,6 +19,7 @@ import io.attache.ratelimit.source.RuntimeDirectorySource;
 import io.attache.ratelimit.store.CaffeineOverLimitCache;
 import io.attache.ratelimit.store.CoalescingCounterStore;
 import io.attache.ratelimit.store.MemoryCounterStore;
+import io.attache.ratelimit.store.NettyEventLoops;
 import io.attache.ratelimit.store.RedisCounterStore;
 import io.attache.ratelimit.store.RedisSettings;
 import io.attache.runtime.AdminServer;
@@ -150,12 +151,15 @@ public final class RateLimitApp {
     }
     CounterStore store;
     RedisCounterStore redisStore = null;
+    // With Redis, the gRPC server and the Redis client share event loops, so a call is answered on
+    // the loop that received it.
+    NettyEventLoops loops = backend == Backend.REDIS ? NettyEventLoops.create() : null;
     if (backend == Backend.REDIS) {
-      redisStore = new RedisCounterStore(redis);
+      redisStore = new RedisCounterStore(redis, Optional.of(loops.group()));
       store =
           pipelineWindow.isZero()
               ? redisStore
-              : new CoalescingCounterStore(redisStore, pipelineWindow);
+              : new CoalescingCounterStore(redisStore, pipelineWindow, loops.lanes());
     } else {
       store = new MemoryCounterStore(memoryMaxKeys, epochSeconds);
     }
@@ -187,7 +191,7 @@ public final class RateLimitApp {
     KubernetesClient clientToClose = client;
     ServiceHost serviceHost;
     try {
-      serviceHost =
+      ServiceHost.Builder builder =
           ServiceHost.builder("ratelimit-service")
               .host(grpcHost)
               .grpcPort(grpcPort)
@@ -196,7 +200,12 @@ public final class RateLimitApp {
               .events(events)
               .service(new RateLimitGrpcService(service))
               .interceptor(new RequestIdInterceptor())
-              .directExecutor() // handlers never block: memory, or an async Redis client
+              .directExecutor(); // handlers never block: memory, or an async Redis client
+      if (loops != null) {
+        builder.eventLoops(loops.group(), loops.serverChannelType());
+      }
+      serviceHost =
+          builder
               .ready(() -> effective.get() != null && healthy.getAsBoolean())
               .adminRoute(
                   "/healthcheck",
@@ -210,6 +219,7 @@ public final class RateLimitApp {
               .onClose(
                   () -> closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null))
               .onClose(store)
+              .onClose(() -> closeLoops(loops)) // after the server and the store that ran on them
               .onClose(debug)
               .start();
     } catch (RuntimeException e) {
@@ -217,6 +227,7 @@ public final class RateLimitApp {
       source.close();
       closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null);
       store.close();
+      closeLoops(loops);
       throw e;
     }
     log.info(
@@ -232,6 +243,12 @@ public final class RateLimitApp {
   enum PolicySourceKind {
     KUBERNETES,
     NONE
+  }
+
+  private static void closeLoops(NettyEventLoops loops) {
+    if (loops != null) {
+      loops.close();
+    }
   }
 
   private static void closePolicies(PolicySource policies, KubernetesClient ownClient) {

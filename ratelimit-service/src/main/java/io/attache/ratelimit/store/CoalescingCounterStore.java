@@ -18,6 +18,11 @@ import java.util.concurrent.TimeUnit;
  * REDIS_PIPELINE_WINDOW}) into one store call, adding up hits per key: a hot key costs one {@code
  * INCRBY} per window instead of one per request.
  *
+ * <p>A call made on one of the server's event loops joins that loop's batch, which is flushed on
+ * the loop as soon as the loop has handled the reads in hand (never later than the window), so its
+ * answer comes back on the thread the call arrived on (see {@link LoopAffinity}); calls made
+ * elsewhere share one batch, flushed by a thread of this store when the window ends.
+ *
  * <p>Exact all the same: the store returns each key's total after the window's hits, and each
  * request is given the values it would have seen had the requests run one after another in arrival
  * order, so exactly {@code requests_per_unit} of them fit under a limit, never more.
@@ -27,9 +32,21 @@ public final class CoalescingCounterStore implements CounterStore {
 
   private final CounterStore delegate;
   private final long windowNanos;
+  private final CallerLanes lanes;
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-coalescer"));
-  private Batch open;
+  private final Lane[] onLanes;
+  private final Lane offLanes;
+
+  /** Where a batch fills and is flushed; its lock guards its open batch. */
+  private static final class Lane {
+    final ScheduledExecutorService executor;
+    Batch open;
+
+    Lane(ScheduledExecutorService executor) {
+      this.executor = executor;
+    }
+  }
 
   /** Requests waiting in one window. */
   private static final class Batch {
@@ -41,19 +58,41 @@ public final class CoalescingCounterStore implements CounterStore {
       String[] keys, long[] hits, long[] offsets, CompletableFuture<long[]> result) {}
 
   public CoalescingCounterStore(CounterStore delegate, Duration window) {
+    this(delegate, window, CallerLanes.none());
+  }
+
+  public CoalescingCounterStore(CounterStore delegate, Duration window, CallerLanes lanes) {
     this.delegate = delegate;
     this.windowNanos = window.toNanos();
+    this.lanes = lanes;
+    this.onLanes = new Lane[lanes.size()];
+    for (int i = 0; i < onLanes.length; i++) {
+      onLanes[i] = new Lane(lanes.executor(i));
+    }
+    this.offLanes = new Lane(flusher);
   }
 
   @Override
   public CompletionStage<long[]> increment(String[] keys, long[] hits, long[] ttlSeconds) {
     CompletableFuture<long[]> result = new CompletableFuture<>();
+    int current = lanes.current();
+    Lane lane = current >= 0 ? onLanes[current] : offLanes;
     Batch full = null;
-    synchronized (this) {
+    synchronized (lane) {
+      Batch open = lane.open;
       if (open == null) {
         open = new Batch();
+        lane.open = open;
         Batch scheduled = open;
-        flusher.schedule(() -> flushIfOpen(scheduled), windowNanos, TimeUnit.NANOSECONDS);
+        if (current >= 0) {
+          // On a loop, a task runs once the loop has handled the reads in hand: the batch holds
+          // every call those reads brought, and closes sooner than the window would. A timer
+          // would add a wake-up per batch and latency for nothing.
+          lane.executor.execute(() -> flushIfOpen(lane, scheduled));
+        } else {
+          lane.executor.schedule(
+              () -> flushIfOpen(lane, scheduled), windowNanos, TimeUnit.NANOSECONDS);
+        }
       }
       long[] offsets = new long[keys.length];
       for (int i = 0; i < keys.length; i++) {
@@ -65,7 +104,7 @@ public final class CoalescingCounterStore implements CounterStore {
       open.requests.add(new Pending(keys, hits, offsets, result));
       if (open.perKey.size() >= MAX_BATCH_KEYS) {
         full = open;
-        open = null;
+        lane.open = null;
       }
     }
     if (full != null) {
@@ -74,12 +113,12 @@ public final class CoalescingCounterStore implements CounterStore {
     return result;
   }
 
-  private void flushIfOpen(Batch batch) {
-    synchronized (this) {
-      if (open != batch) {
+  private void flushIfOpen(Lane lane, Batch batch) {
+    synchronized (lane) {
+      if (lane.open != batch) {
         return; // already flushed because it filled up
       }
-      open = null;
+      lane.open = null;
     }
     flush(batch);
   }

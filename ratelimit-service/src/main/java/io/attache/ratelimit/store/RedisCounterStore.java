@@ -4,6 +4,7 @@ import io.attache.ratelimit.core.CounterStore;
 import io.attache.ratelimit.core.StoreUnavailableException;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -17,8 +18,12 @@ import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +46,10 @@ public final class RedisCounterStore implements CounterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisCounterStore.class);
 
   private final RedisSettings settings;
+  private final ClientResources resources;
   private final RedisClient client;
   private final RedisClusterClient clusterClient;
+  private final LoopAffinity<StatefulRedisConnection<String, String>> affinity;
   private final List<StatefulRedisConnection<String, String>> connections =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile StatefulRedisClusterConnection<String, String> cluster;
@@ -50,14 +57,33 @@ public final class RedisCounterStore implements CounterStore {
   private final AtomicLong lastConnectAttempt = new AtomicLong();
   private volatile boolean connected;
 
+  /** On Lettuce's own event loops. */
   public RedisCounterStore(RedisSettings settings) {
+    this(settings, Optional.empty());
+  }
+
+  /**
+   * On the given loops when present: those the gRPC server runs on (see {@link NettyEventLoops}),
+   * so that a call is answered on the loop that received it. The caller closes the loops after this
+   * store.
+   */
+  public RedisCounterStore(RedisSettings settings, Optional<EventLoopGroup> loops) {
     this.settings = settings;
+    DefaultClientResources.Builder resourcesBuilder = DefaultClientResources.builder();
+    loops.ifPresent(group -> resourcesBuilder.eventLoopGroupProvider(new SharedEventLoops(group)));
+    this.resources = resourcesBuilder.build();
     if (settings.type() == RedisSettings.Type.CLUSTER) {
       this.client = null;
-      this.clusterClient = RedisClusterClient.create(clusterUris(settings));
+      this.clusterClient = RedisClusterClient.create(resources, clusterUris(settings));
+      this.affinity = null;
     } else {
-      this.client = RedisClient.create();
+      this.client = RedisClient.create(resources);
       this.clusterClient = null;
+      this.affinity =
+          loops.map(LoopAffinity<StatefulRedisConnection<String, String>>::new).orElse(null);
+      if (affinity != null) {
+        client.addListener(affinity);
+      }
     }
     connect();
   }
@@ -85,6 +111,9 @@ public final class RedisCounterStore implements CounterStore {
           StatefulRedisConnection<String, String> connection = client.connect(uri);
           connection.setTimeout(settings.timeout());
           connections.add(connection);
+          if (affinity != null) {
+            affinity.add(connection);
+          }
         }
       }
       connected = true;
@@ -92,6 +121,9 @@ public final class RedisCounterStore implements CounterStore {
     } catch (RuntimeException e) {
       connections.forEach(StatefulRedisConnection::closeAsync);
       connections.clear();
+      if (affinity != null) {
+        affinity.clear();
+      }
       log.warn("redis: cannot connect to {} yet: {}", settings.url(), e.getMessage());
     }
   }
@@ -144,7 +176,8 @@ public final class RedisCounterStore implements CounterStore {
                   new BooleanOutput<>(StringCodec.UTF8),
                   new CommandArgs<>(StringCodec.UTF8).addKey(keys[i]).add(ttls[i]))));
     }
-    nextConnection().dispatch(commands);
+    StatefulRedisConnection<String, String> local = affinity != null ? affinity.current() : null;
+    (local != null ? local : nextConnection()).dispatch(commands);
     return all(values);
   }
 
@@ -195,22 +228,24 @@ public final class RedisCounterStore implements CounterStore {
     return connections.get(Math.floorMod(next.getAndIncrement(), connections.size()));
   }
 
+  /**
+   * Lettuce fails a command that has no answer within the connection's timeout ({@code
+   * REDIS_TIMEOUT}, set on every connection), on its timer wheel: cheaper per call than a scheduled
+   * task of our own.
+   */
   private CompletableFuture<long[]> guard(CompletableFuture<long[]> call) {
-    return call.orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(
-            error -> {
-              Throwable cause =
-                  error instanceof java.util.concurrent.CompletionException
-                      ? error.getCause()
-                      : error;
-              return CompletableFuture.failedFuture(
-                  new StoreUnavailableException(
-                      "redis error: "
-                          + (cause instanceof java.util.concurrent.TimeoutException
-                              ? "no answer within " + settings.timeout()
-                              : cause.getMessage()),
-                      cause));
-            });
+    return call.exceptionallyCompose(
+        error -> {
+          Throwable cause =
+              error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+          return CompletableFuture.failedFuture(
+              new StoreUnavailableException(
+                  "redis error: "
+                      + (cause instanceof RedisCommandTimeoutException
+                          ? "no answer within " + settings.timeout()
+                          : cause.getMessage()),
+                  cause));
+        });
   }
 
   private CompletableFuture<long[]> notConnected() {
@@ -289,5 +324,6 @@ public final class RedisCounterStore implements CounterStore {
     if (clusterClient != null) {
       clusterClient.shutdown(0, 2, TimeUnit.SECONDS);
     }
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 }
