@@ -1,43 +1,80 @@
 package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * One scenario's figures: max throughput (closed loop) and latency at half the baseline's max (open
- * loop) for the baseline and the real server, and the score the target applies to.
+ * One scenario's figures: max throughput (closed loop, summed over the turns and per turn pair) and
+ * latency at half the baseline's max (open loop) for the baseline and the real server, and the
+ * score the target applies to.
  */
 public record ScenarioResult(
     Scenario scenario,
     LoadResult baselineMax,
     LoadResult baselineAtHalf,
     LoadResult realMax,
-    LoadResult realAtHalf) {
+    LoadResult realAtHalf,
+    List<TurnPair> pairs) {
 
-  /** Max-throughput ratio, or for a latency target the baseline p99 over the real p99. */
+  public ScenarioResult {
+    if (pairs.isEmpty()) {
+      throw new IllegalArgumentException("no turn pairs");
+    }
+    pairs = List.copyOf(pairs);
+  }
+
+  /**
+   * For a throughput target the median of the turn pairs' throughput ratios; for a latency target
+   * the baseline p99 over the real p99.
+   */
   public double score() {
     if (scenario.latencyTarget()) {
       return baselineAtHalf.latency().p99Micros()
           / Math.max(1e-9, realAtHalf.latency().p99Micros());
     }
+    return throughputRatios().median();
+  }
+
+  /** The range of the pair ratios the score is the median of; empty for a latency target. */
+  public Optional<Spread> scoreRange() {
+    return scenario.latencyTarget() ? Optional.empty() : Optional.of(throughputRatios());
+  }
+
+  /** Real max over baseline max per turn pair. */
+  public Spread throughputRatios() {
+    return Spread.of(pairs.stream().map(TurnPair::throughputRatio).toList());
+  }
+
+  /** Real max over baseline max, each summed over all its turns: the figure before pairing. */
+  public double throughputRatioOfSums() {
     return realMax.latency().callsPerSecond()
         / Math.max(1e-9, baselineMax.latency().callsPerSecond());
   }
 
   /**
-   * Baseline CPU per call over the real server's, both at max throughput: what the score would be
-   * if the server's own work were the only limit (not the client, not other processes on its core).
-   * Empty where the platform does not report a process's CPU time.
+   * Baseline CPU per call over the real server's, per turn pair at max throughput: what the score
+   * would be if the server's own work were the only limit (not the client, not other processes on
+   * its core). Empty where the platform does not report a process's CPU time.
    */
-  public OptionalDouble cpuRatio() {
-    if (baselineMax.serverCpuMicrosPerCall().isEmpty()
-        || realMax.serverCpuMicrosPerCall().isEmpty()) {
-      return OptionalDouble.empty();
+  public Optional<Spread> cpuRatios() {
+    List<Double> ratios = new ArrayList<>();
+    for (TurnPair pair : pairs) {
+      OptionalDouble ratio = pair.cpuRatio();
+      if (ratio.isEmpty()) {
+        return Optional.empty();
+      }
+      ratios.add(ratio.getAsDouble());
     }
-    return OptionalDouble.of(
-        baselineMax.serverCpuMicrosPerCall().getAsDouble()
-            / Math.max(1e-9, realMax.serverCpuMicrosPerCall().getAsDouble()));
+    return Optional.of(Spread.of(ratios));
+  }
+
+  /** The median of {@link #cpuRatios()}: {@code cpu x} in the table. */
+  public OptionalDouble cpuRatio() {
+    return cpuRatios().map(s -> OptionalDouble.of(s.median())).orElse(OptionalDouble.empty());
   }
 
   public boolean met() {
@@ -47,39 +84,55 @@ public record ScenarioResult(
   public String toJson() {
     return String.format(
         Locale.ROOT,
-        "{\"scenario\":\"%s\",\"baseline\":\"%s\",\"real\":\"%s\",\"score\":%.3f,\"target\":%.2f,"
-            + "\"met\":%s,\"cpuRatio\":%s,\"baselineMax\":%s,\"baselineAtHalf\":%s,\"realMax\":%s,\"realAtHalf\":%s}",
+        "{\"scenario\":\"%s\",\"baseline\":\"%s\",\"real\":\"%s\",\"score\":%.3f,"
+            + "\"scoreRange\":%s,\"target\":%.2f,\"met\":%s,\"cpuRatio\":%s,\"cpuRatioRange\":%s,"
+            + "\"throughputRatio\":%s,\"throughputRatioOfSums\":%.3f,"
+            + "\"baselineMax\":%s,\"baselineAtHalf\":%s,\"realMax\":%s,\"realAtHalf\":%s,"
+            + "\"pairs\":[%s]}",
         scenario.argument(),
         scenario.baseline().argument(),
         scenario.real().argument(),
         score(),
+        scoreRange().map(ScenarioResult::range).orElse("null"),
         scenario.target(),
         met(),
         cpuRatio().isPresent()
             ? String.format(Locale.ROOT, "%.3f", cpuRatio().getAsDouble())
             : "null",
+        cpuRatios().map(ScenarioResult::range).orElse("null"),
+        throughputRatios().toJson(),
+        throughputRatioOfSums(),
         baselineMax.toJson(),
         baselineAtHalf.toJson(),
         realMax.toJson(),
-        realAtHalf.toJson());
+        realAtHalf.toJson(),
+        String.join(",", pairs.stream().map(TurnPair::toJson).toList()));
+  }
+
+  /** {@code [min, max]}. */
+  private static String range(Spread spread) {
+    return String.format(Locale.ROOT, "[%.3f,%.3f]", spread.min(), spread.max());
   }
 
   /**
-   * One table row: max throughputs, ratio, server CPU µs per call at max, the CPU ratio, and
-   * p50/p99/p99.9 at half the baseline's max.
+   * One table row: max throughputs (summed over the turns), the score and the range of the pair
+   * ratios it is the median of, server CPU µs per call at max, the CPU ratio (median of the pairs')
+   * and its range, and p50/p99/p99.9 at half the baseline's max.
    */
   public String row() {
     return String.format(
         Locale.ROOT,
-        "%-26s %10.0f %10.0f %7.2f %6s %7s %7s %5s   %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f",
+        "%-26s %10.0f %10.0f %7.2f %11s %6s %7s %7s %5s %11s   %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f",
         scenario.argument(),
         baselineMax.latency().callsPerSecond(),
         realMax.latency().callsPerSecond(),
         score(),
+        scoreRange().map(Spread::range).orElse("-"),
         (met() ? "met" : "MISSED"),
         cpu(baselineMax.serverCpuMicrosPerCall()),
         cpu(realMax.serverCpuMicrosPerCall()),
         cpuRatio().isPresent() ? String.format(Locale.ROOT, "%.2f", cpuRatio().getAsDouble()) : "-",
+        cpuRatios().map(Spread::range).orElse("-"),
         baselineAtHalf.latency().p50Micros(),
         baselineAtHalf.latency().p99Micros(),
         baselineAtHalf.latency().p999Micros(),
@@ -95,21 +148,23 @@ public record ScenarioResult(
   public static String header() {
     return String.format(
         Locale.ROOT,
-        "%-26s %10s %10s %7s %6s %7s %7s %5s   %8s %8s %8s | %8s %8s %8s%n%s",
+        "%-26s %10s %10s %7s %11s %6s %7s %7s %5s %11s   %8s %8s %8s | %8s %8s %8s%n%s",
         "scenario",
         "base/s",
         "real/s",
         "score",
+        "pair range",
         "",
         "b cpuµs",
         "r cpuµs",
         "cpu x",
+        "cpu range",
         "b p50µs",
         "b p99",
         "b p999",
         "r p50µs",
         "r p99",
         "r p999",
-        "-".repeat(150));
+        "-".repeat(174));
   }
 }

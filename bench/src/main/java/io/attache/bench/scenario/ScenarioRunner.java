@@ -56,8 +56,11 @@ public final class ScenarioRunner {
           scenario.argument(), scenario.baseline().argument(), scenario.real().argument());
       try (ServerProcess baseline = start(scenario.baseline(), call);
           ServerProcess real = start(scenario.real(), call)) {
-        LoadResult[] max = maxInTurns(baseline, real, call);
-        double half = Math.max(1, max[0].latency().callsPerSecond() / 2);
+        List<TurnPair> pairs = maxInTurns(baseline, real, call);
+        LoadResult baselineMax =
+            LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList());
+        LoadResult realMax = LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList());
+        double half = Math.max(1, baselineMax.latency().callsPerSecond() / 2);
         progress.printf("%s: both at %.0f/s%n", scenario.argument(), half);
         LoadResult baselineAtHalf =
             run(
@@ -67,7 +70,7 @@ public final class ScenarioRunner {
         LoadResult realAtHalf =
             run(real, options(real, options.warmup(), options.duration()).openLoop(half), call);
         ScenarioResult result =
-            new ScenarioResult(scenario, max[0], baselineAtHalf, max[1], realAtHalf);
+            new ScenarioResult(scenario, baselineMax, baselineAtHalf, realMax, realAtHalf, pairs);
         progress.println(result.row());
         results.add(result);
       }
@@ -92,26 +95,26 @@ public final class ScenarioRunner {
    * #TURN} in the order baseline, real, real, baseline, baseline, ... until each has had {@code
    * duration}. Taken in turns, both see the same machine: what else runs on it (builds, other
    * benchmarks) changes over seconds and would otherwise favour whichever ran in a quieter minute.
+   * Each turn pair (a baseline turn and the real one next to it) is kept, so the score can be taken
+   * per pair.
    */
-  private LoadResult[] maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
+  private List<TurnPair> maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
       throws InterruptedException {
     for (ServerProcess server : List.of(baseline, real)) {
       run(server, options(server, options.warmup(), Duration.ofSeconds(1)), call);
     }
     Duration turn = options.duration().compareTo(TURN) < 0 ? options.duration() : TURN;
     long turns = Math.max(2, -Math.floorDiv(-options.duration().toNanos(), turn.toNanos()));
-    List<LoadResult> baselineTurns = new ArrayList<>();
-    List<LoadResult> realTurns = new ArrayList<>();
+    List<TurnPair> pairs = new ArrayList<>();
     for (long i = 0; i < turns; i++) {
       boolean baselineFirst = i % 2 == 0;
       ServerProcess first = baselineFirst ? baseline : real;
       ServerProcess second = baselineFirst ? real : baseline;
       LoadResult one = run(first, options(first, Duration.ZERO, turn), call);
       LoadResult other = run(second, options(second, Duration.ZERO, turn), call);
-      baselineTurns.add(baselineFirst ? one : other);
-      realTurns.add(baselineFirst ? other : one);
+      pairs.add(baselineFirst ? new TurnPair(one, other) : new TurnPair(other, one));
     }
-    return new LoadResult[] {LoadResult.inTurns(baselineTurns), LoadResult.inTurns(realTurns)};
+    return pairs;
   }
 
   /** Closed loop against this server with the run's connections and concurrency. */

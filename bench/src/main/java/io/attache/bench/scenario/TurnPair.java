@@ -1,0 +1,54 @@
+package io.attache.bench.scenario;
+
+import io.attache.bench.load.LoadResult;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+
+/**
+ * One closed-loop turn of the baseline and the real server's turn next to it, run within seconds of
+ * each other. The host's speed drifts over seconds on a shared machine, so a ratio taken within a
+ * pair compares the two servers on (nearly) the same machine; ratios of sums over a whole run do
+ * not, and one slow second then weighs on whichever server it fell on.
+ */
+public record TurnPair(LoadResult baseline, LoadResult real) {
+  public TurnPair {
+    Objects.requireNonNull(baseline, "baseline");
+    Objects.requireNonNull(real, "real");
+  }
+
+  /** Real calls per second over the baseline's. */
+  public double throughputRatio() {
+    return real.latency().callsPerSecond() / Math.max(1e-9, baseline.latency().callsPerSecond());
+  }
+
+  /**
+   * Baseline CPU per call over the real server's: empty unless both turns read their server's CPU
+   * time.
+   */
+  public OptionalDouble cpuRatio() {
+    if (baseline.serverCpuMicrosPerCall().isEmpty() || real.serverCpuMicrosPerCall().isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        baseline.serverCpuMicrosPerCall().getAsDouble()
+            / Math.max(1e-9, real.serverCpuMicrosPerCall().getAsDouble()));
+  }
+
+  public String toJson() {
+    return String.format(
+        Locale.ROOT,
+        "{\"baselinePerSecond\":%.1f,\"realPerSecond\":%.1f,\"ratio\":%.3f,"
+            + "\"baselineCpuMicrosPerCall\":%s,\"realCpuMicrosPerCall\":%s,\"cpuRatio\":%s}",
+        baseline.latency().callsPerSecond(),
+        real.latency().callsPerSecond(),
+        throughputRatio(),
+        number(baseline.serverCpuMicrosPerCall(), "%.1f"),
+        number(real.serverCpuMicrosPerCall(), "%.1f"),
+        number(cpuRatio(), "%.3f"));
+  }
+
+  private static String number(OptionalDouble value, String format) {
+    return value.isPresent() ? String.format(Locale.ROOT, format, value.getAsDouble()) : "null";
+  }
+}
