@@ -22,7 +22,7 @@ import java.util.OptionalDouble;
 public final class BenchMain {
   private static final String USAGE =
       """
-      usage: bench run [--scenarios a,b|all] [--quick] [--warmup 5s] [--duration 10s]
+      usage: bench run [--scenarios a,b|all] [--quick] [--warmup 10s] [--duration 10s]
                        [--connections 2] [--concurrency 64] [--json FILE]
              bench jmh [JMH options]            micro-benchmarks of the cores
              bench xds [--services 1000,10000 --clients 100,500 --quick --json FILE]
@@ -57,7 +57,9 @@ public final class BenchMain {
 
   static int run(String[] args) throws Exception {
     List<Scenario> scenarios = new ArrayList<>(List.of(Scenario.values()));
-    Duration warmup = Duration.ofSeconds(5);
+    // Long enough for C2 to finish compiling the real servers' Check path (JFR: still busy after 3
+    // s).
+    Duration warmup = Duration.ofSeconds(10);
     Duration duration = Duration.ofSeconds(10);
     int connections = 2;
     int concurrency = 64;

@@ -34,6 +34,9 @@ public final class ScenarioRunner {
   /** The longest closed-loop turn of one server before the other's. */
   static final Duration TURN = Duration.ofSeconds(2);
 
+  /** The longest turn of the unmeasured round between the warm-ups and the measured turns. */
+  static final Duration SETTLING_TURN = Duration.ofSeconds(1);
+
   private final LoadOptions options;
   private final Path work;
   private final PrintStream progress;
@@ -91,18 +94,16 @@ public final class ScenarioRunner {
   }
 
   /**
-   * Max throughput of both servers, each warmed up first, then closed-loop turns of at most {@link
-   * #TURN} in the order baseline, real, real, baseline, baseline, ... until each has had {@code
-   * duration}. Taken in turns, both see the same machine: what else runs on it (builds, other
-   * benchmarks) changes over seconds and would otherwise favour whichever ran in a quieter minute.
-   * Each turn pair (a baseline turn and the real one next to it) is kept, so the score can be taken
-   * per pair.
+   * Max throughput of both servers, each warmed up first, then one unmeasured turn each (see {@link
+   * #warmUp}), then closed-loop turns of at most {@link #TURN} in the order baseline, real, real,
+   * baseline, baseline, ... until each has had {@code duration}. Taken in turns, both see the same
+   * machine: what else runs on it (builds, other benchmarks) changes over seconds and would
+   * otherwise favour whichever ran in a quieter minute. Each turn pair (a baseline turn and the
+   * real one next to it) is kept, so the score can be taken per pair.
    */
   private List<TurnPair> maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
       throws InterruptedException {
-    for (ServerProcess server : List.of(baseline, real)) {
-      run(server, options(server, options.warmup(), Duration.ofSeconds(1)), call);
-    }
+    warmUp(baseline, real, call);
     Duration turn = options.duration().compareTo(TURN) < 0 ? options.duration() : TURN;
     long turns = Math.max(2, -Math.floorDiv(-options.duration().toNanos(), turn.toNanos()));
     List<TurnPair> pairs = new ArrayList<>();
@@ -115,6 +116,29 @@ public final class ScenarioRunner {
       pairs.add(baselineFirst ? new TurnPair(one, other) : new TurnPair(other, one));
     }
     return pairs;
+  }
+
+  /**
+   * Each server under full load for the warm-up, then one turn of at most {@link #SETTLING_TURN}
+   * each, none of it measured. The warm-up is long (10 s by default) because a JFR recording after
+   * a 3 s one still showed C2 compiling on 12–25 % of a core during the measured turns: that taxes
+   * the real server, which has far more code to compile, and not the no-op. The extra turn each
+   * comes after both warm-ups, when each server has sat idle through the other's: whatever it still
+   * has queued to compile, or deoptimised meanwhile, is paid for there and not in the first pair.
+   */
+  private void warmUp(ServerProcess baseline, ServerProcess real, UnaryCall call)
+      throws InterruptedException {
+    for (ServerProcess server : List.of(baseline, real)) {
+      run(server, options(server, options.warmup(), Duration.ofSeconds(1)), call);
+    }
+    Duration turn =
+        options.warmup().compareTo(SETTLING_TURN) < 0 ? options.warmup() : SETTLING_TURN;
+    if (turn.isZero()) {
+      return;
+    }
+    for (ServerProcess server : List.of(baseline, real)) {
+      run(server, options(server, Duration.ZERO, turn), call);
+    }
   }
 
   /** Closed loop against this server with the run's connections and concurrency. */
