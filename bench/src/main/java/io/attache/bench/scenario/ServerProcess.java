@@ -15,8 +15,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A benchmark server in its own JVM, pinned to the last core when {@code taskset} exists (the load
- * generator then keeps the others), so client and server do not share a heap, a JIT or a GC.
+ * A benchmark server in its own JVM, so client and server do not share a heap, a JIT or a GC. A
+ * measured server is pinned to the cores in {@code ATTACHE_BENCH_SERVER_CPUS} when {@code taskset}
+ * exists (bin/bench: the last core; the load generator keeps the others). Anything else (the Kafka
+ * broker) is not pinned: it inherits the runner's cores, so it never competes with the server for
+ * its core. The child exits when its standard input closes, which happens when this is closed and
+ * also when the parent dies however it dies.
  */
 final class ServerProcess implements AutoCloseable {
   private final Process process;
@@ -25,7 +29,7 @@ final class ServerProcess implements AutoCloseable {
   ServerProcess(ServerKind kind, Path fixtures, Path log) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     String cpus = System.getenv("ATTACHE_BENCH_SERVER_CPUS");
-    if (cpus != null && !cpus.isBlank() && taskset()) {
+    if (kind.measured() && cpus != null && !cpus.isBlank() && taskset()) {
       command.addAll(List.of("taskset", "-c", cpus));
     }
     command.addAll(
@@ -34,7 +38,9 @@ final class ServerProcess implements AutoCloseable {
             "-Xms512m",
             "-Xmx1g",
             "-XX:+UseParallelGC"));
-    command.addAll(extraJvmOptions(System.getenv("ATTACHE_BENCH_SERVER_JAVA_OPTS")));
+    if (kind.measured()) {
+      command.addAll(extraJvmOptions(System.getenv("ATTACHE_BENCH_SERVER_JAVA_OPTS")));
+    }
     command.addAll(
         List.of(
             "-cp",
@@ -81,6 +87,11 @@ final class ServerProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The child process, for tests that it is gone after {@link #close()}. */
+  ProcessHandle handle() {
+    return process.toHandle();
   }
 
   static boolean taskset() {

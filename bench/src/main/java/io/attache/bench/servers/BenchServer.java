@@ -17,25 +17,54 @@ import java.util.Map;
 /**
  * One benchmark server process: {@code BenchServer KIND DIR} starts the server on a free loopback
  * port with the fixtures in DIR, prints {@code READY <port>}, and runs until its standard input
- * closes (the parent ending or killing it). Everything it needs (Redis, Kafka) it starts itself.
+ * closes (the parent ending or killing it), then exits. A server that needs Redis starts it itself;
+ * one that publishes events finds the bootstrap address of the {@code kafka} kind's broker, started
+ * before it in a process of its own, in {@code DIR/}{@value #KAFKA_BOOTSTRAP}.
  */
 public final class BenchServer {
+  /** The file in DIR where the {@code kafka} kind writes its bootstrap address. */
+  public static final String KAFKA_BOOTSTRAP = "kafka-bootstrap-servers";
+
   private BenchServer() {}
 
   public static void main(String[] args) throws Exception {
     ServerKind kind = ServerKind.parse(args[0]);
     Path dir = Path.of(args[1]);
     List<AutoCloseable> owned = new ArrayList<>();
-    ServiceHost host = start(kind, dir, owned);
-    System.out.println("READY " + host.grpcPort());
-    System.out.flush();
-    while (System.in.read() >= 0) {
-      // wait for the parent to go
+    try {
+      int port;
+      if (kind == ServerKind.KAFKA) {
+        port = startKafka(dir, owned);
+      } else {
+        ServiceHost host = start(kind, dir, owned);
+        owned.add(host);
+        port = host.grpcPort();
+      }
+      System.out.println("READY " + port);
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // wait for the parent to go
+      }
+    } finally {
+      for (int i = owned.size() - 1; i >= 0; i--) {
+        owned.get(i).close();
+      }
     }
-    host.close();
-    for (int i = owned.size() - 1; i >= 0; i--) {
-      owned.get(i).close();
-    }
+    // Whatever thread a library left running, the process must not outlive its parent.
+    System.exit(0);
+  }
+
+  /** Starts the broker and writes its bootstrap address for the servers; returns its port. */
+  private static int startKafka(Path dir, List<AutoCloseable> owned) throws IOException {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startNew();
+    owned.add(broker);
+    String address = broker.bootstrapServers();
+    Path bootstrap = dir.resolve(KAFKA_BOOTSTRAP);
+    Files.writeString(bootstrap, address);
+    // Deleted before the broker closes: a later scenario must not find the address of a broker
+    // gone.
+    owned.add(() -> Files.deleteIfExists(bootstrap));
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   static ServiceHost start(ServerKind kind, Path dir, List<AutoCloseable> owned)
@@ -64,13 +93,12 @@ public final class BenchServer {
       }
       case AUTHZ, AUTHZ_EVENTS -> {
         env.put("ATTACHE_POLICY_DIR", dir.resolve("policies").toString());
-        if (kind == ServerKind.AUTHZ_EVENTS) {
-          EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startNew();
-          owned.add(broker);
-          env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        if (kind.needsKafka()) {
+          env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap(dir));
         }
         return ExtAuthzApp.start(new Settings(env));
       }
+      case KAFKA -> throw new IllegalArgumentException("kafka is a broker, not a service host");
       default -> {
         env.put("RUNTIME_ROOT", dir.resolve("ratelimit").toString());
         env.put("RUNTIME_WATCH_ROOT", "false");
@@ -89,5 +117,14 @@ public final class BenchServer {
         return RateLimitApp.start(new Settings(env));
       }
     }
+  }
+
+  private static String kafkaBootstrap(Path dir) throws IOException {
+    Path file = dir.resolve(KAFKA_BOOTSTRAP);
+    if (!Files.exists(file)) {
+      throw new IllegalStateException(
+          "no Kafka broker: start `bench server kafka " + dir + "` first (it writes " + file + ")");
+    }
+    return Files.readString(file).strip();
   }
 }
