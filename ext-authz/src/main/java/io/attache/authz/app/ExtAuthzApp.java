@@ -15,6 +15,8 @@ import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -120,6 +122,7 @@ public final class ExtAuthzApp {
             client.close();
           }
         };
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HttpAuthServer http = HttpAuthServer.start(host, httpPort, pathPrefix, service);
     try {
       ServiceHost serviceHost =
@@ -127,8 +130,9 @@ public final class ExtAuthzApp {
               .host(host)
               .grpcPort(grpcPort)
               .adminPort(adminPort)
+              .registry(registry)
               .events(events)
-              .service(new AuthorizationGrpcService(service))
+              .service(new AuthorizationGrpcService(service, registry))
               .directExecutor() // decisions are computed from memory; keys are fetched off-path
               .ready(policies::loaded)
               .onClose(http)

@@ -3,10 +3,14 @@ package io.attache.authz.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.attache.authz.grpc.EnvoyChecks;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.ServiceProbe;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +25,27 @@ class ExtAuthzAppTest {
       assertThat(ServiceProbe.grpcHealth("127.0.0.1", host.grpcPort())).isEqualTo("SERVING");
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthz").statusCode())
           .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void everyCheckIsTimedInTheAdminMetricsWithMicrosecondBuckets() {
+    Settings settings =
+        new Settings(
+            Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0", "HTTP_PORT", "0"));
+    try (ServiceHost host = ExtAuthzApp.start(settings)) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+      try {
+        AuthorizationGrpc.newBlockingStub(channel)
+            .check(EnvoyChecks.envoyCheck("GET", "shop.example.com", "/orders", Map.of()));
+      } finally {
+        channel.shutdownNow();
+      }
+
+      assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body())
+          .contains("attache_authz_check_seconds_count 1")
+          .contains("attache_authz_check_seconds_bucket{le=\"1.0E-6\"}");
     }
   }
 
