@@ -1,25 +1,29 @@
 package io.attache.bench.load;
 
 import io.attache.bench.LatencyReport;
+import io.attache.bench.metrics.ServerDurations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * What one run measured: the latency report (from the intended start, for open loop), calls that
  * failed, the target rate if it was an open-loop run, and, when the server's CPU time was read
- * around the measured phase, that time per call answered in it.
+ * around the measured phase, that time per call answered in it; when the server's own timer was
+ * scraped around it, the server-side durations of those calls.
  */
 public record LoadResult(
     OptionalDouble targetRate,
     LatencyReport latency,
     long errors,
-    OptionalDouble serverCpuMicrosPerCall) {
+    OptionalDouble serverCpuMicrosPerCall,
+    Optional<ServerDurations> serverDurations) {
 
-  /** A result without the server's CPU time. */
+  /** A result without the server's CPU time or durations. */
   public static LoadResult of(OptionalDouble targetRate, LatencyReport latency, long errors) {
-    return new LoadResult(targetRate, latency, errors, OptionalDouble.empty());
+    return new LoadResult(targetRate, latency, errors, OptionalDouble.empty(), Optional.empty());
   }
 
   /**
@@ -32,13 +36,20 @@ public record LoadResult(
         targetRate,
         latency,
         errors,
-        OptionalDouble.of(cpu.toNanos() / 1_000.0 / Math.max(1, latency.count())));
+        OptionalDouble.of(cpu.toNanos() / 1_000.0 / Math.max(1, latency.count())),
+        serverDurations);
+  }
+
+  /** This result with the server's own timing of the calls in the measured phase. */
+  public LoadResult withServerDurations(ServerDurations durations) {
+    return new LoadResult(
+        targetRate, latency, errors, serverCpuMicrosPerCall, Optional.of(durations));
   }
 
   /**
    * Closed-loop turns against one server as one result: calls summed, the rate the mean of the
    * turns' (they are of equal length), percentiles and maximum the worst turn's, CPU per call over
-   * all calls when every turn has it.
+   * all calls when every turn has it; no server-side durations (turns are not scraped).
    */
   public static LoadResult inTurns(List<LoadResult> turns) {
     if (turns.isEmpty()) {
@@ -69,7 +80,8 @@ public record LoadResult(
         turns.get(0).targetRate(),
         new LatencyReport(count, rate, p50, p99, p999, max),
         errors,
-        cpu ? OptionalDouble.of(cpuMicros / Math.max(1, count)) : OptionalDouble.empty());
+        cpu ? OptionalDouble.of(cpuMicros / Math.max(1, count)) : OptionalDouble.empty(),
+        Optional.empty());
   }
 
   public String mode() {
@@ -80,12 +92,13 @@ public record LoadResult(
     return String.format(
         Locale.ROOT,
         "{\"mode\":\"%s\",\"targetRate\":%s,\"errors\":%d,\"serverCpuMicrosPerCall\":%s,"
-            + "\"latency\":%s}",
+            + "\"latency\":%s,\"serverDurations\":%s}",
         mode(),
         number(targetRate),
         errors,
         number(serverCpuMicrosPerCall),
-        latency.toJson());
+        latency.toJson(),
+        serverDurations.map(ServerDurations::toJson).orElse("null"));
   }
 
   private static String number(OptionalDouble value) {

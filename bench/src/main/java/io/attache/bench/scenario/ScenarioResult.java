@@ -1,11 +1,13 @@
 package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
+import io.attache.bench.metrics.ServerDurations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One scenario's figures: max throughput (closed loop, summed over the turns and per turn pair) and
@@ -29,14 +31,41 @@ public record ScenarioResult(
 
   /**
    * For a throughput target the median of the turn pairs' throughput ratios; for a latency target
-   * the baseline p99 over the real p99.
+   * the baseline p99 over the real p99 at half load: the servers' own (server-side) p99 where both
+   * time their calls, the client's otherwise.
    */
   public double score() {
     if (scenario.latencyTarget()) {
-      return baselineAtHalf.latency().p99Micros()
-          / Math.max(1e-9, realAtHalf.latency().p99Micros());
+      return serverP99Ratio().orElse(clientP99Ratio());
     }
     return throughputRatios().median();
+  }
+
+  /** Baseline p99 over real p99 at half load, as the load generator saw them. */
+  public double clientP99Ratio() {
+    return baselineAtHalf.latency().p99Micros() / Math.max(1e-9, realAtHalf.latency().p99Micros());
+  }
+
+  /**
+   * Baseline p99 over real p99 at half load, both from the servers' own Check timers; empty unless
+   * both keep one. Only as fine as the timer's buckets (see {@link ServerDurations}).
+   */
+  public OptionalDouble serverP99Ratio() {
+    return serverRatio(ServerDurations::p99Micros);
+  }
+
+  /** As {@link #serverP99Ratio()} for the mean, which is exact (the timers' sum over count). */
+  public OptionalDouble serverMeanRatio() {
+    return serverRatio(ServerDurations::meanMicros);
+  }
+
+  private OptionalDouble serverRatio(ToDoubleFunction<ServerDurations> figure) {
+    if (baselineAtHalf.serverDurations().isEmpty() || realAtHalf.serverDurations().isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        figure.applyAsDouble(baselineAtHalf.serverDurations().get())
+            / Math.max(1e-9, figure.applyAsDouble(realAtHalf.serverDurations().get())));
   }
 
   /** The range of the pair ratios the score is the median of; empty for a latency target. */
@@ -87,6 +116,7 @@ public record ScenarioResult(
         "{\"scenario\":\"%s\",\"baseline\":\"%s\",\"real\":\"%s\",\"score\":%.3f,"
             + "\"scoreRange\":%s,\"target\":%.2f,\"met\":%s,\"cpuRatio\":%s,\"cpuRatioRange\":%s,"
             + "\"throughputRatio\":%s,\"throughputRatioOfSums\":%.3f,"
+            + "\"clientP99Ratio\":%.3f,\"serverP99Ratio\":%s,\"serverMeanRatio\":%s,"
             + "\"baselineMax\":%s,\"baselineAtHalf\":%s,\"realMax\":%s,\"realAtHalf\":%s,"
             + "\"pairs\":[%s]}",
         scenario.argument(),
@@ -102,11 +132,18 @@ public record ScenarioResult(
         cpuRatios().map(ScenarioResult::range).orElse("null"),
         throughputRatios().toJson(),
         throughputRatioOfSums(),
+        clientP99Ratio(),
+        number(serverP99Ratio()),
+        number(serverMeanRatio()),
         baselineMax.toJson(),
         baselineAtHalf.toJson(),
         realMax.toJson(),
         realAtHalf.toJson(),
         String.join(",", pairs.stream().map(TurnPair::toJson).toList()));
+  }
+
+  private static String number(OptionalDouble value) {
+    return value.isPresent() ? String.format(Locale.ROOT, "%.3f", value.getAsDouble()) : "null";
   }
 
   /** {@code [min, max]}. */
@@ -117,9 +154,47 @@ public record ScenarioResult(
   /**
    * One table row: max throughputs (summed over the turns), the score and the range of the pair
    * ratios it is the median of, server CPU µs per call at max, the CPU ratio (median of the pairs')
-   * and its range, and p50/p99/p99.9 at half the baseline's max.
+   * and its range, and p50/p99/p99.9 at half the baseline's max; then, where a server times its own
+   * Checks, a line with those server-side figures at half load.
    */
   public String row() {
+    return tableRow() + serverSideLine();
+  }
+
+  private String serverSideLine() {
+    if (baselineAtHalf.serverDurations().isEmpty() && realAtHalf.serverDurations().isEmpty()) {
+      return "";
+    }
+    StringBuilder line = new StringBuilder("\n  server-side Check at half load:");
+    baselineAtHalf
+        .serverDurations()
+        .ifPresent(d -> line.append(" baseline ").append(durations(d)).append(';'));
+    realAtHalf
+        .serverDurations()
+        .ifPresent(d -> line.append(" real ").append(durations(d)).append(';'));
+    if (serverP99Ratio().isPresent()) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " p99 ratio %.2f, mean ratio %.2f (client p99 ratio %.2f)",
+              serverP99Ratio().getAsDouble(),
+              serverMeanRatio().getAsDouble(),
+              clientP99Ratio()));
+    }
+    return line.toString();
+  }
+
+  private static String durations(ServerDurations d) {
+    return String.format(
+        Locale.ROOT,
+        "p99 %.1f µs (bucket %.1f–%.1f), mean %.2f µs",
+        d.p99Micros(),
+        d.p99BucketLowerMicros(),
+        d.p99BucketUpperMicros(),
+        d.meanMicros());
+  }
+
+  private String tableRow() {
     return String.format(
         Locale.ROOT,
         "%-26s %10.0f %10.0f %7.2f %11s %6s %7s %7s %5s %11s   %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f",

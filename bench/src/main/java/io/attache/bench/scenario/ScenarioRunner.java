@@ -1,9 +1,12 @@
 package io.attache.bench.scenario;
 
+import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.bench.load.LoadGenerator;
 import io.attache.bench.load.LoadOptions;
 import io.attache.bench.load.LoadResult;
 import io.attache.bench.load.UnaryCall;
+import io.attache.bench.metrics.ServerDurations;
+import io.attache.bench.metrics.TimerHistogram;
 import io.attache.bench.servers.Fixtures;
 import io.attache.bench.servers.ServerKind;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -31,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * are compared at the same offered load in the same run on the same machine.
  */
 public final class ScenarioRunner {
+  /** ext-authz's Check timer as Prometheus names it. */
+  static final String CHECK_SECONDS =
+      AuthorizationGrpcService.CHECK_TIMER.replace('.', '_') + "_seconds";
+
   /** The longest closed-loop turn of one server before the other's. */
   static final Duration TURN = Duration.ofSeconds(2);
 
@@ -173,19 +180,52 @@ public final class ScenarioRunner {
         OptionalDouble.empty());
   }
 
-  /** One load run, with the server's CPU time over its measured phase. */
+  /**
+   * One load run, with the server's CPU time over its measured phase and, for an open loop, the
+   * server's own timing of the Checks in it where it keeps one (ext-authz), from scrapes of its
+   * {@code /metrics} before and after. The scrapes lie outside the CPU readings, so rendering the
+   * metrics is not counted as the calls' CPU.
+   */
   private static LoadResult run(ServerProcess server, LoadOptions options, UnaryCall call)
       throws InterruptedException {
+    boolean timed = options.rate().isPresent();
     AtomicReference<Optional<Duration>> start = new AtomicReference<>(Optional.empty());
+    AtomicReference<Optional<TimerHistogram>> before = new AtomicReference<>(Optional.empty());
     LoadResult result;
     try (LoadGenerator generator = new LoadGenerator(options)) {
-      result = generator.run(call, () -> start.set(server.cpuTime()));
+      result =
+          generator.run(
+              call,
+              () -> {
+                if (timed) {
+                  before.set(checkTimer(server));
+                }
+                start.set(server.cpuTime());
+              });
     }
     Optional<Duration> end = server.cpuTime();
-    if (start.get().isEmpty() || end.isEmpty()) {
-      return result;
+    if (start.get().isPresent() && end.isPresent()) {
+      result = result.withServerCpu(end.get().minus(start.get().get()));
     }
-    return result.withServerCpu(end.get().minus(start.get().get()));
+    if (before.get().isPresent()) {
+      TimerHistogram earlier = before.get().get();
+      Optional<ServerDurations> durations =
+          checkTimer(server).flatMap(after -> after.minus(earlier).durations());
+      if (durations.isPresent()) {
+        result = result.withServerDurations(durations.get());
+      }
+    }
+    return result;
+  }
+
+  /** The server's Check timer now; empty for a server without one (the no-ops, rate limiting). */
+  private static Optional<TimerHistogram> checkTimer(ServerProcess server) {
+    try {
+      return server.metrics().flatMap(text -> TimerHistogram.parse(text, CHECK_SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the load generator's next wait ends the run
+      return Optional.empty();
+    }
   }
 
   /**

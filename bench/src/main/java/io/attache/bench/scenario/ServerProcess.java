@@ -5,6 +5,11 @@ import io.attache.bench.servers.ServerKind;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,8 +29,12 @@ import java.util.concurrent.TimeUnit;
  * also when the parent dies however it dies.
  */
 final class ServerProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private final Process process;
   private final int port;
+  private final OptionalInt adminPort;
 
   ServerProcess(ServerKind kind, Path fixtures, Path log) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
@@ -55,18 +65,19 @@ final class ServerProcess implements AutoCloseable {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
-    int found = -1;
+    String[] ports = null;
     while ((line = out.readLine()) != null) {
       if (line.startsWith("READY ")) {
-        found = Integer.parseInt(line.substring(6).trim());
+        ports = line.substring(6).trim().split("\\s+");
         break;
       }
     }
-    if (found < 0) {
+    if (ports == null) {
       process.destroyForcibly();
       throw new IOException(kind.argument() + " did not start; its log: " + log + "\n" + tail(log));
     }
-    port = found;
+    port = Integer.parseInt(ports[0]);
+    adminPort = ports.length > 1 ? OptionalInt.of(Integer.parseInt(ports[1])) : OptionalInt.empty();
   }
 
   /**
@@ -87,6 +98,26 @@ final class ServerProcess implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** The server's {@code /metrics} in the Prometheus text format; empty if it has no admin port. */
+  Optional<String> metrics() throws InterruptedException {
+    if (adminPort.isEmpty()) {
+      return Optional.empty();
+    }
+    URI uri = URI.create("http://127.0.0.1:" + adminPort.getAsInt() + "/metrics");
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET " + uri + ": status " + response.statusCode());
+      }
+      return Optional.of(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + uri + " failed", e);
+    }
   }
 
   /** The child process, for tests that it is gone after {@link #close()}. */

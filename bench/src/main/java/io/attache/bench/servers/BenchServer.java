@@ -16,10 +16,11 @@ import java.util.Map;
 
 /**
  * One benchmark server process: {@code BenchServer KIND DIR} starts the server on a free loopback
- * port with the fixtures in DIR, prints {@code READY <port>}, and runs until its standard input
- * closes (the parent ending or killing it), then exits. A server that needs Redis starts it itself;
- * one that publishes events finds the bootstrap address of the {@code kafka} kind's broker, started
- * before it in a process of its own, in {@code DIR/}{@value #KAFKA_BOOTSTRAP}.
+ * port with the fixtures in DIR, prints {@code READY <grpc port> <admin port>} ({@code READY
+ * <port>} for the broker), and runs until its standard input closes (the parent ending or killing
+ * it), then exits. A server that needs Redis starts it itself; one that publishes events finds the
+ * bootstrap address of the {@code kafka} kind's broker, started before it in a process of its own,
+ * in {@code DIR/}{@value #KAFKA_BOOTSTRAP}.
  */
 public final class BenchServer {
   /** The file in DIR where the {@code kafka} kind writes its bootstrap address. */
@@ -32,15 +33,15 @@ public final class BenchServer {
     Path dir = Path.of(args[1]);
     List<AutoCloseable> owned = new ArrayList<>();
     try {
-      int port;
+      String ports;
       if (kind == ServerKind.KAFKA) {
-        port = startKafka(dir, owned);
+        ports = String.valueOf(startKafka(dir, owned));
       } else {
         ServiceHost host = start(kind, dir, owned);
         owned.add(host);
-        port = host.grpcPort();
+        ports = host.grpcPort() + " " + host.adminPort();
       }
-      System.out.println("READY " + port);
+      System.out.println("READY " + ports);
       System.out.flush();
       while (System.in.read() >= 0) {
         // wait for the parent to go

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.attache.bench.LatencyReport;
 import io.attache.bench.load.LoadResult;
+import io.attache.bench.metrics.ServerDurations;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -99,6 +100,21 @@ class ScenarioResultTest {
 
     assertThat(events.score()).isCloseTo(0.8, within(1e-9));
     assertThat(events.scoreRange()).isEmpty();
+  }
+
+  @Test
+  void aLatencyTargetScoresTheServerSideP99RatioWhereBothServersTimeTheirChecks() {
+    ScenarioResult events =
+        new ScenarioResult(
+            Scenario.AUTHZ_EVENTS,
+            LoadResult.inTurns(PAIRS.stream().map(TurnPair::baseline).toList()),
+            openLoop(1_000).withServerDurations(new ServerDurations(500, 20, 50, 40, 60)),
+            LoadResult.inTurns(PAIRS.stream().map(TurnPair::real).toList()),
+            openLoop(90_000).withServerDurations(new ServerDurations(500, 21, 52, 40, 60)),
+            PAIRS);
+
+    assertThat(events.score()).isCloseTo(50 / 52.0, within(1e-9));
+    assertThat(events.serverMeanRatio().getAsDouble()).isCloseTo(20 / 21.0, within(1e-9));
   }
 
   @Test

@@ -50,5 +50,8 @@ class ScenarioSmokeTest {
               assertThat(r.score()).isPositive();
               assertThat(r.toJson()).contains("\"scenario\":\"" + r.scenario().argument() + "\"");
             });
+    // ext-authz times its own Checks and the runner reads the timer from its /metrics.
+    assertThat(results.get(1).realAtHalf().serverDurations())
+        .hasValueSatisfying(d -> assertThat(d.count()).isPositive());
   }
 }
