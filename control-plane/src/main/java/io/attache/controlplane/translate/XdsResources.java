@@ -1,6 +1,5 @@
 package io.attache.controlplane.translate;
 
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -9,12 +8,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -109,26 +102,12 @@ public record XdsResources(
     }
   }
 
-  /** The first 16 hex digits of a SHA-256 over the deterministic encoding of {@code resources}. */
+  /** The type's version from its resources' own ({@link ContentVersion}). */
   static String version(List<? extends Message> resources) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Message resource : resources) {
-        // Exactly sized: a 4 KiB stream buffer per resource cost more than the hash.
-        byte[] bytes = new byte[resource.getSerializedSize()];
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        out.useDeterministicSerialization();
-        resource.writeTo(out);
-        out.checkNoSpaceLeft();
-        digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-        digest.update((byte) ':');
-        digest.update(bytes);
-      }
-      return HexFormat.of().formatHex(digest.digest(), 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    ContentVersion version = new ContentVersion();
+    for (Message resource : resources) {
+      version.add(version.of(resource));
     }
+    return version.value();
   }
 }

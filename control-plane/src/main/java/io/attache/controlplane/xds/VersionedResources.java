@@ -1,28 +1,30 @@
 package io.attache.controlplane.xds;
 
 import com.google.protobuf.Message;
+import io.attache.controlplane.translate.ContentVersion;
 import io.attache.controlplane.translate.XdsResources;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * {@link XdsResources} as the snapshot cache holds them: per type, the resources by name, each with
  * its own version (for delta clients), and the content version of the type. Built once per list: a
  * list that is the very list of resources versioned before takes over what was built for it (its
  * resources are immutable, so the same list has the same content), since hashing and indexing one
- * type of 10,000 Services costs tens of milliseconds. An endpoints-only change so builds only the
- * load assignments.
+ * type of 10,000 Services costs tens of milliseconds. A new list keeps the version of every
+ * resource a known list holds, so an endpoints-only change encodes and hashes only the load
+ * assignments that changed, and indexes only the load assignments.
  */
 record VersionedResources(
     XdsResources resources,
@@ -36,36 +38,11 @@ record VersionedResources(
   static VersionedResources of(XdsResources resources, List<VersionedResources> known) {
     return new VersionedResources(
         resources,
-        type(
-            known,
-            resources,
-            XdsResources::clusters,
-            VersionedResources::clusters,
-            resources::clustersVersion),
-        type(
-            known,
-            resources,
-            XdsResources::loadAssignments,
-            VersionedResources::loadAssignments,
-            resources::loadAssignmentsVersion),
-        type(
-            known,
-            resources,
-            XdsResources::listeners,
-            VersionedResources::listeners,
-            resources::listenersVersion),
-        type(
-            known,
-            resources,
-            XdsResources::routes,
-            VersionedResources::routes,
-            resources::routesVersion),
-        type(
-            known,
-            resources,
-            XdsResources::secrets,
-            VersionedResources::secrets,
-            resources::secretsVersion));
+        type(known, resources, XdsResources::clusters, VersionedResources::clusters),
+        type(known, resources, XdsResources::loadAssignments, VersionedResources::loadAssignments),
+        type(known, resources, XdsResources::listeners, VersionedResources::listeners),
+        type(known, resources, XdsResources::routes, VersionedResources::routes),
+        type(known, resources, XdsResources::secrets, VersionedResources::secrets));
   }
 
   /** A snapshot of these resources; snapshots of versioned resources sharing a list share it. */
@@ -77,15 +54,43 @@ record VersionedResources(
       List<VersionedResources> known,
       XdsResources resources,
       Function<XdsResources, List<T>> list,
-      Function<VersionedResources, SnapshotResources<T>> built,
-      Supplier<String> version) {
+      Function<VersionedResources, SnapshotResources<T>> built) {
     List<T> own = list.apply(resources);
-    Optional<SnapshotResources<T>> same =
-        known.stream()
-            .filter(candidate -> list.apply(candidate.resources) == own)
-            .findFirst()
-            .map(built);
-    return same.orElseGet(() -> SnapshotResources.create(own, version.get()));
+    for (VersionedResources candidate : known) {
+      if (list.apply(candidate.resources) == own) {
+        return built.apply(candidate);
+      }
+    }
+    // A resource the known snapshots hold (the very object: resources are immutable) keeps its
+    // version; only new or changed ones are encoded and hashed. Same versions as
+    // XdsResources.version gives, by construction.
+    ContentVersion version = new ContentVersion();
+    List<VersionedResource<T>> versioned = new ArrayList<>(own.size());
+    for (T resource : own) {
+      VersionedResource<T> kept = known(known, built, resource);
+      VersionedResource<T> current =
+          kept != null ? kept : VersionedResource.create(resource, version.of(resource));
+      version.add(current.version());
+      versioned.add(current);
+    }
+    return SnapshotResources.create(versioned, version.value());
+  }
+
+  private static <T extends Message> VersionedResource<T> known(
+      List<VersionedResources> known,
+      Function<VersionedResources, SnapshotResources<T>> built,
+      T resource) {
+    if (known.isEmpty()) {
+      return null;
+    }
+    String name = Resources.getResourceName(resource);
+    for (VersionedResources candidate : known) {
+      VersionedResource<T> versioned = built.apply(candidate).versionedResources().get(name);
+      if (versioned != null && versioned.resource() == resource) {
+        return versioned;
+      }
+    }
+    return null;
   }
 
   /**
