@@ -12,6 +12,6 @@ public record CheckInput(
   public CheckInput {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(source, "source");
-    contextExtensions = Map.copyOf(contextExtensions);
+    contextExtensions = FrozenMap.copyOf(contextExtensions);
   }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param host the {@code :authority}
  * @param path the path without the query string
  * @param query the query string without {@code ?}, empty if none
- * @param headers lower-case names, as Envoy sends them
+ * @param headers lower-case names, as Envoy sends them; copied unless {@link FrozenMap frozen}
  * @param scheme {@code http} or {@code https}
  * @param requestId Envoy's {@code x-request-id}
  */
@@ -29,7 +29,7 @@ public record HttpAttributes(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(query, "query");
-    headers = Map.copyOf(headers);
+    headers = FrozenMap.copyOf(headers);
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(requestId, "requestId");
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Decision;
+import io.attache.authz.core.FrozenMap;
 import io.attache.authz.core.HttpAttributes;
 import io.attache.authz.core.PeerAttributes;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -15,6 +16,7 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,15 @@ public final class CheckMapping {
   private static final int GRPC_OK = 0;
   private static final int GRPC_PERMISSION_DENIED = 7;
   private static final int GRPC_UNAUTHENTICATED = 16;
+  private static final com.google.rpc.Status OK_STATUS =
+      com.google.rpc.Status.newBuilder().setCode(GRPC_OK).build();
+
+  /** An allow that changes nothing upstream: the same message every time. */
+  private static final CheckResponse PLAIN_ALLOW =
+      CheckResponse.newBuilder()
+          .setStatus(OK_STATUS)
+          .setOkResponse(OkHttpResponse.getDefaultInstance())
+          .build();
 
   private CheckMapping() {}
 
@@ -37,7 +48,8 @@ public final class CheckMapping {
     int question = target.indexOf('?');
     String path = question < 0 ? target : target.substring(0, question);
     String query = question < 0 ? http.getQuery() : target.substring(question + 1);
-    Map<String, String> headers = http.getHeadersMap();
+    // A built message's map never changes: the core takes it without a copy.
+    Map<String, String> headers = FrozenMap.of(http.getHeadersMap());
     String host =
         !http.getHost().isEmpty() ? http.getHost() : headers.getOrDefault(":authority", "");
     String method =
@@ -54,7 +66,7 @@ public final class CheckMapping {
             source.getPrincipal().isEmpty()
                 ? Optional.empty()
                 : Optional.of(source.getPrincipal())),
-        attributes.getContextExtensionsMap());
+        FrozenMap.of(attributes.getContextExtensionsMap()));
   }
 
   private static String address(Address address) {
@@ -67,26 +79,10 @@ public final class CheckMapping {
   }
 
   public static CheckResponse toProto(Decision decision) {
-    CheckResponse.Builder response = CheckResponse.newBuilder();
     if (decision.allowed()) {
-      OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
-      for (Decision.Header header : decision.upstreamHeaders()) {
-        ok.addHeaders(header(header));
-      }
-      decision.headersToRemove().forEach(ok::addHeadersToRemove);
-      response.setStatus(com.google.rpc.Status.newBuilder().setCode(GRPC_OK)).setOkResponse(ok);
-      if (!decision.dynamicMetadata().isEmpty()) {
-        Struct.Builder metadata = Struct.newBuilder();
-        decision
-            .dynamicMetadata()
-            .forEach(
-                (key, value) ->
-                    metadata.putFields(
-                        key, Value.newBuilder().setStringValue(String.valueOf(value)).build()));
-        response.setDynamicMetadata(metadata);
-      }
-      return response.build();
+      return allow(decision);
     }
+    CheckResponse.Builder response = CheckResponse.newBuilder();
     DeniedHttpResponse.Builder denied =
         DeniedHttpResponse.newBuilder()
             .setStatus(HttpStatus.newBuilder().setCodeValue(decision.httpStatus()))
@@ -100,6 +96,34 @@ public final class CheckMapping {
             com.google.rpc.Status.newBuilder().setCode(code).setMessage(decision.reason().code()))
         .setDeniedResponse(denied)
         .build();
+  }
+
+  private static CheckResponse allow(Decision decision) {
+    List<Decision.Header> upstream = decision.upstreamHeaders();
+    List<String> remove = decision.headersToRemove();
+    Map<String, Object> dynamicMetadata = decision.dynamicMetadata();
+    if (upstream.isEmpty() && remove.isEmpty() && dynamicMetadata.isEmpty()) {
+      return PLAIN_ALLOW;
+    }
+    OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
+    for (int i = 0; i < upstream.size(); i++) {
+      ok.addHeaders(header(upstream.get(i)));
+    }
+    for (int i = 0; i < remove.size(); i++) {
+      ok.addHeadersToRemove(remove.get(i));
+    }
+    CheckResponse.Builder response =
+        CheckResponse.newBuilder().setStatus(OK_STATUS).setOkResponse(ok);
+    if (!dynamicMetadata.isEmpty()) {
+      Struct.Builder metadata = Struct.newBuilder();
+      for (Map.Entry<String, Object> entry : dynamicMetadata.entrySet()) {
+        metadata.putFields(
+            entry.getKey(),
+            Value.newBuilder().setStringValue(String.valueOf(entry.getValue())).build());
+      }
+      response.setDynamicMetadata(metadata);
+    }
+    return response.build();
   }
 
   private static HeaderValueOption header(Decision.Header header) {
