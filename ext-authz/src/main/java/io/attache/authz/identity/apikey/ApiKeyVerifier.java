@@ -23,17 +23,28 @@ import javax.crypto.spec.SecretKeySpec;
  * caller learns nothing from how long a wrong key takes. The identity carries a fingerprint (HMAC
  * of the key with a service secret) so audit events can tell keys apart without holding them.
  *
- * <p>Both hashes start from a prototype made once and copied per request: looking the algorithm up
- * in the security providers ({@code getInstance}, {@code init}) costs several times the hashing of
- * a short key. A prototype is never updated itself, so copies may be taken from any thread.
+ * <p>Per request only the SHA-256 of the presented key is computed, with a digest kept per thread:
+ * looking the algorithm up in the security providers ({@code getInstance}) costs several times the
+ * hashing of a short key, and a copy of a prototype allocates its state and message schedule (half
+ * a kilobyte) every time. The identity of a known key, fingerprint included, is the same on every
+ * request, so it is worked out on its key's first match and kept with the key list it came from
+ * (replaced whole when the keys change, so a removed key leaves nothing behind).
  */
 public final class ApiKeyVerifier implements IdentityVerifier {
-  private static final MessageDigest SHA256 = sha256Prototype();
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(ApiKeyVerifier::newSha256);
 
   private final CredentialSource source;
   private final Supplier<List<ApiKey>> keys;
   private final SecretKeySpec fingerprintKey;
   private final Mac fingerprintPrototype;
+  private volatile Known known = new Known(List.of(), new IdentityResult.Authenticated[0]);
+
+  /**
+   * The answers for one key list, by position in it; filled on first match. Racing threads may both
+   * fill a slot, with equal answers, and an answer's fields are final, so no lock is needed.
+   */
+  private record Known(List<ApiKey> keys, IdentityResult.Authenticated[] answers) {}
 
   public ApiKeyVerifier(
       CredentialSource source, Supplier<List<ApiKey>> keys, byte[] fingerprintSecret) {
@@ -50,22 +61,36 @@ public final class ApiKeyVerifier implements IdentityVerifier {
       return IdentityResult.ABSENT;
     }
     byte[] digest = sha256(presented.get());
-    ApiKey found = null;
-    for (ApiKey key : keys.get()) {
-      if (MessageDigest.isEqual(digest, key.sha256()) && found == null) {
-        found = key;
+    List<ApiKey> current = keys.get();
+    int found = -1;
+    for (int i = 0; i < current.size(); i++) {
+      if (MessageDigest.isEqual(digest, current.get(i).sha256()) && found < 0) {
+        found = i;
       }
     }
-    if (found == null) {
+    if (found < 0) {
       return new IdentityResult.Rejected(ReasonCode.API_KEY_INVALID, "unknown API key");
     }
-    return new IdentityResult.Authenticated(
-        new Identity(
-            found.principal(),
-            "api_key",
-            java.util.Map.of(),
-            found.metadata(),
-            Optional.of(fingerprint(presented.get()))));
+    Known answers = known;
+    if (answers.keys() != current) {
+      answers = new Known(current, new IdentityResult.Authenticated[current.size()]);
+      known = answers;
+    }
+    IdentityResult.Authenticated answer = answers.answers()[found];
+    if (answer == null) {
+      // Equal digests mean the same key, so its fingerprint is the same on every request.
+      ApiKey key = current.get(found);
+      answer =
+          new IdentityResult.Authenticated(
+              new Identity(
+                  key.principal(),
+                  "api_key",
+                  java.util.Map.of(),
+                  key.metadata(),
+                  Optional.of(fingerprint(presented.get()))));
+      answers.answers()[found] = answer;
+    }
+    return answer;
   }
 
   /** A keyed hash naming the key in logs and events; never reversible to the key. */
@@ -91,16 +116,11 @@ public final class ApiKeyVerifier implements IdentityVerifier {
   }
 
   public static byte[] sha256(String key) {
-    MessageDigest digest;
-    try {
-      digest = (MessageDigest) SHA256.clone();
-    } catch (CloneNotSupportedException e) {
-      digest = sha256Prototype();
-    }
-    return digest.digest(key.getBytes(StandardCharsets.UTF_8));
+    // digest() resets the digest, so the next use on this thread starts clean.
+    return SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static MessageDigest sha256Prototype() {
+  private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
