@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /** Where in a request the token is carried. */
 public sealed interface TokenSource {
@@ -39,24 +38,38 @@ public sealed interface TokenSource {
 
     @Override
     public List<String> candidates(HttpAttributes request) {
-      Optional<String> value = request.header(name);
-      if (value.isEmpty()) {
+      String value = request.headers().get(name);
+      if (value == null) {
         return List.of();
       }
-      String raw = value.get().strip();
-      String scheme = prefix.strip();
-      if (scheme.isEmpty() || raw.isEmpty()) {
+      String raw = value.strip();
+      // The scheme is the prefix without surrounding blanks, compared in place: no string is made
+      // for it on every request.
+      int schemeStart = 0;
+      int schemeEnd = prefix.length();
+      while (schemeStart < schemeEnd && Character.isWhitespace(prefix.charAt(schemeStart))) {
+        schemeStart++;
+      }
+      while (schemeEnd > schemeStart && Character.isWhitespace(prefix.charAt(schemeEnd - 1))) {
+        schemeEnd--;
+      }
+      int schemeLength = schemeEnd - schemeStart;
+      if (schemeLength == 0 || raw.isEmpty()) {
         return List.of(raw);
       }
-      if (!raw.regionMatches(true, 0, scheme, 0, scheme.length())) {
+      if (!raw.regionMatches(true, 0, prefix, schemeStart, schemeLength)) {
         return List.of();
       }
-      String rest = raw.substring(scheme.length());
-      if (!rest.isEmpty() && !Character.isWhitespace(rest.charAt(0))) {
+      if (raw.length() > schemeLength && !Character.isWhitespace(raw.charAt(schemeLength))) {
         // "Bearerx": another scheme that happens to start with ours.
         return List.of();
       }
-      return List.of(rest.strip());
+      // raw ends in no blank, so skipping the blanks after the scheme strips the token: one copy.
+      int start = schemeLength;
+      while (start < raw.length() && Character.isWhitespace(raw.charAt(start))) {
+        start++;
+      }
+      return List.of(raw.substring(start));
     }
   }
 
