@@ -4,6 +4,7 @@ import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.Rule;
 import io.attache.authz.policy.Template;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,32 +112,53 @@ public final class Authorizer {
       AuthPolicy policy, Rule rule, Identity identity, CheckInput input, ReasonCode reason) {
     AuthPolicy.AllowResponse response =
         policy == null ? AuthPolicy.AllowResponse.NONE : policy.response();
-    List<Decision.Header> headers = new ArrayList<>(response.headers().size());
-    for (Map.Entry<String, Template> header : response.headers().entrySet()) {
+    return new Decision(
+        true,
+        200,
+        reason,
+        policy == null ? Optional.empty() : Optional.of(policy.name()),
+        rule == null ? Optional.empty() : Optional.of(rule.name()),
+        Optional.of(identity),
+        upstreamHeaders(response.headers(), input, identity),
+        response.removeHeaders(),
+        dynamicMetadata(response.dynamicMetadata(), input, identity),
+        List.of(),
+        "");
+  }
+
+  /**
+   * The rendered headers, leaving out those that render empty; built immutable, so the decision
+   * takes the list without copying it.
+   */
+  private static List<Decision.Header> upstreamHeaders(
+      Map<String, Template> templates, CheckInput input, Identity identity) {
+    if (templates.isEmpty()) {
+      return List.of();
+    }
+    Decision.Header[] headers = new Decision.Header[templates.size()];
+    int count = 0;
+    for (Map.Entry<String, Template> header : templates.entrySet()) {
       String value = header.getValue().render(input, identity);
       if (!value.isEmpty()) {
-        headers.add(new Decision.Header(header.getKey(), value, true));
+        headers[count++] = new Decision.Header(header.getKey(), value, true);
       }
     }
+    return List.of(count == headers.length ? headers : Arrays.copyOf(headers, count));
+  }
+
+  private static Map<String, Object> dynamicMetadata(
+      Map<String, Template> templates, CheckInput input, Identity identity) {
+    if (templates.isEmpty()) {
+      return Map.of();
+    }
     Map<String, Object> metadata = new LinkedHashMap<>();
-    for (Map.Entry<String, Template> entry : response.dynamicMetadata().entrySet()) {
+    for (Map.Entry<String, Template> entry : templates.entrySet()) {
       String value = entry.getValue().render(input, identity);
       if (!value.isEmpty()) {
         metadata.put(entry.getKey(), value);
       }
     }
-    return new Decision(
-        true,
-        200,
-        reason,
-        Optional.ofNullable(policy).map(AuthPolicy::name),
-        Optional.ofNullable(rule).map(Rule::name),
-        Optional.of(identity),
-        headers,
-        response.removeHeaders(),
-        metadata,
-        List.of(),
-        "");
+    return metadata;
   }
 
   private static Decision deny(

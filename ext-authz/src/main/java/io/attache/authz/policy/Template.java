@@ -73,6 +73,13 @@ public final class Template {
   }
 
   public String render(CheckInput input, Identity identity) {
+    if (parts.size() == 1) {
+      // The usual template is one placeholder ("{identity.principal}"): its value as it is.
+      Part only = parts.get(0);
+      return only instanceof Literal literal
+          ? literal.text()
+          : resolve(((Placeholder) only).path(), input, identity);
+    }
     StringBuilder out = new StringBuilder();
     for (Part part : parts) {
       if (part instanceof Literal literal) {
