@@ -7,15 +7,19 @@ import io.attache.authz.core.Identity;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The variables a {@link CelRule} sees for one request. Built once per request and shared by all
@@ -67,40 +71,116 @@ public final class RuleContext {
   static final String REQUEST = "request";
   static final String IDENTITY = "identity";
 
-  private final Map<String, Object> variables;
+  private final Optional<Object> request;
+  private final Optional<Object> identity;
 
   public RuleContext(CheckInput input, Identity identity) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(identity, "identity");
-    HttpAttributes http = input.request();
-    Map<String, Object> request =
-        Map.of(
-            "method", http.method(),
-            "host", http.host(),
-            "path", http.path(),
-            "query", http.query(),
-            "headers", http.headers(),
-            "scheme", http.scheme(),
-            "source_address", input.source().address(),
-            "source_principal", input.source().principal().orElse(""),
-            "context_extensions", input.contextExtensions());
-    Map<String, Object> caller =
-        Map.of(
-            "principal", identity.principal(),
-            "method", identity.method(),
-            "claims", celMap(identity.claims()),
-            "metadata", identity.metadata());
-    this.variables = Map.of(REQUEST, request, IDENTITY, caller);
+    this.request = Optional.of(new RequestVariable(input));
+    this.identity =
+        Optional.of(
+            Map.of(
+                "principal", identity.principal(),
+                "method", identity.method(),
+                "claims", celMap(identity.claims()),
+                "metadata", identity.metadata()));
   }
 
   /** The activation: {@code request} and {@code identity}. */
   Map<String, Object> variables() {
-    return variables;
+    return Map.of(REQUEST, request.get(), IDENTITY, identity.get());
   }
 
   /** One variable by name, as CEL asks for it; empty for any name but the two. */
   Optional<Object> find(String name) {
-    return Optional.ofNullable(variables.get(name));
+    return switch (name) {
+      case REQUEST -> request;
+      case IDENTITY -> identity;
+      default -> Optional.empty();
+    };
+  }
+
+  /**
+   * {@code request}: a read-only map over the check's attributes that looks a field up when a rule
+   * reads it. A rule reads one or two of the nine; building a nine-entry map on every evaluation
+   * cost more than evaluating a short rule's comparisons.
+   */
+  private static final class RequestVariable extends AbstractMap<String, Object> {
+    private static final List<String> FIELDS =
+        List.of(
+            "method",
+            "host",
+            "path",
+            "query",
+            "headers",
+            "scheme",
+            "source_address",
+            "source_principal",
+            "context_extensions");
+
+    private final CheckInput input;
+
+    RequestVariable(CheckInput input) {
+      this.input = input;
+    }
+
+    @Override
+    public Object get(Object key) {
+      if (!(key instanceof String field)) {
+        return null;
+      }
+      HttpAttributes http = input.request();
+      return switch (field) {
+        case "method" -> http.method();
+        case "host" -> http.host();
+        case "path" -> http.path();
+        case "query" -> http.query();
+        case "headers" -> http.headers();
+        case "scheme" -> http.scheme();
+        case "source_address" -> input.source().address();
+        case "source_principal" -> input.source().principal().orElse("");
+        case "context_extensions" -> input.contextExtensions();
+        default -> null;
+      };
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public int size() {
+      return FIELDS.size();
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Entry<String, Object>> iterator() {
+          Iterator<String> fields = FIELDS.iterator();
+          return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return fields.hasNext();
+            }
+
+            @Override
+            public Entry<String, Object> next() {
+              String field = fields.next();
+              return new SimpleImmutableEntry<>(field, get(field));
+            }
+          };
+        }
+
+        @Override
+        public int size() {
+          return FIELDS.size();
+        }
+      };
+    }
   }
 
   /**
