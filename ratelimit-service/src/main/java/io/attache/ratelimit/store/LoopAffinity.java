@@ -48,18 +48,34 @@ final class LoopAffinity<C> implements RedisConnectionStateListener {
   }
 
   /**
-   * The pool's connection on the loop running this call, or null when the call runs off the loops
-   * or on one without a connection (null rather than Optional: this runs on every call).
+   * The index of the loop running this call when it has a connection of the pool, or -1 when the
+   * call runs off the loops or on one without a connection.
    */
-  @SuppressWarnings("unchecked")
-  C current() {
+  int currentLoop() {
     Object[] connections = byLoop;
     for (int i = 0; i < loops.length; i++) {
       if (connections[i] != null && loops[i].inEventLoop()) {
-        return (C) connections[i];
+        return i;
       }
     }
-    return null;
+    return -1;
+  }
+
+  /**
+   * The pool's connection on that loop, or null if it has none now (it may have lost it to a
+   * reconnect since {@link #currentLoop}; null rather than Optional: this runs on every call).
+   */
+  @SuppressWarnings("unchecked")
+  C connection(int loop) {
+    return (C) byLoop[loop];
+  }
+
+  EventExecutor loop(int index) {
+    return loops[index];
+  }
+
+  int loops() {
+    return loops.length;
   }
 
   /** How many loops have a connection of the pool: for tests and logs. */
