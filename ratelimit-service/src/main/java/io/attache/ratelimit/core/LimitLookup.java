@@ -3,7 +3,6 @@ package io.attache.ratelimit.core;
 import io.attache.ratelimit.config.DescriptorNode;
 import io.attache.ratelimit.config.RateLimitRule;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Finds the limit for a request descriptor by walking the domain's tree entry by entry, as the
@@ -17,19 +16,40 @@ final class LimitLookup {
    * A limit found for a descriptor.
    *
    * @param rule the limit
-   * @param counterKey what identifies its counter, before the window: {@code domain_k_v_k_v_}
+   * @param sharedValues per entry, the wildcard pattern that stands for its value in the counter
+   *     key when the wildcard shares one counter ({@code share_threshold}); null when none does
    */
-  record Match(RateLimitRule rule, String counterKey) {}
+  record Match(RateLimitRule rule, String[] sharedValues) {
 
-  static Optional<Match> find(String domain, DescriptorNode root, Descriptor descriptor) {
+    /**
+     * The counter's key: {@code prefix + domain_key_value_key_value_ + windowStart}, built in one
+     * go (it is made for every descriptor of every request).
+     */
+    String counterKey(String prefix, String domain, List<Entry> entries, long windowStart) {
+      int length = prefix.length() + domain.length() + 21;
+      for (int i = 0; i < entries.size(); i++) {
+        length += entries.get(i).key().length() + entries.get(i).value().length() + 2;
+      }
+      StringBuilder key = new StringBuilder(length).append(prefix).append(domain).append('_');
+      for (int i = 0; i < entries.size(); i++) {
+        Entry entry = entries.get(i);
+        String value =
+            sharedValues != null && sharedValues[i] != null ? sharedValues[i] : entry.value();
+        key.append(entry.key()).append('_').append(value).append('_');
+      }
+      return key.append(windowStart).toString();
+    }
+  }
+
+  /** The limit for {@code descriptor}, or null when none applies (a hot path: no Optional). */
+  static Match find(String domain, DescriptorNode root, Descriptor descriptor) {
     List<Entry> entries = descriptor.entries();
     if (descriptor.limitOverride().isPresent()) {
       Descriptor.LimitOverride override = descriptor.limitOverride().get();
-      return Optional.of(
-          new Match(
-              RateLimitRule.override(
-                  override.requestsPerUnit(), override.unit(), overrideStatsKey(domain, entries)),
-              counterKey(domain, entries, null)));
+      return new Match(
+          RateLimitRule.override(
+              override.requestsPerUnit(), override.unit(), overrideStatsKey(domain, entries)),
+          null);
     }
     DescriptorNode level = root;
     RateLimitRule found = null;
@@ -57,7 +77,7 @@ final class LimitLookup {
         keyOnly = true;
       }
       if (next == null) {
-        return Optional.empty();
+        return null;
       }
       statsKey.append('.').append(next.valueToMetric() ? composite : matchedKey);
       customStatsKey |= next.valueToMetric() && !composite.equals(matchedKey);
@@ -80,25 +100,10 @@ final class LimitLookup {
       level = next;
     }
     if (found == null) {
-      return Optional.empty();
+      return null;
     }
     RateLimitRule rule = customStatsKey ? found.withStatsKey(statsKey.toString()) : found;
-    return Optional.of(new Match(rule, counterKey(domain, entries, counterValues)));
-  }
-
-  /**
-   * {@code domain_key_value_key_value_}, with a shared wildcard's pattern in place of its value.
-   */
-  private static String counterKey(String domain, List<Entry> entries, String[] sharedValues) {
-    StringBuilder key =
-        new StringBuilder(domain.length() + 16 * entries.size()).append(domain).append('_');
-    for (int i = 0; i < entries.size(); i++) {
-      Entry entry = entries.get(i);
-      String value =
-          sharedValues != null && sharedValues[i] != null ? sharedValues[i] : entry.value();
-      key.append(entry.key()).append('_').append(value).append('_');
-    }
-    return key.toString();
+    return new Match(rule, counterValues);
   }
 
   private static String overrideStatsKey(String domain, List<Entry> entries) {

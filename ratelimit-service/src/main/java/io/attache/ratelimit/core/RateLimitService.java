@@ -56,12 +56,20 @@ public final class RateLimitService {
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
+    if (outcome instanceof CompletableFuture<RateLimiter.Outcome> done
+        && done.isDone()
+        && !done.isCompletedExceptionally()) {
+      // Counted in memory: answer at once, without a callback and a stage per call.
+      try {
+        return CompletableFuture.completedFuture(answer(request, done.join()));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return outcome.handle(
         (result, error) -> {
           if (error == null) {
-            recovered();
-            report(request, result);
-            return result.response();
+            return answer(request, result);
           }
           Throwable cause = error instanceof CompletionException ? error.getCause() : error;
           if (cause instanceof StoreUnavailableException unavailable) {
@@ -74,6 +82,12 @@ public final class RateLimitService {
           stats.serviceError();
           throw new CompletionException(cause);
         });
+  }
+
+  private RateLimitResponse answer(RateLimitRequest request, RateLimiter.Outcome outcome) {
+    recovered();
+    report(request, outcome);
+    return outcome.response();
   }
 
   private RateLimitResponse onStoreFailure(RateLimitRequest request, StoreUnavailableException e) {
@@ -108,17 +122,18 @@ public final class RateLimitService {
   private void report(RateLimitRequest request, RateLimiter.Outcome outcome) {
     List<DescriptorStatus> statuses = outcome.response().statuses();
     for (int i = 0; i < statuses.size(); i++) {
-      Optional<RateLimitRule> rule = outcome.rules().get(i);
+      boolean over = outcome.overLimit(i);
+      if (!over && okSampleRate <= 0) {
+        continue; // the usual case, decided without looking further
+      }
+      Optional<RateLimitRule> rule = outcome.rule(i);
       if (rule.isEmpty()) {
         continue;
       }
-      DescriptorStatus status = statuses.get(i);
-      boolean over = outcome.overLimit().get(i);
-      if (!over
-          && (okSampleRate <= 0 || ThreadLocalRandom.current().nextDouble() >= okSampleRate)) {
+      if (!over && ThreadLocalRandom.current().nextDouble() >= okSampleRate) {
         continue;
       }
-      events.publish(event(request, i, status, rule.get(), outcome.hits().get(i)));
+      events.publish(event(request, i, statuses.get(i), rule.get(), outcome.hits(i)));
     }
   }
 

@@ -4,7 +4,6 @@ import io.attache.ratelimit.config.DescriptorNode;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.attache.ratelimit.config.RateLimitRule;
 import io.attache.ratelimit.config.Unit;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,13 +41,42 @@ public final class RateLimiter {
 
   /**
    * The response with what led to it, for events: per descriptor the rule that applied, the hits
-   * counted, and whether it was over its limit before shadow mode turned the answer into OK.
+   * counted, and whether it was over its limit before shadow mode turned the answer into OK. Held
+   * as arrays and read by position, since it is made for every request and read only for the few
+   * that are reported.
    */
-  public record Outcome(
-      RateLimitResponse response,
-      List<Optional<RateLimitRule>> rules,
-      List<Long> hits,
-      List<Boolean> overLimit) {}
+  public static final class Outcome {
+    private final RateLimitResponse response;
+    private final RateLimitRule[] rules;
+    private final long[] hits;
+    private final boolean[] overLimit;
+
+    Outcome(RateLimitResponse response, RateLimitRule[] rules, long[] hits, boolean[] overLimit) {
+      this.response = response;
+      this.rules = rules;
+      this.hits = hits;
+      this.overLimit = overLimit;
+    }
+
+    public RateLimitResponse response() {
+      return response;
+    }
+
+    /** The rule that applied to the descriptor at {@code index}, if one did. */
+    public Optional<RateLimitRule> rule(int index) {
+      return Optional.ofNullable(rules[index]);
+    }
+
+    /** The hits counted for the descriptor at {@code index}. */
+    public long hits(int index) {
+      return hits[index];
+    }
+
+    /** Whether the descriptor at {@code index} was over its limit (shadow mode or not). */
+    public boolean overLimit(int index) {
+      return overLimit[index];
+    }
+  }
 
   /**
    * Answers a request against a configuration. Fails the returned stage with {@link
@@ -72,30 +100,30 @@ public final class RateLimiter {
     int count = request.descriptors().size();
     LimitLookup.Match[] matches = new LimitLookup.Match[count];
     boolean[] unlimited = new boolean[count];
-    Optional<DescriptorNode> root = config.domain(request.domain());
-    if (root.isEmpty()) {
+    DescriptorNode root = config.domains().get(request.domain());
+    if (root == null) {
       stats.domainNotFound(request.domain());
     }
     Set<String> replaced = null;
     for (int i = 0; i < count; i++) {
       Descriptor descriptor = request.descriptors().get(i);
-      Optional<LimitLookup.Match> match =
-          descriptor.limitOverride().isPresent() || root.isPresent()
-              ? LimitLookup.find(request.domain(), root.orElse(EMPTY_ROOT), descriptor)
-              : Optional.empty();
-      if (match.isEmpty()) {
+      LimitLookup.Match match =
+          descriptor.limitOverride().isPresent() || root != null
+              ? LimitLookup.find(request.domain(), root != null ? root : EMPTY_ROOT, descriptor)
+              : null;
+      if (match == null) {
         continue;
       }
-      if (match.get().rule().unlimited()) {
+      if (match.rule().unlimited()) {
         unlimited[i] = true;
         continue;
       }
-      matches[i] = match.get();
-      if (!match.get().rule().replaces().isEmpty()) {
+      matches[i] = match;
+      if (!match.rule().replaces().isEmpty()) {
         if (replaced == null) {
           replaced = new HashSet<>();
         }
-        replaced.addAll(match.get().rule().replaces());
+        replaced.addAll(match.rule().replaces());
       }
     }
     if (replaced != null) {
@@ -132,13 +160,19 @@ public final class RateLimiter {
     boolean anyCachedOver = false;
     int toCount = 0;
     for (int i = 0; i < count; i++) {
-      hits[i] = hitsFor(request, request.descriptors().get(i));
+      Descriptor descriptor = request.descriptors().get(i);
+      hits[i] = hitsFor(request, descriptor);
       if (matches[i] == null) {
         continue;
       }
       RateLimitRule rule = matches[i].rule();
       long window = rule.unit().orElseThrow().seconds();
-      keys[i] = settings.cacheKeyPrefix() + matches[i].counterKey() + (now / window) * window;
+      keys[i] =
+          matches[i].counterKey(
+              settings.cacheKeyPrefix(),
+              request.domain(),
+              descriptor.entries(),
+              (now / window) * window);
       stats.totalHits(rule.statsKey(), hits[i]);
       if (overLimitCache.isOverLimit(keys[i])) {
         cachedOver[i] = true;
@@ -151,54 +185,83 @@ public final class RateLimiter {
       return CompletableFuture.completedFuture(
           decide(request, matches, unlimited, hits, keys, cachedOver, new long[count], now));
     }
-    String[] storeKeys = new String[toCount];
-    long[] storeHits = new long[toCount];
+    // When every descriptor is counted (the usual case) the store's arrays are the request's,
+    // in the same order; otherwise the counted ones are gathered and their results scattered back.
+    String[] storeKeys = keys;
+    long[] storeHits = hits;
     long[] ttls = new long[toCount];
-    int[] index = new int[toCount];
+    int[] index = null;
+    if (toCount < count) {
+      storeKeys = new String[toCount];
+      storeHits = new long[toCount];
+      index = new int[toCount];
+    }
     for (int i = 0, j = 0; i < count; i++) {
       if (keys[i] != null && !cachedOver[i]) {
-        RateLimitRule rule = matches[i].rule();
-        storeKeys[j] = keys[i];
-        storeHits[j] = hits[i];
-        ttls[j] = ttl(rule.unit().orElseThrow());
-        index[j++] = i;
+        ttls[j] = ttl(matches[i].rule().unit().orElseThrow());
+        if (index != null) {
+          storeKeys[j] = keys[i];
+          storeHits[j] = hits[i];
+          index[j] = i;
+        }
+        j++;
       }
     }
+    int[] positions = index;
     if (!settings.stopIncrementWhenOverLimit()) {
-      return store
-          .increment(storeKeys, storeHits, ttls)
-          .thenApply(
-              after ->
-                  decide(
-                      request,
-                      matches,
-                      unlimited,
-                      hits,
-                      keys,
-                      cachedOver,
-                      scatter(after, index, count),
-                      now));
+      CompletionStage<long[]> counted = store.increment(storeKeys, storeHits, ttls);
+      long[] after = valueIfDone(counted);
+      if (after != null) {
+        // The memory store answers at once: decide now, without a callback and a stage per call.
+        try {
+          return CompletableFuture.completedFuture(
+              decide(
+                  request,
+                  matches,
+                  unlimited,
+                  hits,
+                  keys,
+                  cachedOver,
+                  scatter(after, positions, count),
+                  now));
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e);
+        }
+      }
+      return counted.thenApply(
+          values ->
+              decide(
+                  request,
+                  matches,
+                  unlimited,
+                  hits,
+                  keys,
+                  cachedOver,
+                  scatter(values, positions, count),
+                  now));
     }
     boolean skipAll = anyCachedOver;
+    String[] getKeys = storeKeys;
+    long[] getHits = storeHits;
     return store
-        .get(storeKeys)
+        .get(getKeys)
         .thenCompose(
             current -> {
               // The reference (PR #443): when any counter would go over, only the ones that would
               // are incremented; when one is known over from the near cache, none is.
               boolean anyWouldBeOver = false;
-              boolean[] wouldBeOver = new boolean[storeKeys.length];
-              for (int j = 0; j < storeKeys.length; j++) {
-                RateLimitRule rule = matches[index[j]].rule();
-                wouldBeOver[j] = current[j] + storeHits[j] > rule.requestsPerUnit();
+              boolean[] wouldBeOver = new boolean[getKeys.length];
+              for (int j = 0; j < getKeys.length; j++) {
+                RateLimitRule rule = matches[positions == null ? j : positions[j]].rule();
+                wouldBeOver[j] = current[j] + getHits[j] > rule.requestsPerUnit();
                 anyWouldBeOver |= wouldBeOver[j];
               }
-              long[] increments = new long[storeKeys.length];
-              for (int j = 0; j < storeKeys.length; j++) {
-                increments[j] = skipAll || (anyWouldBeOver && !wouldBeOver[j]) ? 0 : storeHits[j];
+              long[] increments = new long[getKeys.length];
+              for (int j = 0; j < getKeys.length; j++) {
+                increments[j] = skipAll || (anyWouldBeOver && !wouldBeOver[j]) ? 0 : getHits[j];
               }
               return store
-                  .increment(storeKeys, increments, ttls)
+                  .increment(getKeys, increments, ttls)
                   .thenApply(
                       after ->
                           decide(
@@ -208,9 +271,19 @@ public final class RateLimiter {
                               hits,
                               keys,
                               cachedOver,
-                              scatter(after, index, count),
+                              scatter(after, positions, count),
                               now));
             });
+  }
+
+  /** The value of a stage that has already completed normally; null if it has not (yet). */
+  private static <T> T valueIfDone(CompletionStage<T> stage) {
+    if (stage instanceof CompletableFuture<T> future
+        && future.isDone()
+        && !future.isCompletedExceptionally()) {
+      return future.join();
+    }
+    return null;
   }
 
   private long ttl(Unit unit) {
@@ -221,7 +294,11 @@ public final class RateLimiter {
     return unit.seconds() + jitter;
   }
 
+  /** Store results back in request order; {@code index} null means they are in it already. */
   private static long[] scatter(long[] values, int[] index, int count) {
+    if (index == null) {
+      return values;
+    }
     long[] all = new long[count];
     for (int j = 0; j < values.length; j++) {
       all[index[j]] = values[j];
@@ -239,30 +316,24 @@ public final class RateLimiter {
       long[] after,
       long now) {
     int count = matches.length;
-    List<DescriptorStatus> statuses = new ArrayList<>(count);
-    List<Optional<RateLimitRule>> rules = new ArrayList<>(count);
-    List<Long> hitList = new ArrayList<>(count);
-    List<Boolean> overList = new ArrayList<>(count);
+    DescriptorStatus[] statuses = new DescriptorStatus[count];
+    RateLimitRule[] rules = new RateLimitRule[count];
+    boolean[] overLimit = new boolean[count];
     boolean overall = false;
     int quotas = 0;
     int quotasOver = 0;
     int headerSource = -1;
     for (int i = 0; i < count; i++) {
-      hitList.add(hits[i]);
       if (unlimited[i]) {
-        statuses.add(DescriptorStatus.UNLIMITED);
-        rules.add(Optional.empty());
-        overList.add(false);
+        statuses[i] = DescriptorStatus.UNLIMITED;
         continue;
       }
       if (matches[i] == null) {
-        statuses.add(DescriptorStatus.NO_LIMIT);
-        rules.add(Optional.empty());
-        overList.add(false);
+        statuses[i] = DescriptorStatus.NO_LIMIT;
         continue;
       }
       RateLimitRule rule = matches[i].rule();
-      rules.add(Optional.of(rule));
+      rules[i] = rule;
       Unit unit = rule.unit().orElseThrow();
       long reset = unit.seconds() - now % unit.seconds();
       DescriptorStatus.CurrentLimit limit =
@@ -275,7 +346,7 @@ public final class RateLimiter {
       } else {
         status = counted(rule, limit, hits[i], after[i], reset, keys[i], now);
       }
-      overList.add(status.code() == Code.OVER_LIMIT);
+      overLimit[i] = status.code() == Code.OVER_LIMIT;
       if (status.code() == Code.OVER_LIMIT && rule.shadowMode()) {
         stats.shadowMode(rule.statsKey(), hits[i]);
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
@@ -289,7 +360,7 @@ public final class RateLimiter {
         overall = true;
       }
       headerSource = moreRestrictive(statuses, headerSource, status, rule.quotaMode(), i, matches);
-      statuses.add(status);
+      statuses[i] = status;
     }
     if (quotas > 0 && quotasOver == quotas) {
       overall = true;
@@ -301,7 +372,7 @@ public final class RateLimiter {
     }
     List<RateLimitResponse.Header> headers = List.of();
     if (settings.responseHeaders() && headerSource >= 0) {
-      DescriptorStatus source = statuses.get(headerSource);
+      DescriptorStatus source = statuses[headerSource];
       headers =
           List.of(
               new RateLimitResponse.Header(
@@ -312,8 +383,9 @@ public final class RateLimiter {
               new RateLimitResponse.Header(
                   settings.resetHeader(), Long.toString(source.secondsUntilReset())));
     }
+    // List.of keeps the array's order and is immutable, so the response takes it without a copy.
     return new Outcome(
-        new RateLimitResponse(overallCode, statuses, headers), rules, hitList, overList);
+        new RateLimitResponse(overallCode, List.of(statuses), headers), rules, hits, overLimit);
   }
 
   /**
@@ -321,7 +393,7 @@ public final class RateLimiter {
    * with the fewest calls remaining.
    */
   private static int moreRestrictive(
-      List<DescriptorStatus> previous,
+      DescriptorStatus[] previous,
       int best,
       DescriptorStatus candidate,
       boolean quota,
@@ -330,7 +402,7 @@ public final class RateLimiter {
     if (best < 0) {
       return index;
     }
-    DescriptorStatus current = previous.get(best);
+    DescriptorStatus current = previous[best];
     boolean currentOver = current.code() == Code.OVER_LIMIT && !matches[best].rule().quotaMode();
     boolean candidateOver = candidate.code() == Code.OVER_LIMIT && !quota;
     if (currentOver != candidateOver) {

@@ -11,7 +11,6 @@ import io.attache.ratelimit.core.RateLimitRequest;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,35 +22,37 @@ public final class ProtoMapping {
   public static RateLimitRequest toCore(
       io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request,
       Optional<String> requestId) {
-    List<Descriptor> descriptors = new ArrayList<>(request.getDescriptorsCount());
-    for (RateLimitDescriptor descriptor : request.getDescriptorsList()) {
-      List<Entry> entries = new ArrayList<>(descriptor.getEntriesCount());
-      for (RateLimitDescriptor.Entry entry : descriptor.getEntriesList()) {
-        entries.add(new Entry(entry.getKey(), entry.getValue()));
+    // Arrays wrapped by List.of: the records keep immutable lists as they are, without copies.
+    Descriptor[] descriptors = new Descriptor[request.getDescriptorsCount()];
+    for (int d = 0; d < descriptors.length; d++) {
+      RateLimitDescriptor descriptor = request.getDescriptors(d);
+      Entry[] entries = new Entry[descriptor.getEntriesCount()];
+      for (int e = 0; e < entries.length; e++) {
+        RateLimitDescriptor.Entry entry = descriptor.getEntries(e);
+        entries[e] = new Entry(entry.getKey(), entry.getValue());
       }
       Optional<Descriptor.LimitOverride> override = Optional.empty();
       if (descriptor.hasLimit()) {
         int unitNumber = descriptor.getLimit().getUnitValue();
-        Unit unit =
-            Unit.fromProtoNumber(unitNumber)
-                .orElseThrow(
-                    () ->
-                        new RateLimitException(
-                            "descriptor limit has an unknown unit " + unitNumber));
+        Optional<Unit> unit = Unit.fromProtoNumber(unitNumber);
+        if (unit.isEmpty()) {
+          throw new RateLimitException("descriptor limit has an unknown unit " + unitNumber);
+        }
         override =
             Optional.of(
                 new Descriptor.LimitOverride(
-                    Integer.toUnsignedLong(descriptor.getLimit().getRequestsPerUnit()), unit));
+                    Integer.toUnsignedLong(descriptor.getLimit().getRequestsPerUnit()),
+                    unit.get()));
       }
       OptionalLong hits =
           descriptor.hasHitsAddend()
               ? OptionalLong.of(descriptor.getHitsAddend().getValue())
               : OptionalLong.empty();
-      descriptors.add(new Descriptor(entries, override, hits));
+      descriptors[d] = new Descriptor(List.of(entries), override, hits);
     }
     return new RateLimitRequest(
         request.getDomain(),
-        descriptors,
+        List.of(descriptors),
         Integer.toUnsignedLong(request.getHitsAddend()),
         requestId);
   }
@@ -59,30 +60,32 @@ public final class ProtoMapping {
   public static RateLimitResponse toProto(io.attache.ratelimit.core.RateLimitResponse response) {
     RateLimitResponse.Builder builder =
         RateLimitResponse.newBuilder().setOverallCode(code(response.overallCode()));
-    for (DescriptorStatus status : response.statuses()) {
+    List<DescriptorStatus> statuses = response.statuses();
+    for (int i = 0; i < statuses.size(); i++) {
+      DescriptorStatus status = statuses.get(i);
       RateLimitResponse.DescriptorStatus.Builder proto =
           RateLimitResponse.DescriptorStatus.newBuilder()
               .setCode(code(status.code()))
               .setLimitRemaining((int) status.remaining());
-      status
-          .currentLimit()
-          .ifPresent(
-              limit -> {
-                RateLimitResponse.RateLimit.Builder current =
-                    RateLimitResponse.RateLimit.newBuilder()
-                        .setRequestsPerUnit((int) limit.requestsPerUnit())
-                        .setUnitValue(limit.unit().protoNumber());
-                limit.name().ifPresent(current::setName);
-                proto
-                    .setCurrentLimit(current)
-                    .setDurationUntilReset(
-                        Duration.newBuilder().setSeconds(status.secondsUntilReset()));
-              });
+      if (status.currentLimit().isPresent()) {
+        DescriptorStatus.CurrentLimit limit = status.currentLimit().get();
+        RateLimitResponse.RateLimit.Builder current =
+            RateLimitResponse.RateLimit.newBuilder()
+                .setRequestsPerUnit((int) limit.requestsPerUnit())
+                .setUnitValue(limit.unit().protoNumber());
+        if (limit.name().isPresent()) {
+          current.setName(limit.name().get());
+        }
+        proto
+            .setCurrentLimit(current)
+            .setDurationUntilReset(Duration.newBuilder().setSeconds(status.secondsUntilReset()));
+      }
       builder.addStatuses(proto);
     }
-    for (io.attache.ratelimit.core.RateLimitResponse.Header header : response.headers()) {
+    List<io.attache.ratelimit.core.RateLimitResponse.Header> headers = response.headers();
+    for (int i = 0; i < headers.size(); i++) {
       builder.addResponseHeadersToAdd(
-          HeaderValue.newBuilder().setKey(header.name()).setValue(header.value()));
+          HeaderValue.newBuilder().setKey(headers.get(i).name()).setValue(headers.get(i).value()));
     }
     return builder.build();
   }
