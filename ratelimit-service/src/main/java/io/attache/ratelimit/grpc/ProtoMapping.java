@@ -11,6 +11,7 @@ import io.attache.ratelimit.core.RateLimitRequest;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -58,10 +59,16 @@ public final class ProtoMapping {
   }
 
   public static RateLimitResponse toProto(io.attache.ratelimit.core.RateLimitResponse response) {
-    RateLimitResponse.Builder builder =
-        RateLimitResponse.newBuilder().setOverallCode(code(response.overallCode()));
+    return toProto(response, null);
+  }
+
+  /** As above, with the limits and durations of earlier answers reused unless parts is null. */
+  static RateLimitResponse toProto(
+      io.attache.ratelimit.core.RateLimitResponse response, ResponseParts parts) {
     List<DescriptorStatus> statuses = response.statuses();
-    for (int i = 0; i < statuses.size(); i++) {
+    RateLimitResponse.DescriptorStatus[] messages =
+        new RateLimitResponse.DescriptorStatus[statuses.size()];
+    for (int i = 0; i < messages.length; i++) {
       DescriptorStatus status = statuses.get(i);
       RateLimitResponse.DescriptorStatus.Builder proto =
           RateLimitResponse.DescriptorStatus.newBuilder()
@@ -69,25 +76,38 @@ public final class ProtoMapping {
               .setLimitRemaining((int) status.remaining());
       if (status.currentLimit().isPresent()) {
         DescriptorStatus.CurrentLimit limit = status.currentLimit().get();
-        RateLimitResponse.RateLimit.Builder current =
-            RateLimitResponse.RateLimit.newBuilder()
-                .setRequestsPerUnit((int) limit.requestsPerUnit())
-                .setUnitValue(limit.unit().protoNumber());
-        if (limit.name().isPresent()) {
-          current.setName(limit.name().get());
-        }
+        long reset = status.secondsUntilReset();
         proto
-            .setCurrentLimit(current)
-            .setDurationUntilReset(Duration.newBuilder().setSeconds(status.secondsUntilReset()));
+            .setCurrentLimit(parts != null ? parts.limit(limit) : limit(limit))
+            .setDurationUntilReset(
+                parts != null
+                    ? parts.seconds(reset)
+                    : Duration.newBuilder().setSeconds(reset).build());
       }
-      builder.addStatuses(proto);
+      messages[i] = proto.build();
     }
+    // Added all at once: the builder's list is then sized to fit, not grown from ten.
+    RateLimitResponse.Builder builder =
+        RateLimitResponse.newBuilder()
+            .setOverallCode(code(response.overallCode()))
+            .addAllStatuses(Arrays.asList(messages));
     List<io.attache.ratelimit.core.RateLimitResponse.Header> headers = response.headers();
     for (int i = 0; i < headers.size(); i++) {
       builder.addResponseHeadersToAdd(
           HeaderValue.newBuilder().setKey(headers.get(i).name()).setValue(headers.get(i).value()));
     }
     return builder.build();
+  }
+
+  static RateLimitResponse.RateLimit limit(DescriptorStatus.CurrentLimit limit) {
+    RateLimitResponse.RateLimit.Builder message =
+        RateLimitResponse.RateLimit.newBuilder()
+            .setRequestsPerUnit((int) limit.requestsPerUnit())
+            .setUnitValue(limit.unit().protoNumber());
+    if (limit.name().isPresent()) {
+      message.setName(limit.name().get());
+    }
+    return message.build();
   }
 
   private static RateLimitResponse.Code code(Code code) {

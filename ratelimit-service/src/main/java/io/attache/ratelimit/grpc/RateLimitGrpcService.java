@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   private final RateLimitService service;
+  private final ResponseParts parts = new ResponseParts();
 
   public RateLimitGrpcService(RateLimitService service) {
     this.service = service;
@@ -44,14 +45,14 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
         && done.isDone()
         && !done.isCompletedExceptionally()) {
       // Answered from memory: reply now, without a callback and a stage per call.
-      responseObserver.onNext(ProtoMapping.toProto(done.join()));
+      responseObserver.onNext(ProtoMapping.toProto(done.join(), parts));
       responseObserver.onCompleted();
       return;
     }
     answer.whenComplete(
         (response, error) -> {
           if (error == null) {
-            responseObserver.onNext(ProtoMapping.toProto(response));
+            responseObserver.onNext(ProtoMapping.toProto(response, parts));
             responseObserver.onCompleted();
           } else {
             responseObserver.onError(status(error).asException());
