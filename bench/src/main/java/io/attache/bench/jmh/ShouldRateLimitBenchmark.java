@@ -37,9 +37,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * ratelimit-service's {@code ShouldRateLimit} on the memory backend as the gRPC server runs it,
  * minus the network: the request's bytes parsed, the service method called with a trivial observer,
  * wired as {@code RateLimitApp} wires it (Micrometer statistics on a Prometheus registry, reference
- * defaults), on the fixture config and the requests of {@code bin/bench run}'s ratelimit-memory
- * scenario (two descriptors, rotating over 1,000 users). The baseline parses and answers OK per
- * descriptor, as the no-op server does. Run with {@code -prof gc} for bytes per call.
+ * defaults, no expiry jitter for memory counters), on the fixture config and the requests of {@code
+ * bin/bench run}'s ratelimit-memory scenario (two descriptors, rotating over 1,000 users). The
+ * baseline parses and answers OK per descriptor, as the no-op server does. Run with {@code -prof
+ * gc} for bytes per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -84,9 +85,21 @@ public class ShouldRateLimitBenchmark {
     store = new MemoryCounterStore(1_000_000, epochSeconds);
     MicrometerLimitStats stats =
         new MicrometerLimitStats(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    // The reference's defaults, without expiry jitter: RateLimitApp uses none for memory counters.
+    LimiterSettings defaults = LimiterSettings.defaults();
+    LimiterSettings settings =
+        new LimiterSettings(
+            defaults.cacheKeyPrefix(),
+            defaults.nearLimitRatio(),
+            0,
+            defaults.globalShadowMode(),
+            defaults.responseHeaders(),
+            defaults.limitHeader(),
+            defaults.remainingHeader(),
+            defaults.resetHeader(),
+            defaults.stopIncrementWhenOverLimit());
     RateLimiter limiter =
-        new RateLimiter(
-            LimiterSettings.defaults(), store, OverLimitCache.NONE, stats, epochSeconds);
+        new RateLimiter(settings, store, OverLimitCache.NONE, stats, epochSeconds);
     service =
         new RateLimitGrpcService(
             new RateLimitService(

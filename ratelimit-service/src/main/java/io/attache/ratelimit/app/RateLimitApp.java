@@ -96,11 +96,15 @@ public final class RateLimitApp {
     boolean merge = settings.bool("MERGE_DOMAIN_CONFIG", false);
     Duration poll = settings.duration("ATTACHE_CONFIG_POLL_INTERVAL", Duration.ofSeconds(1));
     Backend backend = settings.choice("BACKEND_TYPE", Backend.REDIS);
+    long expirationJitter = settings.number("EXPIRATION_JITTER_MAX_SECONDS", 300, 0, 86_400L * 365);
     LimiterSettings limiterSettings =
         new LimiterSettings(
             settings.string("CACHE_KEY_PREFIX", ""),
             settings.decimal("NEAR_LIMIT_RATIO", 0.8, 0, 1),
-            settings.number("EXPIRATION_JITTER_MAX_SECONDS", 300, 0, 86_400L * 365),
+            // Jitter spreads the expiry of keys in a shared Redis. A counter in memory is dead once
+            // its window ends (the window is in its key), and kept up to 300 s longer it only
+            // filled the store (ATTACHE_MEMORY_MAX_KEYS) and made every lookup miss the cache more.
+            backend == Backend.MEMORY ? 0 : expirationJitter,
             settings.bool("SHADOW_MODE", false),
             settings.bool("LIMIT_RESPONSE_HEADERS_ENABLED", false),
             settings.string("LIMIT_LIMIT_HEADER", "RateLimit-Limit"),
