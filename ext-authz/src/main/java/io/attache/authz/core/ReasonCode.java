@@ -30,8 +30,11 @@ public enum ReasonCode {
   NO_RULE_ALLOWED,
   INTERNAL_ERROR;
 
+  /** Made once: every decision's event and denial header reads it. */
+  private final String code = name().toLowerCase(Locale.ROOT);
+
   /** The code as written in events and headers: {@code token_expired}. */
   public String code() {
-    return name().toLowerCase(Locale.ROOT);
+    return code;
   }
 }

@@ -1,6 +1,7 @@
 package io.attache.authz.grpc;
 
 import io.attache.authz.core.AuthzService;
+import io.attache.authz.core.Decision;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -24,6 +25,7 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
   public static final String CHECK_TIMER = "attache.authz.check";
 
   private final AuthzService service;
+  private final AllowResponses allowResponses = new AllowResponses();
   private final Timer checks;
 
   public AuthorizationGrpcService(AuthzService service, MeterRegistry registry) {
@@ -42,7 +44,9 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responseObserver) {
     long start = System.nanoTime();
-    responseObserver.onNext(CheckMapping.toProto(service.check(CheckMapping.toCore(request))));
+    Decision decision = service.check(CheckMapping.toCore(request));
+    responseObserver.onNext(
+        decision.allowed() ? allowResponses.response(decision) : CheckMapping.toProto(decision));
     responseObserver.onCompleted();
     checks.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }

@@ -20,7 +20,18 @@ public final class Template {
 
   private record Literal(String text) implements Part {}
 
-  private record Placeholder(String[] path) implements Part {}
+  /** A placeholder, resolved to what it reads when parsed (no string matching per request). */
+  private record Placeholder(Source source, String name) implements Part {}
+
+  private enum Source {
+    PRINCIPAL,
+    METHOD,
+    CLAIM,
+    METADATA,
+    REQUEST_HOST,
+    REQUEST_PATH,
+    REQUEST_METHOD
+  }
 
   private Template(List<Part> parts) {
     this.parts = parts;
@@ -44,7 +55,7 @@ public final class Template {
         parts.add(new Literal(text.substring(at, open)));
       }
       String name = text.substring(open + 1, close).trim();
-      parts.add(new Placeholder(validate(name, text)));
+      parts.add(placeholder(validate(name, text)));
       at = close + 1;
     }
     return new Template(List.copyOf(parts));
@@ -72,38 +83,50 @@ public final class Template {
     return path;
   }
 
+  private static Placeholder placeholder(String[] path) {
+    if (path[0].equals("request")) {
+      return switch (path[1]) {
+        case "host" -> new Placeholder(Source.REQUEST_HOST, "");
+        case "path" -> new Placeholder(Source.REQUEST_PATH, "");
+        default -> new Placeholder(Source.REQUEST_METHOD, "");
+      };
+    }
+    return switch (path[1]) {
+      case "principal" -> new Placeholder(Source.PRINCIPAL, "");
+      case "method" -> new Placeholder(Source.METHOD, "");
+      case "metadata" -> new Placeholder(Source.METADATA, path[2]);
+      default -> new Placeholder(Source.CLAIM, path[2]);
+    };
+  }
+
   public String render(CheckInput input, Identity identity) {
     if (parts.size() == 1) {
       // The usual template is one placeholder ("{identity.principal}"): its value as it is.
       Part only = parts.get(0);
       return only instanceof Literal literal
           ? literal.text()
-          : resolve(((Placeholder) only).path(), input, identity);
+          : resolve((Placeholder) only, input, identity);
     }
     StringBuilder out = new StringBuilder();
     for (Part part : parts) {
       if (part instanceof Literal literal) {
         out.append(literal.text());
       } else if (part instanceof Placeholder placeholder) {
-        out.append(resolve(placeholder.path(), input, identity));
+        out.append(resolve(placeholder, input, identity));
       }
     }
     return out.toString();
   }
 
-  private static String resolve(String[] path, CheckInput input, Identity identity) {
-    if (path[0].equals("request")) {
-      return switch (path[1]) {
-        case "host" -> input.request().host();
-        case "path" -> input.request().path();
-        default -> input.request().method();
-      };
-    }
-    return switch (path[1]) {
-      case "principal" -> identity.principal();
-      case "method" -> identity.method();
-      case "metadata" -> identity.metadata().getOrDefault(path[2], "");
-      default -> stringify(identity.claims().get(path[2]));
+  private static String resolve(Placeholder placeholder, CheckInput input, Identity identity) {
+    return switch (placeholder.source()) {
+      case PRINCIPAL -> identity.principal();
+      case METHOD -> identity.method();
+      case METADATA -> identity.metadata().getOrDefault(placeholder.name(), "");
+      case CLAIM -> stringify(identity.claims().get(placeholder.name()));
+      case REQUEST_HOST -> input.request().host();
+      case REQUEST_PATH -> input.request().path();
+      case REQUEST_METHOD -> input.request().method();
     };
   }
 
