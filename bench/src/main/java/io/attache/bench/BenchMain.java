@@ -27,6 +27,8 @@ public final class BenchMain {
              bench jmh [JMH options]            micro-benchmarks of the cores
              bench xds [--services 1000,10000 --clients 100,500 --quick --json FILE]
                                                 control plane: translate and push to raw ADS clients
+             bench events [--events 200000 --rate 20000 --producer key=value]
+                                                CPU per audit event published to Kafka, by thread
              bench server KIND DIR              (used by run)
       scenarios: %s
       """;
@@ -43,6 +45,7 @@ public final class BenchMain {
       case "run" -> System.exit(run(rest));
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       case "xds" -> io.attache.bench.xds.XdsBenchmark.main(rest);
+      case "events" -> io.attache.bench.events.EventSinkProbe.main(rest);
       case "server" -> BenchServer.main(rest);
       default -> {
         System.err.print(USAGE.formatted(scenarioNames()));

@@ -1,7 +1,6 @@
 package io.attache.events;
 
 import io.attache.events.json.JsonWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
@@ -17,8 +16,13 @@ public final class CloudEventEncoder {
   /** The {@code content-type} header of a structured-mode record. */
   public static final String CONTENT_TYPE = "application/cloudevents+json; charset=UTF-8";
 
+  private static final int SEQUENCE_DIGITS = 20;
+
   private final String source;
-  private final StringBuilder buffer = new StringBuilder(1024);
+  private final JsonWriter json = new JsonWriter(1024);
+  // Events come many to a millisecond: the time is formatted once per millisecond, not per event.
+  private long timeMillis = Long.MIN_VALUE;
+  private String time;
 
   /**
    * @param source the CloudEvents {@code source}, e.g. {@code /attache/ext-authz/pod-7f9c}
@@ -32,27 +36,34 @@ public final class CloudEventEncoder {
   }
 
   public byte[] encode(Event event, String id, long sequence, long epochMillis) {
-    buffer.setLength(0);
-    JsonWriter json = new JsonWriter(buffer);
-    json.beginObject()
+    json.reset()
+        .beginObject()
         .field("specversion", "1.0")
         .field("id", id)
         .field("source", source)
         .field("type", event.type().cloudEventType())
         .field("subject", event.subject())
-        .field("time", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis)))
+        .field("time", time(epochMillis))
         .field("datacontenttype", "application/json")
-        .field("sequence", formatSequence(sequence))
+        .paddedNumber("sequence", sequence, SEQUENCE_DIGITS)
         .field("partitionkey", event.partitionKey())
         .beginObject("data");
     event.writeData(json);
     json.endObject().endObject();
-    return buffer.toString().getBytes(StandardCharsets.UTF_8);
+    return json.toByteArray();
+  }
+
+  private String time(long epochMillis) {
+    if (epochMillis != timeMillis) {
+      time = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+      timeMillis = epochMillis;
+    }
+    return time;
   }
 
   /** The {@code sequence} attribute for a number: zero-padded to 20 digits. */
   public static String formatSequence(long sequence) {
     String digits = Long.toString(sequence);
-    return "0".repeat(20 - digits.length()) + digits;
+    return "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
   }
 }

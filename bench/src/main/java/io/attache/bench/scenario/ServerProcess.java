@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * its core. The child exits when its standard input closes, which happens when this is closed and
  * also when the parent dies however it dies.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -36,7 +36,8 @@ final class ServerProcess implements AutoCloseable {
   private final int port;
   private final OptionalInt adminPort;
 
-  ServerProcess(ServerKind kind, Path fixtures, Path log) throws IOException, InterruptedException {
+  public ServerProcess(ServerKind kind, Path fixtures, Path log)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     String cpus = System.getenv("ATTACHE_BENCH_SERVER_CPUS");
     if (kind.measured() && cpus != null && !cpus.isBlank() && taskset()) {

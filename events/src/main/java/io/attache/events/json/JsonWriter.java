@@ -1,5 +1,6 @@
 package io.attache.events.json;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,27 +8,50 @@ import java.util.OptionalLong;
 
 /**
  * A minimal streaming JSON writer for the event envelope: fields in a fixed order, no reflection,
- * one reusable buffer per writing thread. It is not a general-purpose JSON library and must never
+ * UTF-8 written straight into one reusable byte buffer per writing thread (no intermediate String:
+ * the encoded event is the only copy made). It is not a general-purpose JSON library and must never
  * be handed untrusted structure, only strings and numbers to escape.
  */
 public final class JsonWriter {
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] MIN_LONG =
+      Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private final StringBuilder out;
+  private byte[] out;
+  private int size;
   private boolean first = true;
 
-  public JsonWriter(StringBuilder out) {
-    this.out = out;
+  public JsonWriter() {
+    this(1024);
+  }
+
+  public JsonWriter(int initialCapacity) {
+    out = new byte[initialCapacity];
+  }
+
+  /** Forgets what was written, keeping the buffer. */
+  public JsonWriter reset() {
+    size = 0;
+    first = true;
+    return this;
+  }
+
+  /** A copy of what was written, in UTF-8. */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(out, size);
   }
 
   public JsonWriter beginObject() {
-    out.append('{');
+    put('{');
     first = true;
     return this;
   }
 
   public JsonWriter endObject() {
-    out.append('}');
+    put('}');
     first = false;
     return this;
   }
@@ -46,13 +70,13 @@ public final class JsonWriter {
 
   public JsonWriter field(String name, long value) {
     name(name);
-    out.append(value);
+    number(value);
     return this;
   }
 
   public JsonWriter field(String name, boolean value) {
     name(name);
-    out.append(value);
+    put(value ? TRUE : FALSE);
     return this;
   }
 
@@ -78,16 +102,36 @@ public final class JsonWriter {
     return endObject();
   }
 
+  /**
+   * A string of decimal digits, zero-padded on the left to {@code width}: orders the same as text
+   * and as a number, which the CloudEvents {@code sequence} extension asks for.
+   */
+  public JsonWriter paddedNumber(String name, long value, int width) {
+    if (value < 0) {
+      throw new IllegalArgumentException("a padded number must not be negative: " + value);
+    }
+    name(name);
+    int digits = digits(value);
+    ensure(Math.max(width, digits) + 2);
+    out[size++] = '"';
+    for (int i = digits; i < width; i++) {
+      out[size++] = '0';
+    }
+    writeDigits(value, digits);
+    out[size++] = '"';
+    return this;
+  }
+
   public JsonWriter stringArray(String name, List<String> values) {
     name(name);
-    out.append('[');
+    put('[');
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
-        out.append(',');
+        put(',');
       }
       string(values.get(i));
     }
-    out.append(']');
+    put(']');
     first = false;
     return this;
   }
@@ -97,59 +141,150 @@ public final class JsonWriter {
    */
   public JsonWriter beginArray(String name) {
     name(name);
-    out.append('[');
+    put('[');
     first = true;
     return this;
   }
 
   public JsonWriter beginElement() {
     if (!first) {
-      out.append(',');
+      put(',');
     }
-    out.append('{');
+    put('{');
     first = true;
     return this;
   }
 
   public JsonWriter endArray() {
-    out.append(']');
+    put(']');
     first = false;
     return this;
   }
 
   private void name(String name) {
     if (!first) {
-      out.append(',');
+      put(',');
     }
     first = false;
     string(name);
-    out.append(':');
+    put(':');
+  }
+
+  private void number(long value) {
+    if (value == Long.MIN_VALUE) {
+      put(MIN_LONG);
+      return;
+    }
+    ensure(20);
+    if (value < 0) {
+      out[size++] = '-';
+      value = -value;
+    }
+    writeDigits(value, digits(value));
+  }
+
+  private static int digits(long value) {
+    int digits = 1;
+    for (long rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    return digits;
+  }
+
+  /** Writes a non-negative value of exactly {@code digits} digits; capacity is the caller's. */
+  private void writeDigits(long value, int digits) {
+    for (int i = size + digits - 1; i >= size; i--) {
+      out[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    size += digits;
   }
 
   private void string(String value) {
-    out.append('"');
-    for (int i = 0; i < value.length(); i++) {
+    int length = value.length();
+    // Worst case: every char a six-byte escape; usually far less, so grow for it only when needed.
+    ensure(length + 2);
+    out[size++] = '"';
+    for (int i = 0; i < length; i++) {
       char c = value.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        if (size == out.length) {
+          grow(length - i + 1);
+        }
+        out[size++] = (byte) c;
+      } else {
+        i = special(value, i, c);
+      }
+    }
+    put('"');
+  }
+
+  /** Escapes or UTF-8-encodes one char (two for a surrogate pair); returns the last index used. */
+  private int special(String value, int i, char c) {
+    ensure(12);
+    switch (c) {
+      case '"' -> putEscape('"');
+      case '\\' -> putEscape('\\');
+      case '\n' -> putEscape('n');
+      case '\r' -> putEscape('r');
+      case '\t' -> putEscape('t');
+      default -> {
+        if (c < 0x20 || c == 0x2028 || c == 0x2029) {
           // Control characters, and the line separators some JavaScript consumers choke on.
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            out.append("\\u")
-                .append(HEX[(c >> 12) & 0xf])
-                .append(HEX[(c >> 8) & 0xf])
-                .append(HEX[(c >> 4) & 0xf])
-                .append(HEX[c & 0xf]);
-          } else {
-            out.append(c);
-          }
+          out[size++] = '\\';
+          out[size++] = 'u';
+          out[size++] = HEX[(c >> 12) & 0xf];
+          out[size++] = HEX[(c >> 8) & 0xf];
+          out[size++] = HEX[(c >> 4) & 0xf];
+          out[size++] = HEX[c & 0xf];
+        } else if (c < 0x800) {
+          out[size++] = (byte) (0xc0 | (c >> 6));
+          out[size++] = (byte) (0x80 | (c & 0x3f));
+        } else if (Character.isHighSurrogate(c)
+            && i + 1 < value.length()
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
+          int codePoint = Character.toCodePoint(c, value.charAt(i + 1));
+          out[size++] = (byte) (0xf0 | (codePoint >> 18));
+          out[size++] = (byte) (0x80 | ((codePoint >> 12) & 0x3f));
+          out[size++] = (byte) (0x80 | ((codePoint >> 6) & 0x3f));
+          out[size++] = (byte) (0x80 | (codePoint & 0x3f));
+          return i + 1;
+        } else if (Character.isSurrogate(c)) {
+          // A lone surrogate is not text: replaced as String.getBytes(UTF_8) would.
+          out[size++] = '?';
+        } else {
+          out[size++] = (byte) (0xe0 | (c >> 12));
+          out[size++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+          out[size++] = (byte) (0x80 | (c & 0x3f));
         }
       }
     }
-    out.append('"');
+    return i;
+  }
+
+  private void putEscape(char c) {
+    out[size++] = '\\';
+    out[size++] = (byte) c;
+  }
+
+  private void put(char c) {
+    ensure(1);
+    out[size++] = (byte) c;
+  }
+
+  private void put(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, out, size, bytes.length);
+    size += bytes.length;
+  }
+
+  private void ensure(int more) {
+    if (out.length - size < more) {
+      grow(more);
+    }
+  }
+
+  private void grow(int more) {
+    out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
   }
 }

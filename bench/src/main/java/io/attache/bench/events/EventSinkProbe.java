@@ -1,0 +1,166 @@
+package io.attache.bench.events;
+
+import io.attache.bench.scenario.ServerProcess;
+import io.attache.bench.servers.BenchServer;
+import io.attache.bench.servers.ServerKind;
+import io.attache.events.AuthzDecision;
+import io.attache.events.Decision;
+import io.attache.events.kafka.KafkaEventSink;
+import io.attache.events.kafka.KafkaSinkConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bench events}: what publishing one audit event costs, in CPU time, on the threads that do
+ * it. A broker runs in a child process (as in {@code authz-events}); this JVM publishes ext-authz
+ * decisions at a fixed rate through the real {@link KafkaEventSink} and reads, per thread, the CPU
+ * time spent until Kafka has acknowledged them all. The publishing thread itself is not counted: it
+ * stands for the request path, which only offers the event to a queue.
+ *
+ * <p>This is the figure the {@code authz-events} scenario cannot isolate: there the sink's threads
+ * share the server's one core with the event loop, so every microsecond here is taken from Checks.
+ */
+public final class EventSinkProbe {
+  private EventSinkProbe() {}
+
+  public static void main(String[] args) throws Exception {
+    int events = 200_000;
+    int rate = 20_000;
+    Map<String, Object> producer = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--events" -> events = Integer.parseInt(args[i + 1]);
+        case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+        case "--producer" -> {
+          String[] setting = args[i + 1].split("=", 2);
+          producer.put(setting[0], setting[1]);
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Path dir = Files.createTempDirectory("attache-bench-events");
+    try (ServerProcess broker =
+        new ServerProcess(ServerKind.KAFKA, dir, dir.resolve("kafka.log"))) {
+      String bootstrap = Files.readString(dir.resolve(BenchServer.KAFKA_BOOTSTRAP)).strip();
+      // A first, unmeasured round warms the JIT and creates the topic.
+      measure(bootstrap, dir.resolve("spool-warm"), Math.min(events, 50_000), rate, producer);
+      Map<String, Long> cpu = measure(bootstrap, dir.resolve("spool"), events, rate, producer);
+      report(events, rate, cpu);
+    }
+  }
+
+  /** Publishes and waits for every acknowledgement; returns CPU nanoseconds per thread group. */
+  static Map<String, Long> measure(
+      String bootstrap, Path spool, int events, int rate, Map<String, Object> producer)
+      throws InterruptedException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    KafkaSinkConfig config =
+        KafkaSinkConfig.builder(bootstrap, "/attache/ext-authz/bench", spool)
+            .producerOverrides(producer)
+            .build();
+    AuthzDecision[] samples = samples();
+    try (KafkaEventSink sink = new KafkaEventSink(config)) {
+      Map<String, Long> before = cpuByGroup(threads);
+      long started = System.nanoTime();
+      long perTick = Math.max(1, rate / 1000);
+      int sent = 0;
+      long publishing = 0;
+      for (long tick = 0; sent < events; tick++) {
+        long due = started + TimeUnit.MILLISECONDS.toNanos(tick);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          TimeUnit.NANOSECONDS.sleep(wait);
+        }
+        long cpuBefore = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < perTick && sent < events; i++, sent++) {
+          sink.publish(samples[sent % samples.length]);
+        }
+        publishing += threads.getCurrentThreadCpuTime() - cpuBefore;
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      // The warm-up round's first events are spooled and replayed while the topic is created.
+      while (acknowledged(sink) < events && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      if (acknowledged(sink) < events) {
+        throw new IllegalStateException("Kafka acknowledged only " + sink.stats());
+      }
+      Map<String, Long> after = cpuByGroup(threads);
+      after.replaceAll((group, nanos) -> nanos - before.getOrDefault(group, 0L));
+      after.put("publish() on the request thread", publishing);
+      return after;
+    }
+  }
+
+  private static long acknowledged(KafkaEventSink sink) {
+    return sink.stats().published() + sink.stats().replayed();
+  }
+
+  private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
+    Map<String, Long> cpu = new HashMap<>();
+    long self = Thread.currentThread().getId();
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null || info.getThreadId() == self) {
+        continue;
+      }
+      long nanos = threads.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        cpu.merge(group(info.getThreadName()), nanos, Long::sum);
+      }
+    }
+    return cpu;
+  }
+
+  private static String group(String thread) {
+    if (thread.startsWith("attache-event-sink")) {
+      return "sink (encode, spool, hand to producer)";
+    }
+    if (thread.startsWith("kafka-producer-network-thread")) {
+      return "producer network (compress, send, acks)";
+    }
+    return "other (GC, JIT, timers)";
+  }
+
+  private static void report(int events, int rate, Map<String, Long> cpu) {
+    System.out.printf(
+        Locale.ROOT, "%,d audit events at %,d/s, CPU µs per event by thread:%n", events, rate);
+    long total = 0;
+    for (var entry : new java.util.TreeMap<>(cpu).entrySet()) {
+      total += entry.getValue();
+      System.out.printf(
+          Locale.ROOT, "  %-45s %7.2f%n", entry.getKey(), entry.getValue() / 1000.0 / events);
+    }
+    System.out.printf(Locale.ROOT, "  %-45s %7.2f%n", "total", total / 1000.0 / events);
+  }
+
+  /** Decisions shaped like the authz-events scenario's: API-key allows from a few principals. */
+  private static AuthzDecision[] samples() {
+    AuthzDecision[] samples = new AuthzDecision[64];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] =
+          new AuthzDecision(
+              Decision.ALLOW,
+              "ok",
+              200,
+              Optional.of("default/orders"),
+              Optional.of("allow-keys"),
+              Optional.of("client-" + (i % 8)),
+              Optional.of("api_key"),
+              Optional.of("k1:8f2c0a5d3e7b9146"),
+              "GET",
+              "orders.example.com",
+              "/orders/" + i,
+              "10.0.0." + (i % 250),
+              Optional.of("5f8c7d4e-" + i),
+              12);
+    }
+    return samples;
+  }
+}
