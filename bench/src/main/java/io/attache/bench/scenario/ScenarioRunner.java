@@ -64,7 +64,7 @@ public final class ScenarioRunner {
       progress.printf(
           "%s: baseline %s and real %s, max throughput in turns%n",
           scenario.argument(), scenario.baseline().argument(), scenario.real().argument());
-      try (ServerProcess kafka = needsKafka(scenario) ? startKafka(scenario) : null;
+      try (Dependencies dependencies = Dependencies.start(scenario, work, progress);
           ServerProcess baseline = start(scenario.baseline(), call);
           ServerProcess real = start(scenario.real(), call)) {
         List<TurnPair> pairs = maxInTurns(baseline, real, call);
@@ -87,25 +87,6 @@ public final class ScenarioRunner {
       }
     }
     return results;
-  }
-
-  private static boolean needsKafka(Scenario scenario) {
-    return scenario.baseline().needsKafka() || scenario.real().needsKafka();
-  }
-
-  /**
-   * The broker the events server publishes to, in a process of its own, started first and closed
-   * last: its work is not the Check path, so it must neither count as the server's CPU time nor
-   * take the server's core.
-   */
-  private ServerProcess startKafka(Scenario scenario) throws IOException, InterruptedException {
-    ServerProcess kafka =
-        new ServerProcess(
-            ServerKind.KAFKA, work, work.resolve(ServerKind.KAFKA.argument() + ".log"));
-    progress.printf(
-        "%s: Kafka broker on port %d in its own process, off the server's core%n",
-        scenario.argument(), kafka.port());
-    return kafka;
   }
 
   private ServerProcess start(ServerKind kind, UnaryCall call)

@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A benchmark server in its own JVM, so client and server do not share a heap, a JIT or a GC. A
  * measured server is pinned to the cores in {@code ATTACHE_BENCH_SERVER_CPUS} when {@code taskset}
- * exists (bin/bench: the last core; the load generator keeps the others). Anything else (the Kafka
- * broker) is not pinned: it inherits the runner's cores, so it never competes with the server for
- * its core. The child exits when its standard input closes, which happens when this is closed and
- * also when the parent dies however it dies.
+ * exists (bin/bench: the last core; the load generator keeps the others). A dependency (the Kafka
+ * broker, the JVM that runs redis-server and so redis-server itself) is not pinned: it inherits the
+ * runner's cores, so it never competes with the server for its core. The child exits when its
+ * standard input closes, which happens when this is closed and also when the parent dies however it
+ * dies.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final HttpClient HTTP =

@@ -17,16 +17,30 @@ import java.util.Map;
 /**
  * One benchmark server process: {@code BenchServer KIND DIR} starts the server on a free loopback
  * port with the fixtures in DIR, prints {@code READY <grpc port> <admin port>} ({@code READY
- * <port>} for the broker), and runs until its standard input closes (the parent ending or killing
- * it), then exits. A server that needs Redis starts it itself; one that publishes events finds the
- * bootstrap address of the {@code kafka} kind's broker, started before it in a process of its own,
- * in {@code DIR/}{@value #KAFKA_BOOTSTRAP}.
+ * <port>} for a dependency), and runs until its standard input closes (the parent ending or killing
+ * it), then exits. The dependencies run in processes of their own, started before the servers that
+ * need them: the {@code kafka} kind writes its broker's bootstrap address to {@code DIR/}{@value
+ * #KAFKA_BOOTSTRAP}, the {@code redis} kind its redis-server's {@code host:port} to {@code
+ * DIR/}{@value #REDIS_ADDRESS}, and the servers read them from there. A server never starts a
+ * dependency itself: it would then run on the server's pinned core.
  */
 public final class BenchServer {
   /** The file in DIR where the {@code kafka} kind writes its bootstrap address. */
   public static final String KAFKA_BOOTSTRAP = "kafka-bootstrap-servers";
 
+  /** The file in DIR where the {@code redis} kind writes its {@code host:port}. */
+  public static final String REDIS_ADDRESS = "redis-address";
+
   private BenchServer() {}
+
+  /** The file in DIR where a dependency of this kind writes its address. */
+  public static String addressFile(ServerKind dependency) {
+    return switch (dependency) {
+      case KAFKA -> KAFKA_BOOTSTRAP;
+      case REDIS -> REDIS_ADDRESS;
+      default -> throw new IllegalArgumentException(dependency.argument() + " is no dependency");
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     ServerKind kind = ServerKind.parse(args[0]);
@@ -36,8 +50,10 @@ public final class BenchServer {
       String ports;
       if (kind == ServerKind.KAFKA) {
         ports = String.valueOf(startKafka(dir, owned));
+      } else if (kind == ServerKind.REDIS) {
+        ports = String.valueOf(startRedis(dir, owned));
       } else {
-        ServiceHost host = start(kind, dir, owned);
+        ServiceHost host = start(kind, dir);
         owned.add(host);
         ports = host.grpcPort() + " " + host.adminPort();
       }
@@ -60,16 +76,31 @@ public final class BenchServer {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startNew();
     owned.add(broker);
     String address = broker.bootstrapServers();
-    Path bootstrap = dir.resolve(KAFKA_BOOTSTRAP);
-    Files.writeString(bootstrap, address);
-    // Deleted before the broker closes: a later scenario must not find the address of a broker
-    // gone.
-    owned.add(() -> Files.deleteIfExists(bootstrap));
+    publish(dir, ServerKind.KAFKA, address, owned);
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
-  static ServiceHost start(ServerKind kind, Path dir, List<AutoCloseable> owned)
+  /** Starts an empty redis-server and writes its address for the servers; returns its port. */
+  private static int startRedis(Path dir, List<AutoCloseable> owned) throws IOException {
+    RedisServer redis = RedisServer.start();
+    owned.add(redis);
+    publish(dir, ServerKind.REDIS, redis.hostAndPort(), owned);
+    return redis.port();
+  }
+
+  /**
+   * Writes a dependency's address to the file the servers read, and deletes it before the
+   * dependency closes: a later scenario must not find the address of a dependency gone.
+   */
+  private static void publish(
+      Path dir, ServerKind dependency, String address, List<AutoCloseable> owned)
       throws IOException {
+    Path file = dir.resolve(addressFile(dependency));
+    Files.writeString(file, address);
+    owned.add(() -> Files.deleteIfExists(file));
+  }
+
+  static ServiceHost start(ServerKind kind, Path dir) throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("HOST", "127.0.0.1");
     env.put("GRPC_HOST", "127.0.0.1");
@@ -95,22 +126,22 @@ public final class BenchServer {
       case AUTHZ, AUTHZ_EVENTS -> {
         env.put("ATTACHE_POLICY_DIR", dir.resolve("policies").toString());
         if (kind.needsKafka()) {
-          env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap(dir));
+          env.put("KAFKA_BOOTSTRAP_SERVERS", address(dir, ServerKind.KAFKA));
         }
         return ExtAuthzApp.start(new Settings(env));
       }
-      case KAFKA -> throw new IllegalArgumentException("kafka is a broker, not a service host");
+      case KAFKA, REDIS ->
+          throw new IllegalArgumentException(
+              kind.argument() + " is a dependency, not a service host");
       default -> {
         env.put("RUNTIME_ROOT", dir.resolve("ratelimit").toString());
         env.put("RUNTIME_WATCH_ROOT", "false");
         if (kind == ServerKind.RATELIMIT_MEMORY) {
           env.put("BACKEND_TYPE", "memory");
         } else {
-          RedisServer redis = RedisServer.start();
-          owned.add(redis);
           env.put("BACKEND_TYPE", "redis");
           env.put("REDIS_SOCKET_TYPE", "tcp");
-          env.put("REDIS_URL", redis.hostAndPort());
+          env.put("REDIS_URL", address(dir, ServerKind.REDIS));
           if (kind == ServerKind.RATELIMIT_REDIS_COALESCED) {
             env.put("REDIS_PIPELINE_WINDOW", "150us");
           }
@@ -120,12 +151,21 @@ public final class BenchServer {
     }
   }
 
-  private static String kafkaBootstrap(Path dir) throws IOException {
-    Path file = dir.resolve(KAFKA_BOOTSTRAP);
-    if (!Files.exists(file)) {
+  /** The address the dependency of this kind wrote to its {@link #addressFile} when it started. */
+  private static String address(Path dir, ServerKind dependency) throws IOException {
+    Path path = dir.resolve(addressFile(dependency));
+    if (!Files.exists(path)) {
       throw new IllegalStateException(
-          "no Kafka broker: start `bench server kafka " + dir + "` first (it writes " + file + ")");
+          "no "
+              + dependency.argument()
+              + ": start `bench server "
+              + dependency.argument()
+              + " "
+              + dir
+              + "` first (it writes "
+              + path
+              + ")");
     }
-    return Files.readString(file).strip();
+    return Files.readString(path).strip();
   }
 }

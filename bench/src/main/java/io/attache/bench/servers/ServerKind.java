@@ -1,6 +1,13 @@
 package io.attache.bench.servers;
 
-/** The servers a benchmark can start, each in its own process. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The servers a benchmark can start, each in its own process: the measured gRPC servers and the
+ * external dependencies some of them need ({@link #KAFKA}, {@link #REDIS}), which in production run
+ * on other hosts.
+ */
 public enum ServerKind {
   /** Answers every Check OK at once: the ext-authz baseline. */
   NOOP_AUTHZ,
@@ -15,7 +22,10 @@ public enum ServerKind {
   NOOP_RATELIMIT,
   /** The real ratelimit-service, in-memory counters. */
   RATELIMIT_MEMORY,
-  /** The real ratelimit-service on a real redis-server, one Lua call per request. */
+  /**
+   * The real ratelimit-service on the {@link #REDIS} server the runner started: {@code INCRBY} and
+   * {@code EXPIRE} per key, as the reference service sends them.
+   */
   RATELIMIT_REDIS,
   /** As above with REDIS_PIPELINE_WINDOW=150us: concurrent increments coalesced. */
   RATELIMIT_REDIS_COALESCED,
@@ -24,19 +34,43 @@ public enum ServerKind {
    * measured. It runs in a process of its own so that its CPU time is not counted as the server's
    * and it does not compete with the server for its core.
    */
-  KAFKA;
+  KAFKA,
+  /**
+   * A {@code redis-server} for the Redis rate-limit servers: not a gRPC server and not measured. It
+   * runs apart from the server, as on another host in production, so that it does not compete with
+   * the server for its core.
+   */
+  REDIS;
 
   /**
    * Whether the benchmark measures this server: it then runs on the server's core, with the JVM
-   * options for profiling the server. A broker runs with the load generator instead.
+   * options for profiling the server. A dependency (broker, Redis) runs with the load generator
+   * instead.
    */
   public boolean measured() {
-    return this != KAFKA;
+    return this != KAFKA && this != REDIS;
   }
 
   /** Whether this server publishes to the {@link #KAFKA} broker, which must be running first. */
   public boolean needsKafka() {
     return this == AUTHZ_EVENTS;
+  }
+
+  /** Whether this server keeps its counters in the {@link #REDIS} server, which must run first. */
+  public boolean needsRedis() {
+    return this == RATELIMIT_REDIS || this == RATELIMIT_REDIS_COALESCED;
+  }
+
+  /** The dependencies this server needs running before it starts, in the order to start them. */
+  public List<ServerKind> dependencies() {
+    List<ServerKind> dependencies = new ArrayList<>();
+    if (needsKafka()) {
+      dependencies.add(KAFKA);
+    }
+    if (needsRedis()) {
+      dependencies.add(REDIS);
+    }
+    return List.copyOf(dependencies);
   }
 
   public String argument() {

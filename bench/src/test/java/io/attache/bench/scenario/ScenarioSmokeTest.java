@@ -3,6 +3,7 @@ package io.attache.bench.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.bench.load.LoadOptions;
+import io.attache.bench.servers.BenchServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,28 +15,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs two scenarios for a moment each, servers in child processes as bin/bench does, so the
- * harness cannot rot. Figures from this are meaningless; bin/bench produces the real ones.
+ * Runs scenarios for a moment each, servers in child processes as bin/bench does, so the harness
+ * cannot rot. Figures from this are meaningless; bin/bench produces the real ones.
  */
 class ScenarioSmokeTest {
+  private static final LoadOptions OPTIONS =
+      new LoadOptions(
+          "127.0.0.1",
+          0,
+          1,
+          4,
+          Duration.ofMillis(200),
+          Duration.ofMillis(500),
+          OptionalDouble.empty());
+
   @TempDir Path work;
+
+  private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
   @Test
   void aScenarioMeasuresBaselineAndRealServerClosedAndOpenLoop() throws Exception {
-    LoadOptions options =
-        new LoadOptions(
-            "127.0.0.1",
-            0,
-            1,
-            4,
-            Duration.ofMillis(200),
-            Duration.ofMillis(500),
-            OptionalDouble.empty());
-    ByteArrayOutputStream progress = new ByteArrayOutputStream();
-
-    List<ScenarioResult> results =
-        new ScenarioRunner(options, work, new PrintStream(progress, true, StandardCharsets.UTF_8))
-            .run(List.of(Scenario.RATELIMIT_MEMORY, Scenario.AUTHZ_JWT));
+    List<ScenarioResult> results = run(Scenario.RATELIMIT_MEMORY, Scenario.AUTHZ_JWT);
 
     assertThat(results).hasSize(2);
     assertThat(results)
@@ -53,5 +53,22 @@ class ScenarioSmokeTest {
     // ext-authz times its own Checks and the runner reads the timer from its /metrics.
     assertThat(results.get(1).realAtHalf().serverDurations())
         .hasValueSatisfying(d -> assertThat(d.count()).isPositive());
+  }
+
+  @Test
+  void aRedisScenarioRunsOnARedisOfItsOwnThatIsGoneAfterwards() throws Exception {
+    List<ScenarioResult> results = run(Scenario.RATELIMIT_REDIS);
+
+    assertThat(results.get(0).realMax().latency().count()).isPositive();
+    assertThat(results.get(0).realMax().errors()).isZero();
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .contains("ratelimit-redis: redis on port");
+    assertThat(work.resolve(BenchServer.REDIS_ADDRESS)).doesNotExist();
+  }
+
+  private List<ScenarioResult> run(Scenario... scenarios) throws Exception {
+    return new ScenarioRunner(
+            OPTIONS, work, new PrintStream(progress, true, StandardCharsets.UTF_8))
+        .run(List.of(scenarios));
   }
 }
