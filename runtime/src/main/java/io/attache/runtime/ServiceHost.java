@@ -192,16 +192,23 @@ public final class ServiceHost implements AutoCloseable {
       if (directExecutor) {
         server.directExecutor();
       }
-      if (eventLoops != null) {
-        server
-            .bossEventLoopGroup(eventLoops)
-            .workerEventLoopGroup(eventLoops)
-            .channelType(channelType);
+      // Our own loops unless the caller brought theirs: grpc-java's shared ones are two per core.
+      EventLoopGroup ownLoops = eventLoops == null ? EventLoops.newGroup(name + "-io") : null;
+      server
+          .bossEventLoopGroup(eventLoops != null ? eventLoops : ownLoops)
+          .workerEventLoopGroup(eventLoops != null ? eventLoops : ownLoops)
+          .channelType(eventLoops != null ? channelType : EventLoops.serverChannelType());
+      List<AutoCloseable> toClose = new ArrayList<>(closeables);
+      if (ownLoops != null) {
+        toClose.add(new OwnedLoops(ownLoops));
       }
       Server grpc;
       try {
         grpc = server.build().start();
       } catch (IOException e) {
+        if (ownLoops != null) {
+          ownLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
         throw new UncheckedIOException("cannot listen on gRPC port " + host + ":" + grpcPort, e);
       }
       AdminServer admin;
@@ -209,6 +216,9 @@ public final class ServiceHost implements AutoCloseable {
         admin = AdminServer.start(host, adminPort, () -> true, ready, metrics, adminRoutes);
       } catch (RuntimeException e) {
         grpc.shutdownNow();
+        if (ownLoops != null) {
+          ownLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
         throw e;
       }
       for (ServerServiceDefinition service : services) {
@@ -221,7 +231,7 @@ public final class ServiceHost implements AutoCloseable {
           grpc.getPort(),
           admin.port(),
           adminRoutes.isEmpty() ? "" : " " + String.join(" ", adminRoutes.keySet()));
-      return new ServiceHost(name, grpc, admin, health, events, drain, closeables);
+      return new ServiceHost(name, grpc, admin, health, events, drain, toClose);
     }
   }
 
@@ -269,5 +279,13 @@ public final class ServiceHost implements AutoCloseable {
     events.close();
     admin.close();
     log.info("{} stopped; events {}", name, events.stats());
+  }
+
+  /** The host's own event loops, shut down once the server has terminated. */
+  private record OwnedLoops(EventLoopGroup group) implements AutoCloseable {
+    @Override
+    public void close() {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.attache.ratelimit.store;
 
+import io.attache.runtime.EventLoops;
 import io.lettuce.core.resource.EpollProvider;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * One set of Netty event loops for the gRPC server and the Redis client, so that a call can be
  * answered on the thread that received it (see {@link LoopAffinity}). The transport is the one
  * Lettuce picks for itself (epoll where available and not disabled, NIO otherwise), because its
- * channels must register with loops of their own transport. As many loops as Netty's default (twice
- * the cores, or {@code io.netty.eventLoopThreads}).
+ * channels must register with loops of their own transport. One loop per core, as for every server
+ * (see {@link EventLoops}).
  */
 public final class NettyEventLoops implements AutoCloseable {
   private final EventLoopGroup group;
@@ -35,11 +36,12 @@ public final class NettyEventLoops implements AutoCloseable {
     DefaultThreadFactory threads = new DefaultThreadFactory("attache-io", true);
     if (EpollProvider.isAvailable()) {
       return new NettyEventLoops(
-          new MultiThreadIoEventLoopGroup(0, threads, EpollIoHandler.newFactory()),
+          new MultiThreadIoEventLoopGroup(
+              EventLoops.threads(), threads, EpollIoHandler.newFactory()),
           EpollServerSocketChannel.class);
     }
     return new NettyEventLoops(
-        new MultiThreadIoEventLoopGroup(0, threads, NioIoHandler.newFactory()),
+        new MultiThreadIoEventLoopGroup(EventLoops.threads(), threads, NioIoHandler.newFactory()),
         NioServerSocketChannel.class);
   }
 
