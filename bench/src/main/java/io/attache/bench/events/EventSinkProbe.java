@@ -95,11 +95,19 @@ public final class EventSinkProbe {
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       // The warm-up round's first events are spooled and replayed while the topic is created.
-      while (acknowledged(sink) < events && System.nanoTime() < deadline) {
+      while (settled(sink) < events && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      if (acknowledged(sink) < events) {
+      if (settled(sink) < events) {
         throw new IllegalStateException("Kafka acknowledged only " + sink.stats());
+      }
+      if (sink.stats().dropped() > 0) {
+        // A rate the sink cannot keep up with: the queue filled. Say so rather than hide it.
+        System.out.printf(
+            Locale.ROOT,
+            "  %,d of %,d events were dropped (the sink's queue was full): the rate is beyond it%n",
+            sink.stats().dropped(),
+            events);
       }
       Map<String, Long> after = cpuByGroup(threads);
       long process = processCpuNanos() - processBefore;
@@ -114,8 +122,9 @@ public final class EventSinkProbe {
     }
   }
 
-  private static long acknowledged(KafkaEventSink sink) {
-    return sink.stats().published() + sink.stats().replayed();
+  /** Events Kafka acknowledged, or that were dropped: none is left to wait for. */
+  private static long settled(KafkaEventSink sink) {
+    return sink.stats().published() + sink.stats().replayed() + sink.stats().dropped();
   }
 
   private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
