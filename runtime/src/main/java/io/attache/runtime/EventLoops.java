@@ -33,15 +33,27 @@ public final class EventLoops {
 
   /** A group of {@link #threads()} loops on epoll where available, NIO otherwise. */
   public static EventLoopGroup newGroup(String threadPrefix) {
-    DefaultThreadFactory factory = new DefaultThreadFactory(threadPrefix, true);
-    return new MultiThreadIoEventLoopGroup(
-        threads(),
-        factory,
-        Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    return newGroup(threadPrefix, Epoll.isAvailable());
   }
 
-  /** The server channel type that fits {@link #newGroup}'s loops. */
+  /**
+   * A group of {@link #threads()} loops on epoll or NIO, for a caller that must match another
+   * library's choice of transport (Lettuce's, whose channels register with these loops).
+   */
+  public static EventLoopGroup newGroup(String threadPrefix, boolean epoll) {
+    return new MultiThreadIoEventLoopGroup(
+        threads(),
+        new DefaultThreadFactory(threadPrefix, true),
+        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+  }
+
+  /** The server channel type that fits {@link #newGroup(String)}'s loops. */
   public static Class<? extends ServerChannel> serverChannelType() {
-    return Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return serverChannelType(Epoll.isAvailable());
+  }
+
+  /** The server channel type for loops on epoll or NIO. */
+  public static Class<? extends ServerChannel> serverChannelType(boolean epoll) {
+    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
   }
 }

@@ -193,21 +193,23 @@ public final class ServiceHost implements AutoCloseable {
         server.directExecutor();
       }
       // Our own loops unless the caller brought theirs: grpc-java's shared ones are two per core.
-      EventLoopGroup ownLoops = eventLoops == null ? EventLoops.newGroup(name + "-io") : null;
+      OwnedLoops ownLoops =
+          eventLoops == null ? new OwnedLoops(EventLoops.newGroup(name + "-io")) : null;
+      EventLoopGroup loops = ownLoops != null ? ownLoops.group() : eventLoops;
       server
-          .bossEventLoopGroup(eventLoops != null ? eventLoops : ownLoops)
-          .workerEventLoopGroup(eventLoops != null ? eventLoops : ownLoops)
-          .channelType(eventLoops != null ? channelType : EventLoops.serverChannelType());
+          .bossEventLoopGroup(loops)
+          .workerEventLoopGroup(loops)
+          .channelType(ownLoops != null ? EventLoops.serverChannelType() : channelType);
       List<AutoCloseable> toClose = new ArrayList<>(closeables);
       if (ownLoops != null) {
-        toClose.add(new OwnedLoops(ownLoops));
+        toClose.add(ownLoops);
       }
       Server grpc;
       try {
         grpc = server.build().start();
       } catch (IOException e) {
         if (ownLoops != null) {
-          ownLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+          ownLoops.close();
         }
         throw new UncheckedIOException("cannot listen on gRPC port " + host + ":" + grpcPort, e);
       }
@@ -217,7 +219,7 @@ public final class ServiceHost implements AutoCloseable {
       } catch (RuntimeException e) {
         grpc.shutdownNow();
         if (ownLoops != null) {
-          ownLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+          ownLoops.close();
         }
         throw e;
       }

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * {@code bench events}: what publishing one audit event costs, in CPU time, on the threads that do
  * it. A broker runs in a child process (as in {@code authz-events}); this JVM publishes ext-authz
  * decisions at a fixed rate through the real {@link KafkaEventSink} and reads, per thread, the CPU
- * time spent until Kafka has acknowledged them all. The publishing thread itself is not counted: it
- * stands for the request path, which only offers the event to a queue.
+ * time spent until Kafka has acknowledged them all. The publishing thread stands for the request
+ * path: only its time inside {@code publish()} is counted. GC and JIT run on threads the JVM does
+ * not list, so they are what the process used beyond the threads it does.
  *
  * <p>This is the figure the {@code authz-events} scenario cannot isolate: there the sink's threads
  * share the server's one core with the event loop, so every microsecond here is taken from Checks.
@@ -55,7 +56,7 @@ public final class EventSinkProbe {
     Path dir = Files.createTempDirectory("attache-bench-events");
     try (ServerProcess broker =
         new ServerProcess(ServerKind.KAFKA, dir, dir.resolve("kafka.log"))) {
-      String bootstrap = Files.readString(dir.resolve(BenchServer.KAFKA_BOOTSTRAP)).strip();
+      String bootstrap = BenchServer.address(dir, ServerKind.KAFKA);
       // A first, unmeasured round warms the JIT and creates the topic.
       measure(bootstrap, dir.resolve("spool-warm"), Math.min(events, 50_000), rate, producer);
       Map<String, Long> cpu = measure(bootstrap, dir.resolve("spool"), events, rate, producer);

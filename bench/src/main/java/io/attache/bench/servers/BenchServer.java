@@ -152,7 +152,7 @@ public final class BenchServer {
   }
 
   /** The address the dependency of this kind wrote to its {@link #addressFile} when it started. */
-  private static String address(Path dir, ServerKind dependency) throws IOException {
+  public static String address(Path dir, ServerKind dependency) throws IOException {
     Path path = dir.resolve(addressFile(dependency));
     if (!Files.exists(path)) {
       throw new IllegalStateException(

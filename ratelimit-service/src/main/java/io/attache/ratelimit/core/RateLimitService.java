@@ -56,12 +56,11 @@ public final class RateLimitService {
     } catch (RuntimeException e) {
       outcome = CompletableFuture.failedFuture(e);
     }
-    if (outcome instanceof CompletableFuture<RateLimiter.Outcome> done
-        && done.isDone()
-        && !done.isCompletedExceptionally()) {
+    RateLimiter.Outcome counted = Stages.valueIfDone(outcome);
+    if (counted != null) {
       // Counted in memory: answer at once, without a callback and a stage per call.
       try {
-        return CompletableFuture.completedFuture(answer(request, done.join()));
+        return CompletableFuture.completedFuture(answer(request, counted));
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }

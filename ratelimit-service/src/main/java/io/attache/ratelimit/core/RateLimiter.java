@@ -210,7 +210,7 @@ public final class RateLimiter {
     int[] positions = index;
     if (!settings.stopIncrementWhenOverLimit()) {
       CompletionStage<long[]> counted = store.increment(storeKeys, storeHits, ttls);
-      long[] after = valueIfDone(counted);
+      long[] after = Stages.valueIfDone(counted);
       if (after != null) {
         // The memory store answers at once: decide now, without a callback and a stage per call.
         try {
@@ -274,16 +274,6 @@ public final class RateLimiter {
                               scatter(after, positions, count),
                               now));
             });
-  }
-
-  /** The value of a stage that has already completed normally; null if it has not (yet). */
-  private static <T> T valueIfDone(CompletionStage<T> stage) {
-    if (stage instanceof CompletableFuture<T> future
-        && future.isDone()
-        && !future.isCompletedExceptionally()) {
-      return future.join();
-    }
-    return null;
   }
 
   private long ttl(Unit unit) {

@@ -3,13 +3,7 @@ package io.attache.ratelimit.store;
 import io.attache.runtime.EventLoops;
 import io.lettuce.core.resource.EpollProvider;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +27,9 @@ public final class NettyEventLoops implements AutoCloseable {
   }
 
   public static NettyEventLoops create() {
-    DefaultThreadFactory threads = new DefaultThreadFactory("attache-io", true);
-    if (EpollProvider.isAvailable()) {
-      return new NettyEventLoops(
-          new MultiThreadIoEventLoopGroup(
-              EventLoops.threads(), threads, EpollIoHandler.newFactory()),
-          EpollServerSocketChannel.class);
-    }
+    boolean epoll = EpollProvider.isAvailable();
     return new NettyEventLoops(
-        new MultiThreadIoEventLoopGroup(EventLoops.threads(), threads, NioIoHandler.newFactory()),
-        NioServerSocketChannel.class);
+        EventLoops.newGroup("attache-io", epoll), EventLoops.serverChannelType(epoll));
   }
 
   public EventLoopGroup group() {
