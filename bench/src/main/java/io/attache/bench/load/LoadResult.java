@@ -2,6 +2,7 @@ package io.attache.bench.load;
 
 import io.attache.bench.LatencyReport;
 import io.attache.bench.metrics.ServerDurations;
+import io.attache.bench.metrics.TimerHistogram;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -12,14 +13,14 @@ import java.util.OptionalDouble;
  * What one run measured: the latency report (from the intended start, for open loop), calls that
  * failed, the target rate if it was an open-loop run, and, when the server's CPU time was read
  * around the measured phase, that time per call answered in it; when the server's own timer was
- * scraped around it, the server-side durations of those calls.
+ * scraped around it, that timer's counts for those calls.
  */
 public record LoadResult(
     OptionalDouble targetRate,
     LatencyReport latency,
     long errors,
     OptionalDouble serverCpuMicrosPerCall,
-    Optional<ServerDurations> serverDurations) {
+    Optional<TimerHistogram> serverTimer) {
 
   /** A result without the server's CPU time or durations. */
   public static LoadResult of(OptionalDouble targetRate, LatencyReport latency, long errors) {
@@ -37,19 +38,23 @@ public record LoadResult(
         latency,
         errors,
         OptionalDouble.of(cpu.toNanos() / 1_000.0 / Math.max(1, latency.count())),
-        serverDurations);
+        serverTimer);
   }
 
-  /** This result with the server's own timing of the calls in the measured phase. */
-  public LoadResult withServerDurations(ServerDurations durations) {
-    return new LoadResult(
-        targetRate, latency, errors, serverCpuMicrosPerCall, Optional.of(durations));
+  /** This result with the server's own timer's counts for the calls in the measured phase. */
+  public LoadResult withServerTimer(TimerHistogram timer) {
+    return new LoadResult(targetRate, latency, errors, serverCpuMicrosPerCall, Optional.of(timer));
+  }
+
+  /** The server's own figures for the calls in the measured phase, where it times them. */
+  public Optional<ServerDurations> serverDurations() {
+    return serverTimer.flatMap(TimerHistogram::durations);
   }
 
   /**
-   * Closed-loop turns against one server as one result: calls summed, the rate the mean of the
-   * turns' (they are of equal length), percentiles and maximum the worst turn's, CPU per call over
-   * all calls when every turn has it; no server-side durations (turns are not scraped).
+   * Turns against one server as one result: calls summed, the rate the mean of the turns' (they are
+   * of equal length), percentiles and maximum the worst turn's; CPU per call over all calls, and
+   * the server's timer summed over all turns, each when every turn has it.
    */
   public static LoadResult inTurns(List<LoadResult> turns) {
     if (turns.isEmpty()) {
@@ -81,7 +86,9 @@ public record LoadResult(
         new LatencyReport(count, rate, p50, p99, p999, max),
         errors,
         cpu ? OptionalDouble.of(cpuMicros / Math.max(1, count)) : OptionalDouble.empty(),
-        Optional.empty());
+        turns.stream().allMatch(turn -> turn.serverTimer().isPresent())
+            ? turns.stream().map(turn -> turn.serverTimer().get()).reduce(TimerHistogram::plus)
+            : Optional.empty());
   }
 
   public String mode() {
@@ -98,7 +105,7 @@ public record LoadResult(
         errors,
         number(serverCpuMicrosPerCall),
         latency.toJson(),
-        serverDurations.map(ServerDurations::toJson).orElse("null"));
+        serverDurations().map(ServerDurations::toJson).orElse("null"));
   }
 
   private static String number(OptionalDouble value) {

@@ -59,18 +59,31 @@ public record TimerHistogram(long count, double sumSeconds, List<Bucket> buckets
 
   /** What was counted between {@code earlier} (a scrape of the same timer) and this one. */
   public TimerHistogram minus(TimerHistogram earlier) {
-    if (earlier.buckets.size() != buckets.size()) {
-      throw new IllegalArgumentException("the two scrapes have different buckets");
+    return combine(earlier, -1);
+  }
+
+  /** The calls of this and {@code other} together: two phases of the same timer as one. */
+  public TimerHistogram plus(TimerHistogram other) {
+    return combine(other, 1);
+  }
+
+  private TimerHistogram combine(TimerHistogram other, long sign) {
+    if (other.buckets.size() != buckets.size()) {
+      throw new IllegalArgumentException("the two histograms have different buckets");
     }
-    List<Bucket> delta = new ArrayList<>();
+    List<Bucket> combined = new ArrayList<>();
     for (int i = 0; i < buckets.size(); i++) {
-      Bucket now = buckets.get(i);
-      delta.add(
+      Bucket mine = buckets.get(i);
+      Bucket theirs = other.buckets.get(i);
+      if (mine.upperSeconds() != theirs.upperSeconds()) {
+        throw new IllegalArgumentException("the two histograms have different buckets");
+      }
+      combined.add(
           new Bucket(
-              now.upperSeconds(),
-              now.cumulativeCount() - earlier.buckets.get(i).cumulativeCount()));
+              mine.upperSeconds(), mine.cumulativeCount() + sign * theirs.cumulativeCount()));
     }
-    return new TimerHistogram(count - earlier.count, sumSeconds - earlier.sumSeconds, delta);
+    return new TimerHistogram(
+        count + sign * other.count, sumSeconds + sign * other.sumSeconds, combined);
   }
 
   /**

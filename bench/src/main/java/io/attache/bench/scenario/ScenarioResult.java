@@ -10,67 +10,87 @@ import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One scenario's figures: max throughput (closed loop, summed over the turns and per turn pair) and
- * latency at half the baseline's max (open loop) for the baseline and the real server, and the
- * score the target applies to.
+ * One scenario's figures, all from turns: max throughput (closed loop) and latency at half the
+ * baseline's max (open loop), each as pairs of a baseline turn and the real server's turn next to
+ * it, and the score the target applies to, taken per pair.
  */
-public record ScenarioResult(
-    Scenario scenario,
-    LoadResult baselineMax,
-    LoadResult baselineAtHalf,
-    LoadResult realMax,
-    LoadResult realAtHalf,
-    List<TurnPair> pairs) {
+public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnPair> halfPairs) {
 
   public ScenarioResult {
-    if (pairs.isEmpty()) {
+    if (pairs.isEmpty() || halfPairs.isEmpty()) {
       throw new IllegalArgumentException("no turn pairs");
     }
     pairs = List.copyOf(pairs);
+    halfPairs = List.copyOf(halfPairs);
+  }
+
+  /** The baseline's closed-loop turns as one result. */
+  public LoadResult baselineMax() {
+    return LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList());
+  }
+
+  /** The real server's closed-loop turns as one result. */
+  public LoadResult realMax() {
+    return LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList());
+  }
+
+  /** The baseline's open-loop turns at half load as one result. */
+  public LoadResult baselineAtHalf() {
+    return LoadResult.inTurns(halfPairs.stream().map(TurnPair::baseline).toList());
+  }
+
+  /** The real server's open-loop turns at half load as one result. */
+  public LoadResult realAtHalf() {
+    return LoadResult.inTurns(halfPairs.stream().map(TurnPair::real).toList());
   }
 
   /**
    * For a throughput target the median of the turn pairs' throughput ratios; for a latency target
-   * the baseline p99 over the real p99 at half load: the servers' own (server-side) p99 where both
-   * time their calls, the client's otherwise.
+   * the median of the half-load pairs' p99 ratios (baseline over real): the servers' own
+   * (server-side) p99s where both time their calls, the client's otherwise.
    */
   public double score() {
-    if (scenario.latencyTarget()) {
-      return serverP99Ratio().orElse(clientP99Ratio());
-    }
-    return throughputRatios().median();
+    return scenario.latencyTarget() ? latencyRatios().median() : throughputRatios().median();
   }
 
-  /** Baseline p99 over real p99 at half load, as the load generator saw them. */
-  public double clientP99Ratio() {
-    return baselineAtHalf.latency().p99Micros() / Math.max(1e-9, realAtHalf.latency().p99Micros());
+  /** The range of the pair ratios the score is the median of. */
+  public Spread scoreRange() {
+    return scenario.latencyTarget() ? latencyRatios() : throughputRatios();
+  }
+
+  private Spread latencyRatios() {
+    return serverRatios(ServerDurations::p99Micros).orElse(clientP99Ratios());
+  }
+
+  /** Baseline p99 over real p99 per half-load pair, as the load generator saw them. */
+  public Spread clientP99Ratios() {
+    return Spread.of(halfPairs.stream().map(TurnPair::clientP99Ratio).toList());
   }
 
   /**
-   * Baseline p99 over real p99 at half load, both from the servers' own Check timers; empty unless
-   * both keep one. Only as fine as the timer's buckets (see {@link ServerDurations}).
+   * Baseline p99 over real p99 per half-load pair, from the servers' own Check timers; empty unless
+   * every turn of both scraped one. Only as fine as the timer's buckets (see {@link
+   * ServerDurations}).
    */
-  public OptionalDouble serverP99Ratio() {
-    return serverRatio(ServerDurations::p99Micros);
+  public Optional<Spread> serverP99Ratios() {
+    return serverRatios(ServerDurations::p99Micros);
   }
 
-  /** As {@link #serverP99Ratio()} for the mean, which is exact (the timers' sum over count). */
-  public OptionalDouble serverMeanRatio() {
-    return serverRatio(ServerDurations::meanMicros);
+  /** As {@link #serverP99Ratios()} for the mean, which is exact (the timers' sum over count). */
+  public Optional<Spread> serverMeanRatios() {
+    return serverRatios(ServerDurations::meanMicros);
   }
 
-  private OptionalDouble serverRatio(ToDoubleFunction<ServerDurations> figure) {
-    if (baselineAtHalf.serverDurations().isEmpty() || realAtHalf.serverDurations().isEmpty()) {
-      return OptionalDouble.empty();
+  private Optional<Spread> serverRatios(ToDoubleFunction<ServerDurations> figure) {
+    List<Double> ratios = new ArrayList<>();
+    for (TurnPair pair : halfPairs) {
+      OptionalDouble ratio = pair.serverRatio(figure);
+      if (ratio.isEmpty()) {
+        return Optional.empty();
+      }
+      ratios.add(ratio.getAsDouble());
     }
-    return OptionalDouble.of(
-        figure.applyAsDouble(baselineAtHalf.serverDurations().get())
-            / Math.max(1e-9, figure.applyAsDouble(realAtHalf.serverDurations().get())));
-  }
-
-  /** The range of the pair ratios the score is the median of; empty for a latency target. */
-  public Optional<Spread> scoreRange() {
-    return scenario.latencyTarget() ? Optional.empty() : Optional.of(throughputRatios());
+    return Optional.of(Spread.of(ratios));
   }
 
   /** Real max over baseline max per turn pair. */
@@ -80,8 +100,8 @@ public record ScenarioResult(
 
   /** Real max over baseline max, each summed over all its turns: the figure before pairing. */
   public double throughputRatioOfSums() {
-    return realMax.latency().callsPerSecond()
-        / Math.max(1e-9, baselineMax.latency().callsPerSecond());
+    return realMax().latency().callsPerSecond()
+        / Math.max(1e-9, baselineMax().latency().callsPerSecond());
   }
 
   /**
@@ -116,14 +136,14 @@ public record ScenarioResult(
         "{\"scenario\":\"%s\",\"baseline\":\"%s\",\"real\":\"%s\",\"score\":%.3f,"
             + "\"scoreRange\":%s,\"target\":%.2f,\"met\":%s,\"cpuRatio\":%s,\"cpuRatioRange\":%s,"
             + "\"throughputRatio\":%s,\"throughputRatioOfSums\":%.3f,"
-            + "\"clientP99Ratio\":%.3f,\"serverP99Ratio\":%s,\"serverMeanRatio\":%s,"
+            + "\"clientP99Ratio\":%s,\"serverP99Ratio\":%s,\"serverMeanRatio\":%s,"
             + "\"baselineMax\":%s,\"baselineAtHalf\":%s,\"realMax\":%s,\"realAtHalf\":%s,"
-            + "\"pairs\":[%s]}",
+            + "\"pairs\":[%s],\"halfPairs\":[%s]}",
         scenario.argument(),
         scenario.baseline().argument(),
         scenario.real().argument(),
         score(),
-        scoreRange().map(ScenarioResult::range).orElse("null"),
+        range(scoreRange()),
         scenario.target(),
         met(),
         cpuRatio().isPresent()
@@ -132,14 +152,15 @@ public record ScenarioResult(
         cpuRatios().map(ScenarioResult::range).orElse("null"),
         throughputRatios().toJson(),
         throughputRatioOfSums(),
-        clientP99Ratio(),
-        number(serverP99Ratio()),
-        number(serverMeanRatio()),
-        baselineMax.toJson(),
-        baselineAtHalf.toJson(),
-        realMax.toJson(),
-        realAtHalf.toJson(),
-        String.join(",", pairs.stream().map(TurnPair::toJson).toList()));
+        clientP99Ratios().toJson(),
+        serverP99Ratios().map(Spread::toJson).orElse("null"),
+        serverMeanRatios().map(Spread::toJson).orElse("null"),
+        baselineMax().toJson(),
+        baselineAtHalf().toJson(),
+        realMax().toJson(),
+        realAtHalf().toJson(),
+        String.join(",", pairs.stream().map(TurnPair::toJson).toList()),
+        String.join(",", halfPairs.stream().map(TurnPair::toJson).toList()));
   }
 
   private static String number(OptionalDouble value) {
@@ -162,24 +183,28 @@ public record ScenarioResult(
   }
 
   private String serverSideLine() {
-    if (baselineAtHalf.serverDurations().isEmpty() && realAtHalf.serverDurations().isEmpty()) {
+    Optional<ServerDurations> baseline = baselineAtHalf().serverDurations();
+    Optional<ServerDurations> real = realAtHalf().serverDurations();
+    if (baseline.isEmpty() && real.isEmpty()) {
       return "";
     }
-    StringBuilder line = new StringBuilder("\n  server-side Check at half load:");
-    baselineAtHalf
-        .serverDurations()
-        .ifPresent(d -> line.append(" baseline ").append(durations(d)).append(';'));
-    realAtHalf
-        .serverDurations()
-        .ifPresent(d -> line.append(" real ").append(durations(d)).append(';'));
-    if (serverP99Ratio().isPresent()) {
+    StringBuilder line = new StringBuilder("\n  server-side Check at half load, all turns:");
+    baseline.ifPresent(d -> line.append(" baseline ").append(durations(d)).append(';'));
+    real.ifPresent(d -> line.append(" real ").append(durations(d)).append(';'));
+    Optional<Spread> p99 = serverP99Ratios();
+    Optional<Spread> mean = serverMeanRatios();
+    if (p99.isPresent() && mean.isPresent()) {
       line.append(
           String.format(
               Locale.ROOT,
-              " p99 ratio %.2f, mean ratio %.2f (client p99 ratio %.2f)",
-              serverP99Ratio().getAsDouble(),
-              serverMeanRatio().getAsDouble(),
-              clientP99Ratio()));
+              "\n  per turn pair (median, range): p99 ratio %.2f (%s), mean ratio %.2f (%s),"
+                  + " client p99 ratio %.2f (%s)",
+              p99.get().median(),
+              p99.get().range(),
+              mean.get().median(),
+              mean.get().range(),
+              clientP99Ratios().median(),
+              clientP99Ratios().range()));
     }
     return line.toString();
   }
@@ -199,21 +224,21 @@ public record ScenarioResult(
         Locale.ROOT,
         "%-26s %10.0f %10.0f %7.2f %11s %6s %7s %7s %5s %11s   %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f",
         scenario.argument(),
-        baselineMax.latency().callsPerSecond(),
-        realMax.latency().callsPerSecond(),
+        baselineMax().latency().callsPerSecond(),
+        realMax().latency().callsPerSecond(),
         score(),
-        scoreRange().map(Spread::range).orElse("-"),
+        scoreRange().range(),
         (met() ? "met" : "MISSED"),
-        cpu(baselineMax.serverCpuMicrosPerCall()),
-        cpu(realMax.serverCpuMicrosPerCall()),
+        cpu(baselineMax().serverCpuMicrosPerCall()),
+        cpu(realMax().serverCpuMicrosPerCall()),
         cpuRatio().isPresent() ? String.format(Locale.ROOT, "%.2f", cpuRatio().getAsDouble()) : "-",
         cpuRatios().map(Spread::range).orElse("-"),
-        baselineAtHalf.latency().p50Micros(),
-        baselineAtHalf.latency().p99Micros(),
-        baselineAtHalf.latency().p999Micros(),
-        realAtHalf.latency().p50Micros(),
-        realAtHalf.latency().p99Micros(),
-        realAtHalf.latency().p999Micros());
+        baselineAtHalf().latency().p50Micros(),
+        baselineAtHalf().latency().p99Micros(),
+        baselineAtHalf().latency().p999Micros(),
+        realAtHalf().latency().p50Micros(),
+        realAtHalf().latency().p99Micros(),
+        realAtHalf().latency().p999Micros());
   }
 
   private static String cpu(OptionalDouble micros) {

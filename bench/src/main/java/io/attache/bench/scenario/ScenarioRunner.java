@@ -5,7 +5,6 @@ import io.attache.bench.load.LoadGenerator;
 import io.attache.bench.load.LoadOptions;
 import io.attache.bench.load.LoadResult;
 import io.attache.bench.load.UnaryCall;
-import io.attache.bench.metrics.ServerDurations;
 import io.attache.bench.metrics.TimerHistogram;
 import io.attache.bench.servers.Fixtures;
 import io.attache.bench.servers.ServerKind;
@@ -30,8 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs scenarios: for each, the baseline server and the real one, each in its own process, loaded
- * closed-loop in turns (max throughput), then each open-loop at half the baseline's max, so both
- * are compared at the same offered load in the same run on the same machine.
+ * closed-loop in turns (max throughput), then open-loop in turns at half the baseline's max, so
+ * both are compared at the same offered load in the same run on the same machine.
  */
 public final class ScenarioRunner {
   /** ext-authz's Check timer as Prometheus names it. */
@@ -68,20 +67,16 @@ public final class ScenarioRunner {
           ServerProcess baseline = start(scenario.baseline(), call);
           ServerProcess real = start(scenario.real(), call)) {
         List<TurnPair> pairs = maxInTurns(baseline, real, call);
-        LoadResult baselineMax =
-            LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList());
-        LoadResult realMax = LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList());
-        double half = Math.max(1, baselineMax.latency().callsPerSecond() / 2);
-        progress.printf("%s: both at %.0f/s%n", scenario.argument(), half);
-        LoadResult baselineAtHalf =
-            run(
-                baseline,
-                options(baseline, options.warmup(), options.duration()).openLoop(half),
-                call);
-        LoadResult realAtHalf =
-            run(real, options(real, options.warmup(), options.duration()).openLoop(half), call);
-        ScenarioResult result =
-            new ScenarioResult(scenario, baselineMax, baselineAtHalf, realMax, realAtHalf, pairs);
+        double half =
+            Math.max(
+                1,
+                LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList())
+                        .latency()
+                        .callsPerSecond()
+                    / 2);
+        progress.printf("%s: both at %.0f/s, in turns%n", scenario.argument(), half);
+        List<TurnPair> halfPairs = atRateInTurns(baseline, real, call, half);
+        ScenarioResult result = new ScenarioResult(scenario, pairs, halfPairs);
         progress.println(result.row());
         results.add(result);
       }
@@ -112,6 +107,38 @@ public final class ScenarioRunner {
   private List<TurnPair> maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
       throws InterruptedException {
     warmUp(baseline, real, call);
+    return inTurns(baseline, real, call, OptionalDouble.empty());
+  }
+
+  /**
+   * Latency of both servers at {@code rate}: each warmed up at that rate for the warm-up, then
+   * open-loop turns of at most {@link #TURN} in the order baseline, real, real, baseline, ... until
+   * each has had {@code duration}, as {@link #maxInTurns} does for throughput. Each turn reads the
+   * server's own Check timer before and after it, where the server keeps one. A single phase per
+   * server would compare two stretches of the machine up to half a minute apart; a p99 or a mean
+   * that moves 2× between runs minutes apart (as the no-op's CPU per call does) then decides the
+   * comparison, where a ratio within a pair of turns seconds apart does not.
+   */
+  private List<TurnPair> atRateInTurns(
+      ServerProcess baseline, ServerProcess real, UnaryCall call, double rate)
+      throws InterruptedException {
+    if (!options.warmup().isZero()) {
+      Duration tail =
+          options.warmup().compareTo(SETTLING_TURN) < 0 ? options.warmup() : SETTLING_TURN;
+      for (ServerProcess server : List.of(baseline, real)) {
+        run(server, options(server, options.warmup(), tail).openLoop(rate), call);
+      }
+    }
+    return inTurns(baseline, real, call, OptionalDouble.of(rate));
+  }
+
+  /**
+   * Turns of at most {@link #TURN}, closed loop or open loop at {@code rate}, in the order
+   * baseline, real, real, baseline, baseline, ... until each server has had the run's duration.
+   */
+  private List<TurnPair> inTurns(
+      ServerProcess baseline, ServerProcess real, UnaryCall call, OptionalDouble rate)
+      throws InterruptedException {
     Duration turn = options.duration().compareTo(TURN) < 0 ? options.duration() : TURN;
     long turns = Math.max(2, -Math.floorDiv(-options.duration().toNanos(), turn.toNanos()));
     List<TurnPair> pairs = new ArrayList<>();
@@ -119,11 +146,16 @@ public final class ScenarioRunner {
       boolean baselineFirst = i % 2 == 0;
       ServerProcess first = baselineFirst ? baseline : real;
       ServerProcess second = baselineFirst ? real : baseline;
-      LoadResult one = run(first, options(first, Duration.ZERO, turn), call);
-      LoadResult other = run(second, options(second, Duration.ZERO, turn), call);
+      LoadResult one = run(first, turnOptions(first, turn, rate), call);
+      LoadResult other = run(second, turnOptions(second, turn, rate), call);
       pairs.add(baselineFirst ? new TurnPair(one, other) : new TurnPair(other, one));
     }
     return pairs;
+  }
+
+  private LoadOptions turnOptions(ServerProcess server, Duration turn, OptionalDouble rate) {
+    LoadOptions closed = options(server, Duration.ZERO, turn);
+    return rate.isPresent() ? closed.openLoop(rate.getAsDouble()) : closed;
   }
 
   /**
@@ -190,10 +222,9 @@ public final class ScenarioRunner {
     }
     if (before.get().isPresent()) {
       TimerHistogram earlier = before.get().get();
-      Optional<ServerDurations> durations =
-          checkTimer(server).flatMap(after -> after.minus(earlier).durations());
-      if (durations.isPresent()) {
-        result = result.withServerDurations(durations.get());
+      Optional<TimerHistogram> phase = checkTimer(server).map(after -> after.minus(earlier));
+      if (phase.isPresent()) {
+        result = result.withServerTimer(phase.get());
       }
     }
     return result;

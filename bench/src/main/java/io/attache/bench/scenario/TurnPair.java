@@ -1,15 +1,18 @@
 package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
+import io.attache.bench.metrics.ServerDurations;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.function.ToDoubleFunction;
 
 /**
- * One closed-loop turn of the baseline and the real server's turn next to it, run within seconds of
- * each other. The host's speed drifts over seconds on a shared machine, so a ratio taken within a
- * pair compares the two servers on (nearly) the same machine; ratios of sums over a whole run do
- * not, and one slow second then weighs on whichever server it fell on.
+ * One turn of the baseline and the real server's turn next to it (both closed loop, or both open
+ * loop at the same rate), run within seconds of each other. The host's speed drifts over seconds on
+ * a shared machine, so a ratio taken within a pair compares the two servers on (nearly) the same
+ * machine; ratios of sums over a whole run do not, and one slow second then weighs on whichever
+ * server it fell on.
  */
 public record TurnPair(LoadResult baseline, LoadResult real) {
   public TurnPair {
@@ -35,17 +38,41 @@ public record TurnPair(LoadResult baseline, LoadResult real) {
             / Math.max(1e-9, real.serverCpuMicrosPerCall().getAsDouble()));
   }
 
+  /** Baseline p99 over real p99 as the load generator saw them: above 1 when real is faster. */
+  public double clientP99Ratio() {
+    return baseline.latency().p99Micros() / Math.max(1e-9, real.latency().p99Micros());
+  }
+
+  /**
+   * The baseline's figure over the real server's, both from the servers' own timers; empty unless
+   * both turns scraped one.
+   */
+  public OptionalDouble serverRatio(ToDoubleFunction<ServerDurations> figure) {
+    if (baseline.serverDurations().isEmpty() || real.serverDurations().isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        figure.applyAsDouble(baseline.serverDurations().get())
+            / Math.max(1e-9, figure.applyAsDouble(real.serverDurations().get())));
+  }
+
   public String toJson() {
     return String.format(
         Locale.ROOT,
         "{\"baselinePerSecond\":%.1f,\"realPerSecond\":%.1f,\"ratio\":%.3f,"
-            + "\"baselineCpuMicrosPerCall\":%s,\"realCpuMicrosPerCall\":%s,\"cpuRatio\":%s}",
+            + "\"baselineCpuMicrosPerCall\":%s,\"realCpuMicrosPerCall\":%s,\"cpuRatio\":%s,"
+            + "\"baselineP99Micros\":%.1f,\"realP99Micros\":%.1f,"
+            + "\"serverP99Ratio\":%s,\"serverMeanRatio\":%s}",
         baseline.latency().callsPerSecond(),
         real.latency().callsPerSecond(),
         throughputRatio(),
         number(baseline.serverCpuMicrosPerCall(), "%.1f"),
         number(real.serverCpuMicrosPerCall(), "%.1f"),
-        number(cpuRatio(), "%.3f"));
+        number(cpuRatio(), "%.3f"),
+        baseline.latency().p99Micros(),
+        real.latency().p99Micros(),
+        number(serverRatio(ServerDurations::p99Micros), "%.3f"),
+        number(serverRatio(ServerDurations::meanMicros), "%.3f"));
   }
 
   private static String number(OptionalDouble value, String format) {

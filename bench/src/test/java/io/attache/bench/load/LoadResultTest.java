@@ -1,8 +1,11 @@
 package io.attache.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.attache.bench.LatencyReport;
+import io.attache.bench.metrics.TimerHistogram;
+import io.attache.bench.metrics.TimerHistogram.Bucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -29,5 +32,27 @@ class LoadResultTest {
   @Test
   void turnsCombineToTheCpuOfAllCallsOverAllCalls() {
     assertThat(LoadResult.inTurns(TWO_TURNS).serverCpuMicrosPerCall()).hasValue(12.5);
+  }
+
+  @Test
+  void turnsCombineTheServersTimerWhenEveryTurnReadIt() {
+    TimerHistogram first =
+        new TimerHistogram(
+            10, 1e-4, List.of(new Bucket(1e-5, 10), new Bucket(Double.POSITIVE_INFINITY, 10)));
+    TimerHistogram second =
+        new TimerHistogram(
+            30, 9e-4, List.of(new Bucket(1e-5, 20), new Bucket(Double.POSITIVE_INFINITY, 30)));
+
+    LoadResult both =
+        LoadResult.inTurns(
+            List.of(
+                TWO_TURNS.get(0).withServerTimer(first), TWO_TURNS.get(1).withServerTimer(second)));
+
+    assertThat(both.serverTimer()).hasValue(first.plus(second));
+    assertThat(both.serverDurations().orElseThrow().meanMicros()).isCloseTo(25.0, within(1e-9));
+    assertThat(
+            LoadResult.inTurns(List.of(TWO_TURNS.get(0).withServerTimer(first), TWO_TURNS.get(1)))
+                .serverTimer())
+        .isEmpty();
   }
 }

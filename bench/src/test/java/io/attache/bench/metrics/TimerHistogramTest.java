@@ -77,4 +77,34 @@ class TimerHistogramTest {
 
     assertThat(same.minus(same).durations()).isEmpty();
   }
+
+  @Test
+  void twoPhasesAddUpToBothPhasesCalls() {
+    TimerHistogram start = parse(scrape(0, 0, 0, 0, 0));
+    TimerHistogram first = parse(scrape(50, 50, 50, 50, 0.0004)).minus(start);
+    TimerHistogram second =
+        parse(scrape(50, 1_040, 1_050, 1_050, 0.0154)).minus(parse(scrape(50, 50, 50, 50, 0.0004)));
+
+    TimerHistogram both = first.plus(second);
+
+    assertThat(both).isEqualTo(parse(scrape(50, 1_040, 1_050, 1_050, 0.0154)).minus(start));
+  }
+
+  @Test
+  void histogramsWithDifferentBucketsDoNotAdd() {
+    TimerHistogram one = parse(scrape(1, 1, 1, 1, 0.00001));
+    TimerHistogram other =
+        new TimerHistogram(
+            1,
+            0.00001,
+            java.util.List.of(
+                new TimerHistogram.Bucket(1e-6, 1),
+                new TimerHistogram.Bucket(2.0E-5, 1),
+                new TimerHistogram.Bucket(4.0E-5, 1),
+                new TimerHistogram.Bucket(Double.POSITIVE_INFINITY, 1)));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> one.plus(other))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("different buckets");
+  }
 }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.attache.bench.LatencyReport;
 import io.attache.bench.load.LoadResult;
-import io.attache.bench.metrics.ServerDurations;
+import io.attache.bench.metrics.TimerHistogram;
+import io.attache.bench.metrics.TimerHistogram.Bucket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,32 @@ class ScenarioResultTest {
   }
 
   /**
+   * An open-loop turn whose server timed its 500 calls at {@code meanMicros} on average, all in the
+   * bucket (upperMicros - 1, upperMicros] of a timer with a bucket every microsecond up to 100.
+   * Interpolated there, its p99 is {@link #p99} of that bound.
+   */
+  private static LoadResult timed(double clientP99, double meanMicros, int upperMicros) {
+    List<Bucket> buckets = new ArrayList<>();
+    for (int micros = 1; micros <= 100; micros++) {
+      buckets.add(new Bucket(micros / 1e6, micros < upperMicros ? 0 : 500));
+    }
+    buckets.add(new Bucket(Double.POSITIVE_INFINITY, 500));
+    return openLoop(clientP99)
+        .withServerTimer(new TimerHistogram(500, 500 * meanMicros / 1e6, buckets));
+  }
+
+  private static double p99(int upperMicros) {
+    return upperMicros - 1 + 0.99;
+  }
+
+  /** Three half-load pairs by client p99: the real server 20 % slower, then 50 %, then 10 %. */
+  private static final List<TurnPair> HALF_PAIRS =
+      List.of(
+          new TurnPair(openLoop(1_000), openLoop(1_250)),
+          new TurnPair(openLoop(1_000), openLoop(2_000)),
+          new TurnPair(openLoop(1_100), openLoop(1_000)));
+
+  /**
    * Three pairs; the middle one ran while the machine was slow for both, which sums would weigh as
    * the other pairs and the pair ratio does not notice.
    */
@@ -36,13 +64,7 @@ class ScenarioResultTest {
           new TurnPair(turn(10_000, 20), turn(7_000, 40)));
 
   private static ScenarioResult result(Scenario scenario, List<TurnPair> pairs) {
-    return new ScenarioResult(
-        scenario,
-        LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList()),
-        openLoop(1_000),
-        LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList()),
-        openLoop(1_250),
-        pairs);
+    return new ScenarioResult(scenario, pairs, HALF_PAIRS);
   }
 
   @Test
@@ -52,12 +74,10 @@ class ScenarioResultTest {
 
   @Test
   void theScoreRangeIsTheSmallestAndLargestPairRatio() {
-    assertThat(result(Scenario.AUTHZ_API_KEY, PAIRS).scoreRange())
-        .hasValueSatisfying(
-            range -> {
-              assertThat(range.min()).isCloseTo(0.7, within(1e-9));
-              assertThat(range.max()).isCloseTo(0.9, within(1e-9));
-            });
+    Spread range = result(Scenario.AUTHZ_API_KEY, PAIRS).scoreRange();
+
+    assertThat(range.min()).isCloseTo(0.7, within(1e-9));
+    assertThat(range.max()).isCloseTo(0.9, within(1e-9));
   }
 
   @Test
@@ -95,26 +115,41 @@ class ScenarioResultTest {
   }
 
   @Test
-  void aLatencyTargetScoresTheP99RatioAndHasNoPairRange() {
+  void aLatencyTargetScoresTheMedianOfTheHalfLoadPairsClientP99Ratios() {
     ScenarioResult events = result(Scenario.AUTHZ_EVENTS, PAIRS);
 
     assertThat(events.score()).isCloseTo(0.8, within(1e-9));
-    assertThat(events.scoreRange()).isEmpty();
+    assertThat(events.scoreRange().min()).isCloseTo(0.5, within(1e-9));
+    assertThat(events.scoreRange().max()).isCloseTo(1.1, within(1e-9));
   }
 
   @Test
-  void aLatencyTargetScoresTheServerSideP99RatioWhereBothServersTimeTheirChecks() {
-    ScenarioResult events =
-        new ScenarioResult(
-            Scenario.AUTHZ_EVENTS,
-            LoadResult.inTurns(PAIRS.stream().map(TurnPair::baseline).toList()),
-            openLoop(1_000).withServerDurations(new ServerDurations(500, 20, 50, 40, 60)),
-            LoadResult.inTurns(PAIRS.stream().map(TurnPair::real).toList()),
-            openLoop(90_000).withServerDurations(new ServerDurations(500, 21, 52, 40, 60)),
-            PAIRS);
+  void aLatencyTargetScoresTheServerSideP99RatiosWhereBothServersTimeTheirChecks() {
+    // The client saw the real server 90x slower in one pair: its own scheduling, not the servers'.
+    List<TurnPair> half =
+        List.of(
+            new TurnPair(timed(1_000, 20, 50), timed(90_000, 21, 52)),
+            new TurnPair(timed(1_000, 20, 50), timed(1_000, 20, 50)),
+            new TurnPair(timed(1_000, 20, 60), timed(1_000, 25, 50)));
+    ScenarioResult events = new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, half);
 
-    assertThat(events.score()).isCloseTo(50 / 52.0, within(1e-9));
-    assertThat(events.serverMeanRatio().getAsDouble()).isCloseTo(20 / 21.0, within(1e-9));
+    assertThat(events.score()).isCloseTo(1.0, within(1e-9));
+    assertThat(events.scoreRange().min()).isCloseTo(p99(50) / p99(52), within(1e-9));
+    assertThat(events.scoreRange().max()).isCloseTo(p99(60) / p99(50), within(1e-9));
+    assertThat(events.serverMeanRatios().orElseThrow().median()).isCloseTo(20 / 21.0, within(1e-9));
+    assertThat(events.realAtHalf().serverDurations().orElseThrow().count()).isEqualTo(1_500);
+  }
+
+  @Test
+  void oneHalfLoadTurnWithoutTheTimerFallsBackToTheClientsP99() {
+    List<TurnPair> half =
+        List.of(
+            new TurnPair(timed(1_000, 20, 50), timed(1_250, 21, 52)),
+            new TurnPair(openLoop(1_000), timed(1_250, 20, 50)));
+    ScenarioResult events = new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, half);
+
+    assertThat(events.serverP99Ratios()).isEmpty();
+    assertThat(events.score()).isCloseTo(0.8, within(1e-9));
   }
 
   @Test
@@ -124,6 +159,7 @@ class ScenarioResultTest {
     assertThat(json)
         .contains("\"score\":0.800,\"scoreRange\":[0.700,0.900]")
         .contains("\"cpuRatio\":0.800,\"cpuRatioRange\":[0.500,1.000]")
-        .contains("\"pairs\":[{\"baselinePerSecond\":10000.0,\"realPerSecond\":8000.0");
+        .contains("\"pairs\":[{\"baselinePerSecond\":10000.0,\"realPerSecond\":8000.0")
+        .contains("\"halfPairs\":[{");
   }
 }
