@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -65,7 +64,8 @@ public final class KafkaEventSink implements EventSink {
   private final Spool spool;
   private final SequenceCounters sequences;
   private final CloudEventEncoder encoder;
-  private final ArrayBlockingQueue<Pending> queue;
+  private final EventQueue queue;
+  private final EventQueue.Consumer acceptor = this::acceptOrDrop;
   private final Map<io.attache.events.EventType, String> topics = new HashMap<>();
   private final Thread thread;
 
@@ -86,8 +86,6 @@ public final class KafkaEventSink implements EventSink {
   private long backoffUntilNanos;
   private long backoffNanos = TimeUnit.MILLISECONDS.toNanos(100);
   private long spoolFullSince = -1;
-
-  private record Pending(Event event, long epochMillis) {}
 
   /**
    * A record handed to the producer; the callback fills in the outcome. Records from the spool
@@ -134,7 +132,7 @@ public final class KafkaEventSink implements EventSink {
       throw e;
     }
     this.encoder = new CloudEventEncoder(config.source());
-    this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+    this.queue = new EventQueue(config.queueCapacity());
     for (io.attache.events.EventType type : io.attache.events.EventType.values()) {
       topics.put(type, config.topicPrefix() + type.topicSuffix());
     }
@@ -178,7 +176,7 @@ public final class KafkaEventSink implements EventSink {
       countDrop("the sink is closed");
       return;
     }
-    if (!queue.offer(new Pending(event, System.currentTimeMillis()))) {
+    if (!queue.offer(event, System.currentTimeMillis())) {
       countDrop("the in-memory queue is full");
     }
   }
@@ -201,17 +199,16 @@ public final class KafkaEventSink implements EventSink {
       Thread.currentThread().interrupt();
     }
     // A publish() that passed the closing check may have queued after the last drain.
-    List<Pending> late = new ArrayList<>();
-    queue.drainTo(late);
-    late.forEach(p -> countDrop("the sink closed while it was being published"));
+    queue.drain(
+        (event, epochMillis) -> countDrop("the sink closed while it was being published"),
+        Integer.MAX_VALUE);
   }
 
   private void run() {
-    List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
     try {
       while (!closing && !Thread.currentThread().isInterrupted()) {
-        int drained = queue.drainTo(batch, DRAIN_BATCH);
-        step(batch);
+        int drained = queue.drain(acceptor, DRAIN_BATCH);
+        step();
         if (drained < DRAIN_BATCH) {
           LockSupport.parkNanos(DRAIN_INTERVAL_NANOS);
         }
@@ -220,15 +217,11 @@ public final class KafkaEventSink implements EventSink {
       closing = true;
       log.error("event sink thread failed; new events are dropped and counted", e);
     }
-    batch.clear();
-    shutdown(batch);
+    shutdown();
   }
 
-  private void step(List<Pending> batch) {
-    for (Pending pending : batch) {
-      acceptOrDrop(pending);
-    }
-    batch.clear();
+  /** What follows a drain: the spool synced, acknowledgements settled, the spool replayed. */
+  private void step() {
     spool.sync();
     settle();
     if (spooling && inFlight.isEmpty() && System.nanoTime() >= backoffUntilNanos) {
@@ -238,22 +231,19 @@ public final class KafkaEventSink implements EventSink {
   }
 
   /** Never lets one event that cannot be encoded or stored stop the others. */
-  private void acceptOrDrop(Pending pending) {
+  private void acceptOrDrop(Event event, long epochMillis) {
     try {
-      accept(pending);
+      accept(event, epochMillis);
     } catch (RuntimeException e) {
       log.error("an event could not be encoded or stored", e);
       countDrop("an event could not be encoded or stored: " + e.getMessage());
     }
   }
 
-  private void accept(Pending pending) {
-    Event event = pending.event();
+  private void accept(Event event, long epochMillis) {
     String topic = topics.get(event.type());
     long sequence = sequences.next(topic);
-    byte[] value =
-        encoder.encode(
-            event, EventIds.next(pending.epochMillis()), sequence, pending.epochMillis());
+    byte[] value = encoder.encode(event, EventIds.next(epochMillis), sequence, epochMillis);
     SpoolRecord record =
         new SpoolRecord(topic, event.partitionKey().getBytes(StandardCharsets.UTF_8), value);
     if (spooling) {
@@ -467,12 +457,9 @@ public final class KafkaEventSink implements EventSink {
   }
 
   /** Delivers or spools everything still held, then releases the producer and the spool. */
-  private void shutdown(List<Pending> batch) {
+  private void shutdown() {
     try {
-      queue.drainTo(batch);
-      for (Pending pending : batch) {
-        acceptOrDrop(pending);
-      }
+      queue.drain(acceptor, Integer.MAX_VALUE);
       // No producer.flush(): it could wait out the whole delivery timeout while Kafka is down.
       long deadline = System.nanoTime() + config.closeTimeout().toNanos();
       while (!inFlight.isEmpty() && System.nanoTime() < deadline) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param fsync when the spool forces its writes to disk (default {@code INTERVAL}, every second)
  * @param fsyncInterval the interval of {@code INTERVAL}
  * @param queueCapacity events held in memory between the request threads and the sink's thread
+ *     (rounded up to a power of two; at most 2^30)
  * @param slowAfter an unacknowledged record older than this sends new events to the spool
  * @param closeTimeout how long {@code close()} waits for Kafka before spooling what is left
  * @param producerOverrides extra producer properties (TLS, SASL, timeouts); they win over ours
@@ -46,8 +47,9 @@ public record KafkaSinkConfig(
     Objects.requireNonNull(slowAfter, "slowAfter");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
     producerOverrides = Map.copyOf(producerOverrides);
-    if (queueCapacity <= 0) {
-      throw new IllegalArgumentException("queueCapacity must be positive: " + queueCapacity);
+    if (queueCapacity <= 0 || queueCapacity > 1 << 30) {
+      throw new IllegalArgumentException(
+          "queueCapacity must be between 1 and 2^30 (1073741824): " + queueCapacity);
     }
   }
 
