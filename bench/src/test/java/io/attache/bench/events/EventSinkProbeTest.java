@@ -28,7 +28,10 @@ class EventSinkProbeTest {
         .containsKeys(
             "publish() on the request thread",
             "sink (encode, spool, hand to producer)",
-            "producer network (compress, send, acks)");
+            "producer network (compress, send, acks)",
+            "other (GC, JIT, timers)",
+            "JIT compiling (elapsed)",
+            "GC pauses (elapsed)");
     assertThat(cpu.get("sink (encode, spool, hand to producer)")).isPositive();
     assertThat(cpu.get("publish() on the request thread")).isPositive();
   }
