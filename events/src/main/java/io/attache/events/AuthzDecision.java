@@ -70,7 +70,8 @@ public record AuthzDecision(
    */
   @Override
   public String partitionKey() {
-    return principal.orElse("anonymous@" + sourceAddress);
+    // Not orElse(...): that would build the anonymous key for every event that has a principal.
+    return principal.isPresent() ? principal.get() : "anonymous@" + sourceAddress;
   }
 
   @Override

@@ -24,8 +24,13 @@ final class SequenceCounters {
   private static final long BLOCK = 10_000;
 
   private final Path file;
-  private final Map<String, Long> next = new HashMap<>();
-  private final Map<String, Long> reservedUpTo = new HashMap<>();
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  /** One topic's numbers; mutable, so numbering an event boxes nothing. */
+  private static final class Counter {
+    long next = 1;
+    long reservedUpTo;
+  }
 
   SequenceCounters(Path file) {
     this.file = file;
@@ -36,31 +41,43 @@ final class SequenceCounters {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read event sequences from " + file, e);
       }
-      stored.forEach((topic, value) -> next.put((String) topic, Long.parseLong((String) value)));
+      stored.forEach(
+          (topic, value) -> counter((String) topic).next = Long.parseLong((String) value));
     }
+  }
+
+  private Counter counter(String topic) {
+    return counters.computeIfAbsent(topic, t -> new Counter());
   }
 
   /** The next sequence number for a topic: 1, 2, 3, ... */
   long next(String topic) {
-    long value = next.getOrDefault(topic, 1L);
-    next.put(topic, value + 1);
-    if (value + 1 > reservedUpTo.getOrDefault(topic, 0L)) {
-      reservedUpTo.put(topic, value + BLOCK);
-      write(reservedUpTo);
+    Counter counter = counter(topic);
+    long value = counter.next++;
+    if (counter.next > counter.reservedUpTo) {
+      counter.reservedUpTo = value + BLOCK;
+      write(true);
     }
     return value;
   }
 
   /** Records the exact next numbers, so a restart continues without a gap. */
   void close() {
-    write(next);
+    write(false);
   }
 
-  private void write(Map<String, Long> values) {
-    Map<String, Long> merged = new HashMap<>(next);
-    merged.putAll(values);
+  /**
+   * Writes every topic's bound: for a topic that has reserved a block, its end when {@code
+   * reserved} (numbering may go on up to it before the next write), else the exact next number.
+   */
+  private void write(boolean reserved) {
     Properties properties = new Properties();
-    merged.forEach((topic, value) -> properties.setProperty(topic, Long.toString(value)));
+    counters.forEach(
+        (topic, counter) ->
+            properties.setProperty(
+                topic,
+                Long.toString(
+                    reserved && counter.reservedUpTo > 0 ? counter.reservedUpTo : counter.next)));
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
       properties.store(writer, "next sequence per topic");
