@@ -1,27 +1,29 @@
 package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
-import io.attache.bench.metrics.ServerDurations;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.function.ToDoubleFunction;
 
 /**
- * One scenario's figures, all from turns: max throughput (closed loop) and latency at half the
- * baseline's max (open loop), each as pairs of a baseline turn and the real server's turn next to
- * it, and the score the target applies to, taken per pair.
+ * One scenario's figures, all from turns: max throughput (closed loop) as pairs of a baseline turn
+ * and the real server's turn next to it, latency at half the baseline's max (open loop, in pairs
+ * too), and the score the target applies to, taken per pair. For a latency target, also latency at
+ * half the real server's own max, where it is lower: a load both servers carry with room to spare.
  */
-public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnPair> halfPairs) {
+public record ScenarioResult(
+    Scenario scenario,
+    List<TurnPair> pairs,
+    LatencyPairs atHalf,
+    Optional<LatencyPairs> atHalfOfReal) {
 
   public ScenarioResult {
-    if (pairs.isEmpty() || halfPairs.isEmpty()) {
+    if (pairs.isEmpty()) {
       throw new IllegalArgumentException("no turn pairs");
     }
     pairs = List.copyOf(pairs);
-    halfPairs = List.copyOf(halfPairs);
   }
 
   /** The baseline's closed-loop turns as one result. */
@@ -36,12 +38,12 @@ public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnP
 
   /** The baseline's open-loop turns at half load as one result. */
   public LoadResult baselineAtHalf() {
-    return LoadResult.inTurns(halfPairs.stream().map(TurnPair::baseline).toList());
+    return atHalf.baseline();
   }
 
   /** The real server's open-loop turns at half load as one result. */
   public LoadResult realAtHalf() {
-    return LoadResult.inTurns(halfPairs.stream().map(TurnPair::real).toList());
+    return atHalf.real();
   }
 
   /**
@@ -50,47 +52,12 @@ public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnP
    * (server-side) p99s where both time their calls, the client's otherwise.
    */
   public double score() {
-    return scenario.latencyTarget() ? latencyRatios().median() : throughputRatios().median();
+    return scoreRange().median();
   }
 
   /** The range of the pair ratios the score is the median of. */
   public Spread scoreRange() {
-    return scenario.latencyTarget() ? latencyRatios() : throughputRatios();
-  }
-
-  private Spread latencyRatios() {
-    return serverRatios(ServerDurations::p99Micros).orElse(clientP99Ratios());
-  }
-
-  /** Baseline p99 over real p99 per half-load pair, as the load generator saw them. */
-  public Spread clientP99Ratios() {
-    return Spread.of(halfPairs.stream().map(TurnPair::clientP99Ratio).toList());
-  }
-
-  /**
-   * Baseline p99 over real p99 per half-load pair, from the servers' own Check timers; empty unless
-   * every turn of both scraped one. Only as fine as the timer's buckets (see {@link
-   * ServerDurations}).
-   */
-  public Optional<Spread> serverP99Ratios() {
-    return serverRatios(ServerDurations::p99Micros);
-  }
-
-  /** As {@link #serverP99Ratios()} for the mean, which is exact (the timers' sum over count). */
-  public Optional<Spread> serverMeanRatios() {
-    return serverRatios(ServerDurations::meanMicros);
-  }
-
-  private Optional<Spread> serverRatios(ToDoubleFunction<ServerDurations> figure) {
-    List<Double> ratios = new ArrayList<>();
-    for (TurnPair pair : halfPairs) {
-      OptionalDouble ratio = pair.serverRatio(figure);
-      if (ratio.isEmpty()) {
-        return Optional.empty();
-      }
-      ratios.add(ratio.getAsDouble());
-    }
-    return Optional.of(Spread.of(ratios));
+    return scenario.latencyTarget() ? atHalf.p99Ratios() : throughputRatios();
   }
 
   /** Real max over baseline max per turn pair. */
@@ -136,9 +103,8 @@ public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnP
         "{\"scenario\":\"%s\",\"baseline\":\"%s\",\"real\":\"%s\",\"score\":%.3f,"
             + "\"scoreRange\":%s,\"target\":%.2f,\"met\":%s,\"cpuRatio\":%s,\"cpuRatioRange\":%s,"
             + "\"throughputRatio\":%s,\"throughputRatioOfSums\":%.3f,"
-            + "\"clientP99Ratio\":%s,\"serverP99Ratio\":%s,\"serverMeanRatio\":%s,"
-            + "\"baselineMax\":%s,\"baselineAtHalf\":%s,\"realMax\":%s,\"realAtHalf\":%s,"
-            + "\"pairs\":[%s],\"halfPairs\":[%s]}",
+            + "\"baselineMax\":%s,\"realMax\":%s,\"pairs\":[%s],"
+            + "\"atHalf\":%s,\"atHalfOfReal\":%s}",
         scenario.argument(),
         scenario.baseline().argument(),
         scenario.real().argument(),
@@ -152,15 +118,11 @@ public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnP
         cpuRatios().map(ScenarioResult::range).orElse("null"),
         throughputRatios().toJson(),
         throughputRatioOfSums(),
-        clientP99Ratios().toJson(),
-        serverP99Ratios().map(Spread::toJson).orElse("null"),
-        serverMeanRatios().map(Spread::toJson).orElse("null"),
         baselineMax().toJson(),
-        baselineAtHalf().toJson(),
         realMax().toJson(),
-        realAtHalf().toJson(),
         String.join(",", pairs.stream().map(TurnPair::toJson).toList()),
-        String.join(",", halfPairs.stream().map(TurnPair::toJson).toList()));
+        atHalf.toJson(),
+        atHalfOfReal.map(LatencyPairs::toJson).orElse("null"));
   }
 
   private static String number(OptionalDouble value) {
@@ -183,40 +145,8 @@ public record ScenarioResult(Scenario scenario, List<TurnPair> pairs, List<TurnP
   }
 
   private String serverSideLine() {
-    Optional<ServerDurations> baseline = baselineAtHalf().serverDurations();
-    Optional<ServerDurations> real = realAtHalf().serverDurations();
-    if (baseline.isEmpty() && real.isEmpty()) {
-      return "";
-    }
-    StringBuilder line = new StringBuilder("\n  server-side Check at half load, all turns:");
-    baseline.ifPresent(d -> line.append(" baseline ").append(durations(d)).append(';'));
-    real.ifPresent(d -> line.append(" real ").append(durations(d)).append(';'));
-    Optional<Spread> p99 = serverP99Ratios();
-    Optional<Spread> mean = serverMeanRatios();
-    if (p99.isPresent() && mean.isPresent()) {
-      line.append(
-          String.format(
-              Locale.ROOT,
-              "\n  per turn pair (median, range): p99 ratio %.2f (%s), mean ratio %.2f (%s),"
-                  + " client p99 ratio %.2f (%s)",
-              p99.get().median(),
-              p99.get().range(),
-              mean.get().median(),
-              mean.get().range(),
-              clientP99Ratios().median(),
-              clientP99Ratios().range()));
-    }
-    return line.toString();
-  }
-
-  private static String durations(ServerDurations d) {
-    return String.format(
-        Locale.ROOT,
-        "p99 %.1f µs (bucket %.1f–%.1f), mean %.2f µs",
-        d.p99Micros(),
-        d.p99BucketLowerMicros(),
-        d.p99BucketUpperMicros(),
-        d.meanMicros());
+    return atHalf.serverSideLines("at half the baseline's max")
+        + atHalfOfReal.map(l -> l.serverSideLines("at half the real server's max")).orElse("");
   }
 
   private String tableRow() {

@@ -10,6 +10,7 @@ import io.attache.bench.metrics.TimerHistogram.Bucket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class ScenarioResultTest {
           new TurnPair(turn(10_000, 20), turn(7_000, 40)));
 
   private static ScenarioResult result(Scenario scenario, List<TurnPair> pairs) {
-    return new ScenarioResult(scenario, pairs, HALF_PAIRS);
+    return new ScenarioResult(scenario, pairs, new LatencyPairs(HALF_PAIRS), Optional.empty());
   }
 
   @Test
@@ -131,12 +132,14 @@ class ScenarioResultTest {
             new TurnPair(timed(1_000, 20, 50), timed(90_000, 21, 52)),
             new TurnPair(timed(1_000, 20, 50), timed(1_000, 20, 50)),
             new TurnPair(timed(1_000, 20, 60), timed(1_000, 25, 50)));
-    ScenarioResult events = new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, half);
+    ScenarioResult events =
+        new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, new LatencyPairs(half), Optional.empty());
 
     assertThat(events.score()).isCloseTo(1.0, within(1e-9));
     assertThat(events.scoreRange().min()).isCloseTo(p99(50) / p99(52), within(1e-9));
     assertThat(events.scoreRange().max()).isCloseTo(p99(60) / p99(50), within(1e-9));
-    assertThat(events.serverMeanRatios().orElseThrow().median()).isCloseTo(20 / 21.0, within(1e-9));
+    assertThat(events.atHalf().serverMeanRatios().orElseThrow().median())
+        .isCloseTo(20 / 21.0, within(1e-9));
     assertThat(events.realAtHalf().serverDurations().orElseThrow().count()).isEqualTo(1_500);
   }
 
@@ -146,9 +149,10 @@ class ScenarioResultTest {
         List.of(
             new TurnPair(timed(1_000, 20, 50), timed(1_250, 21, 52)),
             new TurnPair(openLoop(1_000), timed(1_250, 20, 50)));
-    ScenarioResult events = new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, half);
+    ScenarioResult events =
+        new ScenarioResult(Scenario.AUTHZ_EVENTS, PAIRS, new LatencyPairs(half), Optional.empty());
 
-    assertThat(events.serverP99Ratios()).isEmpty();
+    assertThat(events.atHalf().serverP99Ratios()).isEmpty();
     assertThat(events.score()).isCloseTo(0.8, within(1e-9));
   }
 
@@ -160,6 +164,27 @@ class ScenarioResultTest {
         .contains("\"score\":0.800,\"scoreRange\":[0.700,0.900]")
         .contains("\"cpuRatio\":0.800,\"cpuRatioRange\":[0.500,1.000]")
         .contains("\"pairs\":[{\"baselinePerSecond\":10000.0,\"realPerSecond\":8000.0")
-        .contains("\"halfPairs\":[{");
+        .contains("\"atHalf\":{\"rate\":500.0,")
+        .contains("\"atHalfOfReal\":null");
+  }
+
+  @Test
+  void theLoadAtHalfTheRealServersMaxIsReportedButNotScored() {
+    List<TurnPair> saturated = List.of(new TurnPair(timed(1_000, 20, 10), timed(9_000, 80, 90)));
+    List<TurnPair> roomy = List.of(new TurnPair(timed(1_000, 20, 10), timed(1_000, 21, 10)));
+    ScenarioResult events =
+        new ScenarioResult(
+            Scenario.AUTHZ_EVENTS,
+            PAIRS,
+            new LatencyPairs(saturated),
+            Optional.of(new LatencyPairs(roomy)));
+
+    assertThat(events.score()).isCloseTo(p99(10) / p99(90), within(1e-9));
+    assertThat(events.met()).isFalse();
+    assertThat(events.row())
+        .contains("at half the baseline's max (500/s)")
+        .contains("at half the real server's max (500/s)")
+        .contains("p99 ratio 1.00 (1.00–1.00), mean ratio 0.95");
+    assertThat(events.toJson()).contains("\"atHalfOfReal\":{\"rate\":500.0,");
   }
 }

@@ -45,7 +45,7 @@ class ScenarioSmokeTest {
               assertThat(r.realMax().latency().count()).isPositive();
               assertThat(r.realMax().errors()).isZero();
               assertThat(r.realAtHalf().targetRate()).isPresent();
-              assertThat(r.halfPairs()).hasSizeGreaterThanOrEqualTo(2);
+              assertThat(r.atHalf().pairs()).hasSizeGreaterThanOrEqualTo(2);
               assertThat(r.realAtHalf().latency().p99Micros()).isPositive();
               assertThat(r.realAtHalf().serverCpuMicrosPerCall()).isPresent();
               assertThat(r.score()).isPositive();
