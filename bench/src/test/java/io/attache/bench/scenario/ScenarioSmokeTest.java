@@ -67,6 +67,26 @@ class ScenarioSmokeTest {
     assertThat(work.resolve(BenchServer.REDIS_ADDRESS)).doesNotExist();
   }
 
+  @Test
+  void theEventsScenarioComparesBothAuthzServersByTheirOwnTimers() throws Exception {
+    ScenarioResult events = run(Scenario.AUTHZ_EVENTS).get(0);
+
+    assertThat(events.realMax().errors()).isZero();
+    assertThat(events.atHalf().serverP99Ratios()).isPresent();
+    assertThat(events.atHalf().serverMeanRatios()).isPresent();
+    assertThat(events.score()).isPositive();
+    // Measured only when the events server's max is the lower one, as it nearly always is.
+    events
+        .atHalfOfReal()
+        .ifPresent(
+            roomy -> {
+              assertThat(roomy.rate()).isLessThan(events.atHalf().rate());
+              assertThat(roomy.serverP99Ratios()).isPresent();
+            });
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("authz-events: kafka on port");
+    assertThat(work.resolve(BenchServer.KAFKA_BOOTSTRAP)).doesNotExist();
+  }
+
   private List<ScenarioResult> run(Scenario... scenarios) throws Exception {
     return new ScenarioRunner(
             OPTIONS, work, new PrintStream(progress, true, StandardCharsets.UTF_8))
