@@ -86,18 +86,7 @@ public class ShouldRateLimitBenchmark {
     MicrometerLimitStats stats =
         new MicrometerLimitStats(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     // The reference's defaults, without expiry jitter: RateLimitApp uses none for memory counters.
-    LimiterSettings defaults = LimiterSettings.defaults();
-    LimiterSettings settings =
-        new LimiterSettings(
-            defaults.cacheKeyPrefix(),
-            defaults.nearLimitRatio(),
-            0,
-            defaults.globalShadowMode(),
-            defaults.responseHeaders(),
-            defaults.limitHeader(),
-            defaults.remainingHeader(),
-            defaults.resetHeader(),
-            defaults.stopIncrementWhenOverLimit());
+    LimiterSettings settings = LimiterSettings.defaults().withExpirationJitter(0);
     RateLimiter limiter =
         new RateLimiter(settings, store, OverLimitCache.NONE, stats, epochSeconds);
     service =

@@ -37,4 +37,18 @@ public record LimiterSettings(
         "RateLimit-Reset",
         false);
   }
+
+  /** These settings with another {@code expirationJitterMaxSeconds}. */
+  public LimiterSettings withExpirationJitter(long maxSeconds) {
+    return new LimiterSettings(
+        cacheKeyPrefix,
+        nearLimitRatio,
+        maxSeconds,
+        globalShadowMode,
+        responseHeaders,
+        limitHeader,
+        remainingHeader,
+        resetHeader,
+        stopIncrementWhenOverLimit);
+  }
 }
