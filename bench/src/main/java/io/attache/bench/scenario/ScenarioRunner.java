@@ -116,29 +116,24 @@ public final class ScenarioRunner {
    */
   private List<TurnPair> maxInTurns(ServerProcess baseline, ServerProcess real, UnaryCall call)
       throws InterruptedException {
-    warmUp(baseline, real, call);
+    warmUp(baseline, real, call, OptionalDouble.empty());
     return inTurns(baseline, real, call, OptionalDouble.empty());
   }
 
   /**
-   * Latency of both servers at {@code rate}: each warmed up at that rate for the warm-up, then
-   * open-loop turns of at most {@link #TURN} in the order baseline, real, real, baseline, ... until
-   * each has had {@code duration}, as {@link #maxInTurns} does for throughput. Each turn reads the
-   * server's own Check timer before and after it, where the server keeps one. A single phase per
-   * server would compare two stretches of the machine up to half a minute apart; a p99 or a mean
-   * that moves 2× between runs minutes apart (as the no-op's CPU per call does) then decides the
-   * comparison, where a ratio within a pair of turns seconds apart does not.
+   * Latency of both servers at {@code rate}: each warmed up at that rate, with a settling turn each
+   * as for throughput (see {@link #warmUp}), then open-loop turns of at most {@link #TURN} in the
+   * order baseline, real, real, baseline, ... until each has had {@code duration}, as {@link
+   * #maxInTurns} does for throughput. Each turn reads the server's own Check timer before and after
+   * it, where the server keeps one. A single phase per server would compare two stretches of the
+   * machine up to half a minute apart; a p99 or a mean that moves 2× between runs minutes apart (as
+   * the no-op's CPU per call does) then decides the comparison, where a ratio within a pair of
+   * turns seconds apart does not.
    */
   private List<TurnPair> atRateInTurns(
       ServerProcess baseline, ServerProcess real, UnaryCall call, double rate)
       throws InterruptedException {
-    if (!options.warmup().isZero()) {
-      Duration tail =
-          options.warmup().compareTo(SETTLING_TURN) < 0 ? options.warmup() : SETTLING_TURN;
-      for (ServerProcess server : List.of(baseline, real)) {
-        run(server, options(server, options.warmup(), tail).openLoop(rate), call);
-      }
-    }
+    warmUp(baseline, real, call, OptionalDouble.of(rate));
     return inTurns(baseline, real, call, OptionalDouble.of(rate));
   }
 
@@ -164,22 +159,27 @@ public final class ScenarioRunner {
   }
 
   private LoadOptions turnOptions(ServerProcess server, Duration turn, OptionalDouble rate) {
-    LoadOptions closed = options(server, Duration.ZERO, turn);
+    return atRate(options(server, Duration.ZERO, turn), rate);
+  }
+
+  private static LoadOptions atRate(LoadOptions closed, OptionalDouble rate) {
     return rate.isPresent() ? closed.openLoop(rate.getAsDouble()) : closed;
   }
 
   /**
-   * Each server under full load for the warm-up, then one turn of at most {@link #SETTLING_TURN}
-   * each, none of it measured. The warm-up is long (10 s by default) because a JFR recording after
-   * a 3 s one still showed C2 compiling on 12–25 % of a core during the measured turns: that taxes
-   * the real server, which has far more code to compile, and not the no-op. The extra turn each
-   * comes after both warm-ups, when each server has sat idle through the other's: whatever it still
-   * has queued to compile, or deoptimised meanwhile, is paid for there and not in the first pair.
+   * Each server under the turns' load (full, or open loop at {@code rate}) for the warm-up, then
+   * one turn of at most {@link #SETTLING_TURN} each, none of it measured. The warm-up is long (10 s
+   * by default) because a JFR recording after a 3 s one still showed C2 compiling on 12–25 % of a
+   * core during the measured turns: that taxes the real server, which has far more code to compile,
+   * and not the no-op. The extra turn each comes after both warm-ups, when each server has sat idle
+   * through the other's: whatever it still has queued to compile, or deoptimised meanwhile, is paid
+   * for there and not in the first pair.
    */
-  private void warmUp(ServerProcess baseline, ServerProcess real, UnaryCall call)
+  private void warmUp(
+      ServerProcess baseline, ServerProcess real, UnaryCall call, OptionalDouble rate)
       throws InterruptedException {
     for (ServerProcess server : List.of(baseline, real)) {
-      run(server, options(server, options.warmup(), Duration.ofSeconds(1)), call);
+      run(server, atRate(options(server, options.warmup(), Duration.ofSeconds(1)), rate), call);
     }
     Duration turn =
         options.warmup().compareTo(SETTLING_TURN) < 0 ? options.warmup() : SETTLING_TURN;
@@ -187,7 +187,7 @@ public final class ScenarioRunner {
       return;
     }
     for (ServerProcess server : List.of(baseline, real)) {
-      run(server, options(server, Duration.ZERO, turn), call);
+      run(server, turnOptions(server, turn, rate), call);
     }
   }
 

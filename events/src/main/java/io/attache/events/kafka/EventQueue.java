@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * order and hands each back with a release store. Nobody ever waits for anybody.
  *
  * <p>The event and the time it was published are kept in parallel arrays, so publishing allocates
- * no wrapper. The capacity is rounded up to a power of two.
+ * no wrapper. The capacity is rounded up to a power of two, and is at least 2.
  */
 final class EventQueue {
   /** Receives drained events; the sink passes one instance, so draining allocates nothing. */
@@ -37,7 +37,9 @@ final class EventQueue {
     if (capacity <= 0 || capacity > 1 << 30) {
       throw new IllegalArgumentException("capacity must be in 1..2^30: " + capacity);
     }
-    int size = Integer.highestOneBit(capacity);
+    // At least two slots: with one, a filled slot's sequence (position + 1) would read as free for
+    // the next lap, and a full queue would overwrite its only event.
+    int size = Math.max(2, Integer.highestOneBit(capacity));
     if (size < capacity) {
       size <<= 1;
     }
@@ -80,9 +82,10 @@ final class EventQueue {
   }
 
   /**
-   * Hands up to {@code max} events to {@code consumer}, oldest first; returns how many. Only the
-   * sink's thread may call it (or another thread once the sink's has stopped). An event whose
-   * producer has claimed its slot but not yet filled it ends the drain; the next one takes it.
+   * Hands up to {@code max} events to {@code consumer}, oldest first; returns how many. One thread
+   * at a time: the sink's, or another once the sink's has ended (two drains at once could hand the
+   * same event to both). An event whose producer has claimed its slot but not yet filled it ends
+   * the drain; the next one takes it.
    */
   int drain(Consumer consumer, int max) {
     long position = head.get();

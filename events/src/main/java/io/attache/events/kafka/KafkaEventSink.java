@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,6 +60,9 @@ public final class KafkaEventSink implements EventSink {
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+  /** How long closing waits for a publish() caught between claiming a queue slot and filling it. */
+  private static final long LATE_PUBLISH_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   private final KafkaSinkConfig config;
   private final Producer<byte[], byte[]> producer;
   private final Spool spool;
@@ -75,6 +79,7 @@ public final class KafkaEventSink implements EventSink {
   private final LongAdder dropped = new LongAdder();
   private volatile long spoolBytes;
   private volatile boolean closing;
+  private final AtomicBoolean closeCalled = new AtomicBoolean();
   private volatile long lastDropLogNanos = System.nanoTime() - DROP_LOG_INTERVAL_NANOS;
 
   // Owned by the sink thread.
@@ -189,7 +194,7 @@ public final class KafkaEventSink implements EventSink {
 
   @Override
   public void close() {
-    if (closing) {
+    if (!closeCalled.compareAndSet(false, true)) {
       return;
     }
     closing = true;
@@ -198,10 +203,32 @@ public final class KafkaEventSink implements EventSink {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // A publish() that passed the closing check may have queued after the last drain.
-    queue.drain(
-        (event, epochMillis) -> countDrop("the sink closed while it was being published"),
-        Integer.MAX_VALUE);
+    if (thread.isAlive()) {
+      // Still delivering (a slow send, spool I/O). It drains the queue itself before it ends; a
+      // drain from here as well would race it, and the queue allows one consumer at a time.
+      log.warn("the event sink is still delivering; it finishes in the background");
+      return;
+    }
+    // A publish() that passed the closing check may have queued after the sink's last drain.
+    int stuck =
+        drainAll((event, epochMillis) -> countDrop("the sink closed while it was being published"));
+    if (stuck > 0) {
+      countDrops(stuck, "the sink closed while they were being published");
+    }
+  }
+
+  /**
+   * Drains the queue to the end, waiting a moment for publishers caught between claiming a slot and
+   * filling it (they hold back the slots after theirs); returns how many it could still not take.
+   */
+  private int drainAll(EventQueue.Consumer consumer) {
+    long deadline = System.nanoTime() + LATE_PUBLISH_WAIT_NANOS;
+    queue.drain(consumer, Integer.MAX_VALUE);
+    while (queue.size() > 0 && System.nanoTime() < deadline) {
+      Thread.yield();
+      queue.drain(consumer, Integer.MAX_VALUE);
+    }
+    return queue.size();
   }
 
   private void run() {
@@ -448,7 +475,11 @@ public final class KafkaEventSink implements EventSink {
   }
 
   private void countDrop(String why) {
-    dropped.increment();
+    countDrops(1, why);
+  }
+
+  private void countDrops(long count, String why) {
+    dropped.add(count);
     long now = System.nanoTime();
     if (now - lastDropLogNanos >= DROP_LOG_INTERVAL_NANOS) {
       lastDropLogNanos = now;
@@ -459,7 +490,7 @@ public final class KafkaEventSink implements EventSink {
   /** Delivers or spools everything still held, then releases the producer and the spool. */
   private void shutdown() {
     try {
-      queue.drain(acceptor, Integer.MAX_VALUE);
+      drainAll(acceptor); // what it cannot take, close() counts as dropped
       // No producer.flush(): it could wait out the whole delivery timeout while Kafka is down.
       long deadline = System.nanoTime() + config.closeTimeout().toNanos();
       while (!inFlight.isEmpty() && System.nanoTime() < deadline) {

@@ -70,6 +70,20 @@ class EventQueueTest {
   }
 
   @Test
+  void aQueueAskedForOneSlotHasTwoAndStillRefusesWhenFull() {
+    EventQueue queue = new EventQueue(1);
+    Event e = event("e");
+    Received received = new Received();
+
+    assertThat(queue.capacity()).isEqualTo(2);
+    assertThat(queue.offer(e, 1)).isTrue();
+    assertThat(queue.offer(e, 2)).isTrue();
+    assertThat(queue.offer(e, 3)).isFalse();
+    assertThat(queue.drain(received, 10)).isEqualTo(2);
+    assertThat(received.times).containsExactly(1L, 2L);
+  }
+
+  @Test
   void aDrainTakesAtMostMaxAndSlotsAreReusedLapAfterLap() {
     EventQueue queue = new EventQueue(4);
     Event e = event("e");
