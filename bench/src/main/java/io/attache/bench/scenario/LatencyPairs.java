@@ -2,11 +2,9 @@ package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
 import io.attache.bench.metrics.ServerDurations;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,12 +26,12 @@ public record LatencyPairs(List<TurnPair> pairs) {
 
   /** The baseline's turns as one result. */
   public LoadResult baseline() {
-    return LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList());
+    return TurnPair.merged(pairs, TurnPair::baseline);
   }
 
   /** The real server's turns as one result. */
   public LoadResult real() {
-    return LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList());
+    return TurnPair.merged(pairs, TurnPair::real);
   }
 
   /** The p99 ratios a latency target is scored on: the servers' own where both time their calls. */
@@ -60,15 +58,7 @@ public record LatencyPairs(List<TurnPair> pairs) {
   }
 
   private Optional<Spread> serverRatios(ToDoubleFunction<ServerDurations> figure) {
-    List<Double> ratios = new ArrayList<>();
-    for (TurnPair pair : pairs) {
-      OptionalDouble ratio = pair.serverRatio(figure);
-      if (ratio.isEmpty()) {
-        return Optional.empty();
-      }
-      ratios.add(ratio.getAsDouble());
-    }
-    return Optional.of(Spread.of(ratios));
+    return TurnPair.spread(pairs, pair -> pair.serverRatio(figure));
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,12 +27,12 @@ public record ScenarioResult(
 
   /** The baseline's closed-loop turns as one result. */
   public LoadResult baselineMax() {
-    return LoadResult.inTurns(pairs.stream().map(TurnPair::baseline).toList());
+    return TurnPair.merged(pairs, TurnPair::baseline);
   }
 
   /** The real server's closed-loop turns as one result. */
   public LoadResult realMax() {
-    return LoadResult.inTurns(pairs.stream().map(TurnPair::real).toList());
+    return TurnPair.merged(pairs, TurnPair::real);
   }
 
   /** The baseline's open-loop turns at half load as one result. */
@@ -77,15 +76,7 @@ public record ScenarioResult(
    * its core). Empty where the platform does not report a process's CPU time.
    */
   public Optional<Spread> cpuRatios() {
-    List<Double> ratios = new ArrayList<>();
-    for (TurnPair pair : pairs) {
-      OptionalDouble ratio = pair.cpuRatio();
-      if (ratio.isEmpty()) {
-        return Optional.empty();
-      }
-      ratios.add(ratio.getAsDouble());
-    }
-    return Optional.of(Spread.of(ratios));
+    return TurnPair.spread(pairs, TurnPair::cpuRatio);
   }
 
   /** The median of {@link #cpuRatios()}: {@code cpu x} in the table. */
@@ -150,25 +141,30 @@ public record ScenarioResult(
   }
 
   private String tableRow() {
+    LoadResult baselineMax = baselineMax();
+    LoadResult realMax = realMax();
+    LoadResult baselineAtHalf = baselineAtHalf();
+    LoadResult realAtHalf = realAtHalf();
+    Optional<Spread> cpuRatios = cpuRatios();
     return String.format(
         Locale.ROOT,
         "%-26s %10.0f %10.0f %7.2f %11s %6s %7s %7s %5s %11s   %8.0f %8.0f %8.0f | %8.0f %8.0f %8.0f",
         scenario.argument(),
-        baselineMax().latency().callsPerSecond(),
-        realMax().latency().callsPerSecond(),
+        baselineMax.latency().callsPerSecond(),
+        realMax.latency().callsPerSecond(),
         score(),
         scoreRange().range(),
         (met() ? "met" : "MISSED"),
-        cpu(baselineMax().serverCpuMicrosPerCall()),
-        cpu(realMax().serverCpuMicrosPerCall()),
-        cpuRatio().isPresent() ? String.format(Locale.ROOT, "%.2f", cpuRatio().getAsDouble()) : "-",
-        cpuRatios().map(Spread::range).orElse("-"),
-        baselineAtHalf().latency().p50Micros(),
-        baselineAtHalf().latency().p99Micros(),
-        baselineAtHalf().latency().p999Micros(),
-        realAtHalf().latency().p50Micros(),
-        realAtHalf().latency().p99Micros(),
-        realAtHalf().latency().p999Micros());
+        cpu(baselineMax.serverCpuMicrosPerCall()),
+        cpu(realMax.serverCpuMicrosPerCall()),
+        cpuRatios.map(r -> String.format(Locale.ROOT, "%.2f", r.median())).orElse("-"),
+        cpuRatios.map(Spread::range).orElse("-"),
+        baselineAtHalf.latency().p50Micros(),
+        baselineAtHalf.latency().p99Micros(),
+        baselineAtHalf.latency().p999Micros(),
+        realAtHalf.latency().p50Micros(),
+        realAtHalf.latency().p99Micros(),
+        realAtHalf.latency().p999Micros());
   }
 
   private static String cpu(OptionalDouble micros) {

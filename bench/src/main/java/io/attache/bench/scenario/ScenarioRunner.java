@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * Runs scenarios: for each, the baseline server and the real one, each in its own process, loaded
@@ -67,14 +68,14 @@ public final class ScenarioRunner {
           ServerProcess baseline = start(scenario.baseline(), call);
           ServerProcess real = start(scenario.real(), call)) {
         List<TurnPair> pairs = maxInTurns(baseline, real, call);
-        double half = halfOfMax(pairs.stream().map(TurnPair::baseline).toList());
+        double half = halfOfMax(pairs, TurnPair::baseline);
         progress.printf("%s: both at %.0f/s, in turns%n", scenario.argument(), half);
         LatencyPairs atHalf = new LatencyPairs(atRateInTurns(baseline, real, call, half));
         // A latency target compares the servers at the same load; where the real server's max is
         // lower, half the baseline's may be most or all of its capacity, and the comparison then
         // measures a saturated server. Half the real server's max shows both with room to spare.
         Optional<LatencyPairs> atHalfOfReal = Optional.empty();
-        double realHalf = halfOfMax(pairs.stream().map(TurnPair::real).toList());
+        double realHalf = halfOfMax(pairs, TurnPair::real);
         if (scenario.latencyTarget() && realHalf < half) {
           progress.printf(
               "%s: both at %.0f/s (half the real server's max), in turns%n",
@@ -90,8 +91,9 @@ public final class ScenarioRunner {
     return results;
   }
 
-  private static double halfOfMax(List<LoadResult> closedLoopTurns) {
-    return Math.max(1, LoadResult.inTurns(closedLoopTurns).latency().callsPerSecond() / 2);
+  /** Half the max throughput one side of the closed-loop pairs reached: an open loop's rate. */
+  private static double halfOfMax(List<TurnPair> pairs, Function<TurnPair, LoadResult> side) {
+    return Math.max(1, TurnPair.merged(pairs, side).latency().callsPerSecond() / 2);
   }
 
   private ServerProcess start(ServerKind kind, UnaryCall call)

@@ -2,9 +2,13 @@ package io.attache.bench.scenario;
 
 import io.attache.bench.load.LoadResult;
 import io.attache.bench.metrics.ServerDurations;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -18,6 +22,25 @@ public record TurnPair(LoadResult baseline, LoadResult real) {
   public TurnPair {
     Objects.requireNonNull(baseline, "baseline");
     Objects.requireNonNull(real, "real");
+  }
+
+  /** One side of every pair ({@code TurnPair::baseline} or {@code ::real}) as one result. */
+  public static LoadResult merged(List<TurnPair> pairs, Function<TurnPair, LoadResult> side) {
+    return LoadResult.inTurns(pairs.stream().map(side).toList());
+  }
+
+  /** A ratio taken within each pair, as a spread; empty unless every pair has it. */
+  public static Optional<Spread> spread(
+      List<TurnPair> pairs, Function<TurnPair, OptionalDouble> ratio) {
+    List<Double> ratios = new ArrayList<>();
+    for (TurnPair pair : pairs) {
+      OptionalDouble value = ratio.apply(pair);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      ratios.add(value.getAsDouble());
+    }
+    return Optional.of(Spread.of(ratios));
   }
 
   /** Real calls per second over the baseline's. */
