@@ -2,11 +2,12 @@ package io.attache.events;
 
 /**
  * Where services send events. Services call it from the request path, so {@link #publish} must
- * return at once: it never blocks and never throws, whatever the state of Kafka.
+ * return at once: it never waits for Kafka and never throws. (The Kafka sink may pause a publish
+ * for a fraction of a millisecond to give its own thread the CPU; see {@code SinkPriority.IDLE}.)
  */
 public interface EventSink extends AutoCloseable {
 
-  /** Hands the event over; never blocks, never throws. A lost event is counted, never silent. */
+  /** Hands the event over; never waits for Kafka, never throws. A lost event is counted. */
   void publish(Event event);
 
   EventSinkStats stats();
@@ -23,7 +24,7 @@ public interface EventSink extends AutoCloseable {
 
       @Override
       public EventSinkStats stats() {
-        return new EventSinkStats(0, 0, 0, 0, 0, 0);
+        return new EventSinkStats(0, 0, 0, 0, 0, 0, 0);
       }
 
       @Override

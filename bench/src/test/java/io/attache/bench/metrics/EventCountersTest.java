@@ -1,0 +1,33 @@
+package io.attache.bench.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EventCountersTest {
+  @Test
+  void readsTheSinksCountersFromAPrometheusScrape() {
+    String scrape =
+        """
+        # HELP attache_events_published_total events Kafka acknowledged straight from memory
+        # TYPE attache_events_published_total counter
+        attache_events_published_total 1318214.0
+        attache_events_spooled_total 3.0
+        attache_events_replayed_total 3.0
+        attache_events_dropped_total 0.0
+        attache_events_throttled_total 22238.0
+        # TYPE attache_events_queued gauge
+        attache_events_queued 17.0
+        attache_events_spool_bytes 0.0
+        attache_authz_check_seconds_count 99.0
+        """;
+
+    assertThat(EventCounters.parse(scrape))
+        .contains(new EventCounters(1_318_214, 3, 0, 22_238, 17));
+  }
+
+  @Test
+  void aServerWithoutAnEventSinkHasNone() {
+    assertThat(EventCounters.parse("attache_authz_check_seconds_count 99.0\n")).isEmpty();
+  }
+}
