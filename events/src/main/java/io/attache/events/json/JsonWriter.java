@@ -205,18 +205,35 @@ public final class JsonWriter {
     // Worst case: every char a six-byte escape; usually far less, so grow for it only when needed.
     ensure(length + 2);
     out[size++] = '"';
-    for (int i = 0; i < length; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-        if (size == out.length) {
-          grow(length - i + 1);
-        }
-        out[size++] = (byte) c;
-      } else {
-        i = special(value, i, c);
-      }
+    int i = plainPrefix(value, 0);
+    while (i < length) {
+      i = special(value, i, value.charAt(i)) + 1;
+      ensure(length - i + 1);
+      i = plainPrefix(value, i);
     }
     put('"');
+  }
+
+  /**
+   * Copies chars from {@code from} on that need no escaping (printable ASCII, the common case: ids,
+   * names, paths) and returns the index of the first that does, or the length. The caller has made
+   * room for all of them: in this loop, the hot one of every event, nothing is checked but the
+   * char.
+   */
+  private int plainPrefix(String value, int from) {
+    byte[] buffer = out;
+    int position = size;
+    int length = value.length();
+    int i = from;
+    for (; i < length; i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+        break;
+      }
+      buffer[position++] = (byte) c;
+    }
+    size = position;
+    return i;
   }
 
   /** Escapes or UTF-8-encodes one char (two for a surrogate pair); returns the last index used. */

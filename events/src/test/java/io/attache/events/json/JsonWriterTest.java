@@ -108,4 +108,24 @@ class JsonWriterTest {
       assertThat(parsed.get("n").asInt()).isEqualTo(round);
     }
   }
+
+  @Test
+  void aOneByteBufferGrowsThroughLongPlainRunsBetweenEscapes() {
+    Random random = new Random(11);
+    String specials = "\"\\\n\u0001é€\u2028";
+    for (int round = 0; round < 500; round++) {
+      StringBuilder value = new StringBuilder();
+      int length = random.nextInt(300);
+      while (value.length() < length) {
+        value.append(
+            random.nextInt(50) == 0
+                ? specials.charAt(random.nextInt(specials.length()))
+                : (char) ('a' + random.nextInt(26)));
+      }
+      JsonWriter json = new JsonWriter(1);
+      json.beginObject().field("v", value.toString()).endObject();
+
+      assertThat(JSON.readTree(json.toByteArray()).get("v").asString()).isEqualTo(value.toString());
+    }
+  }
 }
