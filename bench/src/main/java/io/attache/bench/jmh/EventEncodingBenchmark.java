@@ -1,10 +1,9 @@
 package io.attache.bench.jmh;
 
+import io.attache.bench.events.EventSinkProbe;
 import io.attache.events.AuthzDecision;
 import io.attache.events.CloudEventEncoder;
-import io.attache.events.Decision;
 import io.attache.events.EventIds;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,22 +23,7 @@ public class EventEncodingBenchmark {
   private static final long EPOCH_MILLIS = 1_795_000_000_000L;
 
   private final CloudEventEncoder encoder = new CloudEventEncoder("/attache/ext-authz/bench-7f9c");
-  private final AuthzDecision event =
-      new AuthzDecision(
-          Decision.ALLOW,
-          "ok",
-          200,
-          Optional.of("default/orders"),
-          Optional.of("allow-keys"),
-          Optional.of("client-3"),
-          Optional.of("api_key"),
-          Optional.of("k1:8f2c0a5d3e7b9146"),
-          "GET",
-          "orders.example.com",
-          "/orders/12345",
-          "10.0.0.17:51234",
-          Optional.of("5f8c7d4e-12345"),
-          12);
+  private final AuthzDecision event = EventSinkProbe.sample(12345);
   private final String id = EventIds.next(EPOCH_MILLIS);
   private long sequence;
 
