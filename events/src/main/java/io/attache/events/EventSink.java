@@ -2,12 +2,11 @@ package io.attache.events;
 
 /**
  * Where services send events. Services call it from the request path, so {@link #publish} must
- * return at once: it never waits for Kafka and never throws. (The Kafka sink may pause a publish
- * for a fraction of a millisecond to give its own thread the CPU; see {@code SinkPriority.IDLE}.)
+ * return at once: it never blocks and never throws, whatever the state of Kafka.
  */
 public interface EventSink extends AutoCloseable {
 
-  /** Hands the event over; never waits for Kafka, never throws. A lost event is counted. */
+  /** Hands the event over; never blocks, never throws. A lost event is counted, never silent. */
   void publish(Event event);
 
   EventSinkStats stats();
@@ -24,7 +23,7 @@ public interface EventSink extends AutoCloseable {
 
       @Override
       public EventSinkStats stats() {
-        return new EventSinkStats(0, 0, 0, 0, 0, 0, 0);
+        return new EventSinkStats(0, 0, 0, 0, 0, 0);
       }
 
       @Override

@@ -10,14 +10,6 @@ package io.attache.events;
  *     was closed
  * @param queued events waiting in memory for the sink's thread
  * @param spoolBytes bytes the spool holds now
- * @param throttled publishes that paused to let a sink starved of CPU catch up (see {@code
- *     SinkPriority.IDLE})
  */
 public record EventSinkStats(
-    long published,
-    long spooled,
-    long replayed,
-    long dropped,
-    long queued,
-    long spoolBytes,
-    long throttled) {}
+    long published, long spooled, long replayed, long dropped, long queued, long spoolBytes) {}

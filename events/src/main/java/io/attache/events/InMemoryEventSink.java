@@ -23,7 +23,7 @@ public final class InMemoryEventSink implements EventSink {
 
   @Override
   public EventSinkStats stats() {
-    return new EventSinkStats(events.size(), 0, 0, 0, 0, 0, 0);
+    return new EventSinkStats(events.size(), 0, 0, 0, 0, 0);
   }
 
   @Override

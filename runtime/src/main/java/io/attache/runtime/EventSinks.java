@@ -3,7 +3,6 @@ package io.attache.runtime;
 import io.attache.events.EventSink;
 import io.attache.events.kafka.KafkaEventSink;
 import io.attache.events.kafka.KafkaSinkConfig;
-import io.attache.events.kafka.SinkPriority;
 import io.attache.events.spool.FsyncPolicy;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -26,9 +25,8 @@ import org.slf4j.LoggerFactory;
  * HOSTNAME}, the pod name in Kubernetes), {@code ATTACHE_SPOOL_DIR} ({@code
  * data/spool/<component>}), {@code ATTACHE_SPOOL_MAX_BYTES} (1 GiB), {@code ATTACHE_SPOOL_FSYNC}
  * ({@code interval|always|never}), {@code ATTACHE_SPOOL_FSYNC_INTERVAL} ({@code 1s}), {@code
- * ATTACHE_EVENTS_SLOW_AFTER} ({@code 2s}), {@code ATTACHE_EVENTS_PRIORITY} ({@code idle|normal},
- * see {@link SinkPriority}), and {@code KAFKA_PRODUCER_*} for any producer property ({@code
- * KAFKA_PRODUCER_SECURITY_PROTOCOL=SSL} sets {@code security.protocol}).
+ * ATTACHE_EVENTS_SLOW_AFTER} ({@code 2s}), and {@code KAFKA_PRODUCER_*} for any producer property
+ * ({@code KAFKA_PRODUCER_SECURITY_PROTOCOL=SSL} sets {@code security.protocol}).
  */
 public final class EventSinks {
   private static final Logger log = LoggerFactory.getLogger(EventSinks.class);
@@ -49,7 +47,6 @@ public final class EventSinks {
                 settings.choice("ATTACHE_SPOOL_FSYNC", FsyncPolicy.INTERVAL),
                 settings.duration("ATTACHE_SPOOL_FSYNC_INTERVAL", Duration.ofSeconds(1)))
             .slowAfter(settings.duration("ATTACHE_EVENTS_SLOW_AFTER", Duration.ofSeconds(2)))
-            .priority(settings.choice("ATTACHE_EVENTS_PRIORITY", SinkPriority.IDLE))
             .producerOverrides(producerOverrides(settings));
     settings.validate();
     if (bootstrap.isEmpty()) {
@@ -89,9 +86,6 @@ public final class EventSinks {
         .register(registry);
     FunctionCounter.builder("attache.events.dropped", sink, s -> s.stats().dropped())
         .description("events lost because the spool was full")
-        .register(registry);
-    FunctionCounter.builder("attache.events.throttled", sink, s -> s.stats().throttled())
-        .description("publishes that paused so an idle-priority sink starved of CPU could catch up")
         .register(registry);
     Gauge.builder("attache.events.spool.bytes", sink, s -> s.stats().spoolBytes())
         .description("bytes held in the event spool")

@@ -5,15 +5,14 @@ import java.util.Optional;
 
 /**
  * A server's event sink counters from one scrape of its {@code /metrics}: whether what the sink was
- * handed reached Kafka, and how often a publish paused for it. A latency figure for the events
- * scenario means nothing if the events were dropped instead of sent.
+ * handed reached Kafka. A latency figure for the events scenario means nothing if the events were
+ * dropped (or spooled to disk) instead of sent.
  */
-public record EventCounters(
-    long published, long spooled, long dropped, long throttled, long queued) {
+public record EventCounters(long published, long spooled, long dropped, long queued) {
 
   /** The counters in a Prometheus text scrape; empty for a server without an event sink. */
   public static Optional<EventCounters> parse(String scrape) {
-    long[] values = new long[5];
+    long[] values = new long[4];
     boolean found = false;
     for (String line : scrape.split("\n")) {
       int index = index(line);
@@ -24,7 +23,7 @@ public record EventCounters(
       }
     }
     return found
-        ? Optional.of(new EventCounters(values[0], values[1], values[2], values[3], values[4]))
+        ? Optional.of(new EventCounters(values[0], values[1], values[2], values[3]))
         : Optional.empty();
   }
 
@@ -33,7 +32,6 @@ public record EventCounters(
       "attache_events_published_total",
       "attache_events_spooled_total",
       "attache_events_dropped_total",
-      "attache_events_throttled_total",
       "attache_events_queued"
     };
     for (int i = 0; i < names.length; i++) {
@@ -48,11 +46,10 @@ public record EventCounters(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "published %,d, spooled %,d, dropped %,d, publishes paused for the sink %,d, queued %,d",
+        "published %,d, spooled %,d, dropped %,d, queued %,d",
         published,
         spooled,
         dropped,
-        throttled,
         queued);
   }
 }

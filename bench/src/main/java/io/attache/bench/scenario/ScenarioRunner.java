@@ -69,11 +69,11 @@ public final class ScenarioRunner {
           ServerProcess baseline = start(scenario.baseline(), call);
           ServerProcess real = start(scenario.real(), call)) {
         List<TurnPair> pairs = maxInTurns(baseline, real, call);
-        reportEvents(scenario, real, "after the max-throughput turns");
+        reportEvents(scenario, baseline, real, "after the max-throughput turns");
         double half = halfOfMax(pairs, TurnPair::baseline);
         progress.printf("%s: both at %.0f/s, in turns%n", scenario.argument(), half);
         LatencyPairs atHalf = new LatencyPairs(atRateInTurns(baseline, real, call, half));
-        reportEvents(scenario, real, "after the turns at half the baseline's max");
+        reportEvents(scenario, baseline, real, "after the turns at half the baseline's max");
         // A latency target compares the servers at the same load; where the real server's max is
         // lower, half the baseline's may be most or all of its capacity, and the comparison then
         // measures a saturated server. Half the real server's max shows both with room to spare.
@@ -85,7 +85,7 @@ public final class ScenarioRunner {
               scenario.argument(), realHalf);
           atHalfOfReal =
               Optional.of(new LatencyPairs(atRateInTurns(baseline, real, call, realHalf)));
-          reportEvents(scenario, real, "after the turns at half its own max");
+          reportEvents(scenario, baseline, real, "after the turns at half its own max");
         }
         ScenarioResult result = new ScenarioResult(scenario, pairs, atHalf, atHalfOfReal);
         progress.println(result.row());
@@ -96,14 +96,20 @@ public final class ScenarioRunner {
   }
 
   /**
-   * What the real server's event sink has done so far, where it has one: a latency figure is only
-   * worth something if the events were sent, not dropped.
+   * What each server's event sink has done so far, where it has one: a latency figure is only worth
+   * something if the events were sent, not dropped.
    */
-  private void reportEvents(Scenario scenario, ServerProcess real, String when)
+  private void reportEvents(
+      Scenario scenario, ServerProcess baseline, ServerProcess real, String when)
       throws InterruptedException {
-    Optional<EventCounters> counters = real.metrics().flatMap(EventCounters::parse);
-    counters.ifPresent(
-        events -> progress.printf("%s: events %s: %s%n", scenario.argument(), when, events));
+    for (ServerProcess server : List.of(baseline, real)) {
+      Optional<EventCounters> counters = server.metrics().flatMap(EventCounters::parse);
+      String who = server == baseline ? "baseline" : "real";
+      counters.ifPresent(
+          events ->
+              progress.printf(
+                  "%s: %s server's events %s: %s%n", scenario.argument(), who, when, events));
+    }
   }
 
   /** Half the max throughput one side of the closed-loop pairs reached: an open loop's rate. */

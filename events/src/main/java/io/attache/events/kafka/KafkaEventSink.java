@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,12 +44,6 @@ import org.slf4j.LoggerFactory;
  * when Kafka acknowledged all of it; when it is empty, sending goes direct again. A spool left by
  * an earlier process is replayed at start. Order per key holds throughout; an event is dropped only
  * when the spool is full (or the queue before it), and every drop is counted and logged.
- *
- * <p>With {@link SinkPriority#IDLE} (the default) the sink's thread and the producer's network
- * thread run in Linux's {@code SCHED_IDLE} class, on CPU time no request thread wants. On a shared
- * core that keeps their work out of a Check's wait; the cost is that under sustained overload they
- * get no CPU at all, so once they fall half a queue behind, each publish pauses briefly to hand
- * them the core: requests slow down instead of events being lost.
  */
 public final class KafkaEventSink implements EventSink {
   private static final Logger log = LoggerFactory.getLogger(KafkaEventSink.class);
@@ -63,17 +55,6 @@ public final class KafkaEventSink implements EventSink {
    * switches, several times what encoding the event costs. The producer lingers 20 ms anyway.
    */
   private static final long DRAIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-  /**
-   * How long a publish pauses when an idle-priority sink has fallen half a queue behind. Long
-   * enough for the sink to take dozens of events per pause (about 3 µs each), short enough that a
-   * sink held up by something other than CPU (a broker slow to take batches) costs each request at
-   * most this until the sink turns to the spool.
-   */
-  static final long BACKPRESSURE_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-
-  /** The kernel's name of Kafka's "kafka-producer-network-thread | client" (15 bytes at most). */
-  private static final String PRODUCER_THREAD_NAME = "kafka-producer-";
 
   private static final int REPLAY_BATCH = 512;
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -88,8 +69,6 @@ public final class KafkaEventSink implements EventSink {
   private final SequenceCounters sequences;
   private final CloudEventEncoder encoder;
   private final EventQueue queue;
-  private final int backpressureMark;
-  private final Set<String> producerThreadIds;
   private final EventQueue.Consumer acceptor = this::acceptOrDrop;
   private final Map<io.attache.events.EventType, String> topics = new HashMap<>();
   private final Thread thread;
@@ -98,7 +77,6 @@ public final class KafkaEventSink implements EventSink {
   private final LongAdder spooled = new LongAdder();
   private final LongAdder replayed = new LongAdder();
   private final LongAdder dropped = new LongAdder();
-  private final LongAdder throttled = new LongAdder();
   private volatile long spoolBytes;
   private volatile boolean closing;
   private final AtomicBoolean closeCalled = new AtomicBoolean();
@@ -135,21 +113,16 @@ public final class KafkaEventSink implements EventSink {
     }
   }
 
-  /** A producer and the threads it started, which run at the sink's priority too. */
-  private record StartedProducer(Producer<byte[], byte[]> producer, Set<String> threadIds) {}
-
   public KafkaEventSink(KafkaSinkConfig config) {
-    this(config, startProducer(config));
+    this(
+        config,
+        new KafkaProducer<>(
+            producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
   KafkaEventSink(KafkaSinkConfig config, Producer<byte[], byte[]> producer) {
-    this(config, new StartedProducer(producer, Set.of()));
-  }
-
-  private KafkaEventSink(KafkaSinkConfig config, StartedProducer started) {
     this.config = config;
-    this.producer = started.producer();
-    this.producerThreadIds = started.threadIds();
+    this.producer = producer;
     try {
       this.spool =
           Spool.open(
@@ -165,7 +138,6 @@ public final class KafkaEventSink implements EventSink {
     }
     this.encoder = new CloudEventEncoder(config.source());
     this.queue = new EventQueue(config.queueCapacity());
-    this.backpressureMark = Math.max(1, queue.capacity() / 2);
     for (io.attache.events.EventType type : io.attache.events.EventType.values()) {
       topics.put(type, config.topicPrefix() + type.topicSuffix());
     }
@@ -180,24 +152,6 @@ public final class KafkaEventSink implements EventSink {
     this.thread = new Thread(this::run, "attache-event-sink");
     this.thread.setDaemon(true);
     this.thread.start();
-  }
-
-  /**
-   * Java cannot name the kernel thread behind a {@code Thread}; the network thread is the producer
-   * thread that appeared while the producer was built.
-   */
-  private static StartedProducer startProducer(KafkaSinkConfig config) {
-    Set<String> before = IdlePriority.threadIds();
-    KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer());
-    Set<String> started = new HashSet<>();
-    for (String id : IdlePriority.threadIds()) {
-      if (!before.contains(id) && IdlePriority.name(id).startsWith(PRODUCER_THREAD_NAME)) {
-        started.add(id);
-      }
-    }
-    return new StartedProducer(producer, Set.copyOf(started));
   }
 
   /**
@@ -229,23 +183,13 @@ public final class KafkaEventSink implements EventSink {
     }
     if (!queue.offer(event, System.currentTimeMillis())) {
       countDrop("the in-memory queue is full");
-    } else if (config.priority() == SinkPriority.IDLE && queue.size() >= backpressureMark) {
-      // An idle-priority sink this far behind is starved of CPU: leave it the core for a moment.
-      throttled.increment();
-      LockSupport.parkNanos(BACKPRESSURE_PAUSE_NANOS);
     }
   }
 
   @Override
   public EventSinkStats stats() {
     return new EventSinkStats(
-        published.sum(),
-        spooled.sum(),
-        replayed.sum(),
-        dropped.sum(),
-        queue.size(),
-        spoolBytes,
-        throttled.sum());
+        published.sum(), spooled.sum(), replayed.sum(), dropped.sum(), queue.size(), spoolBytes);
   }
 
   @Override
@@ -288,9 +232,6 @@ public final class KafkaEventSink implements EventSink {
   }
 
   private void run() {
-    if (config.priority() == SinkPriority.IDLE) {
-      lowerPriority();
-    }
     try {
       while (!closing && !Thread.currentThread().isInterrupted()) {
         int drained = queue.drain(acceptor, DRAIN_BATCH);
@@ -304,25 +245,6 @@ public final class KafkaEventSink implements EventSink {
       log.error("event sink thread failed; new events are dropped and counted", e);
     }
     shutdown();
-  }
-
-  /** Moves this thread and the producer's into {@code SCHED_IDLE}; says so when it cannot. */
-  private void lowerPriority() {
-    List<String> failures = new ArrayList<>();
-    IdlePriority.lowerCurrentThread().ifPresent(failures::add);
-    for (String id : producerThreadIds) {
-      IdlePriority.lower(id).ifPresent(failures::add);
-    }
-    if (!failures.isEmpty()) {
-      log.warn(
-          "the event sink's threads keep their normal priority and compete with requests for the"
-              + " CPU: {}",
-          String.join("; ", failures));
-    } else {
-      log.info(
-          "the event sink's threads run at idle priority ({} of Kafka's)",
-          producerThreadIds.size());
-    }
   }
 
   /** What follows a drain: the spool synced, acknowledgements settled, the spool replayed. */

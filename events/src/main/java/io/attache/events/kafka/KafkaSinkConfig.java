@@ -21,8 +21,6 @@ import java.util.Objects;
  *     (rounded up to a power of two; at most 2^30)
  * @param slowAfter an unacknowledged record older than this sends new events to the spool
  * @param closeTimeout how long {@code close()} waits for Kafka before spooling what is left
- * @param priority how the sink's threads share the CPU with the request threads (default {@link
- *     SinkPriority#IDLE})
  * @param producerOverrides extra producer properties (TLS, SASL, timeouts); they win over ours
  */
 public record KafkaSinkConfig(
@@ -37,7 +35,6 @@ public record KafkaSinkConfig(
     int queueCapacity,
     Duration slowAfter,
     Duration closeTimeout,
-    SinkPriority priority,
     Map<String, Object> producerOverrides) {
 
   public KafkaSinkConfig {
@@ -49,7 +46,6 @@ public record KafkaSinkConfig(
     Objects.requireNonNull(fsyncInterval, "fsyncInterval");
     Objects.requireNonNull(slowAfter, "slowAfter");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
-    Objects.requireNonNull(priority, "priority");
     producerOverrides = Map.copyOf(producerOverrides);
     if (queueCapacity <= 0 || queueCapacity > 1 << 30) {
       throw new IllegalArgumentException(
@@ -75,7 +71,6 @@ public record KafkaSinkConfig(
     private int queueCapacity = 65_536;
     private Duration slowAfter = Duration.ofSeconds(2);
     private Duration closeTimeout = Duration.ofSeconds(10);
-    private SinkPriority priority = SinkPriority.IDLE;
     private Map<String, Object> producerOverrides = Map.of();
 
     private Builder(String bootstrapServers, String source, Path spoolDir) {
@@ -120,11 +115,6 @@ public record KafkaSinkConfig(
       return this;
     }
 
-    public Builder priority(SinkPriority value) {
-      priority = value;
-      return this;
-    }
-
     public Builder producerOverrides(Map<String, Object> value) {
       producerOverrides = value;
       return this;
@@ -143,7 +133,6 @@ public record KafkaSinkConfig(
           queueCapacity,
           slowAfter,
           closeTimeout,
-          priority,
           producerOverrides);
     }
   }
