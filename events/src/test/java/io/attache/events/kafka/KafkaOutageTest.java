@@ -108,10 +108,10 @@ class KafkaOutageTest {
   }
 
   /**
-   * Count, uniqueness, the unbroken sequence 1..n, and per-key order of both sequence and payload.
+   * Count, uniqueness, the unbroken sequence 1..n, and per-key order of both sequence and payload,
+   * for events published as {@code SampleEvents.authz("user-" + (i % 7), i)}.
    */
-  private static void assertExactlyOnceInOrder(
-      List<ConsumerRecord<String, String>> records, int expected) {
+  static void assertExactlyOnceInOrder(List<ConsumerRecord<String, String>> records, int expected) {
     assertThat(records).hasSize(expected);
     Map<String, List<Long>> sequencesByKey = new HashMap<>();
     Map<String, List<Integer>> payloadOrderByKey = new HashMap<>();
