@@ -103,8 +103,15 @@ public final class ScenarioRunner {
       Scenario scenario, ServerProcess baseline, ServerProcess real, String when)
       throws InterruptedException {
     for (ServerProcess server : List.of(baseline, real)) {
-      Optional<EventCounters> counters = server.metrics().flatMap(EventCounters::parse);
       String who = server == baseline ? "baseline" : "real";
+      Optional<EventCounters> counters;
+      try {
+        counters = server.metrics().flatMap(EventCounters::parse);
+      } catch (RuntimeException e) {
+        // Only a report: a failed scrape must not throw away the scenario's measured turns.
+        progress.printf("%s: %s server's events: unavailable (%s)%n", scenario.argument(), who, e);
+        continue;
+      }
       counters.ifPresent(
           events ->
               progress.printf(

@@ -17,11 +17,12 @@ class EventCountersTest {
         attache_events_dropped_total 0.0
         # TYPE attache_events_queued gauge
         attache_events_queued 17.0
-        attache_events_spool_bytes 0.0
+        attache_events_spool_bytes 4096.0
         attache_authz_check_seconds_count 99.0
         """;
 
-    assertThat(EventCounters.parse(scrape)).contains(new EventCounters(1_318_214, 3, 0, 17));
+    assertThat(EventCounters.parse(scrape))
+        .contains(new EventCounters(1_318_214, 3, 3, 0, 17, 4096));
   }
 
   @Test

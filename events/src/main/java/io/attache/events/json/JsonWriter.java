@@ -202,7 +202,8 @@ public final class JsonWriter {
 
   private void string(String value) {
     int length = value.length();
-    // Worst case: every char a six-byte escape; usually far less, so grow for it only when needed.
+    // Room for the common case, one byte per char and the quotes; an escaped or non-ASCII char
+    // makes its own room, and the rest of the string's again after it.
     ensure(length + 2);
     out[size++] = '"';
     int i = plainPrefix(value, 0);

@@ -63,10 +63,15 @@ public final class KafkaEventSink implements EventSink {
    * Records per replay round. A round waits for all its acknowledgements before the next, so its
    * size sets how fast a backlog drains, and that must outpace new events, which go to the spool
    * behind it meanwhile; otherwise sending never goes direct again and the spool fills. 512 drained
-   * 12–15k events/s against the embedded broker, below one busy pod's decisions; 8,192 (about 5 MB
-   * of records held) drains several times the fastest rate the sink can encode.
+   * 12–15k events/s against the embedded broker, below one busy pod's decisions.
    */
   private static final int REPLAY_BATCH = 8192;
+
+  /**
+   * And at most this many bytes per round (about 8,000 authz events), well inside the producer's 64
+   * MiB buffer, so that large events cannot make a round block in send() for want of it.
+   */
+  private static final long REPLAY_BYTES = 6L << 20;
 
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -264,10 +269,14 @@ public final class KafkaEventSink implements EventSink {
    * Spooled behind it, they would make another round, during which more arrive: with events coming
    * steadily the spool would never be found empty and sending would never go direct again. Held
    * back, the next read finds the spool empty and they are sent straight after the tail, in order.
-   * Only while the queue has room: if Kafka is slow to acknowledge, they go to the spool after all.
+   * Only while the queue is less than half full and the tail is not older than {@code slowAfter}:
+   * past either, Kafka is slow, and they go to the spool after all rather than wait in memory.
    */
   private boolean handingOver() {
-    return lastReplayRound && queue.size() < queue.capacity() / 2;
+    return lastReplayRound
+        && queue.size() < queue.capacity() / 2
+        && (inFlight.isEmpty()
+            || System.nanoTime() - inFlight.peekFirst().sentNanos <= config.slowAfter().toNanos());
   }
 
   /** What follows a drain: the spool synced, acknowledgements settled, the spool replayed. */
@@ -459,8 +468,8 @@ public final class KafkaEventSink implements EventSink {
       replayBatchEnd = null;
       backoffNanos = TimeUnit.MILLISECONDS.toNanos(100);
     }
-    List<SpooledEntry> entries = spool.read(REPLAY_BATCH);
-    lastReplayRound = !entries.isEmpty() && entries.size() < REPLAY_BATCH;
+    List<SpooledEntry> entries = spool.read(REPLAY_BATCH, REPLAY_BYTES);
+    lastReplayRound = !entries.isEmpty() && !spool.hasUnread();
     if (entries.isEmpty()) {
       spooling = false;
       rescueSegment = -1;

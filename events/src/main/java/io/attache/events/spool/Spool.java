@@ -163,9 +163,21 @@ public final class Spool implements Closeable {
 
   /** Reads up to {@code maxRecords} records after those already read, in order. */
   public List<SpooledEntry> read(int maxRecords) {
+    return read(maxRecords, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads records after those already read, in order, until {@code maxRecords} or until they reach
+   * {@code maxBytes} on disk (at least one record, however large). A segment stays open while its
+   * records are read: opening the file once per record made a replay read take 0.1–0.5 s per 8,192
+   * records.
+   */
+  public List<SpooledEntry> read(int maxRecords, long maxBytes) {
     List<SpooledEntry> entries = new ArrayList<>();
+    long bytes = 0;
+    FileChannel channel = null;
     try {
-      while (entries.size() < maxRecords) {
+      while (entries.size() < maxRecords && bytes < maxBytes) {
         Long size = segmentSizes.get(readCursor.segment());
         if (size == null || readCursor.offset() >= size) {
           Long next = segmentSizes.higherKey(readCursor.segment());
@@ -173,9 +185,13 @@ public final class Spool implements Closeable {
             break;
           }
           readCursor = new SpoolPosition(next, 0);
+          channel = closeQuietly(channel);
           continue;
         }
-        SpooledEntry entry = readAt(readCursor, size);
+        if (channel == null) {
+          channel = FileChannel.open(segmentPath(readCursor.segment()));
+        }
+        SpooledEntry entry = readAt(channel, readCursor, size);
         if (entry == null) {
           corruptRecords++;
           log.error(
@@ -186,12 +202,42 @@ public final class Spool implements Closeable {
           continue;
         }
         entries.add(entry);
+        bytes += entry.end().offset() - entry.start().offset();
         readCursor = entry.end();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the event spool in " + dir, e);
+    } finally {
+      closeQuietly(channel);
     }
     return entries;
+  }
+
+  /** Whether records remain after those already read: false once a read has reached the end. */
+  public boolean hasUnread() {
+    return hasRecordsAfter(readCursor);
+  }
+
+  private boolean hasRecordsAfter(SpoolPosition position) {
+    for (Map.Entry<Long, Long> segment :
+        segmentSizes.tailMap(position.segment(), true).entrySet()) {
+      long start = segment.getKey() == position.segment() ? position.offset() : 0;
+      if (segment.getValue() > start) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static FileChannel closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("event spool: closing a segment after reading failed: {}", e.toString());
+      }
+    }
+    return null;
   }
 
   /** Rewinds reading to the last commit: records read since then will be read again. */
@@ -223,14 +269,7 @@ public final class Spool implements Closeable {
 
   /** True when nothing is left to replay. */
   public boolean isEmpty() {
-    for (Map.Entry<Long, Long> segment :
-        segmentSizes.tailMap(committed.segment(), true).entrySet()) {
-      long start = segment.getKey() == committed.segment() ? committed.offset() : 0;
-      if (segment.getValue() > start) {
-        return false;
-      }
-    }
-    return true;
+    return !hasRecordsAfter(committed);
   }
 
   /** Bytes on disk now. */
@@ -343,12 +382,13 @@ public final class Spool implements Closeable {
     return buffer.flip();
   }
 
-  /** The record at {@code position}, or null when it is torn or corrupt. */
-  private SpooledEntry readAt(SpoolPosition position, long segmentSize) throws IOException {
+  /** The record at {@code position} of the segment open in {@code channel}, or null when torn. */
+  private SpooledEntry readAt(FileChannel channel, SpoolPosition position, long segmentSize)
+      throws IOException {
     if (segmentSize - position.offset() < HEADER_BYTES) {
       return null;
     }
-    try (FileChannel channel = FileChannel.open(segmentPath(position.segment()))) {
+    try {
       ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
       readFully(channel, header, position.offset());
       int length = header.getInt(0);
@@ -395,12 +435,14 @@ public final class Spool implements Closeable {
   private long validLength(long segment) throws IOException {
     long size = segmentSizes.get(segment);
     long offset = 0;
-    while (offset < size) {
-      SpooledEntry entry = readAt(new SpoolPosition(segment, offset), size);
-      if (entry == null) {
-        break;
+    try (FileChannel channel = FileChannel.open(segmentPath(segment))) {
+      while (offset < size) {
+        SpooledEntry entry = readAt(channel, new SpoolPosition(segment, offset), size);
+        if (entry == null) {
+          break;
+        }
+        offset = entry.end().offset();
       }
-      offset = entry.end().offset();
     }
     return offset;
   }

@@ -39,12 +39,15 @@ class SpoolCatchUpTest {
     }
 
     // The next one finds Kafka up, and takes RATE events/s meanwhile: above what a replay of 512
-    // records per round drained here (12–15k/s), which never went direct again.
+    // records per round drained here (12–15k/s, held back by the producer's 20 ms linger), which
+    // never went direct again.
     try (KafkaEventSink sink = new KafkaEventSink(config(broker.bootstrapServers()))) {
       long start = System.nanoTime();
       long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
+      long deadline = start + TimeUnit.SECONDS.toNanos(30);
       int arrived = 0;
-      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(4)) {
+      // Until the sink sends straight from memory again, with events arriving all along.
+      while (sink.stats().published() == 0 && System.nanoTime() < deadline) {
         for (long due = start + arrived * interval; System.nanoTime() >= due; due += interval) {
           int i = BACKLOG + arrived++;
           sink.publish(SampleEvents.authz("user-" + (i % 7), i));
@@ -54,6 +57,11 @@ class SpoolCatchUpTest {
       assertThat(sink.stats().published())
           .as("events sent straight from memory again while new ones kept arriving")
           .isPositive();
+      // A few more after the hand-over, so that direct sends follow the replayed tail.
+      for (int n = 0; n < 1_000; n++) {
+        int i = BACKLOG + arrived++;
+        sink.publish(SampleEvents.authz("user-" + (i % 7), i));
+      }
       int total = BACKLOG + arrived;
       await()
           .atMost(Duration.ofSeconds(60))

@@ -51,6 +51,32 @@ class SpoolTest {
   }
 
   @Test
+  void aReadStopsAtItsByteBoundAcrossSegmentsAndSaysWhatIsLeft() {
+    try (Spool spool = open(1 << 20, 100)) {
+      for (int i = 0; i < 10; i++) {
+        spool.append(record(i));
+      }
+      long recordBytes;
+      List<SpooledEntry> first = spool.read(100, 1);
+      assertThat(values(first)).containsExactly("value-0"); // at least one, however small the bound
+      recordBytes = first.get(0).end().offset() - first.get(0).start().offset();
+
+      // Three records' worth: the third reaches the bound, and the read stops there.
+      assertThat(values(spool.read(100, 3 * recordBytes)))
+          .containsExactly("value-1", "value-2", "value-3");
+      assertThat(spool.hasUnread()).isTrue();
+
+      assertThat(values(spool.read(100, Long.MAX_VALUE)))
+          .containsExactly("value-4", "value-5", "value-6", "value-7", "value-8", "value-9");
+      assertThat(spool.hasUnread()).isFalse();
+      assertThat(spool.isEmpty()).isFalse(); // read, but not committed
+
+      spool.append(record(10));
+      assertThat(spool.hasUnread()).isTrue();
+    }
+  }
+
+  @Test
   void recordsSpanSegmentsAndCommittedSegmentsAreDeleted() throws Exception {
     try (Spool spool = open(1 << 20, 100)) {
       for (int i = 0; i < 10; i++) {
