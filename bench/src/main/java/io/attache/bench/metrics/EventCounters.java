@@ -26,30 +26,19 @@ public record EventCounters(
     long[] values = new long[NAMES.length];
     boolean found = false;
     for (String line : scrape.split("\n")) {
-      int index = index(line);
-      if (index >= 0) {
-        String[] parts = line.strip().split("\\s+");
-        values[index] += (long) Double.parseDouble(parts[parts.length - 1]);
-        found = true;
+      for (int i = 0; i < NAMES.length; i++) {
+        int seriesEnd = SampleLines.seriesEnd(line, NAMES[i]);
+        if (seriesEnd > 0) {
+          // All the series of a name (one per label set) add up.
+          values[i] += (long) SampleLines.value(line, seriesEnd);
+          found = true;
+        }
       }
     }
     return found
         ? Optional.of(
             new EventCounters(values[0], values[1], values[2], values[3], values[4], values[5]))
         : Optional.empty();
-  }
-
-  /** Which component the sample line is of (all its labelled series add up), or -1. */
-  private static int index(String line) {
-    for (int i = 0; i < NAMES.length; i++) {
-      String name = NAMES[i];
-      if (line.startsWith(name)
-          && line.length() > name.length()
-          && (line.charAt(name.length()) == ' ' || line.charAt(name.length()) == '{')) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   @Override

@@ -39,22 +39,16 @@ public record TimerHistogram(long count, double sumSeconds, List<Bucket> buckets
         buckets.add(
             new Bucket(
                 bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound),
-                (long) Double.parseDouble(value(line, close + 1))));
+                (long) SampleLines.value(line, close + 1)));
       } else if (line.startsWith(metric + "_count ")) {
-        count = (long) Double.parseDouble(value(line, metric.length() + 6));
+        count = (long) SampleLines.value(line, metric.length() + 6);
       } else if (line.startsWith(metric + "_sum ")) {
-        sum = Double.parseDouble(value(line, metric.length() + 4));
+        sum = SampleLines.value(line, metric.length() + 4);
       }
     }
     return count == null || buckets.isEmpty()
         ? Optional.empty()
         : Optional.of(new TimerHistogram(count, sum, buckets));
-  }
-
-  /** The sample value after a series name; a timestamp after it, if any, ignored. */
-  private static String value(String line, int from) {
-    String[] parts = line.substring(from).strip().split("\\s+");
-    return parts[0];
   }
 
   /** What was counted between {@code earlier} (a scrape of the same timer) and this one. */

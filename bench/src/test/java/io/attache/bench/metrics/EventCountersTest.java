@@ -29,4 +29,16 @@ class EventCountersTest {
   void aServerWithoutAnEventSinkHasNone() {
     assertThat(EventCounters.parse("attache_authz_check_seconds_count 99.0\n")).isEmpty();
   }
+
+  @Test
+  void labelledSeriesAddUpAndATimestampAfterTheValueIsNotTheValue() {
+    String scrape =
+        """
+        attache_events_published_total{component="ext-authz"} 5.0 1795000000000
+        attache_events_published_total{component="ratelimit"} 7.0
+        attache_events_spool_bytes 64.0
+        """;
+
+    assertThat(EventCounters.parse(scrape)).contains(new EventCounters(12, 0, 0, 0, 0, 64));
+  }
 }
