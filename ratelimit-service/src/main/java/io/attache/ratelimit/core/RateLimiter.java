@@ -101,16 +101,16 @@ public final class RateLimiter {
     LimitLookup.Match[] matches = new LimitLookup.Match[count];
     boolean[] unlimited = new boolean[count];
     DescriptorNode root = config.domains().get(request.domain());
-    if (root == null) {
-      stats.domainNotFound(request.domain());
-    }
     Set<String> replaced = null;
     for (int i = 0; i < count; i++) {
       Descriptor descriptor = request.descriptors().get(i);
-      LimitLookup.Match match =
-          descriptor.limitOverride().isPresent() || root != null
-              ? LimitLookup.find(request.domain(), root != null ? root : EMPTY_ROOT, descriptor)
-              : null;
+      if (root == null) {
+        // As the reference's GetLimit: an unknown domain matches nothing, not even a limit sent
+        // with the descriptor, and is counted once per descriptor looked up.
+        stats.domainNotFound(request.domain());
+        continue;
+      }
+      LimitLookup.Match match = LimitLookup.find(request.domain(), root, descriptor);
       if (match == null) {
         continue;
       }
@@ -137,10 +137,6 @@ public final class RateLimiter {
     }
     return count(request, matches, unlimited);
   }
-
-  private static final DescriptorNode EMPTY_ROOT =
-      new DescriptorNode(
-          java.util.Map.of(), List.of(), Optional.empty(), false, false, false, Optional.empty());
 
   /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
   private static long hitsFor(RateLimitRequest request, Descriptor descriptor) {

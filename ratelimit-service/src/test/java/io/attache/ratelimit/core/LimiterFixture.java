@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LimiterFixture {
   final AtomicLong now = new AtomicLong(1_000_000_020L); // 20 s into a minute
   final MemoryCounterStore store = new MemoryCounterStore(100_000, now::get);
+  final RecordingStats stats = new RecordingStats();
   RateLimitConfig config;
   RateLimiter limiter;
 
@@ -31,7 +32,7 @@ final class LimiterFixture {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    limiter = new RateLimiter(settings, store, cache, LimitStats.NONE, now::get);
+    limiter = new RateLimiter(settings, store, cache, stats, now::get);
   }
 
   RateLimitResponse call(String domain, Descriptor... descriptors) {

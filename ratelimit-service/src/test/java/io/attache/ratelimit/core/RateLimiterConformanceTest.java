@@ -338,6 +338,24 @@ class RateLimiterConformanceTest {
   }
 
   @Test
+  void aLimitSentByEnvoyIsIgnoredForAnUnknownDomain() {
+    // envoyproxy/ratelimit src/config/config_impl.go GetLimit: the domain lookup returns nil (and
+    // counts domain_not_found) before descriptor.GetLimit() is looked at.
+    LimiterFixture rl = new LimiterFixture(EDGE);
+    Descriptor overridden =
+        new Descriptor(
+            List.of(new Entry("remote_address", "9.9.9.9")),
+            Optional.of(new Descriptor.LimitOverride(0, Unit.MINUTE)),
+            OptionalLong.empty());
+
+    RateLimitResponse response = rl.call("not_configured", overridden, d("a", "b"));
+
+    assertThat(response.overallCode()).isEqualTo(Code.OK);
+    assertThat(response.statuses()).allMatch(s -> s.currentLimit().isEmpty());
+    assertThat(rl.stats.get("domain_not_found", "not_configured")).isEqualTo(2);
+  }
+
+  @Test
   void responseHeadersComeFromTheMostRestrictiveStatus() {
     LimiterFixture rl =
         new LimiterFixture(
