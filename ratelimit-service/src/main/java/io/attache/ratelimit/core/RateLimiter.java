@@ -375,8 +375,8 @@ public final class RateLimiter {
   }
 
   /**
-   * The status the headers describe: a non-quota descriptor over its limit wins; otherwise the one
-   * with the fewest calls remaining.
+   * The status the headers describe, as the reference's shouldRateLimitWorker picks it: the last
+   * non-quota descriptor over its limit; without one, the first with the fewest calls remaining.
    */
   private static int moreRestrictive(
       DescriptorStatus[] previous,
@@ -391,7 +391,7 @@ public final class RateLimiter {
     DescriptorStatus current = previous[best];
     boolean currentOver = current.code() == Code.OVER_LIMIT && !matches[best].rule().quotaMode();
     boolean candidateOver = candidate.code() == Code.OVER_LIMIT && !quota;
-    if (currentOver != candidateOver) {
+    if (candidateOver || currentOver) {
       return candidateOver ? index : best;
     }
     return candidate.remaining() < current.remaining() ? index : best;

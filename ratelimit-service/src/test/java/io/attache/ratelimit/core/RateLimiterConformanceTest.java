@@ -383,6 +383,39 @@ class RateLimiterConformanceTest {
   }
 
   @Test
+  void withSeveralDescriptorsOverTheLimitTheHeadersDescribeTheLastOne() {
+    // envoyproxy/ratelimit src/service/ratelimit.go shouldRateLimitWorker: every non-quota
+    // descriptor over its limit sets minimumDescriptor, so the last one is reported.
+    LimiterFixture rl =
+        new LimiterFixture(
+            """
+            domain: d
+            descriptors:
+              - {key: a, rate_limit: {unit: minute, requests_per_unit: 0}}
+              - {key: b, rate_limit: {unit: hour, requests_per_unit: 0}}
+            """,
+            new LimiterSettings(
+                "",
+                0.8,
+                300,
+                false,
+                true,
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                false));
+    rl.now.set(3_600L * 1_000 + 100);
+
+    RateLimitResponse response = rl.call("d", d("a", "x"), d("b", "x"));
+
+    assertThat(response.headers())
+        .containsExactly(
+            new RateLimitResponse.Header("RateLimit-Limit", "0"),
+            new RateLimitResponse.Header("RateLimit-Remaining", "0"),
+            new RateLimitResponse.Header("RateLimit-Reset", "3500"));
+  }
+
+  @Test
   void noHeadersUnlessEnabledOrWithoutALimit() {
     LimiterFixture rl = new LimiterFixture(MESSAGING);
 
