@@ -15,9 +15,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * {@code envoy.service.ratelimit.v3.RateLimitService/ShouldRateLimit}. Never blocks: the answer is
- * sent when the counter store's stage completes. Errors map as the reference's do: a malformed
- * request or missing configuration is {@code UNKNOWN} with its message; an unreachable store (in
- * failure mode {@code error}) is {@code UNAVAILABLE}.
+ * sent when the counter store's stage completes. Errors map as the reference's do: it returns plain
+ * Go errors, which grpc-go sends as {@code UNKNOWN} with the error's text, both for a malformed
+ * request or missing configuration and for an unreachable store (in failure mode {@code error}).
  */
 public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   private final RateLimitService service;
@@ -66,7 +66,7 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
       return Status.UNKNOWN.withDescription(cause.getMessage());
     }
     if (cause instanceof StoreUnavailableException) {
-      return Status.UNAVAILABLE.withDescription(cause.getMessage());
+      return Status.UNKNOWN.withDescription(cause.getMessage());
     }
     return Status.INTERNAL.withDescription("internal error").withCause(cause);
   }

@@ -70,10 +70,12 @@ class StoreFailureModeTest {
   @Test
   void byDefaultTheCallFailsSoEnvoyAppliesItsOwnFailureMode() throws Exception {
     try (ServiceHost host = start(null)) {
+      // As the reference: ShouldRateLimit returns the RedisError as a plain Go error
+      // (envoyproxy/ratelimit src/service/ratelimit.go), which grpc-go sends as UNKNOWN.
       assertThatThrownBy(() -> call(host))
           .isInstanceOfSatisfying(
               StatusRuntimeException.class,
-              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+              e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/healthcheck").statusCode())
           .isEqualTo(500);
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body())
