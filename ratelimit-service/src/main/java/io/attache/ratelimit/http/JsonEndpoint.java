@@ -3,7 +3,6 @@ package io.attache.ratelimit.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.attache.ratelimit.core.Code;
-import io.attache.ratelimit.core.RateLimitException;
 import io.attache.ratelimit.core.RateLimitResponse;
 import io.attache.ratelimit.core.RateLimitService;
 import io.attache.ratelimit.grpc.ProtoMapping;
@@ -16,7 +15,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The reference's debugging endpoint {@code POST /json}: a {@code RateLimitRequest} in proto3 JSON,
  * answered with the {@code RateLimitResponse} in JSON, status 200 when OK and 429 when over the
- * limit.
+ * limit. As the reference's {@code NewJsonHandler}, any error of the call (a malformed request, no
+ * configuration, the counter store unreachable) is a 400.
  */
 public final class JsonEndpoint implements AdminServer.Handler {
   private final RateLimitService service;
@@ -44,9 +44,7 @@ public final class JsonEndpoint implements AdminServer.Handler {
               .toCompletableFuture()
               .join();
     } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      int status = cause instanceof RateLimitException ? 400 : 500;
-      return AdminServer.Response.text(status, "error: " + cause.getMessage() + "\n");
+      return AdminServer.Response.text(400, "error: " + e.getCause().getMessage() + "\n");
     }
     try {
       String json = JsonFormat.printer().print(ProtoMapping.toProto(response));

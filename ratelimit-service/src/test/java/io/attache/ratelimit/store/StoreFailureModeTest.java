@@ -16,6 +16,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,6 +84,27 @@ class StoreFailureModeTest {
           .isEqualTo(500);
       assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body())
           .contains("ratelimit_service_call_should_rate_limit_redis_error_total 1.0");
+    }
+  }
+
+  @Test
+  void theJsonEndpointAnswers400WhenTheStoreFails() throws Exception {
+    // envoyproxy/ratelimit src/server/server_impl.go NewJsonHandler: an error from
+    // ShouldRateLimit, a RedisError included, is written as 400 Bad Request.
+    try (ServiceHost host = start(null)) {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + host.adminPort() + "/json"))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"domain\":\"api\",\"descriptors\":[{\"entries\":"
+                                  + "[{\"key\":\"user\",\"value\":\"u\"}]}]}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(response.statusCode()).isEqualTo(400);
     }
   }
 
