@@ -334,7 +334,13 @@ public final class RateLimiter {
       }
       overLimit[i] = status.code() == Code.OVER_LIMIT;
       if (status.code() == Code.OVER_LIMIT && rule.shadowMode()) {
-        stats.shadowMode(rule.statsKey(), hits[i]);
+        // As over_limit: only the hits past the limit count, unless all of them were.
+        long before = after[i] - hits[i];
+        stats.shadowMode(
+            rule.statsKey(),
+            cachedOver[i] || before >= rule.requestsPerUnit()
+                ? hits[i]
+                : after[i] - rule.requestsPerUnit());
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
       }
       if (rule.quotaMode()) {

@@ -1,0 +1,32 @@
+package io.attache.ratelimit.core;
+
+import static io.attache.ratelimit.core.LimiterFixture.d;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-limit statistics as the reference counts them (envoyproxy/ratelimit
+ * src/limiter/base_limiter.go and src/config/config_impl.go), pinned with in-memory counters.
+ */
+class LimitStatsConformanceTest {
+
+  @Test
+  void shadowModeCountsOnlyTheHitsPastTheLimit() {
+    // base_limiter.go increaseShadowModeStats: all hits when the counter was already over the
+    // limit before them, otherwise only after - limit, as over_limit.
+    LimiterFixture rl =
+        new LimiterFixture(
+            "domain: d\ndescriptors:\n"
+                + "  - {key: k, shadow_mode: true, rate_limit: {unit: hour, requests_per_unit: 2}}\n");
+
+    rl.call(new RateLimitRequest("d", List.of(d("k", "v")), 3, Optional.empty()));
+    assertThat(rl.stats.get("shadow_mode", "d.k")).isEqualTo(1);
+    assertThat(rl.stats.get("over_limit", "d.k")).isEqualTo(1);
+
+    rl.call("d", d("k", "v"));
+    assertThat(rl.stats.get("shadow_mode", "d.k")).isEqualTo(2);
+  }
+}
