@@ -413,7 +413,9 @@ public final class RateLimiter {
       long now) {
     long before = after - hits;
     long overThreshold = rule.requestsPerUnit();
-    long nearThreshold = (long) Math.floor(overThreshold * settings.nearLimitRatio());
+    // In float32, as the reference computes it: float32(limit) * NEAR_LIMIT_RATIO (a float32).
+    long nearThreshold =
+        (long) Math.floor((float) overThreshold * (float) settings.nearLimitRatio());
     if (after > overThreshold) {
       if (before >= overThreshold) {
         stats.overLimit(rule.statsKey(), hits);

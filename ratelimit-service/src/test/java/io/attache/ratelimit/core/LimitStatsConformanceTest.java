@@ -29,4 +29,30 @@ class LimitStatsConformanceTest {
     rl.call("d", d("k", "v"));
     assertThat(rl.stats.get("shadow_mode", "d.k")).isEqualTo(2);
   }
+
+  @Test
+  void theNearLimitThresholdIsComputedInFloat32() {
+    // base_limiter.go: uint32(math.Floor(float64(float32(limit) * nearLimitRatio))), where
+    // NEAR_LIMIT_RATIO is a float32 (settings.go). 100 * 0.29 is 29 in float32, 28.999... in
+    // float64.
+    LimiterFixture rl =
+        new LimiterFixture(
+            "domain: d\ndescriptors:\n  - {key: k, rate_limit: {unit: hour, requests_per_unit: 100}}\n",
+            new LimiterSettings(
+                "",
+                0.29,
+                300,
+                false,
+                false,
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                false));
+
+    rl.call(new RateLimitRequest("d", List.of(d("k", "v")), 29, Optional.empty()));
+    assertThat(rl.stats.get("near_limit", "d.k")).isZero();
+
+    rl.call("d", d("k", "v"));
+    assertThat(rl.stats.get("near_limit", "d.k")).isEqualTo(1);
+  }
 }
