@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param children by composite key: {@code key} or {@code key_value}
  * @param wildcards children whose value holds {@code *}, in file order
  * @param limit the limit at this node, if any
- * @param detailedMetric put the request's value into the stat name on a key-only match
+ * @param detailedMetric name this node's limit's stats after the request's values at every level
  * @param valueToMetric put the request's value into the stat name at this level
  * @param shareThreshold all values matching this wildcard share one counter
  * @param pattern for a wildcard node, its {@code key_value} pattern

@@ -53,6 +53,7 @@ final class LimitLookup {
     }
     DescriptorNode level = root;
     RateLimitRule found = null;
+    boolean detailed = false;
     String[] counterValues = null;
     StringBuilder statsKey = new StringBuilder(domain);
     boolean customStatsKey = false;
@@ -61,7 +62,6 @@ final class LimitLookup {
       String composite = entry.key() + "_" + entry.value();
       DescriptorNode next = level.children().get(composite);
       String matchedKey = composite;
-      boolean keyOnly = false;
       if (next == null) {
         for (DescriptorNode.Wildcard wildcard : level.wildcards()) {
           if (wildcard.matches(composite)) {
@@ -74,7 +74,6 @@ final class LimitLookup {
       if (next == null) {
         next = level.children().get(entry.key());
         matchedKey = entry.key();
-        keyOnly = true;
       }
       if (next == null) {
         return null;
@@ -89,10 +88,7 @@ final class LimitLookup {
       }
       if (i == entries.size() - 1 && next.limit().isPresent()) {
         found = next.limit().get();
-        if (keyOnly && next.detailedMetric()) {
-          statsKey.append('_').append(entry.value());
-          customStatsKey = true;
-        }
+        detailed = next.detailedMetric();
       }
       if (!next.hasChildren()) {
         break;
@@ -102,8 +98,32 @@ final class LimitLookup {
     if (found == null) {
       return null;
     }
+    if (detailed) {
+      return new Match(
+          found.withStatsKey(detailedStatsKey(domain, entries, counterValues)), counterValues);
+    }
     RateLimitRule rule = customStatsKey ? found.withStatsKey(statsKey.toString()) : found;
     return new Match(rule, counterValues);
+  }
+
+  /**
+   * The stat name of a {@code detailed_metric} limit, as the reference's GetLimit builds it: every
+   * entry with the request's value ({@code domain.k1_v1.k2_v2}), whatever matched it; an entry
+   * whose wildcard shares its counter ({@code share_threshold}) keeps the pattern, and then an
+   * empty value leaves the bare key.
+   */
+  private static String detailedStatsKey(String domain, List<Entry> entries, String[] shared) {
+    StringBuilder key = new StringBuilder(domain);
+    for (int i = 0; i < entries.size(); i++) {
+      Entry entry = entries.get(i);
+      key.append('.').append(entry.key());
+      if (shared != null && shared[i] != null) {
+        key.append('_').append(shared[i]);
+      } else if (shared == null || !entry.value().isEmpty()) {
+        key.append('_').append(entry.value());
+      }
+    }
+    return key.toString();
   }
 
   private static String overrideStatsKey(String domain, List<Entry> entries) {

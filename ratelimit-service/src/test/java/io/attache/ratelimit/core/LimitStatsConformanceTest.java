@@ -31,6 +31,28 @@ class LimitStatsConformanceTest {
   }
 
   @Test
+  void detailedMetricNamesTheStatsAfterTheRequestsValuesAtEveryLevel() {
+    // config_impl.go GetLimit: a detailed_metric limit's stats key is detailedMetricFullKey,
+    // the domain and every entry's key_value as the request sent it ("includes values for all
+    // descriptors"), not only the leaf's value.
+    LimiterFixture rl =
+        new LimiterFixture(
+            """
+            domain: d
+            descriptors:
+              - key: route
+                descriptors:
+                  - key: user
+                    detailed_metric: true
+                    rate_limit: {unit: hour, requests_per_unit: 5}
+            """);
+
+    rl.call("d", d("route", "api", "user", "alice"));
+
+    assertThat(rl.stats.get("total_hits", "d.route_api.user_alice")).isEqualTo(1);
+  }
+
+  @Test
   void theNearLimitThresholdIsComputedInFloat32() {
     // base_limiter.go: uint32(math.Floor(float64(float32(limit) * nearLimitRatio))), where
     // NEAR_LIMIT_RATIO is a float32 (settings.go). 100 * 0.29 is 29 in float32, 28.999... in
