@@ -78,8 +78,9 @@ final class LimitLookup {
       if (next == null) {
         return null;
       }
-      statsKey.append('.').append(next.valueToMetric() ? composite : matchedKey);
-      customStatsKey |= next.valueToMetric() && !composite.equals(matchedKey);
+      String segment = metricSegment(next, entry, matchedKey);
+      statsKey.append('.').append(segment);
+      customStatsKey |= !segment.equals(matchedKey);
       if (next.shareThreshold()) {
         if (counterValues == null) {
           counterValues = new String[entries.size()];
@@ -124,6 +125,18 @@ final class LimitLookup {
       }
     }
     return key.toString();
+  }
+
+  /**
+   * One level of the stats key, as the reference's GetLimit builds its value_to_metric key: the
+   * request's value where the node asks for it ({@code key} alone when the value is empty), except
+   * that a wildcard sharing its counter keeps its pattern; otherwise what matched.
+   */
+  private static String metricSegment(DescriptorNode node, Entry entry, String matchedKey) {
+    if (!node.valueToMetric() || node.shareThreshold()) {
+      return matchedKey;
+    }
+    return entry.value().isEmpty() ? entry.key() : entry.key() + "_" + entry.value();
   }
 
   private static String overrideStatsKey(String domain, List<Entry> entries) {

@@ -53,6 +53,57 @@ class LimitStatsConformanceTest {
   }
 
   @Test
+  void valueToMetricPutsTheRequestsValueIntoTheStatsKey() {
+    // config_impl.go GetLimit, valueToMetricFullKey: on a key-only or wildcard match the level is
+    // key_value with the request's value, or the bare key when that value is empty; a level
+    // without value_to_metric keeps what matched.
+    LimiterFixture rl =
+        new LimiterFixture(
+            """
+            domain: d
+            descriptors:
+              - key: route
+                value_to_metric: true
+                descriptors:
+                  - key: user
+                    value: "a*"
+                    rate_limit: {unit: hour, requests_per_unit: 5}
+                  - key: user
+                    rate_limit: {unit: hour, requests_per_unit: 5}
+            """);
+
+    rl.call("d", d("route", "api", "user", "alice"));
+    rl.call("d", d("route", "api", "user", "bob"));
+    rl.call("d", d("route", "", "user", "bob"));
+
+    assertThat(rl.stats.get("total_hits", "d.route_api.user_a*")).isEqualTo(1);
+    assertThat(rl.stats.get("total_hits", "d.route_api.user")).isEqualTo(1);
+    assertThat(rl.stats.get("total_hits", "d.route.user")).isEqualTo(1);
+  }
+
+  @Test
+  void aWildcardSharingItsCounterKeepsItsPatternInTheStatsKeyDespiteValueToMetric() {
+    // config_impl.go GetLimit: with share_threshold the level is key_pattern, value_to_metric or
+    // not, so all the values sharing one counter share one stat.
+    LimiterFixture rl =
+        new LimiterFixture(
+            """
+            domain: d
+            descriptors:
+              - key: file
+                value: "img*"
+                share_threshold: true
+                value_to_metric: true
+                rate_limit: {unit: hour, requests_per_unit: 5}
+            """);
+
+    rl.call("d", d("file", "img1"));
+    rl.call("d", d("file", "img2"));
+
+    assertThat(rl.stats.get("total_hits", "d.file_img*")).isEqualTo(2);
+  }
+
+  @Test
   void theNearLimitThresholdIsComputedInFloat32() {
     // base_limiter.go: uint32(math.Floor(float64(float32(limit) * nearLimitRatio))), where
     // NEAR_LIMIT_RATIO is a float32 (settings.go). 100 * 0.29 is 29 in float32, 28.999... in
