@@ -77,7 +77,11 @@ public final class HttpAuthServer implements AutoCloseable {
       }
     }
     String query = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
-    String host = headers.getOrDefault("x-forwarded-host", headers.getOrDefault("host", ""));
+    // Envoy's HTTP ext_authz client always copies the original :authority onto the check request
+    // (Host is on its fixed allowlist), so Host is the request's host. X-Forwarded-Host is on
+    // Emissary's default allowlist too, but Envoy passes a client's value through untouched: it
+    // must never choose the policy.
+    String host = headers.getOrDefault("host", "");
     String source =
         Optional.ofNullable(headers.get("x-envoy-external-address"))
             .or(

@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.attache.authz.app.ExtAuthzApp;
+import io.attache.authz.http.RawHttp;
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
@@ -24,10 +25,6 @@ import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
@@ -208,25 +205,19 @@ class ExtAuthzEndToEndTest {
 
   @Test
   void emissaryHttpModeAnswers200WithHeadersOrTheDenial() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpResponse<String> allowed =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/orders/7"))
-                .header("x-forwarded-host", "shop.example.com")
-                .header("x-api-key", "s3cr3t-key")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    HttpResponse<String> denied =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/orders/7"))
-                .header("x-forwarded-host", "shop.example.com")
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    RawHttp.Response allowed =
+        RawHttp.send(
+            httpPort,
+            "GET",
+            "/orders/7",
+            List.of("Host: shop.example.com", "x-api-key: s3cr3t-key"));
+    RawHttp.Response denied =
+        RawHttp.send(httpPort, "GET", "/orders/7", List.of("Host: shop.example.com"));
 
-    assertThat(allowed.statusCode()).isEqualTo(200);
-    assertThat(allowed.headers().firstValue("x-user-id")).contains("ops");
-    assertThat(denied.statusCode()).isEqualTo(401);
-    assertThat(denied.headers().firstValue("www-authenticate")).contains("Bearer realm=\"shop\"");
+    assertThat(allowed.status()).isEqualTo(200);
+    assertThat(allowed.header("x-user-id")).contains("ops");
+    assertThat(denied.status()).isEqualTo(401);
+    assertThat(denied.header("www-authenticate")).contains("Bearer realm=\"shop\"");
     assertThat(denied.body()).isEqualTo("go away");
   }
 

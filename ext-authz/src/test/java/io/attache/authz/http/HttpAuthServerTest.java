@@ -1,0 +1,68 @@
+package io.attache.authz.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.authz.core.Authorizer;
+import io.attache.authz.core.AuthzService;
+import io.attache.authz.policy.AuthPolicy;
+import io.attache.authz.policy.PolicyParser;
+import io.attache.authz.rules.CelConditions;
+import io.attache.events.EventSink;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Emissary's {@code proto: http} AuthService mode against a real server, with requests shaped as
+ * Envoy's HTTP ext_authz client sends them (envoyproxy/envoy
+ * source/extensions/filters/common/ext_authz/ext_authz_http_impl.cc): the original method, {@code
+ * path_prefix} + the original path, the original {@code :authority} as Host, and the headers on
+ * Emissary's allowlist, which includes client-supplied {@code X-Forwarded-*}.
+ */
+class HttpAuthServerTest {
+  static final String POLICIES =
+      """
+      metadata: {name: admin}
+      spec:
+        match: {hosts: [admin.example.com]}
+        identity: [{apiKey: {keys: [{key: the-key, principal: ops}]}}]
+      ---
+      metadata: {name: public}
+      spec:
+        match: {hosts: [public.example.com]}
+        identity: [{anonymous: {}}]
+      """;
+
+  private HttpAuthServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    List<AuthPolicy> policies =
+        new PolicyParser((spec, path, problems) -> null, new CelConditions(), "s".getBytes())
+            .parse("p.yaml", POLICIES);
+    server =
+        HttpAuthServer.start(
+            "127.0.0.1",
+            0,
+            "/auth",
+            new AuthzService(new Authorizer(() -> policies, false), EventSink.discarding()));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void theHostHeaderChoosesThePolicyNotAClientsXForwardedHost() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/admin/users",
+            List.of("Host: admin.example.com", "X-Forwarded-Host: public.example.com"));
+
+    assertThat(response.status()).isEqualTo(401);
+  }
+}
