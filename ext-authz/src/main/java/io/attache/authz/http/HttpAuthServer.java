@@ -82,12 +82,17 @@ public final class HttpAuthServer implements AutoCloseable {
     // Emissary's default allowlist too, but Envoy passes a client's value through untouched: it
     // must never choose the policy.
     String host = headers.getOrDefault("host", "");
+    // The last X-Forwarded-For entry is the one Envoy appended (use_remote_address, as Emissary
+    // sets it); earlier entries are whatever the client sent. Envoy's docs: "Malicious clients can
+    // forge XFF, but the last address in XFF can be trusted if it was put there by a trusted
+    // proxy" (configuration/http/http_conn_man/headers.rst, x-forwarded-for).
     String source =
         Optional.ofNullable(headers.get("x-envoy-external-address"))
             .or(
                 () ->
                     Optional.ofNullable(headers.get("x-forwarded-for"))
-                        .map(f -> f.split(",")[0].trim()))
+                        .map(HttpAuthServer::lastEntry))
+            .filter(address -> !address.isEmpty())
             .orElse(exchange.getRemoteAddress().getAddress().getHostAddress());
     return new CheckInput(
         new HttpAttributes(
@@ -100,6 +105,10 @@ public final class HttpAuthServer implements AutoCloseable {
             Optional.ofNullable(headers.get("x-request-id"))),
         new PeerAttributes(source, Optional.empty()),
         Map.of());
+  }
+
+  private static String lastEntry(String forwardedFor) {
+    return forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).trim();
   }
 
   private static void handle(HttpExchange exchange, String pathPrefix, AuthzService service)

@@ -32,6 +32,12 @@ class HttpAuthServerTest {
       spec:
         match: {hosts: [public.example.com]}
         identity: [{anonymous: {}}]
+      ---
+      metadata: {name: internal}
+      spec:
+        match: {hosts: [internal.example.com]}
+        identity: [{anonymous: {}}]
+        rules: [{name: office, when: "request.source_address == '10.0.0.7'"}]
       """;
 
   private HttpAuthServer server;
@@ -64,5 +70,29 @@ class HttpAuthServerTest {
             List.of("Host: admin.example.com", "X-Forwarded-Host: public.example.com"));
 
     assertThat(response.status()).isEqualTo(401);
+  }
+
+  /**
+   * Envoy appends the peer's address to X-Forwarded-For, after whatever the client sent; its docs:
+   * "Malicious clients can forge XFF, but the last address in XFF can be trusted if it was put
+   * there by a trusted proxy" (envoyproxy/envoy
+   * docs/root/configuration/http/http_conn_man/headers.rst, x-forwarded-for).
+   */
+  @Test
+  void theSourceAddressIsTheForwardedForEntryEnvoyAppendedNotTheClients() throws Exception {
+    RawHttp.Response forged =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/",
+            List.of("Host: internal.example.com", "X-Forwarded-For: 10.0.0.7, 203.0.113.9"));
+    RawHttp.Response office =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/",
+            List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9,10.0.0.7"));
+
+    assertThat(List.of(forged.status(), office.status())).containsExactly(403, 200);
   }
 }
