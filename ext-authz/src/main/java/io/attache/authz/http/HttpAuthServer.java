@@ -26,10 +26,14 @@ import java.util.concurrent.Executors;
  * method and path (after {@code path_prefix}) with its allowed headers here. A 200 allows it, and
  * Emissary copies the {@code allowed_authorization_headers} of this answer onto the upstream
  * request; any other answer goes back to the client as it is (status, headers, body). Same
- * decisions as gRPC: one core. Removing request headers cannot be expressed in this mode; use the
- * gRPC mode for that.
+ * decisions as gRPC: one core. Request headers to remove go in {@code
+ * x-envoy-auth-headers-to-remove}, which Envoy's HTTP ext_authz client reads from a 200 whatever
+ * Emissary's allowlists say.
  */
 public final class HttpAuthServer implements AutoCloseable {
+  /** Envoy's storage header for the request headers an OK answer removes. */
+  static final String HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
+
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -120,6 +124,13 @@ public final class HttpAuthServer implements AutoCloseable {
           decision.allowed() ? decision.upstreamHeaders() : decision.responseHeaders();
       for (Decision.Header header : headers) {
         exchange.getResponseHeaders().set(header.name(), header.value());
+      }
+      if (decision.allowed() && !decision.headersToRemove().isEmpty()) {
+        // envoyproxy/envoy ext_authz_http_impl.cc: on a 200, the comma-separated names in this
+        // header are removed from the request sent upstream (what headers_to_remove does in gRPC).
+        exchange
+            .getResponseHeaders()
+            .set(HEADERS_TO_REMOVE, String.join(", ", decision.headersToRemove()));
       }
       byte[] body = decision.body().getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(decision.httpStatus(), body.length == 0 ? -1 : body.length);

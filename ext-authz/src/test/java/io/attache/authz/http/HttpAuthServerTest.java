@@ -27,6 +27,9 @@ class HttpAuthServerTest {
       spec:
         match: {hosts: [admin.example.com]}
         identity: [{apiKey: {keys: [{key: the-key, principal: ops}]}}]
+        response:
+          headers: {x-user-id: "{identity.principal}"}
+          removeHeaders: [x-api-key, cookie]
       ---
       metadata: {name: public}
       spec:
@@ -94,5 +97,25 @@ class HttpAuthServerTest {
             List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9,10.0.0.7"));
 
     assertThat(List.of(forged.status(), office.status())).containsExactly(403, 200);
+  }
+
+  /**
+   * On a 200, Envoy's HTTP client removes the comma-separated names in {@code
+   * x-envoy-auth-headers-to-remove} from the upstream request (envoyproxy/envoy
+   * source/extensions/filters/common/ext_authz/ext_authz_http_impl.cc, toResponse), as {@code
+   * headers_to_remove} does in gRPC.
+   */
+  @Test
+  void anAllowNamesTheHeadersToRemoveInEnvoysStorageHeader() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/admin/users",
+            List.of("Host: admin.example.com", "x-api-key: the-key"));
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.header("x-envoy-auth-headers-to-remove")).contains("x-api-key, cookie");
+    assertThat(response.header("x-user-id")).contains("ops");
   }
 }
