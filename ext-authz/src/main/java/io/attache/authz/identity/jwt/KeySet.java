@@ -29,9 +29,15 @@ import java.util.Set;
  * ({@code oct}) keys are never used, whatever the document holds, and private parts are dropped.
  * Keys that are passed over are listed in {@link #skipped} so the loader can log why.
  *
+ * <p>A token's {@code kid} selects the keys with that kid, and also the keys that carry none, as
+ * Envoy's jwt_authn does (google/jwt_verify_lib {@code verifyJwt} skips a JWK only when both it and
+ * the JWT name a kid and the two differ). A key without a kid is still only trusted for a signature
+ * it verifies.
+ *
  * <p>Every {@link #lookup} that finds keys is worked out when the set is built, per algorithm and
  * kid (the kids of the keys, and none): a lookup runs on every request, for remembered tokens too.
- * Any other kid finds nothing, so what a token names never grows this.
+ * Any other kid finds the keys without a kid, worked out once per algorithm, so what a token names
+ * never grows this.
  */
 public final class KeySet {
   static final int MIN_RSA_BITS = 2048;
@@ -40,12 +46,14 @@ public final class KeySet {
   private final List<VerificationKey> keys;
   private final List<String> skipped;
   private final Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> found;
+  private final Map<SignatureAlgorithm, KeySource.Lookup> otherKid;
 
   private KeySet(List<VerificationKey> keys, List<String> skipped) {
     this.keys = List.copyOf(keys);
     this.skipped = List.copyOf(skipped);
     Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> byAlgorithm =
         new EnumMap<>(SignatureAlgorithm.class);
+    Map<SignatureAlgorithm, KeySource.Lookup> withoutKid = new EnumMap<>(SignatureAlgorithm.class);
     for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
       Map<Optional<String>, KeySource.Lookup> byKid = new HashMap<>();
       Set<Optional<String>> kids = new HashSet<>();
@@ -58,8 +66,12 @@ public final class KeySet {
         }
       }
       byAlgorithm.put(algorithm, Collections.unmodifiableMap(byKid));
+      List<VerificationKey> kidless =
+          this.keys.stream().filter(k -> k.kid().isEmpty() && k.fits(algorithm)).toList();
+      withoutKid.put(algorithm, kidless.isEmpty() ? UNKNOWN : new KeySource.Lookup.Found(kidless));
     }
     this.found = Collections.unmodifiableMap(byAlgorithm);
+    this.otherKid = Collections.unmodifiableMap(withoutKid);
   }
 
   /**
@@ -100,11 +112,11 @@ public final class KeySet {
     return keys.isEmpty();
   }
 
-  /** The keys that fit the algorithm and, if the token names one, its kid. */
+  /** The keys that fit the algorithm and, if the token names one, have its kid or none at all. */
   public List<VerificationKey> select(Optional<String> kid, SignatureAlgorithm algorithm) {
     List<VerificationKey> found = new ArrayList<>(1);
     for (VerificationKey key : keys) {
-      if ((kid.isEmpty() || kid.equals(key.kid())) && key.fits(algorithm)) {
+      if ((kid.isEmpty() || key.kid().isEmpty() || kid.equals(key.kid())) && key.fits(algorithm)) {
         found.add(key);
       }
     }
@@ -113,7 +125,8 @@ public final class KeySet {
 
   /** {@link KeySource.Lookup} over this set. */
   KeySource.Lookup lookup(Optional<String> kid, SignatureAlgorithm algorithm) {
-    return found.get(algorithm).getOrDefault(kid, UNKNOWN);
+    KeySource.Lookup known = found.get(algorithm).get(kid);
+    return known != null ? known : otherKid.get(algorithm);
   }
 
   private static VerificationKey usable(JWK jwk) throws UnusableKey {

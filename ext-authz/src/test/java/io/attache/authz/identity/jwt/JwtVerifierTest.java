@@ -8,6 +8,7 @@ import static io.attache.authz.identity.jwt.TestTokens.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.RSAKey;
 import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.ReasonCode;
@@ -15,6 +16,7 @@ import io.attache.testsupport.keys.TestKeyPairs;
 import io.attache.testsupport.time.MutableClock;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -480,6 +482,39 @@ class JwtVerifierTest {
             + parts[2];
 
     assertThat(rejected(verifier.verify(bearer(forged))))
+        .isEqualTo(ReasonCode.TOKEN_SIGNATURE_INVALID);
+  }
+
+  /**
+   * Envoy's jwt_authn tries a JWK without a kid for a token that names one: google/jwt_verify_lib
+   * {@code verifyJwt} skips a JWK only when both name a kid and they differ. Identity providers
+   * that publish kid-less JWKS while their tokens carry a kid work behind Envoy, so they must here.
+   */
+  @Test
+  void aTokenWithAKidVerifiesWithAKeyThatHasNone() throws Exception {
+    RSAKey signing = TestTokens.rsa();
+    RSAKey withoutKid = new RSAKey.Builder(signing.toRSAPublicKey()).build();
+    JwtVerifier verifier =
+        new JwtVerifier(
+            settings().build(),
+            new InlineJwks(TestTokens.jwks(withoutKid, TestTokens.ec())),
+            TestTokens.CLOCK);
+
+    Identity identity =
+        authenticated(verifier.verify(bearer(rs256(validClaims().subject("kidless").build()))));
+
+    assertThat(identity.principal()).isEqualTo("kidless");
+  }
+
+  @Test
+  void aKeyWithoutAKidStillOnlyAcceptsWhatItSigned() {
+    RSAKey otherKey =
+        new RSAKey.Builder((RSAPublicKey) TestKeyPairs.otherRsa().getPublic()).build();
+    JwtVerifier verifier =
+        new JwtVerifier(
+            settings().build(), new InlineJwks(TestTokens.jwks(otherKey)), TestTokens.CLOCK);
+
+    assertThat(rejected(verifier.verify(bearer(rs256(validClaims().build())))))
         .isEqualTo(ReasonCode.TOKEN_SIGNATURE_INVALID);
   }
 }
