@@ -132,7 +132,12 @@ public final class HttpAuthServer implements AutoCloseable {
             .getResponseHeaders()
             .set(HEADERS_TO_REMOVE, String.join(", ", decision.headersToRemove()));
       }
-      byte[] body = decision.body().getBytes(StandardCharsets.UTF_8);
+      // A HEAD answer has no body (RFC 9110 section 9.3.2); the JDK server warns about a length
+      // and refuses the bytes.
+      byte[] body =
+          exchange.getRequestMethod().equals("HEAD")
+              ? new byte[0]
+              : decision.body().getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(decision.httpStatus(), body.length == 0 ? -1 : body.length);
       if (body.length > 0) {
         try (OutputStream out = exchange.getResponseBody()) {

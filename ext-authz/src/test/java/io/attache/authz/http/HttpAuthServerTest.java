@@ -40,6 +40,7 @@ class HttpAuthServerTest {
       spec:
         match: {hosts: [internal.example.com]}
         identity: [{anonymous: {}}]
+        deny: {body: "not from here"}
         rules: [{name: office, when: "request.source_address == '10.0.0.7'"}]
       """;
 
@@ -117,5 +118,27 @@ class HttpAuthServerTest {
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("x-envoy-auth-headers-to-remove")).contains("x-api-key, cookie");
     assertThat(response.header("x-user-id")).contains("ops");
+  }
+
+  /** A HEAD answer carries no body (RFC 9110 9.3.2); the status and headers still reach Envoy. */
+  @Test
+  void aDenialOfAHeadRequestHasItsStatusAndHeadersButNoBody() throws Exception {
+    RawHttp.Response head =
+        RawHttp.send(
+            server.port(),
+            "HEAD",
+            "/auth/",
+            List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9"));
+    RawHttp.Response next =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/",
+            List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9"));
+
+    assertThat(head.status()).isEqualTo(403);
+    assertThat(head.header("x-ext-auth-reason")).contains("no_rule_allowed");
+    assertThat(head.body()).isEmpty();
+    assertThat(next.body()).isEqualTo("not from here");
   }
 }
