@@ -1,25 +1,18 @@
 package io.attache.authz.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.attache.authz.core.AuthzService;
-import io.attache.authz.core.CheckInput;
-import io.attache.authz.core.Decision;
-import io.attache.authz.core.HttpAttributes;
-import io.attache.authz.core.PeerAttributes;
-import io.attache.runtime.DaemonThreads;
+import io.attache.runtime.EventLoops;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Emissary's plain-HTTP AuthService mode ({@code proto: http}): Emissary sends each request's
@@ -29,127 +22,81 @@ import java.util.concurrent.Executors;
  * decisions as gRPC: one core. Request headers to remove go in {@code
  * x-envoy-auth-headers-to-remove}, which Envoy's HTTP ext_authz client reads from a 200 whatever
  * Emissary's allowlists say.
+ *
+ * <p>Netty's HTTP/1.1 codec, not the JDK's {@code HttpServer}: that one parses the target with
+ * {@code java.net.URI} and answers 400 itself to any target URI rejects ({@code ?filter={"a":1}}, a
+ * {@code |}, a bad {@code %} escape), which browsers and curl send and Envoy forwards. Here the
+ * target reaches the policy as sent ({@link RequestTarget}); the server layer refuses only what is
+ * not HTTP or is over a size limit ({@link RefusedRequests}).
  */
 public final class HttpAuthServer implements AutoCloseable {
-  /** Envoy's storage header for the request headers an OK answer removes. */
-  static final String HEADERS_TO_REMOVE = "x-envoy-auth-headers-to-remove";
+  /**
+   * Envoy refuses requests whose headers, {@code :path} included, exceed {@code
+   * max_request_headers_kb} (60 KiB by default); a check request carries at most those plus Envoy's
+   * own few, so these limits answer what Envoy forwards and bound what else may come.
+   */
+  static final int MAX_REQUEST_LINE_BYTES = 64 * 1024;
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  static final int MAX_HEADER_BYTES = 64 * 1024;
 
-  private HttpAuthServer(HttpServer server, ExecutorService executor) {
-    this.server = server;
-    this.executor = executor;
+  /**
+   * Emissary's {@code include_body} forwards up to {@code max_bytes} of a body (4 KiB by default);
+   * Envoy buffers no more than 1 MiB per request by default. The body is read and not used.
+   */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
+  private final EventLoopGroup loops;
+  private final Channel listener;
+
+  private HttpAuthServer(EventLoopGroup loops, Channel listener) {
+    this.loops = loops;
+    this.listener = listener;
   }
 
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
+    EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
+    AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
+    HttpDecoderConfig limits =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+            .setMaxHeaderSize(MAX_HEADER_BYTES);
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
-      ExecutorService executor =
-          Executors.newFixedThreadPool(
-              Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-              DaemonThreads.named("attache-http-auth"));
-      server.setExecutor(executor);
-      server.createContext("/", exchange -> handle(exchange, pathPrefix, service));
-      server.start();
-      return new HttpAuthServer(server, executor);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on HTTP auth port " + host + ":" + port, e);
+      Channel listener =
+          new ServerBootstrap()
+              .group(loops)
+              .channel(EventLoops.serverChannelType())
+              .option(ChannelOption.SO_BACKLOG, 256)
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                      channel
+                          .pipeline()
+                          .addLast(
+                              new HttpServerCodec(limits), new BodyLimit(MAX_BODY_BYTES), handler);
+                    }
+                  })
+              .bind(host, port)
+              .syncUninterruptibly()
+              .channel();
+      return new HttpAuthServer(loops, listener);
+    } catch (Exception e) { // bind failures arrive undeclared (a BindException)
+      loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw new UncheckedIOException(
+          "cannot listen on HTTP auth port " + host + ":" + port,
+          e instanceof IOException io ? io : new IOException(e));
     }
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  static CheckInput toCore(HttpExchange exchange, String pathPrefix) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!values.isEmpty()) {
-                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
-              }
-            });
-    String path = exchange.getRequestURI().getRawPath();
-    if (!pathPrefix.isEmpty() && path.startsWith(pathPrefix)) {
-      path = path.substring(pathPrefix.length());
-      if (!path.startsWith("/")) {
-        path = "/" + path;
-      }
-    }
-    String query = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
-    // Envoy's HTTP ext_authz client always copies the original :authority onto the check request
-    // (Host is on its fixed allowlist), so Host is the request's host. X-Forwarded-Host is on
-    // Emissary's default allowlist too, but Envoy passes a client's value through untouched: it
-    // must never choose the policy.
-    String host = headers.getOrDefault("host", "");
-    // The last X-Forwarded-For entry is the one Envoy appended (use_remote_address, as Emissary
-    // sets it); earlier entries are whatever the client sent. Envoy's docs: "Malicious clients can
-    // forge XFF, but the last address in XFF can be trusted if it was put there by a trusted
-    // proxy" (configuration/http/http_conn_man/headers.rst, x-forwarded-for).
-    String source =
-        Optional.ofNullable(headers.get("x-envoy-external-address"))
-            .or(
-                () ->
-                    Optional.ofNullable(headers.get("x-forwarded-for"))
-                        .map(HttpAuthServer::lastEntry))
-            .filter(address -> !address.isEmpty())
-            .orElse(exchange.getRemoteAddress().getAddress().getHostAddress());
-    return new CheckInput(
-        new HttpAttributes(
-            exchange.getRequestMethod(),
-            host,
-            path,
-            query,
-            headers,
-            headers.getOrDefault("x-forwarded-proto", "http"),
-            Optional.ofNullable(headers.get("x-request-id"))),
-        new PeerAttributes(source, Optional.empty()),
-        Map.of());
-  }
-
-  private static String lastEntry(String forwardedFor) {
-    return forwardedFor.substring(forwardedFor.lastIndexOf(',') + 1).trim();
-  }
-
-  private static void handle(HttpExchange exchange, String pathPrefix, AuthzService service)
-      throws IOException {
-    try (exchange) {
-      exchange.getRequestBody().readNBytes(1 << 20); // Emissary may forward a body; not needed
-      Decision decision = service.check(toCore(exchange, pathPrefix));
-      List<Decision.Header> headers =
-          decision.allowed() ? decision.upstreamHeaders() : decision.responseHeaders();
-      for (Decision.Header header : headers) {
-        exchange.getResponseHeaders().set(header.name(), header.value());
-      }
-      if (decision.allowed() && !decision.headersToRemove().isEmpty()) {
-        // envoyproxy/envoy ext_authz_http_impl.cc: on a 200, the comma-separated names in this
-        // header are removed from the request sent upstream (what headers_to_remove does in gRPC).
-        exchange
-            .getResponseHeaders()
-            .set(HEADERS_TO_REMOVE, String.join(", ", decision.headersToRemove()));
-      }
-      // A HEAD answer has no body (RFC 9110 section 9.3.2); the JDK server warns about a length
-      // and refuses the bytes.
-      byte[] body =
-          exchange.getRequestMethod().equals("HEAD")
-              ? new byte[0]
-              : decision.body().getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(decision.httpStatus(), body.length == 0 ? -1 : body.length);
-      if (body.length > 0) {
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      }
-    }
-  }
-
+  /** Stops listening and closes open connections at once, as the JDK server's stop(0) did. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    listener.close().syncUninterruptibly();
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -9,6 +9,7 @@ import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
 import io.attache.events.EventSink;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,14 @@ class HttpAuthServerTest {
         identity: [{anonymous: {}}]
         deny: {body: "not from here"}
         rules: [{name: office, when: "request.source_address == '10.0.0.7'"}]
+      ---
+      metadata: {name: search}
+      spec:
+        match: {hosts: [search.example.com]}
+        identity: [{anonymous: {}}]
+        rules:
+          - name: one-filter
+            when: "request.path == '/search' && request.query == 'filter={\\"a\\":1}&sort=a|b'"
       """;
 
   private HttpAuthServer server;
@@ -140,5 +149,119 @@ class HttpAuthServerTest {
     assertThat(head.header("x-ext-auth-reason")).contains("no_rule_allowed");
     assertThat(head.body()).isEmpty();
     assertThat(next.body()).isEqualTo("not from here");
+  }
+
+  /**
+   * Browsers and curl send {@code { } | " ^} and backticks in queries unencoded, and Envoy forwards
+   * them; the JDK server answered 400 to them before any policy saw the request.
+   */
+  @Test
+  void aQueryWithUnencodedJsonAndPipesReachesThePolicyAsSent() throws Exception {
+    RawHttp.Response matching =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/search?filter={\"a\":1}&sort=a|b",
+            List.of("Host: search.example.com"));
+    RawHttp.Response other =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/search?filter={\"a\":2}&sort=a|b",
+            List.of("Host: search.example.com"));
+
+    assertThat(List.of(matching.status(), other.status())).containsExactly(200, 403);
+  }
+
+  @Test
+  void aBadPercentEscapeIsDecidedByThePolicyNotRefusedByTheServer() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(), "GET", "/auth/a%zz?q=%zz&r=^`", List.of("Host: public.example.com"));
+
+    assertThat(response.status()).isEqualTo(200);
+  }
+
+  /** Envoy keeps its connections to the auth service open and sends the next check on one. */
+  @Test
+  void twoRequestsOnOneConnectionAreBothAnswered() throws Exception {
+    try (RawHttp.Connection connection = new RawHttp.Connection(server.port())) {
+      RawHttp.Response first =
+          connection.send("GET", "/auth/", List.of("Host: public.example.com"), "");
+      RawHttp.Response second =
+          connection.send(
+              "GET",
+              "/auth/",
+              List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9"),
+              "");
+
+      assertThat(List.of(first.status(), second.status(), second.body()))
+          .containsExactly(200, 403, "not from here");
+    }
+  }
+
+  /** Emissary's include_body forwards the body; it is read, and the connection stays usable. */
+  @Test
+  void aRequestWithABodyIsDecidedAndTheConnectionStaysUsable() throws Exception {
+    try (RawHttp.Connection connection = new RawHttp.Connection(server.port())) {
+      RawHttp.Response post =
+          connection.send("POST", "/auth/", List.of("Host: public.example.com"), "x".repeat(4096));
+      RawHttp.Response next =
+          connection.send("GET", "/auth/", List.of("Host: public.example.com"), "");
+
+      assertThat(List.of(post.status(), next.status())).containsExactly(200, 200);
+    }
+  }
+
+  @Test
+  void headersOverTheLimitAreAnswered431() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/",
+            List.of(
+                "Host: public.example.com",
+                "X-Big: " + "a".repeat(HttpAuthServer.MAX_HEADER_BYTES + 1)));
+
+    assertThat(response.status()).isEqualTo(431);
+  }
+
+  @Test
+  void aRequestLineOverTheLimitIsAnswered414() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/?q=" + "a".repeat(HttpAuthServer.MAX_REQUEST_LINE_BYTES),
+            List.of("Host: public.example.com"));
+
+    assertThat(response.status()).isEqualTo(414);
+  }
+
+  @Test
+  void aBodyOverTheLimitIsAnswered413AndTheConnectionClosed() throws Exception {
+    try (RawHttp.Connection connection = new RawHttp.Connection(server.port())) {
+      RawHttp.Response response =
+          connection.send(
+              "POST",
+              "/auth/",
+              List.of("Host: public.example.com"),
+              "x".repeat(HttpAuthServer.MAX_BODY_BYTES + 1));
+
+      assertThat(response.status()).isEqualTo(413);
+      assertThat(connection.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void aRequestThatIsNotHttpIsAnswered400() throws Exception {
+    RawHttp.Response response =
+        RawHttp.send(
+            server.port(), "GET", "/auth/", List.of("Host: public.example.com", "Bad Name: x"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.header("connection").map(v -> v.toLowerCase(Locale.ROOT)))
+        .contains("close");
   }
 }
