@@ -79,7 +79,12 @@ final class HttpCheckMapping {
             headers,
             headers.getOrDefault("x-forwarded-proto", "http"),
             Optional.ofNullable(headers.get("x-request-id"))),
-        new PeerAttributes(source, Optional.empty()),
+        // An mTLS client's identity reaches this mode only in XFCC, when Envoy is told to set it
+        // (forward_client_cert_details SANITIZE_SET or APPEND_FORWARD) and Emissary to pass it on.
+        new PeerAttributes(
+            source,
+            Optional.ofNullable(headers.get("x-forwarded-client-cert"))
+                .flatMap(ForwardedClientCert::principal)),
         Map.of());
   }
 

@@ -44,6 +44,13 @@ class HttpAuthServerTest {
         deny: {body: "not from here"}
         rules: [{name: office, when: "request.source_address == '10.0.0.7'"}]
       ---
+      metadata: {name: mesh}
+      spec:
+        match: {hosts: [mesh.example.com]}
+        identity: [{mtls: {allowed: ["spiffe://cluster.local/ns/shop/sa/*"]}}]
+        response:
+          headers: {x-user-id: "{identity.principal}"}
+      ---
       metadata: {name: search}
       spec:
         match: {hosts: [search.example.com]}
@@ -107,6 +114,39 @@ class HttpAuthServerTest {
             List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9,10.0.0.7"));
 
     assertThat(List.of(forged.status(), office.status())).containsExactly(403, 200);
+  }
+
+  /**
+   * An mTLS client's certificate reaches HTTP mode in {@code x-forwarded-client-cert}; with {@code
+   * APPEND_FORWARD} Envoy appends its element for the verified certificate after whatever the
+   * client sent (envoyproxy/envoy docs/root/configuration/http/http_conn_man/headers.rst).
+   */
+  @Test
+  void theClientCertificateEnvoyVerifiedIsTheMtlsIdentity() throws Exception {
+    RawHttp.Response web =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/orders",
+            List.of(
+                "Host: mesh.example.com",
+                "X-Forwarded-Client-Cert: URI=spiffe://cluster.local/ns/shop/sa/admin,"
+                    + "By=spiffe://cluster.local/ns/edge/sa/envoy;Hash=ab;"
+                    + "Subject=\"CN=web\";URI=spiffe://cluster.local/ns/shop/sa/web"));
+    RawHttp.Response stranger =
+        RawHttp.send(
+            server.port(),
+            "GET",
+            "/auth/orders",
+            List.of(
+                "Host: mesh.example.com",
+                "X-Forwarded-Client-Cert: Hash=ab;URI=spiffe://cluster.local/ns/other/sa/web"));
+    RawHttp.Response none =
+        RawHttp.send(server.port(), "GET", "/auth/orders", List.of("Host: mesh.example.com"));
+
+    assertThat(web.status()).isEqualTo(200);
+    assertThat(web.header("x-user-id")).contains("spiffe://cluster.local/ns/shop/sa/web");
+    assertThat(List.of(stranger.status(), none.status())).containsExactly(403, 401);
   }
 
   /**
