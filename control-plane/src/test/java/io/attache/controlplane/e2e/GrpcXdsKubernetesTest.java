@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -95,6 +96,7 @@ class GrpcXdsKubernetesTest {
   void callsFollowTheEndpointSliceInTheApi() {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               xds.call();
@@ -105,6 +107,7 @@ class GrpcXdsKubernetesTest {
 
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               first.resetCalls();

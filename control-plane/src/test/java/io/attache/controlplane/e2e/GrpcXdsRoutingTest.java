@@ -87,6 +87,7 @@ class GrpcXdsRoutingTest {
   void callsReachEveryReadyBackend() {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               xds.call();
@@ -114,6 +115,7 @@ class GrpcXdsRoutingTest {
   void trafficLeavesABackendOnceItsEndpointIsNotReady() throws Exception {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               xds.call();
@@ -124,6 +126,7 @@ class GrpcXdsRoutingTest {
 
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               second.resetCalls();
@@ -140,6 +143,7 @@ class GrpcXdsRoutingTest {
   void trafficLeavesABackendWhoseSliceIsRemoved() throws Exception {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               xds.call();
@@ -150,6 +154,7 @@ class GrpcXdsRoutingTest {
 
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               first.resetCalls();
@@ -166,6 +171,7 @@ class GrpcXdsRoutingTest {
   void anInvalidFileKeepsTheLastGoodRouting() throws Exception {
     await()
         .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
               xds.call();
