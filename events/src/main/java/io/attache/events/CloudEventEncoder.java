@@ -3,12 +3,15 @@ package io.attache.events;
 import io.attache.events.json.JsonWriter;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 
 /**
  * Writes an event as a CloudEvents 1.0 structured-mode JSON document ({@code
  * application/cloudevents+json}). The {@code sequence} extension is a 20-digit zero-padded decimal,
  * so it orders the same lexicographically and numerically, as the extension requires; {@code
- * partitionkey} repeats the Kafka record key, as the Kafka protocol binding describes.
+ * partitionkey} repeats the Kafka record key, as the Kafka protocol binding describes. An empty
+ * {@code subject} or {@code partitionkey} is left out: CloudEvents allows neither attribute to be
+ * an empty string (an access log entry with no authority, path or route has neither).
  *
  * <p>Not thread-safe: it reuses one buffer; each writing thread owns its encoder.
  */
@@ -42,15 +45,19 @@ public final class CloudEventEncoder {
         .field("id", id)
         .field("source", source)
         .field("type", event.type().cloudEventType())
-        .field("subject", event.subject())
+        .field("subject", nonEmpty(event.subject()))
         .field("time", time(epochMillis))
         .field("datacontenttype", "application/json")
         .paddedNumber("sequence", sequence, SEQUENCE_DIGITS)
-        .field("partitionkey", event.partitionKey())
+        .field("partitionkey", nonEmpty(event.partitionKey()))
         .beginObject("data");
     event.writeData(json);
     json.endObject().endObject();
     return json.toByteArray();
+  }
+
+  private static Optional<String> nonEmpty(String value) {
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
   private String time(long epochMillis) {

@@ -74,6 +74,14 @@ class CloudEventEncoderTest {
   }
 
   @Test
+  void anEmptySubjectOrPartitionKeyIsLeftOutAsCloudEventsRequires() {
+    JsonNode event = encode(SampleEvents.accessWithoutRequest(), 1);
+
+    assertThat(event.has("subject")).as("subject").isFalse();
+    assertThat(event.has("partitionkey")).as("partitionkey").isFalse();
+  }
+
+  @Test
   void stringsAreEscaped() {
     JsonNode data = encode(SampleEvents.ratelimit(), 1).get("data");
 

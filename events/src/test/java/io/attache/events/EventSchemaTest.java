@@ -48,6 +48,29 @@ class EventSchemaTest {
     assertThat(errors).isEmpty();
   }
 
+  @org.junit.jupiter.api.Test
+  void anEventWithoutSubjectOrPartitionKeyMatchesItsSchema() throws IOException {
+    Event event = SampleEvents.accessWithoutRequest();
+
+    assertThat(schemaFor(event.type()).validate(encode(event), InputFormat.JSON)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("events")
+  void theSchemaRejectsAnEmptySubjectOrPartitionKey(Event event) throws IOException {
+    String encoded = encode(event);
+    String emptySubject = encoded.replaceFirst(stringField("subject"), "\"subject\":\"\"");
+    String emptyKey = encoded.replaceFirst(stringField("partitionkey"), "\"partitionkey\":\"\"");
+
+    assertThat(schemaFor(event.type()).validate(emptySubject, InputFormat.JSON)).isNotEmpty();
+    assertThat(schemaFor(event.type()).validate(emptyKey, InputFormat.JSON)).isNotEmpty();
+  }
+
+  /** A regular expression for a JSON string field, escaped quotes in its value included. */
+  private static String stringField(String name) {
+    return "\"" + name + "\":\"(?:[^\"\\\\]|\\\\.)*\"";
+  }
+
   @ParameterizedTest
   @MethodSource("events")
   void theSchemaRejectsAnEventWithoutItsRequiredDataFields(Event event) throws IOException {

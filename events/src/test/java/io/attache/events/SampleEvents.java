@@ -77,6 +77,32 @@ public final class SampleEvents {
         Optional.of("-"));
   }
 
+  /**
+   * An entry Envoy logged before it had parsed a request (a protocol error): no authority, path or
+   * route, so no subject and no partition key.
+   */
+  public static AccessLog accessWithoutRequest() {
+    return new AccessLog(
+        "ingress",
+        Optional.empty(),
+        "2026-11-26T15:22:25.123Z",
+        "",
+        "",
+        "",
+        "HTTP/1.1",
+        400,
+        OptionalLong.empty(),
+        0,
+        0,
+        Optional.of("10.1.2.3:51234"),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of("DPE"));
+  }
+
   public static List<Event> oneOfEach() {
     return List.of(authz("alice", 1), config(), ratelimit(), access());
   }

@@ -321,8 +321,11 @@ public final class KafkaEventSink implements EventSink {
     // A replay retry reuses its InFlight: clear the last attempt's failure, or a record the
     // producer has just accepted would look refused, be retried again, and arrive twice.
     flight.error = null;
+    // An empty partition key is left out of the event; the record then has no key either, and
+    // the producer spreads such records over the partitions instead of hashing them all to one.
+    byte[] key = record.key().length == 0 ? null : record.key();
     ProducerRecord<byte[], byte[]> producerRecord =
-        new ProducerRecord<>(record.topic(), null, record.key(), record.value());
+        new ProducerRecord<>(record.topic(), null, key, record.value());
     producerRecord.headers().add(new RecordHeader("content-type", CONTENT_TYPE_BYTES));
     try {
       producer.send(

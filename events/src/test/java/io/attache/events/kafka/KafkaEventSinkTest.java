@@ -110,6 +110,25 @@ class KafkaEventSinkTest {
   }
 
   @Test
+  void anEventWithoutPartitionKeyIsARecordWithoutKey(EmbeddedKafkaBroker broker) {
+    KafkaSinkConfig config =
+        KafkaSinkConfig.builder(broker.bootstrapServers(), "/attache/test/nokey", spoolDir)
+            .topicPrefix("nokey.")
+            .build();
+    try (KafkaEventSink sink = new KafkaEventSink(config)) {
+      sink.publish(SampleEvents.accessWithoutRequest());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> sink.stats().published() + sink.stats().replayed() == 1);
+    }
+
+    ConsumerRecord<String, String> record =
+        TopicReader.read(broker, List.of("nokey.traffic.access"), 1, Duration.ofSeconds(30)).get(0);
+    assertThat(record.key()).isNull();
+    assertThat(JSON.readTree(record.value()).has("partitionkey")).isFalse();
+  }
+
+  @Test
   void publishNeverBlocksOrThrowsEvenWithNoBrokerAtAll(@TempDir Path dir) {
     KafkaSinkConfig config =
         KafkaSinkConfig.builder("localhost:1", "/attache/test/nobroker", dir)
