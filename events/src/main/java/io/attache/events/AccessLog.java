@@ -13,7 +13,7 @@ import java.util.OptionalLong;
  * @param startTime when the request started, RFC 3339
  * @param method HTTP method
  * @param authority the request's {@code :authority}
- * @param path the request path
+ * @param path the request path, without the query string (which can carry a credential)
  * @param protocol {@code HTTP/1.1}, {@code HTTP/2}, ...
  * @param responseCode the HTTP status sent downstream (0 when none was)
  * @param durationMicros until the last byte went downstream, if known

@@ -31,7 +31,7 @@ public final class AccessLogEntries {
         common.hasStartTime() ? rfc3339(common.getStartTime()) : "",
         method(request.getRequestMethod()),
         request.getAuthority(),
-        request.getPath(),
+        withoutQuery(request.getPath()),
         protocol(entry.getProtocolVersion()),
         response.hasResponseCode() ? response.getResponseCode().getValue() : 0,
         common.hasTimeToLastDownstreamTxByte()
@@ -51,6 +51,15 @@ public final class AccessLogEntries {
   /** RFC 3339 in UTC, e.g. {@code 2026-11-26T17:00:00.123Z}. */
   static String rfc3339(Timestamp timestamp) {
     return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+  }
+
+  /**
+   * Envoy logs the whole {@code :path}, query included; the query can carry a credential ({@code
+   * ?api_key=}, {@code ?access_token=}, which policies may read), and no event may hold one.
+   */
+  static String withoutQuery(String path) {
+    int question = path.indexOf('?');
+    return question < 0 ? path : path.substring(0, question);
   }
 
   static long micros(Duration duration) {

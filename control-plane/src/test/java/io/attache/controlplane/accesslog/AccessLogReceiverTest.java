@@ -195,6 +195,25 @@ class AccessLogReceiverTest {
   }
 
   @Test
+  void theQueryStringIsLeftOutOfThePathForItMayHoldACredential() throws Exception {
+    stream(
+        batch(
+            Optional.of("ingress"),
+            entry("/orders?api_key=s3cr3t&x=1", 200, ResponseFlags.getDefaultInstance())));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(accessLogs())
+                    .singleElement()
+                    .satisfies(
+                        e -> {
+                          assertThat(e.path()).isEqualTo("/orders");
+                          assertThat(e.subject()).doesNotContain("s3cr3t");
+                        }));
+  }
+
+  @Test
   void responseFlagsUseEnvoysShortCodes() throws Exception {
     ResponseFlags flags =
         ResponseFlags.newBuilder()
