@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,8 +39,7 @@ public final class EventSinks {
     String instance = settings.string("ATTACHE_INSTANCE", settings.string("HOSTNAME", hostname()));
     Path spoolDir = Path.of(settings.string("ATTACHE_SPOOL_DIR", "data/spool/" + component));
     KafkaSinkConfig.Builder builder =
-        KafkaSinkConfig.builder(
-                bootstrap.orElse(""), "/attache/" + component + "/" + instance, spoolDir)
+        KafkaSinkConfig.builder(bootstrap.orElse(""), source(component, instance), spoolDir)
             .topicPrefix(settings.string("ATTACHE_TOPIC_PREFIX", "attache."))
             .spoolMaxBytes(
                 settings.number("ATTACHE_SPOOL_MAX_BYTES", 1L << 30, 1 << 20, Long.MAX_VALUE))
@@ -62,6 +62,27 @@ public final class EventSinks {
         config.spoolDir());
     return new KafkaEventSink(config);
   }
+
+  /**
+   * The CloudEvents {@code source}, {@code /attache/<component>/<instance>}: a URI-reference, as
+   * the specification requires, whatever {@code ATTACHE_INSTANCE} holds: a character a URI path
+   * segment cannot hold (a space, {@code /}, {@code ?}, {@code #}, {@code %}, non-ASCII) is
+   * percent-encoded, its UTF-8 bytes each as {@code %XX}. A pod name needs none of that.
+   */
+  static String source(String component, String instance) {
+    StringBuilder source = new StringBuilder("/attache/").append(component).append('/');
+    for (byte b : instance.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~!$&'()*+,;=:@".indexOf(c) >= 0)) {
+        source.append(c);
+      } else {
+        source.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    return source.toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** {@code KAFKA_PRODUCER_SASL_MECHANISM=PLAIN} becomes {@code sasl.mechanism=PLAIN}. */
   static Map<String, Object> producerOverrides(Settings settings) {
