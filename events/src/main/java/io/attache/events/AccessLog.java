@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  *
  * @param logName the access log's name from the stream identifier
  * @param node the Envoy node id
- * @param startTime when the request started, RFC 3339
+ * @param startTime when the request started, RFC 3339; absent when Envoy did not say
  * @param method HTTP method
  * @param authority the request's {@code :authority}
  * @param path the request path, without the query string (which can carry a credential)
@@ -30,7 +30,7 @@ import java.util.OptionalLong;
 public record AccessLog(
     String logName,
     Optional<String> node,
-    String startTime,
+    Optional<String> startTime,
     String method,
     String authority,
     String path,

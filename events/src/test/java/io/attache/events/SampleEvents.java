@@ -59,7 +59,7 @@ public final class SampleEvents {
     return new AccessLog(
         "ingress",
         Optional.of("envoy-1"),
-        "2026-11-26T15:22:25.123Z",
+        Optional.of("2026-11-26T15:22:25.123Z"),
         "GET",
         "api.example.com",
         "/v1/things",
@@ -85,7 +85,7 @@ public final class SampleEvents {
     return new AccessLog(
         "ingress",
         Optional.empty(),
-        "2026-11-26T15:22:25.123Z",
+        Optional.empty(),
         "",
         "",
         "",

@@ -28,7 +28,7 @@ public final class AccessLogEntries {
     return new AccessLog(
         logName,
         node,
-        common.hasStartTime() ? rfc3339(common.getStartTime()) : "",
+        common.hasStartTime() ? Optional.of(rfc3339(common.getStartTime())) : Optional.empty(),
         method(request.getRequestMethod()),
         request.getAuthority(),
         withoutQuery(request.getPath()),

@@ -158,7 +158,7 @@ class AccessLogReceiverTest {
                         new AccessLog(
                             "ingress",
                             Optional.of("envoy-1"),
-                            "2026-11-26T17:00:00.123456Z",
+                            Optional.of("2026-11-26T17:00:00.123456Z"),
                             "POST",
                             "cart.shop:8080",
                             "/shop.Cart/Add",
@@ -211,6 +211,25 @@ class AccessLogReceiverTest {
                           assertThat(e.path()).isEqualTo("/orders");
                           assertThat(e.subject()).doesNotContain("s3cr3t");
                         }));
+  }
+
+  @Test
+  void anEntryWithoutAStartTimeHasNoneRatherThanAnEmptyOne() throws Exception {
+    HTTPAccessLogEntry entry = entry("/a", 200, ResponseFlags.getDefaultInstance());
+    HTTPAccessLogEntry withoutStart =
+        entry.toBuilder()
+            .setCommonProperties(entry.getCommonProperties().toBuilder().clearStartTime())
+            .build();
+
+    stream(batch(Optional.of("ingress"), withoutStart));
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(accessLogs())
+                    .singleElement()
+                    .extracting(AccessLog::startTime)
+                    .isEqualTo(Optional.empty()));
   }
 
   @Test
