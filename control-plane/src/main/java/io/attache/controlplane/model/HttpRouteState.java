@@ -152,11 +152,24 @@ public record HttpRouteState(
     }
   }
 
-  /** A Service port traffic goes to; weight 0 means none. */
-  public record BackendRef(String namespace, String name, int port, int weight) {
+  /**
+   * A Service port traffic goes to; weight 0 means none.
+   *
+   * @param unsupportedKind the group/kind named when it is not a core Service: the reference is
+   *     kept (its share of traffic gets a 500, {@code ResolvedRefs=False}, {@code InvalidKind}), as
+   *     the spec asks, rather than rejecting the route
+   */
+  public record BackendRef(
+      String namespace, String name, int port, int weight, Optional<String> unsupportedKind) {
     public BackendRef {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(unsupportedKind, "unsupportedKind");
+    }
+
+    /** A reference to a core Service. */
+    public BackendRef(String namespace, String name, int port, int weight) {
+      this(namespace, name, port, weight, Optional.empty());
     }
 
     public ServiceKey service() {

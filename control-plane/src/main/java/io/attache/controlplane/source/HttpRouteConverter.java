@@ -463,21 +463,21 @@ final class HttpRouteConverter {
       String path,
       DocumentErrors errors) {
     boolean valid = true;
-    if ((group != null && !group.isEmpty()) || (kind != null && !kind.equals("Service"))) {
-      errors.add(
-          path + ".kind",
-          "only Services (group \"\", kind Service) can be backends, was "
-              + kind
-              + " in group '"
-              + group
-              + "'");
-      valid = false;
-    }
+    // Another kind is not an error of the route: the spec keeps the route and answers that
+    // backend's share with a 500 (ResolvedRefs=False, InvalidKind); see RouteResolver.
+    boolean service =
+        (group == null || group.isEmpty()) && (kind == null || kind.equals("Service"));
+    Optional<String> unsupportedKind =
+        service
+            ? Optional.empty()
+            : Optional.of((group == null || group.isEmpty() ? "" : group + "/") + kind);
     if (name == null || name.isBlank()) {
       errors.add(path + ".name", "required");
       valid = false;
     }
-    if (port == null || port < 1 || port > 65_535) {
+    if (service
+        ? port == null || port < 1 || port > 65_535
+        : port != null && (port < 1 || port > 65_535)) {
       errors.add(path + ".port", "required for a Service, between 1 and 65535, was " + port);
       valid = false;
     }
@@ -493,8 +493,9 @@ final class HttpRouteConverter {
         new BackendRef(
             refNamespace == null || refNamespace.isBlank() ? namespace : refNamespace,
             name,
-            port,
-            w));
+            port == null ? 0 : port,
+            w,
+            unsupportedKind));
   }
 
   private static Optional<HeaderChanges> headerChanges(

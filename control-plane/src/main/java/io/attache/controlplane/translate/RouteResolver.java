@@ -49,7 +49,7 @@ public final class RouteResolver {
       }
     }
     for (HttpRouteState route : state.httpRoutes()) {
-      List<String> unresolved = new ArrayList<>();
+      List<Unresolved> unresolved = new ArrayList<>();
       List<AttachedRule> rules = new ArrayList<>();
       for (HttpRouteState.Rule rule : route.rules()) {
         rules.add(resolveRule(route, rule, services, unresolved));
@@ -57,7 +57,10 @@ public final class RouteResolver {
       Condition resolvedRefs =
           unresolved.isEmpty()
               ? RESOLVED
-              : new Condition(false, refusalReason(unresolved), String.join("; ", unresolved));
+              : new Condition(
+                  false,
+                  refusalReason(unresolved),
+                  String.join("; ", unresolved.stream().map(Unresolved::message).toList()));
       for (ParentRef parent : route.parents()) {
         Condition accepted =
             parent.kind() == ParentKind.SERVICE
@@ -70,9 +73,19 @@ public final class RouteResolver {
     return new RouteAttachments(byServiceHost, byGatewayPort, statuses, routesByListener);
   }
 
-  private static String refusalReason(List<String> unresolved) {
-    return unresolved.stream().allMatch(m -> m.contains("another namespace"))
-        ? "RefNotPermitted"
+  /** A backend reference that does not resolve, with the ResolvedRefs reason it is worth. */
+  private record Unresolved(String reason, String message) {}
+
+  /**
+   * RefNotPermitted when every refusal is one; otherwise InvalidKind when some reference names a
+   * kind that is not a Service; otherwise BackendNotFound.
+   */
+  private static String refusalReason(List<Unresolved> unresolved) {
+    if (unresolved.stream().allMatch(u -> u.reason().equals("RefNotPermitted"))) {
+      return "RefNotPermitted";
+    }
+    return unresolved.stream().anyMatch(u -> u.reason().equals("InvalidKind"))
+        ? "InvalidKind"
         : "BackendNotFound";
   }
 
@@ -80,7 +93,7 @@ public final class RouteResolver {
       HttpRouteState route,
       HttpRouteState.Rule rule,
       Map<ServiceKey, ServiceState> services,
-      List<String> unresolved) {
+      List<Unresolved> unresolved) {
     List<AttachedRule.WeightedCluster> backends = new ArrayList<>();
     for (BackendRef backend : rule.backends()) {
       backends.add(
@@ -104,18 +117,36 @@ public final class RouteResolver {
       BackendRef backend,
       Map<ServiceKey, ServiceState> services,
       String where,
-      List<String> unresolved) {
+      List<Unresolved> unresolved) {
+    if (backend.unsupportedKind().isPresent()) {
+      unresolved.add(
+          new Unresolved(
+              "InvalidKind",
+              where
+                  + ": backend "
+                  + backend.namespace()
+                  + "/"
+                  + backend.name()
+                  + " is a "
+                  + backend.unsupportedKind().get()
+                  + "; only Services (group \"\", kind Service) are supported"));
+      return Optional.empty();
+    }
     if (!backend.namespace().equals(route.namespace())) {
       unresolved.add(
-          where
-              + ": backend "
-              + backend
-              + " is in another namespace (ReferenceGrants are not supported)");
+          new Unresolved(
+              "RefNotPermitted",
+              where
+                  + ": backend "
+                  + backend
+                  + " is in another namespace (ReferenceGrants are not supported)"));
       return Optional.empty();
     }
     ServiceState service = services.get(backend.service());
     if (service == null) {
-      unresolved.add(where + ": backend Service " + backend.service() + " not found");
+      unresolved.add(
+          new Unresolved(
+              "BackendNotFound", where + ": backend Service " + backend.service() + " not found"));
       return Optional.empty();
     }
     for (ServicePort port : service.ports()) {
@@ -124,7 +155,13 @@ public final class RouteResolver {
       }
     }
     unresolved.add(
-        where + ": backend Service " + backend.service() + " has no TCP port " + backend.port());
+        new Unresolved(
+            "BackendNotFound",
+            where
+                + ": backend Service "
+                + backend.service()
+                + " has no TCP port "
+                + backend.port()));
     return Optional.empty();
   }
 

@@ -182,6 +182,25 @@ class GatewayApiParserTest {
             "gateway.yaml (document 1) spec.rules[1].filters[0].requestRedirect.statusCode: must be 301, 302, 303, 307 or 308, was 399");
   }
 
+  /**
+   * A backendRef of another kind is not a schema error: the spec wants the route served with that
+   * backend's share answered 500 and ResolvedRefs=False/InvalidKind (gateway-api
+   * apis/v1/httproute_types.go, HTTPRouteRule.backendRefs; the conformance test
+   * HTTPRouteInvalidBackendRefUnknownKind). Port is required only for Services.
+   */
+  @Test
+  void aBackendOfAnotherKindIsKeptForTheResolverToRefuse() {
+    String other =
+        ROUTE.replace(
+            "{name: web-v2, port: 8080, weight: 10}",
+            "{group: storage.example.com, kind: Bucket, name: b, weight: 10}");
+
+    HttpRouteState route = parsed(parse(other)).httpRoutes().get(0);
+
+    assertThat(route.rules().get(0).backends().get(1).unsupportedKind())
+        .contains("storage.example.com/Bucket");
+  }
+
   @Test
   void unsupportedFeaturesAreErrorsNotSilentlyIgnored() {
     String bad =

@@ -274,6 +274,37 @@ class HttpRouteTranslationTest {
     assertThat(status.resolvedRefs().message()).contains("shop/gone not found");
   }
 
+  /**
+   * gateway-api apis/v1/httproute_types.go (HTTPRouteRule.backendRefs): "When a HTTPBackendRef is
+   * invalid, 500 status codes MUST be returned for requests that would have otherwise been routed
+   * to an invalid backend"; apis/v1/shared_types.go: ResolvedRefs reason InvalidKind for "a
+   * reference to an unknown or unsupported Group and/or Kind". The route stays accepted.
+   */
+  @Test
+  void aBackendOfAnotherKindKeepsItsShareAnswered500WithInvalidKind() {
+    BackendRef bucket =
+        new BackendRef("shop", "bucket", 0, 1, Optional.of("storage.example.com/Bucket"));
+    ClusterState state =
+        new ClusterState(
+            List.of(WEB),
+            List.of(),
+            List.of(),
+            List.of(
+                route("r", List.of(TO_WEB), List.of(), rule(0, List.of(), List.of(V1, bucket)))));
+
+    Route route = translator.translate(state).routes().get(0).getVirtualHosts(0).getRoutes(0);
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(route.getRoute().getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName())
+        .containsExactly("shop/web:http", EnvoyRoutes.UNRESOLVED_BACKEND);
+    assertThat(route.getRoute().getClusterNotFoundResponseCode())
+        .isEqualTo(RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+    assertThat(status.accepted().status()).isTrue();
+    assertThat(status.resolvedRefs().status()).isFalse();
+    assertThat(status.resolvedRefs().reason()).isEqualTo("InvalidKind");
+  }
+
   @Test
   void aBackendInAnotherNamespaceIsRefused() {
     ClusterState state =
