@@ -67,6 +67,7 @@ final class ApiListeners {
                         new RouteContext(
                             policies,
                             FilterAttachments.resolve(ClusterState.EMPTY),
+                            Optional.empty(),
                             Optional.empty()))))
         .build();
   }

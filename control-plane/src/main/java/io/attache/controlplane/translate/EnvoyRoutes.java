@@ -2,6 +2,7 @@ package io.attache.controlplane.translate;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
+import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
 import io.attache.controlplane.model.HttpRouteState.Match;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Turns the accepted rules for one host into Envoy routes, in Gateway API precedence order: exact
@@ -150,7 +152,9 @@ final class EnvoyRoutes {
         rule.responseHeaders(), route::addResponseHeadersToAdd, route::addResponseHeadersToRemove);
     if (rule.redirect().isPresent()) {
       RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
-      return route.setRedirect(redirect(rule.redirect().get(), slashFollows)).build();
+      return route
+          .setRedirect(redirect(rule.redirect().get(), slashFollows, context.listener()))
+          .build();
     }
     List<AttachedRule.WeightedCluster> live =
         entry.rule().backends().stream().filter(b -> b.weight() > 0).toList();
@@ -261,12 +265,17 @@ final class EnvoyRoutes {
     return replacement.endsWith("/") ? replacement : replacement + "/";
   }
 
-  private static RedirectAction redirect(HttpRouteState.Redirect redirect, boolean slashFollows) {
+  private static RedirectAction redirect(
+      HttpRouteState.Redirect redirect,
+      boolean slashFollows,
+      Optional<RouteAttachments.GatewayPort> listener) {
     RedirectAction.Builder action = RedirectAction.newBuilder();
     redirect.scheme().ifPresent(action::setSchemeRedirect);
     redirect.hostname().ifPresent(action::setHostRedirect);
-    if (redirect.port().isPresent()) {
-      action.setPortRedirect(redirect.port().getAsInt());
+    OptionalInt port =
+        listener.isPresent() ? redirectPort(redirect, listener.get()) : redirect.port();
+    if (port.isPresent()) {
+      action.setPortRedirect(port.getAsInt());
     }
     redirect
         .path()
@@ -287,6 +296,37 @@ final class EnvoyRoutes {
           default -> RedirectAction.RedirectResponseCode.FOUND;
         });
     return action.build();
+  }
+
+  /**
+   * The {@code port_redirect} that gives the Location header the port the Gateway API asks for
+   * (apis/v1/httproute_types.go, HTTPRequestRedirectFilter.port): the filter's port, else the
+   * well-known port of its scheme (http 80, https 443), else the listener's port; and no port in
+   * the Location when it is the well-known one of the resulting scheme.
+   *
+   * <p>Envoy appends {@code port_redirect} to the Location whenever it is set; without it, it keeps
+   * the request's Host with its port (dropping only a well-known one when the scheme changes), or
+   * uses {@code host_redirect} with no port. So a well-known port is left out unless the request's
+   * Host would carry the listener's other port, where naming it is the only way to replace that.
+   */
+  private static OptionalInt redirectPort(
+      HttpRouteState.Redirect redirect, RouteAttachments.GatewayPort listener) {
+    String listenerScheme = listener.protocol() == GatewayState.Protocol.HTTPS ? "https" : "http";
+    String scheme = redirect.scheme().orElse(listenerScheme);
+    int port =
+        redirect.port().isPresent()
+            ? redirect.port().getAsInt()
+            : redirect.scheme().isPresent() ? wellKnownPort(scheme) : listener.port();
+    if (port != wellKnownPort(scheme)) {
+      return OptionalInt.of(port);
+    }
+    boolean hostCarriesListenerPort =
+        redirect.hostname().isEmpty() && listener.port() != wellKnownPort(listenerScheme);
+    return hostCarriesListenerPort ? OptionalInt.of(port) : OptionalInt.empty();
+  }
+
+  private static int wellKnownPort(String scheme) {
+    return scheme.equals("https") ? 443 : 80;
   }
 
   private static void addHeaders(

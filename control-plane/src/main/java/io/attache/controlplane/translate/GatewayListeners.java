@@ -104,7 +104,10 @@ final class GatewayListeners {
       FilterAttachments filters) {
     RouteContext context =
         new RouteContext(
-            policies, filters, java.util.Optional.of(port.namespace() + "/" + port.gateway()));
+            policies,
+            filters,
+            java.util.Optional.of(port.namespace() + "/" + port.gateway()),
+            java.util.Optional.of(port));
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(port.xdsName());
     byHost.forEach(
         (host, rules) ->

@@ -543,6 +543,86 @@ class HttpRouteTranslationTest {
         .isEqualTo("shop/web:http");
   }
 
+  private RedirectAction gatewayRedirect(
+      int listenerPort, Optional<String> scheme, Optional<String> hostname, OptionalInt port) {
+    HttpRouteState.Redirect redirect =
+        new HttpRouteState.Redirect(scheme, hostname, Optional.empty(), port, 302);
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.of(redirect),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    XdsResources resources =
+        gatewayResources(
+            gateway(http("web", listenerPort, null, false)),
+            route("r", List.of(TO_GATEWAY), List.of(), rule));
+    return resources.routes().stream()
+        .filter(r -> r.getName().equals("shop/edge:" + listenerPort))
+        .findFirst()
+        .orElseThrow()
+        .getVirtualHosts(0)
+        .getRoutes(0)
+        .getRedirect();
+  }
+
+  /**
+   * gateway-api apis/v1/httproute_types.go, HTTPRequestRedirectFilter.port: "If redirect scheme is
+   * empty, the redirect port MUST be the Gateway Listener port." Envoy's host_redirect alone would
+   * write the Location without a port.
+   */
+  @Test
+  void aRedirectWithoutSchemeOrPortKeepsTheListenerPort() {
+    RedirectAction redirect =
+        gatewayRedirect(
+            8000, Optional.empty(), Optional.of("new.example.com"), OptionalInt.empty());
+
+    assertThat(redirect.getPortRedirect()).isEqualTo(8000);
+  }
+
+  /**
+   * Same field: "If redirect scheme is not-empty, the redirect port MUST be the well-known port
+   * associated with the redirect scheme", and the Location SHOULD NOT carry 443 for https. On a
+   * listener at 80 Envoy drops the request's port itself when the scheme changes, so none is set.
+   */
+  @Test
+  void aSchemeRedirectOnPort80GoesToTheWellKnownPortWithoutNamingIt() {
+    RedirectAction redirect =
+        gatewayRedirect(80, Optional.of("https"), Optional.empty(), OptionalInt.empty());
+
+    assertThat(redirect.getSchemeRedirect()).isEqualTo("https");
+    assertThat(redirect.getPortRedirect()).isZero();
+  }
+
+  /**
+   * On a listener at 8000 the request's Host carries :8000, which Envoy would keep for an https
+   * redirect; the spec's port is 443, so it is named.
+   */
+  @Test
+  void aSchemeRedirectFromAnotherPortGoesTo443() {
+    RedirectAction redirect =
+        gatewayRedirect(8000, Optional.of("https"), Optional.empty(), OptionalInt.empty());
+
+    assertThat(redirect.getPortRedirect()).isEqualTo(443);
+  }
+
+  /** "SHOULD NOT add the port number ... HTTP _and_ use port 80": with a new host, none is set. */
+  @Test
+  void anExplicitWellKnownPortIsLeftOutOfTheLocation() {
+    RedirectAction redirect =
+        gatewayRedirect(
+            8000, Optional.of("http"), Optional.of("new.example.com"), OptionalInt.of(80));
+
+    assertThat(redirect.getPortRedirect()).isZero();
+  }
+
   @Test
   void routeHostnamesAreNarrowedToTheListenerWildcard() {
     XdsResources resources =
