@@ -385,7 +385,12 @@ final class HttpRouteConverter {
   /** A header or query parameter match as written: both have the same three fields. */
   private record ValueMatchSpec(String name, String type, String value) {}
 
-  /** Converts each match into {@code into}; reports whether all were valid and no name repeats. */
+  /**
+   * Converts each match into {@code into}; reports whether all were valid. Of matches naming the
+   * same header (case-insensitively) or query parameter, only the first counts: the spec says the
+   * later ones "MUST be ignored" (apis/v1/httproute_types.go, HTTPHeaderMatch.name and
+   * HTTPQueryParamMatch.name), which is not an error of the route.
+   */
   private static boolean valueMatches(
       List<ValueMatchSpec> specs,
       boolean header,
@@ -399,12 +404,10 @@ final class HttpRouteConverter {
       String at = path + "[" + i + "]";
       Optional<ValueMatch> value =
           valueMatch(spec.name(), spec.type(), spec.value(), header, at, errors);
-      if (value.isPresent() && !names.add(value.get().name())) {
-        errors.add(at + ".name", "'" + value.get().name() + "' is matched twice");
-        value = Optional.empty();
-      }
       valid &= value.isPresent();
-      value.ifPresent(into::add);
+      if (value.isPresent() && names.add(value.get().name())) {
+        into.add(value.get());
+      }
     }
     return valid;
   }
@@ -511,12 +514,17 @@ final class HttpRouteConverter {
     List<String> remove = new ArrayList<>();
     for (String list : List.of("set", "add")) {
       List<HTTPHeader> headers = orEmpty(list.equals("set") ? filter.getSet() : filter.getAdd());
+      // Within one list, "Subsequent entries with an equivalent header name MUST be ignored"
+      // (apis/v1/httproute_types.go, HTTPHeader.name); a name in two lists stays an error.
+      Set<String> inList = new HashSet<>();
       for (int i = 0; i < headers.size(); i++) {
         HTTPHeader header = headers.get(i);
         String at = path + "." + list + "[" + i + "]";
         if (header.getName() == null || !HEADER_NAME.matcher(header.getName()).matches()) {
           errors.add(at + ".name", "must be an HTTP header name, was '" + header.getName() + "'");
           valid = false;
+        } else if (!inList.add(header.getName().toLowerCase(Locale.ROOT))) {
+          continue;
         } else if (!names.add(header.getName().toLowerCase(Locale.ROOT))) {
           errors.add(at + ".name", "header '" + header.getName() + "' is modified twice");
           valid = false;
@@ -530,12 +538,15 @@ final class HttpRouteConverter {
       }
     }
     List<String> specRemove = orEmpty(filter.getRemove());
+    Set<String> removed = new HashSet<>();
     for (int i = 0; i < specRemove.size(); i++) {
       String header = specRemove.get(i);
       if (header == null || !HEADER_NAME.matcher(header).matches()) {
         errors.add(
             path + ".remove[" + i + "]", "must be an HTTP header name, was '" + header + "'");
         valid = false;
+      } else if (!removed.add(header.toLowerCase(Locale.ROOT))) {
+        continue;
       } else if (!names.add(header.toLowerCase(Locale.ROOT))) {
         errors.add(path + ".remove[" + i + "]", "header '" + header + "' is modified twice");
         valid = false;

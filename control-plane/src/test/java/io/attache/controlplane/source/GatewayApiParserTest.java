@@ -201,6 +201,39 @@ class GatewayApiParserTest {
         .contains("storage.example.com/Bucket");
   }
 
+  /**
+   * gateway-api apis/v1/httproute_types.go, HTTPHeaderMatch.name: "If multiple entries specify
+   * equivalent header names, only the first entry with an equivalent name MUST be considered for a
+   * match. Subsequent entries with an equivalent header name MUST be ignored" ("foo" and "Foo" are
+   * equivalent). Not an error of the route.
+   */
+  @Test
+  void aRepeatedHeaderMatchIsIgnoredAfterTheFirst() {
+    String repeated =
+        ROUTE.replace(
+            "headers: [{name: X-Canary, value: \"true\"}]",
+            "headers: [{name: X-Canary, value: \"true\"}, {name: x-canary, value: \"false\"}]");
+
+    HttpRouteState route = parsed(parse(repeated)).httpRoutes().get(0);
+
+    assertThat(route.rules().get(0).matches().get(0).headers())
+        .containsExactly(new HttpRouteState.ValueMatch("x-canary", false, "true"));
+  }
+
+  /** The same for HTTPHeader.name in a header modifier's {@code set} (or {@code add}) list. */
+  @Test
+  void aRepeatedHeaderInAModifierListIsIgnoredAfterTheFirst() {
+    String repeated =
+        ROUTE.replace(
+            "set: [{name: X-Env, value: prod}]",
+            "set: [{name: X-Env, value: prod}, {name: x-env, value: dev}]");
+
+    HttpRouteState route = parsed(parse(repeated)).httpRoutes().get(0);
+
+    assertThat(route.rules().get(0).requestHeaders().set())
+        .containsExactly(new HttpRouteState.Header("x-env", "prod"));
+  }
+
   @Test
   void unsupportedFeaturesAreErrorsNotSilentlyIgnored() {
     String bad =
