@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +38,16 @@ final class HttpRouteStatusWriter {
    * @param statuses the resolver's statuses of this route, one per parentRef in order; empty when
    *     the route is invalid
    * @param invalid why the route is invalid, when it is
+   * @param foreignGateways Gateways ({@code namespace/name}) of another class: a parentRef to one
+   *     gets no entry of ours, since "Implementations of this API can only populate Route status
+   *     for the Gateways/parent resources they are responsible for" (gateway-api
+   *     apis/v1/shared_types.go, RouteStatus.parents)
    */
-  void write(HTTPRoute route, List<RouteStatus> statuses, Optional<String> invalid) {
+  void write(
+      HTTPRoute route,
+      List<RouteStatus> statuses,
+      Optional<String> invalid,
+      Set<String> foreignGateways) {
     List<ParentReference> refs =
         route.getSpec() == null
             ? List.of()
@@ -46,7 +55,11 @@ final class HttpRouteStatusWriter {
     long generation =
         route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     List<RouteParentStatus> ours = new ArrayList<>();
+    String routeNamespace = route.getMetadata().getNamespace();
     for (int i = 0; i < refs.size(); i++) {
+      if (foreignGateway(refs.get(i), routeNamespace, foreignGateways)) {
+        continue;
+      }
       List<Condition> conditions = new ArrayList<>();
       if (invalid.isPresent() || i >= statuses.size()) {
         conditions.add(
@@ -97,6 +110,18 @@ final class HttpRouteStatusWriter {
           KubernetesResources.key(route),
           e.getMessage());
     }
+  }
+
+  private static boolean foreignGateway(
+      ParentReference ref, String routeNamespace, Set<String> foreignGateways) {
+    boolean gateway =
+        (ref.getGroup() == null || ref.getGroup().equals(HttpRouteConverter.GATEWAY_GROUP))
+            && (ref.getKind() == null || ref.getKind().equals("Gateway"));
+    String namespace =
+        ref.getNamespace() == null || ref.getNamespace().isBlank()
+            ? routeNamespace
+            : ref.getNamespace();
+    return gateway && foreignGateways.contains(namespace + "/" + ref.getName());
   }
 
   private static List<RouteParentStatus> ours(HTTPRouteStatus status) {

@@ -307,7 +307,13 @@ public final class KubernetesResources implements AutoCloseable {
     List<HttpRouteState> routeStates = List.of();
     List<HTTPRoute> routeObjects = List.of();
     List<TlsSecret> secretStates = List.of();
+    Set<String> foreignGateways = Set.of();
     if (options.gatewayApi()) {
+      foreignGateways =
+          gateways.getStore().list().stream()
+              .filter(g -> !GatewayConverter.ours(g, options.gatewayClass()))
+              .map(KubernetesResources::key)
+              .collect(Collectors.toUnmodifiableSet());
       gatewayObjects =
           gateways.getStore().list().stream()
               .filter(g -> GatewayConverter.ours(g, options.gatewayClass()))
@@ -465,7 +471,7 @@ public final class KubernetesResources implements AutoCloseable {
       }
       writeGatewayStatuses(
           gatewayObjects, GatewayReports.of(state, routeAttachments, certificateProblems), invalid);
-      writeRouteStatuses(routeObjects, statuses, invalid);
+      writeRouteStatuses(routeObjects, statuses, invalid, foreignGateways);
       writePolicyStatuses(policyObjects, verdicts, invalid);
       writeTargetStatuses(AuthPolicy.class, "AuthPolicy", authObjects, attachmentVerdicts, invalid);
       writeTargetStatuses(
@@ -500,14 +506,18 @@ public final class KubernetesResources implements AutoCloseable {
   private void writeRouteStatuses(
       List<HTTPRoute> routeObjects,
       List<RouteStatus> statuses,
-      Map<String, List<ResourceError>> invalid) {
+      Map<String, List<ResourceError>> invalid,
+      Set<String> foreignGateways) {
     for (HTTPRoute route : routeObjects) {
       String key = key(route);
       List<ResourceError> problems = invalid.get("HTTPRoute " + key);
       Optional<String> why =
           problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems));
       statusWriter.write(
-          route, statuses.stream().filter(s -> s.routeKey().equals(key)).toList(), why);
+          route,
+          statuses.stream().filter(s -> s.routeKey().equals(key)).toList(),
+          why,
+          foreignGateways);
     }
   }
 

@@ -329,6 +329,52 @@ class KubernetesGatewayApiTest {
     assertThat(snapshot.listeners().resources()).isEmpty();
   }
 
+  /**
+   * gateway-api apis/v1/shared_types.go, RouteStatus.parents: "Implementations of this API can only
+   * populate Route status for the Gateways/parent resources they are responsible for." A route
+   * naming our Gateway and another class's gets our entry for ours only.
+   */
+  @Test
+  void aParentOfAnotherClassGetsNoStatusEntryOfOurs() {
+    client.resource(KubernetesResourcesTest.service("shop", "web", 8080)).create();
+    client.resource((Gateway) Serialization.unmarshal(GATEWAY)).create();
+    client
+        .resource(
+            (Gateway)
+                Serialization.unmarshal(
+                    GATEWAY
+                        .replace("gatewayClassName: attache", "gatewayClassName: other")
+                        .replace("name: edge", "name: theirs")))
+        .create();
+    // Both parentRefs from the start, so no status written for an earlier version can pass.
+    client
+        .resource(
+            (HTTPRoute)
+                Serialization.unmarshal(
+                    route("PathPrefix, value: /cart", "web")
+                        .replace(
+                            "parentRefs: [{name: edge}]",
+                            "parentRefs: [{name: edge}, {name: theirs}]")))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(HTTPRoute.class)
+                            .inNamespace("shop")
+                            .withName("store")
+                            .get()
+                            .getStatus()
+                            .getParents())
+                    .filteredOn(p -> HttpRouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
+                    .extracting(p -> p.getParentRef().getName())
+                    .containsExactly("edge"));
+  }
+
   private Gateway gateway() {
     return client.resources(Gateway.class).inNamespace("shop").withName("edge").get();
   }
