@@ -643,6 +643,11 @@ final class HttpRouteConverter {
     }
     String field =
         parsed == PathModifier.Type.REPLACE_FULL_PATH ? ".replaceFullPath" : ".replacePrefixMatch";
+    if (parsed == PathModifier.Type.REPLACE_PREFIX_MATCH && "".equals(value)) {
+      // The spec's table (apis/v1/httproute_types.go, HTTPPathModifier.replacePrefixMatch) gives an
+      // empty replacement the results of "/": /foo/bar with prefix /foo becomes /bar.
+      value = "/";
+    }
     if (value == null || !value.startsWith("/")) {
       errors.add(
           path + field, "required with type " + type + ", an absolute path, was '" + value + "'");

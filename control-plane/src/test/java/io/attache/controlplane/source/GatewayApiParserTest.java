@@ -234,6 +234,21 @@ class GatewayApiParserTest {
         .containsExactly(new HttpRouteState.Header("x-env", "prod"));
   }
 
+  /**
+   * gateway-api apis/v1/httproute_types.go, HTTPPathModifier.replacePrefixMatch: the table maps
+   * "/foo/bar | /foo | &lt;empty string&gt; | /bar", the same as a replacement of "/". An empty
+   * replacement is valid (no minimum length) and means "/".
+   */
+  @Test
+  void anEmptyReplacePrefixMatchMeansTheRoot() {
+    String empty = ROUTE.replace("replacePrefixMatch: /v2", "replacePrefixMatch: \"\"");
+
+    HttpRouteState route = parsed(parse(empty)).httpRoutes().get(0);
+
+    assertThat(route.rules().get(0).rewrite().flatMap(HttpRouteState.Rewrite::path))
+        .contains(new PathModifier(PathModifier.Type.REPLACE_PREFIX_MATCH, "/"));
+  }
+
   @Test
   void unsupportedFeaturesAreErrorsNotSilentlyIgnored() {
     String bad =
