@@ -224,6 +224,18 @@ public final class RouteResolver {
         candidates.add(listener);
       }
     }
+    if (candidates.isEmpty() && namesOnlyListenersWithoutRoutes(parent, gateway)) {
+      // gateway-api apis/v1/shared_types.go, RouteReasonNotAllowedByListeners: "the Gateway has no
+      // Listener whose allowedRoutes criteria permit the route" (its kinds exclude HTTPRoute).
+      return new Condition(
+          false,
+          "NotAllowedByListeners",
+          "the listeners of Gateway "
+              + gateway.key()
+              + " matching "
+              + parent
+              + " do not allow HTTPRoutes");
+    }
     if (candidates.isEmpty()) {
       return new Condition(
           false,
@@ -267,6 +279,20 @@ public final class RouteResolver {
                 + route.hostnames()
                 + " matches a listener of Gateway "
                 + gateway.key());
+  }
+
+  /**
+   * Whether the parentRef selects listeners that exist but cannot carry an HTTPRoute (another
+   * protocol, or {@code allowedRoutes.kinds} without it). Those listeners are not served, so their
+   * ports are unknown here: a parentRef naming a port is not judged.
+   */
+  private static boolean namesOnlyListenersWithoutRoutes(ParentRef parent, GatewayState gateway) {
+    if (parent.port().isPresent() || gateway.withoutRouteKinds().isEmpty()) {
+      return false;
+    }
+    return parent.sectionName().isPresent()
+        ? gateway.withoutRouteKinds().contains(parent.sectionName().get())
+        : gateway.listenerNames().stream().allMatch(gateway.withoutRouteKinds()::contains);
   }
 
   private static RouteAttachments.GatewayPort gatewayPort(

@@ -305,6 +305,38 @@ class HttpRouteTranslationTest {
     assertThat(status.resolvedRefs().reason()).isEqualTo("InvalidKind");
   }
 
+  /**
+   * gateway-api apis/v1/shared_types.go, RouteReasonNotAllowedByListeners: the route "has not been
+   * accepted by a Gateway because the Gateway has no Listener whose allowedRoutes criteria permit
+   * the route". A listener whose kinds leave HTTPRoute out exists: its parent is no missing one.
+   */
+  @Test
+  void aListenerThatAllowsNoHttpRouteRefusesTheRouteAsNotAllowedByListeners() {
+    GatewayState grpcOnly =
+        new GatewayState(
+            "shop",
+            "edge",
+            1,
+            Instant.EPOCH,
+            List.of(http("web", 8000, null, false)),
+            List.of("web", "grpc"),
+            List.of(),
+            java.util.Set.of("grpc"));
+    ParentRef toGrpc =
+        new ParentRef(ParentKind.GATEWAY, "shop", "edge", Optional.of("grpc"), OptionalInt.empty());
+    ClusterState state =
+        new ClusterState(
+            List.of(WEB),
+            List.of(),
+            List.of(grpcOnly),
+            List.of(route("r", List.of(toGrpc), List.of(), rule(0, List.of(), List.of(V1)))));
+
+    RouteStatus status = new RouteResolver().resolve(state).statuses().get(0);
+
+    assertThat(status.accepted().status()).isFalse();
+    assertThat(status.accepted().reason()).isEqualTo("NotAllowedByListeners");
+  }
+
   @Test
   void aBackendInAnotherNamespaceIsRefused() {
     ClusterState state =
