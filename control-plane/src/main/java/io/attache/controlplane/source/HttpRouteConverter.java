@@ -67,6 +67,11 @@ final class HttpRouteConverter {
     List<ParentRef> parents = new ArrayList<>();
     List<ParentReference> parentRefs = orEmpty(spec.getParentRefs());
     for (int i = 0; i < parentRefs.size(); i++) {
+      if (!servedKind(parentRefs.get(i))) {
+        // Another kind of parent (another implementation's) is not ours to judge: it is left
+        // out, without status (apis/v1/shared_types.go, RouteStatus.parents).
+        continue;
+      }
       Optional<ParentRef> parent =
           parent(parentRefs.get(i), namespace, "spec.parentRefs[" + i + "]", errors);
       valid &= parent.isPresent();
@@ -116,6 +121,14 @@ final class HttpRouteConverter {
     } catch (DateTimeParseException e) {
       return Instant.EPOCH;
     }
+  }
+
+  /** Whether a parentRef names a kind of parent this control plane serves: Gateway or Service. */
+  static boolean servedKind(ParentReference ref) {
+    String group = ref.getGroup() == null ? GATEWAY_GROUP : ref.getGroup();
+    String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
+    return (group.equals(GATEWAY_GROUP) && kind.equals("Gateway"))
+        || (group.isEmpty() && kind.equals("Service"));
   }
 
   private static Optional<ParentRef> parent(

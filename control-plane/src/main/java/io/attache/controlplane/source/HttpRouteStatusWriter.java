@@ -56,17 +56,23 @@ final class HttpRouteStatusWriter {
         route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     List<RouteParentStatus> ours = new ArrayList<>();
     String routeNamespace = route.getMetadata().getNamespace();
+    // statuses has one entry per parentRef of a kind we serve, in order.
+    int next = 0;
     for (int i = 0; i < refs.size(); i++) {
+      if (!HttpRouteConverter.servedKind(refs.get(i))) {
+        continue;
+      }
+      int index = next++;
       if (foreignGateway(refs.get(i), routeNamespace, foreignGateways)) {
         continue;
       }
       List<Condition> conditions = new ArrayList<>();
-      if (invalid.isPresent() || i >= statuses.size()) {
+      if (invalid.isPresent() || index >= statuses.size()) {
         conditions.add(
             StatusConditions.of(
                 "Accepted", false, "UnsupportedValue", invalid.orElse("invalid"), generation));
       } else {
-        RouteStatus status = statuses.get(i);
+        RouteStatus status = statuses.get(index);
         conditions.add(condition("Accepted", status.accepted(), generation));
         conditions.add(condition("ResolvedRefs", status.resolvedRefs(), generation));
       }

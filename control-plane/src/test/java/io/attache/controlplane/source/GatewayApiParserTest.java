@@ -169,12 +169,10 @@ class GatewayApiParserTest {
             .replace("method: GET", "method: FETCH")
             .replace("request: 10s", "request: 10 seconds")
             .replace("weight: 10}", "weight: -1}")
-            .replace("statusCode: 301", "statusCode: 399")
-            .replace("kind: Service, name: web", "kind: Pod, name: web");
+            .replace("statusCode: 301", "statusCode: 399");
 
     assertThat(errors(bad))
         .containsExactlyInAnyOrder(
-            "gateway.yaml (document 1) spec.parentRefs[1].kind: must be a Gateway (group gateway.networking.k8s.io) or a Service (group \"\"), was Pod in group ''",
             "gateway.yaml (document 1) spec.rules[0].matches[0].queryParams[0].value: invalid regular expression: Unclosed character class near index 4",
             "gateway.yaml (document 1) spec.rules[0].matches[0].method: must be one of [CONNECT, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT, TRACE], was 'FETCH'",
             "gateway.yaml (document 1) spec.rules[0].backendRefs[1].weight: must be between 0 and 1000000, was -1",
@@ -247,6 +245,24 @@ class GatewayApiParserTest {
 
     assertThat(route.rules().get(0).rewrite().flatMap(HttpRouteState.Rewrite::path))
         .contains(new PathModifier(PathModifier.Type.REPLACE_PREFIX_MATCH, "/"));
+  }
+
+  /**
+   * A parentRef of a kind this control plane does not serve belongs to another implementation: the
+   * route is not rejected for it, and it gets no status of ours (gateway-api
+   * apis/v1/shared_types.go, RouteStatus.parents: "Implementations of this API can only populate
+   * Route status for the Gateways/parent resources they are responsible for").
+   */
+  @Test
+  void aParentOfAnotherKindIsLeftToItsImplementation() {
+    String other =
+        ROUTE.replace(
+            "{group: \"\", kind: Service, name: web, port: 8080}",
+            "{group: mesh.example.com, kind: Mesh, name: m}");
+
+    HttpRouteState route = parsed(parse(other)).httpRoutes().get(0);
+
+    assertThat(route.parents()).extracting(HttpRouteState.ParentRef::name).containsExactly("edge");
   }
 
   @Test
