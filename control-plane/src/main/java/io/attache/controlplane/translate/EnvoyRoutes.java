@@ -45,7 +45,7 @@ final class EnvoyRoutes {
 
   private static final Comparator<Entry> PRECEDENCE =
       Comparator.comparingInt((Entry e) -> -pathRank(e.match().path()))
-          .thenComparingInt(e -> -e.match().path().value().length())
+          .thenComparingInt(e -> -pathLength(e.match().path()))
           .thenComparingInt(e -> e.match().method().isPresent() ? 0 : 1)
           .thenComparingInt(e -> -e.match().headers().size())
           .thenComparingInt(e -> -e.match().queryParams().size())
@@ -73,6 +73,13 @@ final class EnvoyRoutes {
       routes.addAll(routes(entry, context));
     }
     return routes;
+  }
+
+  /** A prefix's trailing slash is ignored (it matches the same paths), so it does not count. */
+  private static int pathLength(PathMatch path) {
+    return path.type() == PathMatch.Type.PREFIX
+        ? trimTrailingSlash(path.value()).length()
+        : path.value().length();
   }
 
   private static int pathRank(PathMatch path) {

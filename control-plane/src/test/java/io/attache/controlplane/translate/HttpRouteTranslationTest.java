@@ -337,6 +337,29 @@ class HttpRouteTranslationTest {
     assertThat(status.accepted().reason()).isEqualTo("NotAllowedByListeners");
   }
 
+  /**
+   * gateway-api apis/v1/httproute_types.go, PathMatchType PathPrefix: "When specified, a trailing
+   * `/` is ignored", so /api/ and /api are the same prefix, and the next criterion (more header
+   * matches) decides, not the extra slash.
+   */
+  @Test
+  void aTrailingSlashDoesNotMakeAPrefixLonger() {
+    Match slash = path(PathMatch.Type.PREFIX, "/api/");
+    Match withHeader =
+        new Match(
+            new PathMatch(PathMatch.Type.PREFIX, "/api"),
+            List.of(new ValueMatch("x-canary", false, "true")),
+            List.of(),
+            Optional.empty());
+
+    List<Route> routes =
+        serviceRoutes(
+            route(
+                "r", List.of(TO_WEB), List.of(), rule(0, List.of(slash, withHeader), List.of(V1))));
+
+    assertThat(routes.get(0).getMatch().getHeadersCount()).isEqualTo(1);
+  }
+
   @Test
   void aBackendInAnotherNamespaceIsRefused() {
     ClusterState state =
