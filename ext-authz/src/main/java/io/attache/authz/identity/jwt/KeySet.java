@@ -47,6 +47,7 @@ public final class KeySet {
   private final List<String> skipped;
   private final Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> found;
   private final Map<SignatureAlgorithm, KeySource.Lookup> otherKid;
+  private final Set<Optional<String>> knownKids;
 
   private KeySet(List<VerificationKey> keys, List<String> skipped) {
     this.keys = List.copyOf(keys);
@@ -72,6 +73,10 @@ public final class KeySet {
     }
     this.found = Collections.unmodifiableMap(byAlgorithm);
     this.otherKid = Collections.unmodifiableMap(withoutKid);
+    Set<Optional<String>> kids = new HashSet<>();
+    kids.add(Optional.empty());
+    this.keys.forEach(key -> kids.add(key.kid()));
+    this.knownKids = Set.copyOf(kids);
   }
 
   /**
@@ -121,6 +126,14 @@ public final class KeySet {
       }
     }
     return found;
+  }
+
+  /**
+   * Whether a token naming {@code kid} names a key of this set (or none): a kid no key carries may
+   * be a rotated-in key, even when the keys without a kid are tried for it.
+   */
+  boolean knowsKid(Optional<String> kid) {
+    return knownKids.contains(kid);
   }
 
   /** {@link KeySource.Lookup} over this set. */

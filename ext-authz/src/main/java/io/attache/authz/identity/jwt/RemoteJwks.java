@@ -95,7 +95,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
       return new Lookup.Unavailable("no keys fetched yet from " + location.uri());
     }
     Lookup found = keys.lookup(kid, algorithm);
-    if (found instanceof Lookup.Unknown) {
+    if (found instanceof Lookup.Unknown || !keys.knowsKid(kid)) {
       refetchSoon();
     }
     return found;

@@ -105,6 +105,21 @@ class RemoteJwksTest {
   }
 
   @Test
+  void anUnknownKidIsRefetchedEvenWhenTheSetHasKeysWithoutAKid() {
+    RSAKey kidless = TestTokens.rsaJwk(null, TestKeyPairs.rsa());
+    server = JwksServer.start(TestTokens.jwks(kidless));
+    JwtVerifier verifier = startedVerifier(RemoteJwks.fromJwksUri(server.jwksUri()));
+    server.setJwks(TestTokens.jwks(kidless, rotatedIn));
+    refetchClock.advance(MIN_REFETCH);
+    String token = tokenSignedBy(rotatedIn);
+
+    verifier.verify(bearer(token));
+    await()
+        .atMost(WAIT)
+        .until(() -> verifier.verify(bearer(token)) instanceof IdentityResult.Authenticated);
+  }
+
+  @Test
   void cachedKeysKeepVerifyingWhileTheEndpointIsDown() {
     server = JwksServer.start(TestTokens.jwks(TestTokens.rsa()));
     JwtVerifier verifier = startedVerifier(RemoteJwks.fromJwksUri(server.jwksUri()));
