@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -29,6 +30,14 @@ import org.slf4j.LoggerFactory;
 final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger log = LoggerFactory.getLogger(AuthRequestHandler.class);
 
+  /**
+   * Set once the connection's last answer is on its way: a request pipelined behind one with {@code
+   * Connection: close} (or behind a refused one) is neither decided nor answered (RFC 9112 section
+   * 9.6: the server "MUST NOT process any further requests received on that connection").
+   */
+  static final AttributeKey<Boolean> CLOSING =
+      AttributeKey.valueOf(AuthRequestHandler.class, "closing");
+
   private final String pathPrefix;
   private final AuthzService service;
 
@@ -39,6 +48,9 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (ctx.channel().hasAttr(CLOSING)) {
+      return;
+    }
     if (request.decoderResult().isFailure()) {
       // The decoder stops reading this connection's requests after a failure: close it.
       RefusedRequests.answerThenClose(
@@ -56,6 +68,7 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (keepAlive) {
       ctx.writeAndFlush(response);
     } else {
+      ctx.channel().attr(CLOSING).set(true);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
   }

@@ -47,6 +47,7 @@ final class RefusedRequests {
    * answer before the client reads it; the rest of an oversized request is usually still in flight.
    */
   static void answerThenClose(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    ctx.channel().attr(AuthRequestHandler.CLOSING).set(true);
     byte[] body = (status.reasonPhrase() + "\n").getBytes(StandardCharsets.US_ASCII);
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));

@@ -8,6 +8,11 @@ import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
 import io.attache.events.EventSink;
+import io.attache.events.InMemoryEventSink;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
@@ -303,5 +308,38 @@ class HttpAuthServerTest {
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.header("connection").map(v -> v.toLowerCase(Locale.ROOT)))
         .contains("close");
+  }
+
+  /**
+   * RFC 9112 section 9.6: after a request with "Connection: close" the server "MUST NOT process any
+   * further requests received on that connection"; a pipelined one behind it is neither decided nor
+   * answered.
+   */
+  @Test
+  void aRequestPipelinedAfterConnectionCloseIsNotDecided() throws Exception {
+    List<AuthPolicy> policies =
+        new PolicyParser((spec, path, problems) -> null, new CelConditions(), "s".getBytes())
+            .parse("p.yaml", POLICIES);
+    InMemoryEventSink events = new InMemoryEventSink();
+    try (HttpAuthServer closing =
+            HttpAuthServer.start(
+                "127.0.0.1",
+                0,
+                "/auth",
+                new AuthzService(new Authorizer(() -> policies, false), events));
+        Socket socket = new Socket("127.0.0.1", closing.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /auth/ HTTP/1.1\r\nHost: public.example.com\r\nConnection: close\r\n\r\n"
+                  + "GET /auth/ HTTP/1.1\r\nHost: public.example.com\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String answers = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(2);
+      assertThat(events.events()).hasSize(1);
+    }
   }
 }
