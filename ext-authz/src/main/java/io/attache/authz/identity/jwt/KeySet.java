@@ -55,12 +55,13 @@ public final class KeySet {
     Map<SignatureAlgorithm, Map<Optional<String>, KeySource.Lookup>> byAlgorithm =
         new EnumMap<>(SignatureAlgorithm.class);
     Map<SignatureAlgorithm, KeySource.Lookup> withoutKid = new EnumMap<>(SignatureAlgorithm.class);
+    Set<Optional<String>> kids = new HashSet<>();
+    kids.add(Optional.empty());
+    this.keys.forEach(key -> kids.add(key.kid()));
+    this.knownKids = Set.copyOf(kids);
     for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
       Map<Optional<String>, KeySource.Lookup> byKid = new HashMap<>();
-      Set<Optional<String>> kids = new HashSet<>();
-      kids.add(Optional.empty());
-      this.keys.forEach(key -> kids.add(key.kid()));
-      for (Optional<String> kid : kids) {
+      for (Optional<String> kid : knownKids) {
         List<VerificationKey> fitting = select(kid, algorithm);
         if (!fitting.isEmpty()) {
           byKid.put(kid, new KeySource.Lookup.Found(fitting));
@@ -73,10 +74,6 @@ public final class KeySet {
     }
     this.found = Collections.unmodifiableMap(byAlgorithm);
     this.otherKid = Collections.unmodifiableMap(withoutKid);
-    Set<Optional<String>> kids = new HashSet<>();
-    kids.add(Optional.empty());
-    this.keys.forEach(key -> kids.add(key.kid()));
-    this.knownKids = Set.copyOf(kids);
   }
 
   /**
