@@ -334,13 +334,10 @@ public final class RateLimiter {
       }
       overLimit[i] = status.code() == Code.OVER_LIMIT;
       if (status.code() == Code.OVER_LIMIT && rule.shadowMode()) {
-        // As over_limit: only the hits past the limit count, unless all of them were.
-        long before = after[i] - hits[i];
+        // The same hits as over_limit counted.
         stats.shadowMode(
             rule.statsKey(),
-            cachedOver[i] || before >= rule.requestsPerUnit()
-                ? hits[i]
-                : after[i] - rule.requestsPerUnit());
+            cachedOver[i] ? hits[i] : hitsOverLimit(rule.requestsPerUnit(), hits[i], after[i]));
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
       }
       if (rule.quotaMode()) {
@@ -417,10 +414,8 @@ public final class RateLimiter {
     long nearThreshold =
         (long) Math.floor((float) overThreshold * (float) settings.nearLimitRatio());
     if (after > overThreshold) {
-      if (before >= overThreshold) {
-        stats.overLimit(rule.statsKey(), hits);
-      } else {
-        stats.overLimit(rule.statsKey(), after - overThreshold);
+      stats.overLimit(rule.statsKey(), hitsOverLimit(overThreshold, hits, after));
+      if (before < overThreshold) {
         stats.nearLimit(rule.statsKey(), overThreshold - Math.max(nearThreshold, before));
       }
       overLimitCache.markOverLimit(key, now + reset);
@@ -431,5 +426,13 @@ public final class RateLimiter {
     }
     stats.withinLimit(rule.statsKey(), hits);
     return new DescriptorStatus(Code.OK, Optional.of(limit), overThreshold - after, reset);
+  }
+
+  /**
+   * The hits past the limit, as the reference counts over_limit (and shadow_mode): all of them when
+   * the counter was over before they came, else only those beyond the limit.
+   */
+  private static long hitsOverLimit(long limit, long hits, long after) {
+    return after - hits >= limit ? hits : after - limit;
   }
 }
