@@ -67,13 +67,14 @@ final class HttpRouteConverter {
     List<ParentRef> parents = new ArrayList<>();
     List<ParentReference> parentRefs = orEmpty(spec.getParentRefs());
     for (int i = 0; i < parentRefs.size(); i++) {
-      if (!servedKind(parentRefs.get(i))) {
+      Optional<ParentKind> kind = servedKind(parentRefs.get(i));
+      if (kind.isEmpty()) {
         // Another kind of parent (another implementation's) is not ours to judge: it is left
         // out, without status (apis/v1/shared_types.go, RouteStatus.parents).
         continue;
       }
       Optional<ParentRef> parent =
-          parent(parentRefs.get(i), namespace, "spec.parentRefs[" + i + "]", errors);
+          parent(parentRefs.get(i), kind.get(), namespace, "spec.parentRefs[" + i + "]", errors);
       valid &= parent.isPresent();
       parent.ifPresent(parents::add);
     }
@@ -123,35 +124,35 @@ final class HttpRouteConverter {
     }
   }
 
-  /** Whether a parentRef names a kind of parent this control plane serves: Gateway or Service. */
-  static boolean servedKind(ParentReference ref) {
+  /**
+   * The kind of parent a parentRef names, when this control plane serves it: a Gateway (group and
+   * kind default to it) or a Service; empty for another implementation's kind.
+   */
+  static Optional<ParentKind> servedKind(ParentReference ref) {
     String group = ref.getGroup() == null ? GATEWAY_GROUP : ref.getGroup();
     String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
-    return (group.equals(GATEWAY_GROUP) && kind.equals("Gateway"))
-        || (group.isEmpty() && kind.equals("Service"));
+    if (group.equals(GATEWAY_GROUP) && kind.equals("Gateway")) {
+      return Optional.of(ParentKind.GATEWAY);
+    }
+    if (group.isEmpty() && kind.equals("Service")) {
+      return Optional.of(ParentKind.SERVICE);
+    }
+    return Optional.empty();
+  }
+
+  /** A parentRef's namespace: its own, or the route's when it names none. */
+  static String parentNamespace(ParentReference ref, String routeNamespace) {
+    return ref.getNamespace() == null || ref.getNamespace().isBlank()
+        ? routeNamespace
+        : ref.getNamespace();
   }
 
   private static Optional<ParentRef> parent(
-      ParentReference ref, String routeNamespace, String path, DocumentErrors errors) {
-    String group = ref.getGroup() == null ? GATEWAY_GROUP : ref.getGroup();
-    String kind = ref.getKind() == null ? "Gateway" : ref.getKind();
-    ParentKind parentKind;
-    if (group.equals(GATEWAY_GROUP) && kind.equals("Gateway")) {
-      parentKind = ParentKind.GATEWAY;
-    } else if (group.isEmpty() && kind.equals("Service")) {
-      parentKind = ParentKind.SERVICE;
-    } else {
-      errors.add(
-          path + ".kind",
-          "must be a Gateway (group "
-              + GATEWAY_GROUP
-              + ") or a Service (group \"\"), was "
-              + kind
-              + " in group '"
-              + group
-              + "'");
-      return Optional.empty();
-    }
+      ParentReference ref,
+      ParentKind parentKind,
+      String routeNamespace,
+      String path,
+      DocumentErrors errors) {
     if (ref.getName() == null || ref.getName().isBlank()) {
       errors.add(path + ".name", "required");
       return Optional.empty();
@@ -164,14 +165,10 @@ final class HttpRouteConverter {
       }
       port = OptionalInt.of(ref.getPort());
     }
-    String namespace =
-        ref.getNamespace() == null || ref.getNamespace().isBlank()
-            ? routeNamespace
-            : ref.getNamespace();
     return Optional.of(
         new ParentRef(
             parentKind,
-            namespace,
+            parentNamespace(ref, routeNamespace),
             ref.getName(),
             Optional.ofNullable(ref.getSectionName()).filter(s -> !s.isBlank()),
             port));
@@ -491,9 +488,7 @@ final class HttpRouteConverter {
       errors.add(path + ".name", "required");
       valid = false;
     }
-    if (service
-        ? port == null || port < 1 || port > 65_535
-        : port != null && (port < 1 || port > 65_535)) {
+    if ((service && port == null) || (port != null && (port < 1 || port > 65_535))) {
       errors.add(path + ".port", "required for a Service, between 1 and 65535, was " + port);
       valid = false;
     }

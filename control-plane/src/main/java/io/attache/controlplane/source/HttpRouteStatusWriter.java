@@ -1,5 +1,6 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -59,7 +60,7 @@ final class HttpRouteStatusWriter {
     // statuses has one entry per parentRef of a kind we serve, in order.
     int next = 0;
     for (int i = 0; i < refs.size(); i++) {
-      if (!HttpRouteConverter.servedKind(refs.get(i))) {
+      if (HttpRouteConverter.servedKind(refs.get(i)).isEmpty()) {
         continue;
       }
       int index = next++;
@@ -120,14 +121,9 @@ final class HttpRouteStatusWriter {
 
   private static boolean foreignGateway(
       ParentReference ref, String routeNamespace, Set<String> foreignGateways) {
-    boolean gateway =
-        (ref.getGroup() == null || ref.getGroup().equals(HttpRouteConverter.GATEWAY_GROUP))
-            && (ref.getKind() == null || ref.getKind().equals("Gateway"));
-    String namespace =
-        ref.getNamespace() == null || ref.getNamespace().isBlank()
-            ? routeNamespace
-            : ref.getNamespace();
-    return gateway && foreignGateways.contains(namespace + "/" + ref.getName());
+    return HttpRouteConverter.servedKind(ref).equals(Optional.of(ParentKind.GATEWAY))
+        && foreignGateways.contains(
+            HttpRouteConverter.parentNamespace(ref, routeNamespace) + "/" + ref.getName());
   }
 
   private static List<RouteParentStatus> ours(HTTPRouteStatus status) {
