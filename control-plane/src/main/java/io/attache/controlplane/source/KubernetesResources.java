@@ -309,15 +309,15 @@ public final class KubernetesResources implements AutoCloseable {
     List<TlsSecret> secretStates = List.of();
     Set<String> foreignGateways = Set.of();
     if (options.gatewayApi()) {
-      foreignGateways =
+      Map<Boolean, List<Gateway>> byClass =
           gateways.getStore().list().stream()
-              .filter(g -> !GatewayConverter.ours(g, options.gatewayClass()))
+              .collect(
+                  Collectors.partitioningBy(g -> GatewayConverter.ours(g, options.gatewayClass())));
+      gatewayObjects = List.copyOf(byClass.get(true));
+      foreignGateways =
+          byClass.get(false).stream()
               .map(KubernetesResources::key)
               .collect(Collectors.toUnmodifiableSet());
-      gatewayObjects =
-          gateways.getStore().list().stream()
-              .filter(g -> GatewayConverter.ours(g, options.gatewayClass()))
-              .toList();
       gatewayStates =
           convertAll(
               "Gateway",
