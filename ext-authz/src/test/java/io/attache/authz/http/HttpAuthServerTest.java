@@ -9,6 +9,7 @@ import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
 import io.attache.events.EventSink;
 import io.attache.events.InMemoryEventSink;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -85,14 +86,14 @@ class HttpAuthServerTest {
     server.close();
   }
 
+  private RawHttp.Response get(String path, String... headers) throws IOException {
+    return RawHttp.send(server.port(), "GET", path, List.of(headers));
+  }
+
   @Test
   void theHostHeaderChoosesThePolicyNotAClientsXForwardedHost() throws Exception {
     RawHttp.Response response =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/admin/users",
-            List.of("Host: admin.example.com", "X-Forwarded-Host: public.example.com"));
+        get("/auth/admin/users", "Host: admin.example.com", "X-Forwarded-Host: public.example.com");
 
     assertThat(response.status()).isEqualTo(401);
   }
@@ -106,17 +107,9 @@ class HttpAuthServerTest {
   @Test
   void theSourceAddressIsTheForwardedForEntryEnvoyAppendedNotTheClients() throws Exception {
     RawHttp.Response forged =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/",
-            List.of("Host: internal.example.com", "X-Forwarded-For: 10.0.0.7, 203.0.113.9"));
+        get("/auth/", "Host: internal.example.com", "X-Forwarded-For: 10.0.0.7, 203.0.113.9");
     RawHttp.Response office =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/",
-            List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9,10.0.0.7"));
+        get("/auth/", "Host: internal.example.com", "X-Forwarded-For: 203.0.113.9,10.0.0.7");
 
     assertThat(List.of(forged.status(), office.status())).containsExactly(403, 200);
   }
@@ -129,25 +122,18 @@ class HttpAuthServerTest {
   @Test
   void theClientCertificateEnvoyVerifiedIsTheMtlsIdentity() throws Exception {
     RawHttp.Response web =
-        RawHttp.send(
-            server.port(),
-            "GET",
+        get(
             "/auth/orders",
-            List.of(
-                "Host: mesh.example.com",
-                "X-Forwarded-Client-Cert: URI=spiffe://cluster.local/ns/shop/sa/admin,"
-                    + "By=spiffe://cluster.local/ns/edge/sa/envoy;Hash=ab;"
-                    + "Subject=\"CN=web\";URI=spiffe://cluster.local/ns/shop/sa/web"));
+            "Host: mesh.example.com",
+            "X-Forwarded-Client-Cert: URI=spiffe://cluster.local/ns/shop/sa/admin,"
+                + "By=spiffe://cluster.local/ns/edge/sa/envoy;Hash=ab;"
+                + "Subject=\"CN=web\";URI=spiffe://cluster.local/ns/shop/sa/web");
     RawHttp.Response stranger =
-        RawHttp.send(
-            server.port(),
-            "GET",
+        get(
             "/auth/orders",
-            List.of(
-                "Host: mesh.example.com",
-                "X-Forwarded-Client-Cert: Hash=ab;URI=spiffe://cluster.local/ns/other/sa/web"));
-    RawHttp.Response none =
-        RawHttp.send(server.port(), "GET", "/auth/orders", List.of("Host: mesh.example.com"));
+            "Host: mesh.example.com",
+            "X-Forwarded-Client-Cert: Hash=ab;URI=spiffe://cluster.local/ns/other/sa/web");
+    RawHttp.Response none = get("/auth/orders", "Host: mesh.example.com");
 
     assertThat(web.status()).isEqualTo(200);
     assertThat(web.header("x-user-id")).contains("spiffe://cluster.local/ns/shop/sa/web");
@@ -163,11 +149,7 @@ class HttpAuthServerTest {
   @Test
   void anAllowNamesTheHeadersToRemoveInEnvoysStorageHeader() throws Exception {
     RawHttp.Response response =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/admin/users",
-            List.of("Host: admin.example.com", "x-api-key: the-key"));
+        get("/auth/admin/users", "Host: admin.example.com", "x-api-key: the-key");
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.header("x-envoy-auth-headers-to-remove")).contains("x-api-key, cookie");
@@ -184,11 +166,7 @@ class HttpAuthServerTest {
             "/auth/",
             List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9"));
     RawHttp.Response next =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/",
-            List.of("Host: internal.example.com", "X-Forwarded-For: 203.0.113.9"));
+        get("/auth/", "Host: internal.example.com", "X-Forwarded-For: 203.0.113.9");
 
     assertThat(head.status()).isEqualTo(403);
     assertThat(head.header("x-ext-auth-reason")).contains("no_rule_allowed");
@@ -203,26 +181,16 @@ class HttpAuthServerTest {
   @Test
   void aQueryWithUnencodedJsonAndPipesReachesThePolicyAsSent() throws Exception {
     RawHttp.Response matching =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/search?filter={\"a\":1}&sort=a|b",
-            List.of("Host: search.example.com"));
+        get("/auth/search?filter={\"a\":1}&sort=a|b", "Host: search.example.com");
     RawHttp.Response other =
-        RawHttp.send(
-            server.port(),
-            "GET",
-            "/auth/search?filter={\"a\":2}&sort=a|b",
-            List.of("Host: search.example.com"));
+        get("/auth/search?filter={\"a\":2}&sort=a|b", "Host: search.example.com");
 
     assertThat(List.of(matching.status(), other.status())).containsExactly(200, 403);
   }
 
   @Test
   void aBadPercentEscapeIsDecidedByThePolicyNotRefusedByTheServer() throws Exception {
-    RawHttp.Response response =
-        RawHttp.send(
-            server.port(), "GET", "/auth/a%zz?q=%zz&r=^`", List.of("Host: public.example.com"));
+    RawHttp.Response response = get("/auth/a%zz?q=%zz&r=^`", "Host: public.example.com");
 
     assertThat(response.status()).isEqualTo(200);
   }
@@ -261,13 +229,10 @@ class HttpAuthServerTest {
   @Test
   void headersOverTheLimitAreAnswered431() throws Exception {
     RawHttp.Response response =
-        RawHttp.send(
-            server.port(),
-            "GET",
+        get(
             "/auth/",
-            List.of(
-                "Host: public.example.com",
-                "X-Big: " + "a".repeat(HttpAuthServer.MAX_HEADER_BYTES + 1)));
+            "Host: public.example.com",
+            "X-Big: " + "a".repeat(HttpAuthServer.MAX_HEADER_BYTES + 1));
 
     assertThat(response.status()).isEqualTo(431);
   }
@@ -275,11 +240,9 @@ class HttpAuthServerTest {
   @Test
   void aRequestLineOverTheLimitIsAnswered414() throws Exception {
     RawHttp.Response response =
-        RawHttp.send(
-            server.port(),
-            "GET",
+        get(
             "/auth/?q=" + "a".repeat(HttpAuthServer.MAX_REQUEST_LINE_BYTES),
-            List.of("Host: public.example.com"));
+            "Host: public.example.com");
 
     assertThat(response.status()).isEqualTo(414);
   }
@@ -301,9 +264,7 @@ class HttpAuthServerTest {
 
   @Test
   void aRequestThatIsNotHttpIsAnswered400() throws Exception {
-    RawHttp.Response response =
-        RawHttp.send(
-            server.port(), "GET", "/auth/", List.of("Host: public.example.com", "Bad Name: x"));
+    RawHttp.Response response = get("/auth/", "Host: public.example.com", "Bad Name: x");
 
     assertThat(response.status()).isEqualTo(400);
     assertThat(response.header("connection").map(v -> v.toLowerCase(Locale.ROOT)))
