@@ -14,6 +14,8 @@
   value: /var/lib/attache/spool
 - name: ATTACHE_SPOOL_MAX_BYTES
   value: {{ .root.Values.events.spool.maxBytes | int64 | quote }}
+- name: ATTACHE_EVENTS_WHEN_FULL
+  value: {{ .root.Values.events.whenFull | quote }}
 {{- include "attache.env.kafka" .root }}
 {{- end -}}
 

@@ -26,6 +26,7 @@ public final class CloudEventEncoder {
   // Events come many to a millisecond: the time is formatted once per millisecond, not per event.
   private long timeMillis = Long.MIN_VALUE;
   private String time;
+  private int sequenceOffset;
 
   /**
    * @param source the CloudEvents {@code source}, e.g. {@code /attache/ext-authz/pod-7f9c}
@@ -38,7 +39,23 @@ public final class CloudEventEncoder {
     return source;
   }
 
+  /** The event as one JSON document, numbered {@code sequence}. */
   public byte[] encode(Event event, String id, long sequence, long epochMillis) {
+    encodeUnnumbered(event, id, epochMillis);
+    byte[] bytes = json.toByteArray();
+    String digits = formatSequence(sequence);
+    for (int i = 0; i < SEQUENCE_DIGITS; i++) {
+      bytes[sequenceOffset + i] = (byte) digits.charAt(i);
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes the event into this encoder's buffer ({@link #buffer()}, {@link #length()}) with its
+   * {@code sequence} as twenty zeros at {@link #sequenceOffset()}: the event log numbers it when it
+   * takes its place in the log, by overwriting those digits.
+   */
+  public void encodeUnnumbered(Event event, String id, long epochMillis) {
     json.reset()
         .beginObject()
         .field("specversion", "1.0")
@@ -48,12 +65,25 @@ public final class CloudEventEncoder {
         .field("subject", nonEmpty(event.subject()))
         .field("time", time(epochMillis))
         .field("datacontenttype", "application/json")
-        .paddedNumber("sequence", sequence, SEQUENCE_DIGITS)
-        .field("partitionkey", nonEmpty(event.partitionKey()))
-        .beginObject("data");
+        .paddedNumber("sequence", 0, SEQUENCE_DIGITS);
+    sequenceOffset = json.size() - SEQUENCE_DIGITS - 1;
+    json.field("partitionkey", nonEmpty(event.partitionKey())).beginObject("data");
     event.writeData(json);
     json.endObject().endObject();
-    return json.toByteArray();
+  }
+
+  /** The last {@link #encodeUnnumbered} output; valid until the next encode. */
+  public byte[] buffer() {
+    return json.buffer();
+  }
+
+  public int length() {
+    return json.size();
+  }
+
+  /** Where the twenty digits of the {@code sequence} start in {@link #buffer()}. */
+  public int sequenceOffset() {
+    return sequenceOffset;
   }
 
   private static Optional<String> nonEmpty(String value) {

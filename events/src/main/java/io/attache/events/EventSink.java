@@ -1,17 +1,23 @@
 package io.attache.events;
 
 /**
- * Where services send events. Services call it from the request path, so {@link #publish} must
- * return at once: it never blocks and never throws, whatever the state of Kafka.
+ * Where services send events. Services call it from the request path, before the answer the event
+ * records leaves: {@link #publish} never waits for Kafka and never throws.
  */
 public interface EventSink extends AutoCloseable {
 
-  /** Hands the event over; never blocks, never throws. A lost event is counted, never silent. */
-  void publish(Event event);
+  /**
+   * Records the event; never waits for Kafka, never throws. Returns whether the answer it records
+   * may leave as decided: true when the event is recorded, and also when it could not be and the
+   * sink drops it (counted and logged); false only when it could not be recorded and the sink is
+   * set to reject ({@code ATTACHE_EVENTS_WHEN_FULL=reject}): the caller must then not give that
+   * answer, and applies its own failure rule instead.
+   */
+  boolean publish(Event event);
 
   EventSinkStats stats();
 
-  /** Stops accepting events and flushes what it holds: to Kafka, or to the spool. */
+  /** Stops accepting events and delivers what it can of what it holds; the rest stays recorded. */
   @Override
   void close();
 
@@ -19,11 +25,13 @@ public interface EventSink extends AutoCloseable {
   static EventSink discarding() {
     return new EventSink() {
       @Override
-      public void publish(Event event) {}
+      public boolean publish(Event event) {
+        return true;
+      }
 
       @Override
       public EventSinkStats stats() {
-        return new EventSinkStats(0, 0, 0, 0, 0, 0);
+        return EventSinkStats.NONE;
       }
 
       @Override

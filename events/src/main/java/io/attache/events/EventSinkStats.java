@@ -3,13 +3,18 @@ package io.attache.events;
 /**
  * Counters of an event sink, for metrics.
  *
- * @param published events Kafka acknowledged straight from memory
- * @param spooled events written to the on-disk spool because Kafka was down or slow
- * @param replayed events Kafka acknowledged from the spool
- * @param dropped events lost: the spool (or, before it, the hand-off queue) was full, or the sink
- *     was closed
- * @param queued events waiting in memory for the sink's thread
- * @param spoolBytes bytes the spool holds now
+ * @param logged events written to the local event log since start
+ * @param published events Kafka acknowledged since start (after a crash, events sent again count
+ *     again)
+ * @param dropped events lost: not logged (the log full, under {@code drop}) or refused by Kafka for
+ *     good (too large, not authorised)
+ * @param rejected events that could not be logged under {@code reject}: their decisions were
+ *     replaced by the service's failure rule
+ * @param corrupt records of the log found corrupt and skipped
+ * @param backlogBytes bytes in the log not yet acknowledged by Kafka
  */
 public record EventSinkStats(
-    long published, long spooled, long replayed, long dropped, long queued, long spoolBytes) {}
+    long logged, long published, long dropped, long rejected, long corrupt, long backlogBytes) {
+
+  public static final EventSinkStats NONE = new EventSinkStats(0, 0, 0, 0, 0, 0);
+}

@@ -12,8 +12,9 @@ public final class InMemoryEventSink implements EventSink {
   private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
 
   @Override
-  public void publish(Event event) {
+  public boolean publish(Event event) {
     events.add(event);
+    return true;
   }
 
   /** What was published so far, in order. */
@@ -23,7 +24,7 @@ public final class InMemoryEventSink implements EventSink {
 
   @Override
   public EventSinkStats stats() {
-    return new EventSinkStats(events.size(), 0, 0, 0, 0, 0);
+    return new EventSinkStats(events.size(), events.size(), 0, 0, 0, 0);
   }
 
   @Override

@@ -1,9 +1,10 @@
 package io.attache.runtime;
 
 import io.attache.events.EventSink;
+import io.attache.events.WhenFull;
 import io.attache.events.kafka.KafkaEventSink;
 import io.attache.events.kafka.KafkaSinkConfig;
-import io.attache.events.spool.FsyncPolicy;
+import io.attache.events.log.FsyncPolicy;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Variables: {@code KAFKA_BOOTSTRAP_SERVERS} (unset: events are not exported, said once at
  * start), {@code ATTACHE_TOPIC_PREFIX} ({@code attache.}), {@code ATTACHE_INSTANCE} (default {@code
  * HOSTNAME}, the pod name in Kubernetes), {@code ATTACHE_SPOOL_DIR} ({@code
- * data/spool/<component>}), {@code ATTACHE_SPOOL_MAX_BYTES} (1 GiB), {@code ATTACHE_SPOOL_FSYNC}
- * ({@code interval|always|never}), {@code ATTACHE_SPOOL_FSYNC_INTERVAL} ({@code 1s}), {@code
- * ATTACHE_EVENTS_SLOW_AFTER} ({@code 2s}), and {@code KAFKA_PRODUCER_*} for any producer property
- * ({@code KAFKA_PRODUCER_SECURITY_PROTOCOL=SSL} sets {@code security.protocol}).
+ * data/spool/<component>}: the event log), {@code ATTACHE_SPOOL_MAX_BYTES} (1 GiB), {@code
+ * ATTACHE_SPOOL_FSYNC} ({@code interval|always|never}), {@code ATTACHE_SPOOL_FSYNC_INTERVAL}
+ * ({@code 1s}), {@code ATTACHE_EVENTS_WHEN_FULL} ({@code drop|reject}), and {@code
+ * KAFKA_PRODUCER_*} for any producer property ({@code KAFKA_PRODUCER_SECURITY_PROTOCOL=SSL} sets
+ * {@code security.protocol}).
  */
 public final class EventSinks {
   private static final Logger log = LoggerFactory.getLogger(EventSinks.class);
@@ -38,15 +40,16 @@ public final class EventSinks {
     var bootstrap = settings.optional("KAFKA_BOOTSTRAP_SERVERS");
     String instance = settings.string("ATTACHE_INSTANCE", settings.string("HOSTNAME", hostname()));
     Path spoolDir = Path.of(settings.string("ATTACHE_SPOOL_DIR", "data/spool/" + component));
+    long maxBytes = settings.number("ATTACHE_SPOOL_MAX_BYTES", 1L << 30, 1 << 20, Long.MAX_VALUE);
     KafkaSinkConfig.Builder builder =
         KafkaSinkConfig.builder(bootstrap.orElse(""), source(component, instance), spoolDir)
             .topicPrefix(settings.string("ATTACHE_TOPIC_PREFIX", "attache."))
-            .spoolMaxBytes(
-                settings.number("ATTACHE_SPOOL_MAX_BYTES", 1L << 30, 1 << 20, Long.MAX_VALUE))
+            .spoolMaxBytes(maxBytes)
+            .spoolSegmentBytes(segmentBytes(maxBytes))
             .fsync(
                 settings.choice("ATTACHE_SPOOL_FSYNC", FsyncPolicy.INTERVAL),
                 settings.duration("ATTACHE_SPOOL_FSYNC_INTERVAL", Duration.ofSeconds(1)))
-            .slowAfter(settings.duration("ATTACHE_EVENTS_SLOW_AFTER", Duration.ofSeconds(2)))
+            .whenFull(settings.choice("ATTACHE_EVENTS_WHEN_FULL", WhenFull.DROP))
             .producerOverrides(producerOverrides(settings));
     settings.validate();
     if (bootstrap.isEmpty()) {
@@ -56,11 +59,20 @@ public final class EventSinks {
     }
     KafkaSinkConfig config = builder.build();
     log.info(
-        "events: publishing to {} (topics {}*), spool {}",
+        "events: publishing to {} (topics {}*), event log {}, when full: {}",
         config.bootstrapServers(),
         config.topicPrefix(),
-        config.spoolDir());
+        config.spoolDir(),
+        config.whenFull().name().toLowerCase(Locale.ROOT));
     return new KafkaEventSink(config);
+  }
+
+  /**
+   * 16 MiB segments, or an eighth of a smaller log (at least 64 KiB): the log always has room for
+   * several, so shipping one while writing the next never leaves it full.
+   */
+  static int segmentBytes(long maxBytes) {
+    return (int) Math.min(16 << 20, Math.max(64 << 10, maxBytes / 8));
   }
 
   /**
@@ -96,23 +108,23 @@ public final class EventSinks {
 
   /** Registers {@code attache_events_*} metrics that read the sink's counters. */
   public static void bindMetrics(MeterRegistry registry, EventSink sink) {
+    FunctionCounter.builder("attache.events.logged", sink, s -> s.stats().logged())
+        .description("events written to the local event log, before their answers left")
+        .register(registry);
     FunctionCounter.builder("attache.events.published", sink, s -> s.stats().published())
-        .description("events Kafka acknowledged straight from memory")
-        .register(registry);
-    FunctionCounter.builder("attache.events.spooled", sink, s -> s.stats().spooled())
-        .description("events written to the on-disk spool while Kafka was down or slow")
-        .register(registry);
-    FunctionCounter.builder("attache.events.replayed", sink, s -> s.stats().replayed())
-        .description("events Kafka acknowledged from the spool")
+        .description("events Kafka acknowledged (sent again after a crash: counted again)")
         .register(registry);
     FunctionCounter.builder("attache.events.dropped", sink, s -> s.stats().dropped())
-        .description("events lost because the spool was full")
+        .description("events lost: the event log was full (drop) or Kafka refused them for good")
         .register(registry);
-    Gauge.builder("attache.events.spool.bytes", sink, s -> s.stats().spoolBytes())
-        .description("bytes held in the event spool")
+    FunctionCounter.builder("attache.events.rejected", sink, s -> s.stats().rejected())
+        .description("decisions refused because their events could not be logged (reject)")
         .register(registry);
-    Gauge.builder("attache.events.queued", sink, s -> s.stats().queued())
-        .description("events waiting in memory for the sink's thread")
+    FunctionCounter.builder("attache.events.corrupt", sink, s -> s.stats().corrupt())
+        .description("records of the event log found corrupt and skipped")
+        .register(registry);
+    Gauge.builder("attache.events.spool.bytes", sink, s -> s.stats().backlogBytes())
+        .description("bytes in the event log that Kafka has not yet acknowledged")
         .register(registry);
   }
 

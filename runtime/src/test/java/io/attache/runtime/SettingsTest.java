@@ -3,7 +3,7 @@ package io.attache.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.attache.events.spool.FsyncPolicy;
+import io.attache.events.log.FsyncPolicy;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -29,6 +29,9 @@ import java.util.concurrent.TimeUnit;
  * share the server's one core with the event loop, so every microsecond here is taken from Checks.
  */
 public final class EventSinkProbe {
+  static final String REQUEST_THREAD = "publish() on the request thread (encode, log)";
+  static final String SHIPPER = "shipper (read the log, hand to producer)";
+  static final String NETWORK = "producer network (compress, send, acks)";
   private static final String OTHER = "other (GC, JIT, timers)";
   private static final String JIT = "JIT compiling (elapsed)";
   private static final String GC = "GC pauses (elapsed)";
@@ -115,7 +118,7 @@ public final class EventSinkProbe {
         publishing += threads.getCurrentThreadCpuTime() - cpuBefore;
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      // The warm-up round's first events are spooled and replayed while the topic is created.
+      // The warm-up round's first events wait in the log while the topic is created.
       while (settled(sink) < events && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -123,10 +126,10 @@ public final class EventSinkProbe {
         throw new IllegalStateException("Kafka acknowledged only " + sink.stats());
       }
       if (sink.stats().dropped() > 0) {
-        // A rate the sink cannot keep up with: the queue filled. Say so rather than hide it.
+        // A rate the shipper cannot keep up with: the log filled. Say so rather than hide it.
         System.out.printf(
             Locale.ROOT,
-            "  %,d of %,d events were dropped (the sink's queue was full): the rate is beyond it%n",
+            "  %,d of %,d events were dropped (the event log was full): the rate is beyond it%n",
             sink.stats().dropped(),
             events);
       }
@@ -134,7 +137,7 @@ public final class EventSinkProbe {
       long process = processCpuNanos() - processBefore;
       long self = threads.getCurrentThreadCpuTime() - selfBefore;
       after.replaceAll((group, nanos) -> nanos - before.getOrDefault(group, 0L));
-      after.put("publish() on the request thread", publishing);
+      after.put(REQUEST_THREAD, publishing);
       // GC and JIT threads are not Java threads: they are what the process used beyond the rest.
       // The JVM reports both as elapsed time only, so they are shown as such, inside "other".
       after.remove(OTHER);
@@ -148,7 +151,7 @@ public final class EventSinkProbe {
 
   /** Events Kafka acknowledged, or that were dropped: none is left to wait for. */
   private static long settled(KafkaEventSink sink) {
-    return sink.stats().published() + sink.stats().replayed() + sink.stats().dropped();
+    return sink.stats().published() + sink.stats().dropped();
   }
 
   private static Map<String, Long> cpuByGroup(ThreadMXBean threads) {
@@ -167,11 +170,11 @@ public final class EventSinkProbe {
   }
 
   private static String group(String thread) {
-    if (thread.startsWith("attache-event-sink")) {
-      return "sink (encode, spool, hand to producer)";
+    if (thread.startsWith("attache-event-shipper")) {
+      return SHIPPER;
     }
     if (thread.startsWith("kafka-producer-network-thread")) {
-      return "producer network (compress, send, acks)";
+      return NETWORK;
     }
     return OTHER;
   }

@@ -6,18 +6,18 @@ import java.util.Optional;
 /**
  * A server's event sink counters from one scrape of its {@code /metrics}: whether what the sink was
  * handed reached Kafka. A latency figure for the events scenario means nothing if the events were
- * dropped, or went to the disk spool, instead of being sent.
+ * dropped, or are still waiting in the event log, instead of being sent.
  */
 public record EventCounters(
-    long published, long spooled, long replayed, long dropped, long queued, long spoolBytes) {
+    long logged, long published, long dropped, long rejected, long corrupt, long spoolBytes) {
 
   /** The Prometheus names of the components, in order. */
   private static final String[] NAMES = {
+    "attache_events_logged_total",
     "attache_events_published_total",
-    "attache_events_spooled_total",
-    "attache_events_replayed_total",
     "attache_events_dropped_total",
-    "attache_events_queued",
+    "attache_events_rejected_total",
+    "attache_events_corrupt_total",
     "attache_events_spool_bytes"
   };
 
@@ -45,12 +45,13 @@ public record EventCounters(
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "published %,d, spooled %,d (replayed %,d, %,d bytes still on disk), dropped %,d, queued %,d",
+        "logged %,d, published %,d (%,d bytes not yet acknowledged), dropped %,d, rejected %,d,"
+            + " corrupt %,d",
+        logged,
         published,
-        spooled,
-        replayed,
         spoolBytes,
         dropped,
-        queued);
+        rejected,
+        corrupt);
   }
 }

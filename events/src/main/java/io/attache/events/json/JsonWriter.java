@@ -39,6 +39,16 @@ public final class JsonWriter {
     return this;
   }
 
+  /** How many bytes were written. */
+  public int size() {
+    return size;
+  }
+
+  /** The buffer itself, valid up to {@link #size()} until the next write: no copy. */
+  public byte[] buffer() {
+    return out;
+  }
+
   /** A copy of what was written, in UTF-8. */
   public byte[] toByteArray() {
     return Arrays.copyOf(out, size);

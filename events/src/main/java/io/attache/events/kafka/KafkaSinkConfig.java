@@ -1,6 +1,7 @@
 package io.attache.events.kafka;
 
-import io.attache.events.spool.FsyncPolicy;
+import io.attache.events.WhenFull;
+import io.attache.events.log.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,15 +13,13 @@ import java.util.Objects;
  * @param bootstrapServers Kafka's {@code bootstrap.servers}
  * @param topicPrefix prepended to every topic name (default {@code attache.})
  * @param source the CloudEvents {@code source}, e.g. {@code /attache/ext-authz/<pod>}
- * @param spoolDir where the spool keeps its segments (must survive a restart to replay them)
- * @param spoolMaxBytes the spool's bound; past it events are dropped (default 1 GiB)
+ * @param spoolDir where the event log keeps its segments and checkpoint (must survive a restart)
+ * @param spoolMaxBytes the log's bound (default 1 GiB); past it {@code whenFull} applies
  * @param spoolSegmentBytes segment size (default 16 MiB)
- * @param fsync when the spool forces its writes to disk (default {@code INTERVAL}, every second)
+ * @param fsync when the log forces its writes to disk (default {@code INTERVAL}, every second)
  * @param fsyncInterval the interval of {@code INTERVAL}
- * @param queueCapacity events held in memory between the request threads and the sink's thread
- *     (rounded up to a power of two; at most 2^30)
- * @param slowAfter an unacknowledged record older than this sends new events to the spool
- * @param closeTimeout how long {@code close()} waits for Kafka before spooling what is left
+ * @param whenFull what a decision whose event cannot be logged does (default {@code DROP})
+ * @param closeTimeout how long {@code close()} waits for Kafka; what is left stays in the log
  * @param producerOverrides extra producer properties (TLS, SASL, timeouts); they win over ours
  */
 public record KafkaSinkConfig(
@@ -29,11 +28,10 @@ public record KafkaSinkConfig(
     String source,
     Path spoolDir,
     long spoolMaxBytes,
-    long spoolSegmentBytes,
+    int spoolSegmentBytes,
     FsyncPolicy fsync,
     Duration fsyncInterval,
-    int queueCapacity,
-    Duration slowAfter,
+    WhenFull whenFull,
     Duration closeTimeout,
     Map<String, Object> producerOverrides) {
 
@@ -44,12 +42,15 @@ public record KafkaSinkConfig(
     Objects.requireNonNull(spoolDir, "spoolDir");
     Objects.requireNonNull(fsync, "fsync");
     Objects.requireNonNull(fsyncInterval, "fsyncInterval");
-    Objects.requireNonNull(slowAfter, "slowAfter");
+    Objects.requireNonNull(whenFull, "whenFull");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
     producerOverrides = Map.copyOf(producerOverrides);
-    if (queueCapacity <= 0 || queueCapacity > 1 << 30) {
+    if (spoolSegmentBytes < 4096 || spoolMaxBytes < 2L * spoolSegmentBytes) {
       throw new IllegalArgumentException(
-          "queueCapacity must be between 1 and 2^30 (1073741824): " + queueCapacity);
+          "the event log needs segments of at least 4 KiB and room for two: "
+              + spoolSegmentBytes
+              + " of "
+              + spoolMaxBytes);
     }
   }
 
@@ -65,11 +66,10 @@ public record KafkaSinkConfig(
     private final Path spoolDir;
     private String topicPrefix = "attache.";
     private long spoolMaxBytes = 1L << 30;
-    private long spoolSegmentBytes = 16L << 20;
+    private int spoolSegmentBytes = 16 << 20;
     private FsyncPolicy fsync = FsyncPolicy.INTERVAL;
     private Duration fsyncInterval = Duration.ofSeconds(1);
-    private int queueCapacity = 65_536;
-    private Duration slowAfter = Duration.ofSeconds(2);
+    private WhenFull whenFull = WhenFull.DROP;
     private Duration closeTimeout = Duration.ofSeconds(10);
     private Map<String, Object> producerOverrides = Map.of();
 
@@ -89,7 +89,7 @@ public record KafkaSinkConfig(
       return this;
     }
 
-    public Builder spoolSegmentBytes(long value) {
+    public Builder spoolSegmentBytes(int value) {
       spoolSegmentBytes = value;
       return this;
     }
@@ -100,13 +100,8 @@ public record KafkaSinkConfig(
       return this;
     }
 
-    public Builder queueCapacity(int value) {
-      queueCapacity = value;
-      return this;
-    }
-
-    public Builder slowAfter(Duration value) {
-      slowAfter = value;
+    public Builder whenFull(WhenFull value) {
+      whenFull = value;
       return this;
     }
 
@@ -130,8 +125,7 @@ public record KafkaSinkConfig(
           spoolSegmentBytes,
           fsync,
           fsyncInterval,
-          queueCapacity,
-          slowAfter,
+          whenFull,
           closeTimeout,
           producerOverrides);
     }

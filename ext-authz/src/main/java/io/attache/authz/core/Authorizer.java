@@ -104,6 +104,22 @@ public final class Authorizer {
         false);
   }
 
+  /**
+   * What replaces a decision whose audit event could not be recorded when the sink rejects ({@code
+   * ATTACHE_EVENTS_WHEN_FULL=reject}): no decision without a record. 503, as the auditing part of
+   * the service is what is unavailable.
+   */
+  static Decision auditUnavailable() {
+    return deny(
+        null,
+        null,
+        Optional.empty(),
+        503,
+        ReasonCode.AUDIT_UNAVAILABLE,
+        AuthPolicy.DenyResponse.DEFAULT,
+        false);
+  }
+
   private static ReasonCode okReason(Identity identity) {
     return identity.method().equals("anonymous") ? ReasonCode.ANONYMOUS : ReasonCode.OK;
   }

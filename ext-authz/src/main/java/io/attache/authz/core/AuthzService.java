@@ -5,9 +5,11 @@ import io.attache.events.EventSink;
 import java.util.Optional;
 
 /**
- * What both adapters call: decide, then report the decision as an {@code audit.authz} event. The
- * event is handed to the sink without waiting (the sink never blocks), so auditing adds no latency
- * to the answer. Events never carry credentials: a key is named by its fingerprint only.
+ * What both adapters call: decide, then record the decision as an {@code audit.authz} event before
+ * returning it, so no answer leaves without its record (the sink writes it to its local log and
+ * never waits for Kafka). When the record cannot be written and the sink is set to reject, the
+ * answer is a denial with reason {@code audit_unavailable} instead. Events never carry credentials:
+ * a key is named by its fingerprint only.
  */
 public final class AuthzService {
   private final Authorizer authorizer;
@@ -28,7 +30,9 @@ public final class AuthzService {
       decision = Authorizer.internalError();
     }
     long micros = (System.nanoTime() - start) / 1_000;
-    events.publish(event(input, decision, micros));
+    if (!events.publish(event(input, decision, micros))) {
+      return Authorizer.auditUnavailable();
+    }
     return decision;
   }
 

@@ -28,7 +28,9 @@ public enum ReasonCode {
   CLIENT_CERT_NOT_ALLOWED,
   RULE_DENIED,
   NO_RULE_ALLOWED,
-  INTERNAL_ERROR;
+  INTERNAL_ERROR,
+  /** The decision's audit event could not be recorded, and the sink is set to reject. */
+  AUDIT_UNAVAILABLE;
 
   /** Made once: every decision's event and denial header reads it. */
   private final String code = name().toLowerCase(Locale.ROOT);

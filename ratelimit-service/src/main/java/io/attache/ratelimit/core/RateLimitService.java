@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The service behind every adapter (gRPC, {@code POST /json}): answers with the current
  * configuration, applies the failure mode when counters are unreachable (logged once per outage,
- * counted every time), and reports decisions as {@code traffic.ratelimit} events: every OVER_LIMIT
- * (shadowed ones too, flagged) and a sample of OK ones.
+ * counted every time), and reports decisions as {@code traffic.ratelimit} events before answering:
+ * every OVER_LIMIT (shadowed ones too, flagged) and a sample of OK ones. An event that cannot be
+ * recorded while the sink rejects ({@code ATTACHE_EVENTS_WHEN_FULL=reject}) also gets the failure
+ * mode's answer.
  */
 public final class RateLimitService {
   private static final Logger log = LoggerFactory.getLogger(RateLimitService.class);
@@ -85,7 +87,13 @@ public final class RateLimitService {
 
   private RateLimitResponse answer(RateLimitRequest request, RateLimiter.Outcome outcome) {
     recovered();
-    report(request, outcome);
+    if (!report(request, outcome)) {
+      // ATTACHE_EVENTS_WHEN_FULL=reject: no decision without its record.
+      return failureAnswer(
+          request,
+          new StoreUnavailableException(
+              "the decision's event could not be recorded (the event log is full)", null));
+    }
     return outcome.response();
   }
 
@@ -97,6 +105,11 @@ public final class RateLimitService {
           e.getMessage(),
           failureMode);
     }
+    return failureAnswer(request, e);
+  }
+
+  /** The failure mode's answer: a gRPC error, OK, or OVER_LIMIT. */
+  private RateLimitResponse failureAnswer(RateLimitRequest request, StoreUnavailableException e) {
     return switch (failureMode) {
       case ERROR -> throw e;
       case ALLOW -> uniform(Code.OK, request.descriptors().size());
@@ -118,7 +131,9 @@ public final class RateLimitService {
     return new RateLimitResponse(code, Collections.nCopies(descriptors, status), List.of());
   }
 
-  private void report(RateLimitRequest request, RateLimiter.Outcome outcome) {
+  /** Publishes the decisions worth an event; false when one could not be recorded (reject). */
+  private boolean report(RateLimitRequest request, RateLimiter.Outcome outcome) {
+    boolean recorded = true;
     List<DescriptorStatus> statuses = outcome.response().statuses();
     for (int i = 0; i < statuses.size(); i++) {
       boolean over = outcome.overLimit(i);
@@ -132,8 +147,9 @@ public final class RateLimitService {
       if (!over && ThreadLocalRandom.current().nextDouble() >= okSampleRate) {
         continue;
       }
-      events.publish(event(request, i, statuses.get(i), rule.get(), outcome.hits(i)));
+      recorded &= events.publish(event(request, i, statuses.get(i), rule.get(), outcome.hits(i)));
     }
+    return recorded;
   }
 
   private static RateLimitDecision event(

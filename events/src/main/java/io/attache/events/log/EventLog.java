@@ -1,0 +1,434 @@
+package io.attache.events.log;
+
+import io.attache.events.EventType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local append-only log every event is written to before the answer it records leaves the
+ * service, and from which a shipper streams events to Kafka.
+ *
+ * <p>Request threads {@link #append} under one short lock: the event's {@code sequence} is assigned
+ * there, in log order, and the record is copied into a memory-mapped {@link Segment}. So the log's
+ * order is the sequence's order, and after any crash the next sequence follows the last record in
+ * the log: a gap a consumer sees is a record that is really missing, never a restart.
+ *
+ * <p>One reader, the shipper, reads records in order ({@link #reader}) and, once Kafka has
+ * acknowledged them, {@link #release}s them: the checkpoint moves, and segments wholly behind it
+ * are deleted. The log is bounded: when every segment it may have is in use, {@link #append}
+ * refuses and the caller decides (drop or reject).
+ *
+ * <p>On open, the last segment is scanned: a record a crash cut short is zeroed and counted, and a
+ * corrupt one with intact records after it is stepped over, loudly. Appending never waits for
+ * anything but the lock and, under {@link FsyncPolicy#ALWAYS}, the disk.
+ */
+public final class EventLog implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(EventLog.class);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("events-(\\d{16})\\.log");
+  private static final String LEGACY_SEQUENCES = "sequences.properties";
+
+  /** Why an {@link #append} wrote nothing. */
+  public static final long FULL = -1;
+
+  public static final long TOO_LARGE = -2;
+
+  private final Path dir;
+  private final int segmentBytes;
+  private final int maxSegments;
+  private final FsyncPolicy fsync;
+  private final long fsyncIntervalNanos;
+  private final Checkpoint checkpoint;
+  private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+  private final Object flushLock = new Object();
+  private final LongAdder appended = new LongAdder();
+  private final LongAdder corrupt = new LongAdder();
+  private final LongAdder torn = new LongAdder();
+
+  // Guarded by this.
+  private final long[] nextSequences = new long[EventType.values().length];
+  private volatile Segment active;
+  private boolean closed;
+
+  private volatile LogPosition released;
+  private long lastForceNanos = System.nanoTime();
+
+  private EventLog(
+      Path dir, int segmentBytes, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval) {
+    this.dir = dir;
+    this.segmentBytes = segmentBytes;
+    this.maxSegments = (int) Math.max(2, Math.min(Integer.MAX_VALUE, maxBytes / segmentBytes));
+    this.fsync = fsync;
+    this.fsyncIntervalNanos = fsyncInterval.toNanos();
+    this.checkpoint = new Checkpoint(dir.resolve("checkpoint"));
+  }
+
+  /**
+   * Opens (or creates) the log in {@code dir}: repairs the tail a crash left and resumes numbering
+   * after the last record. {@code maxBytes} bounds the segments it may hold (at least two).
+   */
+  public static EventLog open(
+      Path dir, int segmentBytes, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval) {
+    if (segmentBytes < 4096 || maxBytes <= 0) {
+      throw new IllegalArgumentException("event log sizes too small");
+    }
+    EventLog eventLog = new EventLog(dir, segmentBytes, maxBytes, fsync, fsyncInterval);
+    try {
+      Files.createDirectories(dir);
+      eventLog.recover();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the event log in " + dir, e);
+    }
+    return eventLog;
+  }
+
+  private void recover() throws IOException {
+    List<Long> numbers = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.forEach(
+          file -> {
+            Matcher matcher = SEGMENT_NAME.matcher(file.getFileName().toString());
+            if (matcher.matches()) {
+              numbers.add(Long.parseLong(matcher.group(1)));
+            }
+          });
+    }
+    numbers.sort(null);
+    warnOfLegacySpool();
+    Optional<LogPosition> checkpointed = checkpoint.read();
+    for (long number : numbers) {
+      Segment segment = Segment.open(Segment.pathOf(dir, number), number);
+      if (segment.headerValid()) {
+        segment.written = segment.capacity; // all but the last are complete; the last is scanned
+        segments.put(number, segment);
+      } else {
+        setAside(segment);
+      }
+    }
+    if (segments.isEmpty()) {
+      long first = checkpointed.map(p -> p.segment() + 1).orElse(1L);
+      System.arraycopy(legacySequences(), 0, nextSequences, 0, nextSequences.length);
+      active = Segment.create(dir, first, segmentBytes, nextSequences);
+      segments.put(first, active);
+    } else {
+      active = segments.lastEntry().getValue();
+      scanTail(active);
+    }
+    LogPosition start = new LogPosition(segments.firstKey(), Segment.HEADER_BYTES);
+    released = checkpointed.filter(p -> p.compareTo(start) > 0).orElse(start);
+  }
+
+  /**
+   * Segments of the spool this log replaced are not read: said loudly, so an operator who upgraded
+   * while Kafka was down knows that events wait there (the earlier version ships them).
+   */
+  private void warnOfLegacySpool() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      long legacy =
+          files.filter(f -> f.getFileName().toString().matches("segment-\\d{16}\\.spool")).count();
+      if (legacy > 0) {
+        log.error(
+            "EVENTS NOT SHIPPED: {} holds {} spool segments of an earlier version, which this"
+                + " version does not read; run the earlier version once with Kafka reachable to"
+                + " ship them",
+            dir,
+            legacy);
+      }
+    }
+  }
+
+  /** A segment whose header is not ours: kept aside for inspection, never read or deleted. */
+  private void setAside(Segment segment) throws IOException {
+    segment.unmap();
+    if (segment.headerBlank()) {
+      // Its creation was cut short: nothing was ever written to it.
+      Files.delete(segment.path);
+      return;
+    }
+    Path aside = segment.path.resolveSibling(segment.path.getFileName() + ".corrupt");
+    Files.move(segment.path, aside);
+    corrupt.increment();
+    log.error("EVENTS LOST: {} has no valid header; moved to {}", segment.path, aside);
+  }
+
+  /**
+   * Finds where the last segment's records end and the next sequence of each type: a torn record at
+   * the end (a crash mid-copy) is zeroed; a corrupt one with intact records after it is left for
+   * the reader, which skips it, counts it and says so when it gets there.
+   */
+  private void scanTail(Segment segment) {
+    long[] sequences = segment.startSequences();
+    CRC32C crc = new CRC32C();
+    int offset = Segment.HEADER_BYTES;
+    while (true) {
+      Optional<LogEntry> entry = segment.read(offset, segment.capacity, crc);
+      if (entry.isPresent()) {
+        int type = entry.get().type().ordinal();
+        sequences[type] = Math.max(sequences[type], entry.get().sequence() + 1);
+        offset = entry.get().end().offset();
+        continue;
+      }
+      // Zeros are where writing stopped, unless a machine crash lost a page the records after it
+      // kept: look on, so that appending never overwrites records that survived.
+      Optional<Integer> next = segment.nextIntact(offset, segment.capacity, crc);
+      if (next.isEmpty() && segment.blankAt(offset)) {
+        break;
+      }
+      if (next.isEmpty()) {
+        torn.increment();
+        log.warn(
+            "event log: a record cut short by a crash at {} offset {} is removed (its answer was"
+                + " never sent)",
+            segment.path,
+            offset);
+        segment.zeroFrom(offset);
+        break;
+      }
+      // Stepped over here only to find the end; the reader reports it when it gets there.
+      offset = next.get();
+    }
+    segment.written = offset;
+    segment.forced = offset;
+    System.arraycopy(sequences, 0, nextSequences, 0, sequences.length);
+  }
+
+  /**
+   * Numbering left by the spool this log replaced ({@code sequences.properties}: the next number
+   * per topic), so an upgrade continues each topic's series instead of starting it over.
+   */
+  private long[] legacySequences() throws IOException {
+    long[] sequences = new long[EventType.values().length];
+    java.util.Arrays.fill(sequences, 1);
+    Path file = dir.resolve(LEGACY_SEQUENCES);
+    if (Files.exists(file)) {
+      java.util.Properties stored = new java.util.Properties();
+      try (var reader = Files.newBufferedReader(file)) {
+        stored.load(reader);
+      }
+      for (EventType type : EventType.values()) {
+        for (Map.Entry<Object, Object> entry : stored.entrySet()) {
+          if (((String) entry.getKey()).endsWith(type.topicSuffix())) {
+            sequences[type.ordinal()] =
+                Math.max(sequences[type.ordinal()], Long.parseLong((String) entry.getValue()));
+          }
+        }
+      }
+    }
+    return sequences;
+  }
+
+  /**
+   * Appends one event and returns its sequence, or {@link #FULL} / {@link #TOO_LARGE} having
+   * written nothing. The event's JSON in {@code value} carries its sequence as 20 zero-padded
+   * digits at {@code sequenceAt}: they are filled in here, under the lock that orders the log.
+   * Returns only once the record is in the page cache (under {@code ALWAYS}: on disk).
+   */
+  public long append(
+      EventType type, byte[] key, byte[] value, int valueLength, int sequenceAt, Scratch scratch) {
+    int bytes = Segment.recordBytes(key.length, valueLength);
+    if (bytes > segmentBytes - Segment.HEADER_BYTES || key.length > 0xffff) {
+      return TOO_LARGE;
+    }
+    long sequence;
+    Segment segment;
+    int end;
+    synchronized (this) {
+      if (closed) {
+        return FULL;
+      }
+      segment = active;
+      if (!segment.fits(bytes)) {
+        segment = roll();
+        if (segment == null) {
+          return FULL;
+        }
+      }
+      sequence = nextSequences[type.ordinal()]++;
+      writeDigits(value, sequenceAt, sequence);
+      Segment.fillBodyHeader(scratch.bodyHeader, type, key.length, valueLength, sequence);
+      segment.append(scratch.bodyHeader, key, value, valueLength, scratch.crc);
+      end = segment.written;
+    }
+    appended.increment();
+    if (fsync == FsyncPolicy.ALWAYS) {
+      forceUpTo(segment, end);
+    }
+    return sequence;
+  }
+
+  private static void writeDigits(byte[] into, int at, long value) {
+    long rest = value;
+    for (int i = at + 19; i >= at; i--) {
+      into[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+  }
+
+  /** A new active segment, or null when the log holds as many as it may. Under the lock. */
+  private Segment roll() {
+    if (segments.size() >= maxSegments) {
+      return null;
+    }
+    Segment previous = active;
+    if (fsync == FsyncPolicy.ALWAYS) {
+      forceUpTo(previous, previous.written);
+    }
+    Segment next = Segment.create(dir, previous.number + 1, segmentBytes, nextSequences);
+    segments.put(next.number, next);
+    active = next;
+    return next;
+  }
+
+  /** Per-thread buffers for {@link #append}, so appending allocates nothing. */
+  public static final class Scratch {
+    final byte[] bodyHeader = new byte[Segment.BODY_HEADER_BYTES];
+    final CRC32C crc = new CRC32C();
+  }
+
+  private void forceUpTo(Segment segment, int end) {
+    synchronized (flushLock) {
+      if (segment.forced >= end) {
+        return; // a flush that started after this record was written has covered it
+      }
+      int reached = segment.written;
+      segment.force();
+      segment.forced = reached;
+    }
+  }
+
+  /**
+   * What {@code INTERVAL} does: flushes the segments written since the last flush, if the interval
+   * has passed. Called by the shipper's thread.
+   */
+  public void flushIfDue() {
+    if (fsync != FsyncPolicy.INTERVAL || System.nanoTime() - lastForceNanos < fsyncIntervalNanos) {
+      return;
+    }
+    flushAll();
+    lastForceNanos = System.nanoTime();
+  }
+
+  private void flushAll() {
+    for (Segment segment : segments.values()) {
+      int written = segment.written;
+      if (segment.forced < written) {
+        forceUpTo(segment, written);
+      }
+    }
+  }
+
+  /** A reader from the last released position: what Kafka has not yet acknowledged. */
+  public LogReader reader() {
+    return new LogReader(this, released);
+  }
+
+  Segment segment(long number) {
+    return segments.get(number);
+  }
+
+  Optional<Segment> segmentAfter(long number) {
+    Map.Entry<Long, Segment> next = segments.higherEntry(number);
+    return next == null ? Optional.empty() : Optional.of(next.getValue());
+  }
+
+  void countCorrupt(Segment segment, int offset, int skipped) {
+    corrupt.increment();
+    log.error(
+        "EVENTS LOST: event log {} has a corrupt record at offset {}; skipped {} bytes",
+        segment.path,
+        offset,
+        skipped);
+  }
+
+  /**
+   * Records everything before {@code upTo} as delivered: the checkpoint moves there, so a restart
+   * reads on from it, and segments wholly behind it are deleted (never the active one).
+   */
+  public void release(LogPosition upTo) {
+    if (upTo.compareTo(released) <= 0) {
+      return;
+    }
+    released = upTo;
+    checkpoint.write(upTo);
+    for (Segment segment : segments.headMap(upTo.segment(), false).values()) {
+      if (segment != active) {
+        delete(segment);
+      }
+    }
+  }
+
+  private void delete(Segment segment) {
+    segments.remove(segment.number);
+    synchronized (flushLock) {
+      segment.unmap();
+    }
+    try {
+      Files.deleteIfExists(segment.path);
+    } catch (IOException e) {
+      log.warn("event log: cannot delete {}: {}", segment.path, e.toString());
+    }
+  }
+
+  /** Bytes written and not yet released: what a restart would still send. */
+  public long backlogBytes() {
+    LogPosition from = released;
+    long bytes = 0;
+    for (Segment segment : segments.tailMap(from.segment(), true).values()) {
+      int start = segment.number == from.segment() ? from.offset() : Segment.HEADER_BYTES;
+      bytes += Math.max(0, segment.written - start);
+    }
+    return bytes;
+  }
+
+  /** The end of what is written now. */
+  public LogPosition end() {
+    Segment segment = active;
+    return new LogPosition(segment.number, segment.written);
+  }
+
+  public long appended() {
+    return appended.sum();
+  }
+
+  /** Records found corrupt (and skipped) on open or while reading. */
+  public long corruptRecords() {
+    return corrupt.sum();
+  }
+
+  /** Records a crash cut short, removed on open; their answers were never sent. */
+  public long tornRecords() {
+    return torn.sum();
+  }
+
+  /** Stops appending, flushes, and releases the mappings. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    flushAll();
+    for (Segment segment : segments.values()) {
+      synchronized (flushLock) {
+        segment.unmap();
+      }
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.attache.events.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.events.CloudEventEncoder;
+import io.attache.events.Event;
+import io.attache.events.EventType;
+import io.attache.events.SampleEvents;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The event log on its own: order, numbering across reopening, a crash's torn tail, corrupt
+ * records, the bound and the checkpoint. A log opened again without {@code close()} is what a
+ * killed process leaves: the mapped pages it wrote are in the page cache.
+ */
+class EventLogTest {
+  private static final int SEGMENT = 8192;
+
+  @TempDir Path dir;
+
+  private final CloudEventEncoder encoder = new CloudEventEncoder("/attache/test/log");
+  private final EventLog.Scratch scratch = new EventLog.Scratch();
+
+  private EventLog open(long maxBytes) {
+    return EventLog.open(dir, SEGMENT, maxBytes, FsyncPolicy.NEVER, Duration.ofSeconds(1));
+  }
+
+  private EventLog open() {
+    return open(1 << 20);
+  }
+
+  private long append(EventLog log, Event event) {
+    encoder.encodeUnnumbered(event, "id-" + System.nanoTime(), 1_700_000_000_000L);
+    return log.append(
+        event.type(),
+        event.partitionKey().getBytes(StandardCharsets.UTF_8),
+        encoder.buffer(),
+        encoder.length(),
+        encoder.sequenceOffset(),
+        scratch);
+  }
+
+  private static List<LogEntry> readAll(EventLog log) {
+    LogReader reader = log.reader();
+    List<LogEntry> entries = new ArrayList<>();
+    for (Optional<LogEntry> next = reader.next(); next.isPresent(); next = reader.next()) {
+      entries.add(next.get());
+    }
+    return entries;
+  }
+
+  private static String sequenceIn(LogEntry entry) {
+    String json = new String(entry.value(), StandardCharsets.UTF_8);
+    int at = json.indexOf("\"sequence\":\"") + 12;
+    return json.substring(at, at + 20);
+  }
+
+  @Test
+  void eventsAreReadBackInOrderNumberedPerTypeInTheirJson() {
+    EventLog log = open();
+    assertThat(append(log, SampleEvents.authz("a", 1))).isEqualTo(1);
+    assertThat(append(log, SampleEvents.config())).isEqualTo(1);
+    assertThat(append(log, SampleEvents.authz("b", 2))).isEqualTo(2);
+
+    List<LogEntry> entries = readAll(log);
+    assertThat(entries)
+        .extracting(LogEntry::type)
+        .containsExactly(
+            EventType.AUTHZ_DECISION, EventType.CONFIG_CHANGE, EventType.AUTHZ_DECISION);
+    assertThat(entries).extracting(LogEntry::sequence).containsExactly(1L, 1L, 2L);
+    assertThat(entries.get(2).key()).isEqualTo("b".getBytes(StandardCharsets.UTF_8));
+    assertThat(sequenceIn(entries.get(2))).isEqualTo("00000000000000000002");
+    log.close();
+  }
+
+  @Test
+  void aKilledProcessesLogContinuesItsNumberingAfterTheLastRecord() {
+    EventLog first = open();
+    for (int i = 0; i < 100; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    // No close: the process died; the mapped pages are all a new process finds.
+    EventLog second = open();
+    assertThat(append(second, SampleEvents.authz("u", 100))).isEqualTo(101);
+    assertThat(readAll(second)).hasSize(101);
+    second.close();
+  }
+
+  @Test
+  void aRecordACrashCutShortIsRemovedCountedAndItsSequenceReused() throws IOException {
+    EventLog first = open();
+    for (int i = 0; i < 10; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    LogPosition lastStart = readAll(first).get(9).start();
+    // The copy of the last record stopped half-way: its length is there, its tail is not.
+    try (RandomAccessFile file = new RandomAccessFile(onlySegment().toFile(), "rw")) {
+      file.seek(lastStart.offset() + 40);
+      file.write(new byte[200]);
+    }
+
+    EventLog second = open();
+    assertThat(second.tornRecords()).isEqualTo(1);
+    assertThat(second.corruptRecords()).isZero();
+    assertThat(readAll(second)).hasSize(9);
+    assertThat(append(second, SampleEvents.authz("u", 9))).isEqualTo(10);
+    assertThat(readAll(second)).extracting(LogEntry::sequence).endsWith(9L, 10L);
+    second.close();
+  }
+
+  @Test
+  void aCorruptRecordWithIntactOnesAfterItIsSkippedLoudlyAndTheRestRead() throws IOException {
+    EventLog first = open();
+    for (int i = 0; i < 10; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    LogPosition fifth = readAll(first).get(4).start();
+    try (RandomAccessFile file = new RandomAccessFile(onlySegment().toFile(), "rw")) {
+      file.seek(fifth.offset() + 60);
+      file.write('#');
+    }
+
+    EventLog second = open();
+    assertThat(readAll(second))
+        .extracting(LogEntry::sequence)
+        .containsExactly(1L, 2L, 3L, 4L, 6L, 7L, 8L, 9L, 10L);
+    assertThat(second.corruptRecords()).isEqualTo(1);
+    assertThat(append(second, SampleEvents.authz("u", 10))).isEqualTo(11);
+    second.close();
+  }
+
+  @Test
+  void aCorruptRecordInAnOlderSegmentIsSkippedWhileShipping() throws IOException {
+    EventLog first = open();
+    for (int i = 0; i < 60; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    assertThat(segments()).hasSizeGreaterThan(2);
+    LogPosition second = readAll(first).get(1).start();
+    try (RandomAccessFile file = new RandomAccessFile(segments().get(0).toFile(), "rw")) {
+      file.seek(second.offset() + 60);
+      file.write('#');
+    }
+
+    EventLog reopened = open();
+    List<LogEntry> entries = readAll(reopened);
+    assertThat(entries).hasSize(59);
+    assertThat(entries.get(1).sequence()).isEqualTo(3);
+    assertThat(reopened.corruptRecords()).isEqualTo(1);
+    reopened.close();
+  }
+
+  @Test
+  void aFullLogRefusesAppendsUntilShippedRecordsAreReleased() {
+    EventLog log = open(2 * SEGMENT);
+    long sequence;
+    int appended = 0;
+    while ((sequence = append(log, SampleEvents.authz("u", appended))) > 0) {
+      appended++;
+    }
+    assertThat(sequence).isEqualTo(EventLog.FULL);
+    assertThat(readAll(log)).hasSize(appended);
+
+    log.release(log.end());
+    assertThat(append(log, SampleEvents.authz("u", appended))).isEqualTo(appended + 1L);
+    log.close();
+  }
+
+  @Test
+  void releasedRecordsAreNotReadAgainAfterARestartAndTheirSegmentsAreDeleted() {
+    EventLog first = open();
+    for (int i = 0; i < 60; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    List<LogEntry> entries = readAll(first);
+    first.release(entries.get(39).end());
+    assertThat(segments().size()).isLessThan(4);
+    first.close();
+
+    EventLog second = open();
+    assertThat(readAll(second)).extracting(LogEntry::sequence).first().isEqualTo(41L);
+    assertThat(append(second, SampleEvents.authz("u", 60))).isEqualTo(61);
+    second.close();
+  }
+
+  @Test
+  void theSpoolsNumberingIsContinuedOnUpgrade() throws IOException {
+    Files.writeString(
+        dir.resolve("sequences.properties"),
+        "attache.audit.authz=50001\nattache.traffic.ratelimit=7\n");
+    EventLog log = open();
+    assertThat(append(log, SampleEvents.authz("u", 1))).isEqualTo(50_001);
+    assertThat(append(log, SampleEvents.ratelimit())).isEqualTo(7);
+    assertThat(append(log, SampleEvents.config())).isEqualTo(1);
+    log.close();
+  }
+
+  private Path onlySegment() {
+    List<Path> segments = segments();
+    assertThat(segments).hasSize(1);
+    return segments.get(0);
+  }
+
+  private List<Path> segments() {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".log")).sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
