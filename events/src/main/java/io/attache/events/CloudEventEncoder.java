@@ -1,8 +1,11 @@
 package io.attache.events;
 
 import io.attache.events.json.JsonWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,9 +26,10 @@ public final class CloudEventEncoder {
 
   private final String source;
   private final JsonWriter json = new JsonWriter(1024);
+  private final Map<EventType, byte[]> envelopes;
   // Events come many to a millisecond: the time is formatted once per millisecond, not per event.
   private long timeMillis = Long.MIN_VALUE;
-  private String time;
+  private byte[] time;
   private int sequenceOffset;
 
   /**
@@ -33,6 +37,7 @@ public final class CloudEventEncoder {
    */
   public CloudEventEncoder(String source) {
     this.source = source;
+    this.envelopes = envelopes(source);
   }
 
   public String source() {
@@ -56,20 +61,48 @@ public final class CloudEventEncoder {
    * takes its place in the log, by overwriting those digits.
    */
   public void encodeUnnumbered(Event event, String id, long epochMillis) {
+    json.reset().beginObject().raw(envelopes.get(event.type())).field("id", id);
+    finish(event, epochMillis);
+  }
+
+  /**
+   * As {@link #encodeUnnumbered(Event, String, long)}, with a new UUIDv7 {@code id} ({@link
+   * EventIds}) written straight into the buffer.
+   */
+  public void encodeUnnumbered(Event event, long epochMillis) {
     json.reset()
         .beginObject()
-        .field("specversion", "1.0")
-        .field("id", id)
-        .field("source", source)
-        .field("type", event.type().cloudEventType())
-        .field("subject", nonEmpty(event.subject()))
-        .field("time", time(epochMillis))
-        .field("datacontenttype", "application/json")
+        .raw(envelopes.get(event.type()))
+        .uuid("id", EventIds.mostSignificantBits(epochMillis), EventIds.leastSignificantBits());
+    finish(event, epochMillis);
+  }
+
+  private void finish(Event event, long epochMillis) {
+    json.field("subject", nonEmpty(event.subject()))
+        .rawField("time", time(epochMillis))
         .paddedNumber("sequence", 0, SEQUENCE_DIGITS);
     sequenceOffset = json.size() - SEQUENCE_DIGITS - 1;
     json.field("partitionkey", nonEmpty(event.partitionKey())).beginObject("data");
     event.writeData(json);
     json.endObject().endObject();
+  }
+
+  /**
+   * The attributes that are the same for every event of a type from this source, encoded once:
+   * {@code specversion}, {@code source}, {@code type}, {@code datacontenttype}.
+   */
+  private static Map<EventType, byte[]> envelopes(String source) {
+    Map<EventType, byte[]> envelopes = new EnumMap<>(EventType.class);
+    for (EventType type : EventType.values()) {
+      JsonWriter fields =
+          new JsonWriter(256)
+              .field("specversion", "1.0")
+              .field("source", source)
+              .field("type", type.cloudEventType())
+              .field("datacontenttype", "application/json");
+      envelopes.put(type, fields.toByteArray());
+    }
+    return envelopes;
   }
 
   /** The last {@link #encodeUnnumbered} output; valid until the next encode. */
@@ -90,9 +123,10 @@ public final class CloudEventEncoder {
     return value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
-  private String time(long epochMillis) {
+  private byte[] time(long epochMillis) {
     if (epochMillis != timeMillis) {
-      time = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+      String formatted = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+      time = ("\"" + formatted + "\"").getBytes(StandardCharsets.US_ASCII);
       timeMillis = epochMillis;
     }
     return time;

@@ -11,9 +11,16 @@ public final class EventIds {
   private EventIds() {}
 
   public static String next(long epochMillis) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long msb = (epochMillis << 16) | 0x7000L | (random.nextLong() & 0x0fffL);
-    long lsb = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
-    return new UUID(msb, lsb).toString();
+    return new UUID(mostSignificantBits(epochMillis), leastSignificantBits()).toString();
+  }
+
+  /** The time-ordered half of a new id: 48 bits of milliseconds, the version, 12 random bits. */
+  public static long mostSignificantBits(long epochMillis) {
+    return (epochMillis << 16) | 0x7000L | (ThreadLocalRandom.current().nextLong() & 0x0fffL);
+  }
+
+  /** The random half of a new id, with the RFC 9562 variant. */
+  public static long leastSignificantBits() {
+    return (ThreadLocalRandom.current().nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;
   }
 }

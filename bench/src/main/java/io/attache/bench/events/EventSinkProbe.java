@@ -7,10 +7,12 @@ import io.attache.events.AuthzDecision;
 import io.attache.events.Decision;
 import io.attache.events.kafka.KafkaEventSink;
 import io.attache.events.kafka.KafkaSinkConfig;
+import io.attache.events.log.FsyncPolicy;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -62,10 +64,12 @@ public final class EventSinkProbe {
     int events = 200_000;
     int rate = 20_000;
     Map<String, Object> producer = new HashMap<>();
+    FsyncPolicy fsync = FsyncPolicy.INTERVAL;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--events" -> events = Integer.parseInt(args[i + 1]);
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
+        case "--fsync" -> fsync = FsyncPolicy.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
         case "--producer" -> {
           String[] setting = args[i + 1].split("=", 2);
           producer.put(setting[0], setting[1]);
@@ -79,19 +83,25 @@ public final class EventSinkProbe {
       String bootstrap = BenchServer.address(dir, ServerKind.KAFKA);
       // A first, unmeasured round (5 s at the rate) warms the JIT and creates the topic.
       int warmUp = Math.min(events, Math.max(50_000, rate * 5));
-      measure(bootstrap, dir.resolve("spool-warm"), warmUp, rate, producer);
-      Map<String, Long> cpu = measure(bootstrap, dir.resolve("spool"), events, rate, producer);
+      measure(bootstrap, dir.resolve("log-warm"), warmUp, rate, producer, fsync);
+      Map<String, Long> cpu = measure(bootstrap, dir.resolve("log"), events, rate, producer, fsync);
       report(events, rate, cpu);
     }
   }
 
   /** Publishes and waits for every acknowledgement; returns CPU nanoseconds per thread group. */
   static Map<String, Long> measure(
-      String bootstrap, Path spool, int events, int rate, Map<String, Object> producer)
+      String bootstrap,
+      Path logDir,
+      int events,
+      int rate,
+      Map<String, Object> producer,
+      FsyncPolicy fsync)
       throws InterruptedException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     KafkaSinkConfig config =
-        KafkaSinkConfig.builder(bootstrap, "/attache/ext-authz/bench", spool)
+        KafkaSinkConfig.builder(bootstrap, "/attache/ext-authz/bench", logDir)
+            .fsync(fsync, Duration.ofSeconds(1))
             .producerOverrides(producer)
             .build();
     AuthzDecision[] samples = samples();

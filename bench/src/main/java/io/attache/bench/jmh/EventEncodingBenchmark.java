@@ -4,17 +4,27 @@ import io.attache.bench.events.EventSinkProbe;
 import io.attache.events.AuthzDecision;
 import io.attache.events.CloudEventEncoder;
 import io.attache.events.EventIds;
+import io.attache.events.log.EventLog;
+import io.attache.events.log.FsyncPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What the event sink's thread does per audit event before Kafka sees it: a UUIDv7 id and the
- * CloudEvents JSON of an authz decision, against a baseline that only reads the event's key.
+ * What a request thread does per audit event before its answer leaves: a UUIDv7 id, the CloudEvents
+ * JSON of an authz decision and its copy into the event log, against a baseline that only reads the
+ * event's key.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,5 +50,50 @@ public class EventEncodingBenchmark {
   @Benchmark
   public byte[] encodeAuthzDecision() {
     return encoder.encode(event, id, ++sequence, EPOCH_MILLIS);
+  }
+
+  /**
+   * What {@code publish()} does on the request thread: id, JSON, and the copy into the event log
+   * (memory-mapped, no fsync), numbered under its lock. Shipped records are released now and then
+   * and a spare segment made ready, as the shipper does, so the log never fills.
+   */
+  @Benchmark
+  public long publishToEventLog() {
+    long now = EPOCH_MILLIS;
+    encoder.encodeUnnumbered(event, now);
+    long appended =
+        eventLog.append(
+            event.type(),
+            event.partitionKey().getBytes(StandardCharsets.UTF_8),
+            encoder.buffer(),
+            encoder.length(),
+            encoder.sequenceOffset(),
+            scratch);
+    if ((appended & 0x3fff) == 0) {
+      eventLog.release(eventLog.end());
+      eventLog.prepareSpare();
+    }
+    return appended;
+  }
+
+  private final EventLog.Scratch scratch = new EventLog.Scratch();
+  private EventLog eventLog;
+  private Path logDir;
+
+  @Setup
+  public void openLog() throws IOException {
+    logDir = Files.createTempDirectory("attache-jmh-log");
+    eventLog = EventLog.open(logDir, 16 << 20, 1L << 30, FsyncPolicy.NEVER, Duration.ofSeconds(1));
+  }
+
+  @TearDown
+  public void closeLog() throws IOException {
+    eventLog.close();
+    try (var files = Files.list(logDir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(logDir);
   }
 }

@@ -2,6 +2,7 @@ package io.attache.bench.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.events.log.FsyncPolicy;
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import java.nio.file.Path;
@@ -19,11 +20,17 @@ class EventSinkProbeTest {
       throws Exception {
     // The first round may wait in the log while the topic is created; it must still end
     // acknowledged.
-    EventSinkProbe.measure(broker.bootstrapServers(), dir.resolve("warm"), 500, 5_000, Map.of());
+    EventSinkProbe.measure(
+        broker.bootstrapServers(), dir.resolve("warm"), 500, 5_000, Map.of(), FsyncPolicy.INTERVAL);
 
     Map<String, Long> cpu =
         EventSinkProbe.measure(
-            broker.bootstrapServers(), dir.resolve("run"), 2_000, 10_000, Map.of());
+            broker.bootstrapServers(),
+            dir.resolve("run"),
+            2_000,
+            10_000,
+            Map.of(),
+            FsyncPolicy.INTERVAL);
 
     assertThat(cpu)
         .containsKeys(

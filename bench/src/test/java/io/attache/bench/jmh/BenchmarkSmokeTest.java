@@ -28,7 +28,7 @@ class BenchmarkSmokeTest {
                     .build())
             .run();
 
-    assertThat(results).hasSize(19);
+    assertThat(results).hasSize(20);
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 }

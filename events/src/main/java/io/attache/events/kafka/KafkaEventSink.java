@@ -2,7 +2,6 @@ package io.attache.events.kafka;
 
 import io.attache.events.CloudEventEncoder;
 import io.attache.events.Event;
-import io.attache.events.EventIds;
 import io.attache.events.EventSink;
 import io.attache.events.EventSinkStats;
 import io.attache.events.WhenFull;
@@ -31,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * dropped (counted, logged) or, under {@link WhenFull#REJECT}, publish returns false and the caller
  * does not give its answer.
  *
- * <p>The producer is idempotent with {@code acks=all}, batches ({@code linger.ms=20}, 128 KiB) and
+ * <p>The producer is idempotent with {@code acks=all}, batches ({@code linger.ms=100}, 512 KiB) and
  * compresses (lz4). Record key: {@link Event#partitionKey()}. A log left by an earlier process is
  * shipped from its checkpoint at start.
  */
@@ -106,8 +105,12 @@ public final class KafkaEventSink implements EventSink {
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
     properties.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    properties.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+    // Large batches, as the log, not the producer, is what makes an event durable: a request costs
+    // the producer's network thread about as much as the records in it, so fewer, fuller requests
+    // cut its CPU per event (1.02 -> 0.67 µs at 40k events/s, docs/performance.md). 512 KiB stays
+    // below the broker's default message.max.bytes even when a batch does not compress.
+    properties.put(ProducerConfig.LINGER_MS_CONFIG, 100);
+    properties.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
     properties.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L << 20);
     // Only the shipper's thread calls send(); it must not wait long for metadata of a missing
     // broker.
@@ -124,7 +127,7 @@ public final class KafkaEventSink implements EventSink {
       Writer writer = writers.get();
       long now = System.currentTimeMillis();
       CloudEventEncoder encoder = writer.encoder;
-      encoder.encodeUnnumbered(event, EventIds.next(now), now);
+      encoder.encodeUnnumbered(event, now);
       byte[] key = event.partitionKey().getBytes(StandardCharsets.UTF_8);
       long sequence =
           eventLog.append(
@@ -141,7 +144,8 @@ public final class KafkaEventSink implements EventSink {
           sequence == EventLog.TOO_LARGE
               ? "an event is larger than a log segment"
               : closing ? "the sink is closed" : "the event log is full");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | InternalError e) {
+      // InternalError: the JVM's report of a fault on a mapped page, e.g. the disk is full.
       return notRecorded("an event could not be encoded or logged: " + e);
     }
   }

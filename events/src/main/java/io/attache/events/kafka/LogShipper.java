@@ -73,18 +73,28 @@ final class LogShipper {
   private LogPosition acknowledged;
   private long inFlightBytes;
   private boolean failed;
+
+  /**
+   * Set by the producer's thread when a send fails: no more records go out until everything sent
+   * has settled and the log is read again from the first failure. Each record sent after a failed
+   * one is a duplicate once the log is read again.
+   */
+  private volatile boolean sendFailed;
+
   private long backoffNanos = MIN_BACKOFF_NANOS;
   private long backoffUntil;
   private long lastCheckpointNanos;
 
   /** One record handed to the producer; the producer's thread fills in the outcome. */
   private static final class Flight implements Callback {
+    final LogShipper shipper;
     final LogPosition end;
     final int bytes;
     volatile int state; // 0 pending, 1 acknowledged, 2 failed
     volatile Exception error;
 
-    Flight(LogPosition end, int bytes) {
+    Flight(LogShipper shipper, LogPosition end, int bytes) {
+      this.shipper = shipper;
       this.end = end;
       this.bytes = bytes;
     }
@@ -93,6 +103,9 @@ final class LogShipper {
     public void onCompletion(RecordMetadata metadata, Exception exception) {
       error = exception;
       state = exception == null ? 1 : 2;
+      if (exception != null && !permanent(exception)) {
+        shipper.sendFailed = true;
+      }
     }
   }
 
@@ -117,6 +130,7 @@ final class LogShipper {
   /** One round: flush if due, settle acknowledgements, send what is new. Returns records sent. */
   int step() {
     eventLog.flushIfDue();
+    eventLog.prepareSpare();
     settle();
     if (failed && inFlight.isEmpty()) {
       // Everything sent has settled: read again from the first record Kafka did not take.
@@ -125,7 +139,7 @@ final class LogShipper {
       reader.seek(acknowledged);
       backOff();
     }
-    int sent = failed || System.nanoTime() < backoffUntil ? 0 : send();
+    int sent = failed || sendFailed || System.nanoTime() < backoffUntil ? 0 : send();
     checkpointIfDue(false);
     return sent;
   }
@@ -138,8 +152,9 @@ final class LogShipper {
       int sent;
       try {
         sent = step();
-      } catch (RuntimeException e) {
-        // A disk error, say: the events stay in the log; try again rather than stop shipping.
+      } catch (RuntimeException | InternalError e) {
+        // A disk error (a fault on a mapped page is an InternalError): the events stay in the log;
+        // try again rather than stop shipping.
         log.error("the event shipper failed a round; trying again shortly", e);
         backOff();
         sent = 0;
@@ -178,7 +193,7 @@ final class LogShipper {
         backOff();
         break;
       }
-      Flight flight = new Flight(entry.end(), entry.value().length);
+      Flight flight = new Flight(this, entry.end(), entry.value().length);
       byte[] key = entry.key().length == 0 ? null : entry.key();
       try {
         producer.send(new ProducerRecord<>(topic, null, key, entry.value(), HEADERS), flight);
@@ -188,8 +203,8 @@ final class LogShipper {
       inFlight.addLast(flight);
       inFlightBytes += flight.bytes;
       sent++;
-      if (flight.state == 2 && !permanent(flight.error)) {
-        break; // refused at once (no broker): let it settle and back off
+      if (sendFailed) {
+        break; // refused (no broker, no metadata): let everything settle and back off
       }
     }
     return sent;
@@ -229,6 +244,7 @@ final class LogShipper {
         return;
       }
       if (state == 2 && !permanent(head.error)) {
+        sendFailed = false;
         if (!failed) {
           failed = true;
           topicsWithLeaders.clear();

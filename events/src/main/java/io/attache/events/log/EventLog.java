@@ -42,6 +42,7 @@ public final class EventLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(EventLog.class);
   private static final Pattern SEGMENT_NAME = Pattern.compile("events-(\\d{16})\\.log");
   private static final String LEGACY_SEQUENCES = "sequences.properties";
+  private static final Pattern SPARE_NAME = Pattern.compile("spare-\\d+\\.log");
 
   /** Why an {@link #append} wrote nothing. */
   public static final long FULL = -1;
@@ -64,6 +65,14 @@ public final class EventLog implements Closeable {
   private final long[] nextSequences = new long[EventType.values().length];
   private volatile Segment active;
   private boolean closed;
+
+  /** The next segment, made ready by the shipper so that rolling takes no page faults. */
+  private final java.util.concurrent.atomic.AtomicReference<Segment> spare =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  // The shipper's: a shipped segment kept to become the next spare, and the spares' names.
+  private Segment recyclable;
+  private long spares;
 
   private volatile LogPosition released;
   private long lastForceNanos = System.nanoTime();
@@ -102,9 +111,12 @@ public final class EventLog implements Closeable {
     try (Stream<Path> files = Files.list(dir)) {
       files.forEach(
           file -> {
-            Matcher matcher = SEGMENT_NAME.matcher(file.getFileName().toString());
+            String name = file.getFileName().toString();
+            Matcher matcher = SEGMENT_NAME.matcher(name);
             if (matcher.matches()) {
               numbers.add(Long.parseLong(matcher.group(1)));
+            } else if (SPARE_NAME.matcher(name).matches()) {
+              deleteQuietly(file); // made ready, never used: holds no event
             }
           });
     }
@@ -203,6 +215,7 @@ public final class EventLog implements Closeable {
       offset = next.get();
     }
     segment.written = offset;
+    segment.trustedFrom = offset;
     segment.forced = offset;
     System.arraycopy(sequences, 0, nextSequences, 0, sequences.length);
   }
@@ -288,7 +301,11 @@ public final class EventLog implements Closeable {
     if (fsync == FsyncPolicy.ALWAYS) {
       forceUpTo(previous, previous.written);
     }
-    Segment next = Segment.create(dir, previous.number + 1, segmentBytes, nextSequences);
+    Segment ready = spare.getAndSet(null);
+    Segment next =
+        ready != null
+            ? ready.activate(dir, previous.number + 1, nextSequences)
+            : Segment.create(dir, previous.number + 1, segmentBytes, nextSequences);
     segments.put(next.number, next);
     active = next;
     return next;
@@ -367,20 +384,53 @@ public final class EventLog implements Closeable {
     checkpoint.write(upTo);
     for (Segment segment : segments.headMap(upTo.segment(), false).values()) {
       if (segment != active) {
-        delete(segment);
+        retire(segment);
       }
     }
   }
 
-  private void delete(Segment segment) {
+  /** A shipped segment: kept to be the next spare when there is none, else deleted. */
+  private void retire(Segment segment) {
     segments.remove(segment.number);
+    if (recyclable == null && spare.get() == null) {
+      recyclable = segment;
+      return;
+    }
+    delete(segment);
+  }
+
+  /**
+   * Makes the next segment ready when there is none: the last shipped one, zeroed, or else, once
+   * the active segment is half written, a new one with its pages touched. Called by the shipper's
+   * thread, so that neither the file system's allocation nor the page faults of a new segment fall
+   * on a request thread. At most one segment more than the bound is kept for it.
+   */
+  public void prepareSpare() {
+    if (spare.get() != null) {
+      return;
+    }
+    Path path = dir.resolve("spare-" + (++spares) + ".log");
+    if (recyclable != null) {
+      Segment shipped = recyclable;
+      recyclable = null;
+      spare.set(shipped.recycleAs(path));
+    } else if (active.written > segmentBytes / 2) {
+      spare.set(Segment.spare(path, segmentBytes));
+    }
+  }
+
+  private void delete(Segment segment) {
     synchronized (flushLock) {
       segment.unmap();
     }
+    deleteQuietly(segment.path);
+  }
+
+  private static void deleteQuietly(Path file) {
     try {
-      Files.deleteIfExists(segment.path);
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      log.warn("event log: cannot delete {}: {}", segment.path, e.toString());
+      log.warn("event log: cannot delete {}: {}", file, e.toString());
     }
   }
 
@@ -430,5 +480,11 @@ public final class EventLog implements Closeable {
         segment.unmap();
       }
     }
+    for (Segment unused : new Segment[] {spare.getAndSet(null), recyclable}) {
+      if (unused != null) {
+        delete(unused);
+      }
+    }
+    recyclable = null;
   }
 }

@@ -42,6 +42,13 @@ final class Segment {
   private final MappedByteBuffer buffer;
   volatile int written;
 
+  /**
+   * Where the records this process wrote begin: those before it were found on disk and are checked
+   * as they are read. A segment this process created trusts all of its records; one found on open,
+   * none ({@link EventLog}'s recovery moves it to where the records it checked end).
+   */
+  int trustedFrom;
+
   /** Where the last flush reached; only {@link EventLog} changes it, under its flush lock. */
   int forced;
 
@@ -62,16 +69,66 @@ final class Segment {
   /** A new, empty segment whose numbering starts at {@code nextSequences}. */
   static Segment create(Path dir, long number, int capacity, long[] nextSequences) {
     Path path = pathOf(dir, number);
-    Segment segment = new Segment(number, path, map(path, capacity, true));
-    segment.buffer.putLong(16, 0); // touch before the header: a torn create reads as all zeros
-    for (int type = 0; type < nextSequences.length; type++) {
-      segment.buffer.putLong(16 + 8 * type, nextSequences[type]);
-    }
-    segment.buffer.putInt(8, VERSION).putInt(12, nextSequences.length);
-    segment.buffer.putLong(0, MAGIC);
-    segment.written = HEADER_BYTES;
-    segment.forced = 0;
+    return new Segment(number, path, map(path, capacity, true)).start(nextSequences);
+  }
+
+  /**
+   * A segment made ready ahead of need: mapped, every page touched and zero, its header blank (so
+   * recovery, should it find one, deletes it). {@link #activate} makes it the next segment. Taking
+   * the page faults here, on the shipper's thread, spares the request threads that write to it: the
+   * first write to each page of a new file cost them about 2 µs, some 350 ns per event.
+   */
+  static Segment spare(Path path, int capacity) {
+    Segment segment = new Segment(-1, path, map(path, capacity, true));
+    segment.zero();
     return segment;
+  }
+
+  /**
+   * This shipped segment as a spare: renamed to {@code sparePath} and zeroed, its pages kept mapped
+   * and resident, so writing to it again takes no page faults and the file system allocates
+   * nothing. This instance must not be used afterwards.
+   */
+  Segment recycleAs(Path sparePath) {
+    try {
+      java.nio.file.Files.move(path, sparePath, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot recycle event log segment " + path, e);
+    }
+    Segment spare = new Segment(-1, sparePath, buffer);
+    spare.zero();
+    return spare;
+  }
+
+  /** This spare as segment {@code number} of {@code dir}, numbering from {@code nextSequences}. */
+  Segment activate(Path dir, long number, long[] nextSequences) {
+    Path target = pathOf(dir, number);
+    try {
+      java.nio.file.Files.move(path, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename event log segment " + path, e);
+    }
+    return new Segment(number, target, buffer).start(nextSequences);
+  }
+
+  private Segment start(long[] nextSequences) {
+    for (int type = 0; type < nextSequences.length; type++) {
+      buffer.putLong(16 + 8 * type, nextSequences[type]);
+    }
+    buffer.putInt(8, VERSION).putInt(12, nextSequences.length);
+    buffer.putLong(0, MAGIC); // last: a segment whose start was cut short reads as blank
+    written = HEADER_BYTES;
+    trustedFrom = HEADER_BYTES;
+    forced = 0;
+    return this;
+  }
+
+  private static final byte[] ZEROS = new byte[64 << 10];
+
+  private void zero() {
+    for (int at = 0; at < capacity; at += ZEROS.length) {
+      buffer.put(at, ZEROS, 0, Math.min(ZEROS.length, capacity - at));
+    }
   }
 
   /** An existing segment; its {@link #written} is found by {@link EventLog}'s recovery. */
@@ -84,6 +141,7 @@ final class Segment {
       }
       Segment segment = new Segment(number, path, map(path, (int) size, false));
       segment.written = HEADER_BYTES;
+      segment.trustedFrom = segment.capacity;
       return segment;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open event log segment " + path, e);
@@ -179,9 +237,15 @@ final class Segment {
 
   /**
    * The record at {@code offset}, if a whole, intact one starts there and ends by {@code limit};
-   * empty when the bytes there are not one (unwritten, torn or corrupt).
+   * empty when the bytes there are not one (unwritten, torn or corrupt). Its checksum is checked
+   * unless this process wrote it ({@link #trustedFrom}): what it copied in under the lock cannot
+   * have been torn, and checking cost the shipper a pass over every event.
    */
   Optional<LogEntry> read(int offset, int limit, CRC32C crc) {
+    return read(offset, limit, crc, offset < trustedFrom);
+  }
+
+  private Optional<LogEntry> read(int offset, int limit, CRC32C crc, boolean verify) {
     if ((offset & 7) != 0 || offset < HEADER_BYTES || limit - offset < RECORD_HEADER_BYTES) {
       return Optional.empty();
     }
@@ -200,18 +264,20 @@ final class Segment {
         || BODY_HEADER_BYTES + keyLength + valueLength != bodyLength) {
       return Optional.empty();
     }
-    byte[] header = new byte[BODY_HEADER_BYTES];
     byte[] key = new byte[keyLength];
     byte[] value = new byte[valueLength];
-    buffer.get(body, header, 0, BODY_HEADER_BYTES);
     buffer.get(body + BODY_HEADER_BYTES, key, 0, keyLength);
     buffer.get(body + BODY_HEADER_BYTES + keyLength, value, 0, valueLength);
-    crc.reset();
-    crc.update(header, 0, BODY_HEADER_BYTES);
-    crc.update(key, 0, keyLength);
-    crc.update(value, 0, valueLength);
-    if ((int) crc.getValue() != buffer.getInt(offset + 4)) {
-      return Optional.empty();
+    if (verify) {
+      byte[] header = new byte[BODY_HEADER_BYTES];
+      buffer.get(body, header, 0, BODY_HEADER_BYTES);
+      crc.reset();
+      crc.update(header, 0, BODY_HEADER_BYTES);
+      crc.update(key, 0, keyLength);
+      crc.update(value, 0, valueLength);
+      if ((int) crc.getValue() != buffer.getInt(offset + 4)) {
+        return Optional.empty();
+      }
     }
     long sequence = buffer.getLong(body + 8);
     int end = offset + recordBytes(keyLength, valueLength);
@@ -236,7 +302,7 @@ final class Segment {
    */
   Optional<Integer> nextIntact(int offset, int limit, CRC32C crc) {
     for (int at = ((offset + 8) & ~7); at + RECORD_HEADER_BYTES <= limit; at += 8) {
-      if (buffer.getInt(at) >= BODY_HEADER_BYTES && read(at, limit, crc).isPresent()) {
+      if (buffer.getInt(at) >= BODY_HEADER_BYTES && read(at, limit, crc, true).isPresent()) {
         return Optional.of(at);
       }
     }
