@@ -110,6 +110,16 @@ public final class BenchServer {
     env.put("PORT", "0");
     env.put("DEBUG_PORT", "0");
     env.put("ATTACHE_SPOOL_DIR", Files.createTempDirectory("attache-bench-spool").toString());
+    // The event settings under test pass through from the runner's environment, e.g.
+    // ATTACHE_SPOOL_FSYNC=never or KAFKA_PRODUCER_LINGER_MS=20 bin/bench run --scenarios
+    // authz-events.
+    System.getenv()
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith("KAFKA_PRODUCER_") || name.startsWith("ATTACHE_SPOOL_FSYNC")) {
+                env.put(name, value);
+              }
+            });
     switch (kind) {
       case NOOP_AUTHZ, NOOP_RATELIMIT -> {
         return ServiceHost.builder("bench-" + kind.argument())

@@ -322,9 +322,7 @@ public final class EventLog implements Closeable {
       if (segment.forced >= end) {
         return; // a flush that started after this record was written has covered it
       }
-      int reached = segment.written;
-      segment.force();
-      segment.forced = reached;
+      segment.force(segment.written);
     }
   }
 
@@ -486,5 +484,6 @@ public final class EventLog implements Closeable {
       }
     }
     recyclable = null;
+    checkpoint.close();
   }
 }

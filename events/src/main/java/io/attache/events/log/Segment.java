@@ -49,7 +49,7 @@ final class Segment {
    */
   int trustedFrom;
 
-  /** Where the last flush reached; only {@link EventLog} changes it, under its flush lock. */
+  /** Where the last flush reached; changed under the log's flush lock only. */
   int forced;
 
   /** Set once the mapping is released; under the log's flush lock, like {@link #force}. */
@@ -322,10 +322,15 @@ final class Segment {
     }
   }
 
-  /** Flushes the mapping to disk; does nothing once unmapped. Callers hold the log's flush lock. */
-  void force() {
-    if (!unmapped) {
-      buffer.force();
+  /**
+   * Flushes the bytes from {@link #forced} up to {@code end} to disk; does nothing once unmapped.
+   * Only that range: a spare's pages are all dirty with zeros, and flushing the whole mapping wrote
+   * each segment to disk twice, its zeros ahead of its records. Callers hold the log's flush lock.
+   */
+  void force(int end) {
+    if (!unmapped && end > forced) {
+      buffer.force(forced, end - forced);
+      forced = end;
     }
   }
 

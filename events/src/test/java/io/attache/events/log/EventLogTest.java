@@ -240,6 +240,26 @@ class EventLogTest {
   }
 
   @Test
+  void aCheckpointACrashToreIsIgnoredAndTheLogReadAgainFromItsStart() throws IOException {
+    EventLog first = open();
+    for (int i = 0; i < 10; i++) {
+      append(first, SampleEvents.authz("u", i));
+    }
+    first.release(readAll(first).get(4).end());
+    first.close();
+    assertThat(readAll(open())).hasSize(5);
+
+    // Half of a rewrite reached the file: the checksum no longer matches.
+    try (RandomAccessFile file = new RandomAccessFile(dir.resolve("checkpoint").toFile(), "rw")) {
+      file.seek(0);
+      file.write('9');
+    }
+    EventLog second = open();
+    assertThat(readAll(second)).extracting(LogEntry::sequence).first().isEqualTo(1L);
+    second.close();
+  }
+
+  @Test
   void theSpoolsNumberingIsContinuedOnUpgrade() throws IOException {
     Files.writeString(
         dir.resolve("sequences.properties"),
