@@ -63,12 +63,7 @@ public class EventEncodingBenchmark {
     encoder.encodeUnnumbered(event, now);
     long appended =
         eventLog.append(
-            event.type(),
-            event.partitionKey().getBytes(StandardCharsets.UTF_8),
-            encoder.buffer(),
-            encoder.length(),
-            encoder.sequenceOffset(),
-            scratch);
+            event.type(), event.partitionKey().getBytes(StandardCharsets.UTF_8), encoder, scratch);
     if ((appended & 0x3fff) == 0) {
       eventLog.release(eventLog.end());
       eventLog.prepareSpare();

@@ -129,14 +129,7 @@ public final class KafkaEventSink implements EventSink {
       CloudEventEncoder encoder = writer.encoder;
       encoder.encodeUnnumbered(event, now);
       byte[] key = event.partitionKey().getBytes(StandardCharsets.UTF_8);
-      long sequence =
-          eventLog.append(
-              event.type(),
-              key,
-              encoder.buffer(),
-              encoder.length(),
-              encoder.sequenceOffset(),
-              writer.scratch);
+      long sequence = eventLog.append(event.type(), key, encoder, writer.scratch);
       if (sequence >= 0) {
         return true;
       }

@@ -1,5 +1,6 @@
 package io.attache.events.log;
 
+import io.attache.events.CloudEventEncoder;
 import io.attache.events.EventType;
 import java.io.Closeable;
 import java.io.IOException;
@@ -7,15 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventLog implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(EventLog.class);
-  private static final Pattern SEGMENT_NAME = Pattern.compile("events-(\\d{16})\\.log");
-  private static final String LEGACY_SEQUENCES = "sequences.properties";
-  private static final Pattern SPARE_NAME = Pattern.compile("spare-\\d+\\.log");
 
   /** Why an {@link #append} wrote nothing. */
   public static final long FULL = -1;
@@ -99,150 +92,20 @@ public final class EventLog implements Closeable {
     EventLog eventLog = new EventLog(dir, segmentBytes, maxBytes, fsync, fsyncInterval);
     try {
       Files.createDirectories(dir);
-      eventLog.recover();
+      eventLog.resume(LogRecovery.recover(dir, segmentBytes, eventLog.checkpoint));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the event log in " + dir, e);
     }
     return eventLog;
   }
 
-  private void recover() throws IOException {
-    List<Long> numbers = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      files.forEach(
-          file -> {
-            String name = file.getFileName().toString();
-            Matcher matcher = SEGMENT_NAME.matcher(name);
-            if (matcher.matches()) {
-              numbers.add(Long.parseLong(matcher.group(1)));
-            } else if (SPARE_NAME.matcher(name).matches()) {
-              deleteQuietly(file); // made ready, never used: holds no event
-            }
-          });
-    }
-    numbers.sort(null);
-    warnOfLegacySpool();
-    Optional<LogPosition> checkpointed = checkpoint.read();
-    for (long number : numbers) {
-      Segment segment = Segment.open(Segment.pathOf(dir, number), number);
-      if (segment.headerValid()) {
-        segment.written = segment.capacity; // all but the last are complete; the last is scanned
-        segments.put(number, segment);
-      } else {
-        setAside(segment);
-      }
-    }
-    if (segments.isEmpty()) {
-      long first = checkpointed.map(p -> p.segment() + 1).orElse(1L);
-      System.arraycopy(legacySequences(), 0, nextSequences, 0, nextSequences.length);
-      active = Segment.create(dir, first, segmentBytes, nextSequences);
-      segments.put(first, active);
-    } else {
-      active = segments.lastEntry().getValue();
-      scanTail(active);
-    }
-    LogPosition start = new LogPosition(segments.firstKey(), Segment.HEADER_BYTES);
-    released = checkpointed.filter(p -> p.compareTo(start) > 0).orElse(start);
-  }
-
-  /**
-   * Segments of the spool this log replaced are not read: said loudly, so an operator who upgraded
-   * while Kafka was down knows that events wait there (the earlier version ships them).
-   */
-  private void warnOfLegacySpool() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      long legacy =
-          files.filter(f -> f.getFileName().toString().matches("segment-\\d{16}\\.spool")).count();
-      if (legacy > 0) {
-        log.error(
-            "EVENTS NOT SHIPPED: {} holds {} spool segments of an earlier version, which this"
-                + " version does not read; run the earlier version once with Kafka reachable to"
-                + " ship them",
-            dir,
-            legacy);
-      }
-    }
-  }
-
-  /** A segment whose header is not ours: kept aside for inspection, never read or deleted. */
-  private void setAside(Segment segment) throws IOException {
-    segment.unmap();
-    if (segment.headerBlank()) {
-      // Its creation was cut short: nothing was ever written to it.
-      Files.delete(segment.path);
-      return;
-    }
-    Path aside = segment.path.resolveSibling(segment.path.getFileName() + ".corrupt");
-    Files.move(segment.path, aside);
-    corrupt.increment();
-    log.error("EVENTS LOST: {} has no valid header; moved to {}", segment.path, aside);
-  }
-
-  /**
-   * Finds where the last segment's records end and the next sequence of each type: a torn record at
-   * the end (a crash mid-copy) is zeroed; a corrupt one with intact records after it is left for
-   * the reader, which skips it, counts it and says so when it gets there.
-   */
-  private void scanTail(Segment segment) {
-    long[] sequences = segment.startSequences();
-    CRC32C crc = new CRC32C();
-    int offset = Segment.HEADER_BYTES;
-    while (true) {
-      Optional<LogEntry> entry = segment.read(offset, segment.capacity, crc);
-      if (entry.isPresent()) {
-        int type = entry.get().type().ordinal();
-        sequences[type] = Math.max(sequences[type], entry.get().sequence() + 1);
-        offset = entry.get().end().offset();
-        continue;
-      }
-      // Zeros are where writing stopped, unless a machine crash lost a page the records after it
-      // kept: look on, so that appending never overwrites records that survived.
-      Optional<Integer> next = segment.nextIntact(offset, segment.capacity, crc);
-      if (next.isEmpty() && segment.blankAt(offset)) {
-        break;
-      }
-      if (next.isEmpty()) {
-        torn.increment();
-        log.warn(
-            "event log: a record cut short by a crash at {} offset {} is removed (its answer was"
-                + " never sent)",
-            segment.path,
-            offset);
-        segment.zeroFrom(offset);
-        break;
-      }
-      // Stepped over here only to find the end; the reader reports it when it gets there.
-      offset = next.get();
-    }
-    segment.written = offset;
-    segment.trustedFrom = offset;
-    segment.forced = offset;
-    System.arraycopy(sequences, 0, nextSequences, 0, sequences.length);
-  }
-
-  /**
-   * Numbering left by the spool this log replaced ({@code sequences.properties}: the next number
-   * per topic), so an upgrade continues each topic's series instead of starting it over.
-   */
-  private long[] legacySequences() throws IOException {
-    long[] sequences = new long[EventType.values().length];
-    java.util.Arrays.fill(sequences, 1);
-    Path file = dir.resolve(LEGACY_SEQUENCES);
-    if (Files.exists(file)) {
-      java.util.Properties stored = new java.util.Properties();
-      try (var reader = Files.newBufferedReader(file)) {
-        stored.load(reader);
-      }
-      for (EventType type : EventType.values()) {
-        for (Map.Entry<Object, Object> entry : stored.entrySet()) {
-          if (((String) entry.getKey()).endsWith(type.topicSuffix())) {
-            sequences[type.ordinal()] =
-                Math.max(sequences[type.ordinal()], Long.parseLong((String) entry.getValue()));
-          }
-        }
-      }
-    }
-    return sequences;
+  private void resume(LogRecovery.Recovered recovered) {
+    segments.putAll(recovered.segments());
+    active = recovered.active();
+    System.arraycopy(recovered.nextSequences(), 0, nextSequences, 0, nextSequences.length);
+    released = recovered.released();
+    torn.add(recovered.torn());
+    corrupt.add(recovered.setAside());
   }
 
   /**
@@ -282,6 +145,15 @@ public final class EventLog implements Closeable {
       forceUpTo(segment, end);
     }
     return sequence;
+  }
+
+  /**
+   * Appends the event {@code encoder} has just encoded ({@link
+   * CloudEventEncoder#encodeUnnumbered}), numbering it in place; as {@link #append(EventType,
+   * byte[], byte[], int, int, Scratch)}.
+   */
+  public long append(EventType type, byte[] key, CloudEventEncoder encoded, Scratch scratch) {
+    return append(type, key, encoded.buffer(), encoded.length(), encoded.sequenceOffset(), scratch);
   }
 
   private static void writeDigits(byte[] into, int at, long value) {
@@ -424,7 +296,7 @@ public final class EventLog implements Closeable {
     deleteQuietly(segment.path);
   }
 
-  private static void deleteQuietly(Path file) {
+  static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {

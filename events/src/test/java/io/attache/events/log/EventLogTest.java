@@ -43,12 +43,7 @@ class EventLogTest {
   private long append(EventLog log, Event event) {
     encoder.encodeUnnumbered(event, "id-" + System.nanoTime(), 1_700_000_000_000L);
     return log.append(
-        event.type(),
-        event.partitionKey().getBytes(StandardCharsets.UTF_8),
-        encoder.buffer(),
-        encoder.length(),
-        encoder.sequenceOffset(),
-        scratch);
+        event.type(), event.partitionKey().getBytes(StandardCharsets.UTF_8), encoder, scratch);
   }
 
   private static List<LogEntry> readAll(EventLog log) {
