@@ -77,6 +77,7 @@ public final class ServiceHost implements AutoCloseable {
     private EventSink events = EventSink.discarding();
     private final Map<String, AdminServer.Handler> adminRoutes = new LinkedHashMap<>();
     private Duration drain = Duration.ofSeconds(10);
+    private ConnectionAge connectionAge = ConnectionAge.REFERENCE_DEFAULTS;
     private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private boolean directExecutor;
@@ -172,6 +173,12 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /** How long a client's connection may live before it is told to go away (24h / 1h). */
+    public Builder connectionAge(ConnectionAge value) {
+      connectionAge = value;
+      return this;
+    }
+
     public Builder drain(Duration value) {
       drain = value;
       return this;
@@ -192,6 +199,7 @@ public final class ServiceHost implements AutoCloseable {
       if (directExecutor) {
         server.directExecutor();
       }
+      connectionAge.applyTo(server);
       // Our own loops unless the caller brought theirs: grpc-java's shared ones are two per core.
       OwnedLoops ownLoops =
           eventLoops == null ? new OwnedLoops(EventLoops.newGroup(name + "-io")) : null;

@@ -12,6 +12,7 @@ import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
+import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
@@ -150,6 +151,7 @@ public final class ControlPlaneApp {
             .optional("POD_NAMESPACE")
             .or(() -> watchNamespace)
             .or(() -> Optional.of("default"));
+    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -162,6 +164,7 @@ public final class ControlPlaneApp {
     XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation);
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
+            .connectionAge(connectionAge)
             .host(host)
             .grpcPort(grpcPort)
             .adminPort(adminPort)

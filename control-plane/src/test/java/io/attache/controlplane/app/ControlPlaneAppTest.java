@@ -72,4 +72,13 @@ class ControlPlaneAppTest {
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("GRPC_PORT=eighty: not a whole number");
   }
+
+  @Test
+  void aConnectionAgeThatIsNotADurationIsRejectedByName() {
+    Settings settings = new Settings(Map.of("GRPC_MAX_CONNECTION_AGE", "a day"));
+
+    assertThatThrownBy(() -> ControlPlaneApp.start(settings))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("GRPC_MAX_CONNECTION_AGE=a day: not a duration");
+  }
 }

@@ -10,6 +10,7 @@ import io.attache.authz.rules.CelConditions;
 import io.attache.authz.source.AuthPolicyResources;
 import io.attache.authz.source.PolicyDirectorySource;
 import io.attache.events.EventSink;
+import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
@@ -82,6 +83,7 @@ public final class ExtAuthzApp {
                 ? PolicySourceKind.KUBERNETES
                 : PolicySourceKind.NONE);
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
+    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
     KubernetesClient client =
         kind == PolicySourceKind.KUBERNETES
@@ -127,6 +129,7 @@ public final class ExtAuthzApp {
     try {
       ServiceHost serviceHost =
           ServiceHost.builder("ext-authz")
+              .connectionAge(connectionAge)
               .host(host)
               .grpcPort(grpcPort)
               .adminPort(adminPort)

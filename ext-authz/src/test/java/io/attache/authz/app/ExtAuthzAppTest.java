@@ -57,4 +57,13 @@ class ExtAuthzAppTest {
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("GRPC_PORT=eighty: not a whole number");
   }
+
+  @Test
+  void aConnectionAgeThatIsNotADurationIsRejectedByName() {
+    Settings settings = new Settings(Map.of("GRPC_MAX_CONNECTION_AGE_GRACE", "an hour"));
+
+    assertThatThrownBy(() -> ExtAuthzApp.start(settings))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("GRPC_MAX_CONNECTION_AGE_GRACE=an hour: not a duration");
+  }
 }

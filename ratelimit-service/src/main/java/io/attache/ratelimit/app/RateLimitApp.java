@@ -23,6 +23,7 @@ import io.attache.ratelimit.store.NettyEventLoops;
 import io.attache.ratelimit.store.RedisCounterStore;
 import io.attache.ratelimit.store.RedisSettings;
 import io.attache.runtime.AdminServer;
+import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
@@ -126,6 +127,7 @@ public final class RateLimitApp {
                 ? PolicySourceKind.KUBERNETES
                 : PolicySourceKind.NONE);
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
+    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
     reportUnsupported(settings);
 
@@ -197,6 +199,7 @@ public final class RateLimitApp {
     try {
       ServiceHost.Builder builder =
           ServiceHost.builder("ratelimit-service")
+              .connectionAge(connectionAge)
               .host(grpcHost)
               .grpcPort(grpcPort)
               .adminPort(port)

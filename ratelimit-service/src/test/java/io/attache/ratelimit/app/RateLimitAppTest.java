@@ -42,4 +42,13 @@ class RateLimitAppTest {
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("GRPC_PORT=eighty: not a whole number");
   }
+
+  @Test
+  void aConnectionAgeThatIsNotADurationIsRejectedByName() {
+    Settings settings = new Settings(Map.of("GRPC_MAX_CONNECTION_AGE_GRACE", "an hour"));
+
+    assertThatThrownBy(() -> RateLimitApp.start(settings))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("GRPC_MAX_CONNECTION_AGE_GRACE=an hour: not a duration");
+  }
 }
