@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
 public final class Attache {
 
   public static void main(String[] args) {
+    // One JVM for every service in `attache run`: its JSON log lines say so.
+    System.setProperty(io.attache.runtime.logging.JsonLineEncoder.SERVICE_PROPERTY, "attache");
     System.exit(commandLine().execute(args));
   }
 

@@ -9,7 +9,11 @@ import java.util.function.Function;
 public final class ServiceMain {
   private ServiceMain() {}
 
-  public static void run(Function<Settings, ServiceHost> app) {
+  /**
+   * Runs {@code app}; {@code service} names it in every JSON log line ({@code LOG_FORMAT=json}).
+   */
+  public static void run(String service, Function<Settings, ServiceHost> app) {
+    System.setProperty(io.attache.runtime.logging.JsonLineEncoder.SERVICE_PROPERTY, service);
     ServiceHost host;
     try {
       host = app.apply(Settings.fromEnvironment());

@@ -33,8 +33,10 @@ public final class XdsBenchmark {
 
   public static void main(String[] args) throws Exception {
     // The publisher logs every snapshot at INFO; across hundreds of pushes that drowns the table.
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    if (System.getenv("LOG_LEVEL") == null) {
+      ((ch.qos.logback.classic.Logger)
+              org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
     }
     BenchmarkOptions options;
     try {

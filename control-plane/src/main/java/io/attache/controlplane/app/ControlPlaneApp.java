@@ -17,6 +17,7 @@ import io.attache.runtime.EventSinks;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.logging.LogSetup;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -152,6 +153,7 @@ public final class ControlPlaneApp {
             .or(() -> watchNamespace)
             .or(() -> Optional.of("default"));
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

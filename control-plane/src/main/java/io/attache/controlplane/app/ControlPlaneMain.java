@@ -10,6 +10,6 @@ public final class ControlPlaneMain {
   private ControlPlaneMain() {}
 
   public static void main(String[] args) {
-    ServiceMain.run(ControlPlaneApp::start);
+    ServiceMain.run("control-plane", ControlPlaneApp::start);
   }
 }

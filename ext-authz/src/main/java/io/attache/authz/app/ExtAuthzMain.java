@@ -10,6 +10,6 @@ public final class ExtAuthzMain {
   private ExtAuthzMain() {}
 
   public static void main(String[] args) {
-    ServiceMain.run(ExtAuthzApp::start);
+    ServiceMain.run("ext-authz", ExtAuthzApp::start);
   }
 }

@@ -27,6 +27,7 @@ import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.logging.LogSetup;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -128,6 +129,7 @@ public final class RateLimitApp {
                 : PolicySourceKind.NONE);
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
     reportUnsupported(settings);
 

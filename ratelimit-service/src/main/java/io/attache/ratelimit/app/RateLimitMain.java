@@ -10,6 +10,6 @@ public final class RateLimitMain {
   private RateLimitMain() {}
 
   public static void main(String[] args) {
-    ServiceMain.run(RateLimitApp::start);
+    ServiceMain.run("ratelimit-service", RateLimitApp::start);
   }
 }
