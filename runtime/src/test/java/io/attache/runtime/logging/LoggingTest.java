@@ -55,23 +55,22 @@ class LoggingTest {
             "from java.util.logging",
             "a fine line") // java.util.logging's FINE is debug
         .doesNotContain("kafka chatter"); // Kafka's clients stay at warn
-    JsonNode ids =
-        objects.stream()
-            .filter(o -> o.get("message").asString().equals("with the request's ids"))
-            .findFirst()
-            .orElseThrow();
+    JsonNode ids = withMessage(objects, "with the request's ids");
     assertThat(ids.get("level").asString()).isEqualTo("WARN");
     assertThat(ids.get("logger").asString()).isEqualTo(LogLines.class.getName());
     assertThat(ids.get("service").asString()).isEqualTo("log-lines");
     assertThat(ids.get("request_id").asString()).isEqualTo("req-7");
     assertThat(ids.get("trace_id").asString()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
     assertThat(ids.get("timestamp").asString()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-    JsonNode failure =
-        objects.stream()
-            .filter(o -> o.get("message").asString().equals("a failure"))
-            .findFirst()
-            .orElseThrow();
+    JsonNode failure = withMessage(objects, "a failure");
     assertThat(failure.get("exception").asString()).contains("IllegalStateException: boom");
+  }
+
+  private static JsonNode withMessage(List<JsonNode> objects, String message) {
+    return objects.stream()
+        .filter(o -> o.get("message").asString().equals(message))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
