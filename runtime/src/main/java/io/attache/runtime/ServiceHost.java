@@ -8,6 +8,14 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -179,6 +187,24 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /**
+     * What operators alert on besides our own counters: heap and non-heap memory, GC pauses,
+     * threads, classes, CPU, uptime and file descriptors, under Micrometer's standard names ({@code
+     * jvm_memory_used_bytes}, {@code process_cpu_usage}, ...). The GC binder listens for
+     * collections until closed.
+     */
+    private static JvmGcMetrics bindJvmMetrics(MeterRegistry registry) {
+      new JvmMemoryMetrics().bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ClassLoaderMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+      new UptimeMetrics().bindTo(registry);
+      new FileDescriptorMetrics().bindTo(registry);
+      JvmGcMetrics gc = new JvmGcMetrics();
+      gc.bindTo(registry);
+      return gc;
+    }
+
     public Builder drain(Duration value) {
       drain = value;
       return this;
@@ -188,6 +214,7 @@ public final class ServiceHost implements AutoCloseable {
       PrometheusMeterRegistry metrics =
           registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EventSinks.bindMetrics(metrics, events);
+      JvmGcMetrics gc = bindJvmMetrics(metrics);
       HealthStatusManager health = new HealthStatusManager();
       NettyServerBuilder server =
           NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
@@ -209,6 +236,7 @@ public final class ServiceHost implements AutoCloseable {
           .workerEventLoopGroup(loops)
           .channelType(ownLoops != null ? EventLoops.serverChannelType() : channelType);
       List<AutoCloseable> toClose = new ArrayList<>(closeables);
+      toClose.add(gc);
       if (ownLoops != null) {
         toClose.add(ownLoops);
       }

@@ -79,6 +79,17 @@ class ServiceHostTest {
   }
 
   @Test
+  void metricsExposeTheJvmAndProcessUnderMicrometersStandardNames() throws Exception {
+    assertThat(get("/metrics").body())
+        .contains("jvm_memory_used_bytes{area=\"heap\"")
+        .contains("jvm_threads_live_threads")
+        .contains("jvm_classes_loaded_classes")
+        .contains("process_cpu_usage")
+        .contains("process_uptime_seconds")
+        .contains("process_files_open_files");
+  }
+
+  @Test
   void serviceRoutesAreServedAndUnknownPathsAreNotFound() throws Exception {
     assertThat(get("/config_dump").body()).isEqualTo("{\"answer\":42}");
     assertThat(get("/config_dump/extra").statusCode()).isEqualTo(404);

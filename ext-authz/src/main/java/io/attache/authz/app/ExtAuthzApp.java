@@ -4,6 +4,7 @@ import io.attache.authz.core.Authorizer;
 import io.attache.authz.core.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.http.HttpAuthServer;
+import io.attache.authz.metrics.DecisionCounters;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
@@ -112,8 +113,12 @@ public final class ExtAuthzApp {
       // Files first, then resources in namespace/name order; only rebuilt when either changes.
       inForce = new CombinedPolicies(policies, resources);
     }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AuthzService service =
-        new AuthzService(new Authorizer(inForce, defaultDecision == DefaultDecision.ALLOW), events);
+        new AuthzService(
+            new Authorizer(inForce, defaultDecision == DefaultDecision.ALLOW),
+            events,
+            new DecisionCounters(registry));
     AutoCloseable kubernetesResources =
         () -> {
           if (resources != null) {
@@ -126,7 +131,6 @@ public final class ExtAuthzApp {
             client.close();
           }
         };
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HttpAuthServer http = HttpAuthServer.start(host, httpPort, pathPrefix, service);
     try {
       ServiceHost serviceHost =

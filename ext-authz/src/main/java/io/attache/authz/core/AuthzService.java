@@ -14,10 +14,16 @@ import java.util.Optional;
 public final class AuthzService {
   private final Authorizer authorizer;
   private final EventSink events;
+  private final DecisionStats stats;
 
   public AuthzService(Authorizer authorizer, EventSink events) {
+    this(authorizer, events, DecisionStats.NONE);
+  }
+
+  public AuthzService(Authorizer authorizer, EventSink events, DecisionStats stats) {
     this.authorizer = authorizer;
     this.events = events;
+    this.stats = stats;
   }
 
   public Decision check(CheckInput input) {
@@ -31,8 +37,9 @@ public final class AuthzService {
     }
     long micros = (System.nanoTime() - start) / 1_000;
     if (!events.publish(event(input, decision, micros))) {
-      return Authorizer.auditUnavailable();
+      decision = Authorizer.auditUnavailable();
     }
+    stats.decided(decision);
     return decision;
   }
 

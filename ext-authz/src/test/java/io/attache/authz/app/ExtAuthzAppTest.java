@@ -30,6 +30,21 @@ class ExtAuthzAppTest {
 
   @Test
   void everyCheckIsTimedInTheAdminMetricsWithMicrosecondBuckets() {
+    assertThat(metricsAfterOneCheck())
+        .contains("attache_authz_check_seconds_count 1")
+        .contains("attache_authz_check_seconds_bucket{le=\"1.0E-6\"}");
+  }
+
+  @Test
+  void everyDecisionIsCountedByPolicyDecisionAndReason() {
+    // No policy directory: the check matches no policy and the default decision denies it.
+    assertThat(metricsAfterOneCheck())
+        .contains(
+            "attache_authz_decisions_total{decision=\"deny\",policy=\"none\",reason=\"no_policy\"}"
+                + " 1.0");
+  }
+
+  private static String metricsAfterOneCheck() {
     Settings settings =
         new Settings(
             Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0", "HTTP_PORT", "0"));
@@ -42,10 +57,7 @@ class ExtAuthzAppTest {
       } finally {
         channel.shutdownNow();
       }
-
-      assertThat(ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body())
-          .contains("attache_authz_check_seconds_count 1")
-          .contains("attache_authz_check_seconds_bucket{le=\"1.0E-6\"}");
+      return ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body();
     }
   }
 
