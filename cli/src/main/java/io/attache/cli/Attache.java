@@ -37,8 +37,7 @@ public final class Attache {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Attache.class.getPackage().getImplementationVersion();
-      return new String[] {"attache " + (version == null ? "development build" : version)};
+      return new String[] {"attache " + io.attache.runtime.BuildInfo.version()};
     }
   }
 }

@@ -28,6 +28,15 @@ class AttacheTest {
   }
 
   @Test
+  void versionPrintsTheVersionTheBuildWasMadeFrom() {
+    StringWriter out = new StringWriter();
+    CommandLine command = Attache.commandLine().setOut(new PrintWriter(out));
+
+    assertThat(command.execute("--version")).isZero();
+    assertThat(out.toString().trim()).matches("attache \\d+\\.\\d+\\.\\d+.*");
+  }
+
+  @Test
   void anUnknownCommandIsABadUsageExitTwo() {
     CommandLine command = Attache.commandLine().setErr(new PrintWriter(new StringWriter()));
 

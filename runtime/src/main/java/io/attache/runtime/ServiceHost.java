@@ -8,6 +8,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -215,6 +216,10 @@ public final class ServiceHost implements AutoCloseable {
           registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       EventSinks.bindMetrics(metrics, events);
       JvmGcMetrics gc = bindJvmMetrics(metrics);
+      Gauge.builder("attache.build.info", () -> 1)
+          .description("the version of this build, as a label; always 1")
+          .tag("version", BuildInfo.version())
+          .register(metrics);
       HealthStatusManager health = new HealthStatusManager();
       NettyServerBuilder server =
           NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))

@@ -79,6 +79,13 @@ class ServiceHostTest {
   }
 
   @Test
+  void metricsSayWhichVersionIsRunning() throws Exception {
+    assertThat(BuildInfo.version()).matches("\\d+\\.\\d+\\.\\d+.*");
+    assertThat(get("/metrics").body())
+        .contains("attache_build_info{version=\"" + BuildInfo.version() + "\"} 1");
+  }
+
+  @Test
   void metricsExposeTheJvmAndProcessUnderMicrometersStandardNames() throws Exception {
     assertThat(get("/metrics").body())
         .contains("jvm_memory_used_bytes{area=\"heap\"")
