@@ -86,15 +86,13 @@ final class LogShipper {
   private long lastCheckpointNanos;
 
   /** One record handed to the producer; the producer's thread fills in the outcome. */
-  private static final class Flight implements Callback {
-    final LogShipper shipper;
+  private final class Flight implements Callback {
     final LogPosition end;
     final int bytes;
     volatile int state; // 0 pending, 1 acknowledged, 2 failed
     volatile Exception error;
 
-    Flight(LogShipper shipper, LogPosition end, int bytes) {
-      this.shipper = shipper;
+    Flight(LogPosition end, int bytes) {
       this.end = end;
       this.bytes = bytes;
     }
@@ -104,7 +102,7 @@ final class LogShipper {
       error = exception;
       state = exception == null ? 1 : 2;
       if (exception != null && !permanent(exception)) {
-        shipper.sendFailed = true;
+        sendFailed = true;
       }
     }
   }
@@ -193,7 +191,7 @@ final class LogShipper {
         backOff();
         break;
       }
-      Flight flight = new Flight(this, entry.end(), entry.value().length);
+      Flight flight = new Flight(entry.end(), entry.value().length);
       byte[] key = entry.key().length == 0 ? null : entry.key();
       try {
         producer.send(new ProducerRecord<>(topic, null, key, entry.value(), HEADERS), flight);
@@ -284,10 +282,5 @@ final class LogShipper {
   private void backOff() {
     backoffUntil = System.nanoTime() + backoffNanos;
     backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
-  }
-
-  /** Unacknowledged records left when closing: they stay in the log for the next start. */
-  int unsettled() {
-    return inFlight.size();
   }
 }
