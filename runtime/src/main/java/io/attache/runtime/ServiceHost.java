@@ -1,6 +1,7 @@
 package io.attache.runtime;
 
 import io.attache.events.EventSink;
+import io.attache.runtime.tls.ServerTls;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -87,6 +89,7 @@ public final class ServiceHost implements AutoCloseable {
     private final Map<String, AdminServer.Handler> adminRoutes = new LinkedHashMap<>();
     private Duration drain = Duration.ofSeconds(10);
     private ConnectionAge connectionAge = ConnectionAge.REFERENCE_DEFAULTS;
+    private Optional<ServerTls> tls = Optional.empty();
     private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private boolean directExecutor;
@@ -206,6 +209,15 @@ public final class ServiceHost implements AutoCloseable {
       return gc;
     }
 
+    /**
+     * Serves gRPC over TLS only ({@code GRPC_SERVER_USE_TLS}); the host starts the certificate
+     * reloading and closes it.
+     */
+    public Builder tls(Optional<ServerTls> value) {
+      tls = value;
+      return this;
+    }
+
     public Builder drain(Duration value) {
       drain = value;
       return this;
@@ -221,8 +233,11 @@ public final class ServiceHost implements AutoCloseable {
           .tag("version", BuildInfo.version())
           .register(metrics);
       HealthStatusManager health = new HealthStatusManager();
+      InetSocketAddress address = new InetSocketAddress(host, grpcPort);
       NettyServerBuilder server =
-          NettyServerBuilder.forAddress(new InetSocketAddress(host, grpcPort))
+          (tls.isPresent()
+                  ? NettyServerBuilder.forAddress(address, tls.get().grpcCredentials())
+                  : NettyServerBuilder.forAddress(address))
               .addService(health.getHealthService())
               .addService(ProtoReflectionServiceV1.newInstance());
       for (ServerServiceDefinition service : services) {
@@ -264,14 +279,20 @@ public final class ServiceHost implements AutoCloseable {
         }
         throw e;
       }
+      tls.ifPresent(
+          serverTls -> {
+            serverTls.start(metrics);
+            toClose.add(serverTls);
+          });
       for (ServerServiceDefinition service : services) {
         health.setStatus(service.getServiceDescriptor().getName(), ServingStatus.SERVING);
       }
       health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
       log.info(
-          "{} started: grpc={} admin={} (/healthz /readyz /metrics{})",
+          "{} started: grpc={}{} admin={} (/healthz /readyz /metrics{})",
           name,
           grpc.getPort(),
+          tls.map(t -> t.mutual() ? " (mTLS)" : " (TLS)").orElse(""),
           admin.port(),
           adminRoutes.isEmpty() ? "" : " " + String.join(" ", adminRoutes.keySet()));
       return new ServiceHost(name, grpc, admin, health, events, drain, toClose);

@@ -18,6 +18,7 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
+import io.attache.runtime.tls.ServerTls;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -153,6 +154,7 @@ public final class ControlPlaneApp {
             .or(() -> watchNamespace)
             .or(() -> Optional.of("default"));
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
@@ -167,6 +169,7 @@ public final class ControlPlaneApp {
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .connectionAge(connectionAge)
+            .tls(tls)
             .host(host)
             .grpcPort(grpcPort)
             .adminPort(adminPort)

@@ -7,15 +7,18 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.ServiceProbe;
+import io.attache.testsupport.tls.MutualTls;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ControlPlaneAppTest {
 
@@ -35,32 +38,49 @@ class ControlPlaneAppTest {
     Settings settings =
         new Settings(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0"));
     try (ServiceHost host = ControlPlaneApp.start(settings)) {
-      ManagedChannel channel =
-          NettyChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      try {
-        AccessLogServiceGrpc.newStub(channel)
-            .streamAccessLogs(
-                new StreamObserver<StreamAccessLogsResponse>() {
-                  @Override
-                  public void onNext(StreamAccessLogsResponse response) {}
+      streamOneAccessLogStream(
+          NettyChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build());
+    }
+  }
 
-                  @Override
-                  public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                  }
+  /**
+   * {@code GRPC_SERVER_USE_TLS} and a client CA cover the whole port: ADS and the access log
+   * service alike (one server), as the reference rate-limit service's variables name them.
+   */
+  @Test
+  void servesTheAccessLogServiceOverMutualTls(@TempDir Path dir) throws Exception {
+    MutualTls tls = new MutualTls(dir, "envoy");
+    Map<String, String> env = tls.serverSettings();
+    env.putAll(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0"));
+    try (ServiceHost host = ControlPlaneApp.start(new Settings(env))) {
+      streamOneAccessLogStream(tls.channel(host.grpcPort()));
+    }
+  }
 
-                  @Override
-                  public void onCompleted() {
-                    done.complete(null);
-                  }
-                })
-            .onCompleted();
+  private static void streamOneAccessLogStream(ManagedChannel channel) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      AccessLogServiceGrpc.newStub(channel)
+          .streamAccessLogs(
+              new StreamObserver<StreamAccessLogsResponse>() {
+                @Override
+                public void onNext(StreamAccessLogsResponse response) {}
 
-        assertThat(done).succeedsWithin(java.time.Duration.ofSeconds(10));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+                @Override
+                public void onError(Throwable t) {
+                  done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                  done.complete(null);
+                }
+              })
+          .onCompleted();
+
+      assertThat(done).succeedsWithin(java.time.Duration.ofSeconds(10));
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 

@@ -16,6 +16,7 @@ import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
+import io.attache.runtime.tls.ServerTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -86,6 +87,7 @@ public final class ExtAuthzApp {
                 : PolicySourceKind.NONE);
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
     KubernetesClient client =
@@ -131,11 +133,14 @@ public final class ExtAuthzApp {
             client.close();
           }
         };
-    HttpAuthServer http = HttpAuthServer.start(host, httpPort, pathPrefix, service);
+    HttpAuthServer http =
+        HttpAuthServer.start(
+            host, httpPort, pathPrefix, service, tls.map(ServerTls::httpSslContext));
     try {
       ServiceHost serviceHost =
           ServiceHost.builder("ext-authz")
               .connectionAge(connectionAge)
+              .tls(tls)
               .host(host)
               .grpcPort(grpcPort)
               .adminPort(adminPort)

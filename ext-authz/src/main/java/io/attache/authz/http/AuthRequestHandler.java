@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,16 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      // A plaintext request on the TLS port, or a client without an acceptable certificate: the
+      // handshake is the answer. Debug only: a scanner must not be able to flood the log.
+      log.debug(
+          "http auth connection {}: TLS handshake failed: {}",
+          ctx.channel().remoteAddress(),
+          cause.getCause().getMessage());
+      ctx.close();
+      return;
+    }
     if (cause instanceof IOException) {
       // The client went away (reset, broken pipe): nothing to answer.
       log.debug(

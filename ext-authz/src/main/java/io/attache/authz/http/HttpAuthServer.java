@@ -9,9 +9,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,6 +57,16 @@ public final class HttpAuthServer implements AutoCloseable {
 
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
+    return start(host, port, pathPrefix, service, Optional.empty());
+  }
+
+  /**
+   * As above, over TLS when {@code tls} is given ({@code GRPC_SERVER_USE_TLS}, for Emissary's
+   * {@code tls: true}): then every connection must complete a handshake first, and a plaintext
+   * request is never read.
+   */
+  public static HttpAuthServer start(
+      String host, int port, String pathPrefix, AuthzService service, Optional<SslContext> tls) {
     EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
     AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
     HttpDecoderConfig limits =
@@ -71,6 +83,9 @@ public final class HttpAuthServer implements AutoCloseable {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                      tls.ifPresent(
+                          context ->
+                              channel.pipeline().addLast(context.newHandler(channel.alloc())));
                       channel
                           .pipeline()
                           .addLast(

@@ -28,6 +28,7 @@ import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
+import io.attache.runtime.tls.ServerTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -57,7 +58,6 @@ public final class RateLimitApp {
               "a separate per-second Redis is not supported; all counters use REDIS_URL",
           "CONFIG_TYPE", "only file configuration (FILE) is supported",
           "USE_STATSD", "statistics are exported as Prometheus metrics on /metrics, not statsd",
-          "GRPC_SERVER_USE_TLS", "serve TLS from the Envoy sidecar or mesh in front of the service",
           "RESPONSE_DYNAMIC_METADATA", "dynamic metadata in responses is not supported yet",
           "GRPC_UDS", "listening on a unix socket is not supported; use GRPC_HOST/GRPC_PORT");
 
@@ -129,6 +129,7 @@ public final class RateLimitApp {
                 : PolicySourceKind.NONE);
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
     reportUnsupported(settings);
@@ -202,6 +203,7 @@ public final class RateLimitApp {
       ServiceHost.Builder builder =
           ServiceHost.builder("ratelimit-service")
               .connectionAge(connectionAge)
+              .tls(tls)
               .host(grpcHost)
               .grpcPort(grpcPort)
               .adminPort(port)
