@@ -22,13 +22,16 @@ import io.attache.ratelimit.store.MemoryCounterStore;
 import io.attache.ratelimit.store.NettyEventLoops;
 import io.attache.ratelimit.store.RedisCounterStore;
 import io.attache.ratelimit.store.RedisSettings;
+import io.attache.ratelimit.store.RedisTls;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
+import io.attache.runtime.tls.ClientTlsFiles;
 import io.attache.runtime.tls.ServerTls;
+import io.attache.runtime.tls.TlsFileException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -277,9 +280,47 @@ public final class RateLimitApp {
         settings.string("REDIS_URL", "/var/run/nutcracker/ratelimit.sock"),
         settings.choice("REDIS_SOCKET_TYPE", RedisSettings.SocketType.UNIX),
         settings.string("REDIS_AUTH", ""),
-        settings.bool("REDIS_TLS", false),
+        redisTls(settings),
         settings.integer("REDIS_POOL_SIZE", 10, 1, 1024),
         settings.duration("REDIS_TIMEOUT", Duration.ofSeconds(10)));
+  }
+
+  /**
+   * {@code REDIS_TLS} and its files, as the reference reads them; a file that cannot be used is a
+   * settings problem naming its variable.
+   */
+  private static RedisTls redisTls(Settings settings) {
+    boolean enabled = settings.bool("REDIS_TLS", false);
+    Optional<Path> ca = settings.optional("REDIS_TLS_CACERT").map(Path::of);
+    Optional<Path> certificate = settings.optional("REDIS_TLS_CLIENT_CERT").map(Path::of);
+    Optional<Path> key = settings.optional("REDIS_TLS_CLIENT_KEY").map(Path::of);
+    boolean skipHostname = settings.bool("REDIS_TLS_SKIP_HOSTNAME_VERIFICATION", false);
+    if (!enabled) {
+      return RedisTls.OFF;
+    }
+    try {
+      if (ca.isPresent()) {
+        ClientTlsFiles.trusting(ca.get());
+      }
+    } catch (TlsFileException e) {
+      settings.reject("REDIS_TLS_CACERT", e.reason());
+    }
+    if (certificate.isPresent() != key.isPresent()) {
+      settings.reject(
+          certificate.isPresent() ? "REDIS_TLS_CLIENT_KEY" : "REDIS_TLS_CLIENT_CERT",
+          "REDIS_TLS_CLIENT_CERT and REDIS_TLS_CLIENT_KEY go together");
+      return RedisTls.OFF;
+    }
+    try {
+      if (certificate.isPresent()) {
+        ClientTlsFiles.presenting(certificate.get(), key.get());
+      }
+    } catch (TlsFileException e) {
+      settings.reject(
+          e.file().equals(key.get()) ? "REDIS_TLS_CLIENT_KEY" : "REDIS_TLS_CLIENT_CERT",
+          e.reason());
+    }
+    return new RedisTls(true, ca, certificate, key, skipHostname);
   }
 
   private static void reportUnsupported(Settings settings) {

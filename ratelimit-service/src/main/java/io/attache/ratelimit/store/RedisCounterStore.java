@@ -2,11 +2,17 @@ package io.attache.ratelimit.store;
 
 import io.attache.ratelimit.core.CounterStore;
 import io.attache.ratelimit.core.StoreUnavailableException;
+import io.attache.runtime.tls.ClientTlsFiles;
+import io.attache.runtime.tls.TlsFileException;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -73,13 +79,19 @@ public final class RedisCounterStore implements CounterStore {
     DefaultClientResources.Builder resourcesBuilder = DefaultClientResources.builder();
     loops.ifPresent(group -> resourcesBuilder.eventLoopGroupProvider(new SharedEventLoops(group)));
     this.resources = resourcesBuilder.build();
+    Optional<SslOptions> ssl = sslOptions(settings.tls());
     if (settings.type() == RedisSettings.Type.CLUSTER) {
       this.client = null;
       this.clusterClient = RedisClusterClient.create(resources, clusterUris(settings));
+      ssl.ifPresent(
+          options ->
+              clusterClient.setOptions(ClusterClientOptions.builder().sslOptions(options).build()));
       this.affinity = null;
       this.pendingWrites = null;
     } else {
       this.client = RedisClient.create(resources);
+      ssl.ifPresent(
+          options -> client.setOptions(ClientOptions.builder().sslOptions(options).build()));
       this.clusterClient = null;
       this.affinity =
           loops.map(LoopAffinity<StatefulRedisConnection<String, String>>::new).orElse(null);
@@ -311,7 +323,7 @@ public final class RedisCounterStore implements CounterStore {
       builder = RedisURI.Builder.redis(target.host(), target.port());
     }
     applyAuth(builder, settings);
-    return builder.withSsl(settings.tls()).withTimeout(settings.timeout()).build();
+    return withTls(builder, settings.tls()).withTimeout(settings.timeout()).build();
   }
 
   private static List<RedisURI> clusterUris(RedisSettings settings) {
@@ -320,9 +332,42 @@ public final class RedisCounterStore implements CounterStore {
       HostPort target = HostPort.parse(node.trim());
       RedisURI.Builder builder = RedisURI.Builder.redis(target.host(), target.port());
       applyAuth(builder, settings);
-      uris.add(builder.withSsl(settings.tls()).withTimeout(settings.timeout()).build());
+      uris.add(withTls(builder, settings.tls()).withTimeout(settings.timeout()).build());
     }
     return uris;
+  }
+
+  private static RedisURI.Builder withTls(RedisURI.Builder builder, RedisTls tls) {
+    if (!tls.enabled()) {
+      return builder;
+    }
+    return builder
+        .withSsl(true)
+        .withVerifyPeer(tls.skipHostnameVerification() ? SslVerifyMode.CA : SslVerifyMode.FULL);
+  }
+
+  /**
+   * The CAs to trust and the certificate to present, from PEM files; empty when Redis is reached in
+   * plaintext or with the JVM's CAs and no client certificate.
+   */
+  static Optional<SslOptions> sslOptions(RedisTls tls) {
+    if (!tls.enabled() || (tls.ca().isEmpty() && tls.clientCertificate().isEmpty())) {
+      return Optional.empty();
+    }
+    SslOptions.Builder builder = SslOptions.builder().jdkSslProvider();
+    try {
+      if (tls.ca().isPresent()) {
+        builder.trustManager(ClientTlsFiles.trusting(tls.ca().get()));
+      }
+      if (tls.clientCertificate().isPresent()) {
+        builder.keyManager(
+            ClientTlsFiles.presenting(
+                tls.clientCertificate().get(), tls.clientKey().orElseThrow()));
+      }
+    } catch (TlsFileException e) {
+      throw new IllegalArgumentException("Redis TLS: " + e.getMessage(), e);
+    }
+    return Optional.of(builder.build());
   }
 
   private static void applyAuth(RedisURI.Builder builder, RedisSettings settings) {

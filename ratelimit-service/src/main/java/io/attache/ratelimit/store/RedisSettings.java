@@ -11,7 +11,7 @@ import java.util.Objects;
  *     master,host:port,...} (sentinel); {@code host:port,host:port} (cluster)
  * @param socketType {@code REDIS_SOCKET_TYPE}: tcp or unix
  * @param auth {@code REDIS_AUTH}: {@code password} or {@code user:password}; empty for none
- * @param tls {@code REDIS_TLS}
+ * @param tls {@code REDIS_TLS} and its files
  * @param poolSize {@code REDIS_POOL_SIZE}: connections, each multiplexing many calls
  * @param timeout {@code REDIS_TIMEOUT}: per call; past it the call fails per the failure mode
  */
@@ -20,7 +20,7 @@ public record RedisSettings(
     String url,
     SocketType socketType,
     String auth,
-    boolean tls,
+    RedisTls tls,
     int poolSize,
     Duration timeout) {
 
@@ -42,6 +42,7 @@ public record RedisSettings(
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(socketType, "socketType");
     Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(timeout, "timeout");
     if (poolSize < 1) {
       throw new IllegalArgumentException("poolSize must be at least 1");

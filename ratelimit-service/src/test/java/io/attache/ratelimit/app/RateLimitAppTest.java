@@ -51,4 +51,22 @@ class RateLimitAppTest {
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("GRPC_MAX_CONNECTION_AGE_GRACE=an hour: not a duration");
   }
+
+  @Test
+  void aRedisCaFileThatIsNotThereIsRejectedByNameBeforeAnyConnection() {
+    Settings settings =
+        new Settings(
+            Map.of(
+                "REDIS_SOCKET_TYPE", "tcp",
+                "REDIS_URL", "localhost:6379",
+                "REDIS_TLS", "true",
+                "REDIS_TLS_CACERT", "/nowhere/ca.crt",
+                "REDIS_TLS_CLIENT_CERT", "/nowhere/client.crt"));
+
+    assertThatThrownBy(() -> RateLimitApp.start(settings))
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("REDIS_TLS_CACERT=/nowhere/ca.crt: no such file")
+        .hasMessageContaining(
+            "REDIS_TLS_CLIENT_KEY=: REDIS_TLS_CLIENT_CERT and REDIS_TLS_CLIENT_KEY go together");
+  }
 }

@@ -33,7 +33,7 @@ class RedisClusterStoreTest {
             cluster.nodesUrl(),
             RedisSettings.SocketType.TCP,
             "",
-            false,
+            RedisTls.OFF,
             1,
             Duration.ofSeconds(5));
     String[] keys = new String[12];

@@ -19,7 +19,7 @@ class RedisCounterStoreTest {
 
   private static RedisSettings tcp(String url, Duration timeout) {
     return new RedisSettings(
-        RedisSettings.Type.SINGLE, url, RedisSettings.SocketType.TCP, "", false, 2, timeout);
+        RedisSettings.Type.SINGLE, url, RedisSettings.SocketType.TCP, "", RedisTls.OFF, 2, timeout);
   }
 
   private static long[] join(java.util.concurrent.CompletionStage<long[]> stage) {
@@ -79,7 +79,7 @@ class RedisCounterStoreTest {
             redis.unixSocket().toString(),
             RedisSettings.SocketType.UNIX,
             "",
-            false,
+            RedisTls.OFF,
             1,
             Duration.ofSeconds(2));
     try (RedisCounterStore store = new RedisCounterStore(unix)) {

@@ -30,7 +30,7 @@ class RedisOnSharedLoopsTest {
         url,
         RedisSettings.SocketType.TCP,
         "",
-        false,
+        RedisTls.OFF,
         POOL,
         Duration.ofSeconds(2));
   }

@@ -22,7 +22,7 @@ class RedisSentinelStoreTest {
               sentinel.url(),
               RedisSettings.SocketType.TCP,
               "",
-              false,
+              RedisTls.OFF,
               1,
               Duration.ofSeconds(5));
       try (RedisCounterStore store = new RedisCounterStore(settings)) {

@@ -22,6 +22,7 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private final Process process;
   private final Path unixSocket;
+  private int tlsPort;
 
   private RedisServer(int port, Process process, Path unixSocket) {
     this.port = port;
@@ -70,6 +71,39 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("could not start " + binary, e);
     }
+  }
+
+  /**
+   * As {@link #start()}, also listening for TLS on {@link #tlsPort()} with this certificate and
+   * key; with {@code requireClientCertificates}, a TLS client must present one issued by {@code ca}
+   * ({@code tls-auth-clients yes}). The plaintext port stays, for the tests' own commands.
+   */
+  public static RedisServer startWithTls(
+      Path certificate, Path key, Path ca, boolean requireClientCertificates) {
+    int tlsPort = FreePorts.next();
+    RedisServer server =
+        start(
+            List.of(
+                "--tls-port",
+                String.valueOf(tlsPort),
+                "--tls-cert-file",
+                certificate.toString(),
+                "--tls-key-file",
+                key.toString(),
+                "--tls-ca-cert-file",
+                ca.toString(),
+                "--tls-auth-clients",
+                requireClientCertificates ? "yes" : "no"));
+    server.tlsPort = tlsPort;
+    return server;
+  }
+
+  /** The TLS port of a server from {@link #startWithTls}. */
+  public int tlsPort() {
+    if (tlsPort == 0) {
+      throw new IllegalStateException("this redis-server was started without TLS");
+    }
+    return tlsPort;
   }
 
   /** True when a redis-server binary can be found. */
