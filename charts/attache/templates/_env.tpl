@@ -17,6 +17,28 @@
 - name: ATTACHE_EVENTS_WHEN_FULL
   value: {{ .root.Values.events.whenFull | quote }}
 {{- include "attache.env.kafka" .root }}
+{{- include "attache.env.tls" .root }}
+{{- end -}}
+
+{{/* TLS on the gRPC (and HTTP auth) ports, from the Secret mounted at /etc/attache/tls. */}}
+{{- define "attache.env.tls" -}}
+{{- $t := .Values.tls }}
+{{- if $t.enabled }}
+- name: GRPC_SERVER_USE_TLS
+  value: "true"
+- name: GRPC_SERVER_TLS_CERT
+  value: /etc/attache/tls/tls.crt
+- name: GRPC_SERVER_TLS_KEY
+  value: /etc/attache/tls/tls.key
+{{- if $t.clientCA.enabled }}
+- name: GRPC_CLIENT_TLS_CACERT
+  value: {{ printf "/etc/attache/%s/%s" (ternary "client-ca" "tls" (ne $t.clientCA.secretName "")) $t.clientCA.key | quote }}
+{{- end }}
+{{- with $t.clientSAN }}
+- name: GRPC_CLIENT_TLS_SAN
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Kafka: bootstrap servers, then producer properties as KAFKA_PRODUCER_* (security.protocol, ssl.*, sasl.*). */}}
@@ -95,6 +117,20 @@
   value: {{ $r.url | quote }}
 - name: REDIS_TLS
   value: {{ $r.tls | quote }}
+{{- if and $r.tls $r.tlsSecret.name }}
+- name: REDIS_TLS_CACERT
+  value: {{ printf "/etc/attache/redis-tls/%s" $r.tlsSecret.caKey | quote }}
+{{- if $r.tlsSecret.clientCertificate }}
+- name: REDIS_TLS_CLIENT_CERT
+  value: /etc/attache/redis-tls/tls.crt
+- name: REDIS_TLS_CLIENT_KEY
+  value: /etc/attache/redis-tls/tls.key
+{{- end }}
+{{- end }}
+{{- if $r.tlsSkipHostnameVerification }}
+- name: REDIS_TLS_SKIP_HOSTNAME_VERIFICATION
+  value: "true"
+{{- end }}
 - name: REDIS_POOL_SIZE
   value: {{ $r.poolSize | quote }}
 {{- with $r.timeout }}

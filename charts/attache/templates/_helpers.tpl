@@ -101,12 +101,29 @@ The ports of a component: name (Service and container), number, the variable tha
 {{- if and $v.kafka.sasl.enabled (not $v.kafka.sasl.existingSecret) -}}
 {{- fail "kafka.sasl.enabled needs kafka.sasl.existingSecret: the Secret holding the SASL credentials" -}}
 {{- end -}}
+{{- if and $v.tls.certManager.enabled (not $v.tls.certManager.issuerRef.name) -}}
+{{- fail "tls.certManager.enabled needs tls.certManager.issuerRef.name: the cert-manager Issuer or ClusterIssuer that signs the certificate" -}}
+{{- end -}}
+{{- if and $v.tls.certManager.enabled (not $v.tls.enabled) -}}
+{{- fail "tls.certManager.enabled needs tls.enabled: the certificate is for the services' TLS ports" -}}
+{{- end -}}
+{{- if and $v.tls.clientSAN (not $v.tls.clientCA.enabled) -}}
+{{- fail "tls.clientSAN needs tls.clientCA.enabled: without a client CA no client certificate is asked for" -}}
+{{- end -}}
+{{- if and $v.ambassador.clientCertificateSecret (not $v.tls.enabled) -}}
+{{- fail "ambassador.clientCertificateSecret needs tls.enabled: it is presented to the services' TLS ports" -}}
+{{- end -}}
 {{- if and $v.ambassador.authService.enabled (not $v.extAuthz.enabled) -}}
 {{- fail "ambassador.authService.enabled needs extAuthz.enabled: the AuthService points at ext-authz" -}}
 {{- end -}}
 {{- if and $v.ambassador.rateLimitService.enabled (not $v.ratelimit.enabled) -}}
 {{- fail "ambassador.rateLimitService.enabled needs ratelimit.enabled: the RateLimitService points at ratelimit-service" -}}
 {{- end -}}
+{{- end -}}
+
+{{/* The Secret holding the services' serving certificate: tls.secretName, or the one certManager makes. */}}
+{{- define "attache.tlsSecret" -}}
+{{- .Values.tls.secretName | default (printf "%s-attache-tls" .Release.Name | trunc 63 | trimSuffix "-") -}}
 {{- end -}}
 
 {{/* Files a component reads from a directory, given in values as a ConfigMap: values key and mount path. */}}

@@ -2,7 +2,10 @@ package io.attache.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code attache envoy-bootstrap}: an Envoy bootstrap that takes listeners and clusters from the
@@ -14,7 +17,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Prints an Envoy bootstrap (YAML) wired to Attaché: LDS/CDS over ADS from the control plane,",
-      "plus static clusters attache-ext-authz and attache-ratelimit (HTTP/2) for the filters.",
+      "plus static clusters attache-ext-authz and attache-ratelimit (HTTP/2) for the filters;",
+      "with --tls-ca (and --tls-cert/--tls-key for mutual TLS) all three over TLS.",
       "Example: attache envoy-bootstrap --node-cluster edge > envoy.yaml && envoy -c envoy.yaml"
     })
 final class EnvoyBootstrapCommand implements Callable<Integer> {
@@ -48,8 +52,32 @@ final class EnvoyBootstrapCommand implements Callable<Integer> {
   @Option(names = "--admin-port", defaultValue = "9901", description = "Envoy's admin port")
   int adminPort;
 
+  @Option(
+      names = "--tls-ca",
+      description =
+          "PEM file of the CA that signed the services' certificates (GRPC_SERVER_USE_TLS):"
+              + " Envoy then reaches all three over TLS, checking each certificate names its host")
+  String tlsCa;
+
+  @Option(
+      names = "--tls-cert",
+      description = "PEM certificate Envoy presents, for services with GRPC_CLIENT_TLS_CACERT")
+  String tlsCert;
+
+  @Option(names = "--tls-key", description = "the private key of --tls-cert (PEM)")
+  String tlsKey;
+
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    if (tlsCert != null && tlsCa == null) {
+      throw new ParameterException(
+          spec.commandLine(), "--tls-cert needs --tls-ca: mutual TLS is TLS first");
+    }
     System.out.print(render());
     return 0;
   }
@@ -84,10 +112,48 @@ final class EnvoyBootstrapCommand implements Callable<Integer> {
             adminPort);
   }
 
-  private static String cluster(String name, String hostPort) {
+  private String cluster(String name, String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     String host = hostPort.substring(0, colon);
     String port = hostPort.substring(colon + 1);
+    return plainCluster(name, host, port) + (tlsCa == null ? "" : transportSocket(host));
+  }
+
+  /**
+   * Envoy's {@code UpstreamTlsContext}: SNI and a SAN check for the host it dials, h2 by ALPN, the
+   * CA to trust, and the certificate to present when given. Envoy reads the files once, at start.
+   */
+  private String transportSocket(String host) {
+    boolean ip = host.matches("[0-9.]+") || host.contains(":");
+    // Indented to sit under common_tls_context, where the %s below is.
+    String identity =
+        tlsCert == null
+            ? ""
+            : "            tls_certificates:\n"
+                + "              - certificate_chain: {filename: %s}\n".formatted(quoted(tlsCert))
+                + "                private_key: {filename: %s}\n".formatted(quoted(tlsKey));
+    return """
+              transport_socket:
+                name: envoy.transport_sockets.tls
+                typed_config:
+                  "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                  sni: %s
+                  common_tls_context:
+                    alpn_protocols: [h2]
+                    validation_context:
+                      trusted_ca: {filename: %s}
+                      match_typed_subject_alt_names:
+                        - san_type: %s
+                          matcher: {exact: %s}
+        %s"""
+        .formatted(quoted(host), quoted(tlsCa), ip ? "IP_ADDRESS" : "DNS", quoted(host), identity);
+  }
+
+  private static String quoted(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private static String plainCluster(String name, String host, String port) {
     return """
             - name: %s
               type: STRICT_DNS

@@ -32,6 +32,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int controllerPort;
   private final int partitions;
   private final boolean ownsLogDir;
+  private Ssl ssl;
+  private int sslPort;
   private boolean formatted;
   private KafkaRaftServer server;
 
@@ -81,6 +83,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The broker's TLS listener: its certificate chain and PKCS#8 key, and the CAs whose client
+   * certificates it accepts (all PEM text); {@code requireClientCertificates} makes it mutual.
+   */
+  public record Ssl(
+      String certificateChain, String key, String trustedCas, boolean requireClientCertificates) {}
+
+  /**
+   * As {@link #startNew()}, with an SSL listener besides the plaintext one ({@link
+   * #sslBootstrapServers()}): clients reach the same topics over either.
+   */
+  public static EmbeddedKafkaBroker startNewWithSsl(Ssl ssl) {
+    try {
+      EmbeddedKafkaBroker broker =
+          new EmbeddedKafkaBroker(
+              Files.createTempDirectory("attache-kafka-"), true, 3, freePort(), freePort());
+      broker.ssl = ssl;
+      broker.sslPort = freePort();
+      broker.start();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code host:port} of the SSL listener of a broker from {@link #startNewWithSsl}. */
+  public String sslBootstrapServers() {
+    if (ssl == null) {
+      throw new IllegalStateException("this broker has no SSL listener");
+    }
+    return "localhost:" + sslPort;
   }
 
   /** Starts (or restarts) the broker; the first start formats the log directory. */
@@ -149,18 +184,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("process.roles", "broker,controller");
     config.put("node.id", "1");
     config.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+    String sslListener = ssl == null ? "" : ",SSL://localhost:" + sslPort;
     config.put(
         "listeners",
         "PLAINTEXT://localhost:"
             + brokerPort
+            + sslListener
             + ","
             + CONTROLLER_LISTENER
             + "://localhost:"
             + controllerPort);
-    config.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+    config.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort + sslListener);
     config.put("controller.listener.names", CONTROLLER_LISTENER);
     config.put("inter.broker.listener.name", "PLAINTEXT");
-    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (ssl == null ? "" : ",SSL:SSL"));
+    if (ssl != null) {
+      config.put("listener.name.ssl.ssl.keystore.type", "PEM");
+      config.put("listener.name.ssl.ssl.keystore.certificate.chain", ssl.certificateChain());
+      config.put("listener.name.ssl.ssl.keystore.key", ssl.key());
+      config.put("listener.name.ssl.ssl.truststore.type", "PEM");
+      config.put("listener.name.ssl.ssl.truststore.certificates", ssl.trustedCas());
+      config.put(
+          "listener.name.ssl.ssl.client.auth",
+          ssl.requireClientCertificates() ? "required" : "none");
+    }
     config.put("log.dirs", logDir.toString());
     config.put("num.partitions", String.valueOf(partitions));
     config.put("auto.create.topics.enable", "true");
