@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param sourceAddress the downstream peer address
  * @param requestId Envoy's {@code x-request-id}, if present
  * @param latencyMicros time spent deciding
+ * @param traceparent the W3C trace context of the check, when it was traced
  */
 public record AuthzDecision(
     Decision decision,
@@ -37,7 +38,8 @@ public record AuthzDecision(
     String path,
     String sourceAddress,
     Optional<String> requestId,
-    long latencyMicros)
+    long latencyMicros,
+    Optional<String> traceparent)
     implements Event {
 
   public AuthzDecision {
@@ -53,6 +55,7 @@ public record AuthzDecision(
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(sourceAddress, "sourceAddress");
     Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(traceparent, "traceparent");
   }
 
   @Override

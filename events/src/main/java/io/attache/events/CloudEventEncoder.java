@@ -78,9 +78,11 @@ public final class CloudEventEncoder {
   }
 
   private void finish(Event event, long epochMillis) {
-    json.field("subject", nonEmpty(event.subject()))
-        .rawField("time", time(epochMillis))
-        .paddedNumber("sequence", 0, SEQUENCE_DIGITS);
+    json.field("subject", nonEmpty(event.subject()));
+    if (event.traceparent().isPresent()) {
+      json.field("traceparent", event.traceparent().get());
+    }
+    json.rawField("time", time(epochMillis)).paddedNumber("sequence", 0, SEQUENCE_DIGITS);
     sequenceOffset = json.size() - SEQUENCE_DIGITS - 1;
     json.field("partitionkey", nonEmpty(event.partitionKey())).beginObject("data");
     event.writeData(json);

@@ -25,6 +25,14 @@ public sealed interface Event permits AuthzDecision, ConfigChange, RateLimitDeci
    */
   String partitionKey();
 
+  /**
+   * The W3C {@code traceparent} of the traced request this event records: the CloudEvents
+   * distributed-tracing extension, linking the audit record to its trace.
+   */
+  default java.util.Optional<String> traceparent() {
+    return java.util.Optional.empty();
+  }
+
   /** Writes the fields of the CloudEvents {@code data} object. */
   void writeData(JsonWriter json);
 }

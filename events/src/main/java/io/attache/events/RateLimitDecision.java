@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param shadowMode whether the limit is in shadow mode (counted, never enforced)
  * @param secondsUntilReset until the current window ends
  * @param requestId the caller's request id, if it passed one
+ * @param traceparent the W3C trace context of the call, when it was traced
  */
 public record RateLimitDecision(
     String domain,
@@ -31,7 +32,8 @@ public record RateLimitDecision(
     long hitsAddend,
     boolean shadowMode,
     long secondsUntilReset,
-    Optional<String> requestId)
+    Optional<String> requestId,
+    Optional<String> traceparent)
     implements Event {
 
   /** One descriptor entry. */
@@ -49,6 +51,7 @@ public record RateLimitDecision(
     Objects.requireNonNull(limitName, "limitName");
     Objects.requireNonNull(unit, "unit");
     Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(traceparent, "traceparent");
   }
 
   @Override

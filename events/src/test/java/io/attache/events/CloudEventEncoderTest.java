@@ -34,6 +34,23 @@ class CloudEventEncoderTest {
     assertThat(event.get("partitionkey").asString()).isEqualTo("alice");
   }
 
+  /**
+   * The CloudEvents distributed-tracing extension (cloudevents/spec,
+   * extensions/distributed-tracing.md): a {@code traceparent} attribute in W3C form, present only
+   * for a traced request.
+   */
+  @Test
+  void aTracedRequestsEventCarriesItsTraceparentAndAnUntracedOneNone() {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    assertThat(
+            encode(SampleEvents.authzTraced("alice", 7, traceparent), 1)
+                .get("traceparent")
+                .asString())
+        .isEqualTo(traceparent);
+    assertThat(encode(SampleEvents.authz("alice", 7), 1).has("traceparent")).isFalse();
+  }
+
   @Test
   void dataHoldsEveryFieldOfTheRecord() {
     JsonNode data = encode(SampleEvents.authz("alice", 7), 1).get("data");
@@ -64,7 +81,8 @@ class CloudEventEncoderTest {
             "/",
             "10.0.0.1:1",
             Optional.empty(),
-            3);
+            3,
+            Optional.empty());
 
     JsonNode event = encode(anonymous, 1);
 

@@ -23,7 +23,29 @@ public final class SampleEvents {
         "/v1/payments/" + n,
         "10.1.2.3:51234",
         Optional.of("req-" + n),
-        412);
+        412,
+        Optional.empty());
+  }
+
+  /** {@link #authz} of a traced check. */
+  public static AuthzDecision authzTraced(String principal, int n, String traceparent) {
+    AuthzDecision e = authz(principal, n);
+    return new AuthzDecision(
+        e.decision(),
+        e.reason(),
+        e.httpStatus(),
+        e.policy(),
+        e.rule(),
+        e.principal(),
+        e.identityMethod(),
+        e.keyFingerprint(),
+        e.method(),
+        e.host(),
+        e.path(),
+        e.sourceAddress(),
+        e.requestId(),
+        e.latencyMicros(),
+        Optional.of(traceparent));
   }
 
   public static ConfigChange config() {
@@ -52,7 +74,8 @@ public final class SampleEvents {
         1,
         false,
         42,
-        Optional.of("req-9"));
+        Optional.of("req-9"),
+        Optional.empty());
   }
 
   public static AccessLog access() {

@@ -236,6 +236,7 @@ public final class EventSinkProbe {
         "/orders/" + i,
         "10.0.0." + (i % 250),
         Optional.of("5f8c7d4e-" + i),
-        12);
+        12,
+        Optional.empty());
   }
 }

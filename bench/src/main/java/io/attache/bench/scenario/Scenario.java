@@ -45,6 +45,15 @@ public enum Scenario {
       ServerKind.AUTHZ,
       ServerKind.AUTHZ_EVENTS,
       0.95,
+      keys -> Calls.check("/key/orders", Map.of("x-api-key", Fixtures.API_KEY))),
+  /**
+   * ext-authz tracing every check (or as many as {@code OTEL_TRACES_SAMPLER_ARG} says) against
+   * ext-authz without tracing, at the same rate: what tracing adds to p99 (issue #21).
+   */
+  AUTHZ_TRACED(
+      ServerKind.AUTHZ,
+      ServerKind.AUTHZ_TRACED,
+      0.95,
       keys -> Calls.check("/key/orders", Map.of("x-api-key", Fixtures.API_KEY)));
 
   private final ServerKind baseline;
@@ -73,7 +82,7 @@ public enum Scenario {
 
   /** Whether the target is on p99 at equal load rather than on max throughput. */
   public boolean latencyTarget() {
-    return this == AUTHZ_EVENTS;
+    return this == AUTHZ_EVENTS || this == AUTHZ_TRACED;
   }
 
   public UnaryCall call(KeyPair keys) {

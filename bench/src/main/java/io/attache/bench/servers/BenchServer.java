@@ -5,6 +5,7 @@ import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.ratelimit.app.RateLimitApp;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.testsupport.otel.OtlpReceiver;
 import io.attache.testsupport.redis.RedisServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,6 +32,9 @@ public final class BenchServer {
   /** The file in DIR where the {@code redis} kind writes its {@code host:port}. */
   public static final String REDIS_ADDRESS = "redis-address";
 
+  /** The file in DIR where the {@code otlp} kind writes its endpoint URL. */
+  public static final String OTLP_ENDPOINT = "otlp-endpoint";
+
   private BenchServer() {}
 
   /** The file in DIR where a dependency of this kind writes its address. */
@@ -38,6 +42,7 @@ public final class BenchServer {
     return switch (dependency) {
       case KAFKA -> KAFKA_BOOTSTRAP;
       case REDIS -> REDIS_ADDRESS;
+      case OTLP -> OTLP_ENDPOINT;
       default -> throw new IllegalArgumentException(dependency.argument() + " is no dependency");
     };
   }
@@ -52,6 +57,12 @@ public final class BenchServer {
         ports = String.valueOf(startKafka(dir, owned));
       } else if (kind == ServerKind.REDIS) {
         ports = String.valueOf(startRedis(dir, owned));
+      } else if (kind == ServerKind.OTLP) {
+        OtlpReceiver receiver = OtlpReceiver.counting();
+        owned.add(() -> System.err.println("otlp: received " + receiver.received() + " spans"));
+        owned.add(receiver);
+        publish(dir, ServerKind.OTLP, receiver.endpoint(), owned);
+        ports = String.valueOf(receiver.port());
       } else {
         ServiceHost host = start(kind, dir);
         owned.add(host);
@@ -116,7 +127,9 @@ public final class BenchServer {
     System.getenv()
         .forEach(
             (name, value) -> {
-              if (name.startsWith("KAFKA_PRODUCER_") || name.startsWith("ATTACHE_SPOOL_FSYNC")) {
+              if (name.startsWith("KAFKA_PRODUCER_")
+                  || name.startsWith("ATTACHE_SPOOL_FSYNC")
+                  || name.startsWith("OTEL_TRACES_SAMPLER")) {
                 env.put(name, value);
               }
             });
@@ -133,14 +146,17 @@ public final class BenchServer {
                     : new NoopServices.RateLimit())
             .start();
       }
-      case AUTHZ, AUTHZ_EVENTS -> {
+      case AUTHZ, AUTHZ_EVENTS, AUTHZ_TRACED -> {
         env.put("ATTACHE_POLICY_DIR", dir.resolve("policies").toString());
+        if (kind == ServerKind.AUTHZ_TRACED) {
+          env.put("OTEL_EXPORTER_OTLP_ENDPOINT", address(dir, ServerKind.OTLP));
+        }
         if (kind.needsKafka()) {
           env.put("KAFKA_BOOTSTRAP_SERVERS", address(dir, ServerKind.KAFKA));
         }
         return ExtAuthzApp.start(new Settings(env));
       }
-      case KAFKA, REDIS ->
+      case KAFKA, REDIS, OTLP ->
           throw new IllegalArgumentException(
               kind.argument() + " is a dependency, not a service host");
       default -> {

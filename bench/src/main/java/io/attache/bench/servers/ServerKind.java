@@ -18,6 +18,12 @@ public enum ServerKind {
    * runner started, as in production.
    */
   AUTHZ_EVENTS,
+  /**
+   * The real ext-authz with OpenTelemetry tracing on, exporting every span over OTLP/gRPC to the
+   * {@link #OTLP} receiver the runner started; the sampler is the runner's {@code
+   * OTEL_TRACES_SAMPLER} and {@code _ARG} (default: every check is traced).
+   */
+  AUTHZ_TRACED,
   /** Answers every ShouldRateLimit OK at once: the ratelimit-service baseline. */
   NOOP_RATELIMIT,
   /** The real ratelimit-service, in-memory counters. */
@@ -40,7 +46,9 @@ public enum ServerKind {
    * runs apart from the server, as on another host in production, so that it does not compete with
    * the server for its core.
    */
-  REDIS;
+  REDIS,
+  /** An OTLP/gRPC trace receiver for {@link #AUTHZ_TRACED}, counting what it receives. */
+  OTLP;
 
   /**
    * Whether the benchmark measures this server: it then runs on the server's core, with the JVM
@@ -48,7 +56,7 @@ public enum ServerKind {
    * instead.
    */
   public boolean measured() {
-    return this != KAFKA && this != REDIS;
+    return this != KAFKA && this != REDIS && this != OTLP;
   }
 
   /** Whether this server publishes to the {@link #KAFKA} broker, which must be running first. */
@@ -69,6 +77,9 @@ public enum ServerKind {
     }
     if (needsRedis()) {
       dependencies.add(REDIS);
+    }
+    if (this == AUTHZ_TRACED) {
+      dependencies.add(OTLP);
     }
     return List.copyOf(dependencies);
   }

@@ -25,6 +25,7 @@ class DependenciesTest {
     assertThat(Dependencies.kinds(Scenario.RATELIMIT_REDIS_COALESCED))
         .containsExactly(ServerKind.REDIS);
     assertThat(Dependencies.kinds(Scenario.AUTHZ_EVENTS)).containsExactly(ServerKind.KAFKA);
+    assertThat(Dependencies.kinds(Scenario.AUTHZ_TRACED)).containsExactly(ServerKind.OTLP);
     assertThat(Dependencies.kinds(Scenario.RATELIMIT_MEMORY)).isEmpty();
     assertThat(Dependencies.kinds(Scenario.AUTHZ_JWT)).isEmpty();
   }

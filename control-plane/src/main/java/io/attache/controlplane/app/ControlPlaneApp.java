@@ -19,6 +19,7 @@ import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
 import io.attache.runtime.tls.ServerTls;
+import io.attache.runtime.tracing.Tracing;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -155,6 +156,7 @@ public final class ControlPlaneApp {
             .or(() -> Optional.of("default"));
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
+    Tracing tracing = Tracing.fromSettings(settings, "control-plane");
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "control-plane"); // validates settings
 
@@ -165,11 +167,12 @@ public final class ControlPlaneApp {
                 settings, "ATTACHE_EXT_AUTHZ_ADDRESS", TranslatorOptions.LOCAL.extAuthzAddress()),
             address(
                 settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()));
-    XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation);
+    XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer());
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .connectionAge(connectionAge)
             .tls(tls)
+            .tracing(tracing)
             .host(host)
             .grpcPort(grpcPort)
             .adminPort(adminPort)

@@ -5,6 +5,11 @@ import io.attache.controlplane.translate.Translator;
 import io.attache.controlplane.translate.XdsResources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +35,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+  private static final Tracer NO_TRACING = OpenTelemetry.noop().getTracer("io.attache");
+  private static final AttributeKey<Long> SNAPSHOT = AttributeKey.longKey("xds.snapshot");
+  private static final AttributeKey<Long> CLUSTERS = AttributeKey.longKey("xds.clusters");
+  private static final AttributeKey<Long> LISTENERS = AttributeKey.longKey("xds.listeners");
+  private static final AttributeKey<String> VERSION = AttributeKey.stringKey("xds.cds_version");
 
   private final SimpleCache<String> cache;
   private final Translator translator;
@@ -37,6 +47,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final long quietNanos;
   private final long maxDelayNanos;
   private final LongSupplier nanoTime;
+  private final Tracer tracer;
 
   private ClusterState pending;
   private long burstStartedAt;
@@ -57,7 +68,21 @@ public final class SnapshotPublisher implements AutoCloseable {
       ScheduledExecutorService executor,
       Duration quiet,
       Duration maxDelay) {
-    this(cache, translator, executor, quiet, maxDelay, System::nanoTime);
+    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, NO_TRACING);
+  }
+
+  /**
+   * As above, each push an {@code xDS push} span on {@code tracer}: how long translating and
+   * installing a snapshot took, with its number and sizes as attributes.
+   */
+  public SnapshotPublisher(
+      SimpleCache<String> cache,
+      Translator translator,
+      ScheduledExecutorService executor,
+      Duration quiet,
+      Duration maxDelay,
+      Tracer tracer) {
+    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, tracer);
   }
 
   SnapshotPublisher(
@@ -67,6 +92,18 @@ public final class SnapshotPublisher implements AutoCloseable {
       Duration quiet,
       Duration maxDelay,
       LongSupplier nanoTime) {
+    this(cache, translator, executor, quiet, maxDelay, nanoTime, NO_TRACING);
+  }
+
+  private SnapshotPublisher(
+      SimpleCache<String> cache,
+      Translator translator,
+      ScheduledExecutorService executor,
+      Duration quiet,
+      Duration maxDelay,
+      LongSupplier nanoTime,
+      Tracer tracer) {
+    this.tracer = tracer;
     this.cache = cache;
     this.translator = translator;
     this.executor = executor;
@@ -98,13 +135,21 @@ public final class SnapshotPublisher implements AutoCloseable {
     if (state == null) {
       return;
     }
+    Span span = tracer.spanBuilder("xDS push").startSpan();
     synchronized (translating) {
       try {
         Translation next = translate(state, Optional.ofNullable(last));
         install(next, next.full().snapshot(), next.envoy().snapshot());
         last = next;
+        span.setAttribute(SNAPSHOT, published());
+        span.setAttribute(CLUSTERS, (long) next.full().resources().clusters().size());
+        span.setAttribute(LISTENERS, (long) next.full().resources().listeners().size());
+        span.setAttribute(VERSION, next.full().clusters().version());
       } catch (RuntimeException e) {
+        span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
         log.error("translating the cluster state failed; clients keep the last snapshot", e);
+      } finally {
+        span.end();
       }
     }
   }

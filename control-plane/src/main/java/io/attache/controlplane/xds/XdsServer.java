@@ -9,6 +9,8 @@ import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +39,16 @@ public final class XdsServer implements AutoCloseable {
   /** Translating with {@code options} (where ext-authz and ratelimit-service are). */
   public XdsServer(
       Duration quiet, Duration maxDelay, MeterRegistry registry, TranslatorOptions options) {
+    this(quiet, maxDelay, registry, options, OpenTelemetry.noop().getTracer("io.attache"));
+  }
+
+  /** As above, each snapshot push a span on {@code tracer}. */
+  public XdsServer(
+      Duration quiet,
+      Duration maxDelay,
+      MeterRegistry registry,
+      TranslatorOptions options,
+      Tracer tracer) {
     NodeGroups groups = new NodeGroups();
     SimpleCache<String> cache = new SimpleCache<>(groups);
     this.publisher =
@@ -45,7 +57,8 @@ public final class XdsServer implements AutoCloseable {
             new Translator(options),
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-publish")),
             quiet,
-            maxDelay);
+            maxDelay,
+            tracer);
     RejectedVersions rejections = new RejectedVersions();
     AckTracking acks = new AckTracking(groups, registry, Clock.systemUTC(), rejections);
     this.configDump = new ConfigDump(cache, acks);

@@ -7,6 +7,7 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.ServiceProbe;
+import io.attache.testsupport.otel.OtlpReceiver;
 import io.attache.testsupport.tls.MutualTls;
 import io.envoyproxy.envoy.service.accesslog.v3.AccessLogServiceGrpc;
 import io.envoyproxy.envoy.service.accesslog.v3.StreamAccessLogsResponse;
@@ -54,6 +55,28 @@ class ControlPlaneAppTest {
     env.putAll(Map.of("HOST", "127.0.0.1", "GRPC_PORT", "0", "ADMIN_PORT", "0"));
     try (ServiceHost host = ControlPlaneApp.start(new Settings(env))) {
       streamOneAccessLogStream(tls.channel(host.grpcPort()));
+    }
+  }
+
+  /** With tracing on, each snapshot push is a span at a real OTLP receiver (issue #21). */
+  @Test
+  void eachSnapshotPushIsASpan() {
+    try (OtlpReceiver receiver = OtlpReceiver.start()) {
+      Settings settings =
+          new Settings(
+              Map.of(
+                  "HOST", "127.0.0.1",
+                  "GRPC_PORT", "0",
+                  "ADMIN_PORT", "0",
+                  "OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint(),
+                  "OTEL_BSP_SCHEDULE_DELAY", "50"));
+      try (ServiceHost host = ControlPlaneApp.start(settings)) {
+        OtlpReceiver.ReceivedSpan push =
+            receiver.await(
+                s -> s.span().getName().equals("xDS push"), java.time.Duration.ofSeconds(10));
+        assertThat(push.service()).isEqualTo("control-plane");
+        assertThat(push.attribute("xds.snapshot")).contains("1");
+      }
     }
   }
 

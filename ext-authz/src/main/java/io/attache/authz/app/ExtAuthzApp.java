@@ -10,6 +10,7 @@ import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;
 import io.attache.authz.source.AuthPolicyResources;
 import io.attache.authz.source.PolicyDirectorySource;
+import io.attache.authz.tracing.TracedChecks;
 import io.attache.events.EventSink;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
@@ -17,6 +18,7 @@ import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.runtime.logging.LogSetup;
 import io.attache.runtime.tls.ServerTls;
+import io.attache.runtime.tracing.Tracing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -88,6 +90,7 @@ public final class ExtAuthzApp {
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
+    Tracing tracing = Tracing.fromSettings(settings, "ext-authz");
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ext-authz"); // validates settings
     KubernetesClient client =
@@ -96,7 +99,7 @@ public final class ExtAuthzApp {
             : null;
     SecretApiKeys secretKeys = client == null ? null : new SecretApiKeys(client, watchNamespace);
 
-    JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC());
+    JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC(), tracing.tracer());
     ApiKeyFiles keyFiles = new ApiKeyFiles(poll);
     PolicyParser parser =
         new PolicyParser(
@@ -133,20 +136,22 @@ public final class ExtAuthzApp {
             client.close();
           }
         };
+    TracedChecks checks = new TracedChecks(service, tracing);
     HttpAuthServer http =
         HttpAuthServer.start(
-            host, httpPort, pathPrefix, service, tls.map(ServerTls::httpSslContext));
+            host, httpPort, pathPrefix, checks, tls.map(ServerTls::httpSslContext));
     try {
       ServiceHost serviceHost =
           ServiceHost.builder("ext-authz")
               .connectionAge(connectionAge)
               .tls(tls)
+              .tracing(tracing)
               .host(host)
               .grpcPort(grpcPort)
               .adminPort(adminPort)
               .registry(registry)
               .events(events)
-              .service(new AuthorizationGrpcService(service, registry))
+              .service(new AuthorizationGrpcService(checks, registry))
               .directExecutor() // decisions are computed from memory; keys are fetched off-path
               .ready(policies::loaded)
               .onClose(http)

@@ -8,6 +8,8 @@ import io.attache.authz.identity.jwt.KeySource;
 import io.attache.authz.identity.jwt.RemoteJwks;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.runtime.Settings;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,10 +59,16 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
   private final Map<String, RemoteJwks> remote = new ConcurrentHashMap<>();
   private final Clock clock;
   private final boolean fetchRemoteKeys;
+  private final Tracer tracer;
 
   /** Fetches remote key sets in the background, as the service does. */
   public JwtPolicyFactory(Clock clock) {
-    this(clock, true);
+    this(clock, true, OpenTelemetry.noop().getTracer("io.attache"));
+  }
+
+  /** As above, each fetch a span on {@code tracer}. */
+  public JwtPolicyFactory(Clock clock, Tracer tracer) {
+    this(clock, true, tracer);
   }
 
   /** Waits until every remote key set has been fetched once (or the timeout passes). */
@@ -71,14 +79,16 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
     }
   }
 
-  private JwtPolicyFactory(Clock clock, boolean fetchRemoteKeys) {
+  private JwtPolicyFactory(Clock clock, boolean fetchRemoteKeys, Tracer tracer) {
     this.clock = clock;
     this.fetchRemoteKeys = fetchRemoteKeys;
+    this.tracer = tracer;
   }
 
   /** For offline validation: every field is checked, but remote key sets are never fetched. */
   public static JwtPolicyFactory offline() {
-    return new JwtPolicyFactory(Clock.systemUTC(), false);
+    return new JwtPolicyFactory(
+        Clock.systemUTC(), false, OpenTelemetry.noop().getTracer("io.attache"));
   }
 
   @Override
@@ -171,6 +181,7 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
                       ? RemoteJwks.fromIssuer(URI.create(url))
                       : RemoteJwks.fromJwksUri(URI.create(url)))
                   .clock(clock)
+                  .tracer(tracer)
                   .start());
     } catch (IllegalArgumentException e) {
       problems.add(path + ": " + e.getMessage());

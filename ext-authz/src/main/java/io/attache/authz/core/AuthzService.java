@@ -27,6 +27,14 @@ public final class AuthzService {
   }
 
   public Decision check(CheckInput input) {
+    return check(input, Optional.empty());
+  }
+
+  /**
+   * As {@link #check(CheckInput)} for a traced check: its event carries {@code traceparent}, so the
+   * audit record links to the trace.
+   */
+  public Decision check(CheckInput input, Optional<String> traceparent) {
     long start = System.nanoTime();
     Decision decision;
     try {
@@ -36,14 +44,15 @@ public final class AuthzService {
       decision = Authorizer.internalError();
     }
     long micros = (System.nanoTime() - start) / 1_000;
-    if (!events.publish(event(input, decision, micros))) {
+    if (!events.publish(event(input, decision, micros, traceparent))) {
       decision = Authorizer.auditUnavailable();
     }
     stats.decided(decision);
     return decision;
   }
 
-  private static AuthzDecision event(CheckInput input, Decision decision, long micros) {
+  private static AuthzDecision event(
+      CheckInput input, Decision decision, long micros, Optional<String> traceparent) {
     Optional<Identity> identity = decision.identity();
     return new AuthzDecision(
         decision.allowed() ? io.attache.events.Decision.ALLOW : io.attache.events.Decision.DENY,
@@ -59,6 +68,7 @@ public final class AuthzService {
         input.request().path(),
         input.source().address(),
         input.request().requestId(),
-        micros);
+        micros,
+        traceparent);
   }
 }

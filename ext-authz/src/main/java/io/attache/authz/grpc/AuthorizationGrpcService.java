@@ -2,6 +2,8 @@ package io.attache.authz.grpc;
 
 import io.attache.authz.core.AuthzService;
 import io.attache.authz.core.Decision;
+import io.attache.authz.tracing.TracedChecks;
+import io.attache.runtime.tracing.GrpcTraceContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -24,11 +26,15 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
   /** Metric name; Prometheus shows it as {@code attache_authz_check_seconds}. */
   public static final String CHECK_TIMER = "attache.authz.check";
 
-  private final AuthzService service;
+  private final TracedChecks service;
   private final AllowResponses allowResponses = new AllowResponses();
   private final Timer checks;
 
   public AuthorizationGrpcService(AuthzService service, MeterRegistry registry) {
+    this(TracedChecks.untraced(service), registry);
+  }
+
+  public AuthorizationGrpcService(TracedChecks service, MeterRegistry registry) {
     this.service = service;
     // A Check takes microseconds: the buckets start at 1 µs (Micrometer's default floor of 1 ms
     // would put every call in the first) and end at 1 s, well past Envoy's 200 ms default timeout.
@@ -44,7 +50,8 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responseObserver) {
     long start = System.nanoTime();
-    Decision decision = service.check(CheckMapping.toCore(request));
+    Decision decision =
+        service.check(CheckMapping.toCore(request), GrpcTraceContext.PARENT.get(), "grpc");
     responseObserver.onNext(
         decision.allowed() ? allowResponses.response(decision) : CheckMapping.toProto(decision));
     responseObserver.onCompleted();

@@ -1,7 +1,7 @@
 package io.attache.authz.http;
 
-import io.attache.authz.core.AuthzService;
 import io.attache.authz.core.Decision;
+import io.attache.authz.tracing.TracedChecks;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,9 +41,9 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       AttributeKey.valueOf(AuthRequestHandler.class, "closing");
 
   private final String pathPrefix;
-  private final AuthzService service;
+  private final TracedChecks service;
 
-  AuthRequestHandler(String pathPrefix, AuthzService service) {
+  AuthRequestHandler(String pathPrefix, TracedChecks service) {
     this.pathPrefix = pathPrefix;
     this.service = service;
   }
@@ -62,7 +62,9 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
     Decision decision =
         service.check(
-            HttpCheckMapping.toCore(request, peer.getAddress().getHostAddress(), pathPrefix));
+            HttpCheckMapping.toCore(request, peer.getAddress().getHostAddress(), pathPrefix),
+            null,
+            "http");
     FullHttpResponse response =
         HttpCheckMapping.toResponse(decision, request.method().equals(HttpMethod.HEAD));
     boolean keepAlive = HttpUtil.isKeepAlive(request);

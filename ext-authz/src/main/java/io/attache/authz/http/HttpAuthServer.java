@@ -1,6 +1,7 @@
 package io.attache.authz.http;
 
 import io.attache.authz.core.AuthzService;
+import io.attache.authz.tracing.TracedChecks;
 import io.attache.runtime.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -57,7 +58,7 @@ public final class HttpAuthServer implements AutoCloseable {
 
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
-    return start(host, port, pathPrefix, service, Optional.empty());
+    return start(host, port, pathPrefix, TracedChecks.untraced(service), Optional.empty());
   }
 
   /**
@@ -66,7 +67,7 @@ public final class HttpAuthServer implements AutoCloseable {
    * request is never read.
    */
   public static HttpAuthServer start(
-      String host, int port, String pathPrefix, AuthzService service, Optional<SslContext> tls) {
+      String host, int port, String pathPrefix, TracedChecks service, Optional<SslContext> tls) {
     EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
     AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
     HttpDecoderConfig limits =

@@ -23,6 +23,7 @@ import io.attache.ratelimit.store.NettyEventLoops;
 import io.attache.ratelimit.store.RedisCounterStore;
 import io.attache.ratelimit.store.RedisSettings;
 import io.attache.ratelimit.store.RedisTls;
+import io.attache.ratelimit.store.TracedCounterStore;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
@@ -32,8 +33,10 @@ import io.attache.runtime.logging.LogSetup;
 import io.attache.runtime.tls.ClientTlsFiles;
 import io.attache.runtime.tls.ServerTls;
 import io.attache.runtime.tls.TlsFileException;
+import io.attache.runtime.tracing.Tracing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -133,6 +136,7 @@ public final class RateLimitApp {
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
+    Tracing tracing = Tracing.fromSettings(settings, "ratelimit-service");
     LogSetup.readSettings(settings);
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
     reportUnsupported(settings);
@@ -153,6 +157,13 @@ public final class RateLimitApp {
                 policies[0].schedule(); // a file may now claim a policy's domain
               }
             });
+    // The reference's config_load_success / config_load_error, by its Prometheus mapping's names.
+    FunctionCounter.builder("ratelimit_service_config_load_success", source, s -> s.loadSuccesses())
+        .description("configuration directory loads applied")
+        .register(registry);
+    FunctionCounter.builder("ratelimit_service_config_load_error", source, s -> s.loadErrors())
+        .description("configuration directory loads rejected (the previous one stays)")
+        .register(registry);
     KubernetesClient client = null;
     if (policySource == PolicySourceKind.KUBERNETES) {
       client = kubernetes.orElseGet(() -> new KubernetesClientBuilder().build());
@@ -172,6 +183,9 @@ public final class RateLimitApp {
           pipelineWindow.isZero()
               ? redisStore
               : new CoalescingCounterStore(redisStore, pipelineWindow, loops.lanes());
+      if (tracing.enabled()) {
+        store = new TracedCounterStore(store, tracing.tracer());
+      }
     } else {
       store = new MemoryCounterStore(memoryMaxKeys, epochSeconds);
     }
@@ -207,12 +221,13 @@ public final class RateLimitApp {
           ServiceHost.builder("ratelimit-service")
               .connectionAge(connectionAge)
               .tls(tls)
+              .tracing(tracing)
               .host(grpcHost)
               .grpcPort(grpcPort)
               .adminPort(port)
               .registry(registry)
               .events(events)
-              .service(new RateLimitGrpcService(service))
+              .service(new RateLimitGrpcService(service, tracing, registry))
               .interceptor(new RequestIdInterceptor())
               .directExecutor(); // handlers never block: memory, or an async Redis client
       if (loops != null) {

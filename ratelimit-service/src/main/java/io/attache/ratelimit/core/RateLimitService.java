@@ -170,6 +170,7 @@ public final class RateLimitService {
         hits,
         rule.shadowMode(),
         status.secondsUntilReset(),
-        request.requestId());
+        request.requestId(),
+        request.traceparent());
   }
 }

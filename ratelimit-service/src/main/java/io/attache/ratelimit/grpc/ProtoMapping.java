@@ -23,6 +23,14 @@ public final class ProtoMapping {
   public static RateLimitRequest toCore(
       io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request,
       Optional<String> requestId) {
+    return toCore(request, requestId, Optional.empty());
+  }
+
+  /** As above, for a traced call: its events carry {@code traceparent}. */
+  public static RateLimitRequest toCore(
+      io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest request,
+      Optional<String> requestId,
+      Optional<String> traceparent) {
     // Arrays wrapped by List.of: the records keep immutable lists as they are, without copies.
     Descriptor[] descriptors = new Descriptor[request.getDescriptorsCount()];
     for (int d = 0; d < descriptors.length; d++) {
@@ -55,7 +63,8 @@ public final class ProtoMapping {
         request.getDomain(),
         List.of(descriptors),
         Integer.toUnsignedLong(request.getHitsAddend()),
-        requestId);
+        requestId,
+        traceparent);
   }
 
   public static RateLimitResponse toProto(io.attache.ratelimit.core.RateLimitResponse response) {

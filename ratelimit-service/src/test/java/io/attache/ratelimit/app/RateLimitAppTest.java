@@ -7,8 +7,16 @@ import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
 import io.attache.testsupport.ServiceProbe;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RateLimitAppTest {
 
@@ -68,5 +76,62 @@ class RateLimitAppTest {
         .hasMessageContaining("REDIS_TLS_CACERT=/nowhere/ca.crt: no such file")
         .hasMessageContaining(
             "REDIS_TLS_CLIENT_KEY=: REDIS_TLS_CLIENT_CERT and REDIS_TLS_CLIENT_KEY go together");
+  }
+
+  /**
+   * The reference's timers and counters under its Prometheus mapping's names (envoyproxy/ratelimit
+   * {@code src/stats/prom/default_mapper.yaml}), and the gRPC server's per method and status.
+   */
+  @Test
+  void metricsCarryTheReferencesResponseTimeAndConfigLoadsAndGrpcPerMethod(@TempDir Path dir)
+      throws Exception {
+    Files.createDirectories(dir.resolve("config"));
+    Files.writeString(
+        dir.resolve("config/api.yaml"),
+        "domain: api\ndescriptors:\n  - key: user\n    rate_limit: {unit: hour, requests_per_unit: 5}\n");
+    Settings settings =
+        new Settings(
+            Map.of(
+                "HOST", "127.0.0.1",
+                "GRPC_PORT", "0",
+                "PORT", "0",
+                "DEBUG_PORT", "0",
+                "BACKEND_TYPE", "memory",
+                "RUNTIME_ROOT", dir.toString(),
+                "RUNTIME_APPDIRECTORY", "config"));
+    try (ServiceHost host = RateLimitApp.start(settings)) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+      try {
+        RateLimitServiceGrpc.newBlockingStub(channel)
+            .shouldRateLimit(
+                RateLimitRequest.newBuilder()
+                    .setDomain("api")
+                    .addDescriptors(
+                        RateLimitDescriptor.newBuilder()
+                            .addEntries(
+                                RateLimitDescriptor.Entry.newBuilder()
+                                    .setKey("user")
+                                    .setValue("alice")))
+                    .build());
+      } finally {
+        channel.shutdownNow();
+      }
+      String metrics = ServiceProbe.get("127.0.0.1", host.adminPort(), "/metrics").body();
+
+      assertThat(metrics)
+          .contains(
+              "ratelimit_service_response_time_seconds_count{grpc_method=\"ShouldRateLimit\"} 1")
+          .contains(
+              "ratelimit_service_response_time_seconds_bucket{grpc_method=\"ShouldRateLimit\",le=")
+          .contains("ratelimit_service_config_load_success_total 1.0")
+          .contains("ratelimit_service_config_load_error_total 0.0")
+          .contains(
+              "grpc_server_processing_duration_seconds_count{method=\"ShouldRateLimit\",methodType=\"UNARY\","
+                  + "service=\"envoy.service.ratelimit.v3.RateLimitService\",statusCode=\"OK\"} 1")
+          .contains(
+              "grpc_server_processing_duration_seconds_count{method=\"ShouldRateLimit\",methodType=\"UNARY\","
+                  + "service=\"envoy.service.ratelimit.v3.RateLimitService\",statusCode=\"UNKNOWN\"} 0");
+    }
   }
 }

@@ -2,6 +2,12 @@ package io.attache.authz.identity.jwt;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.attache.runtime.DaemonThreads;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * successful fetch it answers {@link KeySource.Lookup.Unavailable}.
  */
 public final class RemoteJwks implements KeySource, AutoCloseable {
+  private static final AttributeKey<String> URL = AttributeKey.stringKey("url.full");
+  private static final AttributeKey<Long> KEYS = AttributeKey.longKey("jwks.keys");
   private static final Logger log = LoggerFactory.getLogger(RemoteJwks.class);
   private static final long NEVER = Long.MIN_VALUE;
   static final int MAX_DOCUMENT_BYTES = 512 * 1024;
@@ -58,6 +66,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
   // Only the fetcher thread touches these two.
   private Optional<URI> discoveredJwksUri = Optional.empty();
   private boolean failing;
+  private final Tracer tracer;
 
   private RemoteJwks(Builder builder) {
     this.location = builder.location;
@@ -72,6 +81,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
     this.clock = builder.clock;
+    this.tracer = builder.tracer;
     this.fetcher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("jwks-fetcher"));
   }
 
@@ -174,11 +184,34 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     return minRefetchInterval.compareTo(refreshInterval) < 0 ? minRefetchInterval : refreshInterval;
   }
 
-  /** One fetch; true if it produced a usable key set. Runs on the fetcher thread only. */
+  /**
+   * One fetch; true if it produced a usable key set. Runs on the fetcher thread only, as a {@code
+   * JWKS fetch} client span of its own (it belongs to no request).
+   */
   private boolean fetch() {
+    Span span =
+        tracer
+            .spanBuilder("JWKS fetch")
+            .setSpanKind(SpanKind.CLIENT)
+            .setAttribute(URL, location.uri().toString())
+            .startSpan();
+    try {
+      boolean ok = fetchOnce(span);
+      if (!ok) {
+        span.setStatus(StatusCode.ERROR);
+      }
+      return ok;
+    } finally {
+      span.end();
+    }
+  }
+
+  private boolean fetchOnce(Span span) {
     try {
       URI jwksUri = jwksUri();
-      install(jwksUri, download(jwksUri));
+      KeySet keys = download(jwksUri);
+      install(jwksUri, keys);
+      span.setAttribute(KEYS, (long) keys.keys().size());
       return true;
     } catch (IOException e) {
       return failed(e.toString());
@@ -313,6 +346,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(5);
     private HttpClient http;
     private Clock clock = Clock.systemUTC();
+    private Tracer tracer = OpenTelemetry.noop().getTracer("io.attache");
 
     private Builder(Location location) {
       Objects.requireNonNull(location.uri(), "uri");
@@ -347,6 +381,12 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     /** The clock that rate-limits refetches. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Where each fetch is recorded as a span. */
+    public Builder tracer(Tracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer");
       return this;
     }
 

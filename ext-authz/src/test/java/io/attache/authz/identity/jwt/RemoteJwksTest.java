@@ -10,14 +10,18 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.ReasonCode;
+import io.attache.runtime.Settings;
+import io.attache.runtime.tracing.Tracing;
 import io.attache.testsupport.jwks.JwksServer;
 import io.attache.testsupport.keys.TestKeyPairs;
+import io.attache.testsupport.otel.OtlpReceiver;
 import io.attache.testsupport.time.MutableClock;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +82,32 @@ class RemoteJwksTest {
 
     assertThat(verifier.verify(bearer(rs256(validClaims().build()))))
         .isInstanceOf(IdentityResult.Authenticated.class);
+  }
+
+  /** Each fetch is a span, exported over OTLP to a real receiver (issue #21, tracing). */
+  @Test
+  void eachFetchIsAClientSpanNamingTheUrlAndTheKeysItGot() {
+    server = JwksServer.start(TestTokens.jwks(TestTokens.rsa()));
+    try (OtlpReceiver receiver = OtlpReceiver.start();
+        Tracing tracing =
+            Tracing.fromSettings(
+                new Settings(
+                    Map.of(
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                        receiver.endpoint(),
+                        "OTEL_BSP_SCHEDULE_DELAY",
+                        "50")),
+                "ext-authz");
+        RemoteJwks jwks =
+            RemoteJwks.fromJwksUri(server.jwksUri()).tracer(tracing.tracer()).start()) {
+      assertThat(jwks.awaitFirstKeys(Duration.ofSeconds(5))).isTrue();
+
+      OtlpReceiver.ReceivedSpan fetch =
+          receiver.await(s -> s.span().getName().equals("JWKS fetch"), Duration.ofSeconds(10));
+      assertThat(fetch.attribute("url.full")).contains(server.jwksUri().toString());
+      assertThat(fetch.attribute("jwks.keys")).contains("1");
+      assertThat(fetch.service()).isEqualTo("ext-authz");
+    }
   }
 
   @Test
