@@ -8,6 +8,7 @@ import io.attache.events.log.FsyncPolicy;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,22 @@ public final class EventSinks {
   }
 
   /** Registers {@code attache_events_*} metrics that read the sink's counters. */
+  /**
+   * As {@link #bindMetrics(MeterRegistry, EventSink)}, plus the Kafka producer's own metrics
+   * (Micrometer's {@code KafkaClientMetrics}: {@code kafka_producer_record_send_total}, {@code
+   * kafka_producer_request_latency_avg}, {@code kafka_producer_buffer_available_bytes}, ...) when
+   * events go to Kafka; close what this returns to stop refreshing them.
+   */
+  public static AutoCloseable bindAllMetrics(MeterRegistry registry, EventSink sink) {
+    bindMetrics(registry, sink);
+    if (sink instanceof KafkaEventSink kafka) {
+      KafkaClientMetrics producer = new KafkaClientMetrics(kafka.producerForMetrics());
+      producer.bindTo(registry);
+      return producer;
+    }
+    return () -> {};
+  }
+
   public static void bindMetrics(MeterRegistry registry, EventSink sink) {
     FunctionCounter.builder("attache.events.logged", sink, s -> s.stats().logged())
         .description("events written to the local event log, before their answers left")

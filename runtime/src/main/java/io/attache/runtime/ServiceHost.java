@@ -262,7 +262,7 @@ public final class ServiceHost implements AutoCloseable {
     public ServiceHost start() {
       PrometheusMeterRegistry metrics =
           registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      EventSinks.bindMetrics(metrics, events);
+      AutoCloseable producerMetrics = EventSinks.bindAllMetrics(metrics, events);
       JvmGcMetrics gc = bindJvmMetrics(metrics);
       Gauge.builder("attache.build.info", () -> 1)
           .description("the version of this build, as a label; always 1")
@@ -300,6 +300,7 @@ public final class ServiceHost implements AutoCloseable {
           .channelType(ownLoops != null ? EventLoops.serverChannelType() : channelType);
       List<AutoCloseable> toClose = new ArrayList<>(closeables);
       toClose.add(gc);
+      toClose.add(producerMetrics);
       if (ownLoops != null) {
         toClose.add(ownLoops);
       }

@@ -66,6 +66,14 @@ public final class KafkaEventSink implements EventSink {
             producerProperties(config), new ByteArraySerializer(), new ByteArraySerializer()));
   }
 
+  /**
+   * The producer, for a metrics binder to read its client metrics (Micrometer's {@code
+   * KafkaClientMetrics}); nothing else may use it.
+   */
+  public Producer<byte[], byte[]> producerForMetrics() {
+    return producer;
+  }
+
   KafkaEventSink(KafkaSinkConfig config, Producer<byte[], byte[]> producer) {
     this.config = config;
     this.producer = producer;

@@ -178,7 +178,7 @@ public final class RateLimitApp {
     // the loop that received it.
     NettyEventLoops loops = backend == Backend.REDIS ? NettyEventLoops.create() : null;
     if (backend == Backend.REDIS) {
-      redisStore = new RedisCounterStore(redis, Optional.of(loops.group()));
+      redisStore = new RedisCounterStore(redis, Optional.of(loops.group()), Optional.of(registry));
       store =
           pipelineWindow.isZero()
               ? redisStore
@@ -191,7 +191,7 @@ public final class RateLimitApp {
     }
     OverLimitCache nearCache =
         localCacheBytes > 0
-            ? new CaffeineOverLimitCache(localCacheBytes, epochSeconds)
+            ? new CaffeineOverLimitCache(localCacheBytes, epochSeconds, Optional.of(registry))
             : OverLimitCache.NONE;
     RateLimiter limiter = new RateLimiter(limiterSettings, store, nearCache, stats, epochSeconds);
     RateLimitService service =

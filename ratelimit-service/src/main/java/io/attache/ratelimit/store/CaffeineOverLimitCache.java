@@ -4,6 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.attache.ratelimit.core.OverLimitCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -18,9 +21,23 @@ public final class CaffeineOverLimitCache implements OverLimitCache {
   private final LongSupplier epochSeconds;
 
   public CaffeineOverLimitCache(long maxBytes, LongSupplier epochSeconds) {
+    this(maxBytes, epochSeconds, Optional.empty());
+  }
+
+  /**
+   * As above, reporting hits, misses, evictions and size on {@code registry} as Micrometer's
+   * Caffeine binder names them ({@code cache_gets_total{cache="ratelimit_local_cache",result}},
+   * {@code cache_evictions_total}, {@code cache_size}), the reference's {@code localcache} stats.
+   */
+  public CaffeineOverLimitCache(
+      long maxBytes, LongSupplier epochSeconds, Optional<MeterRegistry> registry) {
     this.epochSeconds = epochSeconds;
+    Caffeine<Object, Object> builder = Caffeine.newBuilder();
+    if (registry.isPresent()) {
+      builder.recordStats();
+    }
     this.cache =
-        Caffeine.newBuilder()
+        builder
             .maximumWeight(maxBytes)
             .<String, Long>weigher((key, expiry) -> ENTRY_OVERHEAD_BYTES + 2 * key.length())
             .expireAfter(
@@ -45,6 +62,7 @@ public final class CaffeineOverLimitCache implements OverLimitCache {
                   }
                 })
             .build();
+    registry.ifPresent(r -> CaffeineCacheMetrics.monitor(r, cache, "ratelimit_local_cache"));
   }
 
   @Override

@@ -17,6 +17,8 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -26,6 +28,7 @@ import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,8 +78,28 @@ public final class RedisCounterStore implements CounterStore {
    * store.
    */
   public RedisCounterStore(RedisSettings settings, Optional<EventLoopGroup> loops) {
+    this(settings, loops, Optional.empty());
+  }
+
+  /**
+   * As above, with Lettuce's command latencies on {@code registry} ({@code
+   * lettuce_command_completion_seconds{command,...}} and {@code
+   * lettuce_command_firstresponse_seconds}: count, sum and max, no client-side percentiles).
+   */
+  public RedisCounterStore(
+      RedisSettings settings, Optional<EventLoopGroup> loops, Optional<MeterRegistry> registry) {
     this.settings = settings;
     DefaultClientResources.Builder resourcesBuilder = DefaultClientResources.builder();
+    registry.ifPresent(
+        r ->
+            resourcesBuilder.commandLatencyRecorder(
+                new MicrometerCommandLatencyRecorder(
+                    r,
+                    MicrometerOptions.builder()
+                        .histogram(false)
+                        .localDistinction(false)
+                        .targetPercentiles(new double[0])
+                        .build())));
     loops.ifPresent(group -> resourcesBuilder.eventLoopGroupProvider(new SharedEventLoops(group)));
     this.resources = resourcesBuilder.build();
     Optional<SslOptions> ssl = sslOptions(settings.tls());
