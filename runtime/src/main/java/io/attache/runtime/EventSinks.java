@@ -56,7 +56,7 @@ public final class EventSinks {
     if (bootstrap.isEmpty()) {
       log.warn(
           "events: KAFKA_BOOTSTRAP_SERVERS is not set; {} decisions are not exported", component);
-      return EventSink.discarding();
+      return new ConfigChangeCounting(EventSink.discarding());
     }
     KafkaSinkConfig config = builder.build();
     log.info(
@@ -65,7 +65,7 @@ public final class EventSinks {
         config.topicPrefix(),
         config.spoolDir(),
         config.whenFull().name().toLowerCase(Locale.ROOT));
-    return new KafkaEventSink(config);
+    return new ConfigChangeCounting(new KafkaEventSink(config));
   }
 
   /**
@@ -109,14 +109,21 @@ public final class EventSinks {
 
   /** Registers {@code attache_events_*} metrics that read the sink's counters. */
   /**
-   * As {@link #bindMetrics(MeterRegistry, EventSink)}, plus the Kafka producer's own metrics
-   * (Micrometer's {@code KafkaClientMetrics}: {@code kafka_producer_record_send_total}, {@code
-   * kafka_producer_request_latency_avg}, {@code kafka_producer_buffer_available_bytes}, ...) when
-   * events go to Kafka; close what this returns to stop refreshing them.
+   * As {@link #bindMetrics(MeterRegistry, EventSink)}, plus {@code
+   * attache_config_changes_total{kind,outcome}} for a sink from {@link #fromSettings}, and the
+   * Kafka producer's own metrics (Micrometer's {@code KafkaClientMetrics}: {@code
+   * kafka_producer_record_send_total}, {@code kafka_producer_request_latency_avg}, {@code
+   * kafka_producer_buffer_available_bytes}, ...) when events go to Kafka; close what this returns
+   * to stop refreshing them.
    */
   public static AutoCloseable bindAllMetrics(MeterRegistry registry, EventSink sink) {
     bindMetrics(registry, sink);
-    if (sink instanceof KafkaEventSink kafka) {
+    EventSink inner = sink;
+    if (sink instanceof ConfigChangeCounting counting) {
+      counting.bind(registry);
+      inner = counting.delegate();
+    }
+    if (inner instanceof KafkaEventSink kafka) {
       KafkaClientMetrics producer = new KafkaClientMetrics(kafka.producerForMetrics());
       producer.bindTo(registry);
       return producer;

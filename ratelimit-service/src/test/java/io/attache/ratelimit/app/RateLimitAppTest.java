@@ -126,6 +126,7 @@ class RateLimitAppTest {
               "ratelimit_service_response_time_seconds_bucket{grpc_method=\"ShouldRateLimit\",le=")
           .contains("ratelimit_service_config_load_success_total 1.0")
           .contains("ratelimit_service_config_load_error_total 0.0")
+          .contains("attache_config_changes_total{kind=\"File\",outcome=\"applied\"} 1.0")
           .contains(
               "grpc_server_processing_duration_seconds_count{method=\"ShouldRateLimit\",methodType=\"UNARY\","
                   + "service=\"envoy.service.ratelimit.v3.RateLimitService\",statusCode=\"OK\"} 1")

@@ -5,6 +5,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.encoder.EncoderBase;
 import io.attache.events.json.JsonWriter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Map;
 /**
  * One JSON object per log line, for log pipelines: {@code timestamp}, {@code level}, {@code
  * logger}, {@code thread}, {@code message}, {@code service}, and, when the thread's MDC holds them,
- * {@code trace_id}, {@code span_id} and {@code request_id}; {@code exception} with the stack trace.
+ * {@code trace_id}, {@code span_id} and {@code request_id} ({@code trace_id} and {@code span_id}
+ * also from the traced request the line was logged in); {@code exception} with the stack trace.
  * Every character a message holds is escaped, so a line is always one parseable object. Messages
  * are the services' own: they never carry a token, key or cookie.
  */
@@ -51,6 +54,9 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
         json.field(name, value);
       }
     }
+    if (!mdc.containsKey("trace_id")) {
+      writeCurrentSpan(json);
+    }
     IThrowableProxy thrown = event.getThrowableProxy();
     if (thrown != null) {
       json.field("exception", ThrowableProxyUtil.asString(thrown));
@@ -60,6 +66,18 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     byte[] line = java.util.Arrays.copyOf(object, object.length + 1);
     line[object.length] = '\n';
     return line;
+  }
+
+  /**
+   * The span the logging thread is in, if any (a Check, a ShouldRateLimit): read when a line is
+   * written rather than put in the MDC on every request, so requests that log nothing pay nothing.
+   * The console appender encodes on the thread that logged, so this is the caller's span.
+   */
+  private static void writeCurrentSpan(JsonWriter json) {
+    SpanContext span = Span.current().getSpanContext();
+    if (span.isValid()) {
+      json.field("trace_id", span.getTraceId()).field("span_id", span.getSpanId());
+    }
   }
 
   @Override
