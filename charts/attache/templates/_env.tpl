@@ -186,6 +186,18 @@
 - name: ATTACHE_RATELIMIT_ADDRESS
   value: {{ . | quote }}
 {{- end }}
+{{- with .v.envoyTls }}
+{{- if .ca }}
+- name: ATTACHE_ENVOY_TLS_CA
+  value: {{ .ca | quote }}
+{{- end }}
+{{- if .cert }}
+- name: ATTACHE_ENVOY_TLS_CERT
+  value: {{ .cert | quote }}
+- name: ATTACHE_ENVOY_TLS_KEY
+  value: {{ .key | quote }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Everything, in order: common, the component's own, then extraEnv (names the chart sets must not repeat). */}}

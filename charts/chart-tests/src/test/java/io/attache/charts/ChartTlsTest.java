@@ -136,6 +136,24 @@ class ChartTlsTest {
   }
 
   @Test
+  void theControlPlaneTellsEnvoyWhichFilesReachTheServicesOverTls() {
+    RenderedChart chart =
+        renderWithValues(
+            CERT_MANAGER
+                + """
+                controlPlane:
+                  envoyTls: {ca: /etc/envoy/attache/ca.crt, cert: /etc/envoy/attache/tls.crt, key: /etc/envoy/attache/tls.key}
+                """);
+
+    assertThat(chart.envValue("control-plane", "ATTACHE_ENVOY_TLS_CA"))
+        .isEqualTo("/etc/envoy/attache/ca.crt");
+    assertThat(chart.envValue("control-plane", "ATTACHE_ENVOY_TLS_CERT"))
+        .isEqualTo("/etc/envoy/attache/tls.crt");
+    assertThat(chart.envValue("control-plane", "ATTACHE_ENVOY_TLS_KEY"))
+        .isEqualTo("/etc/envoy/attache/tls.key");
+  }
+
+  @Test
   void redisOverTlsTrustsTheCaAndPresentsTheCertificateOfItsSecret() {
     RenderedChart chart =
         renderWithValues(

@@ -6,6 +6,7 @@ import io.attache.controlplane.source.KubernetesResources;
 import io.attache.controlplane.source.ResourceDirectory;
 import io.attache.controlplane.source.ResourceError;
 import io.attache.controlplane.translate.TranslatorOptions;
+import io.attache.controlplane.translate.UpstreamTls;
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
@@ -68,6 +69,29 @@ public final class ControlPlaneApp {
   }
 
   /** A {@code host:port} setting, checked at start so a typo fails fast. */
+  /**
+   * {@code ATTACHE_ENVOY_TLS_CA} (and {@code _CERT}, {@code _KEY} for mutual TLS): files on Envoy's
+   * filesystem with which Envoy reaches ext-authz and ratelimit-service when they serve TLS.
+   */
+  private static Optional<UpstreamTls> upstreamTls(Settings settings) {
+    Optional<String> ca = settings.optional("ATTACHE_ENVOY_TLS_CA");
+    Optional<String> certificate = settings.optional("ATTACHE_ENVOY_TLS_CERT");
+    Optional<String> key = settings.optional("ATTACHE_ENVOY_TLS_KEY");
+    if (certificate.isPresent() != key.isPresent()) {
+      settings.reject(
+          certificate.isPresent() ? "ATTACHE_ENVOY_TLS_KEY" : "ATTACHE_ENVOY_TLS_CERT",
+          "ATTACHE_ENVOY_TLS_CERT and ATTACHE_ENVOY_TLS_KEY go together");
+      return Optional.empty();
+    }
+    if (ca.isEmpty()) {
+      if (certificate.isPresent()) {
+        settings.reject("ATTACHE_ENVOY_TLS_CA", "required with ATTACHE_ENVOY_TLS_CERT");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(new UpstreamTls(ca.get(), certificate, key));
+  }
+
   private static String address(Settings settings, String name, String defaultValue) {
     String value = settings.string(name, defaultValue);
     int colon = value.lastIndexOf(':');
@@ -166,7 +190,8 @@ public final class ControlPlaneApp {
             address(
                 settings, "ATTACHE_EXT_AUTHZ_ADDRESS", TranslatorOptions.LOCAL.extAuthzAddress()),
             address(
-                settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()));
+                settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()),
+            upstreamTls(settings));
     XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer());
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")

@@ -83,11 +83,15 @@ public final class Translator {
             });
     if (filters.anyAuth()) {
       clusters.add(
-          ServiceClusters.cluster(ServiceClusters.EXT_AUTHZ_CLUSTER, options.extAuthzAddress()));
+          ServiceClusters.cluster(
+              ServiceClusters.EXT_AUTHZ_CLUSTER, options.extAuthzAddress(), options.servicesTls()));
     }
     if (filters.anyRateLimit()) {
       clusters.add(
-          ServiceClusters.cluster(ServiceClusters.RATE_LIMIT_CLUSTER, options.rateLimitAddress()));
+          ServiceClusters.cluster(
+              ServiceClusters.RATE_LIMIT_CLUSTER,
+              options.rateLimitAddress(),
+              options.servicesTls()));
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));

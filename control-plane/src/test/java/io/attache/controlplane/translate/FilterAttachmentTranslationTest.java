@@ -15,7 +15,10 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** AuthPolicy and RateLimitPolicy targets turn Envoy's ext_authz and ratelimit filters on. */
@@ -184,6 +187,58 @@ class FilterAttachmentTranslationTest {
     assertThat(authz.getTypedExtensionProtocolOptionsMap())
         .containsKey("envoy.extensions.upstreams.http.v3.HttpProtocolOptions");
     assertThat(resources.clusters()).extracting(Cluster::getName).contains("attache.ratelimit");
+  }
+
+  /**
+   * With the services on TLS (GRPC_SERVER_USE_TLS), their clusters carry Envoy's UpstreamTlsContext
+   * (envoy/extensions/transport_sockets/tls/v3/tls.proto): SNI and a SAN match for the host
+   * dialled, ALPN h2, the CA and the client certificate, as files on Envoy's filesystem.
+   */
+  @Test
+  void withServicesOnTlsTheirClustersOriginateMutualTls() throws Exception {
+    XdsResources resources =
+        new Translator(
+                new TranslatorOptions(
+                    "ext-authz.attache:9001",
+                    "10.0.0.7:8081",
+                    Optional.of(
+                        new UpstreamTls(
+                            "/etc/envoy/attache/ca.crt",
+                            Optional.of("/etc/envoy/attache/tls.crt"),
+                            Optional.of("/etc/envoy/attache/tls.key")))))
+            .translate(parse(CLUSTER + LIMITS));
+
+    Cluster authz = cluster(resources, "attache.ext-authz");
+    assertThat(authz.getTransportSocket().getName()).isEqualTo("envoy.transport_sockets.tls");
+    UpstreamTlsContext tls =
+        authz.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    assertThat(tls.getSni()).isEqualTo("ext-authz.attache");
+    assertThat(tls.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("h2");
+    var validation = tls.getCommonTlsContext().getValidationContext();
+    assertThat(validation.getTrustedCa().getFilename()).isEqualTo("/etc/envoy/attache/ca.crt");
+    assertThat(validation.getMatchTypedSubjectAltNames(0).getSanType())
+        .isEqualTo(SubjectAltNameMatcher.SanType.DNS);
+    assertThat(validation.getMatchTypedSubjectAltNames(0).getMatcher().getExact())
+        .isEqualTo("ext-authz.attache");
+    assertThat(tls.getCommonTlsContext().getTlsCertificates(0).getCertificateChain().getFilename())
+        .isEqualTo("/etc/envoy/attache/tls.crt");
+    UpstreamTlsContext byIp =
+        cluster(resources, "attache.ratelimit")
+            .getTransportSocket()
+            .getTypedConfig()
+            .unpack(UpstreamTlsContext.class);
+    assertThat(byIp.getCommonTlsContext().getValidationContext().getMatchTypedSubjectAltNames(0))
+        .extracting(SubjectAltNameMatcher::getSanType)
+        .isEqualTo(SubjectAltNameMatcher.SanType.IP_ADDRESS);
+    assertThat(cluster(translate(CLUSTER + LIMITS), "attache.ext-authz").hasTransportSocket())
+        .isFalse();
+  }
+
+  private static Cluster cluster(XdsResources resources, String name) {
+    return resources.clusters().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
