@@ -3,6 +3,7 @@ package io.attache.authz.tracing;
 import io.attache.authz.core.AuthzService;
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Decision;
+import io.attache.runtime.logging.RequestLogContext;
 import io.attache.runtime.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
@@ -18,7 +19,8 @@ import java.util.Map;
  * attributes, and its audit event carries the span's {@code traceparent}. The parent is the context
  * Envoy sent with the call itself (gRPC metadata) when it sent one, else the one in the request's
  * own headers ({@code traceparent}, {@code b3}, {@code x-b3-*}), which both the gRPC Check request
- * and Emissary's HTTP mode carry. Off, a check costs one boolean test more.
+ * and Emissary's HTTP mode carry. Off, a check costs one boolean test more. With JSON logs, lines
+ * logged while deciding carry the request's {@code request_id}.
  */
 public final class TracedChecks {
   private static final AttributeKey<String> PROTOCOL = AttributeKey.stringKey("attache.protocol");
@@ -59,9 +61,12 @@ public final class TracedChecks {
    * sent none; {@code protocol} is {@code grpc} or {@code http}.
    */
   public Decision check(CheckInput input, Context callerContext, String protocol) {
-    if (!tracing.enabled()) {
-      return service.check(input);
+    try (RequestLogContext.Scope log = RequestLogContext.requestId(input.request().requestId())) {
+      return tracing.enabled() ? traced(input, callerContext, protocol) : service.check(input);
     }
+  }
+
+  private Decision traced(CheckInput input, Context callerContext, String protocol) {
     Context parent =
         callerContext != null ? callerContext : tracing.extract(input.request().headers(), HEADERS);
     Span span =

@@ -3,6 +3,7 @@ package io.attache.ratelimit.grpc;
 import io.attache.ratelimit.core.RateLimitException;
 import io.attache.ratelimit.core.RateLimitService;
 import io.attache.ratelimit.core.StoreUnavailableException;
+import io.attache.runtime.logging.RequestLogContext;
 import io.attache.runtime.tracing.GrpcTraceContext;
 import io.attache.runtime.tracing.Tracing;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
@@ -75,10 +76,18 @@ public final class RateLimitGrpcService extends RateLimitServiceGrpc.RateLimitSe
   public void shouldRateLimit(
       RateLimitRequest request, StreamObserver<RateLimitResponse> responseObserver) {
     long start = System.nanoTime();
-    if (!tracing.enabled()) {
-      answer(request, responseObserver, Optional.empty(), null, start);
-      return;
+    try (RequestLogContext.Scope log =
+        RequestLogContext.requestId(Optional.ofNullable(RequestIdInterceptor.REQUEST_ID.get()))) {
+      if (!tracing.enabled()) {
+        answer(request, responseObserver, Optional.empty(), null, start);
+      } else {
+        traced(request, responseObserver, start);
+      }
     }
+  }
+
+  private void traced(
+      RateLimitRequest request, StreamObserver<RateLimitResponse> responseObserver, long start) {
     io.opentelemetry.context.Context parent = GrpcTraceContext.PARENT.get();
     Span span =
         tracing

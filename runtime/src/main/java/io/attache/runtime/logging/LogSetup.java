@@ -39,6 +39,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
   public ExecutionStatus configure(LoggerContext context) {
     LogLevel level = parse(LogLevel.class, System.getenv("LOG_LEVEL")).orElse(LogLevel.INFO);
     LogFormat format = parse(LogFormat.class, System.getenv("LOG_FORMAT")).orElse(LogFormat.TEXT);
+    RequestLogContext.jsonLines(format == LogFormat.JSON);
 
     ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
     console.setContext(context);

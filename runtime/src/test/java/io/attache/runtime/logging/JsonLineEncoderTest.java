@@ -14,7 +14,7 @@ import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** JSON lines name the trace and span of the traced request they were logged in. */
+/** JSON lines name the request, and the trace and span, they were logged in. */
 class JsonLineEncoderTest {
   private final Logger logger =
       ((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getLogger("io.attache.test");
@@ -38,5 +38,27 @@ class JsonLineEncoderTest {
           .contains("\"span_id\":\"00f067aa0ba902b7\"");
     }
     assertThat(encode("outside any request")).doesNotContain("trace_id");
+  }
+
+  @Test
+  void withJsonLinesALineLoggedWhileARequestIsDecidedCarriesItsRequestId() {
+    RequestLogContext.jsonLines(true);
+    try {
+      try (RequestLogContext.Scope scope =
+          RequestLogContext.requestId(java.util.Optional.of("f0c1d2e3-request"))) {
+        assertThat(encode("deciding")).contains("\"request_id\":\"f0c1d2e3-request\"");
+      }
+      assertThat(encode("after the request")).doesNotContain("request_id");
+    } finally {
+      RequestLogContext.jsonLines(false);
+    }
+  }
+
+  @Test
+  void withTextLinesNothingIsPutInTheMdc() {
+    try (RequestLogContext.Scope scope =
+        RequestLogContext.requestId(java.util.Optional.of("f0c1d2e3-request"))) {
+      assertThat(org.slf4j.MDC.get("request_id")).isNull();
+    }
   }
 }
