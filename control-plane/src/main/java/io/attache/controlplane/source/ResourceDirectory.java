@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -19,10 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory of Kubernetes YAML as the source of cluster state. Each change of the directory is
- * parsed whole; a valid read goes to the listener, an invalid one is logged (every error, by file
- * and field) and dropped, so the last good state stays in force. Each applied or rejected file is
- * audited ({@code audit.config}, kind {@code File}).
+ * A directory of Kubernetes YAML as the source of cluster state. Each document is checked on its
+ * own: an invalid one is logged (every error, by file, document and field) and keeps its last good
+ * version, or is left out if it never had one, while every valid document beside it is served (so a
+ * control plane starting with one bad object still serves the rest and turns ready). Conflicts
+ * between valid documents (one object defined twice) keep the last state served. Each applied or
+ * rejected file is audited ({@code audit.config}, kind {@code File}).
  */
 public final class ResourceDirectory implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ResourceDirectory.class);
@@ -33,6 +38,9 @@ public final class ResourceDirectory implements AutoCloseable {
   private final Path directory;
   private final ConfigAudit audit;
   private final Map<String, String> applied = new HashMap<>(); // file name -> content
+  private final Map<String, String> lastGood = new HashMap<>(); // "file#document" -> its text
+  private List<WatchedDirectory.File> published; // the documents of the last state handed on
+  private final Map<String, String> reportedRejected = new HashMap<>(); // file -> content audited
   private final WatchedDirectory watch;
 
   /** Reads {@code directory} now (the listener may be called before this returns), then polls. */
@@ -61,38 +69,114 @@ public final class ResourceDirectory implements AutoCloseable {
   }
 
   private void onFiles(List<WatchedDirectory.File> files) {
-    ParseResult result = parser.parse(files);
-    if (result instanceof ParseResult.Parsed parsed) {
-      List<ResourceError> problems = new ArrayList<>(RouteProblems.of(parsed.state()));
-      problems.forEach(p -> log.error("route problem: {}", p));
-      List<ResourceError> listenerProblems =
-          ListenerProblems.of(GatewayTls.resolve(parsed.state()).problems());
-      listenerProblems.forEach(p -> log.error("listener left out: {}", p));
-      problems.addAll(listenerProblems);
-      lastErrors.set(List.copyOf(problems));
+    List<ResourceError> errors = new ArrayList<>();
+    Set<String> rejectedFiles = new HashSet<>();
+    List<WatchedDirectory.File> documents = goodDocuments(files, errors, rejectedFiles);
+    ParseResult result = parser.parse(documents);
+    if (result instanceof ParseResult.Invalid invalid) {
+      // Only conflicts between documents get here (one object defined twice, a port claimed
+      // twice): each document is valid alone. They keep the last state served.
+      errors.addAll(invalid.errors());
+      lastErrors.set(List.copyOf(errors));
+      for (ResourceError error : errors) {
+        log.error("invalid resource, keeping the last good state: {}", error);
+      }
+      auditRejected(errors);
+      return;
+    }
+    ClusterState state = ((ParseResult.Parsed) result).state();
+    for (ResourceError error : errors) {
+      log.error("invalid resource, left out or kept at its last good version: {}", error);
+    }
+    List<ResourceError> problems = new ArrayList<>(errors);
+    List<ResourceError> routeProblems = RouteProblems.of(state);
+    routeProblems.forEach(p -> log.error("route problem: {}", p));
+    problems.addAll(routeProblems);
+    List<ResourceError> listenerProblems =
+        ListenerProblems.of(GatewayTls.resolve(state).problems());
+    listenerProblems.forEach(p -> log.error("listener left out: {}", p));
+    problems.addAll(listenerProblems);
+    lastErrors.set(List.copyOf(problems));
+    if (!documents.equals(published)) {
+      published = documents;
       log.info(
           "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"
               + " from {} files",
-          parsed.state().services().size(),
-          parsed.state().endpoints().size(),
-          parsed.state().gateways().size(),
-          parsed.state().httpRoutes().size(),
-          parsed.state().secrets().size(),
+          state.services().size(),
+          state.endpoints().size(),
+          state.gateways().size(),
+          state.httpRoutes().size(),
+          state.secrets().size(),
           files.size());
-      listener.accept(parsed.state());
-      auditApplied(files);
-    } else if (result instanceof ParseResult.Invalid invalid) {
-      lastErrors.set(invalid.errors());
-      for (ResourceError error : invalid.errors()) {
-        log.error("invalid resource, keeping the last good state: {}", error);
-      }
-      auditRejected(invalid.errors());
+      listener.accept(state);
     }
+    auditApplied(files, rejectedFiles);
+    auditRejected(newlyRejected(files, rejectedFiles, errors));
   }
 
-  private synchronized void auditApplied(List<WatchedDirectory.File> files) {
+  /** The errors of rejected files whose content changed since they were last reported. */
+  private synchronized List<ResourceError> newlyRejected(
+      List<WatchedDirectory.File> files, Set<String> rejectedFiles, List<ResourceError> errors) {
+    Map<String, String> now = new HashMap<>();
+    Set<String> unchanged = new HashSet<>();
+    for (WatchedDirectory.File file : files) {
+      if (rejectedFiles.contains(file.name())) {
+        now.put(file.name(), file.content());
+        if (file.content().equals(reportedRejected.get(file.name()))) {
+          unchanged.add(file.name());
+        }
+      }
+    }
+    reportedRejected.clear();
+    reportedRejected.putAll(now);
+    return errors.stream().filter(e -> !unchanged.contains(e.file())).toList();
+  }
+
+  /**
+   * Every document that is valid on its own, or, for one that is not, its last good version if it
+   * had one (an invalid document never hides the valid ones beside it, in its file or in others). A
+   * document is known by its file and number.
+   */
+  private List<WatchedDirectory.File> goodDocuments(
+      List<WatchedDirectory.File> files, List<ResourceError> errors, Set<String> rejectedFiles) {
+    Map<String, String> good = new LinkedHashMap<>();
+    List<WatchedDirectory.File> documents = new ArrayList<>();
+    for (WatchedDirectory.File file : files) {
+      List<String> alone = ResourceParser.documentsAlone(file.content());
+      for (int i = 0; i < alone.size(); i++) {
+        if (alone.get(i) == null) {
+          continue;
+        }
+        String key = file.name() + "#" + (i + 1);
+        ParseResult one =
+            parser.parse(List.of(new WatchedDirectory.File(file.name(), alone.get(i))));
+        String text = alone.get(i);
+        if (one instanceof ParseResult.Invalid invalid) {
+          errors.addAll(invalid.errors());
+          rejectedFiles.add(file.name());
+          text = lastGood.get(key);
+        }
+        if (text != null) {
+          good.put(key, text);
+          documents.add(new WatchedDirectory.File(file.name(), text));
+        }
+      }
+    }
+    lastGood.clear();
+    lastGood.putAll(good);
+    return List.copyOf(documents);
+  }
+
+  private synchronized void auditApplied(
+      List<WatchedDirectory.File> files, Set<String> rejectedFiles) {
     Map<String, String> now = new HashMap<>();
     for (WatchedDirectory.File file : files) {
+      if (rejectedFiles.contains(file.name())) {
+        if (applied.containsKey(file.name())) {
+          now.put(file.name(), applied.get(file.name())); // audited as rejected instead
+        }
+        continue;
+      }
       now.put(file.name(), file.content());
       if (!file.content().equals(applied.get(file.name()))) {
         String what =

@@ -117,6 +117,24 @@ public final class ResourceParser {
         : new ParseResult.Invalid(errors);
   }
 
+  /**
+   * Each non-blank document of a file on its own, as text that {@link #parse} reads as that
+   * document alone while still numbering it as in the file (empty documents before it), so errors
+   * name the same document number either way.
+   */
+  static List<String> documentsAlone(String content) {
+    String[] documents = DOCUMENT_SEPARATOR.split(content);
+    List<String> alone = new ArrayList<>();
+    for (int i = 0; i < documents.length; i++) {
+      if (documents[i].lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+        alone.add(null);
+      } else {
+        alone.add("---\n".repeat(i) + documents[i]);
+      }
+    }
+    return alone;
+  }
+
   private static boolean unique(String object, Set<String> seen, DocumentErrors errors) {
     if (seen.add(object)) {
       return true;

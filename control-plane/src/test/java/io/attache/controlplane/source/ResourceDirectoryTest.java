@@ -51,7 +51,42 @@ class ResourceDirectoryTest {
       resources.poll();
 
       assertThat(resources.lastErrors()).isEmpty();
-      assertThat(states).singleElement().extracting(s -> s.services().size()).isEqualTo(1);
+      // At start the invalid Service, never good, was left out and the rest (nothing) served.
+      assertThat(states).extracting(s -> s.services().size()).containsExactly(0, 1);
+    }
+  }
+
+  /**
+   * Issue #22: an invalid object keeps its own last good version, or is left out if it never had
+   * one; the valid objects beside it, in its file or in others, are served from the start.
+   */
+  @Test
+  void anInvalidDocumentNeverHidesTheValidOnesBesideIt() throws Exception {
+    String other = SERVICE.replace("echo", "shop");
+    Files.writeString(
+        directory.resolve("services.yaml"), SERVICE + "---\n" + other.replace("8080", "-1"));
+    Files.writeString(directory.resolve("more.yaml"), SERVICE.replace("echo", "cart"));
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add)) {
+      assertThat(states)
+          .singleElement()
+          .extracting(s -> s.services().stream().map(v -> v.name()).sorted().toList())
+          .isEqualTo(List.of("cart", "echo"));
+      assertThat(resources.lastErrors())
+          .extracting(e -> e.file() + " " + e.document() + " " + e.field())
+          .containsExactly(directory.resolve("services.yaml") + " 2 spec.ports[0].port");
+
+      // Fixed, then broken again: the broken version is refused and the fixed one stays served.
+      Files.writeString(directory.resolve("services.yaml"), SERVICE + "---\n" + other);
+      resources.poll();
+      Files.writeString(
+          directory.resolve("services.yaml"), SERVICE + "---\n" + other.replace("8080", "0"));
+      resources.poll();
+
+      assertThat(states).hasSize(2);
+      assertThat(states.get(1).services()).hasSize(3);
+      assertThat(resources.lastErrors()).hasSize(1);
     }
   }
 
