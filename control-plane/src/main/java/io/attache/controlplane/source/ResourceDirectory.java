@@ -71,7 +71,8 @@ public final class ResourceDirectory implements AutoCloseable {
   private void onFiles(List<WatchedDirectory.File> files) {
     List<ResourceError> errors = new ArrayList<>();
     Set<String> rejectedFiles = new HashSet<>();
-    List<WatchedDirectory.File> documents = goodDocuments(files, errors, rejectedFiles);
+    Set<String> leftOut = new HashSet<>();
+    List<WatchedDirectory.File> documents = goodDocuments(files, errors, rejectedFiles, leftOut);
     ParseResult result = parser.parse(documents);
     if (result instanceof ParseResult.Invalid invalid) {
       // Only conflicts between documents get here (one object defined twice, a port claimed
@@ -81,7 +82,7 @@ public final class ResourceDirectory implements AutoCloseable {
       for (ResourceError error : errors) {
         log.error("invalid resource, keeping the last good state: {}", error);
       }
-      auditRejected(errors);
+      auditRejected(errors, Set.of());
       return;
     }
     ClusterState state = ((ParseResult.Parsed) result).state();
@@ -111,7 +112,7 @@ public final class ResourceDirectory implements AutoCloseable {
       listener.accept(state);
     }
     auditApplied(files, rejectedFiles);
-    auditRejected(newlyRejected(files, rejectedFiles, errors));
+    auditRejected(newlyRejected(files, rejectedFiles, errors), leftOut);
   }
 
   /** The errors of rejected files whose content changed since they were last reported. */
@@ -138,7 +139,10 @@ public final class ResourceDirectory implements AutoCloseable {
    * document is known by its file and number.
    */
   private List<WatchedDirectory.File> goodDocuments(
-      List<WatchedDirectory.File> files, List<ResourceError> errors, Set<String> rejectedFiles) {
+      List<WatchedDirectory.File> files,
+      List<ResourceError> errors,
+      Set<String> rejectedFiles,
+      Set<String> leftOut) {
     Map<String, String> good = new LinkedHashMap<>();
     List<WatchedDirectory.File> documents = new ArrayList<>();
     for (WatchedDirectory.File file : files) {
@@ -155,6 +159,9 @@ public final class ResourceDirectory implements AutoCloseable {
           errors.addAll(invalid.errors());
           rejectedFiles.add(file.name());
           text = lastGood.get(key);
+          if (text == null) {
+            leftOut.add(key);
+          }
         }
         if (text != null) {
           good.put(key, text);
@@ -214,7 +221,12 @@ public final class ResourceDirectory implements AutoCloseable {
     applied.putAll(now);
   }
 
-  private void auditRejected(List<ResourceError> errors) {
+  /**
+   * One {@code audit.config} event per file, saying what is served instead: the last good version
+   * of its rejected documents, or nothing for those that never had one ({@code leftOut}, keys
+   * {@code file#document}).
+   */
+  private void auditRejected(List<ResourceError> errors, Set<String> leftOut) {
     Map<String, List<ResourceError>> byFile = new TreeMap<>();
     for (ResourceError error : errors) {
       byFile.computeIfAbsent(error.file(), f -> new ArrayList<>()).add(error);
@@ -226,7 +238,27 @@ public final class ResourceDirectory implements AutoCloseable {
                 Optional.empty(),
                 path(file),
                 OptionalLong.empty(),
-                "rejected, the last good state stays: " + ConfigAudit.describe(fileErrors)));
+                instead(file, fileErrors, leftOut) + ConfigAudit.describe(fileErrors)));
+  }
+
+  private static String instead(String file, List<ResourceError> errors, Set<String> leftOut) {
+    Set<Integer> all = new java.util.TreeSet<>();
+    Set<Integer> out = new java.util.TreeSet<>();
+    for (ResourceError error : errors) {
+      all.add(error.document());
+      if (leftOut.contains(file + "#" + error.document())) {
+        out.add(error.document());
+      }
+    }
+    if (out.isEmpty()) {
+      return "rejected, the last good state stays: ";
+    }
+    if (out.equals(all)) {
+      return "rejected and left out (no earlier valid version): ";
+    }
+    return "rejected; documents "
+        + out
+        + " left out (no earlier valid version), the others keep their last good version: ";
   }
 
   private String path(String file) {

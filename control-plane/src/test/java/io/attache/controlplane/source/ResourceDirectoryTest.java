@@ -113,4 +113,19 @@ class ResourceDirectoryTest {
                   + " spec.ports[0].port: must be between 1 and 65535, was 0");
     }
   }
+
+  @Test
+  void aDocumentThatWasNeverValidIsAuditedAsLeftOut() throws Exception {
+    Files.writeString(directory.resolve("echo.yaml"), SERVICE.replace("8080", "0"));
+    InMemoryEventSink events = new InMemoryEventSink();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), state -> {}, events)) {
+      assertThat(events.events())
+          .map(ConfigChange.class::cast)
+          .extracting(c -> c.outcome() + " " + c.message())
+          .containsExactly(
+              "REJECTED rejected and left out (no earlier valid version): document 1"
+                  + " spec.ports[0].port: must be between 1 and 65535, was 0");
+    }
+  }
 }
