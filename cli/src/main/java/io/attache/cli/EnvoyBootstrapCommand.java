@@ -1,5 +1,11 @@
 package io.attache.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.TypeRegistry;
+import com.google.protobuf.util.JsonFormat;
+import io.attache.controlplane.translate.UpstreamTls;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,37 +126,24 @@ final class EnvoyBootstrapCommand implements Callable<Integer> {
   }
 
   /**
-   * Envoy's {@code UpstreamTlsContext}: SNI and a SAN check for the host it dials, h2 by ALPN, the
-   * CA to trust, and the certificate to present when given. Envoy reads the files once, at start.
+   * The control plane's UpstreamTlsContext for {@code host} ({@link UpstreamTls}), written as a
+   * JSON flow mapping, which YAML reads as it is. Envoy reads the files once, at start.
    */
   private String transportSocket(String host) {
-    boolean ip = host.matches("[0-9.]+") || host.contains(":");
-    // Indented to sit under common_tls_context, where the %s below is.
-    String identity =
-        tlsCert == null
-            ? ""
-            : "            tls_certificates:\n"
-                + "              - certificate_chain: {filename: %s}\n".formatted(quoted(tlsCert))
-                + "                private_key: {filename: %s}\n".formatted(quoted(tlsKey));
-    return """
-              transport_socket:
-                name: envoy.transport_sockets.tls
-                typed_config:
-                  "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
-                  sni: %s
-                  common_tls_context:
-                    alpn_protocols: [h2]
-                    validation_context:
-                      trusted_ca: {filename: %s}
-                      match_typed_subject_alt_names:
-                        - san_type: %s
-                          matcher: {exact: %s}
-        %s"""
-        .formatted(quoted(host), quoted(tlsCa), ip ? "IP_ADDRESS" : "DNS", quoted(host), identity);
-  }
-
-  private static String quoted(String value) {
-    return "'" + value.replace("'", "''") + "'";
+    UpstreamTls tls =
+        new UpstreamTls(tlsCa, Optional.ofNullable(tlsCert), Optional.ofNullable(tlsKey));
+    try {
+      return "      transport_socket: "
+          + JsonFormat.printer()
+              .usingTypeRegistry(
+                  TypeRegistry.newBuilder().add(UpstreamTlsContext.getDescriptor()).build())
+              .preservingProtoFieldNames()
+              .omittingInsignificantWhitespace()
+              .print(tls.transportSocket(host))
+          + "\n";
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("cannot print an UpstreamTlsContext", e);
+    }
   }
 
   private static String plainCluster(String name, String host, String port) {

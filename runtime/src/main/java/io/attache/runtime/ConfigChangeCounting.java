@@ -6,11 +6,10 @@ import io.attache.events.EventSink;
 import io.attache.events.EventSinkStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts the configuration changes a service reports ({@code audit.config} events) by kind and
@@ -22,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class ConfigChangeCounting implements EventSink {
   private final EventSink delegate;
-  private final Map<List<String>, LongAdder> beforeBinding = new ConcurrentHashMap<>();
-  private volatile MeterRegistry registry;
+  private final Map<List<String>, Long> beforeBinding = new HashMap<>(); // guarded by this
+  private MeterRegistry registry; // guarded by this
 
   ConfigChangeCounting(EventSink delegate) {
     this.delegate = delegate;
@@ -44,26 +43,21 @@ final class ConfigChangeCounting implements EventSink {
   /** Registers the counts so far and counts on {@code target} from now on. */
   synchronized void bind(MeterRegistry target) {
     registry = target;
-    beforeBinding.forEach((key, count) -> count(key, count.sum()));
+    beforeBinding.forEach((key, count) -> count(key, count));
     beforeBinding.clear();
   }
 
-  private void count(List<String> kindAndOutcome, long amount) {
-    MeterRegistry target = registry;
-    if (target == null) {
-      synchronized (this) {
-        if (registry == null) {
-          beforeBinding.computeIfAbsent(kindAndOutcome, k -> new LongAdder()).add(amount);
-          return;
-        }
-        target = registry;
-      }
+  /** Configuration changes are rare: one lock keeps binding and counting simple. */
+  private synchronized void count(List<String> kindAndOutcome, long amount) {
+    if (registry == null) {
+      beforeBinding.merge(kindAndOutcome, amount, Long::sum);
+      return;
     }
     Counter.builder("attache.config.changes")
         .description("configuration changes applied or rejected, by resource kind")
         .tag("kind", kindAndOutcome.get(0))
         .tag("outcome", kindAndOutcome.get(1))
-        .register(target)
+        .register(registry)
         .increment(amount);
   }
 

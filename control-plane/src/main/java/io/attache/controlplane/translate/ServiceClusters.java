@@ -5,11 +5,9 @@ import com.google.protobuf.Duration;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
-import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
@@ -17,13 +15,7 @@ import io.envoyproxy.envoy.config.ratelimit.v3.RateLimitServiceConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
-import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
-import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.Optional;
 
 /**
@@ -55,7 +47,7 @@ final class ServiceClusters {
                     .setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance()))
             .build();
     Cluster.Builder cluster = Cluster.newBuilder();
-    tls.ifPresent(files -> cluster.setTransportSocket(tlsTo(host, files)));
+    tls.ifPresent(files -> cluster.setTransportSocket(files.transportSocket(host)));
     return cluster
         .setName(name)
         .setType(Cluster.DiscoveryType.LOGICAL_DNS)
@@ -76,41 +68,6 @@ final class ServiceClusters {
                                                     SocketAddress.newBuilder()
                                                         .setAddress(host)
                                                         .setPortValue(port)))))))
-        .build();
-  }
-
-  /**
-   * Envoy's UpstreamTlsContext for one of our services: SNI and a SAN check for the host it dials
-   * (a DNS name, or an IP address), ALPN {@code h2} (gRPC), the CA to trust and, for mutual TLS,
-   * the certificate to present.
-   */
-  private static TransportSocket tlsTo(String host, UpstreamTls files) {
-    boolean ip = host.matches("[0-9.]+") || host.contains(":");
-    CommonTlsContext.Builder common =
-        CommonTlsContext.newBuilder()
-            .addAlpnProtocols("h2")
-            .setValidationContext(
-                CertificateValidationContext.newBuilder()
-                    .setTrustedCa(DataSource.newBuilder().setFilename(files.caFile()))
-                    .addMatchTypedSubjectAltNames(
-                        SubjectAltNameMatcher.newBuilder()
-                            .setSanType(
-                                ip
-                                    ? SubjectAltNameMatcher.SanType.IP_ADDRESS
-                                    : SubjectAltNameMatcher.SanType.DNS)
-                            .setMatcher(StringMatcher.newBuilder().setExact(host))));
-    if (files.certificateFile().isPresent()) {
-      common.addTlsCertificates(
-          TlsCertificate.newBuilder()
-              .setCertificateChain(
-                  DataSource.newBuilder().setFilename(files.certificateFile().get()))
-              .setPrivateKey(DataSource.newBuilder().setFilename(files.keyFile().orElseThrow())));
-    }
-    UpstreamTlsContext context =
-        UpstreamTlsContext.newBuilder().setSni(host).setCommonTlsContext(common).build();
-    return TransportSocket.newBuilder()
-        .setName("envoy.transport_sockets.tls")
-        .setTypedConfig(Any.pack(context))
         .build();
   }
 

@@ -41,10 +41,7 @@ public final class ClientTlsFiles {
       throws TlsFileException {
     List<X509Certificate> chain = PemFiles.certificates(certificateFile);
     PrivateKey key = PemFiles.privateKey(keyFile);
-    if (!PemFiles.matches(key, chain.get(0))) {
-      throw new TlsFileException(
-          keyFile, "is not the private key of the certificate in " + certificateFile);
-    }
+    PemFiles.requireMatching(key, chain, keyFile, certificateFile);
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

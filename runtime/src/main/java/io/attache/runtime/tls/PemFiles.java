@@ -85,6 +85,16 @@ public final class PemFiles {
         file, "holds no PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
   }
 
+  /** Throws unless {@code key} (read from {@code keyFile}) belongs to the chain's leaf. */
+  static void requireMatching(
+      PrivateKey key, List<X509Certificate> chain, Path keyFile, Path certificateFile)
+      throws TlsFileException {
+    if (!matches(key, chain.get(0))) {
+      throw new TlsFileException(
+          keyFile, "is not the private key of the certificate in " + certificateFile);
+    }
+  }
+
   /** Whether {@code key} is the private half of {@code certificate}'s public key. */
   static boolean matches(PrivateKey key, X509Certificate certificate) {
     String algorithm =

@@ -122,10 +122,7 @@ final class ReloadingCredentials implements AutoCloseable {
   private void install(List<byte[]> contents) throws TlsFileException {
     List<X509Certificate> chain = PemFiles.certificates(files.certificate(), contents.get(0));
     PrivateKey key = PemFiles.privateKey(files.key(), contents.get(1));
-    if (!PemFiles.matches(key, chain.get(0))) {
-      throw new TlsFileException(
-          files.key(), "is not the private key of the certificate in " + files.certificate());
-    }
+    PemFiles.requireMatching(key, chain, files.key(), files.certificate());
     Optional<List<X509Certificate>> authorities = Optional.empty();
     if (files.clientCa().isPresent()) {
       authorities = Optional.of(PemFiles.certificates(files.clientCa().get(), contents.get(2)));
