@@ -19,6 +19,11 @@ final class DocumentErrors {
     errors.add(new ResourceError(file, document, field, reason));
   }
 
+  /** How many errors the list these are added to holds. */
+  int size() {
+    return errors.size();
+  }
+
   /** Runs {@code check} and reports whether it added no error. */
   boolean clean(Runnable check) {
     int before = errors.size();

@@ -1,24 +1,13 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
-import io.attache.controlplane.model.EndpointState;
-import io.attache.controlplane.model.GatewayReport;
-import io.attache.controlplane.model.GatewayState;
-import io.attache.controlplane.model.HttpRouteState;
-import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.RouteStatus;
-import io.attache.controlplane.model.ServiceState;
-import io.attache.controlplane.model.TlsSecret;
-import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.controlplane.translate.FilterAttachments;
 import io.attache.controlplane.translate.GatewayReports;
 import io.attache.controlplane.translate.GatewayTls;
 import io.attache.controlplane.translate.RouteAttachments;
 import io.attache.controlplane.translate.RouteResolver;
 import io.attache.controlplane.translate.TrafficPolicies;
-import io.attache.crds.AcceptedStatus;
-import io.attache.crds.Conditions;
-import io.attache.crds.PolicyStatus;
 import io.attache.crds.StatusLeader;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
@@ -27,13 +16,9 @@ import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -43,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,27 +39,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kubernetes API as the source of cluster state: informers on v1 Services, discovery.k8s.io/v1
- * EndpointSlices and, when enabled, gateway.networking.k8s.io/v1 Gateways (of our class),
- * HTTPRoutes and the {@code kubernetes.io/tls} Secrets their HTTPS listeners name (all namespaces,
- * or one), converted by the same converters as the YAML files. Secret contents never reach a log or
- * an audit event; Secrets no listener names are neither converted nor audited. Level-based: every
- * burst of events (debounced on one thread) recomputes the whole state from the informers' caches.
- * An invalid object is left out and reported; the valid rest applies, as Kubernetes controllers do
- * — except a Gateway, HTTPRoute or Secret that was valid before: its last valid version keeps being
- * served, so a bad edit never takes traffic off a working route. Each new, changed or deleted
- * object is audited ({@code audit.config}) once per resource version. Gateway, HTTPRoute and policy
- * status is written by the replica holding the status Lease, if one is configured. Never calls the
- * API server on an informer thread.
+ * The Kubernetes API as the source of cluster state: one informer per {@link ResourceKind} watched
+ * (v1 Services, discovery.k8s.io/v1 EndpointSlices and, when enabled, Gateway API Gateways of our
+ * class, HTTPRoutes, the {@code kubernetes.io/tls} Secrets HTTPS listeners name, and our policies),
+ * all namespaces or one, converted by the same kinds as the YAML files. Secret contents never reach
+ * a log or an audit event; Secrets no listener names are neither converted nor audited.
+ * Level-based: every burst of events (debounced on one thread) recomputes the state from the
+ * informers' caches. An invalid object keeps its last valid version served, or is left out if it
+ * never had one, and is reported; the valid rest applies, so a bad edit never takes traffic off a
+ * working route. Each new, changed or deleted object is audited ({@code audit.config}) once per
+ * resource version. Status is written by a {@link StatusReconciler} on the replica holding the
+ * status Lease, if one is configured. Never calls the API server on an informer thread.
  */
 public final class KubernetesResources implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubernetesResources.class);
@@ -115,27 +97,21 @@ public final class KubernetesResources implements AutoCloseable {
   private final Consumer<ClusterState> listener;
   private final ConfigAudit audit;
   private final Options options;
-  private Map<String, String> audited = new HashMap<>(); // "Kind ns/name" -> resourceVersion
-  private final Map<String, Object> lastGood = new HashMap<>(); // "Kind ns/name" -> state
+  private Map<ObjectKey, String> audited = new HashMap<>(); // -> resourceVersion
+  private final ResourceStore store = new ResourceStore();
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-k8s-resources"));
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private final HttpRouteStatusWriter statusWriter;
-  private final GatewayStatusWriter gatewayStatusWriter;
-  private final GatewayClassStatusWriter gatewayClassStatusWriter;
-  private final KubernetesClient client;
+
+  /** The informer of each kind watched, in the order a read converts them. */
+  private final Map<ResourceKind<?, ?>, SharedIndexInformer<? extends HasMetadata>> watched =
+      new LinkedHashMap<>();
+
+  private final StatusReconciler status;
   private volatile boolean started;
-  private volatile SharedIndexInformer<Service> services;
-  private volatile SharedIndexInformer<EndpointSlice> slices;
-  private volatile SharedIndexInformer<Gateway> gateways;
   private volatile SharedIndexInformer<GatewayClass> gatewayClasses;
-  private volatile SharedIndexInformer<HTTPRoute> routes;
-  private volatile SharedIndexInformer<Secret> secrets;
-  private volatile SharedIndexInformer<TrafficPolicy> trafficPolicies;
-  private volatile SharedIndexInformer<AuthPolicy> authPolicies;
-  private volatile SharedIndexInformer<RateLimitPolicy> rateLimitPolicies;
   private volatile StatusLeader leader;
 
   /** Services and EndpointSlices only. */
@@ -157,22 +133,12 @@ public final class KubernetesResources implements AutoCloseable {
     this.listener = listener;
     this.audit = new ConfigAudit(events);
     this.options = options;
-    this.statusWriter = new HttpRouteStatusWriter(client);
-    this.gatewayStatusWriter = new GatewayStatusWriter(client);
-    this.gatewayClassStatusWriter = new GatewayClassStatusWriter(client);
-    this.client = client;
+    this.status = new StatusReconciler(client);
     try {
-      services = inform(client, Service.class);
-      slices = inform(client, EndpointSlice.class);
-      if (options.gatewayApi()) {
-        gateways = inform(client, Gateway.class);
-        routes = inform(client, HTTPRoute.class);
-        // The API server filters by type; fabric8's mock server does not, so read() checks again.
-        secrets =
-            inform(
-                client,
-                Secret.class,
-                scope -> scope.withField("type", TlsSecretConverter.TLS_TYPE));
+      for (ResourceKind<?, ?> kind : ResourceKinds.all(options.gatewayClass())) {
+        if (watches(kind.group())) {
+          watched.put(kind, inform(client, kind));
+        }
       }
       if (options.gatewayApi()
           && options.statusLease().isPresent()
@@ -184,13 +150,6 @@ public final class KubernetesResources implements AutoCloseable {
                 .withField("metadata.name", options.gatewayClass())
                 .inform(rescheduling(), 0);
         informers.add(gatewayClasses);
-      }
-      if (options.trafficPolicies()) {
-        trafficPolicies = inform(client, TrafficPolicy.class);
-      }
-      if (options.filterPolicies()) {
-        authPolicies = inform(client, AuthPolicy.class);
-        rateLimitPolicies = inform(client, RateLimitPolicy.class);
       }
       if (options.statusLease().isPresent()) {
         leader =
@@ -210,21 +169,26 @@ public final class KubernetesResources implements AutoCloseable {
     schedule();
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      KubernetesClient client, Class<T> type) {
-    return inform(client, type, UnaryOperator.identity());
+  private boolean watches(ResourceKind.Group group) {
+    return switch (group) {
+      case DISCOVERY -> true;
+      case GATEWAY_API -> options.gatewayApi();
+      case TRAFFIC_POLICIES -> options.trafficPolicies();
+      case FILTER_POLICIES -> options.filterPolicies();
+    };
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(
-      KubernetesClient client,
-      Class<T> type,
-      UnaryOperator<FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>>> narrow) {
-    var resources = client.resources(type);
+      KubernetesClient client, ResourceKind<T, ?> kind) {
+    var resources = client.resources(kind.type());
     FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>> scope =
         options.namespace().isPresent()
             ? resources.inNamespace(options.namespace().get())
             : resources.inAnyNamespace();
-    SharedIndexInformer<T> informer = narrow.apply(scope).inform(rescheduling(), 0);
+    for (Map.Entry<String, String> field : kind.apiFieldSelector().entrySet()) {
+      scope = scope.withField(field.getKey(), field.getValue());
+    }
+    SharedIndexInformer<T> informer = scope.inform(rescheduling(), 0);
     informers.add(informer);
     return informer;
   }
@@ -270,179 +234,28 @@ public final class KubernetesResources implements AutoCloseable {
 
   private ClusterState read() {
     List<ResourceError> errors = DocumentErrors.list();
-    Map<String, String> seen = new HashMap<>();
-    Map<String, List<ResourceError>> invalid = new HashMap<>();
-    List<ServiceState> serviceStates =
-        convertAll(
-            "Service",
-            services.getStore().list(),
-            ServiceConverter::convert,
-            s ->
-                "applied: ports "
-                    + s.ports().stream()
-                        .map(p -> (p.name().isEmpty() ? "" : p.name() + "=") + p.port())
-                        .toList(),
-            false,
-            seen,
-            errors,
-            invalid);
-    List<EndpointState> endpoints =
-        convertAll(
-            "EndpointSlice",
-            slices.getStore().list(),
-            EndpointSliceConverter::convert,
-            s ->
-                "applied: "
-                    + s.endpoints().stream().filter(e -> e.ready()).count()
-                    + " of "
-                    + s.endpoints().size()
-                    + " endpoints ready for Service "
-                    + s.serviceKey(),
-            false,
-            seen,
-            errors,
-            invalid);
-    List<GatewayState> gatewayStates = List.of();
-    List<Gateway> gatewayObjects = List.of();
-    List<HttpRouteState> routeStates = List.of();
-    List<HTTPRoute> routeObjects = List.of();
-    List<TlsSecret> secretStates = List.of();
-    Set<String> foreignGateways = Set.of();
-    if (options.gatewayApi()) {
-      Map<Boolean, List<Gateway>> byClass =
-          gateways.getStore().list().stream()
-              .collect(
-                  Collectors.partitioningBy(g -> GatewayConverter.ours(g, options.gatewayClass())));
-      gatewayObjects = List.copyOf(byClass.get(true));
-      foreignGateways =
-          byClass.get(false).stream()
-              .map(KubernetesResources::key)
-              .collect(Collectors.toUnmodifiableSet());
-      gatewayStates =
-          convertAll(
-              "Gateway",
-              gatewayObjects,
-              // lastGood still holds the previous version here: convertAll replaces it afterwards.
-              (gateway, problems) ->
-                  GatewayConverter.convert(gateway, problems)
-                      .map(
-                          now ->
-                              GatewayConverter.keepServing(
-                                  now,
-                                  (GatewayState) lastGood.get("Gateway " + key(gateway)),
-                                  problems)),
-              g ->
-                  "applied: listeners "
-                      + g.listeners().stream()
-                          .map(l -> l.name() + "=" + l.protocol() + ":" + l.port())
-                          .toList(),
-              true,
-              seen,
-              errors,
-              invalid);
-      gatewayStates = GatewayPorts.claim(gatewayStates, errors);
-      routeObjects = routes.getStore().list();
-      routeStates =
-          convertAll(
-              "HTTPRoute",
-              routeObjects,
-              HttpRouteConverter::convert,
-              r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
-              true,
-              seen,
-              errors,
-              invalid);
-      Set<String> named =
-          gatewayStates.stream()
-              .flatMap(g -> g.listeners().stream())
-              .flatMap(l -> l.certificateSecrets().stream())
-              .collect(Collectors.toSet());
-      // A bad edit of a certificate keeps the last valid one served, as for routes: a rotation
-      // gone wrong must not take the listener down.
-      secretStates =
-          convertAll(
-              "Secret",
-              secrets.getStore().list().stream()
-                  .filter(TlsSecretConverter::isTls)
-                  .filter(secret -> named.contains(key(secret)))
-                  .toList(),
-              TlsSecretConverter::convert,
-              secret -> "applied: certificate and private key for HTTPS listeners",
-              true,
-              seen,
-              errors,
-              invalid);
-    }
-    List<TrafficPolicyState> policyStates = List.of();
-    List<TrafficPolicy> policyObjects = List.of();
-    if (options.trafficPolicies()) {
-      policyObjects = trafficPolicies.getStore().list();
-      policyStates =
-          convertAll(
-              "TrafficPolicy",
-              policyObjects,
-              TrafficPolicyConverter::convert,
-              p -> "applied: " + p.targets().size() + " targets",
-              true,
-              seen,
-              errors,
-              invalid);
-    }
-    List<PolicyAttachment> attachments = new ArrayList<>();
-    List<AuthPolicy> authObjects = List.of();
-    List<RateLimitPolicy> limitObjects = List.of();
-    if (options.filterPolicies()) {
-      authObjects = authPolicies.getStore().list();
-      limitObjects = rateLimitPolicies.getStore().list();
-      attachments.addAll(
-          convertAll(
-              "AuthPolicy",
-              authObjects,
-              PolicyAttachmentConverter::auth,
-              a -> "targets resolved by the control plane: " + a.targets().size(),
-              true,
-              seen,
-              errors,
-              invalid));
-      attachments.addAll(
-          convertAll(
-              "RateLimitPolicy",
-              limitObjects,
-              PolicyAttachmentConverter::rateLimit,
-              a ->
-                  "targets resolved by the control plane: "
-                      + a.targets().size()
-                      + ", "
-                      + a.rateLimits().map(l -> l.descriptors().size()).orElse(0)
-                      + " limited descriptors",
-              true,
-              seen,
-              errors,
-              invalid));
-    }
-    for (String gone : audited.keySet()) {
-      if (!seen.containsKey(gone)) {
-        String[] kindAndKey = gone.split(" ", 2);
-        String[] namespaceAndName = kindAndKey[1].split("/", 2);
-        audit.applied(
-            kindAndKey[0],
-            Optional.of(namespaceAndName[0]),
-            namespaceAndName[1],
-            OptionalLong.empty(),
-            "deleted: no longer served");
+    Map<ObjectKey, String> seen = new HashMap<>();
+    Map<ObjectKey, List<ResourceError>> invalid = new HashMap<>();
+    Map<String, List<HasMetadata>> read = new HashMap<>(); // kind -> its objects, for status
+    StateBuilder builder = new StateBuilder();
+    for (var entry : watched.entrySet()) {
+      ResourceKind<?, ?> kind = entry.getKey();
+      // The API server applies field selectors; fabric8's mock server does not, so check again.
+      List<HasMetadata> objects =
+          sorted(entry.getValue().getStore().list()).stream()
+              .filter(kind::accepts)
+              .filter(object -> kind.relevant(object, builder))
+              .toList();
+      read.put(kind.name(), objects);
+      for (HasMetadata object : objects) {
+        convert(kind, object, builder, seen, errors, invalid);
       }
+      kind.settle().accept(builder, errors);
     }
+    auditDeleted(seen);
     audited = seen;
-    lastGood.keySet().retainAll(seen.keySet());
-    ClusterState state =
-        new ClusterState(
-            serviceStates,
-            endpoints,
-            gatewayStates,
-            routeStates,
-            policyStates,
-            attachments,
-            secretStates);
+    store.finishRead();
+    ClusterState state = builder.build();
     RouteAttachments routeAttachments = new RouteResolver().resolve(state);
     List<RouteStatus> statuses = routeAttachments.statuses();
     List<GatewayTls.Problem> certificateProblems = GatewayTls.resolve(state).problems();
@@ -451,7 +264,7 @@ public final class KubernetesResources implements AutoCloseable {
     List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
     List<TrafficPolicies.Verdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
     Map<String, String> kinds = new HashMap<>();
-    attachments.forEach(a -> kinds.put(a.key(), a.kind().displayName()));
+    state.attachments().forEach(a -> kinds.put(a.key(), a.kind().displayName()));
     for (TrafficPolicies.Verdict verdict : verdicts) {
       reportVerdict("TrafficPolicy", verdict, errors);
     }
@@ -463,62 +276,69 @@ public final class KubernetesResources implements AutoCloseable {
     }
     lastErrors.set(List.copyOf(errors));
     if (leader != null && leader.isLeader()) {
-      if (gatewayClasses != null) {
-        // The mock API server ignores field selectors; the API server does not.
-        gatewayClasses.getStore().list().stream()
-            .filter(c -> options.gatewayClass().equals(c.getMetadata().getName()))
-            .forEach(gatewayClassStatusWriter::write);
-      }
-      writeGatewayStatuses(
-          gatewayObjects, GatewayReports.of(state, routeAttachments, certificateProblems), invalid);
-      writeRouteStatuses(routeObjects, statuses, invalid, foreignGateways);
-      writePolicyStatuses(policyObjects, verdicts, invalid);
-      writeTargetStatuses(AuthPolicy.class, "AuthPolicy", authObjects, attachmentVerdicts, invalid);
-      writeTargetStatuses(
-          RateLimitPolicy.class, "RateLimitPolicy", limitObjects, attachmentVerdicts, invalid);
+      status.write(
+          new StatusReconciler.Found(
+              ourGatewayClasses(),
+              objects(read, "Gateway", Gateway.class),
+              objects(read, "HTTPRoute", HTTPRoute.class),
+              objects(read, "TrafficPolicy", TrafficPolicy.class),
+              objects(read, "AuthPolicy", AuthPolicy.class),
+              objects(read, "RateLimitPolicy", RateLimitPolicy.class),
+              GatewayReports.of(state, routeAttachments, certificateProblems),
+              statuses,
+              verdicts,
+              attachmentVerdicts,
+              invalid,
+              foreignGateways()));
     }
     log.info(
         "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"
             + " from the Kubernetes API ({} problems)",
-        serviceStates.size(),
-        endpoints.size(),
-        gatewayStates.size(),
-        routeStates.size(),
-        secretStates.size(),
+        state.services().size(),
+        state.endpoints().size(),
+        state.gateways().size(),
+        state.httpRoutes().size(),
+        state.secrets().size(),
         errors.size());
     return state;
   }
 
-  private void writeGatewayStatuses(
-      List<Gateway> gatewayObjects,
-      List<GatewayReport> reports,
-      Map<String, List<ResourceError>> invalid) {
-    for (Gateway gateway : gatewayObjects) {
-      String key = key(gateway);
-      List<ResourceError> problems = invalid.get("Gateway " + key);
-      gatewayStatusWriter.write(
-          gateway,
-          reports.stream().filter(r -> r.gatewayKey().equals(key)).findFirst(),
-          problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems)));
+  private void auditDeleted(Map<ObjectKey, String> seen) {
+    for (ObjectKey gone : audited.keySet()) {
+      if (!seen.containsKey(gone)) {
+        audit.applied(
+            gone.kind(),
+            Optional.of(gone.namespace()),
+            gone.name(),
+            OptionalLong.empty(),
+            "deleted: no longer served");
+      }
     }
   }
 
-  private void writeRouteStatuses(
-      List<HTTPRoute> routeObjects,
-      List<RouteStatus> statuses,
-      Map<String, List<ResourceError>> invalid,
-      Set<String> foreignGateways) {
-    for (HTTPRoute route : routeObjects) {
-      String key = key(route);
-      List<ResourceError> problems = invalid.get("HTTPRoute " + key);
-      Optional<String> why =
-          problems == null ? Optional.empty() : Optional.of(ConfigAudit.describe(problems));
-      statusWriter.write(
-          route,
-          statuses.stream().filter(s -> s.routeKey().equals(key)).toList(),
-          why,
-          foreignGateways);
+  private List<GatewayClass> ourGatewayClasses() {
+    if (gatewayClasses == null) {
+      return List.of();
     }
+    // The mock API server ignores field selectors; the API server does not.
+    return gatewayClasses.getStore().list().stream()
+        .filter(c -> options.gatewayClass().equals(c.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The Gateways of other classes, as {@code namespace/name}: routes naming them are not ours. */
+  private Set<String> foreignGateways() {
+    return watched.entrySet().stream()
+        .filter(e -> e.getKey().name().equals("Gateway"))
+        .flatMap(e -> e.getValue().getStore().list().stream())
+        .filter(gateway -> !GatewayConverter.ours((Gateway) gateway, options.gatewayClass()))
+        .map(KubernetesResources::key)
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static <T> List<T> objects(
+      Map<String, List<HasMetadata>> read, String kind, Class<T> type) {
+    return read.getOrDefault(kind, List.of()).stream().map(type::cast).toList();
   }
 
   private static void reportVerdict(
@@ -534,119 +354,47 @@ public final class KubernetesResources implements AutoCloseable {
   }
 
   /**
-   * ext-authz and ratelimit-service own the {@code Accepted} condition of their policies; the
-   * control plane reports whether the targets resolved, as {@code ResolvedRefs}.
+   * Converts one object, reports and audits it. An invalid one that was valid before keeps its last
+   * valid state served (a bad edit never takes a working object away); one that gives nothing and
+   * has no errors (e.g. a policy without targets) is nothing the control plane serves.
    */
-  private <T extends CustomResource<?, PolicyStatus>> void writeTargetStatuses(
-      Class<T> type,
-      String kind,
-      List<T> policies,
-      List<TrafficPolicies.Verdict> verdicts,
-      Map<String, List<ResourceError>> invalid) {
-    for (T policy : policies) {
-      String key = key(policy);
-      long generation =
-          policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
-      List<ResourceError> problems = invalid.get(kind + " " + key);
-      AcceptedStatus.Verdict verdict =
-          problems != null
-              ? new AcceptedStatus.Verdict(
-                  false, "Invalid", ConfigAudit.describe(problems), generation)
-              : verdicts.stream()
-                  .filter(v -> v.policyKey().equals(key))
-                  .findFirst()
-                  .map(
-                      v ->
-                          new AcceptedStatus.Verdict(
-                              v.accepted(),
-                              v.accepted() ? "ResolvedRefs" : v.reason(),
-                              v.message(),
-                              generation))
-                  .orElse(null);
-      if (verdict != null) {
-        AcceptedStatus.write(client, type, policy, Conditions.RESOLVED_REFS, verdict);
-      }
-    }
-  }
-
-  private void writePolicyStatuses(
-      List<TrafficPolicy> policies,
-      List<TrafficPolicies.Verdict> verdicts,
-      Map<String, List<ResourceError>> invalid) {
-    for (TrafficPolicy policy : policies) {
-      String key = key(policy);
-      long generation =
-          policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
-      List<ResourceError> problems = invalid.get("TrafficPolicy " + key);
-      AcceptedStatus.Verdict verdict =
-          problems != null
-              ? new AcceptedStatus.Verdict(
-                  false, "Invalid", ConfigAudit.describe(problems), generation)
-              : verdicts.stream()
-                  .filter(v -> v.policyKey().equals(key))
-                  .findFirst()
-                  .map(
-                      v ->
-                          new AcceptedStatus.Verdict(
-                              v.accepted(), v.reason(), v.message(), generation))
-                  .orElse(null);
-      if (verdict != null) {
-        AcceptedStatus.write(client, TrafficPolicy.class, policy, verdict);
-      }
-    }
-  }
-
-  /**
-   * Converts every object of one kind, reporting and auditing each.
-   *
-   * @param keepLastGood whether an invalid object that was valid before keeps its last valid state
-   */
-  @SuppressWarnings("unchecked")
-  private <T extends HasMetadata, S> List<S> convertAll(
-      String kind,
-      List<T> objects,
-      BiFunction<T, DocumentErrors, Optional<S>> converter,
-      Function<S, String> describe,
-      boolean keepLastGood,
-      Map<String, String> seen,
+  private void convert(
+      ResourceKind<?, ?> kind,
+      HasMetadata object,
+      StateBuilder builder,
+      Map<ObjectKey, String> seen,
       List<ResourceError> errors,
-      Map<String, List<ResourceError>> invalid) {
-    List<S> states = new ArrayList<>();
-    for (T object : sorted(objects)) {
-      String id = kind + " " + key(object);
-      List<ResourceError> own = DocumentErrors.list();
-      Optional<S> state = converter.apply(object, DocumentErrors.forObject(kind, key(object), own));
-      if (state.isPresent()) {
-        states.add(state.get());
-        if (keepLastGood) {
-          lastGood.put(id, state.get());
-        }
-      } else if (own.isEmpty()) {
-        continue; // nothing here for the control plane (e.g. a policy without targets)
-      } else {
-        invalid.put(id, own);
-        Object previous = keepLastGood ? lastGood.get(id) : null;
-        if (previous != null) {
-          states.add((S) previous);
-          own.add(
-              new ResourceError(
-                  kind + " " + key(object), 0, "", "the last valid version is still served"));
-        }
-      }
-      errors.addAll(own);
-      audit(object, kind, seen, own, state.map(describe));
+      Map<ObjectKey, List<ResourceError>> invalid) {
+    ObjectKey key = kind.keyOf(object);
+    List<ResourceError> own = DocumentErrors.list();
+    ResourceStore.Outcome outcome =
+        store.convert(kind, object, DocumentErrors.forObject(kind.name(), key.ref(), own));
+    outcome.served().ifPresent(state -> kind.addTo(builder, state));
+    if (own.isEmpty() && outcome.served().isEmpty()) {
+      return;
     }
-    return states;
+    List<ResourceError> found = List.copyOf(own);
+    if (!outcome.converted()) {
+      invalid.put(key, own);
+      if (outcome.fromLastGood()) {
+        own.add(new ResourceError(key.toString(), 0, "", "the last valid version is still served"));
+      }
+    }
+    errors.addAll(own);
+    audit(kind, object, seen, found, outcome);
   }
 
   /** Audits {@code resource} unless this resource version of it was audited already. */
   private void audit(
+      ResourceKind<?, ?> type,
       HasMetadata resource,
-      String kind,
-      Map<String, String> seen,
+      Map<ObjectKey, String> seen,
       List<ResourceError> errors,
-      Optional<String> applied) {
-    String id = kind + " " + key(resource);
+      ResourceStore.Outcome outcome) {
+    ObjectKey id = outcome.key();
+    String kind = id.kind();
+    Optional<String> applied =
+        outcome.converted() ? outcome.served().map(type::describe) : Optional.<String>empty();
     String version =
         resource.getMetadata() == null || resource.getMetadata().getResourceVersion() == null
             ? ""
@@ -655,9 +403,8 @@ public final class KubernetesResources implements AutoCloseable {
     if (version.equals(audited.get(id))) {
       return;
     }
-    Optional<String> namespace = Optional.of(Metadata.namespace(resource));
-    String name = resource.getMetadata() == null ? "" : resource.getMetadata().getName();
-    name = name == null ? "" : name;
+    Optional<String> namespace = Optional.of(id.namespace());
+    String name = id.name();
     OptionalLong generation =
         resource.getMetadata() == null || resource.getMetadata().getGeneration() == null
             ? OptionalLong.empty()
@@ -674,12 +421,19 @@ public final class KubernetesResources implements AutoCloseable {
           applied.get() + "; left out: " + ConfigAudit.describe(errors));
     } else {
       audit.rejected(
-          kind, namespace, name, generation, "rejected, left out: " + ConfigAudit.describe(errors));
+          kind,
+          namespace,
+          name,
+          generation,
+          (outcome.fromLastGood()
+                  ? "rejected, the last valid version is still served: "
+                  : "rejected, left out: ")
+              + ConfigAudit.describe(errors));
     }
   }
 
-  private static <T extends HasMetadata> List<T> sorted(List<T> resources) {
-    List<T> copy = new ArrayList<>(resources);
+  private static List<HasMetadata> sorted(List<? extends HasMetadata> resources) {
+    List<HasMetadata> copy = new ArrayList<>(resources);
     copy.sort(BY_KEY);
     return copy;
   }

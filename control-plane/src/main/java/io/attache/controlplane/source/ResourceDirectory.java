@@ -4,12 +4,12 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.translate.GatewayTls;
 import io.attache.events.EventSink;
 import io.attache.runtime.WatchedDirectory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A directory of Kubernetes YAML as the source of cluster state. Each document is checked on its
- * own: an invalid one is logged (every error, by file, document and field) and keeps its last good
- * version, or is left out if it never had one, while every valid document beside it is served (so a
- * control plane starting with one bad object still serves the rest and turns ready). Conflicts
- * between valid documents (one object defined twice) keep the last state served. Each applied or
+ * A directory of Kubernetes YAML as the source of cluster state. Each document is converted on its
+ * own through a {@link ResourceStore}, as objects from the API are: an invalid one is logged (every
+ * error, by file, document and field) and keeps its object's last good version, or is left out if
+ * it never had one, while every valid document beside it is served (so a control plane starting
+ * with one bad object still serves the rest and turns ready). Conflicts between valid documents
+ * (one object defined twice, a port claimed twice) keep the last state served. Each applied or
  * rejected file is audited ({@code audit.config}, kind {@code File}).
  */
 public final class ResourceDirectory implements AutoCloseable {
@@ -38,8 +39,9 @@ public final class ResourceDirectory implements AutoCloseable {
   private final Path directory;
   private final ConfigAudit audit;
   private final Map<String, String> applied = new HashMap<>(); // file name -> content
-  private final Map<String, String> lastGood = new HashMap<>(); // "file#document" -> its text
-  private List<WatchedDirectory.File> published; // the documents of the last state handed on
+  private final ResourceStore store = new ResourceStore();
+  private Map<String, ObjectKey> keysAt = Map.of(); // "file#document" -> the object it held
+  private ClusterState published; // the last state handed on
   private final Map<String, String> reportedRejected = new HashMap<>(); // file -> content audited
   private final WatchedDirectory watch;
 
@@ -69,27 +71,27 @@ public final class ResourceDirectory implements AutoCloseable {
   }
 
   private void onFiles(List<WatchedDirectory.File> files) {
-    List<ResourceError> errors = new ArrayList<>();
-    Set<String> rejectedFiles = new HashSet<>();
-    Set<String> leftOut = new HashSet<>();
-    List<WatchedDirectory.File> documents = goodDocuments(files, errors, rejectedFiles, leftOut);
-    ParseResult result = parser.parse(documents);
-    if (result instanceof ParseResult.Invalid invalid) {
-      // Only conflicts between documents get here (one object defined twice, a port claimed
-      // twice): each document is valid alone. They keep the last state served.
-      errors.addAll(invalid.errors());
+    Read read = read(files);
+    if (!read.conflicts().isEmpty()) {
+      // Conflicts between documents (one object defined twice, a port claimed twice), each
+      // valid alone: no document can be preferred, so the last state served stays.
+      store.abandonRead();
+      List<ResourceError> errors = new ArrayList<>(read.errors());
+      errors.addAll(read.conflicts());
       lastErrors.set(List.copyOf(errors));
       for (ResourceError error : errors) {
         log.error("invalid resource, keeping the last good state: {}", error);
       }
-      auditRejected(errors, Set.of());
+      auditRejected(errors, Set.of(), Set.of());
       return;
     }
-    ClusterState state = ((ParseResult.Parsed) result).state();
-    for (ResourceError error : errors) {
+    store.finishRead();
+    keysAt = read.keysAt();
+    ClusterState state = read.state();
+    for (ResourceError error : read.errors()) {
       log.error("invalid resource, left out or kept at its last good version: {}", error);
     }
-    List<ResourceError> problems = new ArrayList<>(errors);
+    List<ResourceError> problems = new ArrayList<>(read.errors());
     List<ResourceError> routeProblems = RouteProblems.of(state);
     routeProblems.forEach(p -> log.error("route problem: {}", p));
     problems.addAll(routeProblems);
@@ -98,8 +100,8 @@ public final class ResourceDirectory implements AutoCloseable {
     listenerProblems.forEach(p -> log.error("listener left out: {}", p));
     problems.addAll(listenerProblems);
     lastErrors.set(List.copyOf(problems));
-    if (!documents.equals(published)) {
-      published = documents;
+    if (!state.equals(published)) {
+      published = state;
       log.info(
           "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"
               + " from {} files",
@@ -111,8 +113,93 @@ public final class ResourceDirectory implements AutoCloseable {
           files.size());
       listener.accept(state);
     }
-    auditApplied(files, rejectedFiles);
-    auditRejected(newlyRejected(files, rejectedFiles, errors), leftOut);
+    auditApplied(files, read.rejectedFiles());
+    auditRejected(
+        newlyRejected(files, read.rejectedFiles(), read.errors()), read.leftOut(), read.partial());
+  }
+
+  /**
+   * What one read of the directory gives.
+   *
+   * @param errors the errors of each document on its own
+   * @param conflicts the errors between documents, each valid alone; any refuses the read
+   * @param leftOut the invalid documents with no last good version, as {@code file#document}
+   * @param partial the documents served in part (a Gateway without its invalid listeners)
+   * @param keysAt the object each document held, by {@code file#document}
+   */
+  private record Read(
+      ClusterState state,
+      List<ResourceError> errors,
+      List<ResourceError> conflicts,
+      Set<String> rejectedFiles,
+      Set<String> leftOut,
+      Set<String> partial,
+      Map<String, ObjectKey> keysAt) {}
+
+  /**
+   * Each document through the store: valid, it is served as read; invalid, its last good version
+   * is, or nothing if it never had one, and the valid documents beside it are served all the same.
+   * A document that cannot be read as an object at all keeps the last good version of the object it
+   * held before.
+   */
+  private Read read(List<WatchedDirectory.File> files) {
+    List<ResourceError> errors = new ArrayList<>();
+    List<ResourceError> conflicts = new ArrayList<>();
+    Set<String> rejectedFiles = new HashSet<>();
+    Set<String> leftOut = new HashSet<>();
+    Set<String> partial = new HashSet<>();
+    Map<String, ObjectKey> keysNow = new HashMap<>();
+    Set<ObjectKey> named = new HashSet<>();
+    StateBuilder builder = new StateBuilder();
+    for (WatchedDirectory.File file : files) {
+      List<String> documents = ResourceParser.documents(file.content());
+      for (int i = 0; i < documents.size(); i++) {
+        if (documents.get(i) == null) {
+          continue;
+        }
+        String at = file.name() + "#" + (i + 1);
+        List<ResourceError> own = new ArrayList<>();
+        DocumentErrors documentErrors = new DocumentErrors(file.name(), i + 1, own);
+        Object resource = parser.read(documents.get(i), documentErrors);
+        ObjectKey before = resource == null ? keysAt.get(at) : null;
+        Optional<ResourceKind<?, ?>> kind =
+            resource == null
+                ? Optional.ofNullable(before).flatMap(key -> parser.kindNamed(key.kind()))
+                : parser.kindOf(resource);
+        if (resource != null && kind.isEmpty()) {
+          continue; // not a kind this control plane reads
+        }
+        Optional<ResourceStore.Outcome> outcome =
+            kind.map(
+                k ->
+                    resource == null
+                        ? store.keep(before)
+                        : store.convert(k, (HasMetadata) resource, documentErrors));
+        outcome.ifPresent(o -> keysNow.put(at, o.key()));
+        if (!own.isEmpty()) {
+          errors.addAll(own);
+          rejectedFiles.add(file.name());
+          if (outcome.flatMap(ResourceStore.Outcome::served).isEmpty()) {
+            leftOut.add(at);
+          } else if (outcome.get().converted()) {
+            partial.add(at);
+          }
+        }
+        if (outcome.isPresent() && outcome.get().served().isPresent()) {
+          ResourceKind<?, ?> served = kind.get();
+          ObjectKey key = outcome.get().key();
+          if (served.unique() && !named.add(key)) {
+            conflicts.add(
+                new ResourceError(file.name(), i + 1, "metadata.name", key + " is defined twice"));
+          } else {
+            served.addTo(builder, outcome.get().served().get());
+          }
+        }
+      }
+    }
+    parser.kinds().forEach(kind -> kind.settle().accept(builder, conflicts));
+    return new Read(
+        builder.build(), errors, conflicts, rejectedFiles, leftOut, partial, Map.copyOf(keysNow));
   }
 
   /** The errors of rejected files whose content changed since they were last reported. */
@@ -131,47 +218,6 @@ public final class ResourceDirectory implements AutoCloseable {
     reportedRejected.clear();
     reportedRejected.putAll(now);
     return errors.stream().filter(e -> !unchanged.contains(e.file())).toList();
-  }
-
-  /**
-   * Every document that is valid on its own, or, for one that is not, its last good version if it
-   * had one (an invalid document never hides the valid ones beside it, in its file or in others). A
-   * document is known by its file and number.
-   */
-  private List<WatchedDirectory.File> goodDocuments(
-      List<WatchedDirectory.File> files,
-      List<ResourceError> errors,
-      Set<String> rejectedFiles,
-      Set<String> leftOut) {
-    Map<String, String> good = new LinkedHashMap<>();
-    List<WatchedDirectory.File> documents = new ArrayList<>();
-    for (WatchedDirectory.File file : files) {
-      List<String> alone = ResourceParser.documentsAlone(file.content());
-      for (int i = 0; i < alone.size(); i++) {
-        if (alone.get(i) == null) {
-          continue;
-        }
-        String key = file.name() + "#" + (i + 1);
-        ParseResult one =
-            parser.parse(List.of(new WatchedDirectory.File(file.name(), alone.get(i))));
-        String text = alone.get(i);
-        if (one instanceof ParseResult.Invalid invalid) {
-          errors.addAll(invalid.errors());
-          rejectedFiles.add(file.name());
-          text = lastGood.get(key);
-          if (text == null) {
-            leftOut.add(key);
-          }
-        }
-        if (text != null) {
-          good.put(key, text);
-          documents.add(new WatchedDirectory.File(file.name(), text));
-        }
-      }
-    }
-    lastGood.clear();
-    lastGood.putAll(good);
-    return List.copyOf(documents);
   }
 
   private synchronized void auditApplied(
@@ -226,7 +272,7 @@ public final class ResourceDirectory implements AutoCloseable {
    * of its rejected documents, or nothing for those that never had one ({@code leftOut}, keys
    * {@code file#document}).
    */
-  private void auditRejected(List<ResourceError> errors, Set<String> leftOut) {
+  private void auditRejected(List<ResourceError> errors, Set<String> leftOut, Set<String> partial) {
     Map<String, List<ResourceError>> byFile = new TreeMap<>();
     for (ResourceError error : errors) {
       byFile.computeIfAbsent(error.file(), f -> new ArrayList<>()).add(error);
@@ -238,27 +284,35 @@ public final class ResourceDirectory implements AutoCloseable {
                 Optional.empty(),
                 path(file),
                 OptionalLong.empty(),
-                instead(file, fileErrors, leftOut) + ConfigAudit.describe(fileErrors)));
+                instead(file, fileErrors, leftOut, partial) + ConfigAudit.describe(fileErrors)));
   }
 
-  private static String instead(String file, List<ResourceError> errors, Set<String> leftOut) {
+  private static String instead(
+      String file, List<ResourceError> errors, Set<String> leftOut, Set<String> partial) {
     Set<Integer> all = new java.util.TreeSet<>();
     Set<Integer> out = new java.util.TreeSet<>();
+    Set<Integer> inPart = new java.util.TreeSet<>();
     for (ResourceError error : errors) {
       all.add(error.document());
       if (leftOut.contains(file + "#" + error.document())) {
         out.add(error.document());
+      } else if (partial.contains(file + "#" + error.document())) {
+        inPart.add(error.document());
       }
     }
-    if (out.isEmpty()) {
+    if (out.isEmpty() && inPart.isEmpty()) {
       return "rejected, the last good state stays: ";
     }
     if (out.equals(all)) {
       return "rejected and left out (no earlier valid version): ";
     }
-    return "rejected; documents "
-        + out
-        + " left out (no earlier valid version), the others keep their last good version: ";
+    if (inPart.equals(all)) {
+      return "applied in part, what is invalid left out: ";
+    }
+    return "rejected; "
+        + (out.isEmpty() ? "" : "documents " + out + " left out (no earlier valid version), ")
+        + (inPart.isEmpty() ? "" : "documents " + inPart + " applied in part, ")
+        + "the others keep their last good version: ";
   }
 
   private String path(String file) {

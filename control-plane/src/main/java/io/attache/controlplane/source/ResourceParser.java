@@ -1,23 +1,11 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
-import io.attache.controlplane.model.EndpointState;
-import io.attache.controlplane.model.GatewayState;
-import io.attache.controlplane.model.HttpRouteState;
-import io.attache.controlplane.model.PolicyAttachment;
-import io.attache.controlplane.model.ServiceKey;
-import io.attache.controlplane.model.ServiceState;
-import io.attache.controlplane.model.TlsSecret;
-import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.runtime.WatchedDirectory;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +28,7 @@ public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
 
   private final KubernetesSerialization serialization = new KubernetesSerialization();
-  private final String gatewayClass;
+  private final List<ResourceKind<?, ?>> kinds;
 
   /** A parser for Gateways of class {@link GatewayConverter#DEFAULT_CLASS}. */
   public ResourceParser() {
@@ -48,7 +36,7 @@ public final class ResourceParser {
   }
 
   public ResourceParser(String gatewayClass) {
-    this.gatewayClass = gatewayClass;
+    this.kinds = ResourceKinds.all(gatewayClass);
     serialization.registerKubernetesResource(TrafficPolicy.class);
     serialization.registerKubernetesResource(AuthPolicy.class);
     serialization.registerKubernetesResource(RateLimitPolicy.class);
@@ -56,86 +44,62 @@ public final class ResourceParser {
 
   public ParseResult parse(List<WatchedDirectory.File> files) {
     List<ResourceError> errors = DocumentErrors.list();
-    List<ServiceState> services = new ArrayList<>();
-    List<EndpointState> endpoints = new ArrayList<>();
-    List<GatewayState> gateways = new ArrayList<>();
-    List<HttpRouteState> routes = new ArrayList<>();
-    List<TrafficPolicyState> policies = new ArrayList<>();
-    List<PolicyAttachment> attachments = new ArrayList<>();
-    List<TlsSecret> secrets = new ArrayList<>();
-    Set<ServiceKey> seen = new HashSet<>();
-    Set<String> seenObjects = new HashSet<>();
+    StateBuilder state = new StateBuilder();
+    Set<ObjectKey> seen = new HashSet<>();
     for (WatchedDirectory.File file : files) {
-      String[] documents = DOCUMENT_SEPARATOR.split(file.content());
-      for (int i = 0; i < documents.length; i++) {
-        if (documents[i].lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+      List<String> documents = documents(file.content());
+      for (int i = 0; i < documents.size(); i++) {
+        if (documents.get(i) == null) {
           continue;
         }
         DocumentErrors documentErrors = new DocumentErrors(file.name(), i + 1, errors);
-        Object resource = read(documents[i], documentErrors);
-        if (resource instanceof Service service) {
-          ServiceConverter.convert(service, documentErrors)
-              .ifPresent(
-                  s -> {
-                    if (seen.add(s.key())) {
-                      services.add(s);
-                    } else {
-                      documentErrors.add(
-                          "metadata.name", "Service " + s.key() + " is defined twice");
-                    }
-                  });
-        } else if (resource instanceof EndpointSlice slice) {
-          EndpointSliceConverter.convert(slice, documentErrors).ifPresent(endpoints::add);
-        } else if (resource instanceof Gateway gateway
-            && GatewayConverter.ours(gateway, gatewayClass)) {
-          GatewayConverter.convert(gateway, documentErrors)
-              .filter(g -> unique("Gateway " + g.key(), seenObjects, documentErrors))
-              .ifPresent(gateways::add);
-        } else if (resource instanceof HTTPRoute route) {
-          HttpRouteConverter.convert(route, documentErrors)
-              .filter(r -> unique("HTTPRoute " + r.key(), seenObjects, documentErrors))
-              .ifPresent(routes::add);
-        } else if (resource instanceof TrafficPolicy policy) {
-          TrafficPolicyConverter.convert(policy, documentErrors)
-              .filter(p -> unique("TrafficPolicy " + p.key(), seenObjects, documentErrors))
-              .ifPresent(policies::add);
-        } else if (resource instanceof AuthPolicy policy) {
-          PolicyAttachmentConverter.auth(policy, documentErrors).ifPresent(attachments::add);
-        } else if (resource instanceof RateLimitPolicy policy) {
-          PolicyAttachmentConverter.rateLimit(policy, documentErrors).ifPresent(attachments::add);
-        } else if (resource instanceof Secret secret && TlsSecretConverter.isTls(secret)) {
-          TlsSecretConverter.convert(secret, documentErrors)
-              .filter(t -> unique("Secret " + t.key(), seenObjects, documentErrors))
-              .ifPresent(secrets::add);
-        }
+        Object resource = read(documents.get(i), documentErrors);
+        ResourceKinds.of(resource, kinds)
+            .ifPresent(kind -> convert(kind, (HasMetadata) resource, documentErrors, seen, state));
       }
     }
-    List<GatewayState> served = GatewayPorts.claim(gateways, errors);
+    kinds.forEach(kind -> kind.settle().accept(state, errors));
     return errors.isEmpty()
-        ? new ParseResult.Parsed(
-            new ClusterState(services, endpoints, served, routes, policies, attachments, secrets))
+        ? new ParseResult.Parsed(state.build())
         : new ParseResult.Invalid(errors);
   }
 
-  /**
-   * Each non-blank document of a file on its own, as text that {@link #parse} reads as that
-   * document alone while still numbering it as in the file (empty documents before it), so errors
-   * name the same document number either way.
-   */
-  static List<String> documentsAlone(String content) {
-    String[] documents = DOCUMENT_SEPARATOR.split(content);
-    List<String> alone = new ArrayList<>();
-    for (int i = 0; i < documents.length; i++) {
-      if (documents[i].lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
-        alone.add(null);
-      } else {
-        alone.add("---\n".repeat(i) + documents[i]);
-      }
-    }
-    return alone;
+  private static void convert(
+      ResourceKind<?, ?> kind,
+      HasMetadata object,
+      DocumentErrors errors,
+      Set<ObjectKey> seen,
+      StateBuilder state) {
+    kind.convert(object, errors, null)
+        .filter(converted -> !kind.unique() || unique(kind.keyOf(object), seen, errors))
+        .ifPresent(converted -> kind.addTo(state, converted));
   }
 
-  private static boolean unique(String object, Set<String> seen, DocumentErrors errors) {
+  /** The documents of a file, in order, each blank one (nothing but comments) as null. */
+  static List<String> documents(String content) {
+    List<String> documents = new ArrayList<>();
+    for (String document : DOCUMENT_SEPARATOR.split(content)) {
+      boolean blank = document.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"));
+      documents.add(blank ? null : document);
+    }
+    return documents;
+  }
+
+  /** The kind of {@code resource} this parser reads it as; empty for one it does not read. */
+  Optional<ResourceKind<?, ?>> kindOf(Object resource) {
+    return ResourceKinds.of(resource, kinds);
+  }
+
+  /** The kind named {@code name}. */
+  Optional<ResourceKind<?, ?>> kindNamed(String name) {
+    return kinds.stream().filter(kind -> kind.name().equals(name)).findFirst();
+  }
+
+  List<ResourceKind<?, ?>> kinds() {
+    return kinds;
+  }
+
+  private static boolean unique(ObjectKey object, Set<ObjectKey> seen, DocumentErrors errors) {
     if (seen.add(object)) {
       return true;
     }
@@ -143,7 +107,8 @@ public final class ResourceParser {
     return false;
   }
 
-  private Object read(String document, DocumentErrors errors) {
+  /** One document as a Kubernetes object; null, with the error reported, if it is not one. */
+  Object read(String document, DocumentErrors errors) {
     try {
       Object resource = serialization.unmarshal(document);
       if (resource == null) {

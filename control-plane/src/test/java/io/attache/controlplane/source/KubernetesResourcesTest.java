@@ -190,6 +190,39 @@ class KubernetesResourcesTest {
         .doesNotContainKey("shop/broken:grpc");
   }
 
+  /**
+   * Issue #22: every kind keeps its own last good version, from the API as from files: a Service
+   * edited into an invalid state keeps its cluster served, and the audit says so.
+   */
+  @Test
+  void aServiceEditedIntoAnInvalidStateKeepsItsLastGoodVersion() {
+    client.resource(service("shop", "cart", 8080)).create();
+    start();
+    snapshotWith("shop/cart:grpc");
+
+    Service bad = service("shop", "cart", 8080);
+    bad.getSpec().getPorts().get(0).setProtocol("QUIC");
+    client.resource(bad).update();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(resources.lastErrors())
+                    .extracting(ResourceError::toString)
+                    .containsExactly(
+                        "Service shop/cart spec.ports[0].protocol: must be TCP, UDP or SCTP,"
+                            + " was 'QUIC'",
+                        "Service shop/cart: the last valid version is still served"));
+    assertThat(xds.publisher().current().orElseThrow().clusters().resources())
+        .containsKey("shop/cart:grpc");
+    assertThat(audit())
+        .last()
+        .isEqualTo(
+            "REJECTED Service/shop/cart rejected, the last valid version is still served:"
+                + " spec.ports[0].protocol: must be TCP, UDP or SCTP, was 'QUIC'");
+  }
+
   private List<String> audit() {
     return events.events().stream()
         .filter(ConfigChange.class::isInstance)

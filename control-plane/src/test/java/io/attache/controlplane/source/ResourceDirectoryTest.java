@@ -128,4 +128,82 @@ class ResourceDirectoryTest {
                   + " spec.ports[0].port: must be between 1 and 65535, was 0");
     }
   }
+
+  private static final String GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: default}
+      spec:
+        gatewayClassName: attache
+        listeners:
+          - {name: web, port: 8000, protocol: HTTP}
+          - {name: passthrough, port: 8443, protocol: TLS}
+      """;
+
+  private static final String ROUTE =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: store, namespace: default}
+      spec:
+        parentRefs: [{name: edge, sectionName: web}]
+        rules: [{backendRefs: [{name: echo, port: 8080}]}]
+      """;
+
+  /**
+   * Issue #22's case, tried as a new user would: a Gateway with a listener we cannot serve (TLS
+   * passthrough) among valid Services and routes. The Gateway's valid listener, the route and the
+   * Service are served from the start, as from the Kubernetes API; only the TLS listener is left
+   * out.
+   */
+  @Test
+  void aGatewayWithOneUnsupportedListenerServesTheRest() throws Exception {
+    Files.writeString(directory.resolve("all.yaml"), SERVICE + "---\n" + GATEWAY + "---\n" + ROUTE);
+    InMemoryEventSink events = new InMemoryEventSink();
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add, events)) {
+      ClusterState state = states.get(0);
+      assertThat(state.services()).hasSize(1);
+      assertThat(state.httpRoutes()).hasSize(1);
+      assertThat(state.gateways())
+          .singleElement()
+          .satisfies(
+              g -> assertThat(g.listeners()).extracting(l -> l.name()).containsExactly("web"));
+      assertThat(resources.lastErrors())
+          .extracting(e -> e.document() + " " + e.field())
+          .containsExactly("2 spec.listeners[1].protocol");
+      assertThat(events.events())
+          .map(ConfigChange.class::cast)
+          .extracting(c -> c.outcome() + " " + c.message())
+          .singleElement()
+          .asString()
+          .startsWith("REJECTED applied in part, what is invalid left out: document 2");
+    }
+  }
+
+  /**
+   * A document that no longer reads as a Kubernetes object at all (broken YAML) keeps the last good
+   * version of the object it held; the documents beside it change as written.
+   */
+  @Test
+  void anUnreadableDocumentKeepsTheObjectItHeld() throws Exception {
+    String other = SERVICE.replace("echo", "shop");
+    Files.writeString(directory.resolve("services.yaml"), SERVICE + "---\n" + other);
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add)) {
+      Files.writeString(
+          directory.resolve("services.yaml"),
+          SERVICE.replace("8080", "9090") + "---\n" + "kind: Service\nmetadata: [unclosed\n");
+      resources.poll();
+
+      assertThat(states).hasSize(2);
+      assertThat(states.get(1).services())
+          .extracting(s -> s.name() + ":" + s.ports().get(0).port())
+          .containsExactlyInAnyOrder("echo:9090", "shop:8080");
+      assertThat(resources.lastErrors()).extracting(ResourceError::document).containsExactly(2);
+    }
+  }
 }

@@ -1,0 +1,166 @@
+package io.attache.controlplane.source;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Everything the control plane knows about one kind of Kubernetes object, for files and the API
+ * alike: which objects are its own, how one is checked and converted, how the audit describes it,
+ * where it goes in the cluster state. {@link ResourceKinds} lists them; adding a kind is adding an
+ * entry there (and the state it converts to).
+ *
+ * @param name the kind as objects, errors and audit events name it
+ * @param type the fabric8 class objects of this kind deserialize to
+ * @param stateType the class of the converted state
+ * @param group which option turns watching this kind on
+ * @param ours whether an object of {@code type} is for this control plane (a Gateway of another
+ *     class, a Secret of another type is not)
+ * @param converter checks and converts one object, given its last good state if any
+ * @param describe what an applied object's audit event says
+ * @param unique whether one name may appear once only among a directory's documents
+ * @param collect adds a converted state to the cluster state being built
+ * @param settle runs once all objects of this kind are in (e.g. giving each port to one Gateway)
+ * @param apiFieldSelector a field selector narrowing the API watch (the API server applies it)
+ * @param apiRelevant whether an object from the API is needed given what is converted so far
+ *     (Secrets no listener names are neither converted nor audited)
+ */
+record ResourceKind<T extends HasMetadata, S>(
+    String name,
+    Class<T> type,
+    Class<S> stateType,
+    Group group,
+    Predicate<T> ours,
+    Converter<T, S> converter,
+    Function<S, String> describe,
+    boolean unique,
+    BiConsumer<StateBuilder, S> collect,
+    BiConsumer<StateBuilder, List<ResourceError>> settle,
+    Map<String, String> apiFieldSelector,
+    BiPredicate<T, StateBuilder> apiRelevant) {
+
+  /** Which option of the API source watches a kind. */
+  enum Group {
+    DISCOVERY,
+    GATEWAY_API,
+    TRAFFIC_POLICIES,
+    FILTER_POLICIES
+  }
+
+  /** Checks and converts one object; empty when it gives nothing (with errors if invalid). */
+  @FunctionalInterface
+  interface Converter<T, S> {
+    Optional<S> convert(T object, DocumentErrors errors, Optional<S> lastGood);
+
+    /** A converter that has no use for the last good state. */
+    static <T, S> Converter<T, S> of(
+        java.util.function.BiFunction<T, DocumentErrors, Optional<S>> convert) {
+      return (object, errors, lastGood) -> convert.apply(object, errors);
+    }
+  }
+
+  /** A kind every object of {@code type} belongs to, with no settling and no API narrowing. */
+  static <T extends HasMetadata, S> ResourceKind<T, S> of(
+      String name,
+      Class<T> type,
+      Class<S> stateType,
+      Group group,
+      Converter<T, S> converter,
+      Function<S, String> describe,
+      boolean unique,
+      BiConsumer<StateBuilder, S> collect) {
+    return new ResourceKind<>(
+        name,
+        type,
+        stateType,
+        group,
+        object -> true,
+        converter,
+        describe,
+        unique,
+        collect,
+        (state, errors) -> {},
+        Map.of(),
+        (object, state) -> true);
+  }
+
+  ResourceKind<T, S> owning(Predicate<T> owned) {
+    return new ResourceKind<>(
+        name,
+        type,
+        stateType,
+        group,
+        owned,
+        converter,
+        describe,
+        unique,
+        collect,
+        settle,
+        apiFieldSelector,
+        apiRelevant);
+  }
+
+  ResourceKind<T, S> settledBy(BiConsumer<StateBuilder, List<ResourceError>> settling) {
+    return new ResourceKind<>(
+        name,
+        type,
+        stateType,
+        group,
+        ours,
+        converter,
+        describe,
+        unique,
+        collect,
+        settling,
+        apiFieldSelector,
+        apiRelevant);
+  }
+
+  ResourceKind<T, S> fromApi(Map<String, String> fieldSelector, BiPredicate<T, StateBuilder> need) {
+    return new ResourceKind<>(
+        name,
+        type,
+        stateType,
+        group,
+        ours,
+        converter,
+        describe,
+        unique,
+        collect,
+        settle,
+        fieldSelector,
+        need);
+  }
+
+  /** Whether {@code object} is of this kind and this control plane's. */
+  boolean accepts(Object object) {
+    return type.isInstance(object) && ours.test(type.cast(object));
+  }
+
+  /** Converts {@code object}, which this kind {@link #accepts}; {@code lastGood} may be null. */
+  Optional<S> convert(HasMetadata object, DocumentErrors errors, Object lastGood) {
+    return converter.convert(
+        type.cast(object), errors, Optional.ofNullable(lastGood).map(stateType::cast));
+  }
+
+  boolean relevant(HasMetadata object, StateBuilder soFar) {
+    return apiRelevant.test(type.cast(object), soFar);
+  }
+
+  void addTo(StateBuilder state, Object converted) {
+    collect.accept(state, stateType.cast(converted));
+  }
+
+  String describe(Object converted) {
+    return describe.apply(stateType.cast(converted));
+  }
+
+  ObjectKey keyOf(HasMetadata object) {
+    return ObjectKey.of(name, object);
+  }
+}

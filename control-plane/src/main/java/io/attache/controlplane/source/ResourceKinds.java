@@ -1,0 +1,183 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TlsSecret;
+import io.attache.controlplane.model.TrafficPolicyState;
+import io.attache.controlplane.source.ResourceKind.Converter;
+import io.attache.controlplane.source.ResourceKind.Group;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
+import io.attache.crds.v1alpha1.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The kinds the control plane reads, in the order a read converts them (a Secret is looked at once
+ * the Gateways naming it are in). The one place a kind is added: both sources, the audit and the
+ * state follow from its entry.
+ */
+final class ResourceKinds {
+  private ResourceKinds() {}
+
+  /** Every kind, for Gateways of {@code gatewayClass}. */
+  static List<ResourceKind<?, ?>> all(String gatewayClass) {
+    return List.of(
+        services(),
+        endpointSlices(),
+        gateways(gatewayClass),
+        httpRoutes(),
+        tlsSecrets(),
+        trafficPolicies(),
+        authPolicies(),
+        rateLimitPolicies());
+  }
+
+  /** The kind {@code object} is, among {@code kinds}; empty for one none of them reads. */
+  static Optional<ResourceKind<?, ?>> of(Object object, List<ResourceKind<?, ?>> kinds) {
+    return kinds.stream().filter(kind -> kind.accepts(object)).findFirst();
+  }
+
+  private static ResourceKind<Service, ServiceState> services() {
+    return ResourceKind.of(
+        "Service",
+        Service.class,
+        ServiceState.class,
+        Group.DISCOVERY,
+        Converter.of(ServiceConverter::convert),
+        s ->
+            "applied: ports "
+                + s.ports().stream()
+                    .map(p -> (p.name().isEmpty() ? "" : p.name() + "=") + p.port())
+                    .toList(),
+        true,
+        (state, service) -> state.services.add(service));
+  }
+
+  private static ResourceKind<EndpointSlice, EndpointState> endpointSlices() {
+    return ResourceKind.of(
+        "EndpointSlice",
+        EndpointSlice.class,
+        EndpointState.class,
+        Group.DISCOVERY,
+        Converter.of(EndpointSliceConverter::convert),
+        s ->
+            "applied: "
+                + s.endpoints().stream().filter(e -> e.ready()).count()
+                + " of "
+                + s.endpoints().size()
+                + " endpoints ready for Service "
+                + s.serviceKey(),
+        false,
+        (state, slice) -> state.endpoints.add(slice));
+  }
+
+  private static ResourceKind<Gateway, GatewayState> gateways(String gatewayClass) {
+    return ResourceKind.of(
+            "Gateway",
+            Gateway.class,
+            GatewayState.class,
+            Group.GATEWAY_API,
+            // A listener refused now keeps serving as it did (GatewayConverter.keepServing).
+            (gateway, errors, lastGood) ->
+                GatewayConverter.convert(gateway, errors)
+                    .map(now -> GatewayConverter.keepServing(now, lastGood.orElse(null), errors)),
+            g ->
+                "applied: listeners "
+                    + g.listeners().stream()
+                        .map(l -> l.name() + "=" + l.protocol() + ":" + l.port())
+                        .toList(),
+            true,
+            (state, gateway) -> state.gateways.add(gateway))
+        .owning(gateway -> GatewayConverter.ours(gateway, gatewayClass))
+        .settledBy((state, errors) -> state.gateways = GatewayPorts.claim(state.gateways, errors));
+  }
+
+  private static ResourceKind<HTTPRoute, HttpRouteState> httpRoutes() {
+    return ResourceKind.of(
+        "HTTPRoute",
+        HTTPRoute.class,
+        HttpRouteState.class,
+        Group.GATEWAY_API,
+        Converter.of(HttpRouteConverter::convert),
+        r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
+        true,
+        (state, route) -> state.httpRoutes.add(route));
+  }
+
+  /**
+   * Secrets of type {@code kubernetes.io/tls}. From the API (filtered by type there), only those an
+   * HTTPS listener names: the others are none of the control plane's business. A bad edit of a
+   * certificate keeps the last valid one served, as for routes: a rotation gone wrong must not take
+   * the listener down.
+   */
+  private static ResourceKind<Secret, TlsSecret> tlsSecrets() {
+    return ResourceKind.of(
+            "Secret",
+            Secret.class,
+            TlsSecret.class,
+            Group.GATEWAY_API,
+            Converter.of(TlsSecretConverter::convert),
+            secret -> "applied: certificate and private key for HTTPS listeners",
+            true,
+            (state, secret) -> state.secrets.add(secret))
+        .owning(TlsSecretConverter::isTls)
+        .fromApi(
+            Map.of("type", TlsSecretConverter.TLS_TYPE),
+            (secret, state) ->
+                state.gateways.stream()
+                    .flatMap(g -> g.listeners().stream())
+                    .anyMatch(
+                        l -> l.certificateSecrets().contains(KubernetesResources.key(secret))));
+  }
+
+  private static ResourceKind<TrafficPolicy, TrafficPolicyState> trafficPolicies() {
+    return ResourceKind.of(
+        "TrafficPolicy",
+        TrafficPolicy.class,
+        TrafficPolicyState.class,
+        Group.TRAFFIC_POLICIES,
+        Converter.of(TrafficPolicyConverter::convert),
+        p -> "applied: " + p.targets().size() + " targets",
+        true,
+        (state, policy) -> state.trafficPolicies.add(policy));
+  }
+
+  private static ResourceKind<AuthPolicy, PolicyAttachment> authPolicies() {
+    return ResourceKind.of(
+        "AuthPolicy",
+        AuthPolicy.class,
+        PolicyAttachment.class,
+        Group.FILTER_POLICIES,
+        Converter.of(PolicyAttachmentConverter::auth),
+        a -> "targets resolved by the control plane: " + a.targets().size(),
+        false,
+        (state, attachment) -> state.attachments.add(attachment));
+  }
+
+  private static ResourceKind<RateLimitPolicy, PolicyAttachment> rateLimitPolicies() {
+    return ResourceKind.of(
+        "RateLimitPolicy",
+        RateLimitPolicy.class,
+        PolicyAttachment.class,
+        Group.FILTER_POLICIES,
+        Converter.of(PolicyAttachmentConverter::rateLimit),
+        a ->
+            "targets resolved by the control plane: "
+                + a.targets().size()
+                + ", "
+                + a.rateLimits().map(l -> l.descriptors().size()).orElse(0)
+                + " limited descriptors",
+        false,
+        (state, attachment) -> state.attachments.add(attachment));
+  }
+}

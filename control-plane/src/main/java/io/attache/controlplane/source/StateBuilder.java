@@ -1,0 +1,31 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.model.TlsSecret;
+import io.attache.controlplane.model.TrafficPolicyState;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects converted objects into one {@link ClusterState}; each {@link ResourceKind} knows its
+ * list. Mutable, used by one read on one thread.
+ */
+final class StateBuilder {
+  final List<ServiceState> services = new ArrayList<>();
+  final List<EndpointState> endpoints = new ArrayList<>();
+  List<GatewayState> gateways = new ArrayList<>();
+  final List<HttpRouteState> httpRoutes = new ArrayList<>();
+  final List<TrafficPolicyState> trafficPolicies = new ArrayList<>();
+  final List<PolicyAttachment> attachments = new ArrayList<>();
+  final List<TlsSecret> secrets = new ArrayList<>();
+
+  ClusterState build() {
+    return new ClusterState(
+        services, endpoints, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+  }
+}

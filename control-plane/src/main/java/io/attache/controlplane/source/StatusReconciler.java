@@ -1,0 +1,131 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.GatewayReport;
+import io.attache.controlplane.model.RouteStatus;
+import io.attache.controlplane.translate.TrafficPolicies;
+import io.attache.crds.AcceptedStatus;
+import io.attache.crds.Conditions;
+import io.attache.crds.PolicyStatus;
+import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
+import io.attache.crds.v1alpha1.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes what one read of the API found into the status of the objects it read: GatewayClass,
+ * Gateway, HTTPRoute, TrafficPolicy, and the {@code ResolvedRefs} condition of AuthPolicies and
+ * RateLimitPolicies. Only the replica holding the status Lease calls it; each writer skips a write
+ * that would change nothing.
+ */
+final class StatusReconciler {
+  private final KubernetesClient client;
+  private final HttpRouteStatusWriter routes;
+  private final GatewayStatusWriter gateways;
+  private final GatewayClassStatusWriter gatewayClasses;
+
+  /**
+   * What a read found.
+   *
+   * @param invalid the errors of each object that was invalid as read (its last good version may
+   *     still be served)
+   * @param foreignGateways the Gateways of other classes, as {@code namespace/name}
+   */
+  record Found(
+      List<GatewayClass> gatewayClasses,
+      List<Gateway> gateways,
+      List<HTTPRoute> routes,
+      List<TrafficPolicy> trafficPolicies,
+      List<AuthPolicy> authPolicies,
+      List<RateLimitPolicy> rateLimitPolicies,
+      List<GatewayReport> gatewayReports,
+      List<RouteStatus> routeStatuses,
+      List<TrafficPolicies.Verdict> trafficVerdicts,
+      List<TrafficPolicies.Verdict> attachmentVerdicts,
+      Map<ObjectKey, List<ResourceError>> invalid,
+      Set<String> foreignGateways) {}
+
+  StatusReconciler(KubernetesClient client) {
+    this.client = client;
+    this.routes = new HttpRouteStatusWriter(client);
+    this.gateways = new GatewayStatusWriter(client);
+    this.gatewayClasses = new GatewayClassStatusWriter(client);
+  }
+
+  void write(Found found) {
+    found.gatewayClasses().forEach(gatewayClasses::write);
+    for (Gateway gateway : found.gateways()) {
+      String key = KubernetesResources.key(gateway);
+      gateways.write(
+          gateway,
+          found.gatewayReports().stream().filter(r -> r.gatewayKey().equals(key)).findFirst(),
+          problems(found, ObjectKey.of("Gateway", gateway)));
+    }
+    for (HTTPRoute route : found.routes()) {
+      String key = KubernetesResources.key(route);
+      routes.write(
+          route,
+          found.routeStatuses().stream().filter(s -> s.routeKey().equals(key)).toList(),
+          problems(found, ObjectKey.of("HTTPRoute", route)),
+          found.foreignGateways());
+    }
+    for (TrafficPolicy policy : found.trafficPolicies()) {
+      verdict(found, "TrafficPolicy", policy, found.trafficVerdicts(), false)
+          .ifPresent(v -> AcceptedStatus.write(client, TrafficPolicy.class, policy, v));
+    }
+    writeTargets(AuthPolicy.class, "AuthPolicy", found.authPolicies(), found);
+    writeTargets(RateLimitPolicy.class, "RateLimitPolicy", found.rateLimitPolicies(), found);
+  }
+
+  /**
+   * ext-authz and ratelimit-service own the {@code Accepted} condition of their policies; the
+   * control plane reports whether the targets resolved, as {@code ResolvedRefs}.
+   */
+  private <T extends CustomResource<?, PolicyStatus>> void writeTargets(
+      Class<T> type, String kind, List<T> policies, Found found) {
+    for (T policy : policies) {
+      verdict(found, kind, policy, found.attachmentVerdicts(), true)
+          .ifPresent(v -> AcceptedStatus.write(client, type, policy, Conditions.RESOLVED_REFS, v));
+    }
+  }
+
+  /**
+   * The policy's verdict: invalid as read, or what resolving its targets gave ({@code
+   * resolvedRefs}: an accepted one reads {@code ResolvedRefs}); empty when it has neither.
+   */
+  private static Optional<AcceptedStatus.Verdict> verdict(
+      Found found,
+      String kind,
+      CustomResource<?, ?> policy,
+      List<TrafficPolicies.Verdict> verdicts,
+      boolean resolvedRefs) {
+    String key = KubernetesResources.key(policy);
+    long generation =
+        policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    Optional<String> problems = problems(found, ObjectKey.of(kind, policy));
+    if (problems.isPresent()) {
+      return Optional.of(new AcceptedStatus.Verdict(false, "Invalid", problems.get(), generation));
+    }
+    return verdicts.stream()
+        .filter(v -> v.policyKey().equals(key))
+        .findFirst()
+        .map(
+            v ->
+                new AcceptedStatus.Verdict(
+                    v.accepted(),
+                    resolvedRefs && v.accepted() ? "ResolvedRefs" : v.reason(),
+                    v.message(),
+                    generation));
+  }
+
+  private static Optional<String> problems(Found found, ObjectKey key) {
+    return Optional.ofNullable(found.invalid().get(key)).map(ConfigAudit::describe);
+  }
+}
