@@ -1,11 +1,11 @@
 package io.attache.cli;
 
 import io.attache.authz.app.JwtPolicyFactory;
-import io.attache.authz.core.Authorizer;
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Decision;
 import io.attache.authz.core.HttpAttributes;
 import io.attache.authz.core.PeerAttributes;
+import io.attache.authz.decision.Authorizer;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyException;
 import io.attache.authz.policy.PolicyParser;

@@ -2,7 +2,7 @@ package io.attache.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attache.runtime.ServiceHost;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -33,7 +33,7 @@ public record ConnectionAge(Duration maxAge, Duration grace) {
         settings.duration("GRPC_MAX_CONNECTION_AGE_GRACE", REFERENCE_DEFAULTS.grace()));
   }
 
-  void applyTo(NettyServerBuilder server) {
+  public void applyTo(NettyServerBuilder server) {
     if (!maxAge.isZero()) {
       server.maxConnectionAge(maxAge.toNanos(), TimeUnit.NANOSECONDS);
     }

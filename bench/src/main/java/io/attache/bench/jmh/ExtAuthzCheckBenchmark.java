@@ -2,8 +2,8 @@ package io.attache.bench.jmh;
 
 import com.google.rpc.Status;
 import io.attache.authz.app.JwtPolicyFactory;
-import io.attache.authz.core.Authorizer;
-import io.attache.authz.core.AuthzService;
+import io.attache.authz.decision.Authorizer;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;

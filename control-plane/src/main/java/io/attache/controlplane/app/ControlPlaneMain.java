@@ -1,6 +1,6 @@
 package io.attache.controlplane.app;
 
-import io.attache.runtime.ServiceMain;
+import io.attache.runtime.host.ServiceMain;
 
 /**
  * {@code java -jar control-plane/target/control-plane.jar}: runs control-plane with settings from

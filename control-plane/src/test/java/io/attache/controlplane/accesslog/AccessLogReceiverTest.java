@@ -8,7 +8,7 @@ import com.google.protobuf.Timestamp;
 import com.google.protobuf.UInt32Value;
 import io.attache.events.AccessLog;
 import io.attache.events.InMemoryEventSink;
-import io.attache.runtime.ServiceHost;
+import io.attache.runtime.host.ServiceHost;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.core.v3.RequestMethod;

@@ -3,8 +3,8 @@ package io.attache.controlplane.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,8 +1,8 @@
 package io.attache.controlplane.e2e;
 
 import io.attache.controlplane.app.ControlPlaneApp;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -3,7 +3,7 @@ package io.attache.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.runtime.ServiceHost;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import io.grpc.StatusRuntimeException;

@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.attache.controlplane.e2e.ControlPlanes;
-import io.attache.runtime.ServiceHost;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.listener.v3.Listener;

@@ -1,7 +1,7 @@
 package io.attache.authz.app;
 
-import io.attache.authz.core.Authorizer;
-import io.attache.authz.core.AuthzService;
+import io.attache.authz.decision.Authorizer;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.http.HttpAuthServer;
 import io.attache.authz.metrics.DecisionCounters;
@@ -14,8 +14,8 @@ import io.attache.authz.tracing.TracedChecks;
 import io.attache.events.EventSink;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.runtime.logging.LogSetup;
 import io.attache.runtime.tls.ServerTls;
 import io.attache.runtime.tracing.Tracing;

@@ -1,6 +1,6 @@
 package io.attache.authz.app;
 
-import io.attache.runtime.ServiceMain;
+import io.attache.runtime.host.ServiceMain;
 
 /**
  * {@code java -jar ext-authz/target/ext-authz.jar}: runs ext-authz with settings from the

@@ -1,7 +1,7 @@
 package io.attache.authz.grpc;
 
-import io.attache.authz.core.AuthzService;
 import io.attache.authz.core.Decision;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.tracing.TracedChecks;
 import io.attache.runtime.tracing.GrpcTraceContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;

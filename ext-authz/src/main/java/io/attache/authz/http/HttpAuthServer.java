@@ -1,6 +1,6 @@
 package io.attache.authz.http;
 
-import io.attache.authz.core.AuthzService;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.tracing.TracedChecks;
 import io.attache.runtime.EventLoops;
 import io.netty.bootstrap.ServerBootstrap;

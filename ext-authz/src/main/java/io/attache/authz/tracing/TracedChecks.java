@@ -1,8 +1,8 @@
 package io.attache.authz.tracing;
 
-import io.attache.authz.core.AuthzService;
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Decision;
+import io.attache.authz.decision.AuthzService;
 import io.attache.runtime.logging.RequestLogContext;
 import io.attache.runtime.tracing.Tracing;
 import io.opentelemetry.api.common.AttributeKey;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attache.authz.grpc.EnvoyChecks;
 import io.attache.runtime.InvalidSettingsException;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.grpc.ManagedChannel;

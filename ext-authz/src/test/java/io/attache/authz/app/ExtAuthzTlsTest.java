@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attache.authz.grpc.EnvoyChecks;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.tls.MutualTls;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.authz.grpc.EnvoyChecks;
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.kafka.TopicReader;

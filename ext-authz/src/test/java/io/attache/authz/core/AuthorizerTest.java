@@ -3,6 +3,7 @@ package io.attache.authz.core;
 import static io.attache.authz.core.Requests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.authz.decision.Authorizer;
 import io.attache.authz.identity.AnonymousVerifier;
 import io.attache.authz.identity.CredentialSource;
 import io.attache.authz.identity.apikey.ApiKey;

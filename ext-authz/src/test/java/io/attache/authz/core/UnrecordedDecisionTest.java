@@ -3,6 +3,8 @@ package io.attache.authz.core;
 import static io.attache.authz.core.Requests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.authz.decision.Authorizer;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.identity.AnonymousVerifier;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PathMatch;

@@ -2,8 +2,8 @@ package io.attache.authz.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.attache.authz.core.Authorizer;
-import io.attache.authz.core.AuthzService;
+import io.attache.authz.decision.Authorizer;
+import io.attache.authz.decision.AuthzService;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.rules.CelConditions;

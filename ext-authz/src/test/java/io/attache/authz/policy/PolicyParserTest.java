@@ -3,10 +3,10 @@ package io.attache.authz.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.attache.authz.core.Authorizer;
 import io.attache.authz.core.Decision;
 import io.attache.authz.core.ReasonCode;
 import io.attache.authz.core.Requests;
+import io.attache.authz.decision.Authorizer;
 import io.attache.authz.rules.CelConditions;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.attache.ratelimit.app;
 
-import io.attache.runtime.ServiceMain;
+import io.attache.runtime.host.ServiceMain;
 
 /**
  * {@code java -jar ratelimit-service/target/ratelimit-service.jar}: runs ratelimit-service with

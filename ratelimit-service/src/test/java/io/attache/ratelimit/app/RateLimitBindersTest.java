@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.redis.RedisServer;

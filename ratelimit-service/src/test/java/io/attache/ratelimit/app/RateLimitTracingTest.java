@@ -3,8 +3,8 @@ package io.attache.ratelimit.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;
 import io.attache.testsupport.kafka.TopicReader;
 import io.attache.testsupport.otel.OtlpReceiver;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.attache.kafka.embedded.EmbeddedKafkaBroker;
 import io.attache.ratelimit.app.RateLimitApp;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import io.attache.testsupport.kafka.KafkaBrokerExtension;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attache.ratelimit.app.RateLimitApp;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;

@@ -3,8 +3,8 @@ package io.attache.ratelimit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.ratelimit.app.RateLimitApp;
-import io.attache.runtime.ServiceHost;
 import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.redis.RedisServer;
 import io.attache.testsupport.redis.RedisServerExtension;

@@ -1,6 +1,6 @@
 package io.attache.runtime.logging;
 
-import io.attache.runtime.ServiceMain;
+import io.attache.runtime.host.ServiceMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;

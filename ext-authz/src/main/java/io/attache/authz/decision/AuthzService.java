@@ -1,5 +1,9 @@
-package io.attache.authz.core;
+package io.attache.authz.decision;
 
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Decision;
+import io.attache.authz.core.DecisionStats;
+import io.attache.authz.core.Identity;
 import io.attache.events.AuthzDecision;
 import io.attache.events.EventSink;
 import java.util.Optional;

@@ -1,6 +1,11 @@
-package io.attache.runtime;
+package io.attache.runtime.host;
 
 import io.attache.events.EventSink;
+import io.attache.runtime.AdminServer;
+import io.attache.runtime.BuildInfo;
+import io.attache.runtime.ConnectionAge;
+import io.attache.runtime.EventLoops;
+import io.attache.runtime.EventSinks;
 import io.attache.runtime.tls.ServerTls;
 import io.attache.runtime.tracing.GrpcTraceContext;
 import io.attache.runtime.tracing.Tracing;

@@ -1,5 +1,7 @@
-package io.attache.runtime;
+package io.attache.runtime.host;
 
+import io.attache.runtime.InvalidSettingsException;
+import io.attache.runtime.Settings;
 import java.util.function.Function;
 
 /**

@@ -1,5 +1,10 @@
-package io.attache.authz.core;
+package io.attache.authz.decision;
 
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Decision;
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.IdentityResult;
+import io.attache.authz.core.ReasonCode;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.Rule;
 import io.attache.authz.policy.Template;
