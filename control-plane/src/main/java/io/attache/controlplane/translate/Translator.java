@@ -3,6 +3,7 @@ package io.attache.controlplane.translate;
 import com.google.protobuf.Duration;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.Endpoint;
+import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
@@ -14,10 +15,13 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
@@ -111,12 +115,14 @@ public final class Translator {
     if (!state.equalsExceptEndpoints(before)) {
       return translate(state);
     }
-    Map<ServiceKey, List<Endpoint>> endpointsByService = state.endpointsByService();
-    Map<ServiceKey, List<Endpoint>> previousByService = before.endpointsByService();
+    Set<ServiceKey> touched = changedServices(state.endpoints(), before.endpoints());
+    if (touched.isEmpty()) {
+      return previous;
+    }
+    Map<ServiceKey, List<Endpoint>> endpoints = endpointsOf(touched, state.endpoints());
     Map<String, ClusterLoadAssignment> changed = new HashMap<>();
     for (ServiceState service : state.services()) {
-      List<Endpoint> endpoints = endpointsByService.getOrDefault(service.key(), List.of());
-      if (endpoints.equals(previousByService.getOrDefault(service.key(), List.of()))) {
+      if (!touched.contains(service.key())) {
         continue;
       }
       for (ServicePort port : service.ports()) {
@@ -124,17 +130,23 @@ public final class Translator {
           continue;
         }
         String cluster = XdsNames.cluster(service, port);
-        if (changed.put(cluster, LoadAssignments.of(cluster, port.name(), endpoints)) != null) {
+        List<Endpoint> now = endpoints.getOrDefault(service.key(), List.of());
+        if (changed.put(cluster, LoadAssignments.of(cluster, port.name(), now)) != null) {
           return translate(state); // one name for two Services or ports: as the full way has it
         }
       }
     }
-    if (changed.isEmpty()) {
-      return previous;
-    }
-    List<ClusterLoadAssignment> assignments = new ArrayList<>(previous.loadAssignments().size());
-    for (ClusterLoadAssignment assignment : previous.loadAssignments()) {
-      assignments.add(changed.getOrDefault(assignment.getClusterName(), assignment));
+    List<ClusterLoadAssignment> assignments = new ArrayList<>(previous.loadAssignments());
+    for (ClusterLoadAssignment assignment : changed.values()) {
+      // The list is sorted by cluster name (see translate(state)).
+      int at =
+          Collections.binarySearch(
+              assignments, assignment, Comparator.comparing(ClusterLoadAssignment::getClusterName));
+      if (at < 0) {
+        return translate(state);
+      }
+      assignments.set(
+          at, assignment.equals(assignments.get(at)) ? assignments.get(at) : assignment);
     }
     return new XdsResources(
         previous.clusters(),
@@ -142,6 +154,54 @@ public final class Translator {
         previous.listeners(),
         previous.routes(),
         previous.secrets());
+  }
+
+  /**
+   * The Services whose slices differ between {@code now} and {@code before}. A source that keeps
+   * unchanged slices as the same objects (the publisher's, the benchmark's) costs one reference
+   * comparison per slice; otherwise equal slices are compared by value.
+   */
+  private static Set<ServiceKey> changedServices(
+      List<EndpointState> now, List<EndpointState> before) {
+    Set<ServiceKey> touched = new HashSet<>();
+    if (now.size() == before.size()) {
+      for (int i = 0; i < now.size(); i++) {
+        EndpointState slice = now.get(i);
+        EndpointState old = before.get(i);
+        if (slice != old && !slice.equals(old)) {
+          touched.add(slice.serviceKey());
+          touched.add(old.serviceKey());
+        }
+      }
+      return touched;
+    }
+    Map<EndpointState, Integer> counts = new HashMap<>();
+    now.forEach(slice -> counts.merge(slice, 1, Integer::sum));
+    before.forEach(slice -> counts.merge(slice, -1, Integer::sum));
+    counts.forEach(
+        (slice, count) -> {
+          if (count != 0) {
+            touched.add(slice.serviceKey());
+          }
+        });
+    return touched;
+  }
+
+  /** The endpoints of each of {@code services}, across its slices in slice order. */
+  private static Map<ServiceKey, List<Endpoint>> endpointsOf(
+      Set<ServiceKey> services, List<EndpointState> slices) {
+    Set<String> names = new HashSet<>();
+    services.forEach(service -> names.add(service.name()));
+    Map<ServiceKey, List<Endpoint>> merged = new HashMap<>();
+    for (EndpointState slice : slices) {
+      // The name first: no key is built for the many slices of other Services.
+      if (names.contains(slice.serviceName()) && services.contains(slice.serviceKey())) {
+        merged
+            .computeIfAbsent(slice.serviceKey(), key -> new ArrayList<>())
+            .addAll(slice.endpoints());
+      }
+    }
+    return merged;
   }
 
   private static Cluster cluster(String name, TrafficPolicies policies) {

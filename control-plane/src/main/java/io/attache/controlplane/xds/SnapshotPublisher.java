@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns cluster states into xDS snapshots in the cache. {@link #publish} returns at once; states
  * that arrive within {@code quiet} of each other become one snapshot, yet none waits longer than
- * {@code maxDelay} after the first of a burst. One translation gives two snapshots: the full one
- * for proxyless gRPC groups, and one without API listeners (and their routes) for Envoy groups,
- * which refuse those over LDS ({@link NodeGroups}). Every group gets its kind's snapshot, including
- * groups that connect later ({@link #seed}). A state that differs from the last one in endpoints
- * only (an EndpointSlice change) reuses the last translation but for the changed load assignments
- * ({@link Translator#translate(ClusterState, ClusterState, XdsResources)}), so that its cost does
- * not grow with the number of routes. Never translates on the caller's thread.
+ * {@code maxDelay} after the first of a burst; a lone endpoints-only change is published at once.
+ * One translation gives two snapshots: the full one for proxyless gRPC groups, and one without API
+ * listeners (and their routes) for Envoy groups, which refuse those over LDS ({@link NodeGroups}).
+ * Every group gets its kind's snapshot, including groups that connect later ({@link #seed}). A
+ * state that differs from the last one in endpoints only (an EndpointSlice change) reuses the last
+ * translation but for the changed load assignments ({@link Translator#translate(ClusterState,
+ * ClusterState, XdsResources)}), so that its cost does not grow with the number of routes. Never
+ * translates on the caller's thread.
  */
 public final class SnapshotPublisher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
@@ -112,18 +113,56 @@ public final class SnapshotPublisher implements AutoCloseable {
     this.nanoTime = nanoTime;
   }
 
-  /** Schedules {@code state} to become the snapshot of every node group. */
+  /**
+   * Schedules {@code state} to become the snapshot of every node group. The first state of a burst
+   * is looked at at once: if it differs from the last one in endpoints only (a pod came or went),
+   * it is published at once, since such a change is cheap and every client wants it soon; any other
+   * state waits for the burst to settle.
+   */
   public synchronized void publish(ClusterState state) {
     long now = nanoTime.getAsLong();
-    if (pending == null) {
+    boolean first = pending == null;
+    if (first) {
       burstStartedAt = now;
     }
     pending = state;
     if (flush != null) {
       flush.cancel(false);
     }
-    long delay = Math.max(0, Math.min(quietNanos, burstStartedAt + maxDelayNanos - now));
-    flush = executor.schedule(this::flush, delay, TimeUnit.NANOSECONDS);
+    flush =
+        first
+            ? executor.schedule(this::flushIfEndpointsOnly, 0, TimeUnit.NANOSECONDS)
+            : executor.schedule(this::flush, settleDelay(now), TimeUnit.NANOSECONDS);
+  }
+
+  /** How long a burst that is still going may wait before it is published anyway. */
+  private long settleDelay(long now) {
+    return Math.max(0, Math.min(quietNanos, burstStartedAt + maxDelayNanos - now));
+  }
+
+  /** Publishes the pending state now if it changes endpoints only; else waits for the burst. */
+  private void flushIfEndpointsOnly() {
+    ClusterState state;
+    synchronized (this) {
+      state = pending;
+    }
+    if (state == null) {
+      return;
+    }
+    boolean endpointsOnly;
+    synchronized (translating) {
+      endpointsOnly = last != null && state.equalsExceptEndpoints(last.state());
+    }
+    if (endpointsOnly) {
+      flush();
+      return;
+    }
+    synchronized (this) {
+      if (pending == state) { // else a later publish() has scheduled the flush already
+        flush =
+            executor.schedule(this::flush, settleDelay(nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+      }
+    }
   }
 
   private void flush() {

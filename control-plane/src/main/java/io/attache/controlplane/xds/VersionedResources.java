@@ -12,7 +12,6 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -61,19 +60,25 @@ record VersionedResources(
         return built.apply(candidate);
       }
     }
+    if (!known.isEmpty() && built.apply(known.get(0)) instanceof IndexedResources<T> last) {
+      IndexedResources<T> next = replacing(own, list.apply(known.get(0).resources), last);
+      if (next != null) {
+        return next;
+      }
+    }
     // A resource the known snapshots hold (the very object: resources are immutable) keeps its
     // version; only new or changed ones are encoded and hashed. Same versions as
     // XdsResources.version gives, by construction.
     ContentVersion version = new ContentVersion();
-    List<VersionedResource<T>> versioned = new ArrayList<>(own.size());
+    Map<String, VersionedResource<T>> byName = IndexedResources.newIndex(own.size());
     for (T resource : own) {
       VersionedResource<T> kept = known(known, built, resource);
       VersionedResource<T> current =
           kept != null ? kept : VersionedResource.create(resource, version.of(resource));
       version.add(current.version());
-      versioned.add(current);
+      byName.put(Resources.getResourceName(resource), current);
     }
-    return SnapshotResources.create(versioned, version.value());
+    return IndexedResources.of(byName, version);
   }
 
   private static <T extends Message> VersionedResource<T> known(
@@ -91,6 +96,34 @@ record VersionedResources(
       }
     }
     return null;
+  }
+
+  /**
+   * {@code own} as {@code last} with the few resources that are not the very objects of {@code
+   * before} (its list) replaced, when that is all that changed: same size, and each changed
+   * resource under the name its position had. Costs one comparison per resource and the changed
+   * ones' encoding, where building the index anew costs a hash of every name. Null otherwise.
+   */
+  private static <T extends Message> IndexedResources<T> replacing(
+      List<T> own, List<T> before, IndexedResources<T> last) {
+    if (own.size() != before.size()) {
+      return null;
+    }
+    Map<String, VersionedResource<T>> replaced = new java.util.HashMap<>();
+    ContentVersion encoder = new ContentVersion();
+    for (int i = 0; i < own.size(); i++) {
+      T resource = own.get(i);
+      if (resource == before.get(i)) {
+        continue;
+      }
+      String name = Resources.getResourceName(resource);
+      if (!name.equals(Resources.getResourceName(before.get(i)))
+          || replaced.size() > own.size() / 8) {
+        return null;
+      }
+      replaced.put(name, VersionedResource.create(resource, encoder.of(resource)));
+    }
+    return last.replacing(replaced);
   }
 
   /**

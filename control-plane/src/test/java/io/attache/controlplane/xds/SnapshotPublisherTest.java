@@ -142,6 +142,25 @@ class SnapshotPublisherTest {
     assertThat(snapshot.clusters().resources()).hasSize(20);
   }
 
+  /**
+   * Issue #22: a pod coming or going reaches clients without waiting out the debounce, while any
+   * other change still waits for its burst to settle.
+   */
+  @Test
+  void aLoneEndpointsOnlyChangeIsPublishedWithoutWaitingForTheQuietPeriod() {
+    SnapshotPublisher publisher = publisher(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    ClusterState state = services(3);
+    long start = System.nanoTime();
+    publisher.publish(state);
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.published() == 1);
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+
+    publisher.publish(withEndpoint(state, "10.0.0.9"));
+
+    await().atMost(Duration.ofMillis(500)).until(() -> publisher.published() == 2);
+  }
+
   @Test
   void aSteadyStreamOfStatesIsStillPublishedWithinTheMaxDelay() {
     SnapshotPublisher publisher = publisher(Duration.ofMillis(100), Duration.ofMillis(300));
