@@ -119,10 +119,13 @@ public final class Translator {
     if (touched.isEmpty()) {
       return previous;
     }
-    Map<ServiceKey, List<Endpoint>> endpoints = endpointsOf(touched, state.endpoints());
+    Set<String> names = new HashSet<>();
+    touched.forEach(service -> names.add(service.name()));
+    Map<ServiceKey, List<Endpoint>> endpoints = endpointsOf(touched, names, state.endpoints());
     Map<String, ClusterLoadAssignment> changed = new HashMap<>();
     for (ServiceState service : state.services()) {
-      if (!touched.contains(service.key())) {
+      // The name first: no key is built for the many Services whose endpoints did not change.
+      if (!names.contains(service.name()) || !touched.contains(service.key())) {
         continue;
       }
       for (ServicePort port : service.ports()) {
@@ -187,11 +190,12 @@ public final class Translator {
     return touched;
   }
 
-  /** The endpoints of each of {@code services}, across its slices in slice order. */
+  /**
+   * The endpoints of each of {@code services} (whose names are {@code names}), across its slices in
+   * slice order.
+   */
   private static Map<ServiceKey, List<Endpoint>> endpointsOf(
-      Set<ServiceKey> services, List<EndpointState> slices) {
-    Set<String> names = new HashSet<>();
-    services.forEach(service -> names.add(service.name()));
+      Set<ServiceKey> services, Set<String> names, List<EndpointState> slices) {
     Map<ServiceKey, List<Endpoint>> merged = new HashMap<>();
     for (EndpointState slice : slices) {
       // The name first: no key is built for the many slices of other Services.

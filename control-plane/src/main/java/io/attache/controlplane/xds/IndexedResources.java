@@ -5,11 +5,13 @@ import io.attache.controlplane.translate.ContentVersion;
 import io.envoyproxy.controlplane.cache.ResourceVersionResolver;
 import io.envoyproxy.controlplane.cache.SnapshotResources;
 import io.envoyproxy.controlplane.cache.VersionedResource;
+import java.lang.ref.WeakReference;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,17 +25,26 @@ final class IndexedResources<T extends Message> extends SnapshotResources<T> {
   private final LayeredMap<String, VersionedResource<T>> versioned;
   private final ContentVersion sum;
   private final String version;
+  // Weak: a chain of predecessors would keep every past snapshot alive.
+  private final WeakReference<IndexedResources<T>> derivedFrom;
+  private final Set<String> replacedNames;
 
-  private IndexedResources(LayeredMap<String, VersionedResource<T>> versioned, ContentVersion sum) {
+  private IndexedResources(
+      LayeredMap<String, VersionedResource<T>> versioned,
+      ContentVersion sum,
+      IndexedResources<T> derivedFrom,
+      Set<String> replacedNames) {
     this.versioned = versioned;
     this.sum = sum;
     this.version = sum.value();
+    this.derivedFrom = new WeakReference<>(derivedFrom);
+    this.replacedNames = replacedNames;
   }
 
   /** Resources by name; {@code sum} holds every one's version. */
   static <T extends Message> IndexedResources<T> of(
       Map<String, VersionedResource<T>> byName, ContentVersion sum) {
-    return new IndexedResources<>(LayeredMap.of(byName), sum);
+    return new IndexedResources<>(LayeredMap.of(byName), sum, null, Set.of());
   }
 
   /** These resources with {@code replaced} (by name, each a name these have) in place. */
@@ -42,7 +53,19 @@ final class IndexedResources<T extends Message> extends SnapshotResources<T> {
     for (Map.Entry<String, VersionedResource<T>> entry : replaced.entrySet()) {
       next.remove(versioned.get(entry.getKey()).version()).add(entry.getValue().version());
     }
-    return new IndexedResources<>(versioned.replacing(replaced), next);
+    return new IndexedResources<>(
+        versioned.replacing(replaced), next, this, Set.copyOf(replaced.keySet()));
+  }
+
+  /**
+   * The names whose resources may differ from {@code before}'s, when these resources were derived
+   * from {@code before} itself by {@link #replacing}; empty when they were not (anything may
+   * differ).
+   */
+  Optional<Set<String>> replacedSince(SnapshotResources<?> before) {
+    return derivedFrom.get() == before && before != null
+        ? Optional.of(replacedNames)
+        : Optional.empty();
   }
 
   @Override

@@ -130,7 +130,7 @@ record VersionedResources(
    * java-control-plane's v3 snapshot over resources built before ({@link Snapshot#create} indexes
    * and hashes every resource of every type again). Only the cache reads it.
    */
-  private static final class SharedSnapshot extends Snapshot {
+  static final class SharedSnapshot extends Snapshot {
     private final SnapshotResources<Cluster> clusters;
     private final SnapshotResources<ClusterLoadAssignment> endpoints;
     private final SnapshotResources<Listener> listeners;

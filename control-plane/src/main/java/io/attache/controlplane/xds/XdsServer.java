@@ -50,7 +50,7 @@ public final class XdsServer implements AutoCloseable {
       TranslatorOptions options,
       Tracer tracer) {
     NodeGroups groups = new NodeGroups();
-    SimpleCache<String> cache = new SimpleCache<>(groups);
+    SimpleCache<String> cache = new ChangeAwareCache(groups);
     this.publisher =
         new SnapshotPublisher(
             cache,
