@@ -19,6 +19,16 @@ final class DocumentErrors {
     errors.add(new ResourceError(file, document, field, reason));
   }
 
+  /** Adds an error as it was reported before (for this same document or object). */
+  void add(ResourceError error) {
+    errors.add(error);
+  }
+
+  /** The same file and document, collecting into {@code other}. */
+  DocumentErrors into(List<ResourceError> other) {
+    return new DocumentErrors(file, document, other);
+  }
+
   /** How many errors the list these are added to holds. */
   int size() {
     return errors.size();

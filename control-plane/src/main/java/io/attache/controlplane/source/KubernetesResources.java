@@ -98,7 +98,7 @@ public final class KubernetesResources implements AutoCloseable {
   private final ConfigAudit audit;
   private final Options options;
   private Map<ObjectKey, String> audited = new HashMap<>(); // -> resourceVersion
-  private final ResourceStore store = new ResourceStore();
+  private final ResourceStore store = new ResourceStore(true);
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-k8s-resources"));
   private final AtomicBoolean scheduled = new AtomicBoolean();

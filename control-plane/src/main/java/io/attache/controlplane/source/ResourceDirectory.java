@@ -39,7 +39,7 @@ public final class ResourceDirectory implements AutoCloseable {
   private final Path directory;
   private final ConfigAudit audit;
   private final Map<String, String> applied = new HashMap<>(); // file name -> content
-  private final ResourceStore store = new ResourceStore();
+  private final ResourceStore store = new ResourceStore(false);
   private Map<String, ObjectKey> keysAt = Map.of(); // "file#document" -> the object it held
   private ClusterState published; // the last state handed on
   private final Map<String, String> reportedRejected = new HashMap<>(); // file -> content audited

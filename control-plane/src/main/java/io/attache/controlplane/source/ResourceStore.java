@@ -1,7 +1,9 @@
 package io.attache.controlplane.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,20 @@ import java.util.Optional;
 final class ResourceStore {
   private Map<ObjectKey, Object> lastGood = new HashMap<>();
   private Map<ObjectKey, Object> read = new HashMap<>();
+  private Map<ObjectKey, Converted> converted = new HashMap<>();
+  private Map<ObjectKey, Converted> convertedNow = new HashMap<>();
+  private final boolean trustResourceVersions;
+
+  /**
+   * @param trustResourceVersions whether an object's {@code resourceVersion} names its content, as
+   *     the API server guarantees; never for files, whose text may keep a stale one when edited
+   */
+  ResourceStore(boolean trustResourceVersions) {
+    this.trustResourceVersions = trustResourceVersions;
+  }
+
+  /** What one version of an object gave, with the errors it reported. */
+  private record Converted(String resourceVersion, Outcome outcome, List<ResourceError> errors) {}
 
   /**
    * What one object gives.
@@ -31,10 +47,35 @@ final class ResourceStore {
   }
 
   /**
-   * Converts {@code object}, which {@code kind} accepts, reporting its errors to {@code errors}.
+   * Converts {@code object}, which {@code kind} accepts, reporting its errors to {@code errors}. An
+   * object (from the API: see the constructor) whose {@code resourceVersion} was converted in the
+   * last read is not converted again: its outcome (the same state object) and errors are the last
+   * read's, so a read after one change converts that one object, and the state keeps every other
+   * object as the very same instance (which lets the translator compare by reference).
    */
   Outcome convert(ResourceKind<?, ?> kind, HasMetadata object, DocumentErrors errors) {
     ObjectKey key = kind.keyOf(object);
+    String version =
+        object.getMetadata() == null ? null : object.getMetadata().getResourceVersion();
+    boolean versioned = trustResourceVersions && version != null && !version.isEmpty();
+    Converted last = converted.get(key);
+    if (versioned && last != null && version.equals(last.resourceVersion())) {
+      last.errors().forEach(errors::add);
+      last.outcome().served().ifPresent(state -> read.put(key, state));
+      convertedNow.put(key, last);
+      return last.outcome();
+    }
+    List<ResourceError> own = new ArrayList<>();
+    Outcome outcome = convertAnew(kind, object, key, errors.into(own));
+    own.forEach(errors::add);
+    if (versioned) {
+      convertedNow.put(key, new Converted(version, outcome, List.copyOf(own)));
+    }
+    return outcome;
+  }
+
+  private Outcome convertAnew(
+      ResourceKind<?, ?> kind, HasMetadata object, ObjectKey key, DocumentErrors errors) {
     int before = errors.size();
     Optional<?> now = kind.convert(object, errors, lastGood.get(key));
     if (now.isPresent()) {
@@ -62,10 +103,13 @@ final class ResourceStore {
   void finishRead() {
     lastGood = read;
     read = new HashMap<>();
+    converted = convertedNow;
+    convertedNow = new HashMap<>();
   }
 
   /** Ends a read that is not served: the last good versions stay those of the read before. */
   void abandonRead() {
     read = new HashMap<>();
+    convertedNow = new HashMap<>();
   }
 }

@@ -3,6 +3,9 @@ package io.attache.controlplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
@@ -17,6 +20,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -221,6 +225,48 @@ class KubernetesResourcesTest {
         .isEqualTo(
             "REJECTED Service/shop/cart rejected, the last valid version is still served:"
                 + " spec.ports[0].protocol: must be TCP, UDP or SCTP, was 'QUIC'");
+  }
+
+  /**
+   * Issue #22: a read after one change converts that object alone; every other object's state is
+   * the very instance of the last read, so the translator finds what changed by reference.
+   */
+  @Test
+  void aReadConvertsOnlyTheObjectsThatChanged() {
+    client.resource(service("shop", "cart", 8080)).create();
+    client.resource(service("shop", "web", 8080)).create();
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1")).create();
+    client.resource(slice("shop", "web", "web-a", "10.0.0.2")).create();
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    resources =
+        new KubernetesResources(
+            client, Optional.empty(), Duration.ofMillis(10), states::add, events);
+    ClusterState before =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> last(states), s -> s != null && s.endpoints().size() == 2);
+
+    client.resource(slice("shop", "cart", "cart-a", "10.0.0.1", "10.0.0.3")).update();
+
+    ClusterState after =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () -> last(states), s -> s.endpointsOf(new ServiceKey("shop", "cart")).size() == 2);
+    assertThat(after.endpoints()).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      EndpointState slice = after.endpoints().get(i);
+      if (slice.serviceName().equals("web")) {
+        assertThat(slice).isSameAs(before.endpoints().get(i));
+      } else {
+        assertThat(slice).isNotSameAs(before.endpoints().get(i));
+      }
+      assertThat(after.services().get(i)).isSameAs(before.services().get(i));
+    }
+  }
+
+  private static ClusterState last(List<ClusterState> states) {
+    return states.isEmpty() ? null : states.get(states.size() - 1);
   }
 
   private List<String> audit() {
