@@ -118,4 +118,24 @@ class ServiceHostTest {
                 HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()))
         .isInstanceOf(StatusRuntimeException.class);
   }
+
+  /**
+   * Issue #22: a host that cannot start closes what its caller registered, so no app needs a
+   * rollback of its own. Here the gRPC port is the running host's own.
+   */
+  @Test
+  void aHostThatCannotStartClosesWhatWasRegisteredWithIt() {
+    AtomicBoolean closed = new AtomicBoolean();
+
+    assertThatThrownBy(
+            () ->
+                ServiceHost.builder("second")
+                    .host("127.0.0.1")
+                    .grpcPort(host.grpcPort())
+                    .events(new InMemoryEventSink())
+                    .onClose(() -> closed.set(true))
+                    .start())
+        .hasMessageContaining("cannot listen on gRPC port");
+    assertThat(closed).isTrue();
+  }
 }

@@ -251,14 +251,15 @@ public final class ControlPlaneApp {
         }
       }
       builder.onClose(xds);
-      return builder.start();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException e) { // before anything was registered to close with the host
       for (AutoCloseable closeable : owned) {
         closeQuietly(closeable, e);
       }
       xds.close();
       throw e;
     }
+    // A failed start closes everything registered with onClose above.
+    return builder.start();
   }
 
   private static void closeQuietly(AutoCloseable closeable, RuntimeException failure) {

@@ -1,5 +1,6 @@
 package io.attache.controlplane.source;
 
+import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
@@ -37,14 +38,14 @@ final class GatewayClassStatusWriter {
             : gatewayClass.getMetadata().getGeneration();
     List<Condition> ours =
         List.of(
-            StatusConditions.of(
+            Conditions.of(
                 ACCEPTED,
                 true,
                 ACCEPTED,
                 "the Attaché control plane serves Gateways of this class",
                 generation));
     if (gatewayClass.getStatus() != null
-        && StatusConditions.same(accepted(gatewayClass.getStatus()), ours)) {
+        && Conditions.same(accepted(gatewayClass.getStatus()), ours)) {
       return;
     }
     try {
@@ -55,7 +56,7 @@ final class GatewayClassStatusWriter {
               latest -> {
                 GatewayClassStatus status =
                     latest.getStatus() == null ? new GatewayClassStatus() : latest.getStatus();
-                StatusConditions.keepTransitionTimes(ours, accepted(status));
+                Conditions.keepTransitionTimes(ours, accepted(status));
                 List<Condition> merged = new ArrayList<>();
                 for (Condition other : HttpRouteConverter.orEmpty(status.getConditions())) {
                   if (!ACCEPTED.equals(other.getType())) {

@@ -1,6 +1,7 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayReport;
+import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
@@ -42,13 +43,12 @@ final class GatewayStatusWriter {
     List<Condition> conditions = new ArrayList<>();
     List<ListenerStatus> listeners = new ArrayList<>();
     if (invalid.isPresent()) {
-      conditions.add(StatusConditions.of("Accepted", false, "Invalid", invalid.get(), generation));
+      conditions.add(Conditions.of("Accepted", false, "Invalid", invalid.get(), generation));
     }
     if (report.isPresent()) {
       for (GatewayReport.Condition c : report.get().conditions()) {
         if (invalid.isEmpty() || !c.type().equals("Accepted")) {
-          conditions.add(
-              StatusConditions.of(c.type(), c.status(), c.reason(), c.message(), generation));
+          conditions.add(Conditions.of(c.type(), c.status(), c.reason(), c.message(), generation));
         }
       }
       for (GatewayReport.ListenerReport l : report.get().listeners()) {
@@ -56,12 +56,11 @@ final class GatewayStatusWriter {
       }
     } else {
       conditions.add(
-          StatusConditions.of(
-              "Programmed", false, "Invalid", "no valid version to serve", generation));
+          Conditions.of("Programmed", false, "Invalid", "no valid version to serve", generation));
     }
     GatewayStatus current = gateway.getStatus();
     if (current != null
-        && StatusConditions.same(ours(current), conditions)
+        && Conditions.same(ours(current), conditions)
         && sameListeners(HttpRouteConverter.orEmpty(current.getListeners()), listeners)) {
       return;
     }
@@ -80,14 +79,14 @@ final class GatewayStatusWriter {
                     merged.add(other);
                   }
                 }
-                StatusConditions.keepTransitionTimes(conditions, ours(status));
+                Conditions.keepTransitionTimes(conditions, ours(status));
                 merged.addAll(conditions);
                 for (ListenerStatus listener : listeners) {
                   HttpRouteConverter.orEmpty(status.getListeners()).stream()
                       .filter(before -> Objects.equals(before.getName(), listener.getName()))
                       .forEach(
                           before ->
-                              StatusConditions.keepTransitionTimes(
+                              Conditions.keepTransitionTimes(
                                   listener.getConditions(),
                                   HttpRouteConverter.orEmpty(before.getConditions())));
                 }
@@ -118,8 +117,7 @@ final class GatewayStatusWriter {
     status.setSupportedKinds(kinds);
     List<Condition> conditions = new ArrayList<>();
     for (GatewayReport.Condition c : report.conditions()) {
-      conditions.add(
-          StatusConditions.of(c.type(), c.status(), c.reason(), c.message(), generation));
+      conditions.add(Conditions.of(c.type(), c.status(), c.reason(), c.message(), generation));
     }
     status.setConditions(conditions);
     return status;
@@ -143,8 +141,7 @@ final class GatewayStatusWriter {
           || !Objects.equals(
               HttpRouteConverter.orEmpty(x.getSupportedKinds()),
               HttpRouteConverter.orEmpty(y.getSupportedKinds()))
-          || !StatusConditions.same(
-              HttpRouteConverter.orEmpty(x.getConditions()), y.getConditions())) {
+          || !Conditions.same(HttpRouteConverter.orEmpty(x.getConditions()), y.getConditions())) {
         return false;
       }
     }

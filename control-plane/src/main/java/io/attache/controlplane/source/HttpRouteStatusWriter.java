@@ -2,6 +2,7 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.RouteStatus;
+import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
@@ -70,7 +71,7 @@ final class HttpRouteStatusWriter {
       List<Condition> conditions = new ArrayList<>();
       if (invalid.isPresent() || index >= statuses.size()) {
         conditions.add(
-            StatusConditions.of(
+            Conditions.of(
                 "Accepted", false, "UnsupportedValue", invalid.orElse("invalid"), generation));
       } else {
         RouteStatus status = statuses.get(index);
@@ -137,7 +138,7 @@ final class HttpRouteStatusWriter {
       RouteParentStatus parent, List<RouteParentStatus> previous) {
     for (RouteParentStatus before : previous) {
       if (Objects.equals(before.getParentRef(), parent.getParentRef())) {
-        StatusConditions.keepTransitionTimes(
+        Conditions.keepTransitionTimes(
             parent.getConditions(), HttpRouteConverter.orEmpty(before.getConditions()));
       }
     }
@@ -149,7 +150,7 @@ final class HttpRouteStatusWriter {
     }
     for (int i = 0; i < a.size(); i++) {
       if (!Objects.equals(a.get(i).getParentRef(), b.get(i).getParentRef())
-          || !StatusConditions.same(
+          || !Conditions.same(
               HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
         return false;
       }
@@ -159,7 +160,7 @@ final class HttpRouteStatusWriter {
 
   private static Condition condition(
       String type, RouteStatus.Condition condition, long generation) {
-    return StatusConditions.of(
+    return Conditions.of(
         type, condition.status(), condition.reason(), condition.message(), generation);
   }
 }

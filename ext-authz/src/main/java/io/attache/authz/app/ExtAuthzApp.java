@@ -140,44 +140,32 @@ public final class ExtAuthzApp {
     HttpAuthServer http =
         HttpAuthServer.start(
             host, httpPort, pathPrefix, checks, tls.map(ServerTls::httpSslContext));
-    try {
-      ServiceHost serviceHost =
-          ServiceHost.builder("ext-authz")
-              .connectionAge(connectionAge)
-              .tls(tls)
-              .tracing(tracing)
-              .host(host)
-              .grpcPort(grpcPort)
-              .adminPort(adminPort)
-              .registry(registry)
-              .events(events)
-              .service(new AuthorizationGrpcService(checks, registry))
-              .directExecutor() // decisions are computed from memory; keys are fetched off-path
-              .ready(policies::loaded)
-              .onClose(http)
-              .onClose(policies)
-              .onClose(jwt)
-              .onClose(keyFiles)
-              .onClose(kubernetesResources)
-              .start();
-      log.info(
-          "ext-authz: http auth port {}, policies from {}, default {}",
-          http.port(),
-          policyDir,
-          defaultDecision.name().toLowerCase());
-      return serviceHost;
-    } catch (RuntimeException e) {
-      http.close();
-      policies.close();
-      jwt.close();
-      keyFiles.close();
-      try {
-        kubernetesResources.close();
-      } catch (Exception closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
+    // Everything opened above is registered with onClose: a failed start closes it all.
+    ServiceHost serviceHost =
+        ServiceHost.builder("ext-authz")
+            .connectionAge(connectionAge)
+            .tls(tls)
+            .tracing(tracing)
+            .host(host)
+            .grpcPort(grpcPort)
+            .adminPort(adminPort)
+            .registry(registry)
+            .events(events)
+            .service(new AuthorizationGrpcService(checks, registry))
+            .directExecutor() // decisions are computed from memory; keys are fetched off-path
+            .ready(policies::loaded)
+            .onClose(http)
+            .onClose(policies)
+            .onClose(jwt)
+            .onClose(keyFiles)
+            .onClose(kubernetesResources)
+            .start();
+    log.info(
+        "ext-authz: http auth port {}, policies from {}, default {}",
+        http.port(),
+        policyDir,
+        defaultDecision.name().toLowerCase());
+    return serviceHost;
   }
 
   /**

@@ -215,9 +215,9 @@ public final class RateLimitApp {
     AdminServer debug = AdminServer.start(debugHost, debugPort, debugRoutes);
 
     KubernetesClient clientToClose = client;
-    ServiceHost serviceHost;
+    ServiceHost.Builder builder;
     try {
-      ServiceHost.Builder builder =
+      builder =
           ServiceHost.builder("ratelimit-service")
               .connectionAge(connectionAge)
               .tls(tls)
@@ -233,25 +233,22 @@ public final class RateLimitApp {
       if (loops != null) {
         builder.eventLoops(loops.group(), loops.serverChannelType());
       }
-      serviceHost =
-          builder
-              .ready(() -> effective.get() != null && healthy.getAsBoolean())
-              .adminRoute(
-                  "/healthcheck",
-                  () ->
-                      healthy.getAsBoolean()
-                          ? AdminServer.Response.text(200, "OK")
-                          : AdminServer.Response.text(500, "NOT OK"))
-              .adminHandler("/json", new JsonEndpoint(service))
-              .onClose(() -> stopping.set(true))
-              .onClose(source)
-              .onClose(
-                  () -> closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null))
-              .onClose(store)
-              .onClose(() -> closeLoops(loops)) // after the server and the store that ran on them
-              .onClose(debug)
-              .start();
-    } catch (RuntimeException e) {
+      builder
+          .ready(() -> effective.get() != null && healthy.getAsBoolean())
+          .adminRoute(
+              "/healthcheck",
+              () ->
+                  healthy.getAsBoolean()
+                      ? AdminServer.Response.text(200, "OK")
+                      : AdminServer.Response.text(500, "NOT OK"))
+          .adminHandler("/json", new JsonEndpoint(service))
+          .onClose(() -> stopping.set(true))
+          .onClose(source)
+          .onClose(() -> closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null))
+          .onClose(store)
+          .onClose(() -> closeLoops(loops)) // after the server and the store that ran on them
+          .onClose(debug);
+    } catch (RuntimeException e) { // before anything was registered to close with the host
       debug.close();
       source.close();
       closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null);
@@ -259,6 +256,8 @@ public final class RateLimitApp {
       closeLoops(loops);
       throw e;
     }
+    // A failed start closes everything registered with onClose above.
+    ServiceHost serviceHost = builder.start();
     log.info(
         "ratelimit-service: backend={} config={} debug={} failure-mode={}",
         backend.name().toLowerCase(),

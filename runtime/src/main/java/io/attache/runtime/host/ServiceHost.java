@@ -188,7 +188,10 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /** Work to do on close after calls drain, before events flush (e.g. close a Redis client). */
+    /**
+     * Work to do on close after calls drain, before events flush (e.g. close a Redis client); also
+     * done if {@link #start} fails.
+     */
     public Builder onClose(AutoCloseable value) {
       closeables.add(value);
       return this;
@@ -264,7 +267,27 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Starts serving. If it cannot (a port taken, an admin server that fails), everything given to
+     * {@link #onClose} is closed, in order, before the failure is thrown: a caller registers what
+     * it opened and needs no rollback of its own.
+     */
     public ServiceHost start() {
+      try {
+        return startServing();
+      } catch (RuntimeException e) {
+        for (AutoCloseable closeable : closeables) {
+          try {
+            closeable.close();
+          } catch (Exception closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        throw e;
+      }
+    }
+
+    private ServiceHost startServing() {
       PrometheusMeterRegistry metrics =
           registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       AutoCloseable producerMetrics = EventSinks.bindAllMetrics(metrics, events);
