@@ -19,9 +19,6 @@ public final class AcceptedStatus {
 
   private AcceptedStatus() {}
 
-  /** The verdict to record. */
-  public record Verdict(boolean accepted, String reason, String message, long generation) {}
-
   public static <T extends CustomResource<?, PolicyStatus>> void write(
       KubernetesClient client, Class<T> type, T resource, Verdict verdict) {
     write(client, type, resource, Conditions.ACCEPTED, verdict);

@@ -6,6 +6,7 @@ import io.attache.controlplane.translate.TrafficPolicies;
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.Conditions;
 import io.attache.crds.PolicyStatus;
+import io.attache.crds.Verdict;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
@@ -100,7 +101,7 @@ final class StatusReconciler {
    * The policy's verdict: invalid as read, or what resolving its targets gave ({@code
    * resolvedRefs}: an accepted one reads {@code ResolvedRefs}); empty when it has neither.
    */
-  private static Optional<AcceptedStatus.Verdict> verdict(
+  private static Optional<Verdict> verdict(
       Found found,
       String kind,
       CustomResource<?, ?> policy,
@@ -111,14 +112,14 @@ final class StatusReconciler {
         policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
     Optional<String> problems = problems(found, ObjectKey.of(kind, policy));
     if (problems.isPresent()) {
-      return Optional.of(new AcceptedStatus.Verdict(false, "Invalid", problems.get(), generation));
+      return Optional.of(new Verdict(false, "Invalid", problems.get(), generation));
     }
     return verdicts.stream()
         .filter(v -> v.policyKey().equals(key))
         .findFirst()
         .map(
             v ->
-                new AcceptedStatus.Verdict(
+                new Verdict(
                     v.accepted(),
                     resolvedRefs && v.accepted() ? "ResolvedRefs" : v.reason(),
                     v.message(),

@@ -14,6 +14,7 @@ import io.attache.authz.tracing.TracedChecks;
 import io.attache.events.EventSink;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.PolicySourceKind;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.runtime.logging.LogSetup;
@@ -81,12 +82,7 @@ public final class ExtAuthzApp {
             .optional("ATTACHE_KEY_FINGERPRINT_SECRET")
             .map(s -> s.getBytes(StandardCharsets.UTF_8))
             .orElseGet(ExtAuthzApp::randomSecret);
-    PolicySourceKind kind =
-        settings.choice(
-            "ATTACHE_POLICY_SOURCE",
-            kubernetes.isPresent() || settings.optional("KUBERNETES_SERVICE_HOST").isPresent()
-                ? PolicySourceKind.KUBERNETES
-                : PolicySourceKind.NONE);
+    PolicySourceKind kind = PolicySourceKind.fromSettings(settings, kubernetes.isPresent());
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
@@ -166,14 +162,6 @@ public final class ExtAuthzApp {
         policyDir,
         defaultDecision.name().toLowerCase());
     return serviceHost;
-  }
-
-  /**
-   * Where {@code AuthPolicy} resources and key Secrets come from ({@code ATTACHE_POLICY_SOURCE}).
-   */
-  enum PolicySourceKind {
-    KUBERNETES,
-    NONE
   }
 
   private static byte[] randomSecret() {

@@ -6,6 +6,7 @@ import io.attache.authz.policy.PolicyException;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.ResourceWatch;
+import io.attache.crds.Verdict;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +38,7 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
   private final PolicyParser parser;
   private final EventSink events;
   private final AtomicReference<List<AuthPolicy>> current = new AtomicReference<>(List.of());
-  private final Map<String, AcceptedStatus.Verdict> reported = new ConcurrentHashMap<>();
+  private final Map<String, Verdict> reported = new ConcurrentHashMap<>();
   private ResourceWatch<io.attache.crds.v1alpha1.AuthPolicy> watch;
 
   public AuthPolicyResources(
@@ -71,14 +72,14 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
       List<AuthPolicy> accepted = new ArrayList<>();
       for (io.attache.crds.v1alpha1.AuthPolicy resource : resources) {
         long generation = Optional.ofNullable(resource.getMetadata().getGeneration()).orElse(0L);
-        AcceptedStatus.Verdict verdict;
+        Verdict verdict;
         try {
           accepted.addAll(parser.parse("AuthPolicy " + id(resource), document(resource)));
-          verdict = new AcceptedStatus.Verdict(true, "Accepted", "policy in force", generation);
+          verdict = new Verdict(true, "Accepted", "policy in force", generation);
         } catch (PolicyException e) {
           String message =
               e.errors().stream().map(PolicyError::toString).collect(Collectors.joining("; "));
-          verdict = new AcceptedStatus.Verdict(false, "Invalid", message, generation);
+          verdict = new Verdict(false, "Invalid", message, generation);
         }
         report(resource, verdict);
         AcceptedStatus.write(client, io.attache.crds.v1alpha1.AuthPolicy.class, resource, verdict);
@@ -104,8 +105,7 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
     return client.getKubernetesSerialization().asJson(document);
   }
 
-  private void report(
-      io.attache.crds.v1alpha1.AuthPolicy resource, AcceptedStatus.Verdict verdict) {
+  private void report(io.attache.crds.v1alpha1.AuthPolicy resource, Verdict verdict) {
     if (verdict.equals(reported.put(id(resource), verdict))) {
       return;
     }

@@ -27,6 +27,7 @@ import io.attache.ratelimit.store.TracedCounterStore;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.PolicySourceKind;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.runtime.logging.LogSetup;
@@ -127,12 +128,7 @@ public final class RateLimitApp {
         settings.integer("ATTACHE_MEMORY_MAX_KEYS", 1_000_000, 1, Integer.MAX_VALUE);
     RedisSettings redis = backend == Backend.REDIS ? redisSettings(settings) : null;
     Duration pipelineWindow = settings.duration("REDIS_PIPELINE_WINDOW", Duration.ZERO);
-    PolicySourceKind policySource =
-        settings.choice(
-            "ATTACHE_POLICY_SOURCE",
-            kubernetes.isPresent() || settings.optional("KUBERNETES_SERVICE_HOST").isPresent()
-                ? PolicySourceKind.KUBERNETES
-                : PolicySourceKind.NONE);
+    PolicySourceKind policySource = PolicySourceKind.fromSettings(settings, kubernetes.isPresent());
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
     ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
@@ -265,12 +261,6 @@ public final class RateLimitApp {
         debug.port(),
         failureMode.name().toLowerCase());
     return serviceHost;
-  }
-
-  /** Where {@code RateLimitPolicy} resources come from ({@code ATTACHE_POLICY_SOURCE}). */
-  enum PolicySourceKind {
-    KUBERNETES,
-    NONE
   }
 
   private static void closeLoops(NettyEventLoops loops) {

@@ -1,5 +1,6 @@
 package io.attache.ratelimit.config;
 
+import io.attache.crds.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,13 +21,6 @@ public final class PolicyMerger {
 
   /** A policy to merge: its id ({@code namespace/name}), generation and spec as YAML or JSON. */
   public record Policy(String id, long generation, String spec) {}
-
-  /** What became of a policy. */
-  public record Verdict(boolean accepted, String reason, String message, long generation) {
-    public static final String ACCEPTED = "Accepted";
-    public static final String INVALID = "Invalid";
-    public static final String CONFLICTED = "Conflicted";
-  }
 
   /** The merged configuration of every accepted policy, and a verdict for each policy. */
   public record Result(RateLimitConfig config, Map<String, Verdict> verdicts) {}

@@ -2,6 +2,7 @@ package io.attache.ratelimit.source;
 
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.ResourceWatch;
+import io.attache.crds.Verdict;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicySpec;
 import io.attache.events.ConfigChange;
@@ -39,7 +40,7 @@ public final class PolicySource implements AutoCloseable {
   private final Supplier<Set<String>> fileDomains;
   private final Consumer<RateLimitConfig> onConfig;
   private final PolicyMerger merger = new PolicyMerger();
-  private final Map<String, PolicyMerger.Verdict> reported = new ConcurrentHashMap<>();
+  private final Map<String, Verdict> reported = new ConcurrentHashMap<>();
   private ResourceWatch<RateLimitPolicy> watch;
 
   public PolicySource(
@@ -83,14 +84,9 @@ public final class PolicySource implements AutoCloseable {
       PolicyMerger.Result result = merger.merge(policies, fileDomains.get());
       onConfig.accept(result.config());
       for (RateLimitPolicy resource : resources) {
-        PolicyMerger.Verdict verdict = result.verdicts().get(id(resource));
+        Verdict verdict = result.verdicts().get(id(resource));
         report(resource, verdict);
-        AcceptedStatus.write(
-            client,
-            RateLimitPolicy.class,
-            resource,
-            new AcceptedStatus.Verdict(
-                verdict.accepted(), verdict.reason(), verdict.message(), verdict.generation()));
+        AcceptedStatus.write(client, RateLimitPolicy.class, resource, verdict);
       }
       reported.keySet().retainAll(result.verdicts().keySet());
     } catch (RuntimeException e) {
@@ -113,7 +109,7 @@ public final class PolicySource implements AutoCloseable {
     return client.getKubernetesSerialization().asJson(limits);
   }
 
-  private void report(RateLimitPolicy resource, PolicyMerger.Verdict verdict) {
+  private void report(RateLimitPolicy resource, Verdict verdict) {
     if (verdict.equals(reported.put(id(resource), verdict))) {
       return;
     }
