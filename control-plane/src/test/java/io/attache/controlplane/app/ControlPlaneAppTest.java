@@ -58,6 +58,58 @@ class ControlPlaneAppTest {
     }
   }
 
+  /**
+   * Issue #22, as a new user tried it: a directory where one Gateway has a listener the control
+   * plane cannot serve (TLS passthrough) among a valid Service and route. The control plane turns
+   * ready at once and lists the one problem; the Gateway's HTTP listener is served.
+   */
+  @Test
+  void aDirectoryWithOneUnservableListenerTurnsReadyAndServesTheRest(@TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("all.yaml"),
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: echo, namespace: default}
+        spec:
+          ports: [{port: 8080}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: edge, namespace: default}
+        spec:
+          gatewayClassName: attache
+          listeners:
+            - {name: web, port: 8000, protocol: HTTP}
+            - {name: passthrough, port: 8443, protocol: TLS}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: store, namespace: default}
+        spec:
+          parentRefs: [{name: edge, sectionName: web}]
+          rules: [{backendRefs: [{name: echo, port: 8080}]}]
+        """);
+    Settings settings =
+        new Settings(
+            Map.of(
+                "HOST", "127.0.0.1",
+                "GRPC_PORT", "0",
+                "ADMIN_PORT", "0",
+                "ATTACHE_RESOURCES_DIR", dir.toString()));
+    try (ServiceHost host = ControlPlaneApp.start(settings)) {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .until(
+              () -> ServiceProbe.get("127.0.0.1", host.adminPort(), "/readyz").statusCode() == 200);
+      String errors = ServiceProbe.get("127.0.0.1", host.adminPort(), "/resource-errors").body();
+      assertThat(errors).contains("spec.listeners[1].protocol").doesNotContain("listeners[0]");
+      String dump = ServiceProbe.get("127.0.0.1", host.adminPort(), "/config_dump").body();
+      assertThat(dump).contains("default/edge:8000").doesNotContain("default/edge:8443");
+    }
+  }
+
   /** With tracing on, each snapshot push is a span at a real OTLP receiver (issue #21). */
   @Test
   void eachSnapshotPushIsASpan() {
