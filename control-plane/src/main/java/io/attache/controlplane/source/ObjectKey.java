@@ -1,7 +1,6 @@
 package io.attache.controlplane.source;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -9,13 +8,7 @@ import java.util.Objects;
  * does) and name. The one key the sources use for last good versions, audit and status; {@link
  * #toString} is how errors and audit events name the object ({@code Kind namespace/name}).
  */
-public record ObjectKey(String kind, String namespace, String name)
-    implements Comparable<ObjectKey> {
-  private static final Comparator<ObjectKey> ORDER =
-      Comparator.comparing(ObjectKey::kind)
-          .thenComparing(ObjectKey::namespace)
-          .thenComparing(ObjectKey::name);
-
+public record ObjectKey(String kind, String namespace, String name) {
   public ObjectKey {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(namespace, "namespace");
@@ -31,11 +24,6 @@ public record ObjectKey(String kind, String namespace, String name)
   /** {@code namespace/name}, as routes, policies and status name the object. */
   public String ref() {
     return namespace + "/" + name;
-  }
-
-  @Override
-  public int compareTo(ObjectKey other) {
-    return ORDER.compare(this, other);
   }
 
   @Override

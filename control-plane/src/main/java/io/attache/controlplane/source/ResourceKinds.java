@@ -17,9 +17,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The kinds the control plane reads, in the order a read converts them (a Secret is looked at once
@@ -99,7 +101,14 @@ final class ResourceKinds {
             true,
             (state, gateway) -> state.gateways.add(gateway))
         .owning(gateway -> GatewayConverter.ours(gateway, gatewayClass))
-        .settledBy((state, errors) -> state.gateways = GatewayPorts.claim(state.gateways, errors));
+        .settledBy(
+            (state, errors) -> {
+              state.gateways = GatewayPorts.claim(state.gateways, errors);
+              Set<String> named = new HashSet<>();
+              state.gateways.forEach(
+                  g -> g.listeners().forEach(l -> named.addAll(l.certificateSecrets())));
+              state.certificateSecrets = named; // once, for every Secret the read looks at
+            });
   }
 
   private static ResourceKind<HTTPRoute, HttpRouteState> httpRoutes() {
@@ -133,11 +142,7 @@ final class ResourceKinds {
         .owning(TlsSecretConverter::isTls)
         .fromApi(
             Map.of("type", TlsSecretConverter.TLS_TYPE),
-            (secret, state) ->
-                state.gateways.stream()
-                    .flatMap(g -> g.listeners().stream())
-                    .anyMatch(
-                        l -> l.certificateSecrets().contains(KubernetesResources.key(secret))));
+            (secret, state) -> state.certificateSecrets.contains(KubernetesResources.key(secret)));
   }
 
   private static ResourceKind<TrafficPolicy, TrafficPolicyState> trafficPolicies() {

@@ -10,6 +10,7 @@ import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Collects converted objects into one {@link ClusterState}; each {@link ResourceKind} knows its
@@ -23,6 +24,9 @@ final class StateBuilder {
   final List<TrafficPolicyState> trafficPolicies = new ArrayList<>();
   final List<PolicyAttachment> attachments = new ArrayList<>();
   final List<TlsSecret> secrets = new ArrayList<>();
+
+  /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
+  Set<String> certificateSecrets = Set.of();
 
   ClusterState build() {
     return new ClusterState(
