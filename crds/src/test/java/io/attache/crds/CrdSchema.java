@@ -12,6 +12,7 @@ import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.attache.crds.schema.AdmissionRules;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +54,8 @@ final class CrdSchema {
         (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
     this.structural =
         REGISTRY.getSchema(
-            new ByteArrayInputStream(YAML.asJson(openApi).getBytes(StandardCharsets.UTF_8)));
+            new ByteArrayInputStream(
+                YAML.asJson(closed(openApi)).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Every problem with {@code resource} (a whole object: apiVersion, kind, metadata, spec). */
@@ -66,7 +68,7 @@ final class CrdSchema {
     for (Error error : structural.validate(YAML.asJson(checked), InputFormat.JSON)) {
       problems.add(error.toString());
     }
-    cel(openApi, normalise(checked), "", problems);
+    cel(openApi, AdmissionRules.celValue(checked), "", problems);
     return problems;
   }
 
@@ -114,22 +116,26 @@ final class CrdSchema {
     }
   }
 
-  /** CEL has 64-bit integers and doubles only; YAML readers give ints too. */
-  private static Object normalise(Object value) {
-    if (value instanceof Map<?, ?> map) {
+  /**
+   * The schema with {@code additionalProperties: false} on every object that declares its fields
+   * and keeps no unknown ones: {@code kubectl apply} validates fields strictly by default, so an
+   * unknown field is an error there (the API server would otherwise prune it).
+   */
+  @SuppressWarnings("unchecked")
+  private static Object closed(Object schema) {
+    if (schema instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k), normalise(v)));
+      map.forEach((k, v) -> copy.put(String.valueOf(k), closed(v)));
+      if (copy.containsKey("properties")
+          && !copy.containsKey("additionalProperties")
+          && !Boolean.TRUE.equals(copy.get("x-kubernetes-preserve-unknown-fields"))) {
+        copy.put("additionalProperties", false);
+      }
       return copy;
     }
-    if (value instanceof List<?> list) {
-      return list.stream().map(CrdSchema::normalise).toList();
+    if (schema instanceof List<?> list) {
+      return list.stream().map(CrdSchema::closed).toList();
     }
-    if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
-      return ((Number) value).longValue();
-    }
-    if (value instanceof Float f) {
-      return f.doubleValue();
-    }
-    return value;
+    return schema;
   }
 }

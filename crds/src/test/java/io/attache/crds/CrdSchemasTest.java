@@ -175,4 +175,23 @@ class CrdSchemasTest {
     assertThat(problems("AuthPolicy", "match: {paths: [{prefix: /}]}"))
         .anyMatch(p -> p.contains("identity"));
   }
+
+  @Test
+  void aTypoInAnAuthPolicyIsRefusedAsKubectlRefusesIt() {
+    assertThat(
+            problems(
+                "AuthPolicy", "match: {hots: [shop.example.com]}\nidentity: [{anonymous: {}}]"))
+        .singleElement()
+        .asString()
+        .contains("hots");
+  }
+
+  @Test
+  void anAuthPolicyIdentityMethodIsExactlyOneMethod() {
+    assertThat(
+            problems(
+                "AuthPolicy", "identity: [{anonymous: {}, mtls: {allowed: [\"spiffe://x\"]}}]"))
+        .containsExactly(
+            ".spec.identity[0]: must have exactly one of jwt, apiKey, mtls, anonymous");
+  }
 }

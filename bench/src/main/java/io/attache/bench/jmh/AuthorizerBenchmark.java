@@ -86,9 +86,10 @@ public class AuthorizerBenchmark {
                 metadata: {name: tokens}
                 spec:
                   match: {paths: [{prefix: /tokens}]}
-                  identity: [{jwt: {}}]
+                  identity: [{jwt: {issuers: ["https://idp"], audiences: [api], jwks: '%s'}}]
                   response: {headers: {x-user-id: "{identity.principal}"}}
-                """);
+                """
+                    .formatted(jwks));
     authorizer = new Authorizer(() -> policies, false);
     SignedJWT token =
         new SignedJWT(

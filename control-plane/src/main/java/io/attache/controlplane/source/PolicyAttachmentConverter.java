@@ -25,15 +25,11 @@ final class PolicyAttachmentConverter {
   private PolicyAttachmentConverter() {}
 
   static Optional<PolicyAttachment> auth(AuthPolicy policy, DocumentErrors errors) {
-    if (policy.getSpec() == null || policy.getSpec().getTargetRefs().isEmpty()) {
+    if (policy.getSpec() == null || policy.getSpec().targets().isEmpty()) {
       return Optional.empty();
     }
     return attachment(
-        PolicyAttachment.Kind.AUTH,
-        policy,
-        policy.getSpec().getTargetRefs(),
-        Optional.empty(),
-        errors);
+        PolicyAttachment.Kind.AUTH, policy, policy.getSpec().targets(), Optional.empty(), errors);
   }
 
   static Optional<PolicyAttachment> rateLimit(RateLimitPolicy policy, DocumentErrors errors) {

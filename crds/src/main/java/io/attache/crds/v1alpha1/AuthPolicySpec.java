@@ -1,81 +1,214 @@
 package io.attache.crds.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.attache.crds.JsonText;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
- * {@code spec} of an {@link AuthPolicy}. The nested blocks keep the file format's shape exactly
- * (they are validated by ext-authz's policy parser, which reports field paths), so a policy moves
- * between a file and a resource unchanged.
+ * {@code spec} of an {@link AuthPolicy}: the one model of the policy format. The CRD's schema is
+ * generated from it, and ext-authz's policy parser binds files and resources to it and applies the
+ * same generated schema rules, so {@code kubectl apply} and a policy file refuse the same mistakes
+ * with the same messages. What no schema can check (a regex or a CEL condition that does not
+ * compile, an unknown template placeholder) is checked by the parser alone.
+ *
+ * <p>Every record ignores fields it does not know: the API server prunes them anyway, and a
+ * resource written for a newer version of the CRD must not stop an older reader. Lengths are
+ * bounded where a CEL rule reads a value, so the API server's rule cost estimate stays small.
+ *
+ * @param targetRefs HTTPRoutes and Gateways whose routes the control plane sends through ext-authz
+ *     with this policy; none: the policy answers only what Envoy or Emissary send by other means
+ * @param match which requests the policy answers; absent: all
+ * @param identity the methods tried in order; the first whose credential is present decides
+ * @param rules CEL rules; the first whose {@code when} holds decides, none holding denies
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
-public class AuthPolicySpec {
-  private List<TargetRef> targetRefs = new ArrayList<>();
-  private Map<String, Object> match = new LinkedHashMap<>();
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@ValidationRule(
+    value = "!has(self.identity) || size(self.identity) > 0",
+    message = "lists at least one method: jwt, apiKey, mtls or anonymous",
+    fieldPath = ".identity")
+public record AuthPolicySpec(
+    @Size(max = 16) List<Target> targetRefs,
+    Match match,
+    @Required List<Identity> identity,
+    List<Rule> rules,
+    Response response,
+    Deny deny) {
 
-  @Required
-  @Size(min = 1)
-  private List<Map<String, Object>> identity = new ArrayList<>();
+  /** The targets as the control plane reads them. */
+  public List<TargetRef> targets() {
+    return targetRefs == null ? List.of() : targetRefs.stream().map(Target::ref).toList();
+  }
 
-  private List<Map<String, Object>> rules = new ArrayList<>();
-  private Map<String, Object> response = new LinkedHashMap<>();
-  private Map<String, Object> deny = new LinkedHashMap<>();
+  /** A route or Gateway in the policy's namespace (Gateway API policy attachment, GEP-713). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value =
+          "has(self.group) && self.group == 'gateway.networking.k8s.io'"
+              + " && has(self.kind) && self.kind in ['HTTPRoute', 'Gateway']",
+      messageExpression =
+          "'must be an HTTPRoute or a Gateway of group gateway.networking.k8s.io, was '"
+              + " + (has(self.kind) ? self.kind : '') + ' in group \\''"
+              + " + (has(self.group) ? self.group : '') + '\\''",
+      fieldPath = ".kind")
+  public record Target(
+      @Size(max = 253) String group,
+      @Required @Size(max = 63) @Pattern("^[A-Z][A-Za-z]*$") String kind,
+      @Required @Size(max = 253) @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String name,
+      @Size(max = 253) String sectionName) {
+    TargetRef ref() {
+      return new TargetRef(group, kind, name, sectionName);
+    }
+  }
 
   /**
-   * HTTPRoutes and Gateways (group {@code gateway.networking.k8s.io}) whose routes the control
-   * plane sends through ext-authz with this policy; empty: the policy only answers what Envoy or
-   * Emissary send by other means.
+   * Every list optional and an empty one matches everything.
+   *
+   * @param hosts host names, {@code *.} wildcards allowed; port ignored, case-insensitive
+   * @param routes names from the request's context extensions ({@code route}, {@code mapping},
+   *     {@code name})
    */
-  public List<TargetRef> getTargetRefs() {
-    return targetRefs;
-  }
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Match(
+      List<String> hosts, List<PathMatch> paths, List<String> methods, List<String> routes) {}
 
-  public void setTargetRefs(List<TargetRef> targetRefs) {
-    this.targetRefs = targetRefs == null ? new ArrayList<>() : targetRefs;
-  }
+  /** One path condition: exactly one of an exact path, a prefix or a regular expression. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value =
+          "(has(self.exact) ? 1 : 0) + (has(self.prefix) ? 1 : 0) + (has(self.regex) ? 1 : 0) == 1",
+      message = "must have exactly one of exact, prefix, regex")
+  public record PathMatch(String exact, String prefix, String regex) {}
 
-  public Map<String, Object> getMatch() {
-    return match;
-  }
+  /** One identity method. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value =
+          "(has(self.jwt) ? 1 : 0) + (has(self.apiKey) ? 1 : 0) + (has(self.mtls) ? 1 : 0)"
+              + " + (has(self.anonymous) ? 1 : 0) == 1",
+      message = "must have exactly one of jwt, apiKey, mtls, anonymous")
+  public record Identity(Jwt jwt, ApiKey apiKey, Mtls mtls, Anonymous anonymous) {}
 
-  public void setMatch(Map<String, Object> match) {
-    this.match = match;
-  }
+  /**
+   * A JWT bearer token, verified against one key source.
+   *
+   * @param jwks an inline JWK set: JSON text (a YAML mapping in files is read as the same JSON)
+   * @param algorithms allowed algorithms; never {@code none}, never {@code HS*}
+   * @param clockSkew tolerance for {@code exp} and {@code nbf}, e.g. {@code 60s}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value =
+          "(has(self.jwksUrl) ? 1 : 0) + (has(self.issuerUrl) ? 1 : 0) + (has(self.jwks) ? 1 : 0) == 1",
+      message = "needs exactly one of jwksUrl, issuerUrl, jwks")
+  @ValidationRule(
+      value = "!has(self.issuers) || size(self.issuers) > 0",
+      message = "lists at least one issuer",
+      fieldPath = ".issuers")
+  public record Jwt(
+      @Required List<String> issuers,
+      List<String> audiences,
+      String jwksUrl,
+      String issuerUrl,
+      @JsonDeserialize(using = JsonText.class) String jwks,
+      List<String> algorithms,
+      String clockSkew,
+      Map<String, String> requiredClaims,
+      String principalClaim,
+      CredentialSource from,
+      @Min(1) Integer maxTokenBytes,
+      Boolean requireExpiration) {}
 
-  public List<Map<String, Object>> getIdentity() {
-    return identity;
-  }
+  /** Where a credential is read: a header (with a prefix to strip) or a query parameter. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "!has(self.query) || !(has(self.header) || has(self.prefix))",
+      message = "a query parameter or a header (with an optional prefix), not both")
+  public record CredentialSource(String header, String prefix, String query) {}
 
-  public void setIdentity(List<Map<String, Object>> identity) {
-    this.identity = identity;
-  }
+  /** API keys: listed here (plain or as SHA-256 digests), in a file, or in labelled Secrets. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value =
+          "(has(self.keys) ? 1 : 0) + (has(self.keysFile) ? 1 : 0) + (has(self.secretSelector) ? 1 : 0) == 1",
+      message = "needs exactly one of keys, keysFile, secretSelector")
+  @ValidationRule(
+      value = "!has(self.keys) || size(self.keys) > 0",
+      message = "lists at least one key",
+      fieldPath = ".keys")
+  public record ApiKey(
+      CredentialSource from, List<Key> keys, String keysFile, SecretSelector secretSelector) {}
 
-  public List<Map<String, Object>> getRules() {
-    return rules;
-  }
+  /** One API key and whom it names. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "has(self.key) != has(self.sha256)",
+      message = "must have exactly one of key, sha256")
+  public record Key(
+      String key,
+      @Pattern("^[0-9a-fA-F]{64}$") String sha256,
+      @Required String principal,
+      Map<String, String> metadata) {}
 
-  public void setRules(List<Map<String, Object>> rules) {
-    this.rules = rules;
-  }
+  /** Secrets holding API keys, chosen by label. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "!has(self.matchLabels) || size(self.matchLabels) > 0",
+      message = "names at least one label",
+      fieldPath = ".matchLabels")
+  public record SecretSelector(@Required Map<String, String> matchLabels) {}
 
-  public Map<String, Object> getResponse() {
-    return response;
-  }
+  /** Client certificates: SPIFFE IDs, DNS names or subjects, {@code *} matching one segment. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "!has(self.allowed) || size(self.allowed) > 0",
+      message = "lists at least one identity or pattern",
+      fieldPath = ".allowed")
+  public record Mtls(@Required List<String> allowed) {}
 
-  public void setResponse(Map<String, Object> response) {
-    this.response = response;
-  }
+  /** Anyone, as principal {@code anonymous}: written {@code anonymous: {}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Anonymous() {}
 
-  public Map<String, Object> getDeny() {
-    return deny;
-  }
+  /** A CEL rule; {@code action} allow (the default) or deny, {@code when} true by default. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "!has(self.action) || self.action.lowerAscii() in ['allow', 'deny']",
+      messageExpression = "'must be allow or deny, got \\'' + self.action + '\\''",
+      fieldPath = ".action")
+  public record Rule(@Required String name, @Size(max = 16) String action, String when) {}
 
-  public void setDeny(Map<String, Object> deny) {
-    this.deny = deny;
-  }
+  /**
+   * What an allowed request carries upstream; values are templates ({@code {identity.principal}}).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Response(
+      Map<String, String> headers,
+      List<String> removeHeaders,
+      Map<String, String> dynamicMetadata) {}
+
+  /** How a denial reads: the {@code WWW-Authenticate} realm, a body and extra headers. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Deny(String realm, String body, Map<String, String> headers) {}
 }

@@ -7,16 +7,15 @@ import io.attache.authz.identity.jwt.JwtVerifier;
 import io.attache.authz.identity.jwt.KeySource;
 import io.attache.authz.identity.jwt.RemoteJwks;
 import io.attache.authz.policy.PolicyParser;
+import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.attache.runtime.Settings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>
  * jwt:
- *   issuers: [https://issuer.example.com]        # required
+ *   issuers: [https://issuer.example.com]        # required (the fields: AuthPolicySpec.Jwt)
  *   audiences: [orders]                          # optional
  *   jwksUrl: https://issuer.example.com/jwks     # or issuerUrl (OIDC discovery) or jwks (inline JSON)
  *   algorithms: [RS256, ES256]                   # never none, never HS*
@@ -41,21 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * the service.
  */
 public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoCloseable {
-  private static final Set<String> FIELDS =
-      Set.of(
-          "issuers",
-          "audiences",
-          "jwksUrl",
-          "issuerUrl",
-          "jwks",
-          "algorithms",
-          "clockSkew",
-          "requiredClaims",
-          "principalClaim",
-          "from",
-          "maxTokenBytes",
-          "requireExpiration");
-
   private final Map<String, RemoteJwks> remote = new ConcurrentHashMap<>();
   private final Clock clock;
   private final boolean fetchRemoteKeys;
@@ -92,54 +76,36 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
   }
 
   @Override
-  public IdentityVerifier create(Map<String, Object> spec, String path, List<String> problems) {
-    for (String key : spec.keySet()) {
-      if (!FIELDS.contains(key)) {
-        problems.add(
-            path
-                + "."
-                + key
-                + ": unknown field (expected one of "
-                + String.join(", ", new java.util.TreeSet<>(FIELDS))
-                + ")");
-      }
-    }
+  public IdentityVerifier create(AuthPolicySpec.Jwt spec, String path, List<String> problems) {
     JwtSettings.Builder settings = JwtSettings.builder();
-    List<String> issuers = strings(spec.get("issuers"));
-    if (issuers.isEmpty()) {
-      problems.add(path + ".issuers: lists at least one issuer");
-    }
-    settings.issuers(issuers.toArray(String[]::new));
-    settings.audiences(strings(spec.get("audiences")).toArray(String[]::new));
+    settings.issuers(orEmpty(spec.issuers()).toArray(String[]::new));
+    settings.audiences(orEmpty(spec.audiences()).toArray(String[]::new));
     try {
-      if (spec.containsKey("algorithms")) {
-        settings.allowedAlgorithms(strings(spec.get("algorithms")));
+      if (spec.algorithms() != null) {
+        settings.allowedAlgorithms(spec.algorithms());
       }
-      if (spec.containsKey("clockSkew")) {
-        settings.clockSkew(duration(spec.get("clockSkew"), path + ".clockSkew"));
+      if (spec.clockSkew() != null) {
+        settings.clockSkew(duration(spec.clockSkew(), path + ".clockSkew"));
       }
-      if (spec.get("requiredClaims") instanceof Map<?, ?> claims) {
-        claims.forEach(
-            (k, v) -> settings.requireClaim(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+      if (spec.requiredClaims() != null) {
+        spec.requiredClaims().forEach((k, v) -> settings.requireClaim(k, v == null ? "" : v));
       }
-      if (spec.containsKey("principalClaim")) {
-        settings.principalClaim(String.valueOf(spec.get("principalClaim")));
+      if (spec.principalClaim() != null) {
+        settings.principalClaim(spec.principalClaim());
       }
-      if (spec.get("from") instanceof Map<?, ?> from) {
-        if (from.containsKey("query")) {
-          settings.queryParameter(String.valueOf(from.get("query")));
-        } else {
-          settings.header(
-              String.valueOf(from.containsKey("header") ? from.get("header") : "authorization"),
-              String.valueOf(from.containsKey("prefix") ? from.get("prefix") : "Bearer "));
-        }
+      AuthPolicySpec.CredentialSource from = spec.from();
+      if (from != null && from.query() != null) {
+        settings.queryParameter(from.query());
+      } else if (from != null) {
+        settings.header(
+            from.header() != null ? from.header() : "authorization",
+            from.prefix() != null ? from.prefix() : "Bearer ");
       }
-      if (spec.containsKey("maxTokenBytes")) {
-        settings.maxTokenBytes(Integer.parseInt(String.valueOf(spec.get("maxTokenBytes"))));
+      if (spec.maxTokenBytes() != null) {
+        settings.maxTokenBytes(spec.maxTokenBytes());
       }
-      if (spec.containsKey("requireExpiration")) {
-        settings.requireExpiration(
-            Boolean.parseBoolean(String.valueOf(spec.get("requireExpiration"))));
+      if (spec.requireExpiration() != null) {
+        settings.requireExpiration(spec.requireExpiration());
       }
     } catch (IllegalArgumentException e) {
       problems.add(path + ": " + e.getMessage());
@@ -157,23 +123,17 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
     }
   }
 
-  private KeySource keys(Map<String, Object> spec, String path, List<String> problems) {
-    int sources =
-        (spec.containsKey("jwksUrl") ? 1 : 0)
-            + (spec.containsKey("issuerUrl") ? 1 : 0)
-            + (spec.containsKey("jwks") ? 1 : 0);
-    if (sources != 1) {
-      problems.add(path + ": needs exactly one of jwksUrl, issuerUrl, jwks");
-      return null;
-    }
+  /** The one key source the schema lets a policy name; none when it has refused the block. */
+  private KeySource keys(AuthPolicySpec.Jwt spec, String path, List<String> problems) {
     try {
-      if (spec.containsKey("jwks")) {
-        Object inline = spec.get("jwks");
-        return new InlineJwks(inline instanceof String text ? text : toJson(inline));
+      if (spec.jwks() != null) {
+        return new InlineJwks(spec.jwks());
       }
-      String url =
-          String.valueOf(spec.containsKey("jwksUrl") ? spec.get("jwksUrl") : spec.get("issuerUrl"));
-      boolean discovery = spec.containsKey("issuerUrl");
+      boolean discovery = spec.jwksUrl() == null;
+      String url = discovery ? spec.issuerUrl() : spec.jwksUrl();
+      if (url == null) {
+        return null;
+      }
       return remote.computeIfAbsent(
           (discovery ? "issuer:" : "jwks:") + url,
           key ->
@@ -189,35 +149,12 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
     }
   }
 
-  /** Inline JWKS written as YAML: turned back into the JSON the key parser reads. */
-  private static String toJson(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      List<String> fields = new ArrayList<>();
-      map.forEach((k, v) -> fields.add(quote(String.valueOf(k)) + ":" + toJson(v)));
-      return "{" + String.join(",", fields) + "}";
-    }
-    if (value instanceof List<?> list) {
-      return "[" + String.join(",", list.stream().map(JwtPolicyFactory::toJson).toList()) + "]";
-    }
-    if (value instanceof Number || value instanceof Boolean) {
-      return String.valueOf(value);
-    }
-    return quote(String.valueOf(value));
+  private static List<String> orEmpty(List<String> values) {
+    return values == null ? List.of() : values;
   }
 
-  private static String quote(String text) {
-    return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static List<String> strings(Object value) {
-    if (value instanceof List<?> list) {
-      return list.stream().map(String::valueOf).toList();
-    }
-    return value == null ? List.of() : List.of(String.valueOf(value));
-  }
-
-  private static Duration duration(Object value, String path) {
-    Settings parsed = new Settings(Map.of(path, String.valueOf(value)));
+  private static Duration duration(String value, String path) {
+    Settings parsed = new Settings(Map.of(path, value));
     Duration duration = parsed.duration(path, Duration.ZERO);
     try {
       parsed.validate();

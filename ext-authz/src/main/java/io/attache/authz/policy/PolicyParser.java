@@ -6,6 +6,11 @@ import io.attache.authz.identity.CredentialSource;
 import io.attache.authz.identity.apikey.ApiKey;
 import io.attache.authz.identity.apikey.ApiKeyVerifier;
 import io.attache.authz.identity.mtls.MtlsVerifier;
+import io.attache.crds.schema.AdmissionRules;
+import io.attache.crds.schema.FieldProblem;
+import io.attache.crds.schema.SpecBinder;
+import io.attache.crds.v1alpha1.AuthPolicySpec;
+import io.attache.crds.v1alpha1.TargetRef;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -13,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -22,14 +28,19 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
  * Reads {@code AuthPolicy} documents (the custom resource's YAML, several per file) into compiled
- * {@link AuthPolicy}s. Everything that can fail fails here, at load: unknown fields, bad regexes,
- * rules that do not compile, unknown template placeholders; every error of a file is reported with
- * its field path, and nothing of a file with errors is used.
+ * {@link AuthPolicy}s. Everything that can fail fails here, at load, and every error of a file is
+ * reported with its field path; nothing of a file with errors is used. The {@code spec} is bound to
+ * the one model of the format ({@link AuthPolicySpec}, which the CRD is generated from) and held to
+ * the generated CRD's own schema rules, so a file and {@code kubectl apply} refuse the same
+ * mistakes with the same words; what no schema can check (a regex or CEL condition that does not
+ * compile, an unknown template placeholder, a duplicate rule name) is checked here.
  */
 public final class PolicyParser {
+  private static final AdmissionRules SCHEMA = AdmissionRules.forCrd("authpolicies.attache.io");
+
   /** Builds a JWT identity method from its {@code jwt:} block. */
   public interface JwtFactory {
-    IdentityVerifier create(Map<String, Object> spec, String path, List<String> problems);
+    IdentityVerifier create(AuthPolicySpec.Jwt spec, String path, List<String> problems);
   }
 
   /** Opens (and keeps watching) an API-key file named by a policy's {@code keysFile}. */
@@ -61,6 +72,8 @@ public final class PolicyParser {
   public interface ConditionCompiler {
     Rule.Condition compile(String ruleName, String expression) throws IllegalArgumentException;
   }
+
+  private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
 
   private final JwtFactory jwt;
   private final ConditionCompiler conditions;
@@ -125,10 +138,10 @@ public final class PolicyParser {
       this.errors = errors;
     }
 
-    java.util.Optional<AuthPolicy> policy(Object document) {
+    Optional<AuthPolicy> policy(Object document) {
       Map<String, Object> root = map(document, "");
       if (root == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       only(root, "", Set.of("apiVersion", "kind", "metadata", "spec"));
       if (root.containsKey("kind") && !"AuthPolicy".equals(root.get("kind"))) {
@@ -141,298 +154,184 @@ public final class PolicyParser {
       }
       String namespace =
           metadata == null ? "" : string(metadata.get("namespace"), "metadata.namespace");
-      Map<String, Object> spec = map(root.get("spec"), "spec");
-      if (spec == null) {
-        return java.util.Optional.empty();
-      }
-      only(spec, "spec", Set.of("targetRefs", "match", "identity", "rules", "response", "deny"));
       int before = errors.size();
-      RequestMatch match = match(spec.get("match"));
-      Set<String> targets =
-          targets(spec.get("targetRefs"), namespace.isEmpty() ? "default" : namespace);
+      List<FieldProblem> problems = new ArrayList<>(SCHEMA.check("spec", root.get("spec")));
+      List<FieldProblem> binding = new ArrayList<>();
+      Optional<AuthPolicySpec> spec =
+          SpecBinder.bind(root.get("spec"), AuthPolicySpec.class, "spec", binding);
+      (problems.isEmpty() ? binding : problems)
+          .forEach(problem -> error(problem.path(), problem.message()));
+      if (spec.isEmpty()) {
+        return Optional.empty();
+      }
+      AuthPolicy policy =
+          compile(namespace.isEmpty() ? name : namespace + "/" + name, namespace, spec.get());
+      return errors.size() > before ? Optional.empty() : Optional.of(policy);
+    }
+
+    private AuthPolicy compile(String id, String namespace, AuthPolicySpec spec) {
+      RequestMatch match = match(spec.match());
+      Set<String> targets = targets(spec.targets(), namespace.isEmpty() ? "default" : namespace);
       if (!targets.isEmpty()) {
         match =
             new RequestMatch(
                 match.hosts(), match.paths(), match.methods(), match.routes(), targets);
       }
-      List<IdentityVerifier> identity = identity(spec.get("identity"));
-      List<Rule> rules = rules(spec.get("rules"));
-      AuthPolicy.AllowResponse response = response(spec.get("response"));
-      AuthPolicy.DenyResponse deny = deny(spec.get("deny"));
-      if (errors.size() > before) {
-        return java.util.Optional.empty();
-      }
-      return java.util.Optional.of(
-          new AuthPolicy(
-              namespace.isEmpty() ? name : namespace + "/" + name,
-              match,
-              identity,
-              rules,
-              response,
-              deny));
+      return new AuthPolicy(
+          id,
+          match,
+          identity(orEmpty(spec.identity())),
+          rules(orEmpty(spec.rules())),
+          response(spec.response()),
+          deny(spec.deny()));
     }
 
     /**
      * {@code targetRefs}: HTTPRoutes and Gateways in the policy's namespace, as {@code
-     * httproute/<namespace>/<name>} or {@code gateway/<namespace>/<name>}.
+     * httproute/<namespace>/<name>} or {@code gateway/<namespace>/<name>}; the schema has refused
+     * any other kind.
      */
-    private Set<String> targets(Object value, String namespace) {
+    private Set<String> targets(List<TargetRef> refs, String namespace) {
       Set<String> targets = new LinkedHashSet<>();
-      List<Object> refs = list(value, "spec.targetRefs");
-      for (int i = 0; i < refs.size(); i++) {
-        String path = "spec.targetRefs[" + i + "]";
-        Map<String, Object> ref = map(refs.get(i), path);
-        if (ref == null) {
-          continue;
-        }
-        only(ref, path, Set.of("group", "kind", "name", "sectionName"));
-        String group = ref.containsKey("group") ? string(ref.get("group"), path + ".group") : "";
-        String kind = string(ref.get("kind"), path + ".kind");
-        String name = string(ref.get("name"), path + ".name");
-        if (!group.equals("gateway.networking.k8s.io")
-            || !(kind.equals("HTTPRoute") || kind.equals("Gateway"))) {
-          error(
-              path + ".kind",
-              "must be an HTTPRoute or a Gateway of group gateway.networking.k8s.io, was "
-                  + kind
-                  + " in group '"
-                  + group
-                  + "'");
-        } else if (name.isEmpty()) {
-          error(path + ".name", "is required");
-        } else {
-          targets.add(kind.toLowerCase(Locale.ROOT) + "/" + namespace + "/" + name);
+      for (TargetRef ref : refs) {
+        if (ref.kind() != null && ref.name() != null) {
+          targets.add(ref.kind().toLowerCase(Locale.ROOT) + "/" + namespace + "/" + ref.name());
         }
       }
       return targets;
     }
 
-    private RequestMatch match(Object value) {
-      if (value == null) {
-        return RequestMatch.ALL;
-      }
-      Map<String, Object> match = map(value, "spec.match");
+    private RequestMatch match(AuthPolicySpec.Match match) {
       if (match == null) {
         return RequestMatch.ALL;
       }
-      only(match, "spec.match", Set.of("hosts", "paths", "methods", "routes"));
-      List<String> hosts = strings(match.get("hosts"), "spec.match.hosts");
       List<PathMatch> paths = new ArrayList<>();
-      List<Object> pathList = list(match.get("paths"), "spec.match.paths");
-      for (int i = 0; i < pathList.size(); i++) {
-        String path = "spec.match.paths[" + i + "]";
-        Map<String, Object> entry = map(pathList.get(i), path);
+      List<AuthPolicySpec.PathMatch> entries = orEmpty(match.paths());
+      for (int i = 0; i < entries.size(); i++) {
+        AuthPolicySpec.PathMatch entry = entries.get(i);
         if (entry == null) {
           continue;
         }
-        only(entry, path, Set.of("exact", "prefix", "regex"));
-        if (entry.size() != 1) {
-          error(path, "must have exactly one of exact, prefix, regex");
-        } else if (entry.containsKey("exact")) {
-          paths.add(new PathMatch.Exact(string(entry.get("exact"), path + ".exact")));
-        } else if (entry.containsKey("prefix")) {
-          paths.add(new PathMatch.Prefix(string(entry.get("prefix"), path + ".prefix")));
-        } else if (entry.containsKey("regex")) {
+        if (entry.exact() != null) {
+          paths.add(new PathMatch.Exact(entry.exact()));
+        } else if (entry.prefix() != null) {
+          paths.add(new PathMatch.Prefix(entry.prefix()));
+        } else if (entry.regex() != null) {
           try {
-            paths.add(
-                new PathMatch.Regex(Pattern.compile(string(entry.get("regex"), path + ".regex"))));
+            paths.add(new PathMatch.Regex(Pattern.compile(entry.regex())));
           } catch (PatternSyntaxException e) {
-            error(path + ".regex", "not a valid regular expression: " + e.getDescription());
+            error(
+                "spec.match.paths[" + i + "].regex",
+                "not a valid regular expression: " + e.getDescription());
           }
         }
       }
       Set<String> methods = new LinkedHashSet<>();
-      for (String method : strings(match.get("methods"), "spec.match.methods")) {
-        methods.add(method.toUpperCase(Locale.ROOT));
-      }
-      Set<String> routes = new LinkedHashSet<>(strings(match.get("routes"), "spec.match.routes"));
-      return new RequestMatch(hosts, paths, methods, routes);
+      orEmpty(match.methods()).forEach(m -> methods.add(m.toUpperCase(Locale.ROOT)));
+      return new RequestMatch(
+          orEmpty(match.hosts()), paths, methods, new LinkedHashSet<>(orEmpty(match.routes())));
     }
 
-    private List<IdentityVerifier> identity(Object value) {
+    private List<IdentityVerifier> identity(List<AuthPolicySpec.Identity> entries) {
       List<IdentityVerifier> verifiers = new ArrayList<>();
-      List<Object> entries = list(value, "spec.identity");
-      if (value == null || entries.isEmpty()) {
-        error("spec.identity", "lists at least one method: jwt, apiKey, mtls or anonymous");
-        return verifiers;
-      }
       for (int i = 0; i < entries.size(); i++) {
         String path = "spec.identity[" + i + "]";
-        Map<String, Object> entry = map(entries.get(i), path);
+        AuthPolicySpec.Identity entry = entries.get(i);
         if (entry == null) {
           continue;
         }
-        if (entry.size() != 1) {
-          error(path, "must have exactly one of jwt, apiKey, mtls, anonymous");
-          continue;
-        }
-        String kind = entry.keySet().iterator().next();
-        Object spec = entry.get(kind);
-        switch (kind) {
-          case "jwt" -> {
-            Map<String, Object> jwtSpec = map(spec, path + ".jwt");
-            if (jwtSpec != null) {
-              List<String> problems = new ArrayList<>();
-              IdentityVerifier verifier = jwt.create(jwtSpec, path + ".jwt", problems);
-              problems.forEach(p -> errors.add(new PolicyError(source, "", p)));
-              if (verifier != null && problems.isEmpty()) {
-                verifiers.add(verifier);
-              }
-            }
+        if (entry.jwt() != null) {
+          List<String> problems = new ArrayList<>();
+          IdentityVerifier verifier = jwt.create(entry.jwt(), path + ".jwt", problems);
+          problems.forEach(p -> errors.add(new PolicyError(source, "", p)));
+          if (verifier != null && problems.isEmpty()) {
+            verifiers.add(verifier);
           }
-          case "apiKey" -> apiKey(spec, path + ".apiKey", verifiers);
-          case "mtls" -> {
-            Map<String, Object> mtls = map(spec, path + ".mtls");
-            if (mtls != null) {
-              only(mtls, path + ".mtls", Set.of("allowed"));
-              List<String> allowed = strings(mtls.get("allowed"), path + ".mtls.allowed");
-              if (allowed.isEmpty()) {
-                error(path + ".mtls.allowed", "lists at least one identity or pattern");
-              }
-              verifiers.add(new MtlsVerifier(allowed));
-            }
-          }
-          case "anonymous" -> verifiers.add(new AnonymousVerifier());
-          default ->
-              error(path, "unknown identity method '" + kind + "' (jwt, apiKey, mtls, anonymous)");
+        } else if (entry.apiKey() != null) {
+          apiKey(entry.apiKey(), path + ".apiKey").ifPresent(verifiers::add);
+        } else if (entry.mtls() != null) {
+          verifiers.add(new MtlsVerifier(orEmpty(entry.mtls().allowed())));
+        } else if (entry.anonymous() != null) {
+          verifiers.add(new AnonymousVerifier());
         }
       }
       return verifiers;
     }
 
-    private void apiKey(Object value, String path, List<IdentityVerifier> verifiers) {
-      Map<String, Object> spec = map(value, path);
-      if (spec == null) {
-        return;
-      }
-      only(spec, path, Set.of("from", "keys", "keysFile", "secretSelector"));
-      CredentialSource from = credentialSource(spec.get("from"), path + ".from", "x-api-key", "");
-      List<ApiKey> keys = new ArrayList<>();
-      List<Object> entries = list(spec.get("keys"), path + ".keys");
-      for (int i = 0; i < entries.size(); i++) {
-        String keyPath = path + ".keys[" + i + "]";
-        Map<String, Object> entry = map(entries.get(i), keyPath);
-        if (entry == null) {
-          continue;
-        }
-        only(entry, keyPath, Set.of("key", "sha256", "principal", "metadata"));
-        String principal = string(entry.get("principal"), keyPath + ".principal");
-        if (principal.isEmpty()) {
-          error(keyPath + ".principal", "is required");
-        }
-        byte[] digest = null;
-        if (entry.containsKey("key") == entry.containsKey("sha256")) {
-          error(keyPath, "must have exactly one of key, sha256");
-        } else if (entry.containsKey("key")) {
-          digest = ApiKeyVerifier.sha256(string(entry.get("key"), keyPath + ".key"));
-        } else {
-          try {
-            digest = HexFormat.of().parseHex(string(entry.get("sha256"), keyPath + ".sha256"));
-            if (digest.length != 32) {
-              error(keyPath + ".sha256", "must be 64 hex digits");
-            }
-          } catch (IllegalArgumentException e) {
-            error(keyPath + ".sha256", "must be 64 hex digits");
-          }
-        }
-        Map<String, String> metadata = new LinkedHashMap<>();
-        Map<String, Object> raw =
-            map(entry.getOrDefault("metadata", Map.of()), keyPath + ".metadata");
-        if (raw != null) {
-          raw.forEach((k, v) -> metadata.put(k, String.valueOf(v)));
-        }
-        if (digest != null) {
-          keys.add(new ApiKey(digest, principal, metadata));
-        }
-      }
-      if (spec.containsKey("secretSelector")) {
-        Map<String, Object> selector = map(spec.get("secretSelector"), path + ".secretSelector");
-        Map<String, Object> labels =
-            selector == null
-                ? null
-                : map(
-                    selector.getOrDefault("matchLabels", Map.of()),
-                    path + ".secretSelector.matchLabels");
-        if (labels == null || labels.isEmpty()) {
-          error(path + ".secretSelector.matchLabels", "names at least one label");
-          return;
-        }
-        Map<String, String> wanted = new LinkedHashMap<>();
-        labels.forEach((k, v) -> wanted.put(k, String.valueOf(v)));
+    private Optional<IdentityVerifier> apiKey(AuthPolicySpec.ApiKey spec, String path) {
+      CredentialSource from = credentialSource(spec.from(), "x-api-key", "");
+      if (spec.secretSelector() != null && spec.secretSelector().matchLabels() != null) {
         List<String> problems = new ArrayList<>();
-        var fromSecrets = secretKeys.select(wanted, problems);
+        var fromSecrets = secretKeys.select(spec.secretSelector().matchLabels(), problems);
         problems.forEach(p -> error(path + ".secretSelector", p));
-        verifiers.add(new ApiKeyVerifier(from, fromSecrets, fingerprintSecret));
-        return;
+        return Optional.of(new ApiKeyVerifier(from, fromSecrets, fingerprintSecret));
       }
-      if (spec.containsKey("keysFile")) {
-        if (!entries.isEmpty()) {
-          error(path, "has keys or keysFile, not both");
-          return;
-        }
+      if (spec.keysFile() != null) {
         List<String> problems = new ArrayList<>();
-        var fromFile = keyFiles.open(string(spec.get("keysFile"), path + ".keysFile"), problems);
+        var fromFile = keyFiles.open(spec.keysFile(), problems);
         problems.forEach(p -> error(path + ".keysFile", p));
-        verifiers.add(new ApiKeyVerifier(from, fromFile, fingerprintSecret));
-        return;
+        return Optional.of(new ApiKeyVerifier(from, fromFile, fingerprintSecret));
       }
-      if (entries.isEmpty()) {
-        error(path + ".keys", "lists at least one key (or name a keysFile)");
+      List<ApiKey> keys = new ArrayList<>();
+      for (AuthPolicySpec.Key entry : orEmpty(spec.keys())) {
+        byte[] digest = digest(entry);
+        if (digest != null && entry.principal() != null) {
+          Map<String, String> metadata = entry.metadata() == null ? Map.of() : entry.metadata();
+          keys.add(new ApiKey(digest, entry.principal(), metadata));
+        }
       }
       List<ApiKey> loaded = List.copyOf(keys);
-      verifiers.add(new ApiKeyVerifier(from, () -> loaded, fingerprintSecret));
+      return Optional.of(new ApiKeyVerifier(from, () -> loaded, fingerprintSecret));
     }
 
-    CredentialSource credentialSource(
-        Object value, String path, String defaultHeader, String defaultPrefix) {
-      if (value == null) {
-        return new CredentialSource.Header(defaultHeader, defaultPrefix);
+    /** The key's SHA-256; null when the schema has refused the entry. */
+    private static byte[] digest(AuthPolicySpec.Key entry) {
+      if (entry == null || (entry.key() == null) == (entry.sha256() == null)) {
+        return null;
       }
-      Map<String, Object> from = map(value, path);
+      if (entry.key() != null) {
+        return ApiKeyVerifier.sha256(entry.key());
+      }
+      return SHA256_HEX.matcher(entry.sha256()).matches()
+          ? HexFormat.of().parseHex(entry.sha256())
+          : null;
+    }
+
+    private static CredentialSource credentialSource(
+        AuthPolicySpec.CredentialSource from, String defaultHeader, String defaultPrefix) {
       if (from == null) {
         return new CredentialSource.Header(defaultHeader, defaultPrefix);
       }
-      only(from, path, Set.of("header", "prefix", "query"));
-      if (from.containsKey("query")) {
-        return new CredentialSource.Query(string(from.get("query"), path + ".query"));
+      if (from.query() != null) {
+        return new CredentialSource.Query(from.query());
       }
       return new CredentialSource.Header(
-          from.containsKey("header") ? string(from.get("header"), path + ".header") : defaultHeader,
-          from.containsKey("prefix")
-              ? string(from.get("prefix"), path + ".prefix")
-              : defaultPrefix);
+          from.header() != null ? from.header() : defaultHeader,
+          from.prefix() != null ? from.prefix() : defaultPrefix);
     }
 
-    private List<Rule> rules(Object value) {
+    private List<Rule> rules(List<AuthPolicySpec.Rule> entries) {
       List<Rule> rules = new ArrayList<>();
-      List<Object> entries = list(value, "spec.rules");
       Set<String> names = new LinkedHashSet<>();
       for (int i = 0; i < entries.size(); i++) {
         String path = "spec.rules[" + i + "]";
-        Map<String, Object> entry = map(entries.get(i), path);
-        if (entry == null) {
+        AuthPolicySpec.Rule entry = entries.get(i);
+        if (entry == null || entry.name() == null) {
           continue;
         }
-        only(entry, path, Set.of("name", "action", "when"));
-        String name = string(entry.get("name"), path + ".name");
-        if (name.isEmpty()) {
-          error(path + ".name", "is required");
-        } else if (!names.add(name)) {
-          error(path + ".name", "duplicate rule name '" + name + "'");
+        if (!names.add(entry.name())) {
+          error(path + ".name", "duplicate rule name '" + entry.name() + "'");
         }
-        String actionText = string(entry.getOrDefault("action", "allow"), path + ".action");
-        Rule.Action action;
-        switch (actionText.toLowerCase(Locale.ROOT)) {
-          case "allow" -> action = Rule.Action.ALLOW;
-          case "deny" -> action = Rule.Action.DENY;
-          default -> {
-            error(path + ".action", "must be allow or deny, got '" + actionText + "'");
-            continue;
-          }
+        String action = entry.action() == null ? "allow" : entry.action().toLowerCase(Locale.ROOT);
+        if (!action.equals("allow") && !action.equals("deny")) {
+          continue;
         }
-        String expression = string(entry.getOrDefault("when", "true"), path + ".when");
         try {
-          rules.add(new Rule(name, action, conditions.compile(name, expression)));
+          rules.add(
+              new Rule(
+                  entry.name(),
+                  action.equals("allow") ? Rule.Action.ALLOW : Rule.Action.DENY,
+                  conditions.compile(entry.name(), entry.when() == null ? "true" : entry.when())));
         } catch (IllegalArgumentException e) {
           error(path + ".when", e.getMessage());
         }
@@ -440,29 +339,19 @@ public final class PolicyParser {
       return rules;
     }
 
-    private AuthPolicy.AllowResponse response(Object value) {
-      if (value == null) {
-        return AuthPolicy.AllowResponse.NONE;
-      }
-      Map<String, Object> response = map(value, "spec.response");
+    private AuthPolicy.AllowResponse response(AuthPolicySpec.Response response) {
       if (response == null) {
         return AuthPolicy.AllowResponse.NONE;
       }
-      only(response, "spec.response", Set.of("headers", "removeHeaders", "dynamicMetadata"));
       return new AuthPolicy.AllowResponse(
-          templates(response.get("headers"), "spec.response.headers", true),
-          strings(response.get("removeHeaders"), "spec.response.removeHeaders").stream()
-              .map(h -> h.toLowerCase(Locale.ROOT))
-              .toList(),
-          templates(response.get("dynamicMetadata"), "spec.response.dynamicMetadata", false));
+          templates(response.headers(), "spec.response.headers", true),
+          orEmpty(response.removeHeaders()).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
+          templates(response.dynamicMetadata(), "spec.response.dynamicMetadata", false));
     }
 
-    private Map<String, Template> templates(Object value, String path, boolean headerNames) {
+    private Map<String, Template> templates(
+        Map<String, String> entries, String path, boolean headerNames) {
       Map<String, Template> templates = new LinkedHashMap<>();
-      if (value == null) {
-        return templates;
-      }
-      Map<String, Object> entries = map(value, path);
       if (entries == null) {
         return templates;
       }
@@ -471,7 +360,7 @@ public final class PolicyParser {
             try {
               templates.put(
                   headerNames ? name.toLowerCase(Locale.ROOT) : name,
-                  Template.parse(string(text, path + "." + name)));
+                  Template.parse(text == null ? "" : text));
             } catch (IllegalArgumentException e) {
               error(path + "." + name, e.getMessage());
             }
@@ -479,23 +368,17 @@ public final class PolicyParser {
       return templates;
     }
 
-    private AuthPolicy.DenyResponse deny(Object value) {
-      if (value == null) {
-        return AuthPolicy.DenyResponse.DEFAULT;
-      }
-      Map<String, Object> deny = map(value, "spec.deny");
+    private static AuthPolicy.DenyResponse deny(AuthPolicySpec.Deny deny) {
       if (deny == null) {
         return AuthPolicy.DenyResponse.DEFAULT;
       }
-      only(deny, "spec.deny", Set.of("realm", "body", "headers"));
       Map<String, String> headers = new LinkedHashMap<>();
-      Map<String, Object> raw = map(deny.getOrDefault("headers", Map.of()), "spec.deny.headers");
-      if (raw != null) {
-        raw.forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.valueOf(v)));
+      if (deny.headers() != null) {
+        deny.headers().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
       }
       return new AuthPolicy.DenyResponse(
-          string(deny.getOrDefault("realm", "attache"), "spec.deny.realm"),
-          string(deny.getOrDefault("body", ""), "spec.deny.body"),
+          deny.realm() == null ? "attache" : deny.realm(),
+          deny.body() == null ? "" : deny.body(),
           headers);
     }
 
@@ -512,27 +395,6 @@ public final class PolicyParser {
       }
       error(path, "must be a mapping");
       return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object> list(Object value, String path) {
-      if (value == null) {
-        return List.of();
-      }
-      if (value instanceof List<?> list) {
-        return (List<Object>) list;
-      }
-      error(path, "must be a list");
-      return List.of();
-    }
-
-    private List<String> strings(Object value, String path) {
-      List<String> strings = new ArrayList<>();
-      List<Object> items = list(value, path);
-      for (int i = 0; i < items.size(); i++) {
-        strings.add(string(items.get(i), path + "[" + i + "]"));
-      }
-      return strings;
     }
 
     private String string(Object value, String path) {
@@ -562,5 +424,9 @@ public final class PolicyParser {
       String where = document.isEmpty() ? path : document + (path.isEmpty() ? "" : " " + path);
       errors.add(new PolicyError(source, where, message));
     }
+  }
+
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 }

@@ -137,6 +137,7 @@ class PolicyParserTest {
                         "spec.match.paths[0].regex",
                         "spec.match.paths[1]",
                         "spec.identity[0]",
+                        "spec.identity[0].password",
                         "spec.identity[1].apiKey.keys[0].principal",
                         "spec.rules[0].action",
                         "spec.response.headers.x-user"));
@@ -197,5 +198,46 @@ class PolicyParserTest {
         .hasMessageContaining(
             "spec.targetRefs[0].kind: must be an HTTPRoute or a Gateway of group"
                 + " gateway.networking.k8s.io, was Service");
+  }
+
+  @Test
+  void aFileIsRefusedWhatKubectlWouldRefuseInTheSameWords() {
+    String typo =
+        """
+        metadata: {name: typo}
+        spec:
+          match: {hots: [shop.example.com], methods: GET}
+          identity: [{anonymous: {}, mtls: {allowed: []}}]
+        """;
+
+    assertThatThrownBy(() -> parser.parse("p.yaml", typo))
+        .isInstanceOfSatisfying(
+            PolicyException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(PolicyError::toString)
+                    .containsExactlyInAnyOrder(
+                        "p.yaml: spec.match.hots: unknown field (expected one of hosts, methods,"
+                            + " paths, routes)",
+                        "p.yaml: spec.match.methods: must be a list",
+                        "p.yaml: spec.identity[0]: must have exactly one of jwt, apiKey, mtls,"
+                            + " anonymous",
+                        "p.yaml: spec.identity[0].mtls.allowed: lists at least one identity or"
+                            + " pattern"));
+  }
+
+  @Test
+  void numbersAndBooleansWhereTextIsExpectedAreReadAsText() throws Exception {
+    String unquoted =
+        """
+        metadata: {name: unquoted}
+        spec:
+          identity: [{apiKey: {keys: [{key: 12345, principal: 7, metadata: {tier: 2}}]}}]
+          response: {headers: {x-tier: "{identity.metadata.tier}", x-version: 2}}
+        """;
+
+    assertThat(parser.parse("p.yaml", unquoted))
+        .extracting(AuthPolicy::name)
+        .containsExactly("unquoted");
   }
 }

@@ -13,11 +13,15 @@ import io.attache.runtime.host.ServiceHost;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.charset.StandardCharsets;
@@ -68,13 +72,17 @@ class KubernetesPolicySourceTest {
   }
 
   private static AuthPolicy policy(String name, List<Map<String, Object>> identity) {
-    AuthPolicySpec spec = new AuthPolicySpec();
-    spec.setMatch(Map.of("hosts", List.of("shop.example.com")));
-    spec.setIdentity(identity);
-    spec.setResponse(
+    Map<String, Object> written =
         Map.of(
-            "headers",
-            Map.of("x-user-id", "{identity.principal}", "x-tier", "{identity.metadata.tier}")));
+            "match",
+            Map.of("hosts", List.of("shop.example.com")),
+            "identity",
+            identity,
+            "response",
+            Map.of(
+                "headers",
+                Map.of("x-user-id", "{identity.principal}", "x-tier", "{identity.metadata.tier}")));
+    AuthPolicySpec spec = new KubernetesSerialization().convertValue(written, AuthPolicySpec.class);
     AuthPolicy policy = new AuthPolicy();
     policy.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("shop").build());
     policy.setSpec(spec);
@@ -150,7 +158,24 @@ class KubernetesPolicySourceTest {
 
   @Test
   void anInvalidResourceIsRejectedInItsStatusWithTheFieldAndLeftOut() {
-    client.resource(policy("broken", List.of(Map.of("password", Map.of())))).create();
+    // Written as raw JSON: the typed model has no field for the mistake. The client drops the
+    // unknown field when it reads the resource, as a real API server prunes it (structural schema).
+    GenericKubernetesResource broken =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("attache.io/v1alpha1")
+            .withKind("AuthPolicy")
+            .withNewMetadata()
+            .withName("broken")
+            .withNamespace("shop")
+            .endMetadata()
+            .withAdditionalProperties(
+                Map.of("spec", Map.of("identity", List.of(Map.of("password", Map.of())))))
+            .build();
+    client
+        .genericKubernetesResources(ResourceDefinitionContext.fromResourceType(AuthPolicy.class))
+        .inNamespace("shop")
+        .resource(broken)
+        .create();
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -163,7 +188,7 @@ class KubernetesPolicySourceTest {
                           assertThat(c.getReason()).isEqualTo("Invalid");
                           assertThat(c.getMessage())
                               .contains("spec.identity[0]")
-                              .contains("unknown identity method 'password'");
+                              .contains("must have exactly one of jwt, apiKey, mtls, anonymous");
                         }));
     assertThat(check("anything").getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
   }
