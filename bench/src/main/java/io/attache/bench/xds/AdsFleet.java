@@ -18,13 +18,16 @@ import java.util.concurrent.TimeUnit;
  * cluster plus a fixed random sample of others, so every client is concerned by a hot change and
  * the responses have a realistic size. Responses are handled on the Netty event loops (direct
  * executor): the clients share the machine with the server under test, so they do as little as
- * possible.
+ * possible: the delta clients never build a response as a message.
  */
 final class AdsFleet implements AutoCloseable {
   static final String NODE_GROUP = "bench-fleet";
 
   /** The largest response a client accepts: far above a 10k-cluster CDS response (~2 MiB). */
   private static final int MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+  /** Clients subscribing together (see {@link #connect}). */
+  static final int WAVE = 50;
 
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<AdsClient> clients = new ArrayList<>();
@@ -57,7 +60,6 @@ final class AdsFleet implements AutoCloseable {
               node,
               endpointSample(i, services, sampleSize));
       this.clients.add(client);
-      client.subscribe();
     }
   }
 
@@ -73,16 +75,25 @@ final class AdsFleet implements AutoCloseable {
     return List.copyOf(names);
   }
 
-  /** Waits until every client has ACKed its first clusters and endpoints responses. */
-  void awaitSynced(Duration timeout) throws InterruptedException {
+  /**
+   * Subscribes the clients a wave of {@link #WAVE} at a time, each wave once the one before has
+   * ACKed its first clusters and endpoints, until all have. A fleet reconnecting after a rollout
+   * arrives spread out like this; all at once, every client of a 50k-Service fleet would be sent
+   * its 50,000 clusters together, and the server would hold all those responses at the same time.
+   */
+  void connect(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (AdsClient client : clients) {
-      long left = deadline - System.nanoTime();
-      if (!client.synced().await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-        long synced = clients.stream().filter(c -> c.synced().getCount() == 0).count();
-        throw new IllegalStateException(
-            "only %d of %d clients synced within %s%s"
-                .formatted(synced, clients.size(), timeout, failures()));
+    for (int from = 0; from < clients.size(); from += WAVE) {
+      List<AdsClient> wave = clients.subList(from, Math.min(clients.size(), from + WAVE));
+      wave.forEach(AdsClient::subscribe);
+      for (AdsClient client : wave) {
+        long left = deadline - System.nanoTime();
+        if (!client.synced().await(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+          long synced = clients.stream().filter(c -> c.synced().getCount() == 0).count();
+          throw new IllegalStateException(
+              "only %d of %d clients synced within %s%s"
+                  .formatted(synced, clients.size(), timeout, failures()));
+        }
       }
     }
   }

@@ -95,6 +95,23 @@ public final class SyntheticCluster {
   }
 
   /** The cluster (and load assignment) name of Service {@code index}. */
+  /** {@code state} with the first HTTPRoute's hostname changed, {@code generation} in it. */
+  public static ClusterState withFirstRouteChanged(ClusterState state, int generation) {
+    List<HttpRouteState> routes = new ArrayList<>(state.httpRoutes());
+    HttpRouteState first = routes.get(0);
+    routes.set(
+        0,
+        new HttpRouteState(
+            first.namespace(),
+            first.name(),
+            generation,
+            first.created(),
+            first.parents(),
+            List.of("r00000-g%d.example.com".formatted(generation)),
+            first.rules()));
+    return state.withHttpRoutes(routes);
+  }
+
   public static String clusterName(int index) {
     return XdsNames.cluster(service(index), servicePort());
   }

@@ -14,6 +14,8 @@ package io.attache.bench.xds;
  * @param snapshotMedianMillis the snapshot build: content versions plus {@code Snapshot.create}
  * @param resourcesMiB heap retained by the {@code XdsResources}, approximate
  * @param snapshotMiB heap the snapshot adds on top of its resources, approximate
+ * @param routeChangeMedianMillis one HTTPRoute changed, translated from the translation before it,
+ *     median
  * @param warmups runs before measuring, not counted
  * @param runs measured runs
  */
@@ -29,5 +31,6 @@ public record TranslationResult(
     double snapshotMedianMillis,
     double resourcesMiB,
     double snapshotMiB,
+    double routeChangeMedianMillis,
     int warmups,
     int runs) {}

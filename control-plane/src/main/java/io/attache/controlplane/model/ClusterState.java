@@ -83,6 +83,17 @@ public record ClusterState(
    * translations can differ in load assignments only. Costs one comparison of each list: none for a
    * list the two states share, as unchanged lists are when a source keeps them.
    */
+  /** This state with its HTTPRoutes replaced. */
+  public ClusterState withHttpRoutes(List<HttpRouteState> replaced) {
+    return new ClusterState(
+        services, endpoints, gateways, replaced, trafficPolicies, attachments, secrets);
+  }
+
+  /** Whether {@code other} differs from this state in its HTTPRoutes at most. */
+  public boolean equalsExceptHttpRoutes(ClusterState other) {
+    return withHttpRoutes(other.httpRoutes).equals(other);
+  }
+
   public boolean equalsExceptEndpoints(ClusterState other) {
     return withEndpoints(other.endpoints).equals(other);
   }

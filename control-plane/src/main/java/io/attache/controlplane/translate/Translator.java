@@ -4,6 +4,7 @@ import com.google.protobuf.Duration;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.Endpoint;
 import io.attache.controlplane.model.EndpointState;
+import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
@@ -21,7 +22,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
@@ -71,11 +74,7 @@ public final class Translator {
         clusters.add(cluster(cluster, policies));
         assignments.add(LoadAssignments.of(cluster, port.name(), endpoints));
         listeners.add(ApiListeners.listener(host));
-        List<AttachedRule> attached = attachments.byServiceHost().get(host);
-        routes.add(
-            attached == null
-                ? ApiListeners.routes(host, cluster, policies)
-                : ApiListeners.routes(host, attached, policies));
+        routes.add(serviceRoutes(host, cluster, attachments, policies));
       }
     }
     attachments
@@ -109,9 +108,15 @@ public final class Translator {
    * {@code before}. When the two states differ in endpoints only (an EndpointSlice changed), only
    * the load assignments of the Services whose endpoints changed are built again and every other
    * list is {@code previous}'s own, so a caller may keep what it derived from those (their
-   * versions). Any other change translates {@code state} in full.
+   * versions). When they differ in HTTPRoutes only, only the RouteConfigurations (and Gateway
+   * Listeners) of the parents the changed routes name, before or after, are built again; the other
+   * resources are {@code previous}'s very objects. Any other change translates {@code state} in
+   * full.
    */
   public XdsResources translate(ClusterState state, ClusterState before, XdsResources previous) {
+    if (state.equalsExceptHttpRoutes(before)) {
+      return routesChanged(state, before, previous).orElseGet(() -> translate(state));
+    }
     if (!state.equalsExceptEndpoints(before)) {
       return translate(state);
     }
@@ -206,6 +211,134 @@ public final class Translator {
       }
     }
     return merged;
+  }
+
+  /**
+   * After a change to HTTPRoutes alone: which routes attach where is resolved again (a route may
+   * displace another on its parents), and the routes of the changed routes' parents, and the
+   * listeners of their Gateways, are built again. Empty when the change reaches further: the
+   * ext_authz or rate-limit service is needed by the first route or no longer by the last one.
+   */
+  private Optional<XdsResources> routesChanged(
+      ClusterState state, ClusterState before, XdsResources previous) {
+    Set<String> gateways = new HashSet<>();
+    Set<ServiceKey> services = new HashSet<>();
+    for (HttpRouteState route : changedRoutes(state.httpRoutes(), before.httpRoutes())) {
+      for (HttpRouteState.ParentRef parent : route.parents()) {
+        if (parent.kind() == HttpRouteState.ParentKind.GATEWAY) {
+          gateways.add(parent.namespace() + "/" + parent.name());
+        } else {
+          services.add(new ServiceKey(parent.namespace(), parent.name()));
+        }
+      }
+    }
+    if (gateways.isEmpty() && services.isEmpty()) {
+      return Optional.of(previous);
+    }
+    GatewayTls tls = GatewayTls.resolve(state);
+    RouteAttachments attachments = resolver.resolve(tls.servable());
+    TrafficPolicies policies = TrafficPolicies.resolve(state);
+    FilterAttachments filters = FilterAttachments.resolve(state);
+    if (filters.anyAuth() != hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
+        || filters.anyRateLimit() != hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
+      return Optional.empty();
+    }
+    Map<String, Listener> listeners = new HashMap<>();
+    Map<String, RouteConfiguration> routes = new HashMap<>();
+    for (ServiceState service : state.services()) {
+      if (!services.contains(service.key())) {
+        continue;
+      }
+      for (ServicePort port : service.ports()) {
+        if (port.protocol() == ServicePort.Protocol.TCP) {
+          String host = XdsNames.host(service, port);
+          String cluster = XdsNames.cluster(service, port);
+          routes.put(host, serviceRoutes(host, cluster, attachments, policies));
+        }
+      }
+    }
+    attachments
+        .byGatewayPort()
+        .forEach(
+            (port, byHost) -> {
+              if (gateways.contains(port.namespace() + "/" + port.gateway())) {
+                listeners.put(
+                    port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
+                routes.put(
+                    port.xdsName(), GatewayListeners.routes(port, byHost, policies, filters));
+              }
+            });
+    List<Listener> newListeners = replaced(previous.listeners(), listeners, Listener::getName);
+    List<RouteConfiguration> newRoutes =
+        replaced(previous.routes(), routes, RouteConfiguration::getName);
+    if (newListeners == null || newRoutes == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new XdsResources(
+            previous.clusters(),
+            previous.loadAssignments(),
+            newListeners,
+            newRoutes,
+            previous.secrets()));
+  }
+
+  /**
+   * A Service port's API listener routes: the rules of the HTTPRoutes attached to it (mesh), else
+   * everything to its own cluster.
+   */
+  private static RouteConfiguration serviceRoutes(
+      String host, String cluster, RouteAttachments attachments, TrafficPolicies policies) {
+    List<AttachedRule> attached = attachments.byServiceHost().get(host);
+    return attached == null
+        ? ApiListeners.routes(host, cluster, policies)
+        : ApiListeners.routes(host, attached, policies);
+  }
+
+  /** The routes in one list and not the other, by value, from both sides. */
+  private static List<HttpRouteState> changedRoutes(
+      List<HttpRouteState> now, List<HttpRouteState> before) {
+    List<HttpRouteState> changed = new ArrayList<>();
+    if (now.size() == before.size()) {
+      for (int i = 0; i < now.size(); i++) {
+        HttpRouteState route = now.get(i);
+        HttpRouteState old = before.get(i);
+        if (route != old && !route.equals(old)) {
+          changed.add(route);
+          changed.add(old);
+        }
+      }
+      return changed;
+    }
+    Set<HttpRouteState> kept = new HashSet<>(before);
+    now.stream().filter(route -> !kept.remove(route)).forEach(changed::add);
+    changed.addAll(kept);
+    return changed;
+  }
+
+  private static boolean hasCluster(XdsResources resources, String name) {
+    return resources.clusters().stream().anyMatch(cluster -> cluster.getName().equals(name));
+  }
+
+  /**
+   * {@code sorted} (by name) with each of {@code replacements} in place of the resource of its
+   * name; an equal replacement keeps the old object, so what was derived from it (its version)
+   * still holds. Null when a replacement's name is not in the list.
+   */
+  private static <T> List<T> replaced(
+      List<T> sorted, Map<String, T> replacements, Function<T, String> name) {
+    List<T> result = new ArrayList<>(sorted);
+    Comparator<T> byName = Comparator.comparing(name);
+    for (T replacement : replacements.values()) {
+      int at = Collections.binarySearch(result, replacement, byName);
+      if (at < 0) {
+        return null;
+      }
+      if (!replacement.equals(result.get(at))) {
+        result.set(at, replacement);
+      }
+    }
+    return result;
   }
 
   private static Cluster cluster(String name, TrafficPolicies policies) {

@@ -1,0 +1,231 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.source.ParseResult;
+import io.attache.controlplane.source.ResourceParser;
+import io.attache.runtime.WatchedDirectory;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Translating a state from the translation of the state before it when only HTTPRoutes changed:
+ * only the routes (and Gateway listeners) of the changed routes' parents are built again, and the
+ * result is always what a full translation gives.
+ */
+class RouteChangeTranslationTest {
+  private static final String CLUSTER =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: shop}
+      spec: {ports: [{name: http, port: 8080}, {name: admin, port: 9090}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: api, namespace: shop}
+      spec: {ports: [{port: 80}]}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners:
+          - {name: web, port: 8000, protocol: HTTP}
+          - {name: shop, port: 8001, protocol: HTTP, hostname: "*.shop.example.com"}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: side, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 9000, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: store, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+      spec:
+        parentRefs: [{name: edge}, {group: "", kind: Service, name: web, port: 8080}]
+        hostnames: [store.example.com, a.shop.example.com]
+        rules: [{backendRefs: [{name: web, port: 8080, weight: 90}, {name: api, port: 80, weight: 10}]}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: api, namespace: shop, creationTimestamp: "2026-01-02T00:00:00Z"}
+      spec:
+        parentRefs: [{name: side}]
+        rules: [{matches: [{path: {type: PathPrefix, value: /api}}], backendRefs: [{name: api, port: 80}]}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: admin, namespace: shop, creationTimestamp: "2026-01-03T00:00:00Z"}
+      spec:
+        parentRefs: [{name: edge, sectionName: web}]
+        hostnames: [store.example.com]
+        rules: [{matches: [{path: {type: PathPrefix, value: /admin}}], backendRefs: [{name: web, port: 9090}]}]
+      ---
+      apiVersion: attache.io/v1alpha1
+      kind: AuthPolicy
+      metadata: {name: store-auth, namespace: shop}
+      spec:
+        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
+        identity: [{anonymous: {}}]
+      ---
+      apiVersion: attache.io/v1alpha1
+      kind: TrafficPolicy
+      metadata: {name: api-retry, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
+      spec:
+        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: api}]
+        retry: {numRetries: 3}
+      """;
+
+  private static final ClusterState BEFORE = parse(CLUSTER);
+
+  private final Translator translator =
+      new Translator(new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"));
+
+  private static ClusterState parse(String yaml) {
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("c.yaml", yaml)));
+    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
+    return ((ParseResult.Parsed) result).state();
+  }
+
+  private static HttpRouteState route(ClusterState state, String name) {
+    return state.httpRoutes().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static HttpRouteState withHostnames(HttpRouteState route, List<String> hostnames) {
+    return new HttpRouteState(
+        route.namespace(),
+        route.name(),
+        route.generation() + 1,
+        route.created(),
+        route.parents(),
+        hostnames,
+        route.rules());
+  }
+
+  private static ClusterState replacing(ClusterState state, HttpRouteState changed) {
+    List<HttpRouteState> routes = new ArrayList<>(state.httpRoutes());
+    routes.replaceAll(r -> r.key().equals(changed.key()) ? changed : r);
+    return state.withHttpRoutes(routes);
+  }
+
+  private static RouteConfiguration routes(XdsResources resources, String name) {
+    return resources.routes().stream()
+        .filter(r -> r.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aRouteChangeRebuildsOnlyItsParentsRoutes() {
+    XdsResources previous = translator.translate(BEFORE);
+    ClusterState after =
+        replacing(BEFORE, withHostnames(route(BEFORE, "api"), List.of("api.example.com")));
+
+    XdsResources updated = translator.translate(after, BEFORE, previous);
+
+    assertThat(updated).isEqualTo(translator.translate(after));
+    assertThat(updated.clusters()).isSameAs(previous.clusters());
+    assertThat(updated.loadAssignments()).isSameAs(previous.loadAssignments());
+    assertThat(updated.secrets()).isSameAs(previous.secrets());
+    assertThat(routes(updated, "shop/side:9000")).isNotEqualTo(routes(previous, "shop/side:9000"));
+    for (String untouched : List.of("shop/edge:8000", "shop/edge:8001", "web.shop:8080")) {
+      assertThat(routes(updated, untouched)).isSameAs(routes(previous, untouched));
+    }
+  }
+
+  @Test
+  void aRouteMovingBetweenGatewaysRebuildsBoth() {
+    XdsResources previous = translator.translate(BEFORE);
+    HttpRouteState admin = route(BEFORE, "admin");
+    HttpRouteState moved =
+        new HttpRouteState(
+            admin.namespace(),
+            admin.name(),
+            admin.generation() + 1,
+            admin.created(),
+            route(BEFORE, "api").parents(),
+            admin.hostnames(),
+            admin.rules());
+    ClusterState after = replacing(BEFORE, moved);
+
+    XdsResources updated = translator.translate(after, BEFORE, previous);
+
+    assertThat(updated).isEqualTo(translator.translate(after));
+    assertThat(routes(updated, "shop/edge:8000")).isNotEqualTo(routes(previous, "shop/edge:8000"));
+    assertThat(routes(updated, "shop/side:9000")).isNotEqualTo(routes(previous, "shop/side:9000"));
+  }
+
+  @Test
+  void removingTheOnlyAuthorizedRouteIsTranslatedInFull() {
+    XdsResources previous = translator.translate(BEFORE);
+    List<HttpRouteState> withoutStore = new ArrayList<>(BEFORE.httpRoutes());
+    withoutStore.removeIf(r -> r.name().equals("store"));
+    ClusterState after = BEFORE.withHttpRoutes(withoutStore);
+
+    XdsResources updated = translator.translate(after, BEFORE, previous);
+
+    assertThat(updated).isEqualTo(translator.translate(after));
+    assertThat(updated.clusters()).hasSize(previous.clusters().size() - 1);
+  }
+
+  /**
+   * Random edits, additions and removals, each translated from the last: always the full result.
+   */
+  @Test
+  void anySequenceOfRouteChangesGivesWhatAFullTranslationGives() {
+    Random random = new Random(7);
+    List<HttpRouteState> pool = BEFORE.httpRoutes();
+    ClusterState state = BEFORE;
+    XdsResources resources = translator.translate(state);
+    for (int step = 0; step < 200; step++) {
+      List<HttpRouteState> routes = new ArrayList<>(state.httpRoutes());
+      HttpRouteState template = pool.get(random.nextInt(pool.size()));
+      switch (random.nextInt(4)) {
+        case 0 -> {
+          if (!routes.isEmpty()) {
+            routes.remove(random.nextInt(routes.size()));
+          }
+        }
+        case 1 ->
+            routes.add(
+                new HttpRouteState(
+                    template.namespace(),
+                    "extra-" + step,
+                    1,
+                    template.created().plusSeconds(step),
+                    pool.get(random.nextInt(pool.size())).parents(),
+                    template.hostnames(),
+                    template.rules()));
+        default -> {
+          if (!routes.isEmpty()) {
+            int at = random.nextInt(routes.size());
+            routes.set(
+                at,
+                withHostnames(
+                    routes.get(at),
+                    random.nextBoolean()
+                        ? List.of()
+                        : List.of("h" + random.nextInt(3) + ".shop.example.com")));
+          }
+        }
+      }
+      ClusterState next = state.withHttpRoutes(routes);
+
+      XdsResources updated = translator.translate(next, state, resources);
+
+      assertThat(updated).as("step %d", step).isEqualTo(translator.translate(next));
+      state = next;
+      resources = updated;
+    }
+  }
+}
