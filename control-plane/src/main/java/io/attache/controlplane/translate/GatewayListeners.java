@@ -97,11 +97,28 @@ final class GatewayListeners {
     return listener.build();
   }
 
+  /** A virtual host built before that still holds for these rules; null: build it anew. */
+  interface KeptHosts {
+    KeptHosts NONE = (name, rules) -> null;
+
+    VirtualHost kept(String name, List<AttachedRule> rules);
+  }
+
   static RouteConfiguration routes(
       RouteAttachments.GatewayPort port,
       Map<String, List<AttachedRule>> byHost,
       TrafficPolicies policies,
       FilterAttachments filters) {
+    return routes(port, byHost, policies, filters, KeptHosts.NONE);
+  }
+
+  /** As above, taking each virtual host {@code kept} gives rather than building it again. */
+  static RouteConfiguration routes(
+      RouteAttachments.GatewayPort port,
+      Map<String, List<AttachedRule>> byHost,
+      TrafficPolicies policies,
+      FilterAttachments filters,
+      KeptHosts kept) {
     RouteContext context =
         new RouteContext(
             policies,
@@ -110,12 +127,18 @@ final class GatewayListeners {
             java.util.Optional.of(port));
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(port.xdsName());
     byHost.forEach(
-        (host, rules) ->
-            config.addVirtualHosts(
-                VirtualHost.newBuilder()
-                    .setName(port.xdsName() + "/" + host)
-                    .addDomains(host)
-                    .addAllRoutes(EnvoyRoutes.of(rules, context))));
+        (host, rules) -> {
+          String name = port.xdsName() + "/" + host;
+          VirtualHost old = kept.kept(name, rules);
+          config.addVirtualHosts(
+              old != null
+                  ? old
+                  : VirtualHost.newBuilder()
+                      .setName(name)
+                      .addDomains(host)
+                      .addAllRoutes(EnvoyRoutes.of(rules, context))
+                      .build());
+        });
     return config.build();
   }
 }

@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster.LbPolicy;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -223,7 +224,8 @@ public final class Translator {
       ClusterState state, ClusterState before, XdsResources previous) {
     Set<String> gateways = new HashSet<>();
     Set<ServiceKey> services = new HashSet<>();
-    for (HttpRouteState route : changedRoutes(state.httpRoutes(), before.httpRoutes())) {
+    List<HttpRouteState> changed = changedRoutes(state.httpRoutes(), before.httpRoutes());
+    for (HttpRouteState route : changed) {
       for (HttpRouteState.ParentRef parent : route.parents()) {
         if (parent.kind() == HttpRouteState.ParentKind.GATEWAY) {
           gateways.add(parent.namespace() + "/" + parent.name());
@@ -237,6 +239,8 @@ public final class Translator {
     }
     GatewayTls tls = GatewayTls.resolve(state);
     RouteAttachments attachments = resolver.resolve(tls.servable());
+    // Each route attaches on its own, so these are the hosts the changed routes occupy(-ied).
+    RouteAttachments touched = resolver.resolve(tls.servable().withHttpRoutes(changed));
     TrafficPolicies policies = TrafficPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
     if (filters.anyAuth() != hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
@@ -265,7 +269,9 @@ public final class Translator {
                 listeners.put(
                     port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
                 routes.put(
-                    port.xdsName(), GatewayListeners.routes(port, byHost, policies, filters));
+                    port.xdsName(),
+                    GatewayListeners.routes(
+                        port, byHost, policies, filters, keptHosts(previous, port, touched)));
               }
             });
     List<Listener> newListeners = replaced(previous.listeners(), listeners, Listener::getName);
@@ -295,6 +301,32 @@ public final class Translator {
         : ApiListeners.routes(host, attached, policies);
   }
 
+  /**
+   * The virtual hosts of a Gateway port's last routes that no changed HTTPRoute had or has rules in
+   * ({@code touched}: where the changed routes, old and new versions, attach): their rules are
+   * those of unchanged routes, so they are built as before.
+   */
+  private static GatewayListeners.KeptHosts keptHosts(
+      XdsResources previous, RouteAttachments.GatewayPort port, RouteAttachments touched) {
+    int at =
+        Collections.binarySearch(
+            previous.routes(),
+            RouteConfiguration.newBuilder().setName(port.xdsName()).build(),
+            Comparator.comparing(RouteConfiguration::getName));
+    if (at < 0) {
+      return GatewayListeners.KeptHosts.NONE;
+    }
+    Set<String> rebuilt = new HashSet<>();
+    touched
+        .byGatewayPort()
+        .getOrDefault(port, Map.of())
+        .keySet()
+        .forEach(host -> rebuilt.add(port.xdsName() + "/" + host));
+    Map<String, VirtualHost> hosts = new HashMap<>();
+    previous.routes().get(at).getVirtualHostsList().forEach(h -> hosts.put(h.getName(), h));
+    return (name, rules) -> rebuilt.contains(name) ? null : hosts.get(name);
+  }
+
   /** The routes in one list and not the other, by value, from both sides. */
   private static List<HttpRouteState> changedRoutes(
       List<HttpRouteState> now, List<HttpRouteState> before) {
@@ -316,8 +348,13 @@ public final class Translator {
     return changed;
   }
 
+  /** Whether the clusters (sorted by name, see {@link #translate(ClusterState)}) have one. */
   private static boolean hasCluster(XdsResources resources, String name) {
-    return resources.clusters().stream().anyMatch(cluster -> cluster.getName().equals(name));
+    return Collections.binarySearch(
+            resources.clusters(),
+            Cluster.newBuilder().setName(name).build(),
+            Comparator.comparing(Cluster::getName))
+        >= 0;
   }
 
   /**

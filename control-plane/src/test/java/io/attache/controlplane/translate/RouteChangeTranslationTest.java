@@ -143,6 +143,29 @@ class RouteChangeTranslationTest {
     }
   }
 
+  private static io.envoyproxy.envoy.config.route.v3.VirtualHost virtualHost(
+      XdsResources resources, String routes, String host) {
+    return routes(resources, routes).getVirtualHostsList().stream()
+        .filter(h -> h.getName().equals(routes + "/" + host))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void aRouteChangeKeepsTheVirtualHostsItHasNoRulesIn() {
+    XdsResources previous = translator.translate(BEFORE);
+    ClusterState after =
+        replacing(BEFORE, withHostnames(route(BEFORE, "admin"), List.of("admin.shop.example.com")));
+
+    XdsResources updated = translator.translate(after, BEFORE, previous);
+
+    assertThat(updated).isEqualTo(translator.translate(after));
+    assertThat(virtualHost(updated, "shop/edge:8000", "a.shop.example.com"))
+        .isSameAs(virtualHost(previous, "shop/edge:8000", "a.shop.example.com"));
+    assertThat(virtualHost(updated, "shop/edge:8000", "store.example.com"))
+        .isNotEqualTo(virtualHost(previous, "shop/edge:8000", "store.example.com"));
+  }
+
   @Test
   void aRouteMovingBetweenGatewaysRebuildsBoth() {
     XdsResources previous = translator.translate(BEFORE);
