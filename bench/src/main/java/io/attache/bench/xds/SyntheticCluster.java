@@ -112,6 +112,23 @@ public final class SyntheticCluster {
     return state.withHttpRoutes(routes);
   }
 
+  /**
+   * {@code state} with the first Service given a second port, numbered after {@code generation}.
+   */
+  public static ClusterState withFirstServiceChanged(ClusterState state, int generation) {
+    List<ServiceState> services = new ArrayList<>(state.services());
+    ServiceState first = services.get(0);
+    services.set(
+        0,
+        new ServiceState(
+            first.namespace(),
+            first.name(),
+            List.of(
+                first.ports().get(0),
+                new ServicePort("extra", 10_000 + generation % 50_000, ServicePort.Protocol.TCP))));
+    return state.withServices(services);
+  }
+
   public static String clusterName(int index) {
     return XdsNames.cluster(service(index), servicePort());
   }

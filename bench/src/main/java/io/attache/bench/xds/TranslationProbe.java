@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 
 /**
  * Times {@link Translator#translate} and the snapshot build on one state in this JVM (warm-up runs
@@ -17,7 +18,8 @@ import java.util.Arrays;
  * The snapshot build is timed on its own and, separately, its first part (the four content
  * versions), since both grow with the whole state whatever changed. Translation's CPU time is
  * reported too: on a machine shared with other work it moves far less than the wall time. Last, one
- * HTTPRoute change is translated from the translation before it, as the publisher does.
+ * HTTPRoute change and one Service change are translated from the translation before them, as the
+ * publisher does.
  */
 final class TranslationProbe {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -56,7 +58,8 @@ final class TranslationProbe {
       translateNanos[i] = translated - start;
     }
 
-    long[] routeChangeNanos = routeChanges(state);
+    long[] routeChangeNanos = changes(state, SyntheticCluster::withFirstRouteChanged);
+    long[] serviceChangeNanos = changes(state, SyntheticCluster::withFirstServiceChanged);
 
     long before = HeapProbe.settledUsedBytes();
     XdsResources resources = translator.translate(state);
@@ -82,20 +85,23 @@ final class TranslationProbe {
         HeapProbe.mebibytes(withResources - before),
         HeapProbe.mebibytes(withSnapshot - withResources),
         Stats.millis(Stats.median(routeChangeNanos)),
+        Stats.millis(Stats.median(serviceChangeNanos)),
         warmups,
         runs);
   }
 
   /**
-   * One HTTPRoute's hostname changed, translated from the translation before it (what the publisher
-   * does), as many times as the full translation was timed after as many warm-ups.
+   * One object changed by {@code change} (its argument a generation), translated from the
+   * translation before it (what the publisher does), as many times as the full translation was
+   * timed after as many warm-ups.
    */
-  private long[] routeChanges(ClusterState state) {
+  private long[] changes(
+      ClusterState state, BiFunction<ClusterState, Integer, ClusterState> change) {
     ClusterState current = state;
     XdsResources resources = translator.translate(current);
     long[] nanos = new long[runs];
     for (int i = -warmups; i < runs; i++) {
-      ClusterState next = SyntheticCluster.withFirstRouteChanged(current, i + warmups + 2);
+      ClusterState next = change.apply(current, i + warmups + 2);
       long start = System.nanoTime();
       resources = translator.translate(next, current, resources);
       if (i >= 0) {

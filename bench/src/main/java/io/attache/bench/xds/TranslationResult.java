@@ -16,6 +16,7 @@ package io.attache.bench.xds;
  * @param snapshotMiB heap the snapshot adds on top of its resources, approximate
  * @param routeChangeMedianMillis one HTTPRoute changed, translated from the translation before it,
  *     median
+ * @param serviceChangeMedianMillis one Service given a port, translated likewise, median
  * @param warmups runs before measuring, not counted
  * @param runs measured runs
  */
@@ -32,5 +33,6 @@ public record TranslationResult(
     double resourcesMiB,
     double snapshotMiB,
     double routeChangeMedianMillis,
+    double serviceChangeMedianMillis,
     int warmups,
     int runs) {}

@@ -83,6 +83,17 @@ public record ClusterState(
    * translations can differ in load assignments only. Costs one comparison of each list: none for a
    * list the two states share, as unchanged lists are when a source keeps them.
    */
+  /** This state with its Services replaced. */
+  public ClusterState withServices(List<ServiceState> replaced) {
+    return new ClusterState(
+        replaced, endpoints, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+  }
+
+  /** Whether {@code other} differs from this state in its Services at most. */
+  public boolean equalsExceptServices(ClusterState other) {
+    return withServices(other.services).equals(other);
+  }
+
   /** This state with its HTTPRoutes replaced. */
   public ClusterState withHttpRoutes(List<HttpRouteState> replaced) {
     return new ClusterState(

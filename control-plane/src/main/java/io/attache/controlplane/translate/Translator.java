@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Turns a {@link ClusterState} into xDS resources. For every TCP port of every Service: an EDS
@@ -41,6 +40,7 @@ public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
   private final RouteResolver resolver = new RouteResolver();
+  private final ServiceChangeTranslation services = new ServiceChangeTranslation(resolver);
   private final TranslatorOptions options;
 
   /** Sending policy-protected routes to ext-authz and ratelimit-service on this host. */
@@ -110,13 +110,17 @@ public final class Translator {
    * the load assignments of the Services whose endpoints changed are built again and every other
    * list is {@code previous}'s own, so a caller may keep what it derived from those (their
    * versions). When they differ in HTTPRoutes only, only the RouteConfigurations (and Gateway
-   * Listeners) of the parents the changed routes name, before or after, are built again; the other
-   * resources are {@code previous}'s very objects. Any other change translates {@code state} in
-   * full.
+   * Listeners) of the parents the changed routes name, before or after, are built again, and of
+   * those only the virtual hosts the changed routes had or have rules in; the other resources are
+   * {@code previous}'s very objects. When they differ in Services only, see {@link
+   * ServiceChangeTranslation}. Any other change translates {@code state} in full.
    */
   public XdsResources translate(ClusterState state, ClusterState before, XdsResources previous) {
     if (state.equalsExceptHttpRoutes(before)) {
       return routesChanged(state, before, previous).orElseGet(() -> translate(state));
+    }
+    if (state.equalsExceptServices(before)) {
+      return services.translate(state, before, previous).orElseGet(() -> translate(state));
     }
     if (!state.equalsExceptEndpoints(before)) {
       return translate(state);
@@ -200,7 +204,7 @@ public final class Translator {
    * The endpoints of each of {@code services} (whose names are {@code names}), across its slices in
    * slice order.
    */
-  private static Map<ServiceKey, List<Endpoint>> endpointsOf(
+  static Map<ServiceKey, List<Endpoint>> endpointsOf(
       Set<ServiceKey> services, Set<String> names, List<EndpointState> slices) {
     Map<ServiceKey, List<Endpoint>> merged = new HashMap<>();
     for (EndpointState slice : slices) {
@@ -274,9 +278,10 @@ public final class Translator {
                         port, byHost, policies, filters, keptHosts(previous, port, touched)));
               }
             });
-    List<Listener> newListeners = replaced(previous.listeners(), listeners, Listener::getName);
+    List<Listener> newListeners =
+        ResourceLists.replaced(previous.listeners(), listeners, Listener::getName);
     List<RouteConfiguration> newRoutes =
-        replaced(previous.routes(), routes, RouteConfiguration::getName);
+        ResourceLists.replaced(previous.routes(), routes, RouteConfiguration::getName);
     if (newListeners == null || newRoutes == null) {
       return Optional.empty();
     }
@@ -293,7 +298,7 @@ public final class Translator {
    * A Service port's API listener routes: the rules of the HTTPRoutes attached to it (mesh), else
    * everything to its own cluster.
    */
-  private static RouteConfiguration serviceRoutes(
+  static RouteConfiguration serviceRoutes(
       String host, String cluster, RouteAttachments attachments, TrafficPolicies policies) {
     List<AttachedRule> attached = attachments.byServiceHost().get(host);
     return attached == null
@@ -306,7 +311,7 @@ public final class Translator {
    * ({@code touched}: where the changed routes, old and new versions, attach): their rules are
    * those of unchanged routes, so they are built as before.
    */
-  private static GatewayListeners.KeptHosts keptHosts(
+  static GatewayListeners.KeptHosts keptHosts(
       XdsResources previous, RouteAttachments.GatewayPort port, RouteAttachments touched) {
     int at =
         Collections.binarySearch(
@@ -348,37 +353,12 @@ public final class Translator {
     return changed;
   }
 
-  /** Whether the clusters (sorted by name, see {@link #translate(ClusterState)}) have one. */
-  private static boolean hasCluster(XdsResources resources, String name) {
-    return Collections.binarySearch(
-            resources.clusters(),
-            Cluster.newBuilder().setName(name).build(),
-            Comparator.comparing(Cluster::getName))
-        >= 0;
+  /** Whether the last translation has the cluster of that name. */
+  static boolean hasCluster(XdsResources resources, String name) {
+    return ResourceLists.contains(resources.clusters(), name, Cluster::getName);
   }
 
-  /**
-   * {@code sorted} (by name) with each of {@code replacements} in place of the resource of its
-   * name; an equal replacement keeps the old object, so what was derived from it (its version)
-   * still holds. Null when a replacement's name is not in the list.
-   */
-  private static <T> List<T> replaced(
-      List<T> sorted, Map<String, T> replacements, Function<T, String> name) {
-    List<T> result = new ArrayList<>(sorted);
-    Comparator<T> byName = Comparator.comparing(name);
-    for (T replacement : replacements.values()) {
-      int at = Collections.binarySearch(result, replacement, byName);
-      if (at < 0) {
-        return null;
-      }
-      if (!replacement.equals(result.get(at))) {
-        result.set(at, replacement);
-      }
-    }
-    return result;
-  }
-
-  private static Cluster cluster(String name, TrafficPolicies policies) {
+  static Cluster cluster(String name, TrafficPolicies policies) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.HttpRouteState;
-import io.attache.controlplane.source.ParseResult;
-import io.attache.controlplane.source.ResourceParser;
-import io.attache.runtime.WatchedDirectory;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,83 +16,9 @@ import org.junit.jupiter.api.Test;
  * result is always what a full translation gives.
  */
 class RouteChangeTranslationTest {
-  private static final String CLUSTER =
-      """
-      apiVersion: v1
-      kind: Service
-      metadata: {name: web, namespace: shop}
-      spec: {ports: [{name: http, port: 8080}, {name: admin, port: 9090}]}
-      ---
-      apiVersion: v1
-      kind: Service
-      metadata: {name: api, namespace: shop}
-      spec: {ports: [{port: 80}]}
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: Gateway
-      metadata: {name: edge, namespace: shop}
-      spec:
-        gatewayClassName: attache
-        listeners:
-          - {name: web, port: 8000, protocol: HTTP}
-          - {name: shop, port: 8001, protocol: HTTP, hostname: "*.shop.example.com"}
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: Gateway
-      metadata: {name: side, namespace: shop}
-      spec:
-        gatewayClassName: attache
-        listeners: [{name: web, port: 9000, protocol: HTTP}]
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
-      metadata: {name: store, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
-      spec:
-        parentRefs: [{name: edge}, {group: "", kind: Service, name: web, port: 8080}]
-        hostnames: [store.example.com, a.shop.example.com]
-        rules: [{backendRefs: [{name: web, port: 8080, weight: 90}, {name: api, port: 80, weight: 10}]}]
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
-      metadata: {name: api, namespace: shop, creationTimestamp: "2026-01-02T00:00:00Z"}
-      spec:
-        parentRefs: [{name: side}]
-        rules: [{matches: [{path: {type: PathPrefix, value: /api}}], backendRefs: [{name: api, port: 80}]}]
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
-      metadata: {name: admin, namespace: shop, creationTimestamp: "2026-01-03T00:00:00Z"}
-      spec:
-        parentRefs: [{name: edge, sectionName: web}]
-        hostnames: [store.example.com]
-        rules: [{matches: [{path: {type: PathPrefix, value: /admin}}], backendRefs: [{name: web, port: 9090}]}]
-      ---
-      apiVersion: attache.io/v1alpha1
-      kind: AuthPolicy
-      metadata: {name: store-auth, namespace: shop}
-      spec:
-        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
-        identity: [{anonymous: {}}]
-      ---
-      apiVersion: attache.io/v1alpha1
-      kind: TrafficPolicy
-      metadata: {name: api-retry, namespace: shop, creationTimestamp: "2026-01-01T00:00:00Z"}
-      spec:
-        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: api}]
-        retry: {numRetries: 3}
-      """;
+  private static final ClusterState BEFORE = ChangeFixture.parse(ChangeFixture.CLUSTER);
 
-  private static final ClusterState BEFORE = parse(CLUSTER);
-
-  private final Translator translator =
-      new Translator(new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"));
-
-  private static ClusterState parse(String yaml) {
-    ParseResult result =
-        new ResourceParser().parse(List.of(new WatchedDirectory.File("c.yaml", yaml)));
-    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
-    return ((ParseResult.Parsed) result).state();
-  }
+  private final Translator translator = ChangeFixture.translator();
 
   private static HttpRouteState route(ClusterState state, String name) {
     return state.httpRoutes().stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();

@@ -1,0 +1,253 @@
+package io.attache.controlplane.translate;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.Endpoint;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A change to Services alone, translated from the last translation: the clusters, load assignments,
+ * API listeners and routes of the changed Services are built again (those of a removed Service
+ * dropped, those of a new one added), and the HTTPRoutes that name a changed Service (as backend,
+ * mirror or parent) are treated as changed, so their parents' routes are built again as after a
+ * route change. Everything else is the last translation's very objects.
+ */
+final class ServiceChangeTranslation {
+  private final RouteResolver resolver;
+
+  ServiceChangeTranslation(RouteResolver resolver) {
+    this.resolver = resolver;
+  }
+
+  /**
+   * Empty when the change reaches further than this path follows: the ext_authz or rate-limit
+   * service needed or no longer needed, or two Services' ports that would share a cluster name.
+   */
+  Optional<XdsResources> translate(ClusterState state, ClusterState before, XdsResources previous) {
+    Set<ServiceKey> changed = changedServices(state.services(), before.services());
+    if (changed.isEmpty()) {
+      return Optional.of(previous);
+    }
+    List<HttpRouteState> routes =
+        state.httpRoutes().stream().filter(route -> names(route, changed)).toList();
+    GatewayTls tls = GatewayTls.resolve(state);
+    TrafficPolicies policies = TrafficPolicies.resolve(state);
+    FilterAttachments filters = FilterAttachments.resolve(state);
+    if (filters.anyAuth() != Translator.hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
+        || filters.anyRateLimit()
+            != Translator.hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
+      return Optional.empty();
+    }
+    RouteAttachments attachments = resolver.resolve(tls.servable());
+    Rebuilt rebuilt = new Rebuilt();
+    if (!services(state, before, changed, policies, attachments, rebuilt)) {
+      return Optional.empty();
+    }
+    Set<ServiceKey> meshParents = new HashSet<>();
+    Set<String> gateways = new HashSet<>();
+    for (HttpRouteState route : routes) {
+      for (HttpRouteState.ParentRef parent : route.parents()) {
+        if (parent.kind() == HttpRouteState.ParentKind.GATEWAY) {
+          gateways.add(parent.namespace() + "/" + parent.name());
+        } else {
+          meshParents.add(new ServiceKey(parent.namespace(), parent.name()));
+        }
+      }
+    }
+    meshParents.removeAll(changed);
+    for (ServiceState service : state.services()) {
+      if (meshParents.contains(service.key())) {
+        forTcpPorts(
+            service,
+            (host, cluster, port) ->
+                rebuilt.routes.put(
+                    host, Translator.serviceRoutes(host, cluster, attachments, policies)));
+      }
+    }
+    RouteAttachments touched = resolver.resolve(tls.servable().withHttpRoutes(routes));
+    attachments
+        .byGatewayPort()
+        .forEach(
+            (port, byHost) -> {
+              if (gateways.contains(port.namespace() + "/" + port.gateway())) {
+                rebuilt.listeners.put(
+                    port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
+                rebuilt.routes.put(
+                    port.xdsName(),
+                    GatewayListeners.routes(
+                        port,
+                        byHost,
+                        policies,
+                        filters,
+                        Translator.keptHosts(previous, port, touched)));
+              }
+            });
+    return Optional.of(rebuilt.applyTo(previous));
+  }
+
+  /**
+   * The changed Services' own resources: built for their new versions, and the names of their old
+   * versions' resources that are gone. False when a new name belongs to an unchanged Service.
+   */
+  private static boolean services(
+      ClusterState state,
+      ClusterState before,
+      Set<ServiceKey> changed,
+      TrafficPolicies policies,
+      RouteAttachments attachments,
+      Rebuilt rebuilt) {
+    Set<String> oldClusters = new HashSet<>();
+    Set<String> oldHosts = new HashSet<>();
+    for (ServiceState service : before.services()) {
+      if (changed.contains(service.key())) {
+        forTcpPorts(
+            service,
+            (host, cluster, port) -> {
+              oldClusters.add(cluster);
+              oldHosts.add(host);
+            });
+      }
+    }
+    Set<String> names = new HashSet<>();
+    changed.forEach(key -> names.add(key.name()));
+    Map<ServiceKey, List<Endpoint>> endpoints =
+        Translator.endpointsOf(changed, names, state.endpoints());
+    for (ServiceState service : state.services()) {
+      if (!changed.contains(service.key())) {
+        continue;
+      }
+      List<Endpoint> own = endpoints.getOrDefault(service.key(), List.of());
+      forTcpPorts(
+          service,
+          (host, cluster, port) -> {
+            if (rebuilt.clusters.put(cluster, Translator.cluster(cluster, policies)) != null) {
+              rebuilt.collided = true;
+            }
+            rebuilt.assignments.put(cluster, LoadAssignments.of(cluster, port.name(), own));
+            rebuilt.listeners.put(host, ApiListeners.listener(host));
+            rebuilt.routes.put(
+                host, Translator.serviceRoutes(host, cluster, attachments, policies));
+          });
+    }
+    oldClusters.removeAll(rebuilt.clusters.keySet());
+    oldHosts.removeAll(rebuilt.listeners.keySet());
+    rebuilt.removedClusters.addAll(oldClusters);
+    rebuilt.removedHosts.addAll(oldHosts);
+    return !rebuilt.collided && newNamesAreOwn(rebuilt, before, changed);
+  }
+
+  /** A name a changed Service now builds must not be one an unchanged Service already has. */
+  private static boolean newNamesAreOwn(
+      Rebuilt rebuilt, ClusterState before, Set<ServiceKey> changed) {
+    Set<String> owned = new HashSet<>();
+    for (ServiceState service : before.services()) {
+      if (!changed.contains(service.key())) {
+        forTcpPorts(
+            service,
+            (host, cluster, port) -> {
+              if (rebuilt.clusters.containsKey(cluster) || rebuilt.listeners.containsKey(host)) {
+                owned.add(cluster);
+              }
+            });
+      }
+    }
+    return owned.isEmpty();
+  }
+
+  /** What this change builds anew, by name, and what it drops. */
+  private static final class Rebuilt {
+    final Map<String, Cluster> clusters = new HashMap<>();
+    final Map<String, ClusterLoadAssignment> assignments = new HashMap<>();
+    final Map<String, Listener> listeners = new HashMap<>();
+    final Map<String, RouteConfiguration> routes = new HashMap<>();
+    final Set<String> removedClusters = new HashSet<>();
+    final Set<String> removedHosts = new HashSet<>();
+    boolean collided;
+
+    XdsResources applyTo(XdsResources previous) {
+      return new XdsResources(
+          ResourceLists.merged(previous.clusters(), clusters, removedClusters, Cluster::getName),
+          ResourceLists.merged(
+              previous.loadAssignments(),
+              assignments,
+              removedClusters,
+              ClusterLoadAssignment::getClusterName),
+          ResourceLists.merged(previous.listeners(), listeners, removedHosts, Listener::getName),
+          ResourceLists.merged(
+              previous.routes(), routes, removedHosts, RouteConfiguration::getName),
+          previous.secrets());
+    }
+  }
+
+  private interface PortVisitor {
+    void visit(String host, String cluster, ServicePort port);
+  }
+
+  private static void forTcpPorts(ServiceState service, PortVisitor visitor) {
+    for (ServicePort port : service.ports()) {
+      if (port.protocol() == ServicePort.Protocol.TCP) {
+        visitor.visit(XdsNames.host(service, port), XdsNames.cluster(service, port), port);
+      }
+    }
+  }
+
+  /** Whether {@code route} names one of {@code services}: as a backend, a mirror or a parent. */
+  private static boolean names(HttpRouteState route, Set<ServiceKey> services) {
+    for (HttpRouteState.ParentRef parent : route.parents()) {
+      if (parent.kind() == HttpRouteState.ParentKind.SERVICE
+          && services.contains(new ServiceKey(parent.namespace(), parent.name()))) {
+        return true;
+      }
+    }
+    for (HttpRouteState.Rule rule : route.rules()) {
+      for (HttpRouteState.BackendRef backend : rule.backends()) {
+        if (services.contains(new ServiceKey(backend.namespace(), backend.name()))) {
+          return true;
+        }
+      }
+      for (HttpRouteState.Mirror mirror : rule.mirrors()) {
+        if (services.contains(
+            new ServiceKey(mirror.backend().namespace(), mirror.backend().name()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The keys of the Services in one list and not the other, by value, from both sides. */
+  private static Set<ServiceKey> changedServices(
+      List<ServiceState> now, List<ServiceState> before) {
+    Set<ServiceKey> changed = new HashSet<>();
+    if (now.size() == before.size()) {
+      for (int i = 0; i < now.size(); i++) {
+        if (now.get(i) != before.get(i) && !now.get(i).equals(before.get(i))) {
+          changed.add(now.get(i).key());
+          changed.add(before.get(i).key());
+        }
+      }
+      return changed;
+    }
+    Set<ServiceState> kept = new HashSet<>(before);
+    for (ServiceState service : new ArrayList<>(now)) {
+      if (!kept.remove(service)) {
+        changed.add(service.key());
+      }
+    }
+    kept.forEach(service -> changed.add(service.key()));
+    return changed;
+  }
+}
