@@ -5,6 +5,7 @@ import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.translate.FilterAttachments;
 import io.attache.controlplane.translate.GatewayReports;
 import io.attache.controlplane.translate.GatewayTls;
+import io.attache.controlplane.translate.PolicyVerdict;
 import io.attache.controlplane.translate.RouteAttachments;
 import io.attache.controlplane.translate.RouteResolver;
 import io.attache.controlplane.translate.TrafficPolicies;
@@ -261,14 +262,14 @@ public final class KubernetesResources implements AutoCloseable {
     List<GatewayTls.Problem> certificateProblems = GatewayTls.resolve(state).problems();
     errors.addAll(RouteProblems.of(statuses));
     errors.addAll(ListenerProblems.of(certificateProblems));
-    List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
-    List<TrafficPolicies.Verdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
+    List<PolicyVerdict> verdicts = TrafficPolicies.resolve(state).verdicts();
+    List<PolicyVerdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
     Map<String, String> kinds = new HashMap<>();
     state.attachments().forEach(a -> kinds.put(a.key(), a.kind().displayName()));
-    for (TrafficPolicies.Verdict verdict : verdicts) {
+    for (PolicyVerdict verdict : verdicts) {
       reportVerdict("TrafficPolicy", verdict, errors);
     }
-    for (TrafficPolicies.Verdict verdict : attachmentVerdicts) {
+    for (PolicyVerdict verdict : attachmentVerdicts) {
       reportVerdict(kinds.get(verdict.policyKey()), verdict, errors);
     }
     for (ResourceError error : errors) {
@@ -342,7 +343,7 @@ public final class KubernetesResources implements AutoCloseable {
   }
 
   private static void reportVerdict(
-      String kind, TrafficPolicies.Verdict verdict, List<ResourceError> errors) {
+      String kind, PolicyVerdict verdict, List<ResourceError> errors) {
     if (!verdict.accepted()) {
       errors.add(
           new ResourceError(

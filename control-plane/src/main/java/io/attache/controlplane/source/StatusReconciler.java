@@ -2,7 +2,7 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayReport;
 import io.attache.controlplane.model.RouteStatus;
-import io.attache.controlplane.translate.TrafficPolicies;
+import io.attache.controlplane.translate.PolicyVerdict;
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.Conditions;
 import io.attache.crds.PolicyStatus;
@@ -48,8 +48,8 @@ final class StatusReconciler {
       List<RateLimitPolicy> rateLimitPolicies,
       List<GatewayReport> gatewayReports,
       List<RouteStatus> routeStatuses,
-      List<TrafficPolicies.Verdict> trafficVerdicts,
-      List<TrafficPolicies.Verdict> attachmentVerdicts,
+      List<PolicyVerdict> trafficVerdicts,
+      List<PolicyVerdict> attachmentVerdicts,
       Map<ObjectKey, List<ResourceError>> invalid,
       Set<String> foreignGateways) {}
 
@@ -105,7 +105,7 @@ final class StatusReconciler {
       Found found,
       String kind,
       CustomResource<?, ?> policy,
-      List<TrafficPolicies.Verdict> verdicts,
+      List<PolicyVerdict> verdicts,
       boolean resolvedRefs) {
     String key = KubernetesResources.key(policy);
     long generation =

@@ -26,7 +26,7 @@ public final class FilterAttachments {
   private final Set<String> authGateways = new HashSet<>();
   private final Map<String, PolicyAttachment.RateLimits> limitsByRoute = new HashMap<>();
   private final Map<String, PolicyAttachment.RateLimits> limitsByGateway = new HashMap<>();
-  private final List<TrafficPolicies.Verdict> verdicts = new ArrayList<>();
+  private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
   public static FilterAttachments resolve(ClusterState state) {
     FilterAttachments filters = new FilterAttachments();
@@ -71,19 +71,8 @@ public final class FilterAttachments {
         }
       }
       filters.verdicts.add(
-          problems.isEmpty()
-              ? new TrafficPolicies.Verdict(
-                  policy.key(),
-                  policy.generation(),
-                  true,
-                  "Accepted",
-                  "applied to " + policy.targets().size() + " targets")
-              : new TrafficPolicies.Verdict(
-                  policy.key(),
-                  policy.generation(),
-                  false,
-                  conflicted ? "Conflicted" : "TargetNotFound",
-                  String.join("; ", problems)));
+          PolicyVerdict.of(
+              policy.key(), policy.generation(), policy.targets().size(), problems, conflicted));
     }
     return filters;
   }
@@ -109,7 +98,7 @@ public final class FilterAttachments {
         .or(() -> gatewayKey.map(limitsByGateway::get));
   }
 
-  public List<TrafficPolicies.Verdict> verdicts() {
+  public List<PolicyVerdict> verdicts() {
     return List.copyOf(verdicts);
   }
 }

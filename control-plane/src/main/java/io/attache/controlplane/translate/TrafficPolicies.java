@@ -28,11 +28,7 @@ public final class TrafficPolicies {
 
   private final Map<String, TrafficPolicyState> byCluster = new HashMap<>();
   private final Map<String, TrafficPolicyState> byRoute = new HashMap<>();
-  private final List<Verdict> verdicts = new ArrayList<>();
-
-  /** What became of one policy: accepted, or why not. */
-  public record Verdict(
-      String policyKey, long generation, boolean accepted, String reason, String message) {}
+  private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
   public static TrafficPolicies resolve(ClusterState state) {
     TrafficPolicies policies = new TrafficPolicies();
@@ -83,19 +79,8 @@ public final class TrafficPolicies {
         }
       }
       policies.verdicts.add(
-          problems.isEmpty()
-              ? new Verdict(
-                  policy.key(),
-                  policy.generation(),
-                  true,
-                  "Accepted",
-                  "applied to " + policy.targets().size() + " targets")
-              : new Verdict(
-                  policy.key(),
-                  policy.generation(),
-                  false,
-                  conflicted ? "Conflicted" : "TargetNotFound",
-                  String.join("; ", problems)));
+          PolicyVerdict.of(
+              policy.key(), policy.generation(), policy.targets().size(), problems, conflicted));
     }
     return policies;
   }
@@ -108,7 +93,7 @@ public final class TrafficPolicies {
     return Optional.ofNullable(byRoute.get(route.key()));
   }
 
-  public List<Verdict> verdicts() {
+  public List<PolicyVerdict> verdicts() {
     return List.copyOf(verdicts);
   }
 }

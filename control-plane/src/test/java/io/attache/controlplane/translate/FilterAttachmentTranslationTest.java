@@ -292,7 +292,7 @@ class FilterAttachmentTranslationTest {
                 .replace("2026-01-01", "2026-03-01");
     ClusterState state = parse(CLUSTER + LIMITS + other);
 
-    List<TrafficPolicies.Verdict> verdicts = FilterAttachments.resolve(state).verdicts();
+    List<PolicyVerdict> verdicts = FilterAttachments.resolve(state).verdicts();
 
     assertThat(verdicts)
         .extracting(v -> v.policyKey() + " " + v.reason())

@@ -144,7 +144,7 @@ class TrafficPolicyTranslationTest {
     ClusterState state = parse(SERVICES + POLICY + newer);
 
     XdsResources resources = new Translator().translate(state);
-    List<TrafficPolicies.Verdict> verdicts = TrafficPolicies.resolve(state).verdicts();
+    List<PolicyVerdict> verdicts = TrafficPolicies.resolve(state).verdicts();
 
     assertThat(cluster(resources, "shop/web:http").getLbPolicy())
         .isEqualTo(Cluster.LbPolicy.RING_HASH);
@@ -157,7 +157,7 @@ class TrafficPolicyTranslationTest {
   void aMissingTargetIsReported() {
     ClusterState state = parse(POLICY);
 
-    TrafficPolicies.Verdict verdict = TrafficPolicies.resolve(state).verdicts().get(0);
+    PolicyVerdict verdict = TrafficPolicies.resolve(state).verdicts().get(0);
 
     assertThat(verdict.accepted()).isFalse();
     assertThat(verdict.reason()).isEqualTo("TargetNotFound");
