@@ -3,7 +3,6 @@ package io.attache.crds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.crds.v1alpha1.AuthPolicy;
-import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -64,25 +63,5 @@ class AuthPolicyModelTest {
           .as(written.getMetadata().getName())
           .isEqualTo(example.get("spec"));
     }
-  }
-
-  @Test
-  void anInlineKeySetWrittenAsYamlIsReadAsItsJson() {
-    AuthPolicySpec spec =
-        JSON.convertValue(
-            Map.of(
-                "identity",
-                List.of(
-                    Map.of(
-                        "jwt",
-                        Map.of(
-                            "issuers",
-                            List.of("https://idp"),
-                            "jwks",
-                            Map.of("keys", List.of(Map.of("kty", "OKP", "crv", "Ed25519"))))))),
-            AuthPolicySpec.class);
-
-    assertThat(JSON.unmarshal(spec.identity().get(0).jwt().jwks(), Map.class))
-        .isEqualTo(Map.of("keys", List.of(Map.of("kty", "OKP", "crv", "Ed25519"))));
   }
 }

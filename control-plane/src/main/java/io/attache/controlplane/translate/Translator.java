@@ -238,6 +238,15 @@ public final class Translator {
         }
       }
     }
+    if (changed.isEmpty()) {
+      return Optional.of(previous);
+    }
+    // Checked first: a policy's target route counts even when it attaches nowhere.
+    FilterAttachments filters = FilterAttachments.resolve(state);
+    if (filters.anyAuth() != hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
+        || filters.anyRateLimit() != hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
+      return Optional.empty();
+    }
     if (gateways.isEmpty() && services.isEmpty()) {
       return Optional.of(previous);
     }
@@ -246,11 +255,6 @@ public final class Translator {
     // Each route attaches on its own, so these are the hosts the changed routes occupy(-ied).
     RouteAttachments touched = resolver.resolve(tls.servable().withHttpRoutes(changed));
     TrafficPolicies policies = TrafficPolicies.resolve(state);
-    FilterAttachments filters = FilterAttachments.resolve(state);
-    if (filters.anyAuth() != hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
-        || filters.anyRateLimit() != hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
-      return Optional.empty();
-    }
     Map<String, Listener> listeners = new HashMap<>();
     Map<String, RouteConfiguration> routes = new HashMap<>();
     for (ServiceState service : state.services()) {

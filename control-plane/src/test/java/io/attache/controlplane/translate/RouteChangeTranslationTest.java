@@ -124,6 +124,32 @@ class RouteChangeTranslationTest {
     assertThat(updated.clusters()).hasSize(previous.clusters().size() - 1);
   }
 
+  @Test
+  void aPolicyTargetWithoutParentsStillTurnsTheFiltersOnOrOff() {
+    HttpRouteState store = route(BEFORE, "store");
+    HttpRouteState orphan =
+        new HttpRouteState(
+            store.namespace(),
+            store.name(),
+            store.generation() + 1,
+            store.created(),
+            List.of(),
+            store.hostnames(),
+            store.rules());
+    List<HttpRouteState> withoutStore = new ArrayList<>(BEFORE.httpRoutes());
+    withoutStore.removeIf(r -> r.name().equals("store"));
+    ClusterState noTarget = BEFORE.withHttpRoutes(withoutStore);
+    List<HttpRouteState> withOrphan = new ArrayList<>(withoutStore);
+    withOrphan.add(orphan);
+    ClusterState orphanTarget = BEFORE.withHttpRoutes(withOrphan);
+    XdsResources previous = translator.translate(noTarget);
+
+    assertThat(translator.translate(orphanTarget, noTarget, previous))
+        .isEqualTo(translator.translate(orphanTarget));
+    assertThat(translator.translate(noTarget, orphanTarget, translator.translate(orphanTarget)))
+        .isEqualTo(previous);
+  }
+
   /**
    * Random edits, additions and removals, each translated from the last: always the full result.
    */

@@ -34,6 +34,7 @@ public final class AdmissionRules {
   private static final CelRuntime RUNTIME =
       CelRuntimeFactory.standardCelRuntimeBuilder().addLibraries(CelExtensions.strings()).build();
   private static final Map<String, AdmissionRules> BY_CRD = new ConcurrentHashMap<>();
+  private static final int MAX_DEPTH = 64;
 
   private final Map<String, Object> openApi;
   private final Map<String, CelRuntime.Program> programs = new ConcurrentHashMap<>();
@@ -83,7 +84,10 @@ public final class AdmissionRules {
     Map<String, Object> properties = child(openApi, "properties");
     Object schema = properties.get(field);
     if (schema instanceof Map<?, ?> map) {
-      walk((Map<String, Object>) map, celValue(value), field, problems);
+      Object plain = plain(value, field, problems);
+      if (problems.isEmpty()) {
+        walk((Map<String, Object>) map, plain, field, problems);
+      }
     }
     return problems;
   }
@@ -92,6 +96,11 @@ public final class AdmissionRules {
   private void walk(
       Map<String, Object> schema, Object value, String path, List<FieldProblem> problems) {
     if (value == null) {
+      // Written but empty ("when:" or "- ~"): never read as the field's default.
+      String expected = expected(String.valueOf(schema.get("type")), null);
+      if (expected != null) {
+        problems.add(new FieldProblem(path, expected));
+      }
       return;
     }
     if (!typeFits(schema, value, path, problems)) {
@@ -124,22 +133,11 @@ public final class AdmissionRules {
    */
   private static boolean typeFits(
       Map<String, Object> schema, Object value, String path, List<FieldProblem> problems) {
-    String expected =
-        switch (String.valueOf(schema.get("type"))) {
-          case "object" -> value instanceof Map<?, ?> ? null : "must be a mapping";
-          case "array" -> value instanceof List<?> ? null : "must be a list";
-          case "string" ->
-              value instanceof String || value instanceof Number || value instanceof Boolean
-                  ? null
-                  : "must be a string";
-          case "integer" ->
-              value instanceof Long || value instanceof java.math.BigInteger
-                  ? null
-                  : "must be an integer";
-          case "number" -> value instanceof Number ? null : "must be a number";
-          case "boolean" -> value instanceof Boolean ? null : "must be true or false";
-          default -> null;
-        };
+    String expected = expected(String.valueOf(schema.get("type")), value);
+    if (expected == null && value instanceof Long number && "int32".equals(schema.get("format"))) {
+      expected =
+          number == number.intValue() ? null : "must be a 32-bit integer (at most 2147483647)";
+    }
     if (expected != null) {
       problems.add(new FieldProblem(path, expected));
       return false;
@@ -162,6 +160,22 @@ public final class AdmissionRules {
     return true;
   }
 
+  /** What a value of that schema type must be, when {@code value} (null: none) is not one. */
+  private static String expected(String type, Object value) {
+    return switch (type) {
+      case "object" -> value instanceof Map<?, ?> ? null : "must be a mapping";
+      case "array" -> value instanceof List<?> ? null : "must be a list";
+      case "string" ->
+          value instanceof String || value instanceof Number || value instanceof Boolean
+              ? null
+              : "must be a string";
+      case "integer" -> value instanceof Long ? null : "must be an integer";
+      case "number" -> value instanceof Number ? null : "must be a number";
+      case "boolean" -> value instanceof Boolean ? null : "must be true or false";
+      default -> null;
+    };
+  }
+
   private static List<String> stringKeys(Map<?, ?> map) {
     return map.keySet().stream().map(String::valueOf).toList();
   }
@@ -180,10 +194,15 @@ public final class AdmissionRules {
       bound(schema, "minItems", list.size(), path, "must have at least %s items", problems, true);
       bound(schema, "maxItems", list.size(), path, "must have at most %s items", problems, false);
     }
-    if (value instanceof String text) {
+    if ("string".equals(schema.get("type"))
+        && (value instanceof String || value instanceof Number || value instanceof Boolean)) {
+      // An unquoted number is checked as the text YAML made of it (leading zeros gone).
+      String text = String.valueOf(value);
       int length = text.codePointCount(0, text.length());
-      bound(schema, "minLength", length, path, "must be at least %s long", problems, true);
-      bound(schema, "maxLength", length, path, "must be at most %s long", problems, false);
+      bound(
+          schema, "minLength", length, path, "must be at least %s characters long", problems, true);
+      bound(
+          schema, "maxLength", length, path, "must be at most %s characters long", problems, false);
       if (schema.get("pattern") instanceof String pattern
           && !Pattern.compile(pattern).matcher(text).find()) {
         problems.add(new FieldProblem(path, "must match " + pattern));
@@ -224,7 +243,7 @@ public final class AdmissionRules {
             program(expression, SimpleType.BOOL).eval(Map.of("self", value)))) {
           problems.add(new FieldProblem(where, message(rule, value)));
         }
-      } catch (CelEvaluationException e) {
+      } catch (CelEvaluationException | RuntimeException e) {
         problems.add(new FieldProblem(where, "failed rule: " + expression + ": " + e.getMessage()));
       }
     }
@@ -272,20 +291,64 @@ public final class AdmissionRules {
    * readers give ints and floats too).
    */
   public static Object celValue(Object value) {
+    return plain(value, "", new ArrayList<>());
+  }
+
+  /**
+   * {@link #celValue}, reporting what no schema can take: a key that is not text, or nesting past
+   * {@link #MAX_DEPTH} (a YAML alias can make a document refer to itself).
+   */
+  private static Object plain(Object value, String path, List<FieldProblem> problems) {
+    try {
+      return plain(value, path, problems, 0);
+    } catch (TooDeep e) {
+      problems.add(new FieldProblem(e.path, "nested more than " + MAX_DEPTH + " levels deep"));
+      return null;
+    }
+  }
+
+  private static Object plain(Object value, String path, List<FieldProblem> problems, int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new TooDeep(path);
+    }
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> copy = new LinkedHashMap<>();
-      map.forEach((k, v) -> copy.put(String.valueOf(k), celValue(v)));
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (entry.getKey() instanceof String key) {
+          copy.put(key, plain(entry.getValue(), path + "." + key, problems, depth + 1));
+        } else {
+          problems.add(new FieldProblem(path, "keys must be strings, got " + entry.getKey()));
+        }
+      }
       return copy;
     }
     if (value instanceof List<?> list) {
-      return list.stream().map(AdmissionRules::celValue).toList();
+      List<Object> copy = new ArrayList<>(list.size());
+      for (int i = 0; i < list.size(); i++) {
+        copy.add(plain(list.get(i), path + "[" + i + "]", problems, depth + 1));
+      }
+      return copy;
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
       return ((Number) value).longValue();
+    }
+    if (value instanceof java.math.BigInteger big) {
+      return big.bitLength() < 64 ? (Object) big.longValue() : big.doubleValue();
     }
     if (value instanceof Float f) {
       return f.doubleValue();
     }
     return value;
+  }
+
+  /** Unwinds a walk that went deeper than any document of ours can. */
+  private static final class TooDeep extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String path;
+
+    TooDeep(String path) {
+      super(null, null, false, false);
+      this.path = path;
+    }
   }
 }

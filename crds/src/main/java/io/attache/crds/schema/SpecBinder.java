@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;
@@ -43,8 +44,13 @@ public final class SpecBinder {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .addHandler(new Collector(path, problems))
             .build();
-    byte[] json = mapper.writeValueAsBytes(tree);
-    return Optional.ofNullable(mapper.readValue(json, type));
+    try {
+      byte[] json = mapper.writeValueAsBytes(tree);
+      return Optional.ofNullable(mapper.readValue(json, type));
+    } catch (JacksonException e) {
+      problems.add(new FieldProblem(path, "cannot be read: " + e.getOriginalMessage()));
+      return Optional.empty();
+    }
   }
 
   /** Records each problem where it is, and lets binding go on with the field left out. */

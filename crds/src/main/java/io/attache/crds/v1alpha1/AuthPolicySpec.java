@@ -2,7 +2,6 @@ package io.attache.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.attache.crds.JsonText;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -10,7 +9,6 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
  * {@code spec} of an {@link AuthPolicy}: the one model of the policy format. The CRD's schema is
@@ -104,7 +102,7 @@ public record AuthPolicySpec(
   /**
    * A JWT bearer token, verified against one key source.
    *
-   * @param jwks an inline JWK set: JSON text (a YAML mapping in files is read as the same JSON)
+   * @param jwks an inline JWK set, as JSON text
    * @param algorithms allowed algorithms; never {@code none}, never {@code HS*}
    * @param clockSkew tolerance for {@code exp} and {@code nbf}, e.g. {@code 60s}
    */
@@ -123,7 +121,7 @@ public record AuthPolicySpec(
       List<String> audiences,
       String jwksUrl,
       String issuerUrl,
-      @JsonDeserialize(using = JsonText.class) String jwks,
+      String jwks,
       List<String> algorithms,
       String clockSkew,
       Map<String, String> requiredClaims,
@@ -163,7 +161,7 @@ public record AuthPolicySpec(
   public record Key(
       String key,
       @Pattern("^[0-9a-fA-F]{64}$") String sha256,
-      @Required String principal,
+      @Required @Size(min = 1) String principal,
       Map<String, String> metadata) {}
 
   /** Secrets holding API keys, chosen by label. */
@@ -195,7 +193,8 @@ public record AuthPolicySpec(
       value = "!has(self.action) || self.action.lowerAscii() in ['allow', 'deny']",
       messageExpression = "'must be allow or deny, got \\'' + self.action + '\\''",
       fieldPath = ".action")
-  public record Rule(@Required String name, @Size(max = 16) String action, String when) {}
+  public record Rule(
+      @Required @Size(min = 1) String name, @Size(max = 16) String action, String when) {}
 
   /**
    * What an allowed request carries upstream; values are templates ({@code {identity.principal}}).

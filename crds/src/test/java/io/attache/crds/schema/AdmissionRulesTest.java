@@ -111,4 +111,38 @@ class AdmissionRulesTest {
                 + " them",
             "spec.connectTimeout: must match ^([0-9]{1,5}(h|m|s|ms)){1,4}$");
   }
+
+  @Test
+  void anEmptyValueIsNeverTakenForTheDefault() {
+    assertThat(
+            auth(
+                """
+                match: {methods: [null]}
+                identity: [{anonymous: }, null]
+                rules: [{name: r, when: }]
+                """))
+        .containsExactlyInAnyOrder(
+            "spec.match.methods[0]: must be a string",
+            "spec.identity[0].anonymous: must be a mapping",
+            "spec.identity[1]: must be a mapping",
+            "spec.rules[0].when: must be a string");
+  }
+
+  @Test
+  void oddKeysNumbersAndSelfReferenceAreNamed() {
+    Map<String, Object> numberKey = new java.util.HashMap<>();
+    numberKey.put("identity", List.of(Map.of("anonymous", Map.of())));
+    numberKey.put("deny", Map.of("headers", Map.of(1, "x")));
+    assertThat(shown(AUTH.check("spec", numberKey)))
+        .containsExactly("spec.deny.headers: keys must be strings, got 1");
+    assertThat(auth("identity: [{jwt: {issuers: [i], jwks: '{}', maxTokenBytes: 3000000000}}]"))
+        .containsExactly(
+            "spec.identity[0].jwt.maxTokenBytes: must be a 32-bit integer (at most 2147483647)");
+    assertThat(auth("identity: [{apiKey: {keys: [{sha256: 1e5, principal: p}]}}]"))
+        .containsExactly("spec.identity[0].apiKey.keys[0].sha256: must match ^[0-9a-fA-F]{64}$");
+    Map<String, Object> loop = new java.util.HashMap<>();
+    loop.put("identity", List.of(Map.of("anonymous", Map.of())));
+    loop.put("match", loop);
+    assertThat(shown(AUTH.check("spec", loop))).singleElement().asString().contains("levels deep");
+  }
 }

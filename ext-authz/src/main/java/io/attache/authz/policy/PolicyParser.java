@@ -164,8 +164,18 @@ public final class PolicyParser {
       if (spec.isEmpty()) {
         return Optional.empty();
       }
-      AuthPolicy policy =
-          compile(namespace.isEmpty() ? name : namespace + "/" + name, namespace, spec.get());
+      // Compiled even when the schema found problems, so every mistake is named at once; a value
+      // the schema already refused (an empty list item) may then fail here, and that is no news.
+      AuthPolicy policy;
+      try {
+        policy =
+            compile(namespace.isEmpty() ? name : namespace + "/" + name, namespace, spec.get());
+      } catch (RuntimeException e) {
+        if (errors.size() > before) {
+          return Optional.empty();
+        }
+        throw e;
+      }
       return errors.size() > before ? Optional.empty() : Optional.of(policy);
     }
 

@@ -240,4 +240,34 @@ class PolicyParserTest {
         .extracting(AuthPolicy::name)
         .containsExactly("unquoted");
   }
+
+  /**
+   * Empty values ({@code null}, or nothing after the colon), odd keys and numbers, self-reference:
+   * each refused with the parser's own error, never read as a default nor thrown as anything else.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "{targetRefs: [null], identity: [{anonymous: {}}]}",
+        "{match: {methods: [null], hosts: [null]}, identity: [{anonymous: {}}]}",
+        "{identity: [{mtls: {allowed: [null]}}]}",
+        "{identity: [{apiKey: {keys: [{key: k, principal: p, metadata: {a: null}}]}}]}",
+        "{identity: [{anonymous: {}}], response: {removeHeaders: [null]}}",
+        "{identity: [{anonymous: {}}], deny: {headers: {x: null}}}",
+        "{identity: [{jwt: {issuers: [null], jwks: '{}'}}]}",
+        "{identity: [{anonymous: }]}",
+        "{identity: [null]}",
+        "{identity: [{anonymous: {}}], rules: [{name: r, when: }]}",
+        "{identity: [{jwt: {issuers: [i], jwks: '{}', maxTokenBytes: 3000000000}}]}",
+        "{identity: [{anonymous: {}}], deny: {headers: {null: x}}}",
+        "{identity: [{anonymous: {}}], deny: {headers: {1: x}}}",
+        "&s {identity: [{anonymous: {}}], match: *s}",
+        "{identity: [{apiKey: {keys: [{sha256: 1e5, principal: p}]}}]}",
+        "{identity: [{apiKey: {keys: [{key: k, principal: ''}]}}]}",
+        "{identity: [{anonymous: {}}], rules: [{name: ''}]}"
+      })
+  void hostileSpecsAreRefusedWithTheParsersError(String spec) {
+    assertThatThrownBy(() -> parser.parse("p.yaml", "metadata: {name: x}\nspec: " + spec + "\n"))
+        .isInstanceOf(PolicyException.class);
+  }
 }
