@@ -46,9 +46,7 @@ final class ServiceChangeTranslation {
     GatewayTls tls = GatewayTls.resolve(state);
     TrafficPolicies policies = TrafficPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
-    if (filters.anyAuth() != Translator.hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
-        || filters.anyRateLimit()
-            != Translator.hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
+    if (!Translator.sameServicesNeeded(filters, previous)) {
       return Optional.empty();
     }
     RouteAttachments attachments = resolver.resolve(tls.servable());
@@ -56,45 +54,19 @@ final class ServiceChangeTranslation {
     if (!services(state, before, changed, policies, attachments, rebuilt)) {
       return Optional.empty();
     }
-    Set<ServiceKey> meshParents = new HashSet<>();
-    Set<String> gateways = new HashSet<>();
-    for (HttpRouteState route : routes) {
-      for (HttpRouteState.ParentRef parent : route.parents()) {
-        if (parent.kind() == HttpRouteState.ParentKind.GATEWAY) {
-          gateways.add(parent.namespace() + "/" + parent.name());
-        } else {
-          meshParents.add(new ServiceKey(parent.namespace(), parent.name()));
-        }
-      }
-    }
-    meshParents.removeAll(changed);
-    for (ServiceState service : state.services()) {
-      if (meshParents.contains(service.key())) {
-        forTcpPorts(
-            service,
-            (host, cluster, port) ->
-                rebuilt.routes.put(
-                    host, Translator.serviceRoutes(host, cluster, attachments, policies)));
-      }
-    }
-    RouteAttachments touched = resolver.resolve(tls.servable().withHttpRoutes(routes));
-    attachments
-        .byGatewayPort()
-        .forEach(
-            (port, byHost) -> {
-              if (gateways.contains(port.namespace() + "/" + port.gateway())) {
-                rebuilt.listeners.put(
-                    port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
-                rebuilt.routes.put(
-                    port.xdsName(),
-                    GatewayListeners.routes(
-                        port,
-                        byHost,
-                        policies,
-                        filters,
-                        Translator.keptHosts(previous, port, touched)));
-              }
-            });
+    RouteParents parents = RouteParents.of(routes);
+    // A changed Service's own routes are built above.
+    parents.services().removeAll(changed);
+    parents.rebuild(
+        state,
+        previous,
+        tls,
+        attachments,
+        resolver.resolve(tls.servable().withHttpRoutes(routes)),
+        policies,
+        filters,
+        rebuilt.listeners,
+        rebuilt.routes);
     return Optional.of(rebuilt.applyTo(previous));
   }
 

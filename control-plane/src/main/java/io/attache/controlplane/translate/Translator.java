@@ -226,62 +226,33 @@ public final class Translator {
    */
   private Optional<XdsResources> routesChanged(
       ClusterState state, ClusterState before, XdsResources previous) {
-    Set<String> gateways = new HashSet<>();
-    Set<ServiceKey> services = new HashSet<>();
     List<HttpRouteState> changed = changedRoutes(state.httpRoutes(), before.httpRoutes());
-    for (HttpRouteState route : changed) {
-      for (HttpRouteState.ParentRef parent : route.parents()) {
-        if (parent.kind() == HttpRouteState.ParentKind.GATEWAY) {
-          gateways.add(parent.namespace() + "/" + parent.name());
-        } else {
-          services.add(new ServiceKey(parent.namespace(), parent.name()));
-        }
-      }
-    }
     if (changed.isEmpty()) {
       return Optional.of(previous);
     }
     // Checked first: a policy's target route counts even when it attaches nowhere.
     FilterAttachments filters = FilterAttachments.resolve(state);
-    if (filters.anyAuth() != hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
-        || filters.anyRateLimit() != hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)) {
+    if (!sameServicesNeeded(filters, previous)) {
       return Optional.empty();
     }
-    if (gateways.isEmpty() && services.isEmpty()) {
+    RouteParents parents = RouteParents.of(changed);
+    if (parents.isEmpty()) {
       return Optional.of(previous);
     }
     GatewayTls tls = GatewayTls.resolve(state);
-    RouteAttachments attachments = resolver.resolve(tls.servable());
-    // Each route attaches on its own, so these are the hosts the changed routes occupy(-ied).
-    RouteAttachments touched = resolver.resolve(tls.servable().withHttpRoutes(changed));
-    TrafficPolicies policies = TrafficPolicies.resolve(state);
+    // Each route attaches on its own, so touched holds the hosts the changed routes occupy(-ied).
     Map<String, Listener> listeners = new HashMap<>();
     Map<String, RouteConfiguration> routes = new HashMap<>();
-    for (ServiceState service : state.services()) {
-      if (!services.contains(service.key())) {
-        continue;
-      }
-      for (ServicePort port : service.ports()) {
-        if (port.protocol() == ServicePort.Protocol.TCP) {
-          String host = XdsNames.host(service, port);
-          String cluster = XdsNames.cluster(service, port);
-          routes.put(host, serviceRoutes(host, cluster, attachments, policies));
-        }
-      }
-    }
-    attachments
-        .byGatewayPort()
-        .forEach(
-            (port, byHost) -> {
-              if (gateways.contains(port.namespace() + "/" + port.gateway())) {
-                listeners.put(
-                    port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
-                routes.put(
-                    port.xdsName(),
-                    GatewayListeners.routes(
-                        port, byHost, policies, filters, keptHosts(previous, port, touched)));
-              }
-            });
+    parents.rebuild(
+        state,
+        previous,
+        tls,
+        resolver.resolve(tls.servable()),
+        resolver.resolve(tls.servable().withHttpRoutes(changed)),
+        TrafficPolicies.resolve(state),
+        filters,
+        listeners,
+        routes);
     List<Listener> newListeners =
         ResourceLists.replaced(previous.listeners(), listeners, Listener::getName);
     List<RouteConfiguration> newRoutes =
@@ -357,8 +328,16 @@ public final class Translator {
     return changed;
   }
 
-  /** Whether the last translation has the cluster of that name. */
-  static boolean hasCluster(XdsResources resources, String name) {
+  /**
+   * Whether the ext_authz and rate-limit services are needed as they were when {@code previous} was
+   * translated (it has their clusters exactly then); when not, every Gateway listener changes.
+   */
+  static boolean sameServicesNeeded(FilterAttachments filters, XdsResources previous) {
+    return filters.anyAuth() == hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
+        && filters.anyRateLimit() == hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER);
+  }
+
+  private static boolean hasCluster(XdsResources resources, String name) {
     return ResourceLists.contains(resources.clusters(), name, Cluster::getName);
   }
 
