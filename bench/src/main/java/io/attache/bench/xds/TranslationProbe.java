@@ -3,13 +3,17 @@ package io.attache.bench.xds;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.translate.Translator;
 import io.attache.controlplane.translate.XdsResources;
+import io.attache.controlplane.xds.SnapshotPublisher;
+import io.attache.controlplane.xds.XdsServer;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.ref.Reference;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 
 /**
@@ -18,8 +22,10 @@ import java.util.function.BiFunction;
  * The snapshot build is timed on its own and, separately, its first part (the four content
  * versions), since both grow with the whole state whatever changed. Translation's CPU time is
  * reported too: on a machine shared with other work it moves far less than the wall time. Last, one
- * HTTPRoute change and one Service change are translated from the translation before them, as the
- * publisher does.
+ * HTTPRoute change and one Service change are published and timed until installed (the publisher
+ * translates them from the translation before and versions what changed), and the whole state is
+ * published to fresh publishers: translation, versions and install, what a control plane does at
+ * start-up or after a change it cannot translate in part.
  */
 final class TranslationProbe {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -58,6 +64,13 @@ final class TranslationProbe {
       translateNanos[i] = translated - start;
     }
 
+    long[] publishNanos = new long[runs];
+    for (int i = -Math.min(warmups, 2); i < runs; i++) {
+      long nanos = coldPublish(state);
+      if (i >= 0) {
+        publishNanos[i] = nanos;
+      }
+    }
     long[] routeChangeNanos = changes(state, SyntheticCluster::withFirstRouteChanged);
     long[] serviceChangeNanos = changes(state, SyntheticCluster::withFirstServiceChanged);
 
@@ -84,6 +97,7 @@ final class TranslationProbe {
         Stats.millis(Stats.median(snapshotNanos)),
         HeapProbe.mebibytes(withResources - before),
         HeapProbe.mebibytes(withSnapshot - withResources),
+        Stats.millis(Stats.median(publishNanos)),
         Stats.millis(Stats.median(routeChangeNanos)),
         Stats.millis(Stats.median(serviceChangeNanos)),
         warmups,
@@ -91,24 +105,48 @@ final class TranslationProbe {
   }
 
   /**
-   * One object changed by {@code change} (its argument a generation), translated from the
-   * translation before it (what the publisher does), as many times as the full translation was
-   * timed after as many warm-ups.
+   * One object changed by {@code change} (its argument a generation) and published, as many times
+   * as the full translation was timed after as many warm-ups: from {@code publish()} until the
+   * publisher installed the snapshot, which it translates from the translation before it and
+   * versions (a changed resource is encoded and hashed again).
    */
   private long[] changes(
       ClusterState state, BiFunction<ClusterState, Integer, ClusterState> change) {
-    ClusterState current = state;
-    XdsResources resources = translator.translate(current);
-    long[] nanos = new long[runs];
-    for (int i = -warmups; i < runs; i++) {
-      ClusterState next = change.apply(current, i + warmups + 2);
-      long start = System.nanoTime();
-      resources = translator.translate(next, current, resources);
-      if (i >= 0) {
-        nanos[i] = System.nanoTime() - start;
+    try (XdsServer server = new XdsServer(Duration.ZERO, Duration.ZERO)) {
+      SnapshotPublisher publisher = server.publisher();
+      ClusterState current = state;
+      installed(publisher, current);
+      long[] nanos = new long[runs];
+      for (int i = -warmups; i < runs; i++) {
+        current = change.apply(current, i + warmups + 2);
+        long took = installed(publisher, current);
+        if (i >= 0) {
+          nanos[i] = took;
+        }
       }
-      current = next;
+      return nanos;
     }
-    return nanos;
+  }
+
+  /** From {@code publish()} on a publisher that has published nothing to the snapshot installed. */
+  private static long coldPublish(ClusterState state) {
+    try (XdsServer server = new XdsServer(Duration.ZERO, Duration.ZERO)) {
+      return installed(server.publisher(), state);
+    }
+  }
+
+  /** Publishes {@code state}; returns the time until the publisher had installed its snapshot. */
+  private static long installed(SnapshotPublisher publisher, ClusterState state) {
+    long before = publisher.published();
+    long start = System.nanoTime();
+    publisher.publish(state);
+    long deadline = start + Duration.ofMinutes(5).toNanos();
+    while (publisher.published() == before) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("no snapshot installed within 5 minutes");
+      }
+      LockSupport.parkNanos(200_000);
+    }
+    return System.nanoTime() - start;
   }
 }

@@ -14,9 +14,10 @@ package io.attache.bench.xds;
  * @param snapshotMedianMillis the snapshot build: content versions plus {@code Snapshot.create}
  * @param resourcesMiB heap retained by the {@code XdsResources}, approximate
  * @param snapshotMiB heap the snapshot adds on top of its resources, approximate
- * @param routeChangeMedianMillis one HTTPRoute changed, translated from the translation before it,
- *     median
- * @param serviceChangeMedianMillis one Service given a port, translated likewise, median
+ * @param coldPublishMedianMillis {@code publish()} to a fresh publisher until its snapshot is
+ *     installed (translation, per-resource versions for both client kinds, install), median
+ * @param routeChangeMedianMillis one HTTPRoute changed: from {@code publish()} to installed, median
+ * @param serviceChangeMedianMillis one Service given a port, likewise
  * @param warmups runs before measuring, not counted
  * @param runs measured runs
  */
@@ -32,6 +33,7 @@ public record TranslationResult(
     double snapshotMedianMillis,
     double resourcesMiB,
     double snapshotMiB,
+    double coldPublishMedianMillis,
     double routeChangeMedianMillis,
     double serviceChangeMedianMillis,
     int warmups,

@@ -28,11 +28,25 @@ final class ApiListeners {
 
   private ApiListeners() {}
 
+  // Messages are immutable: tens of thousands of listeners and clusters share these two.
+  private static final ConfigSource ADS =
+      ConfigSource.newBuilder()
+          .setAds(AggregatedConfigSource.getDefaultInstance())
+          .setResourceApiVersion(ApiVersion.V3)
+          .build();
+  private static final HttpFilter ROUTER =
+      HttpFilter.newBuilder()
+          .setName(ROUTER_FILTER)
+          .setTypedConfig(Any.pack(Router.getDefaultInstance()))
+          .build();
+
   static ConfigSource ads() {
-    return ConfigSource.newBuilder()
-        .setAds(AggregatedConfigSource.getDefaultInstance())
-        .setResourceApiVersion(ApiVersion.V3)
-        .build();
+    return ADS;
+  }
+
+  /** The router, last of every connection manager's HTTP filters. */
+  static HttpFilter router() {
+    return ROUTER;
   }
 
   /** A Listener named {@code host}; its route configuration has the same name. */
@@ -41,10 +55,7 @@ final class ApiListeners {
         HttpConnectionManager.newBuilder()
             .setStatPrefix(host)
             .setRds(Rds.newBuilder().setConfigSource(ads()).setRouteConfigName(host))
-            .addHttpFilters(
-                HttpFilter.newBuilder()
-                    .setName(ROUTER_FILTER)
-                    .setTypedConfig(Any.pack(Router.getDefaultInstance())))
+            .addHttpFilters(ROUTER)
             .build();
     return Listener.newBuilder()
         .setName(host)

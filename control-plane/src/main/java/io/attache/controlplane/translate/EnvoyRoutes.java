@@ -163,9 +163,18 @@ final class EnvoyRoutes {
           .setRedirect(redirect(rule.redirect().get(), slashFollows, context.listener()))
           .build();
     }
-    List<AttachedRule.WeightedCluster> live =
-        entry.rule().backends().stream().filter(b -> b.weight() > 0).toList();
-    if (live.isEmpty() || live.stream().allMatch(b -> b.cluster().isEmpty())) {
+    // Loops, not streams: this runs for each of hundreds of thousands of routes.
+    List<AttachedRule.WeightedCluster> live = new ArrayList<>(entry.rule().backends().size());
+    Optional<String> firstCluster = Optional.empty();
+    boolean anyUnresolved = false;
+    for (AttachedRule.WeightedCluster backend : entry.rule().backends()) {
+      if (backend.weight() > 0) {
+        live.add(backend);
+        anyUnresolved |= backend.cluster().isEmpty();
+        firstCluster = firstCluster.isPresent() ? firstCluster : backend.cluster();
+      }
+    }
+    if (firstCluster.isEmpty()) {
       // No backend (or none that resolves) can take the request: the spec says 500.
       RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
       return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
@@ -182,7 +191,7 @@ final class EnvoyRoutes {
                 .setWeight(UInt32Value.of(backend.weight())));
       }
       action.setWeightedClusters(split);
-      if (live.stream().anyMatch(b -> b.cluster().isEmpty())) {
+      if (anyUnresolved) {
         action.setClusterNotFoundResponseCode(
             RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
       }
@@ -210,11 +219,6 @@ final class EnvoyRoutes {
     }
     rule.requestTimeout().ifPresent(t -> action.setTimeout(duration(t)));
     retryPolicy(rule).ifPresent(action::setRetryPolicy);
-    Optional<String> firstCluster =
-        live.stream()
-            .map(AttachedRule.WeightedCluster::cluster)
-            .flatMap(Optional::stream)
-            .findFirst();
     PolicySettings.forRule(context.policies(), entry.rule(), firstCluster)
         .ifPresent(policy -> PolicySettings.applyToRoute(action, policy));
     RouteFilters.apply(route, Optional.of(action), entry.rule().route(), context);

@@ -11,10 +11,8 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +55,7 @@ final class GatewayListeners {
     if (filters.anyRateLimit()) {
       manager.addHttpFilters(ServiceClusters.rateLimitFilter());
     }
-    manager.addHttpFilters(
-        HttpFilter.newBuilder()
-            .setName(ApiListeners.ROUTER_FILTER)
-            .setTypedConfig(Any.pack(Router.getDefaultInstance())));
+    manager.addHttpFilters(ApiListeners.router());
     Filter connectionManager =
         Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager.build())).build();
     Listener.Builder listener =
@@ -97,7 +92,10 @@ final class GatewayListeners {
     return listener.build();
   }
 
-  /** A virtual host built before that still holds for these rules; null: build it anew. */
+  /**
+   * A virtual host built before that still holds for these rules; null: build it anew. Asked from
+   * several threads at once, so it only reads.
+   */
   interface KeptHosts {
     KeptHosts NONE = (name, rules) -> null;
 
@@ -125,20 +123,24 @@ final class GatewayListeners {
             filters,
             java.util.Optional.of(port.namespace() + "/" + port.gateway()),
             java.util.Optional.of(port));
-    RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(port.xdsName());
-    byHost.forEach(
-        (host, rules) -> {
-          String name = port.xdsName() + "/" + host;
-          VirtualHost old = kept.kept(name, rules);
-          config.addVirtualHosts(
-              old != null
+    // One port may serve tens of thousands of hosts: they are built on all cores.
+    List<VirtualHost> hosts =
+        Parallel.map(
+            List.copyOf(byHost.entrySet()),
+            host -> {
+              String name = port.xdsName() + "/" + host.getKey();
+              VirtualHost old = kept.kept(name, host.getValue());
+              return old != null
                   ? old
                   : VirtualHost.newBuilder()
                       .setName(name)
-                      .addDomains(host)
-                      .addAllRoutes(EnvoyRoutes.of(rules, context))
-                      .build());
-        });
-    return config.build();
+                      .addDomains(host.getKey())
+                      .addAllRoutes(EnvoyRoutes.of(host.getValue(), context))
+                      .build();
+            });
+    return RouteConfiguration.newBuilder()
+        .setName(port.xdsName())
+        .addAllVirtualHosts(hosts)
+        .build();
   }
 }

@@ -64,18 +64,22 @@ public final class Translator {
     List<Listener> listeners = new ArrayList<>();
     List<RouteConfiguration> routes = new ArrayList<>();
     Map<ServiceKey, List<Endpoint>> endpointsByService = state.endpointsByService();
-    for (ServiceState service : state.services()) {
-      List<Endpoint> endpoints = endpointsByService.getOrDefault(service.key(), List.of());
-      for (ServicePort port : service.ports()) {
-        if (port.protocol() != ServicePort.Protocol.TCP) {
-          continue;
-        }
-        String cluster = XdsNames.cluster(service, port);
-        String host = XdsNames.host(service, port);
-        clusters.add(cluster(cluster, policies));
-        assignments.add(LoadAssignments.of(cluster, port.name(), endpoints));
-        listeners.add(ApiListeners.listener(host));
-        routes.add(serviceRoutes(host, cluster, attachments, policies));
+    // Each Service's resources depend on it alone (and on what was resolved above): on all cores.
+    List<List<PortResources>> byService =
+        Parallel.map(
+            state.services(),
+            service ->
+                portResources(
+                    service,
+                    endpointsByService.getOrDefault(service.key(), List.of()),
+                    attachments,
+                    policies));
+    for (List<PortResources> ports : byService) {
+      for (PortResources port : ports) {
+        clusters.add(port.cluster());
+        assignments.add(port.assignment());
+        listeners.add(port.listener());
+        routes.add(port.routes());
       }
     }
     attachments
@@ -102,6 +106,35 @@ public final class Translator {
     listeners.sort(Comparator.comparing(Listener::getName));
     routes.sort(Comparator.comparing(RouteConfiguration::getName));
     return new XdsResources(clusters, assignments, listeners, routes, tls.secrets());
+  }
+
+  /** What one Service port becomes: its cluster, load assignment and proxyless gRPC view. */
+  private record PortResources(
+      Cluster cluster,
+      ClusterLoadAssignment assignment,
+      Listener listener,
+      RouteConfiguration routes) {}
+
+  private static List<PortResources> portResources(
+      ServiceState service,
+      List<Endpoint> endpoints,
+      RouteAttachments attachments,
+      TrafficPolicies policies) {
+    List<PortResources> resources = new ArrayList<>(service.ports().size());
+    for (ServicePort port : service.ports()) {
+      if (port.protocol() != ServicePort.Protocol.TCP) {
+        continue;
+      }
+      String cluster = XdsNames.cluster(service, port);
+      String host = XdsNames.host(service, port);
+      resources.add(
+          new PortResources(
+              cluster(cluster, policies),
+              LoadAssignments.of(cluster, port.name(), endpoints),
+              ApiListeners.listener(host),
+              serviceRoutes(host, cluster, attachments, policies)));
+    }
+    return resources;
   }
 
   /**

@@ -12,6 +12,8 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -69,12 +71,22 @@ record VersionedResources(
     // A resource the known snapshots hold (the very object: resources are immutable) keeps its
     // version; only new or changed ones are encoded and hashed. Same versions as
     // XdsResources.version gives, by construction.
+    List<VersionedResource<T>> kept = new ArrayList<>(own.size());
+    List<T> unknown = new ArrayList<>();
+    for (T resource : own) {
+      VersionedResource<T> versioned = known(known, built, resource);
+      kept.add(versioned);
+      if (versioned == null) {
+        unknown.add(resource);
+      }
+    }
+    Iterator<String> versions = ContentVersion.versions(unknown).iterator();
     ContentVersion version = new ContentVersion();
     Map<String, VersionedResource<T>> byName = IndexedResources.newIndex(own.size());
-    for (T resource : own) {
-      VersionedResource<T> kept = known(known, built, resource);
+    for (int i = 0; i < own.size(); i++) {
+      T resource = own.get(i);
       VersionedResource<T> current =
-          kept != null ? kept : VersionedResource.create(resource, version.of(resource));
+          kept.get(i) != null ? kept.get(i) : VersionedResource.create(resource, versions.next());
       version.add(current.version());
       byName.put(Resources.getResourceName(resource), current);
     }

@@ -135,6 +135,8 @@ class TranslatorTest {
     RouteConfiguration routes = resources.routes().get(0);
 
     assertThat(manager.getRds().getRouteConfigName()).isEqualTo("echo.default:8080");
+    // XdsResources.withoutApiListeners finds an API listener's routes by the listener's name.
+    assertThat(resources.listeners().get(0).getName()).isEqualTo("echo.default:8080");
     assertThat(manager.getRds().getConfigSource().hasAds()).isTrue();
     assertThat(manager.getHttpFiltersList().get(manager.getHttpFiltersCount() - 1).getName())
         .isEqualTo("envoy.filters.http.router");
