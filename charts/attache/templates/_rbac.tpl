@@ -21,6 +21,10 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways, httproutes]
   verbs: [{{ join ", " $read }}]
+{{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces */}}
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [referencegrants]
+  verbs: [list, watch]
 - apiGroups: [attache.io]
   resources: [trafficpolicies, authpolicies, ratelimitpolicies]
   verbs: [{{ join ", " $read }}]

@@ -42,6 +42,7 @@ class ChartRbacTest {
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
             "gateway.networking.k8s.io gateways,httproutes get,list,watch",
+            "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
             "gateway.networking.k8s.io gateways/status,httproutes/status patch",
             "gateway.networking.k8s.io gatewayclasses get,list,watch",
@@ -74,6 +75,7 @@ class ChartRbacTest {
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
             "gateway.networking.k8s.io gateways,httproutes list,watch",
+            "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch");
     assertThat(chart.all(Role.class)).isEmpty();
     assertThat(chart.envValue("control-plane", "ATTACHE_WRITE_STATUS")).isEqualTo("false");

@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
  * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies, and the
- * Auth/RateLimitPolicies that target routes, and the TLS Secrets Gateway listeners may name.
- * Immutable; a new state replaces the old one as a whole.
+ * Auth/RateLimitPolicies that target routes, the TLS Secrets Gateway listeners may name, and the
+ * ReferenceGrants that let routes and Gateways refer to other namespaces. Immutable; a new state
+ * replaces the old one as a whole.
  */
 public record ClusterState(
     List<ServiceState> services,
@@ -18,7 +19,8 @@ public record ClusterState(
     List<HttpRouteState> httpRoutes,
     List<TrafficPolicyState> trafficPolicies,
     List<PolicyAttachment> attachments,
-    List<TlsSecret> secrets) {
+    List<TlsSecret> secrets,
+    List<ReferenceGrantState> referenceGrants) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -29,6 +31,27 @@ public record ClusterState(
     trafficPolicies = List.copyOf(trafficPolicies);
     attachments = List.copyOf(attachments);
     secrets = List.copyOf(secrets);
+    referenceGrants = List.copyOf(referenceGrants);
+  }
+
+  /** Without ReferenceGrants. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes,
+      List<TrafficPolicyState> trafficPolicies,
+      List<PolicyAttachment> attachments,
+      List<TlsSecret> secrets) {
+    this(
+        services,
+        endpoints,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        List.of());
   }
 
   /** Without TLS Secrets. */
@@ -69,24 +92,40 @@ public record ClusterState(
   /** This state with {@code replaced} as its Gateways. */
   public ClusterState withGateways(List<GatewayState> replaced) {
     return new ClusterState(
-        services, endpoints, replaced, httpRoutes, trafficPolicies, attachments, secrets);
+        services,
+        endpoints,
+        replaced,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants);
   }
 
   /** This state with {@code replaced} as its endpoints. */
   public ClusterState withEndpoints(List<EndpointState> replaced) {
     return new ClusterState(
-        services, replaced, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+        services,
+        replaced,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants);
   }
 
-  /**
-   * Whether {@code other} equals this state in everything but its endpoints, so that their
-   * translations can differ in load assignments only. Costs one comparison of each list: none for a
-   * list the two states share, as unchanged lists are when a source keeps them.
-   */
   /** This state with its Services replaced. */
   public ClusterState withServices(List<ServiceState> replaced) {
     return new ClusterState(
-        replaced, endpoints, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+        replaced,
+        endpoints,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants);
   }
 
   /** Whether {@code other} differs from this state in its Services at most. */
@@ -97,7 +136,14 @@ public record ClusterState(
   /** This state with its HTTPRoutes replaced. */
   public ClusterState withHttpRoutes(List<HttpRouteState> replaced) {
     return new ClusterState(
-        services, endpoints, gateways, replaced, trafficPolicies, attachments, secrets);
+        services,
+        endpoints,
+        gateways,
+        replaced,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants);
   }
 
   /** Whether {@code other} differs from this state in its HTTPRoutes at most. */
@@ -105,6 +151,11 @@ public record ClusterState(
     return withHttpRoutes(other.httpRoutes).equals(other);
   }
 
+  /**
+   * Whether {@code other} equals this state in everything but its endpoints, so that their
+   * translations can differ in load assignments only. Costs one comparison of each list: none for a
+   * list the two states share, as unchanged lists are when a source keeps them.
+   */
   public boolean equalsExceptEndpoints(ClusterState other) {
     return withEndpoints(other.endpoints).equals(other);
   }

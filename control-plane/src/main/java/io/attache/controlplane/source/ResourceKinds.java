@@ -4,6 +4,7 @@ import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ final class ResourceKinds {
         endpointSlices(),
         gateways(gatewayClass),
         httpRoutes(),
+        referenceGrants(),
         tlsSecrets(),
         trafficPolicies(),
         authPolicies(),
@@ -121,6 +124,18 @@ final class ResourceKinds {
         r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
         true,
         (state, route) -> state.httpRoutes.add(route));
+  }
+
+  private static ResourceKind<ReferenceGrant, ReferenceGrantState> referenceGrants() {
+    return ResourceKind.of(
+        "ReferenceGrant",
+        ReferenceGrant.class,
+        ReferenceGrantState.class,
+        Group.GATEWAY_API,
+        Converter.of(ReferenceGrantConverter::convert),
+        g -> "applied: from " + g.from() + " to " + g.to(),
+        true,
+        (state, grant) -> state.referenceGrants.add(grant));
   }
 
   /**

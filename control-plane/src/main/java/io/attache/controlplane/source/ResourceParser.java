@@ -19,10 +19,10 @@ import tools.jackson.core.JacksonException;
  * Reads Kubernetes YAML files (many documents per file) into one {@link ClusterState}: v1 Services,
  * discovery.k8s.io/v1 EndpointSlices, and gateway.networking.k8s.io/v1 Gateways (of our
  * GatewayClass; others belong to another controller) and HTTPRoutes, and attache.io/v1alpha1
- * TrafficPolicies, the targets of AuthPolicies and RateLimitPolicies, and v1 Secrets of type {@code
- * kubernetes.io/tls} (for HTTPS listeners); other kinds and Secret types are ignored. Uses
- * fabric8's serialization. All errors of all files are collected; one error makes the whole read
- * {@link ParseResult.Invalid}.
+ * TrafficPolicies, the targets of AuthPolicies and RateLimitPolicies, gateway.networking.k8s.io
+ * ReferenceGrants (v1beta1 or v1), and v1 Secrets of type {@code kubernetes.io/tls} (for HTTPS
+ * listeners); other kinds and Secret types are ignored. Uses fabric8's serialization. All errors of
+ * all files are collected; one error makes the whole read {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
@@ -114,7 +114,9 @@ public final class ResourceParser {
       if (resource == null) {
         errors.add("", "not a Kubernetes object");
       }
-      return resource;
+      return resource instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant v1
+          ? ReferenceGrantConverter.asV1beta1(v1)
+          : resource;
     } catch (RuntimeException e) {
       Optional<JacksonException> jackson = jacksonCause(e);
       if (jackson.isPresent()) {

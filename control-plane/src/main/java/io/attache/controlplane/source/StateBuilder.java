@@ -5,6 +5,7 @@ import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
@@ -24,12 +25,20 @@ final class StateBuilder {
   final List<TrafficPolicyState> trafficPolicies = new ArrayList<>();
   final List<PolicyAttachment> attachments = new ArrayList<>();
   final List<TlsSecret> secrets = new ArrayList<>();
+  final List<ReferenceGrantState> referenceGrants = new ArrayList<>();
 
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();
 
   ClusterState build() {
     return new ClusterState(
-        services, endpoints, gateways, httpRoutes, trafficPolicies, attachments, secrets);
+        services,
+        endpoints,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants);
   }
 }

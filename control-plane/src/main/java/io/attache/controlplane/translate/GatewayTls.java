@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
 
 /**
  * Decides which HTTPS Gateway listeners can terminate TLS, and what Envoy needs for them. A
- * listener is served when every certificate reference names a {@code kubernetes.io/tls} Secret in
- * the Gateway's own namespace (ReferenceGrants are not read) that is in the state; otherwise it is
- * left out, with a problem per bad reference, and the rest of the Gateway is served.
+ * listener is served when every certificate reference names a {@code kubernetes.io/tls} Secret that
+ * is in the state, in the Gateway's own namespace or in one whose ReferenceGrants allow the
+ * Gateway's namespace to refer to it ({@code RefNotPermitted} otherwise); else it is left out, with
+ * a problem per bad reference, and the rest of the Gateway is served.
  *
  * <p>Listeners name their certificates by SDS name only ({@code <namespace>/<secret>}), and the
  * certificates travel as SDS {@link Secret}s with their own version: a rotated certificate changes
@@ -66,6 +67,7 @@ public final class GatewayTls {
     Map<String, TlsSecret> served = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     List<GatewayState> gateways = new ArrayList<>();
+    ReferenceGrants grants = new ReferenceGrants(state.referenceGrants());
     for (GatewayState gateway : state.gateways()) {
       List<GatewayState.Listener> kept = new ArrayList<>();
       for (int i = 0; i < gateway.listeners().size(); i++) {
@@ -81,7 +83,13 @@ public final class GatewayTls {
         for (int r = 0; r < refs.size(); r++) {
           String field = "spec.listeners[" + specIndex + "].tls.certificateRefs[" + r + "]";
           String ref = refs.get(r);
-          if (!ref.startsWith(gateway.namespace() + "/")) {
+          int slash = ref.indexOf('/');
+          if (!grants.permits(
+              "Gateway",
+              gateway.namespace(),
+              "Secret",
+              ref.substring(0, slash),
+              ref.substring(slash + 1))) {
             own.add(
                 new Problem(
                     gateway.key(),
@@ -90,7 +98,9 @@ public final class GatewayTls {
                     "RefNotPermitted",
                     "Secret "
                         + ref
-                        + " is in another namespace (ReferenceGrants are not supported); listener "
+                        + " is in another namespace, and no ReferenceGrant there allows Gateways in "
+                        + gateway.namespace()
+                        + " to refer to it; listener "
                         + listener.name()
                         + " is not served"));
           } else if (!secrets.containsKey(ref)) {

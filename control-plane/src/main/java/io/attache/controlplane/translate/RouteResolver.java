@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * Attaches HTTPRoutes to their parents and resolves their backends, the way the Gateway API
  * specifies: a Gateway parent attaches through the listeners that match its {@code sectionName} and
  * {@code port}, allow the route's namespace, and share a hostname with it; a Service parent (mesh)
- * must be in the route's namespace. Backends must be Service ports in the route's namespace
- * (ReferenceGrants are not read, so other namespaces are refused). Pure; one status per parent.
+ * must be in the route's namespace. Backends must be Service ports in the route's namespace, or in
+ * another one whose ReferenceGrants allow HTTPRoutes of the route's namespace to refer to them
+ * (else {@code RefNotPermitted}). Pure; one status per parent.
  */
 public final class RouteResolver {
   private static final Condition ACCEPTED = new Condition(true, "Accepted", "accepted");
@@ -41,6 +42,7 @@ public final class RouteResolver {
     Map<String, List<AttachedRule>> byServiceHost = new TreeMap<>();
     Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort =
         new TreeMap<>();
+    ReferenceGrants grants = new ReferenceGrants(state.referenceGrants());
     List<RouteStatus> statuses = new ArrayList<>();
     Map<String, Set<String>> routesByListener = new TreeMap<>();
     for (GatewayState gateway : state.gateways()) {
@@ -52,7 +54,7 @@ public final class RouteResolver {
       List<Unresolved> unresolved = new ArrayList<>();
       List<AttachedRule> rules = new ArrayList<>();
       for (HttpRouteState.Rule rule : route.rules()) {
-        rules.add(resolveRule(route, rule, services, unresolved));
+        rules.add(resolveRule(route, rule, services, grants, unresolved));
       }
       Condition resolvedRefs =
           unresolved.isEmpty()
@@ -93,17 +95,24 @@ public final class RouteResolver {
       HttpRouteState route,
       HttpRouteState.Rule rule,
       Map<ServiceKey, ServiceState> services,
+      ReferenceGrants grants,
       List<Unresolved> unresolved) {
     List<AttachedRule.WeightedCluster> backends = new ArrayList<>();
     for (BackendRef backend : rule.backends()) {
       backends.add(
           new AttachedRule.WeightedCluster(
-              cluster(route, backend, services, "rules[" + rule.index() + "]", unresolved),
+              cluster(route, backend, services, grants, "rules[" + rule.index() + "]", unresolved),
               backend.weight()));
     }
     List<AttachedRule.MirrorCluster> mirrors = new ArrayList<>();
     for (HttpRouteState.Mirror mirror : rule.mirrors()) {
-      cluster(route, mirror.backend(), services, "rules[" + rule.index() + "] mirror", unresolved)
+      cluster(
+              route,
+              mirror.backend(),
+              services,
+              grants,
+              "rules[" + rule.index() + "] mirror",
+              unresolved)
           .ifPresent(
               c ->
                   mirrors.add(
@@ -116,6 +125,7 @@ public final class RouteResolver {
       HttpRouteState route,
       BackendRef backend,
       Map<ServiceKey, ServiceState> services,
+      ReferenceGrants grants,
       String where,
       List<Unresolved> unresolved) {
     if (backend.unsupportedKind().isPresent()) {
@@ -132,14 +142,19 @@ public final class RouteResolver {
                   + "; only Services (group \"\", kind Service) are supported"));
       return Optional.empty();
     }
-    if (!backend.namespace().equals(route.namespace())) {
+    if (!grants.permits(
+        "HTTPRoute", route.namespace(), "Service", backend.namespace(), backend.name())) {
       unresolved.add(
           new Unresolved(
               "RefNotPermitted",
               where
                   + ": backend "
                   + backend
-                  + " is in another namespace (ReferenceGrants are not supported)"));
+                  + " is in another namespace, and no ReferenceGrant in "
+                  + backend.namespace()
+                  + " allows HTTPRoutes in "
+                  + route.namespace()
+                  + " to refer to it"));
       return Optional.empty();
     }
     ServiceState service = services.get(backend.service());

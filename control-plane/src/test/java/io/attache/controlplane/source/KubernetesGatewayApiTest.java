@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -191,6 +192,61 @@ class KubernetesGatewayApiTest {
                     .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=False/BackendNotFound]"));
     assertThat(resources.lastErrors())
         .anyMatch(e -> e.toString().contains("backend Service shop/gone not found"));
+  }
+
+  private String firstRouteTarget() {
+    var route = gatewayRoutes().getVirtualHosts(0).getRoutes(0);
+    return route.hasDirectResponse()
+        ? "direct " + route.getDirectResponse().getStatus()
+        : route.getRoute().getCluster();
+  }
+
+  /**
+   * HTTPRouteReferenceGrant, over the API: a backend in another namespace is refused until a
+   * ReferenceGrant there allows it, and withdrawn when the grant is deleted.
+   */
+  @Test
+  void aReferenceGrantLetsARouteUseAnotherNamespacesServiceUntilItIsDeleted() {
+    create();
+    client.resource(KubernetesResourcesTest.service("backends", "web", 8080)).create();
+    start();
+    apply(
+        route("PathPrefix, value: /cart", "web")
+            .replace("{name: web, port: 8080}", "{name: web, namespace: backends, port: 8080}"));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(firstRouteTarget()).isEqualTo("direct 500");
+              assertThat(describe(ourConditions()))
+                  .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=False/RefNotPermitted]");
+            });
+
+    ReferenceGrant grant =
+        (ReferenceGrant)
+            Serialization.unmarshal(
+                """
+                apiVersion: gateway.networking.k8s.io/v1beta1
+                kind: ReferenceGrant
+                metadata: {name: allow-shop, namespace: backends}
+                spec:
+                  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}]
+                  to: [{group: "", kind: Service, name: web}]
+                """);
+    client.resource(grant).create();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(firstRouteTarget()).isEqualTo("backends/web:grpc");
+              assertThat(describe(ourConditions()))
+                  .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=True/ResolvedRefs]");
+            });
+
+    client.resource(grant).delete();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(firstRouteTarget()).isEqualTo("direct 500"));
   }
 
   @Test
