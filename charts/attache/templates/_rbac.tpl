@@ -28,6 +28,12 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [attache.io]
   resources: [trafficpolicies, authpolicies, ratelimitpolicies]
   verbs: [{{ join ", " $read }}]
+{{- if eq .root.Values.rbac.scope "cluster" }}
+{{- /* Namespaces' labels, for listeners that allow routes from the namespaces a selector matches (all namespaces watched only) */}}
+- apiGroups: [""]
+  resources: [namespaces]
+  verbs: [list, watch]
+{{- end }}
 {{- if .v.writeStatus }}
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways/status, httproutes/status]

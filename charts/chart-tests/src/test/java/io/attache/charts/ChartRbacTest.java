@@ -44,6 +44,7 @@ class ChartRbacTest {
             "gateway.networking.k8s.io gateways,httproutes get,list,watch",
             "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
+            " namespaces list,watch",
             "gateway.networking.k8s.io gateways/status,httproutes/status patch",
             "gateway.networking.k8s.io gatewayclasses get,list,watch",
             "gateway.networking.k8s.io gatewayclasses/status patch",
@@ -76,7 +77,8 @@ class ChartRbacTest {
             " secrets list,watch",
             "gateway.networking.k8s.io gateways,httproutes list,watch",
             "gateway.networking.k8s.io referencegrants list,watch",
-            "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch");
+            "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch",
+            " namespaces list,watch");
     assertThat(chart.all(Role.class)).isEmpty();
     assertThat(chart.envValue("control-plane", "ATTACHE_WRITE_STATUS")).isEqualTo("false");
   }
@@ -158,10 +160,11 @@ class ChartRbacTest {
     assertThat(chart.get(Role.class, "rel-ext-authz").getRules())
         .extracting(ChartRbacTest::rule)
         .contains(" secrets list,watch");
-    // A Role cannot grant cluster-scoped GatewayClasses; the control plane does not read them here.
+    // A Role cannot grant cluster-scoped GatewayClasses or Namespaces; the control plane does not
+    // read them here.
     assertThat(chart.get(Role.class, "rel-control-plane").getRules())
         .extracting(ChartRbacTest::rule)
-        .noneMatch(rule -> rule.contains("gatewayclasses"));
+        .noneMatch(rule -> rule.contains("gatewayclasses") || rule.contains("namespaces list"));
     for (String component : List.of("ratelimit-service", "ext-authz", "control-plane")) {
       assertThat(chart.envValue(component, "WATCH_NAMESPACE")).as(component).isEqualTo("shop");
     }

@@ -9,7 +9,8 @@ import java.util.Map;
  * Everything the control plane knows about the cluster at one moment: Services and their backends,
  * Gateways and the HTTPRoutes attached to them or to Services, TrafficPolicies, and the
  * Auth/RateLimitPolicies that target routes, the TLS Secrets Gateway listeners may name, and the
- * ReferenceGrants that let routes and Gateways refer to other namespaces. Immutable; a new state
+ * ReferenceGrants that let routes and Gateways refer to other namespaces, and the namespaces'
+ * labels (for listeners that select the namespaces of their routes). Immutable; a new state
  * replaces the old one as a whole.
  */
 public record ClusterState(
@@ -20,7 +21,8 @@ public record ClusterState(
     List<TrafficPolicyState> trafficPolicies,
     List<PolicyAttachment> attachments,
     List<TlsSecret> secrets,
-    List<ReferenceGrantState> referenceGrants) {
+    List<ReferenceGrantState> referenceGrants,
+    List<NamespaceState> namespaces) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -32,6 +34,29 @@ public record ClusterState(
     attachments = List.copyOf(attachments);
     secrets = List.copyOf(secrets);
     referenceGrants = List.copyOf(referenceGrants);
+    namespaces = List.copyOf(namespaces);
+  }
+
+  /** Without Namespaces: every namespace has the name label alone. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes,
+      List<TrafficPolicyState> trafficPolicies,
+      List<PolicyAttachment> attachments,
+      List<TlsSecret> secrets,
+      List<ReferenceGrantState> referenceGrants) {
+    this(
+        services,
+        endpoints,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants,
+        List.of());
   }
 
   /** Without ReferenceGrants. */
@@ -99,7 +124,8 @@ public record ClusterState(
         trafficPolicies,
         attachments,
         secrets,
-        referenceGrants);
+        referenceGrants,
+        namespaces);
   }
 
   /** This state with {@code replaced} as its endpoints. */
@@ -112,7 +138,8 @@ public record ClusterState(
         trafficPolicies,
         attachments,
         secrets,
-        referenceGrants);
+        referenceGrants,
+        namespaces);
   }
 
   /** This state with its Services replaced. */
@@ -125,7 +152,8 @@ public record ClusterState(
         trafficPolicies,
         attachments,
         secrets,
-        referenceGrants);
+        referenceGrants,
+        namespaces);
   }
 
   /** Whether {@code other} differs from this state in its Services at most. */
@@ -143,7 +171,8 @@ public record ClusterState(
         trafficPolicies,
         attachments,
         secrets,
-        referenceGrants);
+        referenceGrants,
+        namespaces);
   }
 
   /** Whether {@code other} differs from this state in its HTTPRoutes at most. */

@@ -64,8 +64,10 @@ public record GatewayState(
    *
    * @param hostname when present, only routes for this host (or a host it covers, for a wildcard)
    * @param allRoutesNamespaces whether routes from other namespaces may attach ({@code from: All});
-   *     otherwise only routes from the Gateway's namespace may
+   *     otherwise only routes from the Gateway's namespace may, or from namespaces the selector
+   *     matches
    * @param certificateSecrets TLS Secrets ({@code namespace/name}) for an HTTPS listener
+   * @param routeNamespaceSelector {@code from: Selector}: the namespaces whose routes may attach
    */
   public record Listener(
       String name,
@@ -73,12 +75,45 @@ public record GatewayState(
       Protocol protocol,
       Optional<String> hostname,
       boolean allRoutesNamespaces,
-      List<String> certificateSecrets) {
+      List<String> certificateSecrets,
+      Optional<LabelSelector> routeNamespaceSelector) {
     public Listener {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(hostname, "hostname");
+      Objects.requireNonNull(routeNamespaceSelector, "routeNamespaceSelector");
       certificateSecrets = List.copyOf(certificateSecrets);
+    }
+
+    /** Allowing routes from its own namespace ({@code Same}) or from all ({@code All}). */
+    public Listener(
+        String name,
+        int port,
+        Protocol protocol,
+        Optional<String> hostname,
+        boolean allRoutesNamespaces,
+        List<String> certificateSecrets) {
+      this(
+          name,
+          port,
+          protocol,
+          hostname,
+          allRoutesNamespaces,
+          certificateSecrets,
+          Optional.empty());
+    }
+
+    /**
+     * Whether routes in {@code namespace} may attach: any namespace ({@code All}), those whose
+     * labels the selector matches ({@code Selector}), else the Gateway's own ({@code Same}).
+     */
+    public boolean allowsRoutesFrom(NamespaceState namespace, String gatewayNamespace) {
+      if (allRoutesNamespaces) {
+        return true;
+      }
+      return routeNamespaceSelector.isPresent()
+          ? routeNamespaceSelector.get().matches(namespace.labels())
+          : namespace.name().equals(gatewayNamespace);
     }
   }
 

@@ -1,9 +1,11 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,9 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a Gateway API v1 {@code Gateway} and turns it into a {@link GatewayState}. Only HTTP and
- * HTTPS (TLS terminated, certificates from Secrets) listeners are translated; other protocols,
- * namespace selectors and route kinds other than HTTPRoute are reported, not ignored. Each problem
- * is an error and, for the listener's status, a condition with the Gateway API's reason.
+ * HTTPS (TLS terminated, certificates from Secrets) listeners are translated; other protocols and
+ * route kinds other than HTTPRoute are reported, not ignored. {@code allowedRoutes.namespaces} may
+ * be Same, All or Selector (with a checked label selector). Each problem is an error and, for the
+ * listener's status, a condition with the Gateway API's reason.
  */
 final class GatewayConverter {
   /** The default {@code gatewayClassName} this control plane serves. */
@@ -246,6 +249,7 @@ final class GatewayConverter {
           "must be a DNS name, optionally with a leading '*.' label, was '" + hostname.get() + "'");
     }
     boolean allNamespaces = false;
+    Optional<LabelSelector> selector = Optional.empty();
     if (listener.getAllowedRoutes() != null) {
       var allowed = listener.getAllowedRoutes();
       String from =
@@ -255,12 +259,13 @@ final class GatewayConverter {
       switch (from) {
         case "Same" -> allNamespaces = false;
         case "All" -> allNamespaces = true;
+        case "Selector" -> selector = selector(allowed.getNamespaces(), path, problems);
         default ->
             problems.refuse(
                 path + ".allowedRoutes.namespaces.from",
                 ACCEPTED,
                 "UnsupportedValue",
-                "must be Same or All (Selector is not supported), was '" + from + "'");
+                "must be Same, All or Selector, was '" + from + "'");
       }
       List<RouteGroupKind> kinds = HttpRouteConverter.orEmpty(allowed.getKinds());
       int supported = 0;
@@ -331,6 +336,20 @@ final class GatewayConverter {
     }
     return Optional.of(
         new GatewayState.Listener(
-            listener.getName(), port, parsed, hostname, allNamespaces, secrets));
+            listener.getName(), port, parsed, hostname, allNamespaces, secrets, selector));
+  }
+
+  /** {@code from: Selector}'s selector, which the Gateway API requires with it, checked. */
+  private static Optional<LabelSelector> selector(
+      RouteNamespaces namespaces, String path, ListenerProblems problems) {
+    String field = path + ".allowedRoutes.namespaces.selector";
+    if (namespaces.getSelector() == null) {
+      problems.refuse(field, ACCEPTED, "UnsupportedValue", "required when from is Selector");
+      return Optional.empty();
+    }
+    return LabelSelectors.convert(
+        namespaces.getSelector(),
+        field,
+        (at, message) -> problems.refuse(at, ACCEPTED, "UnsupportedValue", message));
   }
 }

@@ -174,6 +174,7 @@ public final class KubernetesResources implements AutoCloseable {
     return switch (group) {
       case DISCOVERY -> true;
       case GATEWAY_API -> options.gatewayApi();
+      case NAMESPACES -> options.gatewayApi() && options.namespace().isEmpty();
       case TRAFFIC_POLICIES -> options.trafficPolicies();
       case FILTER_POLICIES -> options.filterPolicies();
     };

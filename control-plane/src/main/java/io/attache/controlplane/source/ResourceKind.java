@@ -48,6 +48,8 @@ record ResourceKind<T extends HasMetadata, S>(
   enum Group {
     DISCOVERY,
     GATEWAY_API,
+    /** Cluster-scoped Namespaces, for their labels: with the Gateway API, across all namespaces. */
+    NAMESPACES,
     TRAFFIC_POLICIES,
     FILTER_POLICIES
   }

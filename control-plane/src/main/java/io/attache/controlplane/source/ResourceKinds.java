@@ -3,6 +3,7 @@ package io.attache.controlplane.source;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.NamespaceState;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.ServiceState;
@@ -13,6 +14,7 @@ import io.attache.controlplane.source.ResourceKind.Group;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The kinds the control plane reads, in the order a read converts them (a Secret is looked at once
@@ -41,6 +44,7 @@ final class ResourceKinds {
         gateways(gatewayClass),
         httpRoutes(),
         referenceGrants(),
+        namespaces(),
         tlsSecrets(),
         trafficPolicies(),
         authPolicies(),
@@ -136,6 +140,22 @@ final class ResourceKinds {
         g -> "applied: from " + g.from() + " to " + g.to(),
         true,
         (state, grant) -> state.referenceGrants.add(grant));
+  }
+
+  /**
+   * Namespaces, for their labels: a listener may allow the routes of the namespaces its selector
+   * matches. Cluster-scoped: watched only by a control plane that watches every namespace.
+   */
+  private static ResourceKind<Namespace, NamespaceState> namespaces() {
+    return ResourceKind.of(
+        "Namespace",
+        Namespace.class,
+        NamespaceState.class,
+        Group.NAMESPACES,
+        Converter.of(NamespaceConverter::convert),
+        n -> "applied: labels " + new TreeMap<>(n.labels()),
+        true,
+        (state, namespace) -> state.namespaces.add(namespace));
   }
 
   /**

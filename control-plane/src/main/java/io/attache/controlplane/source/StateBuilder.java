@@ -4,6 +4,7 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.NamespaceState;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.ServiceState;
@@ -26,6 +27,7 @@ final class StateBuilder {
   final List<PolicyAttachment> attachments = new ArrayList<>();
   final List<TlsSecret> secrets = new ArrayList<>();
   final List<ReferenceGrantState> referenceGrants = new ArrayList<>();
+  final List<NamespaceState> namespaces = new ArrayList<>();
 
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();
@@ -39,6 +41,7 @@ final class StateBuilder {
         trafficPolicies,
         attachments,
         secrets,
-        referenceGrants);
+        referenceGrants,
+        namespaces);
   }
 }

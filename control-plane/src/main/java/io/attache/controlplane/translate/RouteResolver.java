@@ -6,6 +6,7 @@ import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
+import io.attache.controlplane.model.NamespaceState;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
 import io.attache.controlplane.model.ServiceKey;
@@ -43,6 +44,9 @@ public final class RouteResolver {
     Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort =
         new TreeMap<>();
     ReferenceGrants grants = new ReferenceGrants(state.referenceGrants());
+    Map<String, NamespaceState> namespaces =
+        state.namespaces().stream()
+            .collect(Collectors.toMap(NamespaceState::name, Function.identity(), (a, b) -> a));
     List<RouteStatus> statuses = new ArrayList<>();
     Map<String, Set<String>> routesByListener = new TreeMap<>();
     for (GatewayState gateway : state.gateways()) {
@@ -67,7 +71,15 @@ public final class RouteResolver {
         Condition accepted =
             parent.kind() == ParentKind.SERVICE
                 ? attachToService(route, parent, services, rules, byServiceHost)
-                : attachToGateway(route, parent, gateways, rules, byGatewayPort, routesByListener);
+                : attachToGateway(
+                    route,
+                    parent,
+                    gateways,
+                    namespaces.getOrDefault(
+                        route.namespace(), NamespaceState.named(route.namespace())),
+                    rules,
+                    byGatewayPort,
+                    routesByListener);
         statuses.add(
             new RouteStatus(route.key(), route.generation(), parent, accepted, resolvedRefs));
       }
@@ -222,6 +234,7 @@ public final class RouteResolver {
       HttpRouteState route,
       ParentRef parent,
       Map<String, GatewayState> gateways,
+      NamespaceState routeNamespace,
       List<AttachedRule> rules,
       Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort,
       Map<String, Set<String>> routesByListener) {
@@ -259,7 +272,7 @@ public final class RouteResolver {
     }
     List<GatewayState.Listener> allowed =
         candidates.stream()
-            .filter(l -> l.allRoutesNamespaces() || gateway.namespace().equals(route.namespace()))
+            .filter(l -> l.allowsRoutesFrom(routeNamespace, gateway.namespace()))
             .toList();
     if (allowed.isEmpty()) {
       return new Condition(
@@ -267,8 +280,10 @@ public final class RouteResolver {
           "NotAllowedByListeners",
           "the listeners of Gateway "
               + gateway.key()
-              + " only allow routes from namespace "
-              + gateway.namespace());
+              + " matching "
+              + parent
+              + " do not allow routes from namespace "
+              + route.namespace());
     }
     boolean attached = false;
     for (GatewayState.Listener listener : allowed) {

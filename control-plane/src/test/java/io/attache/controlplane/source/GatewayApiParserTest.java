@@ -317,14 +317,31 @@ class GatewayApiParserTest {
         GATEWAY
             .replace("protocol: HTTP\n", "protocol: TCP\n")
             .replace("tls: {certificateRefs: [{name: shop-cert}]}", "tls: {mode: Passthrough}")
-            .replace("from: All", "from: Selector");
+            .replace(
+                "from: All",
+                "from: Selector, selector: {matchExpressions: [{key: team, operator: Has}]}");
 
     assertThat(errors(bad))
         .containsExactlyInAnyOrder(
             "gateway.yaml (document 1) spec.listeners[0].protocol: must be HTTP or HTTPS (TLS, TCP and UDP listeners are not supported), was 'TCP'",
-            "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.from: must be Same or All (Selector is not supported), was 'Selector'",
+            "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, was 'Has'",
             "gateway.yaml (document 1) spec.listeners[1].tls.mode: must be Terminate for HTTPS, was 'Passthrough'",
             "gateway.yaml (document 1) spec.listeners[1].tls.certificateRefs: an HTTPS listener needs at least one certificate Secret");
+  }
+
+  @Test
+  void aNamespaceSelectorIsCheckedAsTheApiServerChecksOne() {
+    assertThat(errors(GATEWAY.replace("from: All", "from: Selector")))
+        .containsExactly(
+            "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.selector: required when from is Selector");
+    assertThat(
+            errors(
+                GATEWAY.replace(
+                    "from: All",
+                    "from: Selector, selector: {matchExpressions: [{key: team, operator: In}, {key: tier, operator: Exists, values: [a]}]}")))
+        .containsExactlyInAnyOrder(
+            "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].values: required (at least one) for operator In",
+            "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[1].values: must be empty for operator Exists");
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -247,6 +248,61 @@ class KubernetesGatewayApiTest {
     await()
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(firstRouteTarget()).isEqualTo("direct 500"));
+  }
+
+  /**
+   * A listener selecting its routes' namespaces by label, over the API: a route in a namespace
+   * labelled to match attaches, and is withdrawn when the namespace's label changes.
+   */
+  @Test
+  void aListenersNamespaceSelectorFollowsTheNamespacesLabels() {
+    client
+        .resource(
+            new NamespaceBuilder()
+                .withNewMetadata()
+                .withName("stores")
+                .addToLabels("team", "shop")
+                .endMetadata()
+                .build())
+        .create();
+    client.resource(KubernetesResourcesTest.service("stores", "web", 8080)).create();
+    client
+        .resource(
+            (Gateway)
+                Serialization.unmarshal(
+                    GATEWAY.replace(
+                        "protocol: HTTP}]",
+                        "protocol: HTTP, allowedRoutes: {namespaces: {from: Selector,"
+                            + " selector: {matchLabels: {team: shop}}}}}]")))
+        .create();
+    client
+        .resource(
+            (HTTPRoute)
+                Serialization.unmarshal(
+                    route("PathPrefix, value: /cart", "web")
+                        .replace("namespace: shop}", "namespace: stores}")
+                        .replace("[{name: edge}]", "[{name: edge, namespace: shop}]")))
+        .create();
+    start();
+
+    assertThat(firstRouteTarget()).isEqualTo("stores/web:grpc");
+
+    client
+        .namespaces()
+        .withName("stores")
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("team", "web")
+                    .endMetadata()
+                    .build());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(resources.lastErrors())
+                    .anyMatch(e -> e.toString().contains("NotAllowedByListeners")));
   }
 
   @Test

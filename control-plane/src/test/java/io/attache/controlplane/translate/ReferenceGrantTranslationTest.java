@@ -6,9 +6,6 @@ import io.attache.controlplane.TlsFixtures;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.TlsSecret;
-import io.attache.controlplane.source.ParseResult;
-import io.attache.controlplane.source.ResourceParser;
-import io.attache.runtime.WatchedDirectory;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.List;
@@ -80,14 +77,7 @@ class ReferenceGrantTranslationTest {
   }
 
   private static ClusterState parse(String... documents) {
-    ParseResult result =
-        new ResourceParser()
-            .parse(
-                List.of(
-                    new WatchedDirectory.File(
-                        "conformance.yaml", BASE + "---\n" + String.join("---\n", documents))));
-    assertThat(result).isInstanceOf(ParseResult.Parsed.class);
-    return ((ParseResult.Parsed) result).state();
+    return ConformanceManifests.parse(BASE, String.join("---\n", documents));
   }
 
   private static List<Route> gatewayRoutes(ClusterState state) {
@@ -101,7 +91,7 @@ class ReferenceGrantTranslationTest {
   }
 
   private static RouteStatus status(ClusterState state) {
-    return new RouteResolver().resolve(state).statuses().get(0);
+    return ConformanceManifests.firstStatus(state);
   }
 
   /** HTTPRouteReferenceGrant: allowed, then withdrawn when the grant is deleted. */
