@@ -1,0 +1,97 @@
+package io.attache.controlplane.validate;
+
+import com.google.common.net.InetAddresses;
+import io.envoyproxy.pgv.validate.Validate.KnownRegex;
+import io.envoyproxy.pgv.validate.Validate.StringRules;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * PGV's well-known string formats: header names and values (strict, RFC 7230, or only free of NUL,
+ * CR and LF), hostnames, IP addresses, URIs, UUIDs and e-mail addresses.
+ */
+final class WellKnown {
+  // protoc-gen-validate's own expressions for the two header formats.
+  private static final Pattern HEADER_NAME_STRICT =
+      Pattern.compile("^:?[0-9a-zA-Z!#$%&'*+\\-.^_|~`]+$");
+  private static final Pattern HEADER_VALUE_STRICT =
+      Pattern.compile("^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$");
+  private static final Pattern HEADER_LOOSE = Pattern.compile("^[^\\u0000\\u000A\\u000D]*$");
+  private static final Pattern LABEL =
+      Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
+  private static final Pattern UUID =
+      Pattern.compile(
+          "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
+
+  private WellKnown() {}
+
+  static void check(StringRules rules, String value, String path, List<Violation> out) {
+    boolean holds =
+        switch (rules.getWellKnownCase()) {
+          case WELL_KNOWN_REGEX -> header(rules.getWellKnownRegex(), rules.getStrict(), value);
+          case HOSTNAME -> !rules.getHostname() || hostname(value);
+          case IP -> !rules.getIp() || ipv4(value) || ipv6(value);
+          case IPV4 -> !rules.getIpv4() || ipv4(value);
+          case IPV6 -> !rules.getIpv6() || ipv6(value);
+          case ADDRESS -> !rules.getAddress() || hostname(value) || ipv4(value) || ipv6(value);
+          case URI -> !rules.getUri() || uri(value, true);
+          case URI_REF -> !rules.getUriRef() || uri(value, false);
+          case UUID -> !rules.getUuid() || UUID.matcher(value).matches();
+          case EMAIL -> !rules.getEmail() || EMAIL.matcher(value).matches();
+          default -> true;
+        };
+    if (!holds) {
+      String rule =
+          rules.getWellKnownCase() == StringRules.WellKnownCase.WELL_KNOWN_REGEX
+              ? "string.well_known_regex = "
+                  + rules.getWellKnownRegex()
+                  + (rules.getStrict() ? "" : " (strict: false)")
+              : "string." + rules.getWellKnownCase().name().toLowerCase(java.util.Locale.ROOT);
+      out.add(new Violation(path, rule, "was '" + value + "'"));
+    }
+  }
+
+  private static boolean header(KnownRegex regex, boolean strict, String value) {
+    return switch (regex) {
+      case HTTP_HEADER_NAME ->
+          (strict ? HEADER_NAME_STRICT : HEADER_LOOSE).matcher(value).matches();
+      case HTTP_HEADER_VALUE ->
+          (strict ? HEADER_VALUE_STRICT : HEADER_LOOSE).matcher(value).matches();
+      default -> true;
+    };
+  }
+
+  private static boolean hostname(String value) {
+    String host = value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
+    if (host.isEmpty() || host.length() > 253) {
+      return false;
+    }
+    for (String label : host.split("\\.", -1)) {
+      if (!LABEL.matcher(label).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Guava parses address literals without a DNS lookup.
+  private static boolean ipv4(String value) {
+    return !value.contains(":") && InetAddresses.isInetAddress(value);
+  }
+
+  private static boolean ipv6(String value) {
+    return value.contains(":") && InetAddresses.isInetAddress(value);
+  }
+
+  private static boolean uri(String value, boolean absolute) {
+    try {
+      URI uri = new URI(value);
+      return !absolute || uri.isAbsolute();
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+}
