@@ -53,6 +53,13 @@ public final class Translator {
   }
 
   public XdsResources translate(ClusterState state) {
+    XdsResources resources = full(state);
+    // With assertions on (every test run), each translation is held to the Envoy API's own rules.
+    assert EnvoyRules.hold(resources);
+    return resources;
+  }
+
+  private XdsResources full(ClusterState state) {
     GatewayTls tls = GatewayTls.resolve(state);
     // Routes attach only through served listeners: a listener left out must not route its hosts
     // through a sibling's certificate.
@@ -149,6 +156,12 @@ public final class Translator {
    * ServiceChangeTranslation}. Any other change translates {@code state} in full.
    */
   public XdsResources translate(ClusterState state, ClusterState before, XdsResources previous) {
+    XdsResources resources = incremental(state, before, previous);
+    assert EnvoyRules.hold(resources);
+    return resources;
+  }
+
+  private XdsResources incremental(ClusterState state, ClusterState before, XdsResources previous) {
     if (state.equalsExceptHttpRoutes(before)) {
       return routesChanged(state, before, previous).orElseGet(() -> translate(state));
     }

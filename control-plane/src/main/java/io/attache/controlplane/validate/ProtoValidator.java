@@ -1,5 +1,7 @@
 package io.attache.controlplane.validate;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.Any;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -7,11 +9,15 @@ import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.pgv.validate.Validate;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,11 +26,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * oneofs, string lengths, patterns and well-known formats, number and duration ranges, defined enum
  * values, item counts, and the same inside every set sub-message, list item, map value and {@code
  * Any} whose type is known. Absent message fields are checked for {@code required} only, as PGV
- * does; proto3 scalars are always checked (an empty name breaks {@code min_len: 1}).
+ * does; proto3 scalars are always checked (an empty name breaks {@code min_len: 1}). Each message
+ * type gets a plan once: the fields with rules and those whose types may hold some, so fields that
+ * can break nothing are never read.
  */
 public final class ProtoValidator {
-  private final Map<String, Descriptor> anyTypes = new ConcurrentHashMap<>();
-  private final Map<FieldDescriptor, FieldRules> rules = new ConcurrentHashMap<>();
+  private final Map<String, Descriptor> anyTypes = new HashMap<>();
+  private final Map<Descriptor, Plan> plans = new ConcurrentHashMap<>();
+  // Virtual hosts found valid, by identity for as long as they live: one Gateway port's routes may
+  // hold 50,000, and a translation keeps the ones no change touched (the same objects).
+  private final Cache<Message, Boolean> validHosts = Caffeine.newBuilder().weakKeys().build();
+
+  /** What to look at in one message type. */
+  private record Plan(boolean skip, List<OneofDescriptor> requiredOneofs, List<Checked> fields) {}
+
+  /** A field worth reading: it has rules, or its messages may hold fields that have. */
+  private record Checked(FieldDescriptor field, FieldRules rules, boolean nested) {}
 
   /**
    * @param anyTypes messages whose {@code Any}-packed instances are unpacked and checked (an {@code
@@ -37,82 +54,79 @@ public final class ProtoValidator {
   /** Every violation in {@code message}, in field order; empty when it is valid. */
   public List<Violation> validate(Message message) {
     List<Violation> violations = new ArrayList<>();
-    message(message, "", violations);
+    message(message, Path.ROOT, violations);
     return violations;
   }
 
-  private void message(Message message, String path, List<Violation> out) {
-    Descriptor type = message.getDescriptorForType();
-    if (type.getOptions().getExtension(Validate.disabled)
-        || type.getOptions().getExtension(Validate.ignored)) {
+  private void message(Message message, Path path, List<Violation> out) {
+    Plan plan = plan(message.getDescriptorForType());
+    if (plan.skip()) {
       return;
     }
-    for (OneofDescriptor oneof : type.getRealOneofs()) {
-      if (oneof.getOptions().getExtension(Validate.required) && !message.hasOneof(oneof)) {
-        out.add(new Violation(at(path, oneof.getName()), "oneof required", "none is set"));
+    for (OneofDescriptor oneof : plan.requiredOneofs()) {
+      if (!message.hasOneof(oneof)) {
+        out.add(
+            new Violation(path.field(oneof.getName()).toString(), "oneof required", "none is set"));
       }
     }
-    for (FieldDescriptor field : type.getFields()) {
-      field(message, field, at(path, field.getName()), out);
+    for (Checked checked : plan.fields()) {
+      field(message, checked, path, out);
     }
   }
 
-  private void field(Message message, FieldDescriptor field, String path, List<Violation> out) {
+  private void field(Message message, Checked checked, Path path, List<Violation> out) {
+    FieldDescriptor field = checked.field();
     OneofDescriptor oneof = field.getRealContainingOneof();
     if (oneof != null && message.getOneofFieldDescriptor(oneof) != field) {
       return; // PGV checks the member of a oneof that is set, and no other
     }
-    FieldRules fieldRules = rulesOf(field);
     if (field.isMapField()) {
-      map(message, field, fieldRules, path, out);
+      map(message, checked, path.field(field.getName()), out);
     } else if (field.isRepeated()) {
-      repeated(message, field, fieldRules, path, out);
+      repeated(message, checked, path.field(field.getName()), out);
     } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-      singular(message, field, fieldRules, path, out);
-    } else {
-      ScalarRules.check(fieldRules, field, message.getField(field), path, out);
-    }
-  }
-
-  private void singular(
-      Message message,
-      FieldDescriptor field,
-      FieldRules fieldRules,
-      String path,
-      List<Violation> out) {
-    if (!message.hasField(field)) {
-      if (ScalarRules.required(fieldRules)) {
-        out.add(new Violation(path, "message.required", "not set"));
+      if (!message.hasField(field)) {
+        if (ScalarRules.required(checked.rules())) {
+          out.add(
+              new Violation(path.field(field.getName()).toString(), "message.required", "not set"));
+        }
+        return;
       }
-      return;
+      value((Message) message.getField(field), checked, path.field(field.getName()), out);
+    } else {
+      ScalarRules.check(
+          checked.rules(), field, message.getField(field), path.field(field.getName()), out);
     }
-    value((Message) message.getField(field), field, fieldRules, path, out);
   }
 
   /** A set message value: wrapper, Duration and Any rules, then its own fields. */
-  private void value(
-      Message value,
-      FieldDescriptor field,
-      FieldRules fieldRules,
-      String path,
-      List<Violation> out) {
-    if (fieldRules.hasMessage() && fieldRules.getMessage().getSkip()) {
+  private void value(Message value, Checked checked, Path path, List<Violation> out) {
+    FieldRules rules = checked.rules();
+    if (rules.hasMessage() && rules.getMessage().getSkip()) {
       return;
     }
     if (ScalarRules.isWrapper(value.getDescriptorForType())) {
       FieldDescriptor inner = value.getDescriptorForType().findFieldByName("value");
-      ScalarRules.check(fieldRules, inner, value.getField(inner), path, out);
+      ScalarRules.check(rules, inner, value.getField(inner), path, out);
       return;
     }
-    ScalarRules.checkMessage(fieldRules, value, path, out);
+    ScalarRules.checkMessage(rules, value, path, out);
     if (value instanceof Any any) {
       unpacked(any, path, out);
-      return;
+    } else if (value instanceof VirtualHost) {
+      if (validHosts.getIfPresent(value) == null) {
+        int before = out.size();
+        message(value, path, out);
+        if (out.size() == before) {
+          validHosts.put(value, Boolean.TRUE);
+        }
+      }
+    } else if (checked.nested()) {
+      message(value, path, out);
     }
-    message(value, path, out);
   }
 
-  private void unpacked(Any any, String path, List<Violation> out) {
+  private void unpacked(Any any, Path path, List<Violation> out) {
     Descriptor type = anyTypes.get(any.getTypeUrl());
     if (type == null) {
       return;
@@ -120,76 +134,126 @@ public final class ProtoValidator {
     try {
       message(
           DynamicMessage.parseFrom(type, any.getValue()),
-          path + "(" + type.getFullName() + ")",
+          path.suffix("(" + type.getFullName() + ")"),
           out);
     } catch (InvalidProtocolBufferException e) {
-      out.add(new Violation(path, "any", "cannot be read as " + type.getFullName()));
+      out.add(new Violation(path.toString(), "any", "cannot be read as " + type.getFullName()));
     }
   }
 
-  private void repeated(
-      Message message,
-      FieldDescriptor field,
-      FieldRules fieldRules,
-      String path,
-      List<Violation> out) {
+  private void repeated(Message message, Checked checked, Path path, List<Violation> out) {
+    FieldDescriptor field = checked.field();
     int count = message.getRepeatedFieldCount(field);
-    List<Object> items = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      items.add(message.getRepeatedField(field, i));
+    FieldRules rules = checked.rules();
+    if (rules.hasRepeated()) {
+      List<Object> items = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        items.add(message.getRepeatedField(field, i));
+      }
+      ScalarRules.checkRepeated(rules, items, path, out);
     }
-    ScalarRules.checkRepeated(fieldRules, items, path, out);
     FieldRules itemRules =
-        fieldRules.hasRepeated() && fieldRules.getRepeated().hasItems()
-            ? fieldRules.getRepeated().getItems()
+        rules.hasRepeated() && rules.getRepeated().hasItems()
+            ? rules.getRepeated().getItems()
             : FieldRules.getDefaultInstance();
+    boolean ofMessages = field.getJavaType() == FieldDescriptor.JavaType.MESSAGE;
+    if (!ofMessages && itemRules.getTypeCase() == FieldRules.TypeCase.TYPE_NOT_SET) {
+      return;
+    }
+    Checked items = new Checked(field, itemRules, checked.nested());
     for (int i = 0; i < count; i++) {
-      String itemPath = path + "[" + i + "]";
-      if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        value((Message) items.get(i), field, itemRules, itemPath, out);
+      Object item = message.getRepeatedField(field, i);
+      if (ofMessages) {
+        value((Message) item, items, path.item(i), out);
       } else {
-        ScalarRules.check(itemRules, field, items.get(i), itemPath, out);
+        ScalarRules.check(itemRules, field, item, path.item(i), out);
       }
     }
   }
 
-  private void map(
-      Message message,
-      FieldDescriptor field,
-      FieldRules fieldRules,
-      String path,
-      List<Violation> out) {
+  private void map(Message message, Checked checked, Path path, List<Violation> out) {
+    FieldDescriptor field = checked.field();
+    FieldRules rules = checked.rules();
     int count = message.getRepeatedFieldCount(field);
-    ScalarRules.checkPairs(fieldRules, count, path, out);
+    ScalarRules.checkPairs(rules, count, path, out);
     FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
     FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
     FieldRules keyRules =
-        fieldRules.hasMap() ? fieldRules.getMap().getKeys() : FieldRules.getDefaultInstance();
+        rules.hasMap() ? rules.getMap().getKeys() : FieldRules.getDefaultInstance();
     FieldRules valueRules =
-        fieldRules.hasMap() ? fieldRules.getMap().getValues() : FieldRules.getDefaultInstance();
+        rules.hasMap() ? rules.getMap().getValues() : FieldRules.getDefaultInstance();
+    Checked values = new Checked(valueField, valueRules, checked.nested());
     for (int i = 0; i < count; i++) {
       Message entry = (Message) message.getRepeatedField(field, i);
       Object key = entry.getField(keyField);
-      String entryPath = path + "[" + key + "]";
-      ScalarRules.check(keyRules, keyField, key, entryPath + " key", out);
+      Path entryPath = path.suffix("[" + key + "]");
+      ScalarRules.check(keyRules, keyField, key, entryPath.suffix(" key"), out);
       if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-        value((Message) entry.getField(valueField), valueField, valueRules, entryPath, out);
+        value((Message) entry.getField(valueField), values, entryPath, out);
       } else {
         ScalarRules.check(valueRules, valueField, entry.getField(valueField), entryPath, out);
       }
     }
   }
 
-  private FieldRules rulesOf(FieldDescriptor field) {
-    return rules.computeIfAbsent(
-        field,
-        f ->
-            f.getOptions().hasExtension(Validate.rules)
-                ? f.getOptions().getExtension(Validate.rules)
-                : FieldRules.getDefaultInstance());
+  private Plan plan(Descriptor type) {
+    Plan plan = plans.get(type);
+    if (plan == null) {
+      plan = newPlan(type, new HashSet<>());
+      plans.put(type, plan);
+    }
+    return plan;
   }
 
-  private static String at(String path, String name) {
-    return path.isEmpty() ? name : path + "." + name;
+  private Plan newPlan(Descriptor type, Set<Descriptor> visiting) {
+    boolean skip =
+        type.getOptions().getExtension(Validate.disabled)
+            || type.getOptions().getExtension(Validate.ignored);
+    List<OneofDescriptor> oneofs = new ArrayList<>();
+    for (OneofDescriptor oneof : type.getRealOneofs()) {
+      if (oneof.getOptions().getExtension(Validate.required)) {
+        oneofs.add(oneof);
+      }
+    }
+    List<Checked> fields = new ArrayList<>();
+    for (FieldDescriptor field : type.getFields()) {
+      FieldRules rules =
+          field.getOptions().hasExtension(Validate.rules)
+              ? field.getOptions().getExtension(Validate.rules)
+              : FieldRules.getDefaultInstance();
+      boolean nested = nestedMayBreak(field, visiting);
+      if (nested || !rules.equals(FieldRules.getDefaultInstance())) {
+        fields.add(new Checked(field, rules, nested));
+      }
+    }
+    return new Plan(skip, oneofs, fields);
+  }
+
+  /** Whether messages in {@code field} may break a rule (an Any always may). */
+  private boolean nestedMayBreak(FieldDescriptor field, Set<Descriptor> visiting) {
+    if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
+      return false;
+    }
+    Descriptor type =
+        field.isMapField()
+            ? field.getMessageType().findFieldByName("value").getMessageType()
+            : field.getMessageType();
+    return type != null && mayBreak(type, visiting);
+  }
+
+  private boolean mayBreak(Descriptor type, Set<Descriptor> visiting) {
+    if (type.getFullName().equals(Any.getDescriptor().getFullName())) {
+      return true;
+    }
+    Plan known = plans.get(type);
+    if (known != null) {
+      return !known.skip() && (!known.requiredOneofs().isEmpty() || !known.fields().isEmpty());
+    }
+    if (!visiting.add(type)) {
+      return false; // a cycle: whatever it holds is judged where the cycle starts
+    }
+    Plan plan = newPlan(type, visiting);
+    visiting.remove(type);
+    return !plan.skip() && (!plan.requiredOneofs().isEmpty() || !plan.fields().isEmpty());
   }
 }

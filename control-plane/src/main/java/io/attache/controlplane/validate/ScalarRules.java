@@ -9,11 +9,12 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.Message;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
 import io.envoyproxy.pgv.validate.Validate.StringRules;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +50,8 @@ final class ScalarRules {
           "sfixed32",
           "sfixed64");
 
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
   private ScalarRules() {}
 
   static boolean isWrapper(Descriptor type) {
@@ -64,14 +67,15 @@ final class ScalarRules {
   }
 
   static void check(
-      FieldRules rules, FieldDescriptor field, Object value, String path, List<Violation> out) {
+      FieldRules rules, FieldDescriptor field, Object value, Path path, List<Violation> out) {
     switch (rules.getTypeCase()) {
       case STRING -> string(rules.getString(), (String) value, path, out);
       case BYTES -> bytes(rules, (ByteString) value, path, out);
       case BOOL -> {
         if (rules.getBool().hasConst() && rules.getBool().getConst() != (Boolean) value) {
           out.add(
-              new Violation(path, "bool.const = " + rules.getBool().getConst(), "was " + value));
+              new Violation(
+                  path.toString(), "bool.const = " + rules.getBool().getConst(), "was " + value));
         }
       }
       case ENUM -> enumValue(rules, (EnumValueDescriptor) value, path, out);
@@ -80,30 +84,34 @@ final class ScalarRules {
         FieldDescriptor set =
             rules.getOneofFieldDescriptor(FieldRules.getDescriptor().getOneofs().get(0));
         if (set != null && NUMERIC.contains(set.getName())) {
-          number(set.getName(), (Message) rules.getField(set), decimal(value, field), path, out);
+          NumberRules.check(
+              set.getName(),
+              (Message) rules.getField(set),
+              NumberRules.decimal(value, field),
+              path,
+              out);
         }
       }
     }
   }
 
   /** Duration ranges and Any type URLs, on a set message value. */
-  static void checkMessage(FieldRules rules, Message value, String path, List<Violation> out) {
+  static void checkMessage(FieldRules rules, Message value, Path path, List<Violation> out) {
     if (rules.hasDuration() && value instanceof Duration duration) {
-      number("duration", rules.getDuration(), seconds(duration), path, out);
+      NumberRules.check("duration", rules.getDuration(), NumberRules.seconds(duration), path, out);
     }
     if (rules.hasAny() && value instanceof Any any) {
       List<String> in = rules.getAny().getInList();
       if (!in.isEmpty() && !in.contains(any.getTypeUrl())) {
-        out.add(new Violation(path, "any.in = " + in, "was " + any.getTypeUrl()));
+        out.add(new Violation(path.toString(), "any.in = " + in, "was " + any.getTypeUrl()));
       }
       if (rules.getAny().getNotInList().contains(any.getTypeUrl())) {
-        out.add(new Violation(path, "any.not_in", "was " + any.getTypeUrl()));
+        out.add(new Violation(path.toString(), "any.not_in", "was " + any.getTypeUrl()));
       }
     }
   }
 
-  static void checkRepeated(
-      FieldRules rules, List<Object> items, String path, List<Violation> out) {
+  static void checkRepeated(FieldRules rules, List<Object> items, Path path, List<Violation> out) {
     if (!rules.hasRepeated() || (rules.getRepeated().getIgnoreEmpty() && items.isEmpty())) {
       return;
     }
@@ -111,38 +119,51 @@ final class ScalarRules {
     if (repeated.hasMinItems() && items.size() < repeated.getMinItems()) {
       out.add(
           new Violation(
-              path, "repeated.min_items = " + repeated.getMinItems(), items.size() + " items"));
+              path.toString(),
+              "repeated.min_items = " + repeated.getMinItems(),
+              items.size() + " items"));
     }
     if (repeated.hasMaxItems() && items.size() > repeated.getMaxItems()) {
       out.add(
           new Violation(
-              path, "repeated.max_items = " + repeated.getMaxItems(), items.size() + " items"));
+              path.toString(),
+              "repeated.max_items = " + repeated.getMaxItems(),
+              items.size() + " items"));
     }
     if (repeated.getUnique() && new HashSet<>(items).size() < items.size()) {
-      out.add(new Violation(path, "repeated.unique", "an item is repeated"));
+      out.add(new Violation(path.toString(), "repeated.unique", "an item is repeated"));
     }
   }
 
-  static void checkPairs(FieldRules rules, int pairs, String path, List<Violation> out) {
+  static void checkPairs(FieldRules rules, int pairs, Path path, List<Violation> out) {
     if (!rules.hasMap() || (rules.getMap().getIgnoreEmpty() && pairs == 0)) {
       return;
     }
     if (rules.getMap().hasMinPairs() && pairs < rules.getMap().getMinPairs()) {
       out.add(
-          new Violation(path, "map.min_pairs = " + rules.getMap().getMinPairs(), pairs + " pairs"));
+          new Violation(
+              path.toString(),
+              "map.min_pairs = " + rules.getMap().getMinPairs(),
+              pairs + " pairs"));
     }
     if (rules.getMap().hasMaxPairs() && pairs > rules.getMap().getMaxPairs()) {
       out.add(
-          new Violation(path, "map.max_pairs = " + rules.getMap().getMaxPairs(), pairs + " pairs"));
+          new Violation(
+              path.toString(),
+              "map.max_pairs = " + rules.getMap().getMaxPairs(),
+              pairs + " pairs"));
     }
   }
 
-  private static void string(StringRules rules, String value, String path, List<Violation> out) {
+  private static void string(StringRules rules, String value, Path path, List<Violation> out) {
     if (rules.getIgnoreEmpty() && value.isEmpty()) {
       return;
     }
     int chars = value.codePointCount(0, value.length());
-    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+    int bytes =
+        rules.hasMinBytes() || rules.hasMaxBytes()
+            ? value.getBytes(StandardCharsets.UTF_8).length
+            : 0;
     expect(!rules.hasConst() || value.equals(rules.getConst()), path, "string.const", value, out);
     expect(
         !rules.hasLen() || chars == rules.getLen(),
@@ -219,7 +240,7 @@ final class ScalarRules {
     WellKnown.check(rules, value, path, out);
   }
 
-  private static void bytes(FieldRules rules, ByteString value, String path, List<Violation> out) {
+  private static void bytes(FieldRules rules, ByteString value, Path path, List<Violation> out) {
     var b = rules.getBytes();
     if (b.getIgnoreEmpty() && value.isEmpty()) {
       return;
@@ -243,7 +264,7 @@ final class ScalarRules {
   }
 
   private static void enumValue(
-      FieldRules rules, EnumValueDescriptor value, String path, List<Violation> out) {
+      FieldRules rules, EnumValueDescriptor value, Path path, List<Violation> out) {
     var e = rules.getEnum();
     int number = value.getNumber();
     expect(
@@ -255,7 +276,7 @@ final class ScalarRules {
     if (e.getDefinedOnly() && value.getType().findValueByNumber(number) == null) {
       out.add(
           new Violation(
-              path,
+              path.toString(),
               "enum.defined_only",
               number + " is not a value of " + value.getType().getFullName()));
     }
@@ -273,114 +294,10 @@ final class ScalarRules {
         out);
   }
 
-  /** const, lt, lte, gt, gte, in and not_in of a numeric or duration rule message. */
-  private static void number(
-      String kind, Message rules, BigDecimal value, String path, List<Violation> out) {
-    Descriptor type = rules.getDescriptorForType();
-    FieldDescriptor ignoreEmpty = type.findFieldByName("ignore_empty");
-    if (ignoreEmpty != null && (Boolean) rules.getField(ignoreEmpty) && value.signum() == 0) {
-      return;
-    }
-    BigDecimal constant = bound(rules, "const");
-    BigDecimal lt = bound(rules, "lt");
-    BigDecimal lte = bound(rules, "lte");
-    BigDecimal gt = bound(rules, "gt");
-    BigDecimal gte = bound(rules, "gte");
-    String unit = kind.equals("duration") ? "s" : "";
-    if (constant != null && value.compareTo(constant) != 0) {
-      out.add(
-          new Violation(
-              path, kind + ".const = " + plain(constant, unit), "was " + plain(value, unit)));
-    }
-    BigDecimal upper = lt != null ? lt : lte;
-    BigDecimal lower = gt != null ? gt : gte;
-    boolean belowUpper =
-        upper == null || (lt != null ? value.compareTo(lt) < 0 : value.compareTo(lte) <= 0);
-    boolean aboveLower =
-        lower == null || (gt != null ? value.compareTo(gt) > 0 : value.compareTo(gte) >= 0);
-    boolean inRange =
-        upper != null && lower != null && upper.compareTo(lower) <= 0
-            ? belowUpper || aboveLower // an exclusive range: outside [upper, lower]
-            : belowUpper && aboveLower;
-    if (!inRange) {
-      out.add(
-          new Violation(path, kind + range(lt, lte, gt, gte, unit), "was " + plain(value, unit)));
-    }
-    List<BigDecimal> in = list(rules, "in");
-    if (!in.isEmpty() && in.stream().noneMatch(v -> v.compareTo(value) == 0)) {
-      out.add(new Violation(path, kind + ".in = " + in, "was " + plain(value, unit)));
-    }
-    if (list(rules, "not_in").stream().anyMatch(v -> v.compareTo(value) == 0)) {
-      out.add(new Violation(path, kind + ".not_in", "was " + plain(value, unit)));
-    }
-  }
-
-  private static String range(
-      BigDecimal lt, BigDecimal lte, BigDecimal gt, BigDecimal gte, String unit) {
-    StringBuilder rule = new StringBuilder();
-    if (gt != null) {
-      rule.append(".gt = ").append(plain(gt, unit));
-    }
-    if (gte != null) {
-      rule.append(".gte = ").append(plain(gte, unit));
-    }
-    if (lt != null) {
-      rule.append(".lt = ").append(plain(lt, unit));
-    }
-    if (lte != null) {
-      rule.append(".lte = ").append(plain(lte, unit));
-    }
-    return rule.toString();
-  }
-
-  private static String plain(BigDecimal value, String unit) {
-    return value.stripTrailingZeros().toPlainString() + unit;
-  }
-
-  private static BigDecimal bound(Message rules, String name) {
-    FieldDescriptor field = rules.getDescriptorForType().findFieldByName(name);
-    return field == null || !rules.hasField(field) ? null : decimal(rules.getField(field), field);
-  }
-
-  private static List<BigDecimal> list(Message rules, String name) {
-    FieldDescriptor field = rules.getDescriptorForType().findFieldByName(name);
-    if (field == null) {
-      return List.of();
-    }
-    return ((List<?>) rules.getField(field)).stream().map(v -> decimal(v, field)).toList();
-  }
-
-  /** A number as its field's type means it (uint32 and uint64 unsigned); a duration in seconds. */
-  private static BigDecimal decimal(Object value, FieldDescriptor field) {
-    if (value instanceof Duration duration) {
-      return seconds(duration);
-    }
-    boolean unsigned =
-        switch (field.getType()) {
-          case UINT32, FIXED32, UINT64, FIXED64 -> true;
-          default -> false;
-        };
-    if (value instanceof Integer i) {
-      return unsigned ? BigDecimal.valueOf(Integer.toUnsignedLong(i)) : BigDecimal.valueOf(i);
-    }
-    if (value instanceof Long l) {
-      return unsigned ? new BigDecimal(Long.toUnsignedString(l)) : BigDecimal.valueOf(l);
-    }
-    if (value instanceof Float f) {
-      return new BigDecimal(Float.toString(f));
-    }
-    return new BigDecimal(Double.toString((Double) value));
-  }
-
-  private static BigDecimal seconds(Duration duration) {
-    return BigDecimal.valueOf(duration.getSeconds())
-        .add(BigDecimal.valueOf(duration.getNanos(), 9));
-  }
-
   private static void expect(
-      boolean holds, String path, String rule, String value, List<Violation> out) {
+      boolean holds, Path path, String rule, String value, List<Violation> out) {
     if (!holds) {
-      out.add(new Violation(path, rule, "was '" + value + "'"));
+      out.add(new Violation(path.toString(), rule, "was '" + value + "'"));
     }
   }
 }

@@ -28,7 +28,7 @@ final class WellKnown {
 
   private WellKnown() {}
 
-  static void check(StringRules rules, String value, String path, List<Violation> out) {
+  static void check(StringRules rules, String value, Path path, List<Violation> out) {
     boolean holds =
         switch (rules.getWellKnownCase()) {
           case WELL_KNOWN_REGEX -> header(rules.getWellKnownRegex(), rules.getStrict(), value);
@@ -50,7 +50,7 @@ final class WellKnown {
                   + rules.getWellKnownRegex()
                   + (rules.getStrict() ? "" : " (strict: false)")
               : "string." + rules.getWellKnownCase().name().toLowerCase(java.util.Locale.ROOT);
-      out.add(new Violation(path, rule, "was '" + value + "'"));
+      out.add(new Violation(path.toString(), rule, "was '" + value + "'"));
     }
   }
 
