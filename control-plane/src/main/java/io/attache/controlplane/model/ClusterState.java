@@ -37,29 +37,7 @@ public record ClusterState(
     namespaces = List.copyOf(namespaces);
   }
 
-  /** Without Namespaces: every namespace has the name label alone. */
-  public ClusterState(
-      List<ServiceState> services,
-      List<EndpointState> endpoints,
-      List<GatewayState> gateways,
-      List<HttpRouteState> httpRoutes,
-      List<TrafficPolicyState> trafficPolicies,
-      List<PolicyAttachment> attachments,
-      List<TlsSecret> secrets,
-      List<ReferenceGrantState> referenceGrants) {
-    this(
-        services,
-        endpoints,
-        gateways,
-        httpRoutes,
-        trafficPolicies,
-        attachments,
-        secrets,
-        referenceGrants,
-        List.of());
-  }
-
-  /** Without ReferenceGrants. */
+  /** Without ReferenceGrants and Namespaces (every namespace has its name label alone). */
   public ClusterState(
       List<ServiceState> services,
       List<EndpointState> endpoints,
@@ -76,6 +54,7 @@ public record ClusterState(
         trafficPolicies,
         attachments,
         secrets,
+        List.of(),
         List.of());
   }
 

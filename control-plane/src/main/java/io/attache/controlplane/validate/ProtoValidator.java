@@ -12,7 +12,9 @@ import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.pgv.validate.Validate;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProtoValidator {
   private final Map<String, Descriptor> anyTypes = new HashMap<>();
   private final Map<Descriptor, Plan> plans = new ConcurrentHashMap<>();
+  private final Map<Descriptor, Boolean> mayBreak = new ConcurrentHashMap<>();
   // Virtual hosts found valid, by identity for as long as they live: one Gateway port's routes may
   // hold 50,000, and a translation keeps the ones no change touched (the same objects).
   private final Cache<Message, Boolean> validHosts = Caffeine.newBuilder().weakKeys().build();
@@ -197,18 +200,10 @@ public final class ProtoValidator {
   }
 
   private Plan plan(Descriptor type) {
-    Plan plan = plans.get(type);
-    if (plan == null) {
-      plan = newPlan(type, new HashSet<>());
-      plans.put(type, plan);
-    }
-    return plan;
+    return plans.computeIfAbsent(type, this::newPlan);
   }
 
-  private Plan newPlan(Descriptor type, Set<Descriptor> visiting) {
-    boolean skip =
-        type.getOptions().getExtension(Validate.disabled)
-            || type.getOptions().getExtension(Validate.ignored);
+  private Plan newPlan(Descriptor type) {
     List<OneofDescriptor> oneofs = new ArrayList<>();
     for (OneofDescriptor oneof : type.getRealOneofs()) {
       if (oneof.getOptions().getExtension(Validate.required)) {
@@ -217,43 +212,83 @@ public final class ProtoValidator {
     }
     List<Checked> fields = new ArrayList<>();
     for (FieldDescriptor field : type.getFields()) {
-      FieldRules rules =
-          field.getOptions().hasExtension(Validate.rules)
-              ? field.getOptions().getExtension(Validate.rules)
-              : FieldRules.getDefaultInstance();
-      boolean nested = nestedMayBreak(field, visiting);
+      FieldRules rules = rules(field);
+      Descriptor nestedType = messageType(field);
+      boolean nested = nestedType != null && mayBreak(nestedType);
       if (nested || !rules.equals(FieldRules.getDefaultInstance())) {
         fields.add(new Checked(field, rules, nested));
       }
     }
-    return new Plan(skip, oneofs, fields);
+    return new Plan(skipped(type), oneofs, fields);
   }
 
-  /** Whether messages in {@code field} may break a rule (an Any always may). */
-  private boolean nestedMayBreak(FieldDescriptor field, Set<Descriptor> visiting) {
+  private static FieldRules rules(FieldDescriptor field) {
+    return field.getOptions().hasExtension(Validate.rules)
+        ? field.getOptions().getExtension(Validate.rules)
+        : FieldRules.getDefaultInstance();
+  }
+
+  private static boolean skipped(Descriptor type) {
+    return type.getOptions().getExtension(Validate.disabled)
+        || type.getOptions().getExtension(Validate.ignored);
+  }
+
+  /** The messages a field holds (a map's values), or null for a scalar field. */
+  private static Descriptor messageType(FieldDescriptor field) {
     if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-      return false;
+      return null;
     }
-    Descriptor type =
-        field.isMapField()
-            ? field.getMessageType().findFieldByName("value").getMessageType()
-            : field.getMessageType();
-    return type != null && mayBreak(type, visiting);
+    return field.isMapField()
+        ? field.getMessageType().findFieldByName("value").getMessageType()
+        : field.getMessageType();
   }
 
-  private boolean mayBreak(Descriptor type, Set<Descriptor> visiting) {
-    if (type.getFullName().equals(Any.getDescriptor().getFullName())) {
-      return true;
-    }
-    Plan known = plans.get(type);
+  /**
+   * Whether a message of {@code root} may break a rule: some type it can reach (itself included,
+   * through fields of types not disabled) has rules of its own or is an Any. Plain reachability, so
+   * recursive types (matcher trees, Struct) need no special case; remembered per type.
+   */
+  private boolean mayBreak(Descriptor root) {
+    Boolean known = mayBreak.get(root);
     if (known != null) {
-      return !known.skip() && (!known.requiredOneofs().isEmpty() || !known.fields().isEmpty());
+      return known;
     }
-    if (!visiting.add(type)) {
-      return false; // a cycle: whatever it holds is judged where the cycle starts
+    boolean found = false;
+    Deque<Descriptor> todo = new ArrayDeque<>(List.of(root));
+    Set<Descriptor> seen = new HashSet<>(todo);
+    while (!found && !todo.isEmpty()) {
+      Descriptor type = todo.pop();
+      Boolean memo = mayBreak.get(type);
+      if (memo != null) {
+        found = memo; // false: nothing it reaches has rules
+        continue;
+      }
+      if (skipped(type)) {
+        continue;
+      }
+      found = type.getFullName().equals(Any.getDescriptor().getFullName()) || ownRules(type);
+      for (FieldDescriptor field : type.getFields()) {
+        Descriptor next = messageType(field);
+        if (next != null && seen.add(next)) {
+          todo.push(next);
+        }
+      }
     }
-    Plan plan = newPlan(type, visiting);
-    visiting.remove(type);
-    return !plan.skip() && (!plan.requiredOneofs().isEmpty() || !plan.fields().isEmpty());
+    mayBreak.put(root, found);
+    return found;
+  }
+
+  private static boolean ownRules(Descriptor type) {
+    for (OneofDescriptor oneof : type.getRealOneofs()) {
+      if (oneof.getOptions().getExtension(Validate.required)) {
+        return true;
+      }
+    }
+    for (FieldDescriptor field : type.getFields()) {
+      if (!rules(field).equals(FieldRules.getDefaultInstance())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -250,7 +250,8 @@ class ReferenceGrantTranslationTest {
                     "certificate",
                     TlsFixtures.RSA_CERT,
                     TlsFixtures.RSA_KEY)),
-            parsed.referenceGrants());
+            parsed.referenceGrants(),
+            parsed.namespaces());
     return GatewayTls.resolve(state).problems();
   }
 
