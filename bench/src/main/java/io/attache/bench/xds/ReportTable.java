@@ -49,7 +49,7 @@ final class ReportTable {
         Locale.ROOT,
         "  translate median %.1f ms (min %.1f, CPU %.1f, %d runs); snapshot build %.1f ms (of"
             + " which content versions %.1f); heap ~%.1f MiB resources + ~%.1f MiB snapshot"
-            + " (approximate); installed from publish(): whole state %.1f ms, one HTTPRoute changed %.1f ms, one Service changed %.1f ms%n",
+            + " (approximate); installed from publish(): whole state %.1f ms, one HTTPRoute changed %.1f ms, one Service changed %.1f ms, the Gateway changed %.1f ms%n",
         t.translateMedianMillis(),
         t.translateMinMillis(),
         t.translateCpuMedianMillis(),
@@ -60,7 +60,8 @@ final class ReportTable {
         t.snapshotMiB(),
         t.coldPublishMedianMillis(),
         t.routeChangeMedianMillis(),
-        t.serviceChangeMedianMillis());
+        t.serviceChangeMedianMillis(),
+        t.gatewayChangeMedianMillis());
     out.printf(
         "  %-5s %7s %9s %8s %9s %8s %8s %8s %8s %9s %9s %7s %9s %6s %4s%n",
         "mode",

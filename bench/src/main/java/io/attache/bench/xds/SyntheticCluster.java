@@ -129,6 +129,27 @@ public final class SyntheticCluster {
     return state.withServices(services);
   }
 
+  /**
+   * {@code state} with the Gateway at generation {@code generation}: a change the translator cannot
+   * take incrementally, whose output equals the last one's.
+   */
+  public static ClusterState withGatewayChanged(ClusterState state, int generation) {
+    List<GatewayState> gateways = new ArrayList<>(state.gateways());
+    GatewayState gateway = gateways.get(0);
+    gateways.set(
+        0,
+        new GatewayState(
+            gateway.namespace(),
+            gateway.name(),
+            generation,
+            gateway.created(),
+            gateway.listeners(),
+            gateway.listenerNames(),
+            gateway.notes(),
+            gateway.withoutRouteKinds()));
+    return state.withGateways(gateways);
+  }
+
   public static String clusterName(int index) {
     return XdsNames.cluster(service(index), servicePort());
   }

@@ -73,6 +73,7 @@ final class TranslationProbe {
     }
     long[] routeChangeNanos = changes(state, SyntheticCluster::withFirstRouteChanged);
     long[] serviceChangeNanos = changes(state, SyntheticCluster::withFirstServiceChanged);
+    long[] gatewayChangeNanos = changes(state, SyntheticCluster::withGatewayChanged);
 
     long before = HeapProbe.settledUsedBytes();
     XdsResources resources = translator.translate(state);
@@ -100,6 +101,7 @@ final class TranslationProbe {
         Stats.millis(Stats.median(publishNanos)),
         Stats.millis(Stats.median(routeChangeNanos)),
         Stats.millis(Stats.median(serviceChangeNanos)),
+        Stats.millis(Stats.median(gatewayChangeNanos)),
         warmups,
         runs);
   }

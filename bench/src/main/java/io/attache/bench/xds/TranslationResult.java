@@ -18,6 +18,8 @@ package io.attache.bench.xds;
  *     installed (translation, per-resource versions for both client kinds, install), median
  * @param routeChangeMedianMillis one HTTPRoute changed: from {@code publish()} to installed, median
  * @param serviceChangeMedianMillis one Service given a port, likewise
+ * @param gatewayChangeMedianMillis the Gateway's generation bumped, likewise: a full translation
+ *     whose output equals the last one's, every object built anew
  * @param warmups runs before measuring, not counted
  * @param runs measured runs
  */
@@ -36,5 +38,6 @@ public record TranslationResult(
     double coldPublishMedianMillis,
     double routeChangeMedianMillis,
     double serviceChangeMedianMillis,
+    double gatewayChangeMedianMillis,
     int warmups,
     int runs) {}

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class TargetResultTest {
   private static TranslationResult translatedIn(double millis) {
-    return new TranslationResult(0, 0, 0, 0, millis, millis, millis, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+    return new TranslationResult(0, 0, 0, 0, millis, millis, millis, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
   }
 
   private static PushResult pushedIn(int clients, double totalMillis) {

@@ -192,7 +192,8 @@ public final class ControlPlaneApp {
             address(
                 settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()),
             upstreamTls(settings));
-    XdsServer xds = new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer());
+    XdsServer xds =
+        new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer(), events);
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
             .connectionAge(connectionAge)

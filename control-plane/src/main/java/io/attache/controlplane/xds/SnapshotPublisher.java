@@ -3,6 +3,7 @@ package io.attache.controlplane.xds;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.translate.Translator;
 import io.attache.controlplane.translate.XdsResources;
+import io.attache.events.EventSink;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.opentelemetry.api.OpenTelemetry;
@@ -11,6 +12,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +51,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final long maxDelayNanos;
   private final LongSupplier nanoTime;
   private final Tracer tracer;
+  private final ResourceGate gate;
 
   private ClusterState pending;
   private long burstStartedAt;
@@ -69,12 +72,22 @@ public final class SnapshotPublisher implements AutoCloseable {
       ScheduledExecutorService executor,
       Duration quiet,
       Duration maxDelay) {
-    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, NO_TRACING);
+    this(
+        cache,
+        translator,
+        executor,
+        quiet,
+        maxDelay,
+        System::nanoTime,
+        NO_TRACING,
+        EventSink.discarding());
   }
 
   /**
-   * As above, each push an {@code xDS push} span on {@code tracer}: how long translating and
-   * installing a snapshot took, with its number and sizes as attributes.
+   * As above, each push an {@code xDS push} span on {@code tracer} (how long translating and
+   * installing a snapshot took, with its number and sizes as attributes), and a resource that
+   * breaks the Envoy API's rules held back ({@link ResourceGate}) with an {@code audit.config}
+   * event on {@code events}.
    */
   public SnapshotPublisher(
       SimpleCache<String> cache,
@@ -82,18 +95,9 @@ public final class SnapshotPublisher implements AutoCloseable {
       ScheduledExecutorService executor,
       Duration quiet,
       Duration maxDelay,
-      Tracer tracer) {
-    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, tracer);
-  }
-
-  SnapshotPublisher(
-      SimpleCache<String> cache,
-      Translator translator,
-      ScheduledExecutorService executor,
-      Duration quiet,
-      Duration maxDelay,
-      LongSupplier nanoTime) {
-    this(cache, translator, executor, quiet, maxDelay, nanoTime, NO_TRACING);
+      Tracer tracer,
+      EventSink events) {
+    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, tracer, events);
   }
 
   private SnapshotPublisher(
@@ -103,7 +107,9 @@ public final class SnapshotPublisher implements AutoCloseable {
       Duration quiet,
       Duration maxDelay,
       LongSupplier nanoTime,
-      Tracer tracer) {
+      Tracer tracer,
+      EventSink events) {
+    this.gate = new ResourceGate(events);
     this.tracer = tracer;
     this.cache = cache;
     this.translator = translator;
@@ -200,14 +206,21 @@ public final class SnapshotPublisher implements AutoCloseable {
    */
   private Translation translate(ClusterState state, Optional<Translation> last) {
     if (last.isEmpty()) {
-      XdsResources resources = translator.translate(state);
-      VersionedResources full = VersionedResources.of(resources, List.of());
+      VersionedResources full =
+          admitted(VersionedResources.of(translator.translate(state), List.of()), Optional.empty());
       return new Translation(
-          state, full, VersionedResources.of(resources.withoutApiListeners(), List.of(full)));
+          state,
+          full,
+          VersionedResources.of(full.resources().withoutApiListeners(), List.of(full)));
     }
     Translation before = last.get();
     XdsResources lastResources = before.full().resources();
-    XdsResources resources = translator.translate(state, before.state(), lastResources);
+    VersionedResources full =
+        admitted(
+            VersionedResources.of(
+                translator.translate(state, before.state(), lastResources), List.of(before.full())),
+            Optional.of(before.full()));
+    XdsResources resources = full.resources();
     XdsResources lastEnvoy = before.envoy().resources();
     XdsResources envoyResources =
         resources.listeners() == lastResources.listeners()
@@ -219,9 +232,19 @@ public final class SnapshotPublisher implements AutoCloseable {
                 lastEnvoy.routes(),
                 resources.secrets())
             : resources.withoutApiListeners();
-    VersionedResources full = VersionedResources.of(resources, List.of(before.full()));
     return new Translation(
         state, full, VersionedResources.of(envoyResources, List.of(full, before.envoy())));
+  }
+
+  /** {@code next} without what Envoy would refuse ({@link ResourceGate}). */
+  private VersionedResources admitted(VersionedResources next, Optional<VersionedResources> last) {
+    XdsResources admitted = gate.admit(next, last);
+    if (admitted == next.resources()) {
+      return next;
+    }
+    List<VersionedResources> known = new ArrayList<>(List.of(next));
+    last.ifPresent(known::add);
+    return VersionedResources.of(admitted, known);
   }
 
   private synchronized void install(

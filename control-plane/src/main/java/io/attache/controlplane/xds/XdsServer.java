@@ -2,6 +2,7 @@ package io.attache.controlplane.xds;
 
 import io.attache.controlplane.translate.Translator;
 import io.attache.controlplane.translate.TranslatorOptions;
+import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.DaemonThreads;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
@@ -49,6 +50,19 @@ public final class XdsServer implements AutoCloseable {
       MeterRegistry registry,
       TranslatorOptions options,
       Tracer tracer) {
+    this(quiet, maxDelay, registry, options, tracer, EventSink.discarding());
+  }
+
+  /**
+   * As above, a resource held back for breaking the Envoy API's rules audited on {@code events}.
+   */
+  public XdsServer(
+      Duration quiet,
+      Duration maxDelay,
+      MeterRegistry registry,
+      TranslatorOptions options,
+      Tracer tracer,
+      EventSink events) {
     NodeGroups groups = new NodeGroups();
     SimpleCache<String> cache = new ChangeAwareCache(groups);
     this.publisher =
@@ -58,7 +72,8 @@ public final class XdsServer implements AutoCloseable {
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-publish")),
             quiet,
             maxDelay,
-            tracer);
+            tracer,
+            events);
     RejectedVersions rejections = new RejectedVersions();
     AckTracking acks = new AckTracking(groups, registry, Clock.systemUTC(), rejections);
     this.configDump = new ConfigDump(cache, acks);
