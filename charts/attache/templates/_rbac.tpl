@@ -19,7 +19,7 @@ PUT, deleted, or read outside these rules.
   resources: [secrets]
   verbs: [list, watch]
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways, httproutes]
+  resources: [gateways, httproutes, grpcroutes]
   verbs: [{{ join ", " $read }}]
 {{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces */}}
 - apiGroups: [gateway.networking.k8s.io]
@@ -36,7 +36,7 @@ PUT, deleted, or read outside these rules.
 {{- end }}
 {{- if .v.writeStatus }}
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways/status, httproutes/status]
+  resources: [gateways/status, httproutes/status, grpcroutes/status]
   verbs: [patch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* GatewayClasses are cluster-scoped: accepted only by a control plane watching every namespace */}}

@@ -146,7 +146,7 @@ public final class SyntheticCluster {
             gateway.listeners(),
             gateway.listenerNames(),
             gateway.notes(),
-            gateway.withoutRouteKinds()));
+            gateway.narrowedRouteKinds()));
     return state.withGateways(gateways);
   }
 

@@ -287,6 +287,16 @@ class ChartRbacAllowsWhatTheServicesDoTest {
   void theControlPlaneUsesExactlyItsRoles(String scope) throws Exception {
     create(Files.readString(Path.of("..", "..", "examples", "kubernetes", "shop.yaml")));
     create(Files.readString(Path.of("..", "..", "examples", "kubernetes", "policies.yaml")));
+    create(
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: store-grpc, namespace: shop}
+        spec:
+          parentRefs: [{name: edge, sectionName: web}]
+          hostnames: [grpc.shop.example.com]
+          rules: [{backendRefs: [{name: store, port: 8080}]}]
+        """);
     RenderedChart chart = chart(scope);
     // The GatewayClass the chart installs (with the Gateway API present): accepted by a control
     // plane that watches every namespace.
@@ -310,6 +320,7 @@ class ChartRbacAllowsWhatTheServicesDoTest {
             hasStatus("gateway.networking.k8s.io/v1", "Gateway", "edge")
                 && (scope.equals("namespace") || classAccepted())
                 && hasStatus("gateway.networking.k8s.io/v1", "HTTPRoute", "store")
+                && hasStatus("gateway.networking.k8s.io/v1", "GRPCRoute", "store-grpc")
                 && hasStatus("attache.io/v1alpha1", "TrafficPolicy", "store")
                 && hasStatus("attache.io/v1alpha1", "RateLimitPolicy", "store-per-user"));
   }

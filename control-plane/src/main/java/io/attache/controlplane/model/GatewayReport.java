@@ -21,16 +21,22 @@ public record GatewayReport(
   /**
    * One listener's status.
    *
-   * @param routesSupported whether HTTPRoute is among its {@code supportedKinds} (the only kind)
+   * @param supportedKinds its {@code supportedKinds}, in the order the status lists them
    * @param attachedRoutes how many routes attached to it and were accepted
    * @param conditions {@code Accepted}, {@code Conflicted}, {@code ResolvedRefs}, {@code
    *     Programmed}
    */
   public record ListenerReport(
-      String name, boolean routesSupported, int attachedRoutes, List<Condition> conditions) {
+      String name, List<RouteKind> supportedKinds, int attachedRoutes, List<Condition> conditions) {
     public ListenerReport {
       Objects.requireNonNull(name, "name");
+      supportedKinds = List.copyOf(supportedKinds);
       conditions = List.copyOf(conditions);
+    }
+
+    /** Whether any route kind may attach to it. */
+    public boolean routesSupported() {
+      return !supportedKinds.isEmpty();
     }
   }
 

@@ -2,6 +2,7 @@ package io.attache.controlplane.model;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -14,8 +15,9 @@ import java.util.Set;
  * @param listenerNames every listener the spec names, in spec order, served or not: each gets a
  *     status entry
  * @param notes what keeps a listener from being served (or limits it), as listener conditions
- * @param withoutRouteKinds the listeners that cannot carry an HTTPRoute at all (another protocol,
- *     or only other route kinds allowed): their {@code supportedKinds} are empty
+ * @param narrowedRouteKinds the listeners that carry fewer route kinds than both, with those they
+ *     carry ({@code supportedKinds}): none for another protocol or when {@code allowedRoutes.kinds}
+ *     names no kind served here, one when it names only that one
  */
 public record GatewayState(
     String namespace,
@@ -25,7 +27,7 @@ public record GatewayState(
     List<Listener> listeners,
     List<String> listenerNames,
     List<ListenerNote> notes,
-    Set<String> withoutRouteKinds) {
+    Map<String, Set<RouteKind>> narrowedRouteKinds) {
   public GatewayState {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
@@ -33,7 +35,7 @@ public record GatewayState(
     listeners = List.copyOf(listeners);
     listenerNames = List.copyOf(listenerNames);
     notes = List.copyOf(notes);
-    withoutRouteKinds = Set.copyOf(withoutRouteKinds);
+    narrowedRouteKinds = Map.copyOf(narrowedRouteKinds);
   }
 
   /** A Gateway whose listeners are all valid. */
@@ -46,13 +48,30 @@ public record GatewayState(
         listeners,
         listeners.stream().map(Listener::name).toList(),
         List.of(),
-        Set.of());
+        Map.of());
   }
 
   /** The same Gateway serving only {@code served}; names and notes stay. */
   public GatewayState withListeners(List<Listener> served) {
     return new GatewayState(
-        namespace, name, generation, created, served, listenerNames, notes, withoutRouteKinds);
+        namespace, name, generation, created, served, listenerNames, notes, narrowedRouteKinds);
+  }
+
+  /** The route kinds listener {@code listener} carries. */
+  public Set<RouteKind> routeKinds(String listener) {
+    return narrowedRouteKinds.getOrDefault(listener, RouteKind.ALL);
+  }
+
+  /** The listeners that carry no route at all. */
+  public Set<String> withoutRouteKinds() {
+    Set<String> none = new java.util.HashSet<>();
+    narrowedRouteKinds.forEach(
+        (listener, kinds) -> {
+          if (kinds.isEmpty()) {
+            none.add(listener);
+          }
+        });
+    return none;
   }
 
   public String key() {

@@ -8,9 +8,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A Gateway API {@code HTTPRoute}, checked and reduced to what translation needs. Every field has
- * been validated by the source that built it; references (parents, backends) are resolved later
- * against the whole {@link ClusterState}.
+ * A Gateway API {@code HTTPRoute} or {@code GRPCRoute}, checked and reduced to what translation
+ * needs. A gRPC call is an HTTP/2 request whose path is {@code /service/method}, so a GRPCRoute is
+ * the same shape: its method matches are path matches (with what precedence needs kept in {@link
+ * Match#grpc()}), and it has only the filters GRPCRoute allows. Every field has been validated by
+ * the source that built it; references (parents, backends) are resolved later against the whole
+ * {@link ClusterState}.
  *
  * @param created the creation timestamp; older routes win precedence ties, as the spec says
  */
@@ -21,19 +24,57 @@ public record HttpRouteState(
     Instant created,
     List<ParentRef> parents,
     List<String> hostnames,
-    List<Rule> rules) {
+    List<Rule> rules,
+    RouteKind kind) {
 
   public HttpRouteState {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(created, "created");
+    Objects.requireNonNull(kind, "kind");
     parents = List.copyOf(parents);
     hostnames = List.copyOf(hostnames);
     rules = List.copyOf(rules);
   }
 
+  /** An HTTPRoute. */
+  public HttpRouteState(
+      String namespace,
+      String name,
+      long generation,
+      Instant created,
+      List<ParentRef> parents,
+      List<String> hostnames,
+      List<Rule> rules) {
+    this(namespace, name, generation, created, parents, hostnames, rules, RouteKind.HTTP);
+  }
+
+  /**
+   * {@code namespace/name} for an HTTPRoute; a GRPCRoute's is prefixed with its kind, since both
+   * kinds may use one name and their statuses, Envoy route names and policies must not mix.
+   */
   public String key() {
-    return namespace + "/" + name;
+    return key(kind, namespace, name);
+  }
+
+  /** The {@link #key()} of the route of {@code kind} named {@code namespace/name}. */
+  public static String key(RouteKind kind, String namespace, String name) {
+    return kind == RouteKind.HTTP
+        ? namespace + "/" + name
+        : kind.kindName() + ":" + namespace + "/" + name;
+  }
+
+  /** The route as messages name it: {@code HTTPRoute ns/name}. */
+  public String describe() {
+    return kind.kindName() + " " + namespace + "/" + name;
+  }
+
+  /** What {@link #describe()} says of the route whose {@link #key()} is {@code key}. */
+  public static String describeKey(String key) {
+    String grpc = RouteKind.GRPC.kindName() + ":";
+    return key.startsWith(grpc)
+        ? RouteKind.GRPC.kindName() + " " + key.substring(grpc.length())
+        : RouteKind.HTTP.kindName() + " " + key;
   }
 
   /** Where a route attaches: a Gateway (north-south) or a Service (mesh, GAMMA). */
@@ -111,12 +152,18 @@ public record HttpRouteState(
     }
   }
 
-  /** All conditions of one match must hold; an absent path means prefix {@code /}. */
+  /**
+   * All conditions of one match must hold; an absent path means prefix {@code /}.
+   *
+   * @param grpc a GRPCRoute's method match, which {@code path} already expresses; kept for its
+   *     precedence (characters in the service, then in the method)
+   */
   public record Match(
       PathMatch path,
       List<ValueMatch> headers,
       List<ValueMatch> queryParams,
-      Optional<String> method) {
+      Optional<String> method,
+      Optional<GrpcMethod> grpc) {
     public static final Match ALL =
         new Match(
             new PathMatch(PathMatch.Type.PREFIX, "/"), List.of(), List.of(), Optional.empty());
@@ -126,6 +173,45 @@ public record HttpRouteState(
       headers = List.copyOf(headers);
       queryParams = List.copyOf(queryParams);
       Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(grpc, "grpc");
+    }
+
+    /** An HTTPRoute match. */
+    public Match(
+        PathMatch path,
+        List<ValueMatch> headers,
+        List<ValueMatch> queryParams,
+        Optional<String> method) {
+      this(path, headers, queryParams, method, Optional.empty());
+    }
+  }
+
+  /**
+   * A GRPCRoute method match: the service, the method or both, exact or by regular expression
+   * (RE2); at least one is present.
+   */
+  public record GrpcMethod(Optional<String> service, Optional<String> method, boolean regex) {
+    public GrpcMethod {
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(method, "method");
+      if (service.isEmpty() && method.isEmpty()) {
+        throw new IllegalArgumentException("a method match names a service, a method or both");
+      }
+    }
+
+    /**
+     * The path match a gRPC request's {@code :path} ({@code /service/method}) must satisfy: exact
+     * when both are exact, else a regular expression in which a missing part is any segment.
+     */
+    public PathMatch path() {
+      if (!regex && service.isPresent() && method.isPresent()) {
+        return new PathMatch(PathMatch.Type.EXACT, "/" + service.get() + "/" + method.get());
+      }
+      String anySegment = "[^/]+";
+      // Exact service names are dotted identifiers: a dot is the one character to escape.
+      String s = service.map(v -> regex ? v : v.replace(".", "\\.")).orElse(anySegment);
+      String m = method.orElse(anySegment);
+      return new PathMatch(PathMatch.Type.REGULAR_EXPRESSION, "/" + s + "/" + m);
     }
   }
 

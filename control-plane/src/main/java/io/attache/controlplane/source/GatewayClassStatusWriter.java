@@ -29,7 +29,7 @@ final class GatewayClassStatusWriter {
 
   void write(GatewayClass gatewayClass) {
     if (gatewayClass.getSpec() == null
-        || !HttpRouteStatusWriter.CONTROLLER.equals(gatewayClass.getSpec().getControllerName())) {
+        || !RouteStatusWriter.CONTROLLER.equals(gatewayClass.getSpec().getControllerName())) {
       return;
     }
     long generation =

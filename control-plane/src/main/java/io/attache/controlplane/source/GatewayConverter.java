@@ -2,11 +2,14 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.LabelSelector;
+import io.attache.controlplane.model.RouteKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,7 +65,7 @@ final class GatewayConverter {
     List<GatewayState.Listener> listeners = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<GatewayState.ListenerNote> notes = new ArrayList<>();
-    Set<String> withoutRouteKinds = new HashSet<>();
+    Map<String, Set<RouteKind>> narrowedRouteKinds = new HashMap<>();
     Map<Integer, GatewayState.Protocol> protocolByPort = new HashMap<>();
     Set<String> portAndHost = new HashSet<>();
     for (int i = 0; i < specListeners.size(); i++) {
@@ -78,7 +81,7 @@ final class GatewayConverter {
         names.add(listener.getName());
       }
       Optional<GatewayState.Listener> converted =
-          listener(listener, namespace, path, errors, notes, withoutRouteKinds);
+          listener(listener, namespace, path, errors, notes, narrowedRouteKinds);
       if (converted.isEmpty()) {
         continue;
       }
@@ -118,7 +121,7 @@ final class GatewayConverter {
             listeners,
             names,
             notes,
-            withoutRouteKinds));
+            narrowedRouteKinds));
   }
 
   /**
@@ -171,7 +174,7 @@ final class GatewayConverter {
         listeners,
         now.listenerNames(),
         notes,
-        now.withoutRouteKinds());
+        now.narrowedRouteKinds());
   }
 
   /** A listener's problems, reported both as errors and as its status conditions. */
@@ -209,7 +212,7 @@ final class GatewayConverter {
       String path,
       DocumentErrors errors,
       List<GatewayState.ListenerNote> notes,
-      Set<String> withoutRouteKinds) {
+      Map<String, Set<RouteKind>> narrowedRouteKinds) {
     boolean named = listener.getName() != null && !listener.getName().isBlank();
     ListenerProblems problems =
         new ListenerProblems(named ? listener.getName() : null, errors, notes);
@@ -228,7 +231,7 @@ final class GatewayConverter {
       case "HTTPS" -> parsed = GatewayState.Protocol.HTTPS;
       default -> {
         if (named) {
-          withoutRouteKinds.add(listener.getName());
+          narrowedRouteKinds.put(listener.getName(), Set.of());
         }
         problems.refuse(
             path + ".protocol",
@@ -268,25 +271,36 @@ final class GatewayConverter {
                 "must be Same, All or Selector, was '" + from + "'");
       }
       List<RouteGroupKind> kinds = HttpRouteConverter.orEmpty(allowed.getKinds());
-      int supported = 0;
+      Set<RouteKind> supported = EnumSet.noneOf(RouteKind.class);
       for (int k = 0; k < kinds.size(); k++) {
         RouteGroupKind kind = kinds.get(k);
         String group = kind.getGroup() == null ? HttpRouteConverter.GATEWAY_GROUP : kind.getGroup();
-        if (group.equals(HttpRouteConverter.GATEWAY_GROUP) && "HTTPRoute".equals(kind.getKind())) {
-          supported++;
+        Optional<RouteKind> served =
+            Arrays.stream(RouteKind.values())
+                .filter(
+                    r ->
+                        group.equals(HttpRouteConverter.GATEWAY_GROUP)
+                            && r.kindName().equals(kind.getKind()))
+                .findFirst();
+        if (served.isPresent()) {
+          supported.add(served.get());
         } else {
           problems.note(
               path + ".allowedRoutes.kinds[" + k + "]",
               RESOLVED_REFS,
               "InvalidRouteKinds",
-              "only HTTPRoute is supported, was " + kind.getKind() + " in group '" + group + "'");
+              "only HTTPRoute and GRPCRoute are supported, was "
+                  + kind.getKind()
+                  + " in group '"
+                  + group
+                  + "'");
         }
       }
-      if (!kinds.isEmpty() && supported == 0) {
+      if (!kinds.isEmpty() && supported.isEmpty()) {
         problems.served = false; // no route could ever attach
-        if (named) {
-          withoutRouteKinds.add(listener.getName());
-        }
+      }
+      if (!kinds.isEmpty() && named && !supported.equals(RouteKind.ALL)) {
+        narrowedRouteKinds.put(listener.getName(), supported);
       }
     }
     List<String> secrets = new ArrayList<>();

@@ -56,7 +56,7 @@ final class GatewayPorts {
                   kept,
                   gateway.listenerNames(),
                   notes,
-                  gateway.withoutRouteKinds()));
+                  gateway.narrowedRouteKinds()));
     }
     return gateways.stream().map(g -> claimed.get(g.key())).toList();
   }

@@ -1,6 +1,7 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayReport;
+import io.attache.controlplane.model.RouteKind;
 import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -108,10 +109,10 @@ final class GatewayStatusWriter {
     status.setName(report.name());
     status.setAttachedRoutes(report.attachedRoutes());
     List<RouteGroupKind> kinds = new ArrayList<>();
-    if (report.routesSupported()) {
+    for (RouteKind supported : report.supportedKinds()) {
       RouteGroupKind kind = new RouteGroupKind();
       kind.setGroup(HttpRouteConverter.GATEWAY_GROUP);
-      kind.setKind("HTTPRoute");
+      kind.setKind(supported.kindName());
       kinds.add(kind);
     }
     status.setSupportedKinds(kinds);

@@ -10,7 +10,6 @@ import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.HttpRouteState.PathMatch;
 import io.attache.controlplane.model.HttpRouteState.PathModifier;
 import io.attache.controlplane.model.HttpRouteState.ValueMatch;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
@@ -58,39 +57,16 @@ final class HttpRouteConverter {
   static Optional<HttpRouteState> convert(HTTPRoute route, DocumentErrors errors) {
     String name = Metadata.name(route, errors);
     String namespace = Metadata.namespace(route);
-    boolean valid = name != null;
     if (route.getSpec() == null) {
       errors.add("spec", "required");
       return Optional.empty();
     }
     var spec = route.getSpec();
     List<ParentRef> parents = new ArrayList<>();
-    List<ParentReference> parentRefs = orEmpty(spec.getParentRefs());
-    for (int i = 0; i < parentRefs.size(); i++) {
-      Optional<ParentKind> kind = servedKind(parentRefs.get(i));
-      if (kind.isEmpty()) {
-        // Another kind of parent (another implementation's) is not ours to judge: it is left
-        // out, without status (apis/v1/shared_types.go, RouteStatus.parents).
-        continue;
-      }
-      Optional<ParentRef> parent =
-          parent(parentRefs.get(i), kind.get(), namespace, "spec.parentRefs[" + i + "]", errors);
-      valid &= parent.isPresent();
-      parent.ifPresent(parents::add);
-    }
+    boolean valid = parents(spec.getParentRefs(), namespace, errors, parents);
+    valid &= name != null;
     List<String> hostnames = new ArrayList<>();
-    List<String> specHostnames = orEmpty(spec.getHostnames());
-    for (int i = 0; i < specHostnames.size(); i++) {
-      String host = specHostnames.get(i);
-      if (host == null || !HOSTNAME.matcher(host).matches() || host.length() > 253) {
-        errors.add(
-            "spec.hostnames[" + i + "]",
-            "must be a DNS name, optionally with a leading '*.' label, was '" + host + "'");
-        valid = false;
-      } else {
-        hostnames.add(host);
-      }
-    }
+    valid &= hostnames(spec.getHostnames(), errors, hostnames);
     List<HttpRouteState.Rule> rules = new ArrayList<>();
     List<HTTPRouteRule> specRules =
         spec.getRules() == null || spec.getRules().isEmpty()
@@ -109,6 +85,46 @@ final class HttpRouteConverter {
         route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     return Optional.of(
         new HttpRouteState(namespace, name, generation, created(route), parents, hostnames, rules));
+  }
+
+  /**
+   * Converts the parentRefs this control plane serves into {@code into}; reports whether all were
+   * valid. Another kind of parent (another implementation's) is not ours to judge: it is left out,
+   * without status (apis/v1/shared_types.go, RouteStatus.parents).
+   */
+  static boolean parents(
+      List<ParentReference> refs, String namespace, DocumentErrors errors, List<ParentRef> into) {
+    boolean valid = true;
+    List<ParentReference> parentRefs = orEmpty(refs);
+    for (int i = 0; i < parentRefs.size(); i++) {
+      Optional<ParentKind> kind = servedKind(parentRefs.get(i));
+      if (kind.isEmpty()) {
+        continue;
+      }
+      Optional<ParentRef> parent =
+          parent(parentRefs.get(i), kind.get(), namespace, "spec.parentRefs[" + i + "]", errors);
+      valid &= parent.isPresent();
+      parent.ifPresent(into::add);
+    }
+    return valid;
+  }
+
+  /** Checks {@code spec.hostnames} into {@code into}; reports whether all were valid. */
+  static boolean hostnames(List<String> specHostnames, DocumentErrors errors, List<String> into) {
+    boolean valid = true;
+    List<String> hosts = orEmpty(specHostnames);
+    for (int i = 0; i < hosts.size(); i++) {
+      String host = hosts.get(i);
+      if (host == null || !HOSTNAME.matcher(host).matches() || host.length() > 253) {
+        errors.add(
+            "spec.hostnames[" + i + "]",
+            "must be a DNS name, optionally with a leading '*.' label, was '" + host + "'");
+        valid = false;
+      } else {
+        into.add(host);
+      }
+    }
+    return valid;
   }
 
   static Instant created(io.fabric8.kubernetes.api.model.HasMetadata resource) {
@@ -147,7 +163,7 @@ final class HttpRouteConverter {
         : ref.getNamespace();
   }
 
-  private static Optional<ParentRef> parent(
+  static Optional<ParentRef> parent(
       ParentReference ref,
       ParentKind parentKind,
       String routeNamespace,
@@ -189,29 +205,24 @@ final class HttpRouteConverter {
       match.ifPresent(matches::add);
     }
     List<BackendRef> backends = new ArrayList<>();
-    List<HTTPBackendRef> specBackends = orEmpty(rule.getBackendRefs());
-    for (int i = 0; i < specBackends.size(); i++) {
-      HTTPBackendRef ref = specBackends.get(i);
-      String at = path + ".backendRefs[" + i + "]";
-      if (!orEmpty(ref.getFilters()).isEmpty()) {
-        errors.add(
-            at + ".filters", "filters on a backendRef are not supported; put them on the rule");
-        valid = false;
-      }
-      Optional<BackendRef> backend =
-          backend(
-              ref.getGroup(),
-              ref.getKind(),
-              ref.getName(),
-              ref.getNamespace(),
-              ref.getPort(),
-              ref.getWeight(),
-              namespace,
-              at,
-              errors);
-      valid &= backend.isPresent();
-      backend.ifPresent(backends::add);
-    }
+    valid &=
+        backendRefs(
+            orEmpty(rule.getBackendRefs()).stream()
+                .map(
+                    r ->
+                        new BackendRefSpec(
+                            r.getGroup(),
+                            r.getKind(),
+                            r.getName(),
+                            r.getNamespace(),
+                            r.getPort(),
+                            r.getWeight(),
+                            !orEmpty(r.getFilters()).isEmpty()))
+                .toList(),
+            namespace,
+            path,
+            errors,
+            backends);
     HeaderChanges requestHeaders = HeaderChanges.NONE;
     HeaderChanges responseHeaders = HeaderChanges.NONE;
     Optional<HttpRouteState.Redirect> redirect = Optional.empty();
@@ -393,7 +404,50 @@ final class HttpRouteConverter {
   }
 
   /** A header or query parameter match as written: both have the same three fields. */
-  private record ValueMatchSpec(String name, String type, String value) {}
+  record ValueMatchSpec(String name, String type, String value) {}
+
+  /** A route kind's backendRef, as both kinds spell it; {@code filtered} when it has filters. */
+  record BackendRefSpec(
+      String group,
+      String kind,
+      String name,
+      String namespace,
+      Integer port,
+      Integer weight,
+      boolean filtered) {}
+
+  /** Converts a rule's backendRefs into {@code into}; reports whether all were valid. */
+  static boolean backendRefs(
+      List<BackendRefSpec> refs,
+      String namespace,
+      String path,
+      DocumentErrors errors,
+      List<BackendRef> into) {
+    boolean valid = true;
+    for (int i = 0; i < refs.size(); i++) {
+      BackendRefSpec ref = refs.get(i);
+      String at = path + ".backendRefs[" + i + "]";
+      if (ref.filtered()) {
+        errors.add(
+            at + ".filters", "filters on a backendRef are not supported; put them on the rule");
+        valid = false;
+      }
+      Optional<BackendRef> backend =
+          backend(
+              ref.group(),
+              ref.kind(),
+              ref.name(),
+              ref.namespace(),
+              ref.port(),
+              ref.weight(),
+              namespace,
+              at,
+              errors);
+      valid &= backend.isPresent();
+      backend.ifPresent(into::add);
+    }
+    return valid;
+  }
 
   /**
    * Converts each match into {@code into}; reports whether all were valid. Of matches naming the
@@ -401,7 +455,7 @@ final class HttpRouteConverter {
    * later ones "MUST be ignored" (apis/v1/httproute_types.go, HTTPHeaderMatch.name and
    * HTTPQueryParamMatch.name), which is not an error of the route.
    */
-  private static boolean valueMatches(
+  static boolean valueMatches(
       List<ValueMatchSpec> specs,
       boolean header,
       String path,
@@ -449,7 +503,7 @@ final class HttpRouteConverter {
         : Optional.empty();
   }
 
-  private static boolean regex(String value, String path, DocumentErrors errors) {
+  static boolean regex(String value, String path, DocumentErrors errors) {
     try {
       Pattern.compile(value);
     } catch (PatternSyntaxException e) {
@@ -465,7 +519,7 @@ final class HttpRouteConverter {
     return true;
   }
 
-  private static Optional<BackendRef> backend(
+  static Optional<BackendRef> backend(
       String group,
       String kind,
       String name,
@@ -509,7 +563,7 @@ final class HttpRouteConverter {
             unsupportedKind));
   }
 
-  private static Optional<HeaderChanges> headerChanges(
+  static Optional<HeaderChanges> headerChanges(
       HTTPHeaderFilter filter, String path, DocumentErrors errors) {
     if (filter == null) {
       errors.add(path, "required for this filter type");
@@ -664,7 +718,7 @@ final class HttpRouteConverter {
     return Optional.of(new PathModifier(parsed, value));
   }
 
-  private static Optional<HttpRouteState.Mirror> mirror(
+  static Optional<HttpRouteState.Mirror> mirror(
       HTTPRequestMirrorFilter filter, String namespace, String path, DocumentErrors errors) {
     if (filter == null || filter.getBackendRef() == null) {
       errors.add(path + ".backendRef", "required");

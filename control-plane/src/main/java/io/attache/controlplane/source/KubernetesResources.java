@@ -17,6 +17,7 @@ import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -283,6 +284,7 @@ public final class KubernetesResources implements AutoCloseable {
               ourGatewayClasses(),
               objects(read, "Gateway", Gateway.class),
               objects(read, "HTTPRoute", HTTPRoute.class),
+              objects(read, "GRPCRoute", GRPCRoute.class),
               objects(read, "TrafficPolicy", TrafficPolicy.class),
               objects(read, "AuthPolicy", AuthPolicy.class),
               objects(read, "RateLimitPolicy", RateLimitPolicy.class),

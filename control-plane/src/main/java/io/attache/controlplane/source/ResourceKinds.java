@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
@@ -43,6 +44,7 @@ final class ResourceKinds {
         endpointSlices(),
         gateways(gatewayClass),
         httpRoutes(),
+        grpcRoutes(),
         referenceGrants(),
         namespaces(),
         tlsSecrets(),
@@ -125,6 +127,19 @@ final class ResourceKinds {
         HttpRouteState.class,
         Group.GATEWAY_API,
         Converter.of(HttpRouteConverter::convert),
+        r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
+        true,
+        (state, route) -> state.httpRoutes.add(route));
+  }
+
+  /** GRPCRoutes go with the HTTPRoutes: the same shape, told apart by their kind. */
+  private static ResourceKind<GRPCRoute, HttpRouteState> grpcRoutes() {
+    return ResourceKind.of(
+        "GRPCRoute",
+        GRPCRoute.class,
+        HttpRouteState.class,
+        Group.GATEWAY_API,
+        Converter.of(GrpcRouteConverter::convert),
         r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
         true,
         (state, route) -> state.httpRoutes.add(route));

@@ -33,7 +33,7 @@ final class RouteProblems {
   private static ResourceError problem(RouteStatus status, RouteStatus.Condition condition) {
     HttpRouteState.ParentRef parent = status.parent();
     return new ResourceError(
-        "HTTPRoute " + status.routeKey(),
+        HttpRouteState.describeKey(status.routeKey()),
         0,
         "status.parents[" + parent + "]",
         condition.reason() + ": " + condition.message());

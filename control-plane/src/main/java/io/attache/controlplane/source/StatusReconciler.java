@@ -1,6 +1,8 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.GatewayReport;
+import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.translate.PolicyVerdict;
 import io.attache.crds.AcceptedStatus;
@@ -10,6 +12,8 @@ import io.attache.crds.Verdict;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -28,7 +32,7 @@ import java.util.Set;
  */
 final class StatusReconciler {
   private final KubernetesClient client;
-  private final HttpRouteStatusWriter routes;
+  private final RouteStatusWriter routes;
   private final GatewayStatusWriter gateways;
   private final GatewayClassStatusWriter gatewayClasses;
 
@@ -43,6 +47,7 @@ final class StatusReconciler {
       List<GatewayClass> gatewayClasses,
       List<Gateway> gateways,
       List<HTTPRoute> routes,
+      List<GRPCRoute> grpcRoutes,
       List<TrafficPolicy> trafficPolicies,
       List<AuthPolicy> authPolicies,
       List<RateLimitPolicy> rateLimitPolicies,
@@ -55,7 +60,7 @@ final class StatusReconciler {
 
   StatusReconciler(KubernetesClient client) {
     this.client = client;
-    this.routes = new HttpRouteStatusWriter(client);
+    this.routes = new RouteStatusWriter(client);
     this.gateways = new GatewayStatusWriter(client);
     this.gatewayClasses = new GatewayClassStatusWriter(client);
   }
@@ -70,12 +75,10 @@ final class StatusReconciler {
           problems(found, ObjectKey.of("Gateway", gateway)));
     }
     for (HTTPRoute route : found.routes()) {
-      String key = KubernetesResources.key(route);
-      routes.write(
-          route,
-          found.routeStatuses().stream().filter(s -> s.routeKey().equals(key)).toList(),
-          problems(found, ObjectKey.of("HTTPRoute", route)),
-          found.foreignGateways());
+      writeRoute(found, RouteStatusWriter.HTTP, RouteKind.HTTP, route);
+    }
+    for (GRPCRoute route : found.grpcRoutes()) {
+      writeRoute(found, RouteStatusWriter.GRPC, RouteKind.GRPC, route);
     }
     for (TrafficPolicy policy : found.trafficPolicies()) {
       verdict(found, "TrafficPolicy", policy, found.trafficVerdicts(), false)
@@ -83,6 +86,17 @@ final class StatusReconciler {
     }
     writeTargets(AuthPolicy.class, "AuthPolicy", found.authPolicies(), found);
     writeTargets(RateLimitPolicy.class, "RateLimitPolicy", found.rateLimitPolicies(), found);
+  }
+
+  private <R extends HasMetadata> void writeRoute(
+      Found found, RouteStatusWriter.Access<R> access, RouteKind kind, R route) {
+    String key = HttpRouteState.key(kind, Metadata.namespace(route), route.getMetadata().getName());
+    routes.write(
+        access,
+        route,
+        found.routeStatuses().stream().filter(s -> s.routeKey().equals(key)).toList(),
+        problems(found, ObjectKey.of(kind.kindName(), route)),
+        found.foreignGateways());
   }
 
   /**

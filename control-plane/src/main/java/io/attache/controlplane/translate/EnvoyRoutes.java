@@ -4,11 +4,13 @@ import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.HttpRouteState.GrpcMethod;
 import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
 import io.attache.controlplane.model.HttpRouteState.Match;
 import io.attache.controlplane.model.HttpRouteState.PathMatch;
 import io.attache.controlplane.model.HttpRouteState.PathModifier;
 import io.attache.controlplane.model.HttpRouteState.ValueMatch;
+import io.attache.controlplane.model.RouteKind;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
@@ -43,16 +45,38 @@ final class EnvoyRoutes {
   /** A weighted-cluster entry no cluster is named after: its share of requests gets a 500. */
   static final String UNRESOLVED_BACKEND = "attache.unresolved-backend";
 
-  private static final Comparator<Entry> PRECEDENCE =
+  private static final Comparator<Entry> HTTP_MATCH =
       Comparator.comparingInt((Entry e) -> -pathRank(e.match().path()))
           .thenComparingInt(e -> -pathLength(e.match().path()))
           .thenComparingInt(e -> e.match().method().isPresent() ? 0 : 1)
           .thenComparingInt(e -> -e.match().headers().size())
-          .thenComparingInt(e -> -e.match().queryParams().size())
+          .thenComparingInt(e -> -e.match().queryParams().size());
+
+  // apis/v1/grpcroute_types.go, GRPCRouteRule.matches: characters in the service, then in the
+  // method, then header matches (hostnames are the virtual hosts' business).
+  private static final Comparator<Entry> GRPC_MATCH =
+      Comparator.comparingInt((Entry e) -> -grpcLength(e, GrpcMethod::service))
+          .thenComparingInt(e -> -grpcLength(e, GrpcMethod::method))
+          .thenComparingInt(e -> -e.match().headers().size());
+
+  // HTTPRoutes and GRPCRoutes share a host only where no Gateway listener is involved (a mesh
+  // Service): HTTPRoutes come first there, and the two kinds' rules are never merged.
+  private static final Comparator<Entry> PRECEDENCE =
+      Comparator.comparing((Entry e) -> e.rule().route().kind())
+          .thenComparing(
+              (a, b) ->
+                  a.rule().route().kind() == RouteKind.GRPC
+                      ? GRPC_MATCH.compare(a, b)
+                      : HTTP_MATCH.compare(a, b))
           .thenComparing(e -> e.rule().route().created())
-          .thenComparing(e -> e.rule().route().key())
+          .thenComparing(e -> e.rule().route().namespace() + "/" + e.rule().route().name())
           .thenComparingInt(e -> e.rule().rule().index())
           .thenComparingInt(Entry::matchIndex);
+
+  private static int grpcLength(
+      Entry entry, java.util.function.Function<GrpcMethod, Optional<String>> part) {
+    return entry.match().grpc().flatMap(part).map(String::length).orElse(0);
+  }
 
   private EnvoyRoutes() {}
 
@@ -174,10 +198,14 @@ final class EnvoyRoutes {
         firstCluster = firstCluster.isPresent() ? firstCluster : backend.cluster();
       }
     }
+    boolean grpc = entry.rule().route().kind() == RouteKind.GRPC;
     if (firstCluster.isEmpty()) {
-      // No backend (or none that resolves) can take the request: the spec says 500.
+      // No backend (or none that resolves) can take the request: the spec says 500 for an
+      // HTTPRoute and UNAVAILABLE for a GRPCRoute, which is what a gRPC client makes of a 503.
       RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
-      return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
+      return route
+          .setDirectResponse(DirectResponseAction.newBuilder().setStatus(grpc ? 503 : 500))
+          .build();
     }
     RouteAction.Builder action = RouteAction.newBuilder();
     if (live.size() == 1) {
@@ -193,7 +221,9 @@ final class EnvoyRoutes {
       action.setWeightedClusters(split);
       if (anyUnresolved) {
         action.setClusterNotFoundResponseCode(
-            RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+            grpc
+                ? RouteAction.ClusterNotFoundResponseCode.SERVICE_UNAVAILABLE
+                : RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
       }
     }
     rule.rewrite()

@@ -70,7 +70,7 @@ public final class GatewayReports {
       listeners.add(
           new ListenerReport(
               name,
-              !gateway.withoutRouteKinds().contains(name),
+              gateway.routeKinds(name).stream().sorted().toList(),
               attachments.attachedRoutes(gateway.key(), name),
               conditions));
     }

@@ -51,9 +51,11 @@ public final class RouteResolver {
     Map<String, Set<String>> routesByListener = new TreeMap<>();
     for (GatewayState gateway : state.gateways()) {
       for (GatewayState.Listener listener : gateway.listeners()) {
-        byGatewayPort.computeIfAbsent(gatewayPort(gateway, listener), p -> new TreeMap<>());
+        byGatewayPort.computeIfAbsent(
+            GatewayParents.gatewayPort(gateway, listener), p -> new TreeMap<>());
       }
     }
+    List<Pending> pending = new ArrayList<>();
     for (HttpRouteState route : state.httpRoutes()) {
       List<Unresolved> unresolved = new ArrayList<>();
       List<AttachedRule> rules = new ArrayList<>();
@@ -68,24 +70,61 @@ public final class RouteResolver {
                   refusalReason(unresolved),
                   String.join("; ", unresolved.stream().map(Unresolved::message).toList()));
       for (ParentRef parent : route.parents()) {
-        Condition accepted =
+        GatewayParents.Attachment attachment =
             parent.kind() == ParentKind.SERVICE
-                ? attachToService(route, parent, services, rules, byServiceHost)
-                : attachToGateway(
+                ? new GatewayParents.Attachment(
+                    attachToService(route, parent, services, rules, byServiceHost), List.of())
+                : GatewayParents.attach(
                     route,
                     parent,
                     gateways,
                     namespaces.getOrDefault(
-                        route.namespace(), NamespaceState.named(route.namespace())),
-                    rules,
-                    byGatewayPort,
-                    routesByListener);
-        statuses.add(
-            new RouteStatus(route.key(), route.generation(), parent, accepted, resolvedRefs));
+                        route.namespace(), NamespaceState.named(route.namespace())));
+        pending.add(
+            new Pending(
+                route,
+                parent,
+                rules,
+                resolvedRefs,
+                attachment,
+                new KindConflicts.Candidate(route, attachment.listeners())));
       }
+    }
+    Map<KindConflicts.Candidate, Condition> refused =
+        KindConflicts.refused(
+            pending.stream()
+                .filter(p -> !p.attachment().listeners().isEmpty())
+                .map(Pending::candidate)
+                .toList());
+    for (Pending p : pending) {
+      Condition accepted = refused.getOrDefault(p.candidate(), p.attachment().condition());
+      if (accepted.status()) {
+        for (GatewayParents.ListenerHosts listener : p.attachment().listeners()) {
+          Map<String, List<AttachedRule>> byHost = byGatewayPort.get(listener.port());
+          listener
+              .hosts()
+              .forEach(h -> byHost.computeIfAbsent(h, k -> new ArrayList<>()).addAll(p.rules()));
+          // A set: a route naming one listener through two parentRefs is attached once.
+          routesByListener
+              .computeIfAbsent(listener.listenerKey(), k -> new LinkedHashSet<>())
+              .add(p.route().key());
+        }
+      }
+      statuses.add(
+          new RouteStatus(
+              p.route().key(), p.route().generation(), p.parent(), accepted, p.resolvedRefs()));
     }
     return new RouteAttachments(byServiceHost, byGatewayPort, statuses, routesByListener);
   }
+
+  /** A route's parent as first judged, before HTTPRoute/GRPCRoute conflicts are settled. */
+  private record Pending(
+      HttpRouteState route,
+      ParentRef parent,
+      List<AttachedRule> rules,
+      Condition resolvedRefs,
+      GatewayParents.Attachment attachment,
+      KindConflicts.Candidate candidate) {}
 
   /** A backend reference that does not resolve, with the ResolvedRefs reason it is worth. */
   private record Unresolved(String reason, String message) {}
@@ -155,7 +194,11 @@ public final class RouteResolver {
       return Optional.empty();
     }
     if (!grants.permits(
-        "HTTPRoute", route.namespace(), "Service", backend.namespace(), backend.name())) {
+        route.kind().kindName(),
+        route.namespace(),
+        "Service",
+        backend.namespace(),
+        backend.name())) {
       unresolved.add(
           new Unresolved(
               "RefNotPermitted",
@@ -164,7 +207,9 @@ public final class RouteResolver {
                   + backend
                   + " is in another namespace, and no ReferenceGrant in "
                   + backend.namespace()
-                  + " allows HTTPRoutes in "
+                  + " allows "
+                  + route.kind().kindName()
+                  + "s in "
                   + route.namespace()
                   + " to refer to it"));
       return Optional.empty();
@@ -230,107 +275,6 @@ public final class RouteResolver {
             "Service " + service.key() + " has no TCP port " + parent.port().orElse(0));
   }
 
-  private static Condition attachToGateway(
-      HttpRouteState route,
-      ParentRef parent,
-      Map<String, GatewayState> gateways,
-      NamespaceState routeNamespace,
-      List<AttachedRule> rules,
-      Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort,
-      Map<String, Set<String>> routesByListener) {
-    GatewayState gateway = gateways.get(parent.namespace() + "/" + parent.name());
-    if (gateway == null) {
-      return new Condition(
-          false,
-          "NoMatchingParent",
-          "Gateway " + parent.namespace() + "/" + parent.name() + " not found");
-    }
-    List<GatewayState.Listener> candidates = new ArrayList<>();
-    for (GatewayState.Listener listener : gateway.listeners()) {
-      if (parent.sectionName().map(listener.name()::equals).orElse(true)
-          && (parent.port().isEmpty() || parent.port().getAsInt() == listener.port())) {
-        candidates.add(listener);
-      }
-    }
-    if (candidates.isEmpty() && namesOnlyListenersWithoutRoutes(parent, gateway)) {
-      // gateway-api apis/v1/shared_types.go, RouteReasonNotAllowedByListeners: "the Gateway has no
-      // Listener whose allowedRoutes criteria permit the route" (its kinds exclude HTTPRoute).
-      return new Condition(
-          false,
-          "NotAllowedByListeners",
-          "the listeners of Gateway "
-              + gateway.key()
-              + " matching "
-              + parent
-              + " do not allow HTTPRoutes");
-    }
-    if (candidates.isEmpty()) {
-      return new Condition(
-          false,
-          "NoMatchingParent",
-          "Gateway " + gateway.key() + " has no listener matching " + parent);
-    }
-    List<GatewayState.Listener> allowed =
-        candidates.stream()
-            .filter(l -> l.allowsRoutesFrom(routeNamespace, gateway.namespace()))
-            .toList();
-    if (allowed.isEmpty()) {
-      return new Condition(
-          false,
-          "NotAllowedByListeners",
-          "the listeners of Gateway "
-              + gateway.key()
-              + " matching "
-              + parent
-              + " do not allow routes from namespace "
-              + route.namespace());
-    }
-    boolean attached = false;
-    for (GatewayState.Listener listener : allowed) {
-      Set<String> hosts = Hostnames.intersect(listener.hostname(), route.hostnames());
-      Map<String, List<AttachedRule>> byHost = byGatewayPort.get(gatewayPort(gateway, listener));
-      for (String host : hosts) {
-        byHost.computeIfAbsent(host, h -> new ArrayList<>()).addAll(rules);
-        attached = true;
-      }
-      if (!hosts.isEmpty()) {
-        // A set: a route naming one listener through two parentRefs is attached once.
-        routesByListener
-            .computeIfAbsent(gateway.key() + "/" + listener.name(), k -> new LinkedHashSet<>())
-            .add(route.key());
-      }
-    }
-    return attached
-        ? ACCEPTED
-        : new Condition(
-            false,
-            "NoMatchingListenerHostname",
-            "no hostname of the route "
-                + route.hostnames()
-                + " matches a listener of Gateway "
-                + gateway.key());
-  }
-
-  /**
-   * Whether the parentRef selects listeners that exist but cannot carry an HTTPRoute (another
-   * protocol, or {@code allowedRoutes.kinds} without it). Those listeners are not served, so their
-   * ports are unknown here: a parentRef naming a port is not judged.
-   */
-  private static boolean namesOnlyListenersWithoutRoutes(ParentRef parent, GatewayState gateway) {
-    if (parent.port().isPresent() || gateway.withoutRouteKinds().isEmpty()) {
-      return false;
-    }
-    return parent.sectionName().isPresent()
-        ? gateway.withoutRouteKinds().contains(parent.sectionName().get())
-        : gateway.listenerNames().stream().allMatch(gateway.withoutRouteKinds()::contains);
-  }
-
-  private static RouteAttachments.GatewayPort gatewayPort(
-      GatewayState gateway, GatewayState.Listener listener) {
-    return new RouteAttachments.GatewayPort(
-        gateway.namespace(), gateway.name(), listener.port(), listener.protocol());
-  }
-
   /** Gateway API hostname intersection between a listener and a route. */
   static final class Hostnames {
     private Hostnames() {}
@@ -354,6 +298,11 @@ public final class RouteResolver {
         }
       }
       return hosts;
+    }
+
+    /** Whether some request host would match both {@code a} and {@code b} ({@code *}: any). */
+    static boolean overlap(String a, String b) {
+      return a.equals("*") || b.equals("*") || a.equals(b) || covers(a, b) || covers(b, a);
     }
 
     /** Whether wildcard {@code pattern} ({@code *.example.com}) covers {@code host}. */

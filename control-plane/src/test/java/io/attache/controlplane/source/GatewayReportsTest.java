@@ -40,11 +40,11 @@ class GatewayReportsTest {
           - name: mixed
             port: 8100
             protocol: HTTP
-            allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: GRPCRoute}]}
-          - name: grpc-only
+            allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: UDPRoute}]}
+          - name: udp-only
             port: 8200
             protocol: HTTP
-            allowedRoutes: {kinds: [{kind: GRPCRoute}]}
+            allowedRoutes: {kinds: [{kind: UDPRoute}]}
           - {name: secure, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: missing}]}}
       """;
 
@@ -132,7 +132,7 @@ class GatewayReportsTest {
             "Conflicted=false/NoConflicts",
             "ResolvedRefs=false/InvalidRouteKinds",
             "Programmed=true/Programmed");
-    assertThat(listeners.get("grpc-only"))
+    assertThat(listeners.get("udp-only"))
         .containsExactly(
             "Accepted=true/Accepted",
             "Conflicted=false/NoConflicts",
@@ -153,7 +153,7 @@ class GatewayReportsTest {
     assertThat(report.listeners())
         .filteredOn(l -> !l.routesSupported())
         .extracting(GatewayReport.ListenerReport::name)
-        .containsExactlyInAnyOrder("raw", "grpc-only");
+        .containsExactlyInAnyOrder("raw", "udp-only");
   }
 
   @Test
@@ -220,10 +220,10 @@ class GatewayReportsTest {
             "Gateway shop/edge spec.listeners[2].protocol: must be HTTP or HTTPS (TLS, TCP and UDP"
                 + " listeners are not supported), was 'TCP'",
             "Gateway shop/edge spec.listeners[3].protocol: port 8000 already has a HTTP listener",
-            "Gateway shop/edge spec.listeners[4].allowedRoutes.kinds[1]: only HTTPRoute is"
-                + " supported, was GRPCRoute in group 'gateway.networking.k8s.io'",
-            "Gateway shop/edge spec.listeners[5].allowedRoutes.kinds[0]: only HTTPRoute is"
-                + " supported, was GRPCRoute in group 'gateway.networking.k8s.io'");
+            "Gateway shop/edge spec.listeners[4].allowedRoutes.kinds[1]: only HTTPRoute and"
+                + " GRPCRoute are supported, was UDPRoute in group 'gateway.networking.k8s.io'",
+            "Gateway shop/edge spec.listeners[5].allowedRoutes.kinds[0]: only HTTPRoute and"
+                + " GRPCRoute are supported, was UDPRoute in group 'gateway.networking.k8s.io'");
   }
 
   @Test

@@ -136,7 +136,7 @@ class KubernetesGatewayApiTest {
       return List.of();
     }
     return route.getStatus().getParents().stream()
-        .filter(p -> HttpRouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
+        .filter(p -> RouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
         .findFirst()
         .map(RouteParentStatus::getConditions)
         .orElse(List.of());
@@ -482,7 +482,7 @@ class KubernetesGatewayApiTest {
                             .get()
                             .getStatus()
                             .getParents())
-                    .filteredOn(p -> HttpRouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
+                    .filteredOn(p -> RouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
                     .extracting(p -> p.getParentRef().getName())
                     .containsExactly("edge"));
   }
@@ -529,7 +529,7 @@ class KubernetesGatewayApiTest {
                   .isEqualTo("[Accepted=True/Accepted, Programmed=True/Programmed]");
               assertThat(listenerStatus("web"))
                   .isEqualTo(
-                      "1 routes, kinds [HTTPRoute] [Accepted=True/Accepted,"
+                      "1 routes, kinds [HTTPRoute, GRPCRoute] [Accepted=True/Accepted,"
                           + " Conflicted=False/NoConflicts, ResolvedRefs=True/ResolvedRefs,"
                           + " Programmed=True/Programmed]");
             });

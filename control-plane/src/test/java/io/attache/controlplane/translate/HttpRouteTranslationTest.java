@@ -318,10 +318,11 @@ class HttpRouteTranslationTest {
             "edge",
             1,
             Instant.EPOCH,
-            List.of(http("web", 8000, null, false)),
+            List.of(http("web", 8000, null, false), http("grpc", 8001, null, false)),
             List.of("web", "grpc"),
             List.of(),
-            java.util.Set.of("grpc"));
+            java.util.Map.of(
+                "grpc", java.util.Set.of(io.attache.controlplane.model.RouteKind.GRPC)));
     ParentRef toGrpc =
         new ParentRef(ParentKind.GATEWAY, "shop", "edge", Optional.of("grpc"), OptionalInt.empty());
     ClusterState state =

@@ -4,6 +4,9 @@ import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -15,26 +18,60 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes {@code status.parents} of HTTPRoutes for our controller, one entry per parentRef with
- * {@code Accepted} and {@code ResolvedRefs}, keeping the entries of other controllers. Writes only
- * when something other than a transition time would change, so a status write (which the informer
- * sees as an update) never causes another.
+ * Writes {@code status.parents} of HTTPRoutes and GRPCRoutes for our controller, one entry per
+ * parentRef with {@code Accepted} and {@code ResolvedRefs}, keeping the entries of other
+ * controllers. Writes only when something other than a transition time would change, so a status
+ * write (which the informer sees as an update) never causes another.
  */
-final class HttpRouteStatusWriter {
+final class RouteStatusWriter {
   /** The {@code controllerName} of our GatewayClass and of our route status entries. */
   static final String CONTROLLER = "attache.io/gateway-controller";
 
-  private static final Logger log = LoggerFactory.getLogger(HttpRouteStatusWriter.class);
+  private static final Logger log = LoggerFactory.getLogger(RouteStatusWriter.class);
 
   private final KubernetesClient client;
 
-  HttpRouteStatusWriter(KubernetesClient client) {
+  RouteStatusWriter(KubernetesClient client) {
     this.client = client;
   }
+
+  /** How one route kind's spec and status are read and written: the two kinds share the shape. */
+  record Access<R extends HasMetadata>(
+      String kind,
+      Class<R> type,
+      Function<R, List<ParentReference>> parentRefs,
+      Function<R, List<RouteParentStatus>> parents,
+      BiConsumer<R, List<RouteParentStatus>> setParents) {}
+
+  static final Access<HTTPRoute> HTTP =
+      new Access<>(
+          "HTTPRoute",
+          HTTPRoute.class,
+          r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
+          r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
+          (r, parents) -> {
+            HTTPRouteStatus status = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
+            status.setParents(parents);
+            r.setStatus(status);
+          });
+
+  static final Access<GRPCRoute> GRPC =
+      new Access<>(
+          "GRPCRoute",
+          GRPCRoute.class,
+          r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
+          r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
+          (r, parents) -> {
+            GRPCRouteStatus status = r.getStatus() == null ? new GRPCRouteStatus() : r.getStatus();
+            status.setParents(parents);
+            r.setStatus(status);
+          });
 
   /**
    * @param statuses the resolver's statuses of this route, one per parentRef in order; empty when
@@ -45,15 +82,13 @@ final class HttpRouteStatusWriter {
    *     for the Gateways/parent resources they are responsible for" (gateway-api
    *     apis/v1/shared_types.go, RouteStatus.parents)
    */
-  void write(
-      HTTPRoute route,
+  <R extends HasMetadata> void write(
+      Access<R> access,
+      R route,
       List<RouteStatus> statuses,
       Optional<String> invalid,
       Set<String> foreignGateways) {
-    List<ParentReference> refs =
-        route.getSpec() == null
-            ? List.of()
-            : HttpRouteConverter.orEmpty(route.getSpec().getParentRefs());
+    List<ParentReference> refs = HttpRouteConverter.orEmpty(access.parentRefs().apply(route));
     long generation =
         route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     List<RouteParentStatus> ours = new ArrayList<>();
@@ -84,22 +119,21 @@ final class HttpRouteStatusWriter {
       parent.setConditions(conditions);
       ours.add(parent);
     }
-    HTTPRouteStatus current = route.getStatus();
-    if (current != null && same(ours(current), ours)) {
+    if (same(ours(access.parents().apply(route)), ours)) {
       return;
     }
     try {
       client
-          .resources(HTTPRoute.class)
+          .resources(access.type())
           .inNamespace(Metadata.namespace(route))
           .withName(route.getMetadata().getName())
           .editStatus(
               latest -> {
-                HTTPRouteStatus status =
-                    latest.getStatus() == null ? new HTTPRouteStatus() : latest.getStatus();
+                List<RouteParentStatus> current =
+                    HttpRouteConverter.orEmpty(access.parents().apply(latest));
                 List<RouteParentStatus> parents = new ArrayList<>();
-                List<RouteParentStatus> previous = ours(status);
-                for (RouteParentStatus other : HttpRouteConverter.orEmpty(status.getParents())) {
+                List<RouteParentStatus> previous = ours(current);
+                for (RouteParentStatus other : current) {
                   if (!CONTROLLER.equals(other.getControllerName())) {
                     parents.add(other);
                   }
@@ -108,13 +142,13 @@ final class HttpRouteStatusWriter {
                   keepTransitionTimes(parent, previous);
                   parents.add(parent);
                 }
-                status.setParents(parents);
-                latest.setStatus(status);
+                access.setParents().accept(latest, parents);
                 return latest;
               });
     } catch (KubernetesClientException e) {
       log.warn(
-          "could not write the status of HTTPRoute {}: {}",
+          "could not write the status of {} {}: {}",
+          access.kind(),
           KubernetesResources.key(route),
           e.getMessage());
     }
@@ -127,8 +161,8 @@ final class HttpRouteStatusWriter {
             HttpRouteConverter.parentNamespace(ref, routeNamespace) + "/" + ref.getName());
   }
 
-  private static List<RouteParentStatus> ours(HTTPRouteStatus status) {
-    return HttpRouteConverter.orEmpty(status.getParents()).stream()
+  private static List<RouteParentStatus> ours(List<RouteParentStatus> parents) {
+    return HttpRouteConverter.orEmpty(parents).stream()
         .filter(p -> CONTROLLER.equals(p.getControllerName()))
         .toList();
   }

@@ -1,0 +1,23 @@
+package io.attache.controlplane.model;
+
+import java.util.Set;
+
+/** The Gateway API route kinds the control plane serves; both ride on HTTP listeners. */
+public enum RouteKind {
+  HTTP("HTTPRoute"),
+  GRPC("GRPCRoute");
+
+  /** What an HTTP or HTTPS listener carries unless {@code allowedRoutes.kinds} narrows it. */
+  public static final Set<RouteKind> ALL = Set.of(HTTP, GRPC);
+
+  private final String kindName;
+
+  RouteKind(String kindName) {
+    this.kindName = kindName;
+  }
+
+  /** The kind as the API names it: {@code HTTPRoute}, {@code GRPCRoute}. */
+  public String kindName() {
+    return kindName;
+  }
+}
