@@ -199,13 +199,27 @@ final class EnvoyRoutes {
       }
     }
     boolean grpc = entry.rule().route().kind() == RouteKind.GRPC;
+    if (firstCluster.isEmpty() && (grpc || context.listener().isEmpty())) {
+      // No backend (or none that resolves): UNAVAILABLE for a GRPCRoute, as the spec says. A
+      // cluster no one serves gives it to both clients: Envoy answers its
+      // cluster_not_found_response_code (503, which gRPC reads as UNAVAILABLE), and a proxyless
+      // client fails the call UNAVAILABLE itself. An API listener's routes (proxyless clients
+      // only) never get a direct response, for which grpc-java refuses the whole
+      // RouteConfiguration.
+      RouteAction.Builder unavailable =
+          RouteAction.newBuilder()
+              .setCluster(UNRESOLVED_BACKEND)
+              .setClusterNotFoundResponseCode(
+                  grpc
+                      ? RouteAction.ClusterNotFoundResponseCode.SERVICE_UNAVAILABLE
+                      : RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
+      RouteFilters.apply(route, Optional.of(unavailable), entry.rule().route(), context);
+      return route.setRoute(unavailable).build();
+    }
     if (firstCluster.isEmpty()) {
-      // No backend (or none that resolves) can take the request: the spec says 500 for an
-      // HTTPRoute and UNAVAILABLE for a GRPCRoute, which is what a gRPC client makes of a 503.
+      // No backend (or none that resolves) can take the request: the spec says 500.
       RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
-      return route
-          .setDirectResponse(DirectResponseAction.newBuilder().setStatus(grpc ? 503 : 500))
-          .build();
+      return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
     }
     RouteAction.Builder action = RouteAction.newBuilder();
     if (live.size() == 1) {

@@ -83,6 +83,9 @@ final class KindConflicts {
     return false;
   }
 
+  private static final String RULE =
+      "; of an HTTPRoute and a GRPCRoute sharing a hostname, the older is accepted";
+
   private static Condition condition(HttpRouteState refused, HttpRouteState older) {
     return new Condition(
         false,
@@ -90,6 +93,13 @@ final class KindConflicts {
         older.describe()
             + " is attached to the same listener with a hostname this "
             + refused.kind().kindName()
-            + " shares; of an HTTPRoute and a GRPCRoute sharing a hostname, the older is accepted");
+            + " shares"
+            + RULE);
+  }
+
+  /** Whether some route was refused for sharing a hostname with a route of the other kind. */
+  static boolean any(RouteAttachments attachments) {
+    return attachments.statuses().stream()
+        .anyMatch(s -> !s.accepted().status() && s.accepted().message().endsWith(RULE));
   }
 }

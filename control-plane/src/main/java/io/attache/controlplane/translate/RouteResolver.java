@@ -36,6 +36,15 @@ public final class RouteResolver {
       new Condition(true, "ResolvedRefs", "all references resolved");
 
   public RouteAttachments resolve(ClusterState state) {
+    return resolve(state, true);
+  }
+
+  /**
+   * As {@link #resolve(ClusterState)}; without {@code settleKindConflicts} an HTTPRoute and a
+   * GRPCRoute sharing a listener hostname are both attached: where routes would go on their own,
+   * which is what an incremental translation asks of the changed ones.
+   */
+  RouteAttachments resolve(ClusterState state, boolean settleKindConflicts) {
     Map<ServiceKey, ServiceState> services =
         state.services().stream().collect(Collectors.toMap(ServiceState::key, Function.identity()));
     Map<String, GatewayState> gateways =
@@ -91,11 +100,13 @@ public final class RouteResolver {
       }
     }
     Map<KindConflicts.Candidate, Condition> refused =
-        KindConflicts.refused(
-            pending.stream()
-                .filter(p -> !p.attachment().listeners().isEmpty())
-                .map(Pending::candidate)
-                .toList());
+        !settleKindConflicts
+            ? Map.of()
+            : KindConflicts.refused(
+                pending.stream()
+                    .filter(p -> !p.attachment().listeners().isEmpty())
+                    .map(Pending::candidate)
+                    .toList());
     for (Pending p : pending) {
       Condition accepted = refused.getOrDefault(p.candidate(), p.attachment().condition());
       if (accepted.status()) {

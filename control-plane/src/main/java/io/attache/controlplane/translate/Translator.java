@@ -5,6 +5,7 @@ import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.Endpoint;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
@@ -286,6 +287,14 @@ public final class Translator {
       return Optional.of(previous);
     }
     GatewayTls tls = GatewayTls.resolve(state);
+    RouteAttachments attachments = resolver.resolve(tls.servable());
+    // An HTTPRoute refused for a GRPCRoute's hostname (or the reverse) depends on routes that did
+    // not change: rare enough (a mistake of the operator's) to translate all of it then.
+    if (KindConflicts.any(attachments)
+        || (bothKinds(before.httpRoutes())
+            && KindConflicts.any(resolver.resolve(GatewayTls.resolve(before).servable())))) {
+      return Optional.empty();
+    }
     // Each route attaches on its own, so touched holds the hosts the changed routes occupy(-ied).
     Map<String, Listener> listeners = new HashMap<>();
     Map<String, RouteConfiguration> routes = new HashMap<>();
@@ -293,8 +302,8 @@ public final class Translator {
         state,
         previous,
         tls,
-        resolver.resolve(tls.servable()),
-        resolver.resolve(tls.servable().withHttpRoutes(changed)),
+        attachments,
+        resolver.resolve(tls.servable().withHttpRoutes(changed), false),
         TrafficPolicies.resolve(state),
         filters,
         listeners,
@@ -351,6 +360,16 @@ public final class Translator {
     Map<String, VirtualHost> hosts = new HashMap<>();
     previous.routes().get(at).getVirtualHostsList().forEach(h -> hosts.put(h.getName(), h));
     return (name, rules) -> rebuilt.contains(name) ? null : hosts.get(name);
+  }
+
+  private static boolean bothKinds(List<HttpRouteState> routes) {
+    boolean http = false;
+    boolean grpc = false;
+    for (HttpRouteState route : routes) {
+      http |= route.kind() == RouteKind.HTTP;
+      grpc |= route.kind() == RouteKind.GRPC;
+    }
+    return http && grpc;
   }
 
   /** The routes in one list and not the other, by value, from both sides. */

@@ -1,5 +1,6 @@
 package io.attache.controlplane.e2e;
 
+import io.grpc.Context;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -58,6 +59,28 @@ final class XdsClient implements AutoCloseable {
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
         .withDeadlineAfter(5, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance());
+  }
+
+  /**
+   * Opens the health service's Watch stream (a method other than Check), reads its first answer and
+   * cancels it.
+   */
+  void watchOnce() {
+    Context.CancellableContext context = Context.current().withCancellation();
+    try {
+      context.call(
+          () ->
+              HealthGrpc.newBlockingStub(channel)
+                  .withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .watch(HealthCheckRequest.getDefaultInstance())
+                  .next());
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      context.cancel(null);
+    }
   }
 
   @Override

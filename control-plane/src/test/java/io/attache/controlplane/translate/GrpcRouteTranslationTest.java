@@ -365,6 +365,31 @@ class GrpcRouteTranslationTest {
         .hasSize(2);
   }
 
+  /**
+   * When an HTTPRoute change ends a conflict (or starts one), the GRPCRoute that did not change is
+   * accepted (or refused) all the same: the translation from the one before equals a full one.
+   */
+  @Test
+  void aConflictEndedByAChangeIsTranslatedAsAFullTranslationWould() {
+    // "grpc" yields to "web" on api.example.com, and so is not on grpc.example.org either, where
+    // "other" (unchanged too) is: when "web" moves away, "grpc" joins "other" there.
+    String grpc =
+        grpcRoute("grpc", "2026-02-01T00:00:00Z", "[api.example.com, grpc.example.org]", TO_V1);
+    String other = grpcRoute("other", "2026-02-01T00:00:00Z", "[grpc.example.org]", TO_V1);
+    ClusterState before =
+        parse(grpc, other, httpRoute("web", "2026-01-01T00:00:00Z", "[\"*.example.com\"]"));
+    ClusterState after =
+        parse(grpc, other, httpRoute("web", "2026-01-01T00:00:00Z", "[www.example.net]"));
+    Translator translator = new Translator();
+
+    XdsResources ended = translator.translate(after, before, translator.translate(before));
+    XdsResources started = translator.translate(before, after, translator.translate(after));
+
+    assertThat(ended).isEqualTo(translator.translate(after));
+    assertThat(started).isEqualTo(translator.translate(before));
+    assertThat(statuses(after).values()).allSatisfy(s -> assertThat(s.healthy()).isTrue());
+  }
+
   /** A GRPCRoute and an HTTPRoute may share a name: they are different objects. */
   @Test
   void aGrpcRouteAndAnHttpRouteOfTheSameNameAreBothServed() {
@@ -379,7 +404,8 @@ class GrpcRouteTranslationTest {
 
   /**
    * apis/v1/grpcroute_types.go, GRPCRouteRule.backendRefs: requests for a backend that does not
-   * resolve get UNAVAILABLE, which is what gRPC makes of HTTP 503; in a split, that share does.
+   * resolve get UNAVAILABLE, which is what gRPC makes of Envoy's 503 for a cluster it does not have
+   * (and what a proxyless client answers itself); in a split, that share does.
    */
   @Test
   void aBackendThatDoesNotResolveAnswersUnavailable() {
@@ -399,7 +425,10 @@ class GrpcRouteTranslationTest {
                 "[{backendRefs: [{name: nowhere, port: 8080}, {name: grpc-infra-backend-v1,"
                     + " port: 8080}]}]"));
 
-    assertThat(routes(none).get(0).getDirectResponse().getStatus()).isEqualTo(503);
+    RouteAction nowhere = routes(none).get(0).getRoute();
+    assertThat(nowhere.getCluster()).isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
+    assertThat(nowhere.getClusterNotFoundResponseCode())
+        .isEqualTo(RouteAction.ClusterNotFoundResponseCode.SERVICE_UNAVAILABLE);
     assertThat(ConformanceManifests.firstStatus(none).resolvedRefs().reason())
         .isEqualTo("BackendNotFound");
     RouteAction split = routes(half).get(0).getRoute();

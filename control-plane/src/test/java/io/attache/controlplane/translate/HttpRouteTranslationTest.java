@@ -238,12 +238,21 @@ class HttpRouteTranslationTest {
         .containsExactly("shop/web:http=90", "shop/web-v2:http=10");
   }
 
+  /**
+   * A Service's routes are for proxyless gRPC clients only, and grpc-java refuses a whole
+   * RouteConfiguration with a direct response in it ("with unknown action type",
+   * XdsRouteConfigureResource.parseRoute): a rule without backends names a cluster no one serves,
+   * whose calls the client fails UNAVAILABLE (and Envoy would answer 500).
+   */
   @Test
   void aRuleWithoutBackendsAnswers500() {
     Route route =
         only(serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule(0, List.of(), List.of()))));
 
-    assertThat(route.getDirectResponse().getStatus()).isEqualTo(500);
+    assertThat(route.hasDirectResponse()).isFalse();
+    assertThat(route.getRoute().getCluster()).isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
+    assertThat(route.getRoute().getClusterNotFoundResponseCode())
+        .isEqualTo(RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
   }
 
   @Test
