@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -193,6 +194,54 @@ class KubernetesGatewayApiTest {
                     .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=False/BackendNotFound]"));
     assertThat(resources.lastErrors())
         .anyMatch(e -> e.toString().contains("backend Service shop/gone not found"));
+  }
+
+  /**
+   * A GRPCRoute from the API: served beside the HTTPRoute on its own hostname, and given its own
+   * status.parents by the Lease holder.
+   */
+  @Test
+  void aGrpcRouteIsServedAndGetsItsOwnStatus() {
+    create();
+    client
+        .resource(
+            (GRPCRoute)
+                Serialization.unmarshal(
+                    """
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: GRPCRoute
+                    metadata: {name: store, namespace: shop, creationTimestamp: "2099-01-01T00:00:00Z"}
+                    spec:
+                      parentRefs: [{name: edge}]
+                      hostnames: [grpc.example.com]
+                      rules:
+                        - matches: [{method: {service: shop.Store, method: Buy}}]
+                          backendRefs: [{name: web, port: 8080}]
+                    """))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              GRPCRoute route =
+                  client.resources(GRPCRoute.class).inNamespace("shop").withName("store").get();
+              assertThat(route.getStatus()).isNotNull();
+              assertThat(
+                      describe(
+                          route.getStatus().getParents().stream()
+                              .filter(
+                                  p -> RouteStatusWriter.CONTROLLER.equals(p.getControllerName()))
+                              .findFirst()
+                              .map(RouteParentStatus::getConditions)
+                              .orElse(List.of())))
+                  .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=True/ResolvedRefs]");
+            });
+    assertThat(gatewayRoutes().getVirtualHostsList())
+        .flatExtracting(v -> v.getRoutesList())
+        .extracting(r -> r.getMatch().getPath())
+        .contains("/shop.Store/Buy");
   }
 
   private String firstRouteTarget() {
