@@ -19,7 +19,7 @@ PUT, deleted, or read outside these rules.
   resources: [secrets]
   verbs: [list, watch]
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways, httproutes, grpcroutes]
+  resources: [gateways, httproutes, grpcroutes, tlsroutes, tcproutes]
   verbs: [{{ join ", " $read }}]
 {{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces */}}
 - apiGroups: [gateway.networking.k8s.io]
@@ -36,7 +36,7 @@ PUT, deleted, or read outside these rules.
 {{- end }}
 {{- if .v.writeStatus }}
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways/status, httproutes/status, grpcroutes/status]
+  resources: [gateways/status, httproutes/status, grpcroutes/status, tlsroutes/status, tcproutes/status]
   verbs: [patch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* GatewayClasses are cluster-scoped: accepted only by a control plane watching every namespace */}}

@@ -296,6 +296,21 @@ class ChartRbacAllowsWhatTheServicesDoTest {
           parentRefs: [{name: edge, sectionName: web}]
           hostnames: [grpc.shop.example.com]
           rules: [{backendRefs: [{name: store, port: 8080}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: store-tls, namespace: shop}
+        spec:
+          parentRefs: [{name: edge}]
+          hostnames: [tls.shop.example.com]
+          rules: [{backendRefs: [{name: store, port: 8080}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TCPRoute
+        metadata: {name: store-tcp, namespace: shop}
+        spec:
+          parentRefs: [{name: edge}]
+          rules: [{backendRefs: [{name: store, port: 8080}]}]
         """);
     RenderedChart chart = chart(scope);
     // The GatewayClass the chart installs (with the Gateway API present): accepted by a control
@@ -321,6 +336,8 @@ class ChartRbacAllowsWhatTheServicesDoTest {
                 && (scope.equals("namespace") || classAccepted())
                 && hasStatus("gateway.networking.k8s.io/v1", "HTTPRoute", "store")
                 && hasStatus("gateway.networking.k8s.io/v1", "GRPCRoute", "store-grpc")
+                && hasStatus("gateway.networking.k8s.io/v1", "TLSRoute", "store-tls")
+                && hasStatus("gateway.networking.k8s.io/v1", "TCPRoute", "store-tcp")
                 && hasStatus("attache.io/v1alpha1", "TrafficPolicy", "store")
                 && hasStatus("attache.io/v1alpha1", "RateLimitPolicy", "store-per-user"));
   }

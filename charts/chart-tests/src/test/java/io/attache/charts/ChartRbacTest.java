@@ -41,11 +41,11 @@ class ChartRbacTest {
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
-            "gateway.networking.k8s.io gateways,httproutes,grpcroutes get,list,watch",
+            "gateway.networking.k8s.io gateways,httproutes,grpcroutes,tlsroutes,tcproutes get,list,watch",
             "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
             " namespaces list,watch",
-            "gateway.networking.k8s.io gateways/status,httproutes/status,grpcroutes/status patch",
+            "gateway.networking.k8s.io gateways/status,httproutes/status,grpcroutes/status,tlsroutes/status,tcproutes/status patch",
             "gateway.networking.k8s.io gatewayclasses get,list,watch",
             "gateway.networking.k8s.io gatewayclasses/status patch",
             "attache.io trafficpolicies/status,authpolicies/status,ratelimitpolicies/status patch");
@@ -75,7 +75,7 @@ class ChartRbacTest {
             " services list,watch",
             "discovery.k8s.io endpointslices list,watch",
             " secrets list,watch",
-            "gateway.networking.k8s.io gateways,httproutes,grpcroutes list,watch",
+            "gateway.networking.k8s.io gateways,httproutes,grpcroutes,tlsroutes,tcproutes list,watch",
             "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch",
             " namespaces list,watch");

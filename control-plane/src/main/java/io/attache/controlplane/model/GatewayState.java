@@ -15,9 +15,10 @@ import java.util.Set;
  * @param listenerNames every listener the spec names, in spec order, served or not: each gets a
  *     status entry
  * @param notes what keeps a listener from being served (or limits it), as listener conditions
- * @param narrowedRouteKinds the listeners that carry fewer route kinds than both, with those they
- *     carry ({@code supportedKinds}): none for another protocol or when {@code allowedRoutes.kinds}
- *     names no kind served here, one when it names only that one
+ * @param narrowedRouteKinds the listeners that carry other route kinds than an HTTP listener's two,
+ *     with those they carry ({@code supportedKinds}): a TLS or TCP listener's own kind, none for a
+ *     protocol not served or when {@code allowedRoutes.kinds} names no kind the listener carries,
+ *     one of HTTP's when it names only that one
  */
 public record GatewayState(
     String namespace,
@@ -59,7 +60,7 @@ public record GatewayState(
 
   /** The route kinds listener {@code listener} carries. */
   public Set<RouteKind> routeKinds(String listener) {
-    return narrowedRouteKinds.getOrDefault(listener, RouteKind.ALL);
+    return narrowedRouteKinds.getOrDefault(listener, RouteKind.ON_HTTP);
   }
 
   /** The listeners that carry no route at all. */
@@ -136,10 +137,29 @@ public record GatewayState(
     }
   }
 
-  /** The listener protocols translated; HTTPS terminates TLS. */
+  /** The listener protocols translated; HTTPS terminates TLS, TLS passes it through. */
   public enum Protocol {
-    HTTP,
-    HTTPS
+    HTTP(RouteKind.ON_HTTP),
+    HTTPS(RouteKind.ON_HTTP),
+    /** TLS passthrough: connections are routed by SNI, not terminated. */
+    TLS(Set.of(RouteKind.TLS)),
+    TCP(Set.of(RouteKind.TCP));
+
+    private final Set<RouteKind> routeKinds;
+
+    Protocol(Set<RouteKind> routeKinds) {
+      this.routeKinds = routeKinds;
+    }
+
+    /** The route kinds a listener of this protocol may carry. */
+    public Set<RouteKind> routeKinds() {
+      return routeKinds;
+    }
+
+    /** Whether Envoy proxies its connections as a whole (TCP proxy) rather than HTTP requests. */
+    public boolean streams() {
+      return this == TLS || this == TCP;
+    }
   }
 
   /**

@@ -8,10 +8,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A Gateway API {@code HTTPRoute} or {@code GRPCRoute}, checked and reduced to what translation
- * needs. A gRPC call is an HTTP/2 request whose path is {@code /service/method}, so a GRPCRoute is
- * the same shape: its method matches are path matches (with what precedence needs kept in {@link
- * Match#grpc()}), and it has only the filters GRPCRoute allows. Every field has been validated by
+ * A Gateway API route, checked and reduced to what translation needs. An {@code HTTPRoute}, or a
+ * {@code GRPCRoute}: a gRPC call is an HTTP/2 request whose path is {@code /service/method}, so its
+ * method matches are path matches (with what precedence needs kept in {@link Match#grpc()}), and it
+ * has only the filters GRPCRoute allows. A {@code TLSRoute} (SNI hostnames) or {@code TCPRoute} is
+ * one rule without matches whose backends take whole connections. Every field has been validated by
  * the source that built it; references (parents, backends) are resolved later against the whole
  * {@link ClusterState}.
  *
@@ -50,8 +51,8 @@ public record HttpRouteState(
   }
 
   /**
-   * {@code namespace/name} for an HTTPRoute; a GRPCRoute's is prefixed with its kind, since both
-   * kinds may use one name and their statuses, Envoy route names and policies must not mix.
+   * {@code namespace/name} for an HTTPRoute; another kind's is prefixed with its kind, since every
+   * kind may use one name and their statuses, Envoy route names and policies must not mix.
    */
   public String key() {
     return key(kind, namespace, name);
@@ -71,10 +72,13 @@ public record HttpRouteState(
 
   /** What {@link #describe()} says of the route whose {@link #key()} is {@code key}. */
   public static String describeKey(String key) {
-    String grpc = RouteKind.GRPC.kindName() + ":";
-    return key.startsWith(grpc)
-        ? RouteKind.GRPC.kindName() + " " + key.substring(grpc.length())
-        : RouteKind.HTTP.kindName() + " " + key;
+    for (RouteKind kind : RouteKind.values()) {
+      String prefix = kind.kindName() + ":";
+      if (kind != RouteKind.HTTP && key.startsWith(prefix)) {
+        return kind.kindName() + " " + key.substring(prefix.length());
+      }
+    }
+    return RouteKind.HTTP.kindName() + " " + key;
   }
 
   /** Where a route attaches: a Gateway (north-south) or a Service (mesh, GAMMA). */

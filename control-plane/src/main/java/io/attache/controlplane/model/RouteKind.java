@@ -2,13 +2,18 @@ package io.attache.controlplane.model;
 
 import java.util.Set;
 
-/** The Gateway API route kinds the control plane serves; both ride on HTTP listeners. */
+/**
+ * The Gateway API route kinds the control plane serves: HTTPRoutes and GRPCRoutes ride on HTTP and
+ * HTTPS listeners, TLSRoutes (passthrough, by SNI) on TLS listeners, TCPRoutes on TCP listeners.
+ */
 public enum RouteKind {
   HTTP("HTTPRoute"),
-  GRPC("GRPCRoute");
+  GRPC("GRPCRoute"),
+  TLS("TLSRoute"),
+  TCP("TCPRoute");
 
   /** What an HTTP or HTTPS listener carries unless {@code allowedRoutes.kinds} narrows it. */
-  public static final Set<RouteKind> ALL = Set.of(HTTP, GRPC);
+  public static final Set<RouteKind> ON_HTTP = Set.of(HTTP, GRPC);
 
   private final String kindName;
 

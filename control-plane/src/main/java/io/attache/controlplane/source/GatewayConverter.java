@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteNamespaces;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -229,6 +228,8 @@ final class GatewayConverter {
     switch (protocol) {
       case "HTTP" -> parsed = GatewayState.Protocol.HTTP;
       case "HTTPS" -> parsed = GatewayState.Protocol.HTTPS;
+      case "TLS" -> parsed = GatewayState.Protocol.TLS;
+      case "TCP" -> parsed = GatewayState.Protocol.TCP;
       default -> {
         if (named) {
           narrowedRouteKinds.put(listener.getName(), Set.of());
@@ -237,10 +238,13 @@ final class GatewayConverter {
             path + ".protocol",
             ACCEPTED,
             "UnsupportedProtocol",
-            "must be HTTP or HTTPS (TLS, TCP and UDP listeners are not supported), was '"
+            "must be HTTP, HTTPS, TLS or TCP (UDP listeners are not supported), was '"
                 + protocol
                 + "'");
       }
+    }
+    if (parsed != null && named && !parsed.routeKinds().equals(RouteKind.ON_HTTP)) {
+      narrowedRouteKinds.put(listener.getName(), parsed.routeKinds());
     }
     Optional<String> hostname =
         Optional.ofNullable(listener.getHostname()).filter(h -> !h.isEmpty());
@@ -271,36 +275,14 @@ final class GatewayConverter {
                 "must be Same, All or Selector, was '" + from + "'");
       }
       List<RouteGroupKind> kinds = HttpRouteConverter.orEmpty(allowed.getKinds());
-      Set<RouteKind> supported = EnumSet.noneOf(RouteKind.class);
-      for (int k = 0; k < kinds.size(); k++) {
-        RouteGroupKind kind = kinds.get(k);
-        String group = kind.getGroup() == null ? HttpRouteConverter.GATEWAY_GROUP : kind.getGroup();
-        Optional<RouteKind> served =
-            Arrays.stream(RouteKind.values())
-                .filter(
-                    r ->
-                        group.equals(HttpRouteConverter.GATEWAY_GROUP)
-                            && r.kindName().equals(kind.getKind()))
-                .findFirst();
-        if (served.isPresent()) {
-          supported.add(served.get());
-        } else {
-          problems.note(
-              path + ".allowedRoutes.kinds[" + k + "]",
-              RESOLVED_REFS,
-              "InvalidRouteKinds",
-              "only HTTPRoute and GRPCRoute are supported, was "
-                  + kind.getKind()
-                  + " in group '"
-                  + group
-                  + "'");
+      if (!kinds.isEmpty() && parsed != null) {
+        Set<RouteKind> supported = routeKinds(kinds, parsed, path, problems);
+        if (supported.isEmpty()) {
+          problems.served = false; // no route could ever attach
         }
-      }
-      if (!kinds.isEmpty() && supported.isEmpty()) {
-        problems.served = false; // no route could ever attach
-      }
-      if (!kinds.isEmpty() && named && !supported.equals(RouteKind.ALL)) {
-        narrowedRouteKinds.put(listener.getName(), supported);
+        if (named && !supported.equals(RouteKind.ON_HTTP)) {
+          narrowedRouteKinds.put(listener.getName(), supported);
+        }
       }
     }
     List<String> secrets = new ArrayList<>();
@@ -341,16 +323,82 @@ final class GatewayConverter {
               (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName());
         }
       }
+    } else if (parsed == GatewayState.Protocol.TLS) {
+      var tls = listener.getTls();
+      String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
+      if (!mode.equals("Passthrough")) {
+        problems.refuse(
+            path + ".tls.mode",
+            ACCEPTED,
+            "UnsupportedValue",
+            "must be Passthrough for TLS (terminate TLS with an HTTPS listener), was '"
+                + mode
+                + "'");
+      }
     } else if (listener.getTls() != null && parsed != null) {
       problems.refuse(
-          path + ".tls", ACCEPTED, "UnsupportedValue", "only an HTTPS listener may have tls");
+          path + ".tls",
+          ACCEPTED,
+          "UnsupportedValue",
+          "only an HTTPS or TLS listener may have tls");
     }
     if (!problems.served) {
       return Optional.empty();
     }
     return Optional.of(
         new GatewayState.Listener(
-            listener.getName(), port, parsed, hostname, allNamespaces, secrets, selector));
+            listener.getName(),
+            port,
+            parsed,
+            // "Hostname is ignored for protocols that don't require hostname based matching"
+            // (apis/v1/gateway_types.go, Listener.hostname): TCP.
+            parsed == GatewayState.Protocol.TCP ? Optional.empty() : hostname,
+            allNamespaces,
+            secrets,
+            selector));
+  }
+
+  /**
+   * The kinds {@code allowedRoutes.kinds} names that a listener of {@code protocol} carries; each
+   * other one is noted {@code InvalidRouteKinds}.
+   */
+  private static Set<RouteKind> routeKinds(
+      List<RouteGroupKind> kinds,
+      GatewayState.Protocol protocol,
+      String path,
+      ListenerProblems problems) {
+    Set<RouteKind> supported = EnumSet.noneOf(RouteKind.class);
+    for (int k = 0; k < kinds.size(); k++) {
+      RouteGroupKind kind = kinds.get(k);
+      String group = kind.getGroup() == null ? HttpRouteConverter.GATEWAY_GROUP : kind.getGroup();
+      Optional<RouteKind> carried =
+          protocol.routeKinds().stream()
+              .filter(
+                  r ->
+                      group.equals(HttpRouteConverter.GATEWAY_GROUP)
+                          && r.kindName().equals(kind.getKind()))
+              .findFirst();
+      if (carried.isPresent()) {
+        supported.add(carried.get());
+      } else {
+        problems.note(
+            path + ".allowedRoutes.kinds[" + k + "]",
+            RESOLVED_REFS,
+            "InvalidRouteKinds",
+            (protocol.streams() ? "a " : "an ")
+                + protocol
+                + " listener carries only "
+                + String.join(
+                    " and ",
+                    protocol.routeKinds().stream().sorted().map(RouteKind::kindName).toList())
+                + ", was "
+                + kind.getKind()
+                + " in group '"
+                + group
+                + "'");
+      }
+    }
+    return supported;
   }
 
   /** {@code from: Selector}'s selector, which the Gateway API requires with it, checked. */

@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -285,6 +287,8 @@ public final class KubernetesResources implements AutoCloseable {
               objects(read, "Gateway", Gateway.class),
               objects(read, "HTTPRoute", HTTPRoute.class),
               objects(read, "GRPCRoute", GRPCRoute.class),
+              objects(read, "TLSRoute", TLSRoute.class),
+              objects(read, "TCPRoute", TCPRoute.class),
               objects(read, "TrafficPolicy", TrafficPolicy.class),
               objects(read, "AuthPolicy", AuthPolicy.class),
               objects(read, "RateLimitPolicy", RateLimitPolicy.class),

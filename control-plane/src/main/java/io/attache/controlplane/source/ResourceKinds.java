@@ -21,6 +21,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +47,8 @@ final class ResourceKinds {
         gateways(gatewayClass),
         httpRoutes(),
         grpcRoutes(),
+        tlsRoutes(),
+        tcpRoutes(),
         referenceGrants(),
         namespaces(),
         tlsSecrets(),
@@ -141,6 +145,31 @@ final class ResourceKinds {
         Group.GATEWAY_API,
         Converter.of(GrpcRouteConverter::convert),
         r -> "applied: " + r.rules().size() + " rules, parents " + r.parents(),
+        true,
+        (state, route) -> state.httpRoutes.add(route));
+  }
+
+  /** TLSRoutes and TCPRoutes go with the other routes too: one rule of backends, no matches. */
+  private static ResourceKind<TLSRoute, HttpRouteState> tlsRoutes() {
+    return ResourceKind.of(
+        "TLSRoute",
+        TLSRoute.class,
+        HttpRouteState.class,
+        Group.GATEWAY_API,
+        Converter.of(StreamRouteConverter::tls),
+        r -> "applied: SNI " + r.hostnames() + ", parents " + r.parents(),
+        true,
+        (state, route) -> state.httpRoutes.add(route));
+  }
+
+  private static ResourceKind<TCPRoute, HttpRouteState> tcpRoutes() {
+    return ResourceKind.of(
+        "TCPRoute",
+        TCPRoute.class,
+        HttpRouteState.class,
+        Group.GATEWAY_API,
+        Converter.of(StreamRouteConverter::tcp),
+        r -> "applied: parents " + r.parents(),
         true,
         (state, route) -> state.httpRoutes.add(route));
   }

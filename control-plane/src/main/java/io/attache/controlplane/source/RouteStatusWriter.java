@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRouteStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -24,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes {@code status.parents} of HTTPRoutes and GRPCRoutes for our controller, one entry per
- * parentRef with {@code Accepted} and {@code ResolvedRefs}, keeping the entries of other
- * controllers. Writes only when something other than a transition time would change, so a status
- * write (which the informer sees as an update) never causes another.
+ * Writes {@code status.parents} of HTTPRoutes, GRPCRoutes, TLSRoutes and TCPRoutes for our
+ * controller, one entry per parentRef with {@code Accepted} and {@code ResolvedRefs}, keeping the
+ * entries of other controllers. Writes only when something other than a transition time would
+ * change, so a status write (which the informer sees as an update) never causes another.
  */
 final class RouteStatusWriter {
   /** The {@code controllerName} of our GatewayClass and of our route status entries. */
@@ -57,6 +61,30 @@ final class RouteStatusWriter {
           r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
           (r, parents) -> {
             HTTPRouteStatus status = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
+            status.setParents(parents);
+            r.setStatus(status);
+          });
+
+  static final Access<TLSRoute> TLS =
+      new Access<>(
+          "TLSRoute",
+          TLSRoute.class,
+          r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
+          r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
+          (r, parents) -> {
+            TLSRouteStatus status = r.getStatus() == null ? new TLSRouteStatus() : r.getStatus();
+            status.setParents(parents);
+            r.setStatus(status);
+          });
+
+  static final Access<TCPRoute> TCP =
+      new Access<>(
+          "TCPRoute",
+          TCPRoute.class,
+          r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
+          r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
+          (r, parents) -> {
+            TCPRouteStatus status = r.getStatus() == null ? new TCPRouteStatus() : r.getStatus();
             status.setParents(parents);
             r.setStatus(status);
           });

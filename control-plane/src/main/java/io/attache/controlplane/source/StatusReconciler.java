@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -48,6 +50,8 @@ final class StatusReconciler {
       List<Gateway> gateways,
       List<HTTPRoute> routes,
       List<GRPCRoute> grpcRoutes,
+      List<TLSRoute> tlsRoutes,
+      List<TCPRoute> tcpRoutes,
       List<TrafficPolicy> trafficPolicies,
       List<AuthPolicy> authPolicies,
       List<RateLimitPolicy> rateLimitPolicies,
@@ -79,6 +83,12 @@ final class StatusReconciler {
     }
     for (GRPCRoute route : found.grpcRoutes()) {
       writeRoute(found, RouteStatusWriter.GRPC, RouteKind.GRPC, route);
+    }
+    for (TLSRoute route : found.tlsRoutes()) {
+      writeRoute(found, RouteStatusWriter.TLS, RouteKind.TLS, route);
+    }
+    for (TCPRoute route : found.tcpRoutes()) {
+      writeRoute(found, RouteStatusWriter.TCP, RouteKind.TCP, route);
     }
     for (TrafficPolicy policy : found.trafficPolicies()) {
       verdict(found, "TrafficPolicy", policy, found.trafficVerdicts(), false)

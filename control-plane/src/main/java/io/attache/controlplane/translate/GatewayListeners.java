@@ -58,15 +58,7 @@ final class GatewayListeners {
     manager.addHttpFilters(ApiListeners.router());
     Filter connectionManager =
         Filter.newBuilder().setName(HCM).setTypedConfig(Any.pack(manager.build())).build();
-    Listener.Builder listener =
-        Listener.newBuilder()
-            .setName(port.xdsName())
-            .setAddress(
-                Address.newBuilder()
-                    .setSocketAddress(
-                        SocketAddress.newBuilder()
-                            .setAddress("0.0.0.0")
-                            .setPortValue(port.port())));
+    Listener.Builder listener = bound(port);
     if (port.protocol() != GatewayState.Protocol.HTTPS) {
       return listener
           .addFilterChains(FilterChain.newBuilder().addFilters(connectionManager))
@@ -90,6 +82,16 @@ final class GatewayListeners {
       listener.addFilterChains(chain);
     }
     return listener.build();
+  }
+
+  /** A Listener named after the Gateway port, on all addresses at its port. */
+  static Listener.Builder bound(RouteAttachments.GatewayPort port) {
+    return Listener.newBuilder()
+        .setName(port.xdsName())
+        .setAddress(
+            Address.newBuilder()
+                .setSocketAddress(
+                    SocketAddress.newBuilder().setAddress("0.0.0.0").setPortValue(port.port())));
   }
 
   /**

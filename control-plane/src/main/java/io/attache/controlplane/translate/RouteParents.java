@@ -68,18 +68,26 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
         .byGatewayPort()
         .forEach(
             (port, byHost) -> {
-              if (gateways.contains(port.namespace() + "/" + port.gateway())) {
-                listeners.put(
-                    port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
-                configs.put(
-                    port.xdsName(),
-                    GatewayListeners.routes(
-                        port,
-                        byHost,
-                        policies,
-                        filters,
-                        Translator.keptHosts(previous, port, touched)));
+              if (!gateways.contains(port.namespace() + "/" + port.gateway())) {
+                return;
               }
+              if (port.protocol().streams()) {
+                // Only a route change adds or removes such a listener, and the translator takes
+                // those whole (Translator.routesChanged).
+                StreamListeners.listener(port, byHost)
+                    .ifPresent(l -> listeners.put(port.xdsName(), l));
+                return;
+              }
+              listeners.put(
+                  port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
+              configs.put(
+                  port.xdsName(),
+                  GatewayListeners.routes(
+                      port,
+                      byHost,
+                      policies,
+                      filters,
+                      Translator.keptHosts(previous, port, touched)));
             });
   }
 }

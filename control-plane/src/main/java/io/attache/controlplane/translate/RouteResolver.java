@@ -7,6 +7,7 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.NamespaceState;
+import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
 import io.attache.controlplane.model.ServiceKey;
@@ -254,6 +255,13 @@ public final class RouteResolver {
       Map<ServiceKey, ServiceState> services,
       List<AttachedRule> rules,
       Map<String, List<AttachedRule>> byServiceHost) {
+    if (route.kind() == RouteKind.TLS || route.kind() == RouteKind.TCP) {
+      return new Condition(
+          false,
+          "NotAllowedByParent",
+          route.kind().kindName()
+              + "s attach to Gateways only (proxyless gRPC clients route calls)");
+    }
     if (!parent.namespace().equals(route.namespace())) {
       return new Condition(
           false,

@@ -94,6 +94,10 @@ public final class Translator {
         .byGatewayPort()
         .forEach(
             (port, byHost) -> {
+              if (port.protocol().streams()) {
+                StreamListeners.listener(port, byHost).ifPresent(listeners::add);
+                return;
+              }
               listeners.add(GatewayListeners.listener(port, tls.listeners(port), filters));
               routes.add(GatewayListeners.routes(port, byHost, policies, filters));
             });
@@ -276,6 +280,10 @@ public final class Translator {
     List<HttpRouteState> changed = changedRoutes(state.httpRoutes(), before.httpRoutes());
     if (changed.isEmpty()) {
       return Optional.of(previous);
+    }
+    // A TLSRoute or TCPRoute may open or close a Gateway port's listener: translated whole.
+    if (changed.stream().anyMatch(r -> r.kind() == RouteKind.TLS || r.kind() == RouteKind.TCP)) {
+      return Optional.empty();
     }
     // Checked first: a policy's target route counts even when it attaches nowhere.
     FilterAttachments filters = FilterAttachments.resolve(state);

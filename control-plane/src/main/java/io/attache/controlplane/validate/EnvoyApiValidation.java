@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRout
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
@@ -32,6 +33,7 @@ public final class EnvoyApiValidation {
           ExtAuthzPerRoute.getDescriptor(),
           RateLimit.getDescriptor(),
           RateLimitPerRoute.getDescriptor(),
+          TcpProxy.getDescriptor(),
           FilterConfig.getDescriptor());
   private static final ProtoValidator VALIDATOR = new ProtoValidator(PACKED);
 

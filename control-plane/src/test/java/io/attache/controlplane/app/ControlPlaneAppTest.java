@@ -82,7 +82,7 @@ class ControlPlaneAppTest {
           gatewayClassName: attache
           listeners:
             - {name: web, port: 8000, protocol: HTTP}
-            - {name: passthrough, port: 8443, protocol: TLS}
+            - {name: passthrough, port: 8443, protocol: UDP}
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

@@ -315,7 +315,7 @@ class GatewayApiParserTest {
   void badListenersAreNamed() {
     String bad =
         GATEWAY
-            .replace("protocol: HTTP\n", "protocol: TCP\n")
+            .replace("protocol: HTTP\n", "protocol: UDP\n")
             .replace("tls: {certificateRefs: [{name: shop-cert}]}", "tls: {mode: Passthrough}")
             .replace(
                 "from: All",
@@ -323,7 +323,7 @@ class GatewayApiParserTest {
 
     assertThat(errors(bad))
         .containsExactlyInAnyOrder(
-            "gateway.yaml (document 1) spec.listeners[0].protocol: must be HTTP or HTTPS (TLS, TCP and UDP listeners are not supported), was 'TCP'",
+            "gateway.yaml (document 1) spec.listeners[0].protocol: must be HTTP, HTTPS, TLS or TCP (UDP listeners are not supported), was 'UDP'",
             "gateway.yaml (document 1) spec.listeners[0].allowedRoutes.namespaces.selector.matchExpressions[0].operator: must be In, NotIn, Exists or DoesNotExist, was 'Has'",
             "gateway.yaml (document 1) spec.listeners[1].tls.mode: must be Terminate for HTTPS, was 'Passthrough'",
             "gateway.yaml (document 1) spec.listeners[1].tls.certificateRefs: an HTTPS listener needs at least one certificate Secret");

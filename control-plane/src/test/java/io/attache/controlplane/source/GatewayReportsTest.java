@@ -35,7 +35,7 @@ class GatewayReportsTest {
         listeners:
           - {name: web, port: 8000, protocol: HTTP}
           - {name: admin, port: 8000, protocol: HTTP, hostname: admin.example.com}
-          - {name: raw, port: 9000, protocol: TCP}
+          - {name: raw, port: 9000, protocol: UDP}
           - {name: clash, port: 8000, protocol: HTTPS, tls: {certificateRefs: [{name: c}]}}
           - name: mixed
             port: 8100
@@ -146,6 +146,45 @@ class GatewayReportsTest {
             "Programmed=false/Invalid");
   }
 
+  /**
+   * A TLS or TCP listener lists its own kind in supportedKinds, and naming another kind there is
+   * InvalidRouteKinds; a TLS listener that would terminate is not accepted
+   * (TLSRouteListenerTerminateNotSupported: Accepted=False, UnsupportedValue).
+   */
+  @Test
+  void tlsAndTcpListenersCarryTheirProtocolsKind() {
+    GatewayState gateway =
+        gateway(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: edge, namespace: shop}
+            spec:
+              gatewayClassName: attache
+              listeners:
+              - {name: tls, port: 443, protocol: TLS, tls: {mode: Passthrough}}
+              - {name: tcp, port: 9000, protocol: TCP}
+              - {name: tls-http, port: 8443, protocol: TLS, tls: {mode: Passthrough},
+                 allowedRoutes: {kinds: [{kind: HTTPRoute}, {kind: TLSRoute}]}}
+              - {name: terminate, port: 9443, protocol: TLS, tls: {mode: Terminate}}
+            """);
+    GatewayReport report = report(gateway);
+
+    assertThat(report.listeners())
+        .extracting(l -> l.name() + " " + l.supportedKinds())
+        .containsExactly("tls [TLS]", "tcp [TCP]", "tls-http [TLS]", "terminate [TLS]");
+    Map<String, List<String>> listeners = listeners(report);
+    assertThat(listeners.get("tls-http")).contains("ResolvedRefs=false/InvalidRouteKinds");
+    assertThat(listeners.get("terminate")).contains("Accepted=false/UnsupportedValue");
+    assertThat(listeners.get("tcp"))
+        .contains("Accepted=true/Accepted", "Programmed=true/Programmed");
+    assertThat(errors)
+        .extracting(ResourceError::toString)
+        .contains(
+            "Gateway shop/edge spec.listeners[2].allowedRoutes.kinds[0]: a TLS listener carries"
+                + " only TLSRoute, was HTTPRoute in group 'gateway.networking.k8s.io'");
+  }
+
   @Test
   void supportedKindsNameHttpRouteUnlessTheListenerCannotCarryIt() {
     GatewayReport report = report(gateway(GATEWAY));
@@ -217,13 +256,13 @@ class GatewayReportsTest {
     assertThat(errors)
         .extracting(ResourceError::toString)
         .containsExactlyInAnyOrder(
-            "Gateway shop/edge spec.listeners[2].protocol: must be HTTP or HTTPS (TLS, TCP and UDP"
-                + " listeners are not supported), was 'TCP'",
+            "Gateway shop/edge spec.listeners[2].protocol: must be HTTP, HTTPS, TLS or TCP (UDP"
+                + " listeners are not supported), was 'UDP'",
             "Gateway shop/edge spec.listeners[3].protocol: port 8000 already has a HTTP listener",
-            "Gateway shop/edge spec.listeners[4].allowedRoutes.kinds[1]: only HTTPRoute and"
-                + " GRPCRoute are supported, was UDPRoute in group 'gateway.networking.k8s.io'",
-            "Gateway shop/edge spec.listeners[5].allowedRoutes.kinds[0]: only HTTPRoute and"
-                + " GRPCRoute are supported, was UDPRoute in group 'gateway.networking.k8s.io'");
+            "Gateway shop/edge spec.listeners[4].allowedRoutes.kinds[1]: an HTTP listener carries"
+                + " only HTTPRoute and GRPCRoute, was UDPRoute in group 'gateway.networking.k8s.io'",
+            "Gateway shop/edge spec.listeners[5].allowedRoutes.kinds[0]: an HTTP listener carries"
+                + " only HTTPRoute and GRPCRoute, was UDPRoute in group 'gateway.networking.k8s.io'");
   }
 
   @Test

@@ -608,7 +608,7 @@ class KubernetesGatewayApiTest {
                 GATEWAY.replace(
                     "listeners: [{name: web, port: 8000, protocol: HTTP}]",
                     "listeners: [{name: web, port: 8000, protocol: HTTP},"
-                        + " {name: raw, port: 9000, protocol: TCP}]")));
+                        + " {name: raw, port: 9000, protocol: UDP}]")));
 
     await()
         .atMost(Duration.ofSeconds(15))

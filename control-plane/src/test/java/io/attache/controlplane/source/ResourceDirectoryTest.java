@@ -138,7 +138,7 @@ class ResourceDirectoryTest {
         gatewayClassName: attache
         listeners:
           - {name: web, port: 8000, protocol: HTTP}
-          - {name: passthrough, port: 8443, protocol: TLS}
+          - {name: passthrough, port: 8443, protocol: UDP}
       """;
 
   private static final String ROUTE =

@@ -1,0 +1,223 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.RouteStatus;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TLSRoutes (passthrough by SNI) and TCPRoutes on Gateway listeners of those protocols, case by
+ * case after the Gateway API conformance suite (gateway-api {@code conformance/tests}, cited per
+ * test by ShortName, with their manifests): each becomes a Listener whose filter chains hand whole
+ * connections to Envoy's TCP proxy.
+ */
+class StreamRouteTranslationTest {
+  private static final String INFRA = "gateway-conformance-infra";
+  private static final String SERVICES =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: tcp-backend, namespace: gateway-conformance-infra}
+      spec: {ports: [{port: 8443}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: tcp-backend-v1, namespace: gateway-conformance-infra}
+      spec: {ports: [{name: tcp, port: 3000}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: tcp-backend-v2, namespace: gateway-conformance-infra}
+      spec: {ports: [{name: tcp, port: 3000}]}
+      """;
+  private static final String TLS_GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: gateway-tlsroute, namespace: gateway-conformance-infra}
+      spec:
+        gatewayClassName: attache
+        listeners:
+        - name: https
+          port: 443
+          protocol: TLS
+          hostname: "*.example.com"
+          allowedRoutes: {namespaces: {from: Same}, kinds: [{kind: TLSRoute}]}
+          tls: {mode: Passthrough}
+      """;
+  private static final String TCP_GATEWAY =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: tcp-gateway, namespace: gateway-conformance-infra}
+      spec:
+        gatewayClassName: attache
+        listeners:
+        - {name: tcp, port: 9000, protocol: TCP, allowedRoutes: {kinds: [{kind: TCPRoute}]}}
+        - {name: web, port: 8080, protocol: HTTP}
+      """;
+
+  private static ClusterState parse(String... documents) {
+    return ConformanceManifests.parse(SERVICES, String.join("---\n", documents));
+  }
+
+  private static String tlsRoute(String name, String hostnames, String backend) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          parentRefs: [{name: gateway-tlsroute}]
+          hostnames: %s
+          rules: [{backendRefs: [{name: %s, port: 8443}]}]
+        """
+        .formatted(name, hostnames, backend);
+  }
+
+  private static String tcpRoute(String name, String created, String section, String backends) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TCPRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra, creationTimestamp: "%s"}
+        spec:
+          parentRefs: [{name: tcp-gateway, sectionName: %s}]
+          rules: [{backendRefs: %s}]
+        """
+        .formatted(name, created, section, backends);
+  }
+
+  private static Optional<Listener> listener(ClusterState state, String name) {
+    return new Translator()
+        .translate(state).listeners().stream().filter(l -> l.getName().equals(name)).findFirst();
+  }
+
+  private static TcpProxy proxy(FilterChain chain) {
+    try {
+      return chain.getFilters(0).getTypedConfig().unpack(TcpProxy.class);
+    } catch (InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Map<String, RouteStatus> statuses(ClusterState state) {
+    return new RouteResolver()
+        .resolve(state).statuses().stream()
+            .collect(Collectors.toMap(RouteStatus::routeKey, s -> s, (a, b) -> a));
+  }
+
+  /** TLSRouteSimpleSameNamespace: connections for abc.example.com pass through to the backend. */
+  @Test
+  void aTlsRoutePassesConnectionsThroughBySni() {
+    ClusterState state =
+        parse(
+            TLS_GATEWAY,
+            tlsRoute("gateway-conformance-infra-test", "[abc.example.com]", "tcp-backend"));
+
+    Listener listener = listener(state, INFRA + "/gateway-tlsroute:443").orElseThrow();
+    assertThat(listener.getListenerFilters(0).getName())
+        .isEqualTo("envoy.filters.listener.tls_inspector");
+    FilterChain chain = listener.getFilterChains(0);
+    assertThat(chain.getFilterChainMatch().getServerNamesList()).containsExactly("abc.example.com");
+    assertThat(chain.hasTransportSocket()).isFalse(); // passed through, not terminated
+    assertThat(proxy(chain).getCluster()).isEqualTo(INFRA + "/tcp-backend:8443");
+    RouteStatus status = ConformanceManifests.firstStatus(state);
+    assertThat(status.routeKey())
+        .isEqualTo("TLSRoute:" + INFRA + "/gateway-conformance-infra-test");
+    assertThat(status.healthy()).isTrue();
+  }
+
+  /**
+   * TLSRouteInvalidNoMatchingListenerHostname: a route whose SNI hostnames the listener's does not
+   * cover is not accepted, and the port serves nothing.
+   */
+  @Test
+  void aTlsRouteOutsideTheListenersHostnameIsNotAccepted() {
+    ClusterState state =
+        parse(TLS_GATEWAY, tlsRoute("elsewhere", "[abc.example.net]", "tcp-backend"));
+
+    assertThat(ConformanceManifests.firstStatus(state).accepted().reason())
+        .isEqualTo("NoMatchingListenerHostname");
+    assertThat(listener(state, INFRA + "/gateway-tlsroute:443")).isEmpty();
+  }
+
+  /** TCPRouteWeightedRouting: connections split by weight. */
+  @Test
+  void aTcpRouteSplitsConnectionsByWeight() {
+    ClusterState state =
+        parse(
+            TCP_GATEWAY,
+            tcpRoute(
+                "weighted",
+                "2026-01-01T00:00:00Z",
+                "tcp",
+                "[{name: tcp-backend-v1, port: 3000, weight: 80},"
+                    + " {name: tcp-backend-v2, port: 3000, weight: 20}]"));
+
+    Listener listener = listener(state, INFRA + "/tcp-gateway:9000").orElseThrow();
+    assertThat(listener.getListenerFiltersList()).isEmpty();
+    assertThat(listener.getFilterChainsList()).hasSize(1);
+    assertThat(proxy(listener.getFilterChains(0)).getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName() + "=" + c.getWeight())
+        .containsExactly(INFRA + "/tcp-backend-v1:tcp=80", INFRA + "/tcp-backend-v2:tcp=20");
+  }
+
+  /**
+   * TCPRouteMultipleRoutesAttachment: two TCPRoutes on one listener are both accepted and both
+   * counted in attachedRoutes; only the older one gets connections.
+   */
+  @Test
+  void ofTwoTcpRoutesOnOneListenerTheOlderGetsTheConnections() {
+    ClusterState state =
+        parse(
+            TCP_GATEWAY,
+            tcpRoute(
+                "tcproute-attach-newer",
+                "2026-02-01T00:00:00Z",
+                "tcp",
+                "[{name: tcp-backend-v2, port: 3000}]"),
+            tcpRoute(
+                "tcproute-attach-older",
+                "2026-01-01T00:00:00Z",
+                "tcp",
+                "[{name: tcp-backend-v1, port: 3000}]"));
+
+    assertThat(statuses(state).values()).allSatisfy(s -> assertThat(s.healthy()).isTrue());
+    RouteAttachments attachments = new RouteResolver().resolve(state);
+    assertThat(attachments.attachedRoutes(INFRA + "/tcp-gateway", "tcp")).isEqualTo(2);
+    Listener listener = listener(state, INFRA + "/tcp-gateway:9000").orElseThrow();
+    assertThat(proxy(listener.getFilterChains(0)).getCluster())
+        .isEqualTo(INFRA + "/tcp-backend-v1:tcp");
+  }
+
+  /**
+   * TCPRouteInvalidNonTCPListener: a TCPRoute naming an HTTP listener is not accepted
+   * (NotAllowedByListeners); TCPRouteInvalidBackendRefNonexistent: a missing backend is
+   * BackendNotFound and its connections are closed.
+   */
+  @Test
+  void aTcpRouteOnAnHttpListenerOrToAMissingBackendIsReported() {
+    ClusterState state =
+        parse(
+            TCP_GATEWAY,
+            tcpRoute(
+                "on-web", "2026-01-01T00:00:00Z", "web", "[{name: tcp-backend-v1, port: 3000}]"),
+            tcpRoute("missing", "2026-01-01T00:00:00Z", "tcp", "[{name: nowhere, port: 3000}]"));
+
+    RouteStatus onWeb = statuses(state).get("TCPRoute:" + INFRA + "/on-web");
+    assertThat(onWeb.accepted().reason()).isEqualTo("NotAllowedByListeners");
+    RouteStatus missing = statuses(state).get("TCPRoute:" + INFRA + "/missing");
+    assertThat(missing.accepted().status()).isTrue();
+    assertThat(missing.resolvedRefs().reason()).isEqualTo("BackendNotFound");
+    assertThat(proxy(listener(state, INFRA + "/tcp-gateway:9000").orElseThrow().getFilterChains(0)))
+        .extracting(TcpProxy::getCluster)
+        .isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
+  }
+}
