@@ -8,6 +8,7 @@ import io.attache.controlplane.model.RouteStatus;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -219,5 +220,165 @@ class StreamRouteTranslationTest {
     assertThat(proxy(listener(state, INFRA + "/tcp-gateway:9000").orElseThrow().getFilterChains(0)))
         .extracting(TcpProxy::getCluster)
         .isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
+  }
+
+  /**
+   * TLSRouteInvalidNoMatchingListener: a TLSRoute naming an HTTP or HTTPS Gateway is
+   * NotAllowedByListeners, one naming a listener that does not exist NoMatchingParent.
+   */
+  @Test
+  void aTlsRouteWithoutATlsListenerIsNotAccepted() {
+    String gateway =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          gatewayClassName: attache
+          listeners: [%s]
+        """;
+    String route =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          parentRefs: [%s]
+          hostnames: [tls.example.com]
+          rules: [{backendRefs: [{name: tcp-backend, port: 8443}]}]
+        """;
+    ClusterState state =
+        parse(
+            gateway.formatted(
+                "gateway-tlsroute-tls-passthrough-only",
+                "{name: tls-passthrough, protocol: TLS, port: 443, tls: {mode: Passthrough}}"),
+            gateway.formatted(
+                "gateway-tlsroute-http-only", "{name: http, port: 80, protocol: HTTP}"),
+            gateway.formatted(
+                "gateway-tlsroute-https-only",
+                "{name: https, port: 8443, protocol: HTTPS, tls: {mode: Terminate,"
+                    + " certificateRefs: [{name: tls-validity-checks-certificate}]}}"),
+            route.formatted(
+                "tlsroute-not-allowed-protocol-http", "{name: gateway-tlsroute-http-only}"),
+            route.formatted(
+                "tlsroute-not-allowed-protocol-https", "{name: gateway-tlsroute-https-only}"),
+            route.formatted(
+                "tlsroute-no-matching-section-name",
+                "{name: gateway-tlsroute-tls-passthrough-only, sectionName: nonexistent-listener}"));
+
+    Map<String, RouteStatus> statuses = statuses(state);
+    assertThat(statuses.get("TLSRoute:" + INFRA + "/tlsroute-not-allowed-protocol-http").accepted())
+        .extracting(RouteStatus.Condition::reason)
+        .isEqualTo("NotAllowedByListeners");
+    assertThat(
+            statuses.get("TLSRoute:" + INFRA + "/tlsroute-not-allowed-protocol-https").accepted())
+        .extracting(RouteStatus.Condition::reason)
+        .isEqualTo("NotAllowedByListeners");
+    assertThat(statuses.get("TLSRoute:" + INFRA + "/tlsroute-no-matching-section-name").accepted())
+        .extracting(RouteStatus.Condition::reason)
+        .isEqualTo("NoMatchingParent");
+    RouteAttachments attachments = new RouteResolver().resolve(state);
+    assertThat(attachments.attachedRoutes(INFRA + "/gateway-tlsroute-http-only", "http")).isZero();
+    assertThat(attachments.attachedRoutes(INFRA + "/gateway-tlsroute-https-only", "https"))
+        .isZero();
+  }
+
+  /**
+   * TLSRouteInvalidBackendRefNonexistent (BackendNotFound), TLSRouteInvalidBackendRefUnknownKind
+   * (InvalidKind) and TLSRouteInvalidReferenceGrant (RefNotPermitted: each grant wrong in one way):
+   * the route stays accepted, its ResolvedRefs says why.
+   */
+  @Test
+  void aTlsRoutesUnresolvedBackendIsReportedWithItsReason() {
+    String grant =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ReferenceGrant
+        metadata: {name: %s, namespace: %s}
+        spec:
+          from: [{group: %s, kind: %s, namespace: %s}]
+          to: [{group: "%s", kind: %s, name: %s}]
+        """;
+    String appNs = "gateway-conformance-app-backend";
+    String api = "gateway.networking.k8s.io";
+    ClusterState state =
+        parse(
+            TLS_GATEWAY,
+            tlsRoute("nonexistent", "[a.example.com]", "nowhere"),
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: TLSRoute
+            metadata: {name: unknown-kind, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: gateway-tlsroute}]
+              hostnames: [b.example.com]
+              rules:
+              - backendRefs:
+                - {group: unknownkind.example.com, kind: NonExistent, name: tls-backend, port: 443}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: TLSRoute
+            metadata: {name: cross, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: gateway-tlsroute}]
+              hostnames: [abc.example.com]
+              rules:
+              - backendRefs: [{name: tls-backend, namespace: gateway-conformance-app-backend, port: 443}]
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: tls-backend, namespace: gateway-conformance-app-backend}
+            spec: {ports: [{port: 443}]}
+            """,
+            grant.formatted(
+                "wrong-namespace", INFRA, api, "TLSRoute", INFRA, "", "Service", "tls-backend"),
+            grant.formatted(
+                "wrong-from-group",
+                appNs,
+                "not-the-group-youre-looking-for",
+                "TLSRoute",
+                INFRA,
+                "",
+                "Service",
+                "tls-backend"),
+            grant.formatted(
+                "wrong-from-kind", appNs, api, "Gateway", INFRA, "", "Service", "tls-backend"),
+            grant.formatted(
+                "wrong-from-namespace",
+                appNs,
+                api,
+                "TLSRoute",
+                "not-the-namespace-youre-looking-for",
+                "",
+                "Service",
+                "tls-backend"),
+            grant.formatted(
+                "wrong-to-group",
+                appNs,
+                api,
+                "TLSRoute",
+                INFRA,
+                "not-the-group-youre-looking-for",
+                "Service",
+                "tls-backend"),
+            grant.formatted(
+                "wrong-to-kind", appNs, api, "TLSRoute", INFRA, "", "Secret", "tls-backend"),
+            grant.formatted(
+                "wrong-to-name",
+                appNs,
+                api,
+                "TLSRoute",
+                INFRA,
+                "",
+                "Service",
+                "not-the-service-youre-looking-for"));
+
+    Map<String, RouteStatus> statuses = statuses(state);
+    assertThat(
+            List.of("nonexistent", "unknown-kind", "cross").stream()
+                .map(n -> statuses.get("TLSRoute:" + INFRA + "/" + n))
+                .map(s -> s.accepted().status() + "/" + s.resolvedRefs().reason())
+                .toList())
+        .containsExactly("true/BackendNotFound", "true/InvalidKind", "true/RefNotPermitted");
   }
 }
