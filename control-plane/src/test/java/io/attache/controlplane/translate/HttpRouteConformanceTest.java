@@ -1,0 +1,234 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.RouteStatus;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTPRoutes on a Gateway, case by case after the Gateway API conformance suite's core tests
+ * (gateway-api {@code conformance/tests}, cited per test by ShortName; the manifests are those
+ * tests', with the Gateway and Services of its base manifests). Where the suite sends requests,
+ * these read the Envoy routes that would answer them: which match takes a path, which cluster it
+ * goes to, and which status Envoy answers by itself.
+ */
+class HttpRouteConformanceTest {
+  private static final String INFRA = "gateway-conformance-infra";
+  private static final String V1 = INFRA + "/infra-backend-v1:8080";
+  private static final String V2 = INFRA + "/infra-backend-v2:8080";
+  private static final String BASE =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: same-namespace, namespace: gateway-conformance-infra}
+      spec:
+        gatewayClassName: attache
+        listeners:
+          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: infra-backend-v1, namespace: gateway-conformance-infra}
+      spec: {ports: [{port: 8080}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: infra-backend-v2, namespace: gateway-conformance-infra}
+      spec: {ports: [{port: 8080}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: infra-backend-v3, namespace: gateway-conformance-infra}
+      spec: {ports: [{port: 8080}]}
+      ---
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web-backend, namespace: gateway-conformance-web-backend}
+      spec: {ports: [{port: 8080}]}
+      """;
+
+  private static ClusterState parse(String route) {
+    return ConformanceManifests.parse(BASE, route);
+  }
+
+  private static List<Route> routes(ClusterState state) {
+    RouteConfiguration config =
+        new Translator()
+            .translate(state).routes().stream()
+                .filter(r -> r.getName().equals(INFRA + "/same-namespace:80"))
+                .findFirst()
+                .orElseThrow();
+    return config.getVirtualHostsCount() == 0
+        ? List.of()
+        : config.getVirtualHosts(0).getRoutesList();
+  }
+
+  /** What a route does: its cluster, or the status Envoy answers. */
+  private static String target(Route route) {
+    return route.hasDirectResponse()
+        ? "answer " + route.getDirectResponse().getStatus()
+        : route.getRoute().getCluster();
+  }
+
+  private static String match(Route route) {
+    return route.getMatch().hasPrefix()
+        ? "prefix " + route.getMatch().getPrefix()
+        : "path " + route.getMatch().getPath();
+  }
+
+  /** HTTPRouteSimpleSameNamespace: a rule without matches takes every path to its backend. */
+  @Test
+  void httpRouteSimpleSameNamespace() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: gateway-conformance-infra-test, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+            """);
+
+    assertThat(routes(state))
+        .extracting(r -> match(r) + " -> " + target(r))
+        .containsExactly("prefix / -> " + V1);
+    assertThat(ConformanceManifests.firstStatus(state).healthy()).isTrue();
+  }
+
+  /**
+   * HTTPRouteExactPathMatching: /one and /two each to their backend, and nothing else matches (so
+   * /, /one/example, /two/ and /Two get Envoy's 404).
+   */
+  @Test
+  void httpRouteExactPathMatching() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: exact-matching, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: Exact, value: /one}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: Exact, value: /two}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """);
+
+    assertThat(routes(state))
+        .extracting(r -> match(r) + " -> " + target(r))
+        .containsExactly("path /one -> " + V1, "path /two -> " + V2);
+  }
+
+  /** HTTPRouteWeight: 70/30, and the backend of weight 0 gets nothing. */
+  @Test
+  void httpRouteWeight() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: weighted-backends, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - backendRefs:
+                - {name: infra-backend-v1, port: 8080, weight: 70}
+                - {name: infra-backend-v2, port: 8080, weight: 30}
+                - {name: infra-backend-v3, port: 8080, weight: 0}
+            """);
+
+    assertThat(routes(state).get(0).getRoute().getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName() + "=" + c.getWeight().getValue())
+        .containsExactly(V1 + "=70", V2 + "=30");
+  }
+
+  /** HTTPRouteNoBackendRefs: rules with omitted or empty backendRefs answer 500. */
+  @Test
+  void httpRouteNoBackendRefs() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: omitted-backendrefs, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: Exact, value: /omitted-no-forward}}]
+              - matches: [{path: {type: Exact, value: /empty-no-forward}}]
+                backendRefs: []
+              - matches: [{path: {type: PathPrefix, value: /}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            """);
+
+    assertThat(routes(state))
+        .extracting(r -> match(r) + " -> " + target(r))
+        .containsExactly(
+            "path /omitted-no-forward -> answer 500",
+            "path /empty-no-forward -> answer 500",
+            "prefix / -> " + V1);
+  }
+
+  /**
+   * HTTPRouteInvalidNonExistentBackendRef (BackendNotFound) and
+   * HTTPRouteInvalidCrossNamespaceBackendRef (RefNotPermitted, no ReferenceGrant): the route is
+   * accepted, ResolvedRefs says why, and its requests are answered 500.
+   */
+  @Test
+  void httpRouteInvalidBackendRefs() {
+    for (String[] backend :
+        List.of(
+            new String[] {"nonexistent", INFRA, "BackendNotFound"},
+            new String[] {"web-backend", "gateway-conformance-web-backend", "RefNotPermitted"})) {
+      ClusterState state =
+          parse(
+              """
+              apiVersion: gateway.networking.k8s.io/v1
+              kind: HTTPRoute
+              metadata: {name: invalid-backend-ref, namespace: gateway-conformance-infra}
+              spec:
+                parentRefs: [{name: same-namespace}]
+                rules: [{backendRefs: [{name: %s, namespace: %s, port: 8080}]}]
+              """
+                  .formatted(backend[0], backend[1]));
+
+      RouteStatus status = ConformanceManifests.firstStatus(state);
+      assertThat(status.accepted().status()).isTrue();
+      assertThat(status.resolvedRefs().reason()).isEqualTo(backend[2]);
+      assertThat(routes(state))
+          .extracting(HttpRouteConformanceTest::target)
+          .containsExactly("answer 500");
+    }
+  }
+
+  /**
+   * HTTPRouteInvalidParentRefNotMatchingSectionName: a sectionName no listener has is
+   * NoMatchingParent, and nothing is served.
+   */
+  @Test
+  void httpRouteInvalidParentRefNotMatchingSectionName() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: httproute-listener-not-matching-section-name, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs:
+              - {name: same-namespace, namespace: gateway-conformance-infra, port: 80, sectionName: http1}
+              rules: [{backendRefs: [{name: infra-backend-v1, kind: Service, port: 8080}]}]
+            """);
+
+    RouteStatus status = ConformanceManifests.firstStatus(state);
+    assertThat(status.accepted().status()).isFalse();
+    assertThat(status.accepted().reason()).isEqualTo("NoMatchingParent");
+    assertThat(routes(state)).isEmpty();
+  }
+}
