@@ -231,4 +231,170 @@ class HttpRouteConformanceTest {
     assertThat(status.accepted().reason()).isEqualTo("NoMatchingParent");
     assertThat(routes(state)).isEmpty();
   }
+
+  private static final String V3 = INFRA + "/infra-backend-v3:8080";
+
+  /** Where each request goes: {@code path [header=value ...] -> target}. */
+  private static List<String> replay(ClusterState state, List<String> requests) {
+    List<Route> routes = routes(state);
+    return requests.stream()
+        .map(
+            request -> {
+              String[] parts = request.split(" ");
+              java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+              for (int i = 1; i < parts.length; i++) {
+                String[] header = parts[i].split("=", 2);
+                headers.put(header[0], header[1]);
+              }
+              return request + " -> " + EnvoyRouteMatching.target(routes, parts[0], headers);
+            })
+        .toList();
+  }
+
+  /**
+   * HTTPRouteMatching: a path prefix or a header match per match, ORed; /v2 is a whole segment
+   * (/v2example and /foo/v2/example go to v1).
+   */
+  @Test
+  void httpRouteMatching() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: matching, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /}}, {headers: [{name: version, value: one}]}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /v2}}, {headers: [{name: version, value: two}]}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """);
+
+    assertThat(
+            replay(
+                state,
+                List.of(
+                    "/",
+                    "/example",
+                    "/ Version=one",
+                    "/v2",
+                    "/v2/example",
+                    "/ Version=two",
+                    "/v2/",
+                    "/v2example",
+                    "/foo/v2/example")))
+        .containsExactly(
+            "/ -> " + V1,
+            "/example -> " + V1,
+            "/ Version=one -> " + V1,
+            "/v2 -> " + V2,
+            "/v2/example -> " + V2,
+            "/ Version=two -> " + V2,
+            "/v2/ -> " + V2,
+            "/v2example -> " + V1,
+            "/foo/v2/example -> " + V1);
+  }
+
+  /**
+   * HTTPRouteHeaderMatching: header matches ANDed within a match, matches ORed, more header matches
+   * first, then rule order; a request no rule matches gets Envoy's 404.
+   */
+  @Test
+  void httpRouteHeaderMatching() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: header-matching, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{headers: [{name: version, value: one}]}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{headers: [{name: version, value: two}]}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+              - matches: [{headers: [{name: version, value: two}, {name: color, value: orange}]}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{headers: [{name: color, value: blue}]}, {headers: [{name: color, value: green}]}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{headers: [{name: color, value: red}]}, {headers: [{name: color, value: yellow}]}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """);
+
+    assertThat(
+            replay(
+                state,
+                List.of(
+                    "/ Version=one",
+                    "/ Version=two",
+                    "/ Version=two Color=orange",
+                    "/ Version=two Color=blue",
+                    "/ Color=orange",
+                    "/ Some-Other-Header=one",
+                    "/ Color=blue",
+                    "/ Color=green",
+                    "/ Color=red",
+                    "/ Color=yellow",
+                    "/ Color=purple")))
+        .containsExactly(
+            "/ Version=one -> " + V1,
+            "/ Version=two -> " + V2,
+            "/ Version=two Color=orange -> " + V1,
+            "/ Version=two Color=blue -> " + V2,
+            "/ Color=orange -> 404",
+            "/ Some-Other-Header=one -> 404",
+            "/ Color=blue -> " + V1,
+            "/ Color=green -> " + V1,
+            "/ Color=red -> " + V2,
+            "/ Color=yellow -> " + V2,
+            "/ Color=purple -> 404");
+  }
+
+  /** HTTPRoutePathMatchOrder: exact paths first, then the longest prefix. */
+  @Test
+  void httpRoutePathMatchOrder() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: path-matching-order, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: Exact, value: /match}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: Exact, value: /match/exact}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+              - matches: [{path: {type: Exact, value: /match/exact/one}}]
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /match/}}]
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /match/prefix/}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /match/prefix/one}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """);
+
+    assertThat(
+            replay(
+                state,
+                List.of(
+                    "/match/exact/one",
+                    "/match/exact",
+                    "/match",
+                    "/match/prefix/one/any",
+                    "/match/prefix/any",
+                    "/match/any")))
+        .containsExactly(
+            "/match/exact/one -> " + V3,
+            "/match/exact -> " + V2,
+            "/match -> " + V1,
+            "/match/prefix/one/any -> " + V2,
+            "/match/prefix/any -> " + V1,
+            "/match/any -> " + V3);
+  }
 }
