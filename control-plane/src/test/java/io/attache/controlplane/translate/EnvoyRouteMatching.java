@@ -2,7 +2,9 @@ package io.attache.controlplane.translate;
 
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +20,38 @@ import java.util.regex.Pattern;
  */
 final class EnvoyRouteMatching {
   private EnvoyRouteMatching() {}
+
+  /**
+   * The virtual host Envoy picks for {@code host}: an exact domain, else the longest suffix
+   * wildcard ({@code *.example.com}), else {@code *}.
+   */
+  static Optional<VirtualHost> virtualHost(RouteConfiguration config, String host) {
+    VirtualHost best = null;
+    int bestRank = -1;
+    for (VirtualHost candidate : config.getVirtualHostsList()) {
+      for (String domain : candidate.getDomainsList()) {
+        int rank =
+            domain.equals(host)
+                ? Integer.MAX_VALUE
+                : domain.startsWith("*.") && host.endsWith(domain.substring(1))
+                    ? domain.length()
+                    : domain.equals("*") ? 0 : -1;
+        if (rank > bestRank) {
+          best = candidate;
+          bestRank = rank;
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** As {@link #target(List, String, Map)}, the virtual host chosen by {@code host} first. */
+  static String target(
+      RouteConfiguration config, String host, String path, Map<String, String> headers) {
+    return virtualHost(config, host)
+        .map(v -> target(v.getRoutesList(), path, headers))
+        .orElse("404");
+  }
 
   static Optional<Route> route(List<Route> routes, String path, Map<String, String> headers) {
     return routes.stream().filter(r -> matches(r.getMatch(), path, headers)).findFirst();

@@ -397,4 +397,145 @@ class HttpRouteConformanceTest {
             "/match/prefix/any -> " + V1,
             "/match/any -> " + V3);
   }
+
+  /** Where each {@code host path [header=value ...]} request goes through {@code config}. */
+  private static List<String> replayHosts(RouteConfiguration config, List<String> requests) {
+    return requests.stream()
+        .map(
+            request -> {
+              String[] parts = request.split(" ");
+              java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+              for (int i = 2; i < parts.length; i++) {
+                String[] header = parts[i].split("=", 2);
+                headers.put(header[0], header[1]);
+              }
+              return request
+                  + " -> "
+                  + EnvoyRouteMatching.target(config, parts[0], parts[1], headers);
+            })
+        .toList();
+  }
+
+  private static RouteConfiguration config(ClusterState state, String name) {
+    return new Translator()
+        .translate(state).routes().stream()
+            .filter(r -> r.getName().equals(name))
+            .findFirst()
+            .orElseThrow();
+  }
+
+  /**
+   * HTTPRouteMatchingAcrossRoutes: two routes' rules for example.com merge in one host, by
+   * precedence; example.net has only the first route's.
+   */
+  @Test
+  void httpRouteMatchingAcrossRoutes() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: matching-part1, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              hostnames: [example.com, example.net]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /}}, {headers: [{name: version, value: one}]}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: matching-part2, namespace: gateway-conformance-infra}
+            spec:
+              hostnames: [example.com]
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /v2}}, {headers: [{name: version, value: two}]}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            """);
+
+    assertThat(
+            replayHosts(
+                config(state, INFRA + "/same-namespace:80"),
+                List.of(
+                    "example.com /",
+                    "example.com /example",
+                    "example.net /example",
+                    "example.com /example Version=one",
+                    "example.com /v2",
+                    "example.net /v2",
+                    "example.com /v2/example",
+                    "example.com / Version=two")))
+        .containsExactly(
+            "example.com / -> " + V1,
+            "example.com /example -> " + V1,
+            "example.net /example -> " + V1,
+            "example.com /example Version=one -> " + V1,
+            "example.com /v2 -> " + V2,
+            "example.net /v2 -> " + V1,
+            "example.com /v2/example -> " + V2,
+            "example.com / Version=two -> " + V2);
+  }
+
+  /**
+   * HTTPRouteListenerHostnameMatching: each route serves the hostname of the listener it names; a
+   * wildcard listener covers every deeper name, and a host no listener has gets 404.
+   */
+  @Test
+  void httpRouteListenerHostnameMatching() {
+    String route =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          parentRefs: [%s]
+          rules: [{backendRefs: [{name: %s, port: 8080}]}]
+        """;
+    String parent = "{name: httproute-listener-hostname-matching, sectionName: %s}";
+    ClusterState state =
+        parse(
+            String.join(
+                "---\n",
+                """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: httproute-listener-hostname-matching, namespace: gateway-conformance-infra}
+                spec:
+                  gatewayClassName: attache
+                  listeners:
+                  - {name: listener-1, port: 81, protocol: HTTP, hostname: bar.com}
+                  - {name: listener-2, port: 81, protocol: HTTP, hostname: foo.bar.com}
+                  - {name: listener-3, port: 81, protocol: HTTP, hostname: "*.bar.com"}
+                  - {name: listener-4, port: 81, protocol: HTTP, hostname: "*.foo.com"}
+                """,
+                route.formatted("backend-v1", parent.formatted("listener-1"), "infra-backend-v1"),
+                route.formatted("backend-v2", parent.formatted("listener-2"), "infra-backend-v2"),
+                route.formatted(
+                    "backend-v3",
+                    parent.formatted("listener-3") + ", " + parent.formatted("listener-4"),
+                    "infra-backend-v3")));
+
+    assertThat(
+            replayHosts(
+                config(state, INFRA + "/httproute-listener-hostname-matching:81"),
+                List.of(
+                    "bar.com /",
+                    "foo.bar.com /",
+                    "baz.bar.com /",
+                    "boo.bar.com /",
+                    "multiple.prefixes.bar.com /",
+                    "multiple.prefixes.foo.com /",
+                    "foo.com /",
+                    "no.matching.host /")))
+        .containsExactly(
+            "bar.com / -> " + V1,
+            "foo.bar.com / -> " + V2,
+            "baz.bar.com / -> " + V3,
+            "boo.bar.com / -> " + V3,
+            "multiple.prefixes.bar.com / -> " + V3,
+            "multiple.prefixes.foo.com / -> " + V3,
+            "foo.com / -> 404",
+            "no.matching.host / -> 404");
+  }
 }
