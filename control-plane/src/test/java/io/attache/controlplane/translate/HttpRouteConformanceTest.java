@@ -538,4 +538,148 @@ class HttpRouteConformanceTest {
             "foo.com / -> 404",
             "no.matching.host / -> 404");
   }
+
+  /**
+   * HTTPRouteInvalidCrossNamespaceParentRef: a route in another namespace than a Gateway whose
+   * listener allows routes from its own namespace only is NotAllowedByListeners.
+   */
+  @Test
+  void httpRouteInvalidCrossNamespaceParentRef() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: invalid-cross-namespace-parent-ref, namespace: gateway-conformance-web-backend}
+            spec:
+              parentRefs: [{name: same-namespace, namespace: gateway-conformance-infra}]
+              rules: [{backendRefs: [{name: web-backend, port: 8080}]}]
+            """);
+
+    RouteStatus status = ConformanceManifests.firstStatus(state);
+    assertThat(status.accepted().status()).isFalse();
+    assertThat(status.accepted().reason()).isEqualTo("NotAllowedByListeners");
+    assertThat(routes(state)).isEmpty();
+  }
+
+  /**
+   * HTTPRouteMultipleGateways: a route shared by two Gateways is served by both, beside each one's
+   * own route.
+   */
+  @Test
+  void httpRouteMultipleGateways() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: all-namespaces, namespace: gateway-conformance-infra}
+            spec:
+              gatewayClassName: attache
+              listeners: [{name: http, port: 81, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: multiple-gateways-shared-route, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}, {name: all-namespaces}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /shared}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: same-namespace-dedicated-route, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /}}]
+                backendRefs: [{name: infra-backend-v2, port: 8080}]
+            ---
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: all-namespaces-dedicated-route, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: all-namespaces}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /}}]
+                backendRefs: [{name: infra-backend-v3, port: 8080}]
+            """);
+
+    assertThat(
+            replayHosts(
+                config(state, INFRA + "/same-namespace:80"),
+                List.of("any.host /shared", "any.host /")))
+        .containsExactly("any.host /shared -> " + V1, "any.host / -> " + V2);
+    assertThat(
+            replayHosts(
+                config(state, INFRA + "/all-namespaces:81"),
+                List.of("any.host /shared", "any.host /")))
+        .containsExactly("any.host /shared -> " + V1, "any.host / -> " + V3);
+  }
+
+  /**
+   * HTTPRouteRequestHeaderModifier: set overwrites, add appends, remove drops, each on the rule's
+   * route; several at once on one.
+   */
+  @Test
+  void httpRouteRequestHeaderModifier() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: request-header-modifier, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /set}}]
+                filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: X-Header-Set, value: set-overwrites-values}]}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /add}}]
+                filters: [{type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: X-Header-Add, value: add-appends-values}]}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /remove}}]
+                filters: [{type: RequestHeaderModifier, requestHeaderModifier: {remove: [X-Header-Remove]}}]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+              - matches: [{path: {type: PathPrefix, value: /multiple}}]
+                filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [{name: X-Header-Set-1, value: header-set-1}, {name: X-Header-Set-2, value: header-set-2}]
+                    add: [{name: X-Header-Add-1, value: header-add-1}]
+                    remove: [X-Header-Remove-1]
+                backendRefs: [{name: infra-backend-v1, port: 8080}]
+            """);
+
+    java.util.Map<String, String> byPath = new java.util.TreeMap<>();
+    for (Route route : routes(state)) {
+      if (route.getMatch().hasPath()) {
+        byPath.put(
+            route.getMatch().getPath(),
+            route.getRequestHeadersToAddList().stream()
+                    .map(
+                        h ->
+                            h.getHeader().getKey()
+                                + "="
+                                + h.getHeader().getValue()
+                                + (h.getAppendAction()
+                                        == io.envoyproxy.envoy.config.core.v3.HeaderValueOption
+                                            .HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD
+                                    ? " (add)"
+                                    : " (set)"))
+                    .toList()
+                + " -"
+                + route.getRequestHeadersToRemoveList());
+      }
+    }
+    assertThat(byPath)
+        .containsEntry("/set", "[x-header-set=set-overwrites-values (set)] -[]")
+        .containsEntry("/add", "[x-header-add=add-appends-values (add)] -[]")
+        .containsEntry("/remove", "[] -[x-header-remove]")
+        .containsEntry(
+            "/multiple",
+            "[x-header-set-1=header-set-1 (set), x-header-set-2=header-set-2 (set),"
+                + " x-header-add-1=header-add-1 (add)] -[x-header-remove-1]");
+  }
 }
