@@ -682,4 +682,58 @@ class HttpRouteConformanceTest {
             "[x-header-set-1=header-set-1 (set), x-header-set-2=header-set-2 (set),"
                 + " x-header-add-1=header-add-1 (add)] -[x-header-remove-1]");
   }
+
+  /** HTTPRouteRedirectHostAndStatus: a redirect to another host, 302 unless the rule says 301. */
+  @Test
+  void httpRouteRedirectHostAndStatus() {
+    ClusterState state =
+        parse(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: redirect-host-and-status, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: same-namespace}]
+              rules:
+              - matches: [{path: {type: PathPrefix, value: /hostname-redirect}}]
+                filters: [{type: RequestRedirect, requestRedirect: {hostname: example.org}}]
+              - matches: [{path: {type: PathPrefix, value: /host-and-status}}]
+                filters: [{type: RequestRedirect, requestRedirect: {statusCode: 301, hostname: example.org}}]
+            """);
+
+    for (String[] request :
+        List.of(
+            new String[] {"/hostname-redirect", "FOUND"},
+            new String[] {"/host-and-status", "MOVED_PERMANENTLY"})) {
+      Route route =
+          EnvoyRouteMatching.route(routes(state), request[0], java.util.Map.of()).orElseThrow();
+      assertThat(route.getRedirect().getHostRedirect()).isEqualTo("example.org");
+      assertThat(route.getRedirect().getResponseCode().name()).isEqualTo(request[1]);
+    }
+  }
+
+  /**
+   * GatewayNameMaximumLength: a Gateway with a 253-character name is served like any other (its
+   * resources pass the Envoy API's rules, which every translation test checks).
+   */
+  @Test
+  void gatewayNameMaximumLength() {
+    String name = "gateway-name-maximum-length-" + "a".repeat(253 - 28);
+    ClusterState state =
+        ConformanceManifests.parse(
+            BASE.replace("name: same-namespace,", "name: " + name + ","),
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata: {name: r, namespace: gateway-conformance-infra}
+            spec:
+              parentRefs: [{name: %s}]
+              rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+            """
+                .formatted(name));
+
+    assertThat(name).hasSize(253);
+    assertThat(ConformanceManifests.firstStatus(state).healthy()).isTrue();
+    assertThat(config(state, INFRA + "/" + name + ":80").getVirtualHostsCount()).isEqualTo(1);
+  }
 }
