@@ -736,4 +736,156 @@ class HttpRouteConformanceTest {
     assertThat(ConformanceManifests.firstStatus(state).healthy()).isTrue();
     assertThat(config(state, INFRA + "/" + name + ":80").getVirtualHostsCount()).isEqualTo(1);
   }
+
+  /**
+   * HTTPRouteHostnameIntersection: a route serves the intersection of its hostnames with each
+   * listener's (specific or wildcard on either side); a route whose hostnames meet none is
+   * NoMatchingListenerHostname. The connection manager strips the port from the Host ({@code
+   * very.specific.com:1234}).
+   */
+  @Test
+  void httpRouteHostnameIntersection() throws Exception {
+    String route =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          parentRefs: [{name: httproute-hostname-intersection}]
+          hostnames: %s
+          rules:
+          - matches: [{path: {type: PathPrefix, value: %s}}]
+            backendRefs: [{name: %s, port: 8080}]
+        """;
+    ClusterState state =
+        parse(
+            String.join(
+                "---\n",
+                """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: httproute-hostname-intersection, namespace: gateway-conformance-infra}
+                spec:
+                  gatewayClassName: attache
+                  listeners:
+                  - {name: listener-1, port: 81, protocol: HTTP, hostname: very.specific.com}
+                  - {name: listener-2, port: 81, protocol: HTTP, hostname: "*.wildcard.io"}
+                  - {name: listener-3, port: 81, protocol: HTTP, hostname: "*.anotherwildcard.io"}
+                """,
+                route.formatted(
+                    "specific-host-matches-listener-specific-host",
+                    "[non.matching.com, \"*.nonmatchingwildcard.io\", very.specific.com]",
+                    "/s1",
+                    "infra-backend-v1"),
+                route.formatted(
+                    "specific-host-matches-listener-wildcard-host",
+                    "[non.matching.com, wildcard.io, foo.wildcard.io, bar.wildcard.io,"
+                        + " foo.bar.wildcard.io]",
+                    "/s2",
+                    "infra-backend-v2"),
+                route.formatted(
+                    "wildcard-host-matches-listener-specific-host",
+                    "[non.matching.com, \"*.specific.com\"]",
+                    "/s3",
+                    "infra-backend-v3"),
+                route.formatted(
+                    "wildcard-host-matches-listener-wildcard-host",
+                    "[\"*.anotherwildcard.io\"]",
+                    "/s4",
+                    "infra-backend-v1"),
+                route.formatted(
+                    "no-intersecting-hosts",
+                    "[specific.but.wrong.com, wildcard.io]",
+                    "/s5",
+                    "infra-backend-v2")));
+
+    assertThat(
+            new RouteResolver()
+                .resolve(state).statuses().stream()
+                    .map(
+                        s ->
+                            s.routeKey().substring(INFRA.length() + 1)
+                                + " "
+                                + s.accepted().reason())
+                    .toList())
+        .containsExactly(
+            "specific-host-matches-listener-specific-host Accepted",
+            "specific-host-matches-listener-wildcard-host Accepted",
+            "wildcard-host-matches-listener-specific-host Accepted",
+            "wildcard-host-matches-listener-wildcard-host Accepted",
+            "no-intersecting-hosts NoMatchingListenerHostname");
+    List<String> requests =
+        List.of(
+            "very.specific.com /s1",
+            "very.specific.com:1234 /s1",
+            "non.matching.com /s1",
+            "foo.nonmatchingwildcard.io /s1",
+            "foo.wildcard.io /s1",
+            "very.specific.com /non-matching-prefix",
+            "foo.wildcard.io /s2",
+            "bar.wildcard.io /s2",
+            "foo.bar.wildcard.io /s2",
+            "non.matching.com /s2",
+            "wildcard.io /s2",
+            "very.specific.com /s2",
+            "very.specific.com /s3",
+            "non.matching.com /s3",
+            "foo.specific.com /s3",
+            "foo.wildcard.io /s3",
+            "foo.anotherwildcard.io /s4",
+            "bar.anotherwildcard.io /s4",
+            "foo.bar.anotherwildcard.io /s4",
+            "anotherwildcard.io /s4",
+            "foo.wildcard.io /s4",
+            "very.specific.com /s4",
+            "specific.but.wrong.com /s5",
+            "wildcard.io /s5");
+    RouteConfiguration config = config(state, INFRA + "/httproute-hostname-intersection:81");
+    assertThat(
+            replayHosts(
+                config,
+                requests.stream()
+                    .map(r -> r.replace(":1234", "")) // strip_any_host_port, as Envoy would
+                    .toList()))
+        .containsExactly(
+            "very.specific.com /s1 -> " + V1,
+            "very.specific.com /s1 -> " + V1,
+            "non.matching.com /s1 -> 404",
+            "foo.nonmatchingwildcard.io /s1 -> 404",
+            "foo.wildcard.io /s1 -> 404",
+            "very.specific.com /non-matching-prefix -> 404",
+            "foo.wildcard.io /s2 -> " + V2,
+            "bar.wildcard.io /s2 -> " + V2,
+            "foo.bar.wildcard.io /s2 -> " + V2,
+            "non.matching.com /s2 -> 404",
+            "wildcard.io /s2 -> 404",
+            "very.specific.com /s2 -> 404",
+            "very.specific.com /s3 -> " + V3,
+            "non.matching.com /s3 -> 404",
+            "foo.specific.com /s3 -> 404",
+            "foo.wildcard.io /s3 -> 404",
+            "foo.anotherwildcard.io /s4 -> " + V1,
+            "bar.anotherwildcard.io /s4 -> " + V1,
+            "foo.bar.anotherwildcard.io /s4 -> " + V1,
+            "anotherwildcard.io /s4 -> 404",
+            "foo.wildcard.io /s4 -> 404",
+            "very.specific.com /s4 -> 404",
+            "specific.but.wrong.com /s5 -> 404",
+            "wildcard.io /s5 -> 404");
+    assertThat(config.getName()).isNotEmpty();
+    assertThat(
+            new Translator()
+                .translate(state).listeners().stream()
+                    .filter(l -> l.getName().equals(INFRA + "/httproute-hostname-intersection:81"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getFilterChains(0)
+                    .getFilters(0)
+                    .getTypedConfig()
+                    .unpack(
+                        io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
+                            .HttpConnectionManager.class)
+                    .getStripAnyHostPort())
+        .isTrue();
+  }
 }
