@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Prints the xDS resources (clusters, endpoints, listeners, routes, secrets) the control plane",
-      "would serve for Service, EndpointSlice, Gateway, HTTPRoute, ReferenceGrant and TLS Secret",
-      "YAML, as JSON or YAML. Private keys print as [redacted].",
+      "would serve for Service, EndpointSlice, Gateway, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute,",
+      "ReferenceGrant, Namespace, TLS Secret and policy YAML, as JSON or YAML. Private keys print",
+      "as [redacted].",
       "Example: attache translate -f examples/cluster/echo.yaml -o yaml",
       "Exit codes: 0 translated, 2 bad usage or invalid resources (every error printed)."
     })

@@ -193,4 +193,67 @@ class TranslateCommandTest {
         .contains("[redacted]")
         .doesNotContain("PRIVATE KEY");
   }
+
+  /** Every route kind the control plane reads shows in what translate prints. */
+  @Test
+  void grpcTlsAndTcpRoutesTranslate(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path file = dir.resolve("routes.yaml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db, namespace: shop}
+        spec: {ports: [{name: pg, port: 5432}]}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: edge, namespace: shop}
+        spec:
+          gatewayClassName: attache
+          listeners:
+          - {name: web, port: 8080, protocol: HTTP}
+          - {name: tls, port: 8443, protocol: TLS, tls: {mode: Passthrough}}
+          - {name: tcp, port: 5432, protocol: TCP}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: api, namespace: shop}
+        spec:
+          parentRefs: [{name: edge, sectionName: web}]
+          rules: [{matches: [{method: {service: shop.Api, method: Get}}], backendRefs: [{name: db, port: 5432}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: db, namespace: shop}
+        spec:
+          parentRefs: [{name: edge, sectionName: tls}]
+          hostnames: [db.example.com]
+          rules: [{backendRefs: [{name: db, port: 5432}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TCPRoute
+        metadata: {name: db, namespace: shop}
+        spec:
+          parentRefs: [{name: edge, sectionName: tcp}]
+          rules: [{backendRefs: [{name: db, port: 5432}]}]
+        """);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int exit =
+        TranslateCommand.translate(
+            List.of(file),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String json = out.toString(StandardCharsets.UTF_8).replaceAll("\\s", "");
+    assertThat(json)
+        .contains("\"path\":\"/shop.Api/Get\"")
+        .contains("\"name\":\"shop/edge:8443\"")
+        .contains("\"serverNames\":[\"db.example.com\"]")
+        .contains("\"name\":\"shop/edge:5432\"")
+        .contains("envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy");
+  }
 }

@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.List;
@@ -51,7 +52,8 @@ public final class XdsJson {
                               .getDescriptor(),
                           DownstreamTlsContext.getDescriptor(),
                           Secret.getDescriptor(),
-                          TlsInspector.getDescriptor()))
+                          TlsInspector.getDescriptor(),
+                          TcpProxy.getDescriptor()))
                   .build());
   private static final Gson PRETTY =
       new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();

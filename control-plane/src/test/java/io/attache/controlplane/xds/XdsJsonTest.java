@@ -62,4 +62,27 @@ class XdsJsonTest {
         .contains("BEGIN CERTIFICATE")
         .doesNotContain("PRIVATE KEY");
   }
+
+  /** A TLSRoute's or TCPRoute's listener packs a TCP proxy: /config_dump and translate print it. */
+  @Test
+  void aTcpProxyListenerPrints() {
+    io.envoyproxy.envoy.config.listener.v3.Listener listener =
+        io.envoyproxy.envoy.config.listener.v3.Listener.newBuilder()
+            .setName("shop/edge:5432")
+            .addFilterChains(
+                io.envoyproxy.envoy.config.listener.v3.FilterChain.newBuilder()
+                    .addFilters(
+                        io.envoyproxy.envoy.config.listener.v3.Filter.newBuilder()
+                            .setName("envoy.filters.network.tcp_proxy")
+                            .setTypedConfig(
+                                com.google.protobuf.Any.pack(
+                                    io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3
+                                        .TcpProxy.newBuilder()
+                                        .setStatPrefix("db")
+                                        .setCluster("shop/db:pg")
+                                        .build()))))
+            .build();
+
+    assertThat(XdsJson.pretty(XdsJson.toJson(listener))).contains("\"cluster\": \"shop/db:pg\"");
+  }
 }
