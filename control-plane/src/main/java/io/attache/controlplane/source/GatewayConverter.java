@@ -38,6 +38,9 @@ final class GatewayConverter {
 
   private GatewayConverter() {}
 
+  /** The field a Gateway's infrastructure parameters are named in; see {@link #convert}. */
+  static final String PARAMETERS_REF = "spec.infrastructure.parametersRef";
+
   /** Whether this Gateway belongs to {@code gatewayClass}; others are some other controller's. */
   static boolean ours(Gateway gateway, String gatewayClass) {
     return gateway.getSpec() != null
@@ -53,6 +56,18 @@ final class GatewayConverter {
     String name = Metadata.name(gateway, errors);
     String namespace = Metadata.namespace(gateway);
     boolean valid = name != null;
+    if (gateway.getSpec() != null
+        && gateway.getSpec().getInfrastructure() != null
+        && gateway.getSpec().getInfrastructure().getParametersRef() != null) {
+      // No kind of parameters is read here: a reference to one is never silently ignored.
+      errors.add(
+          PARAMETERS_REF,
+          "this control plane reads no infrastructure parameters (InvalidParameters), was "
+              + gateway.getSpec().getInfrastructure().getParametersRef().getKind()
+              + " "
+              + gateway.getSpec().getInfrastructure().getParametersRef().getName());
+      valid = false;
+    }
     List<Listener> specListeners =
         gateway.getSpec() == null
             ? List.of()

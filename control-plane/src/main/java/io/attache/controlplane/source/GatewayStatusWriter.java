@@ -37,14 +37,20 @@ final class GatewayStatusWriter {
   /**
    * @param report what the served version of the Gateway became; empty when none is served
    * @param invalid why the current version is invalid as a whole, when it is
+   * @param invalidReason the {@code Accepted} reason when it is: {@code InvalidParameters} for its
+   *     infrastructure parameters, else {@code Invalid}
    */
-  void write(Gateway gateway, Optional<GatewayReport> report, Optional<String> invalid) {
+  void write(
+      Gateway gateway,
+      Optional<GatewayReport> report,
+      Optional<String> invalid,
+      String invalidReason) {
     long generation =
         gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
     List<Condition> conditions = new ArrayList<>();
     List<ListenerStatus> listeners = new ArrayList<>();
     if (invalid.isPresent()) {
-      conditions.add(Conditions.of("Accepted", false, "Invalid", invalid.get(), generation));
+      conditions.add(Conditions.of("Accepted", false, invalidReason, invalid.get(), generation));
     }
     if (report.isPresent()) {
       for (GatewayReport.Condition c : report.get().conditions()) {

@@ -73,10 +73,16 @@ final class StatusReconciler {
     found.gatewayClasses().forEach(gatewayClasses::write);
     for (Gateway gateway : found.gateways()) {
       String key = KubernetesResources.key(gateway);
+      ObjectKey object = ObjectKey.of("Gateway", gateway);
+      boolean parameters =
+          found.invalid().getOrDefault(object, List.of()).stream()
+              .anyMatch(e -> e.field().startsWith(GatewayConverter.PARAMETERS_REF));
       gateways.write(
           gateway,
           found.gatewayReports().stream().filter(r -> r.gatewayKey().equals(key)).findFirst(),
-          problems(found, ObjectKey.of("Gateway", gateway)));
+          problems(found, object),
+          // gateway-api apis/v1/gateway_types.go, GatewayReasonInvalidParameters
+          parameters ? "InvalidParameters" : "Invalid");
     }
     for (HTTPRoute route : found.routes()) {
       writeRoute(found, RouteStatusWriter.HTTP, RouteKind.HTTP, route);

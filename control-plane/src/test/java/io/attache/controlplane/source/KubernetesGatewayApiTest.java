@@ -630,6 +630,35 @@ class KubernetesGatewayApiTest {
         .anyMatch(e -> e.startsWith("Gateway shop/edge spec.listeners[1].protocol: must be HTTP"));
   }
 
+  /**
+   * GatewayInvalidParametersRef: a Gateway naming infrastructure parameters, which this control
+   * plane does not read, is Accepted=False with reason InvalidParameters (gateway-api
+   * apis/v1/gateway_types.go, GatewayReasonInvalidParameters), and its last valid version stays
+   * served.
+   */
+  @Test
+  void aGatewayNamingInfrastructureParametersIsNotAccepted() {
+    create();
+    start();
+    gatewayRoutes();
+
+    update(
+        (Gateway)
+            Serialization.unmarshal(
+                GATEWAY.replace(
+                    "listeners: [{name: web, port: 8000, protocol: HTTP}]",
+                    "listeners: [{name: web, port: 8000, protocol: HTTP}]\n"
+                        + "  infrastructure: {parametersRef: {group: invalid.io, kind:"
+                        + " InvalidParameters, name: invalid}}")));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> assertThat(gatewayConditions()).startsWith("[Accepted=False/InvalidParameters"));
+    assertThat(gatewayRoutes().getVirtualHosts(0).getDomainsList())
+        .containsExactly("store.example.com");
+  }
+
   private void createGatewayClass(String name, String controller) {
     client
         .resource(
