@@ -381,4 +381,113 @@ class StreamRouteTranslationTest {
                 .toList())
         .containsExactly("true/BackendNotFound", "true/InvalidKind", "true/RefNotPermitted");
   }
+
+  /**
+   * The cluster a TLS connection with this SNI reaches, as Envoy picks the filter chain: the exact
+   * server name, else the longest wildcard covering it, else a chain without server names; {@code
+   * none} when no chain takes it.
+   */
+  private static String sni(Listener listener, String serverName) {
+    FilterChain best = null;
+    int bestRank = -1;
+    for (FilterChain chain : listener.getFilterChainsList()) {
+      List<String> names = chain.getFilterChainMatch().getServerNamesList();
+      int rank = names.isEmpty() ? 0 : -1;
+      for (String name : names) {
+        if (name.equals(serverName)) {
+          rank = Integer.MAX_VALUE;
+        } else if (name.startsWith("*.") && serverName.endsWith(name.substring(1))) {
+          rank = Math.max(rank, name.length());
+        }
+      }
+      if (rank > bestRank) {
+        best = chain;
+        bestRank = rank;
+      }
+    }
+    return best == null ? "none" : proxy(best).getCluster();
+  }
+
+  /**
+   * TLSRouteHostnameIntersection: each TLSRoute serves the intersection of its SNI hostnames with
+   * its listener's (exact, a more or less specific wildcard, or none), and a name outside it
+   * reaches no backend.
+   */
+  @Test
+  void tlsRouteHostnameIntersection() {
+    String gateway =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          gatewayClassName: attache
+          listeners:
+          - name: listener
+            port: %d
+            protocol: TLS
+            %s
+            allowedRoutes: {kinds: [{kind: TLSRoute}]}
+            tls: {mode: Passthrough}
+        """;
+    String route =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: TLSRoute
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec:
+          parentRefs: [{name: %s}]
+          hostnames: [%s]
+          rules: [{backendRefs: [{name: %s, port: 8443}]}]
+        """;
+    String x1 = "gw-tlsroute-exact-hostname-x-1";
+    String x2 = "gw-tlsroute-more-specific-wc-hostname-x-2";
+    String x3 = "gw-tlsroute-less-specific-wc-hostname-x-3";
+    String x4 = "gw-tlsroute-empty-hostname-x-4";
+    ClusterState state =
+        parse(
+            """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: tcp-backend-2, namespace: gateway-conformance-infra}
+            spec: {ports: [{port: 8443}]}
+            """,
+            gateway.formatted(x1, 443, "hostname: abc.example.com"),
+            gateway.formatted(x2, 444, "hostname: \"*.example.com\""),
+            gateway.formatted(x3, 445, "hostname: \"*.com\""),
+            gateway.formatted(x4, 446, ""),
+            route.formatted(
+                "tlsroute-more-specific-wc-hostname-x-1", x1, "\"*.example.com\"", "tcp-backend"),
+            route.formatted("tlsroute-exact-hostname-x-2", x2, "abc.example.com", "tcp-backend"),
+            route.formatted(
+                "tlsroute-less-specific-wc-hostname-x-2", x2, "\"*.com\"", "tcp-backend-2"),
+            route.formatted("tlsroute-exact-hostname-x-3", x3, "abc.example.com", "tcp-backend"),
+            route.formatted(
+                "tlsroute-more-specific-wc-hostname-x-3", x3, "\"*.example.com\"", "tcp-backend-2"),
+            route.formatted("tlsroute-exact-hostname-x-4", x4, "abc.example.com", "tcp-backend"),
+            route.formatted(
+                "tlsroute-less-specific-wc-hostname-x-4", x4, "\"*.com\"", "tcp-backend-2"));
+
+    assertThat(statuses(state).values()).allSatisfy(s -> assertThat(s.healthy()).isTrue());
+    String one = INFRA + "/tcp-backend:8443";
+    String two = INFRA + "/tcp-backend-2:8443";
+    Map<String, List<String>> expected =
+        Map.of(
+            x1, List.of(one, "none", "none"),
+            x2, List.of(one, two, "none"),
+            x3, List.of(one, two, "none"),
+            x4, List.of(one, two, "none"));
+    Map<String, Integer> ports = Map.of(x1, 443, x2, 444, x3, 445, x4, 446);
+    expected.forEach(
+        (gw, targets) -> {
+          Listener listener = listener(state, INFRA + "/" + gw + ":" + ports.get(gw)).orElseThrow();
+          assertThat(
+                  List.of(
+                      sni(listener, "abc.example.com"),
+                      sni(listener, "other.example.com"),
+                      sni(listener, "abc.example.net")))
+              .as(gw)
+              .isEqualTo(targets);
+        });
+  }
 }
