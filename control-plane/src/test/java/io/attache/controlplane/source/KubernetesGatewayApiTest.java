@@ -659,6 +659,127 @@ class KubernetesGatewayApiTest {
         .containsExactly("store.example.com");
   }
 
+  private List<Long> gatewayObservedGenerations() {
+    Gateway gateway = gateway();
+    return gateway.getStatus() == null || gateway.getStatus().getConditions() == null
+        ? List.of()
+        : gateway.getStatus().getConditions().stream()
+            .map(Condition::getObservedGeneration)
+            .distinct()
+            .toList();
+  }
+
+  private List<String> listenerNames() {
+    Gateway gateway = gateway();
+    return gateway.getStatus() == null || gateway.getStatus().getListeners() == null
+        ? List.of()
+        : gateway.getStatus().getListeners().stream().map(l -> l.getName()).toList();
+  }
+
+  /**
+   * GatewayObservedGenerationBump and GatewayModifyListeners: an edit that adds a listener bumps
+   * the Gateway's generation (the mock API server does so in CRUD mode, as the API server does) and
+   * is reported at the new generation with the new listener served; removing it again takes it out
+   * of the status and of what Envoy is served.
+   */
+  @Test
+  void aGatewayEditIsReportedAtItsGenerationWithItsListeners() {
+    create();
+    start();
+    long first = gateway().getMetadata().getGeneration();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(gatewayObservedGenerations()).containsExactly(first));
+
+    update(
+        (Gateway)
+            Serialization.unmarshal(
+                GATEWAY.replace(
+                    "listeners: [{name: web, port: 8000, protocol: HTTP}]",
+                    "listeners: [{name: web, port: 8000, protocol: HTTP},"
+                        + " {name: extra, port: 8001, protocol: HTTP}]")));
+    long second = gateway().getMetadata().getGeneration();
+    assertThat(second).isGreaterThan(first);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(gatewayObservedGenerations()).containsExactly(second);
+              assertThat(listenerNames()).containsExactly("web", "extra");
+              assertThat(listenerStatus("extra")).contains("Programmed=True/Programmed");
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                xds.publisher()
+                    .current()
+                    .orElseThrow()
+                    .listeners()
+                    .resources()
+                    .containsKey("shop/edge:8001"));
+
+    update((Gateway) Serialization.unmarshal(GATEWAY));
+    long third = gateway().getMetadata().getGeneration();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(gatewayObservedGenerations()).containsExactly(third);
+              assertThat(listenerNames()).containsExactly("web");
+            });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !xds.publisher()
+                    .current()
+                    .orElseThrow()
+                    .listeners()
+                    .resources()
+                    .containsKey("shop/edge:8001"));
+  }
+
+  /**
+   * HTTPRouteObservedGenerationBump: a route edit bumps its generation and is reported at the new
+   * one.
+   */
+  @Test
+  void aRouteEditIsReportedAtItsGeneration() {
+    create();
+    start();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(describe(ourConditions())).contains("Accepted=True"));
+    long first =
+        client
+            .resources(HTTPRoute.class)
+            .inNamespace("shop")
+            .withName("store")
+            .get()
+            .getMetadata()
+            .getGeneration();
+
+    apply(route("PathPrefix, value: /basket", "web"));
+    long edited =
+        client
+            .resources(HTTPRoute.class)
+            .inNamespace("shop")
+            .withName("store")
+            .get()
+            .getMetadata()
+            .getGeneration();
+
+    assertThat(edited).isGreaterThan(first);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(ourConditions())
+                    .extracting(Condition::getObservedGeneration)
+                    .containsOnly(edited));
+  }
+
   private void createGatewayClass(String name, String controller) {
     client
         .resource(
@@ -693,5 +814,48 @@ class KubernetesGatewayApiTest {
             });
     GatewayClass other = client.resources(GatewayClass.class).withName("other").get();
     assertThat(other.getStatus() == null || other.getStatus().getConditions() == null).isTrue();
+  }
+
+  /**
+   * GatewayClassObservedGenerationBump: an edit of our GatewayClass bumps its generation and its
+   * Accepted condition follows.
+   */
+  @Test
+  void aGatewayClassEditIsReportedAtItsGeneration() {
+    createGatewayClass("attache", "attache.io/gateway-controller");
+    start();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                client.resources(GatewayClass.class).withName("attache").get().getStatus() != null);
+
+    GatewayClass edited = client.resources(GatewayClass.class).withName("attache").get();
+    long before = edited.getMetadata().getGeneration();
+    edited.getSpec().setDescription("edited");
+    update(edited);
+    long after =
+        client
+            .resources(GatewayClass.class)
+            .withName("attache")
+            .get()
+            .getMetadata()
+            .getGeneration();
+
+    assertThat(after).isGreaterThan(before);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .resources(GatewayClass.class)
+                            .withName("attache")
+                            .get()
+                            .getStatus()
+                            .getConditions()
+                            .get(0)
+                            .getObservedGeneration())
+                    .isEqualTo(after));
   }
 }
