@@ -888,4 +888,182 @@ class HttpRouteConformanceTest {
                     .getStripAnyHostPort())
         .isTrue();
   }
+
+  /**
+   * HTTPRouteHTTPSListener: routes on the base manifests' HTTPS Gateway (four listeners on 443, one
+   * certificate) serve example.org through the listener without hostname and second-example.org
+   * through the one of that name; another host gets 404; each listener is a TLS filter chain chosen
+   * by SNI.
+   */
+  @Test
+  void httpRouteHttpsListener() {
+    String listener =
+        """
+          - name: %s
+            port: 443
+            protocol: HTTPS
+            %s
+            allowedRoutes: {namespaces: {from: Same}}
+            tls: {certificateRefs: [{group: "", kind: Secret, name: tls-validity-checks-certificate, namespace: gateway-conformance-infra}]}
+        """;
+    ClusterState state =
+        parse(
+            String.join(
+                "---\n",
+                """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: {name: same-namespace-with-https-listener, namespace: gateway-conformance-infra}
+                spec:
+                  gatewayClassName: attache
+                  listeners:
+                """
+                    + listener.formatted("https", "")
+                    + listener.formatted("https-with-hostname", "hostname: second-example.org")
+                    + listener.formatted(
+                        "https-with-wildcard-hostname", "hostname: \"*.wildcard.org\"")
+                    + listener.formatted(
+                        "https-with-hostname-matching-wildcard",
+                        "hostname: fourth-example.wildcard.org"),
+                io.attache.controlplane.TlsFixtures.secretYaml(
+                    INFRA,
+                    "tls-validity-checks-certificate",
+                    io.attache.controlplane.TlsFixtures.RSA_CERT,
+                    io.attache.controlplane.TlsFixtures.RSA_KEY),
+                """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: httproute-https-test, namespace: gateway-conformance-infra}
+                spec:
+                  parentRefs: [{name: same-namespace-with-https-listener}]
+                  hostnames: [example.org]
+                  rules: [{backendRefs: [{name: infra-backend-v1, port: 8080}]}]
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: httproute-https-test-no-hostname, namespace: gateway-conformance-infra}
+                spec:
+                  parentRefs: [{name: same-namespace-with-https-listener, sectionName: https-with-hostname}]
+                  rules: [{backendRefs: [{name: infra-backend-v2, port: 8080}]}]
+                """));
+
+    assertThat(
+            replayHosts(
+                config(state, INFRA + "/same-namespace-with-https-listener:443"),
+                List.of("example.org /", "unknown-example.org /", "second-example.org /")))
+        .containsExactly(
+            "example.org / -> " + V1,
+            "unknown-example.org / -> 404",
+            "second-example.org / -> " + V2);
+    io.envoyproxy.envoy.config.listener.v3.Listener https =
+        new Translator()
+            .translate(state).listeners().stream()
+                .filter(l -> l.getName().equals(INFRA + "/same-namespace-with-https-listener:443"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(https.getFilterChainsList())
+        .allSatisfy(chain -> assertThat(chain.hasTransportSocket()).isTrue())
+        .extracting(chain -> chain.getFilterChainMatch().getServerNamesList().toString())
+        .containsExactlyInAnyOrder(
+            "[second-example.org]", "[*.wildcard.org]", "[fourth-example.wildcard.org]", "[]");
+  }
+
+  /**
+   * HTTPRouteServiceTypes: a Service with hand-made EndpointSlices (IPv4 and IPv6), a headless one
+   * and a headless one with hand-made slices are all backends, each path to its own cluster, whose
+   * endpoints are the slices' (the suite fills the slices with the infra backend's pod addresses;
+   * here fixed ones stand in).
+   */
+  @Test
+  void httpRouteServiceTypes() {
+    String service =
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %s, namespace: gateway-conformance-infra}
+        spec: {%sports: [{name: first-port, port: 8080, targetPort: 3000}]}
+        """;
+    String slice =
+        """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %s-%s
+          namespace: gateway-conformance-infra
+          labels: {kubernetes.io/service-name: %s}
+        addressType: %s
+        ports: [{name: first-port, port: 3000, protocol: TCP}]
+        endpoints: [{addresses: ["%s"], conditions: {ready: true}}]
+        """;
+    ClusterState state =
+        parse(
+            String.join(
+                "---\n",
+                """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: service-types, namespace: gateway-conformance-infra}
+                spec:
+                  parentRefs: [{name: same-namespace}]
+                  rules:
+                  - matches: [{path: {type: Exact, value: /manual-endpointslices}}]
+                    backendRefs: [{name: manual-endpointslices, port: 8080}]
+                  - matches: [{path: {type: Exact, value: /headless}}]
+                    backendRefs: [{name: headless, port: 8080}]
+                  - matches: [{path: {type: Exact, value: /headless-manual-endpointslices}}]
+                    backendRefs: [{name: headless-manual-endpointslices, port: 8080}]
+                """,
+                service.formatted("manual-endpointslices", ""),
+                slice.formatted(
+                    "manual-endpointslices", "ip4", "manual-endpointslices", "IPv4", "10.0.0.1"),
+                slice.formatted(
+                    "manual-endpointslices", "ip6", "manual-endpointslices", "IPv6", "fd00::1"),
+                service.formatted(
+                    "headless", "clusterIP: None, selector: {app: infra-backend-v1}, "),
+                slice.formatted("headless", "abcde", "headless", "IPv4", "10.0.0.2"),
+                service.formatted("headless-manual-endpointslices", "clusterIP: None, "),
+                slice.formatted(
+                    "headless-manual-endpointslices",
+                    "ip4",
+                    "headless-manual-endpointslices",
+                    "IPv4",
+                    "10.0.0.3"),
+                slice.formatted(
+                    "headless-manual-endpointslices",
+                    "ip6",
+                    "headless-manual-endpointslices",
+                    "IPv6",
+                    "fd00::3")));
+
+    assertThat(ConformanceManifests.firstStatus(state).healthy()).isTrue();
+    assertThat(routes(state))
+        .extracting(r -> match(r) + " -> " + target(r))
+        .containsExactlyInAnyOrder(
+            "path /manual-endpointslices -> " + INFRA + "/manual-endpointslices:first-port",
+            "path /headless -> " + INFRA + "/headless:first-port",
+            "path /headless-manual-endpointslices -> "
+                + INFRA
+                + "/headless-manual-endpointslices:first-port");
+    java.util.Map<String, List<String>> endpoints = new java.util.TreeMap<>();
+    for (var assignment : new Translator().translate(state).loadAssignments()) {
+      endpoints.put(
+          assignment.getClusterName(),
+          assignment.getEndpointsList().stream()
+              .flatMap(l -> l.getLbEndpointsList().stream())
+              .map(
+                  e ->
+                      e.getEndpoint().getAddress().getSocketAddress().getAddress()
+                          + ":"
+                          + e.getEndpoint().getAddress().getSocketAddress().getPortValue())
+              .sorted()
+              .toList());
+    }
+    assertThat(endpoints)
+        .containsEntry(
+            INFRA + "/manual-endpointslices:first-port", List.of("10.0.0.1:3000", "fd00::1:3000"))
+        .containsEntry(INFRA + "/headless:first-port", List.of("10.0.0.2:3000"))
+        .containsEntry(
+            INFRA + "/headless-manual-endpointslices:first-port",
+            List.of("10.0.0.3:3000", "fd00::3:3000"));
+  }
 }
