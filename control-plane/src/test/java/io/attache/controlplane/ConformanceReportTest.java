@@ -111,7 +111,7 @@ class ConformanceReportTest {
               project: attache
               url: https://attache.io
               version: 0.1.0-SNAPSHOT
-            mode: default
+            mode: derived-translation-tests
             profiles:
             """);
     CORE_FEATURES.forEach(
