@@ -858,4 +858,71 @@ class KubernetesGatewayApiTest {
                             .getObservedGeneration())
                     .isEqualTo(after));
   }
+
+  /**
+   * A TLSRoute and a TCPRoute from the API: their Gateway's TLS and TCP ports become TCP proxy
+   * listeners, and each route gets its own status.parents.
+   */
+  @Test
+  void tlsAndTcpRoutesAreServedAndGetTheirStatus() {
+    client.resource(KubernetesResourcesTest.service("shop", "db", 5432)).create();
+    for (String yaml :
+        List.of(
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: streams, namespace: shop}
+            spec:
+              gatewayClassName: attache
+              listeners:
+              - {name: tls, port: 8443, protocol: TLS, tls: {mode: Passthrough}}
+              - {name: tcp, port: 9000, protocol: TCP}
+            """,
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: TLSRoute
+            metadata: {name: db, namespace: shop}
+            spec:
+              parentRefs: [{name: streams, sectionName: tls}]
+              hostnames: [db.example.com]
+              rules: [{backendRefs: [{name: db, port: 5432}]}]
+            """,
+            """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: TCPRoute
+            metadata: {name: db, namespace: shop}
+            spec:
+              parentRefs: [{name: streams, sectionName: tcp}]
+              rules: [{backendRefs: [{name: db, port: 5432}]}]
+            """)) {
+      client
+          .resource((io.fabric8.kubernetes.api.model.HasMetadata) Serialization.unmarshal(yaml))
+          .create();
+    }
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions() // no snapshot yet, no status yet
+        .untilAsserted(
+            () -> {
+              var listeners = xds.publisher().current().orElseThrow().listeners().resources();
+              assertThat(listeners).containsKeys("shop/streams:8443", "shop/streams:9000");
+              for (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind :
+                  List.of(
+                      io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute.class,
+                      io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute.class)) {
+                var route = client.resources(kind).inNamespace("shop").withName("db").get();
+                Object status = route.getClass().getMethod("getStatus").invoke(route);
+                assertThat(status).as(kind.getSimpleName()).isNotNull();
+                @SuppressWarnings("unchecked")
+                List<RouteParentStatus> parents =
+                    (List<RouteParentStatus>)
+                        status.getClass().getMethod("getParents").invoke(status);
+                assertThat(describe(parents.get(0).getConditions()))
+                    .as(kind.getSimpleName())
+                    .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=True/ResolvedRefs]");
+              }
+            });
+  }
 }

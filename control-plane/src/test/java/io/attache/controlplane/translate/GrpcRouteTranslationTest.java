@@ -516,4 +516,30 @@ class GrpcRouteTranslationTest {
                 .status())
         .isTrue();
   }
+
+  /** A RequestMirror filter copies the calls of its rule to another backend, by fraction. */
+  @Test
+  void aMirrorCopiesCallsToAnotherBackend() {
+    ClusterState state =
+        parse(
+            grpcRoute(
+                "mirrored",
+                "2026-01-01T00:00:00Z",
+                "[]",
+                """
+                [{filters: [{type: RequestMirror, requestMirror: {
+                    backendRef: {name: grpc-infra-backend-v2, port: 8080}, percent: 25}}],
+                  backendRefs: [{name: grpc-infra-backend-v1, port: 8080}]}]"""));
+
+    RouteAction action = routes(state).get(0).getRoute();
+    assertThat(action.getCluster()).isEqualTo(V1);
+    assertThat(action.getRequestMirrorPoliciesList())
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.getCluster()).isEqualTo(V2);
+              assertThat(m.getRuntimeFraction().getDefaultValue().getNumerator())
+                  .isEqualTo(250_000);
+            });
+  }
 }

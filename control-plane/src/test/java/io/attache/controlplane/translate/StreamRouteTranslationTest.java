@@ -490,4 +490,50 @@ class StreamRouteTranslationTest {
               .isEqualTo(targets);
         });
   }
+
+  /**
+   * A TCPRoute's backend in another namespace needs a ReferenceGrant from TCPRoutes there
+   * (RefNotPermitted without one, as TCPRouteInvalidCrossNamespaceBackendRef and
+   * TCPRouteReferenceGrant check, both provisional upstream), and its connections follow the grant.
+   */
+  @Test
+  void aTcpRoutesCrossNamespaceBackendNeedsAGrant() {
+    String route =
+        tcpRoute(
+            "cross",
+            "2026-01-01T00:00:00Z",
+            "tcp",
+            "[{name: db, namespace: gateway-conformance-app-backend, port: 3000}]");
+    String service =
+        """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db, namespace: gateway-conformance-app-backend}
+        spec: {ports: [{name: tcp, port: 3000}]}
+        """;
+    String grant =
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ReferenceGrant
+        metadata: {name: allow, namespace: gateway-conformance-app-backend}
+        spec:
+          from: [{group: gateway.networking.k8s.io, kind: TCPRoute, namespace: gateway-conformance-infra}]
+          to: [{group: "", kind: Service}]
+        """;
+
+    ClusterState refused = parse(TCP_GATEWAY, route, service);
+    ClusterState granted = parse(TCP_GATEWAY, route, service, grant);
+
+    assertThat(ConformanceManifests.firstStatus(refused).resolvedRefs().reason())
+        .isEqualTo("RefNotPermitted");
+    assertThat(
+            proxy(listener(refused, INFRA + "/tcp-gateway:9000").orElseThrow().getFilterChains(0))
+                .getCluster())
+        .isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
+    assertThat(ConformanceManifests.firstStatus(granted).resolvedRefs().status()).isTrue();
+    assertThat(
+            proxy(listener(granted, INFRA + "/tcp-gateway:9000").orElseThrow().getFilterChains(0))
+                .getCluster())
+        .isEqualTo("gateway-conformance-app-backend/db:tcp");
+  }
 }
