@@ -29,34 +29,6 @@ class GrpcXdsGrpcRouteTest {
   private ServiceHost controlPlane;
   private XdsClient xds;
 
-  private static String service(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: %s, namespace: default}
-        spec:
-          ports: [{name: grpc, port: 8080}]
-        ---
-        """
-        .formatted(name);
-  }
-
-  private static String slice(String service, int port) {
-    return """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s-a
-          namespace: default
-          labels: {kubernetes.io/service-name: %s}
-        addressType: IPv4
-        ports: [{name: grpc, port: %d}]
-        endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
-        ---
-        """
-        .formatted(service, service, port);
-  }
-
   private static String route(String checkBackend) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
@@ -81,10 +53,10 @@ class GrpcXdsGrpcRouteTest {
     v2 = new Backend(ports[1]);
     Files.writeString(
         resources.resolve("services.yaml"),
-        service("echo")
-            + service("echo-v2")
-            + slice("echo", v1.port())
-            + slice("echo-v2", v2.port()));
+        MeshManifests.service("echo")
+            + MeshManifests.service("echo-v2")
+            + MeshManifests.slice("echo", v1.port())
+            + MeshManifests.slice("echo-v2", v2.port()));
     Files.writeString(resources.resolve("route.yaml"), route("echo-v2"));
     controlPlane = ControlPlanes.fromDirectory(resources);
     xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-grpcroute-test", "echo.default:8080");

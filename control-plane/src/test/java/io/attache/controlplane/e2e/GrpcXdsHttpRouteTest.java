@@ -30,34 +30,6 @@ class GrpcXdsHttpRouteTest {
   private ServiceHost controlPlane;
   private XdsClient xds;
 
-  private static String service(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: %s, namespace: default}
-        spec:
-          ports: [{name: grpc, port: 8080}]
-        ---
-        """
-        .formatted(name);
-  }
-
-  private static String slice(String service, int port) {
-    return """
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s-a
-          namespace: default
-          labels: {kubernetes.io/service-name: %s}
-        addressType: IPv4
-        ports: [{name: grpc, port: %d}]
-        endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
-        ---
-        """
-        .formatted(service, service, port);
-  }
-
   private static String route(int v1Weight, int v2Weight, String canaryValue) {
     return """
         apiVersion: gateway.networking.k8s.io/v1
@@ -82,10 +54,10 @@ class GrpcXdsHttpRouteTest {
     v2 = new Backend(ports[1]);
     Files.writeString(
         resources.resolve("services.yaml"),
-        service("echo")
-            + service("echo-v2")
-            + slice("echo", v1.port())
-            + slice("echo-v2", v2.port()));
+        MeshManifests.service("echo")
+            + MeshManifests.service("echo-v2")
+            + MeshManifests.slice("echo", v1.port())
+            + MeshManifests.slice("echo-v2", v2.port()));
     Files.writeString(resources.resolve("route.yaml"), route(100, 0, "true"));
     controlPlane = ControlPlanes.fromDirectory(resources);
     xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-httproute-test", "echo.default:8080");

@@ -234,6 +234,16 @@ class HttpRouteConformanceTest {
 
   private static final String V3 = INFRA + "/infra-backend-v3:8080";
 
+  /** The {@code name=value} headers of a request written as words, from word {@code from}. */
+  private static java.util.Map<String, String> headers(String[] words, int from) {
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    for (int i = from; i < words.length; i++) {
+      String[] header = words[i].split("=", 2);
+      headers.put(header[0], header[1]);
+    }
+    return headers;
+  }
+
   /** Where each request goes: {@code path [header=value ...] -> target}. */
   private static List<String> replay(ClusterState state, List<String> requests) {
     List<Route> routes = routes(state);
@@ -241,12 +251,9 @@ class HttpRouteConformanceTest {
         .map(
             request -> {
               String[] parts = request.split(" ");
-              java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-              for (int i = 1; i < parts.length; i++) {
-                String[] header = parts[i].split("=", 2);
-                headers.put(header[0], header[1]);
-              }
-              return request + " -> " + EnvoyRouteMatching.target(routes, parts[0], headers);
+              return request
+                  + " -> "
+                  + EnvoyRouteMatching.target(routes, parts[0], headers(parts, 1));
             })
         .toList();
   }
@@ -404,14 +411,9 @@ class HttpRouteConformanceTest {
         .map(
             request -> {
               String[] parts = request.split(" ");
-              java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
-              for (int i = 2; i < parts.length; i++) {
-                String[] header = parts[i].split("=", 2);
-                headers.put(header[0], header[1]);
-              }
               return request
                   + " -> "
-                  + EnvoyRouteMatching.target(config, parts[0], parts[1], headers);
+                  + EnvoyRouteMatching.target(config, parts[0], parts[1], headers(parts, 2));
             })
         .toList();
   }
