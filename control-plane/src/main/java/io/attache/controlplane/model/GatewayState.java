@@ -158,7 +158,7 @@ public record GatewayState(
 
     /** Whether Envoy proxies its connections as a whole (TCP proxy) rather than HTTP requests. */
     public boolean streams() {
-      return this == TLS || this == TCP;
+      return routeKinds.stream().allMatch(RouteKind::streams);
     }
   }
 

@@ -21,6 +21,11 @@ public enum RouteKind {
     this.kindName = kindName;
   }
 
+  /** Whether its routes take whole connections (TLS passthrough, TCP) rather than requests. */
+  public boolean streams() {
+    return this == TLS || this == TCP;
+  }
+
   /** The kind as the API names it: {@code HTTPRoute}, {@code GRPCRoute}. */
   public String kindName() {
     return kindName;

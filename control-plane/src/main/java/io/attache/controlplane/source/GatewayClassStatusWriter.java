@@ -32,10 +32,7 @@ final class GatewayClassStatusWriter {
         || !RouteStatusWriter.CONTROLLER.equals(gatewayClass.getSpec().getControllerName())) {
       return;
     }
-    long generation =
-        gatewayClass.getMetadata().getGeneration() == null
-            ? 0
-            : gatewayClass.getMetadata().getGeneration();
+    long generation = Metadata.generation(gatewayClass);
     List<Condition> ours =
         List.of(
             Conditions.of(

@@ -124,8 +124,7 @@ final class GatewayConverter {
     if (!valid) {
       return Optional.empty();
     }
-    long generation =
-        gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
+    long generation = Metadata.generation(gateway);
     return Optional.of(
         new GatewayState(
             namespace,

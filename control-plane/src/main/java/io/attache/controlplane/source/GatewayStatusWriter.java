@@ -45,8 +45,7 @@ final class GatewayStatusWriter {
       Optional<GatewayReport> report,
       Optional<String> invalid,
       String invalidReason) {
-    long generation =
-        gateway.getMetadata().getGeneration() == null ? 0 : gateway.getMetadata().getGeneration();
+    long generation = Metadata.generation(gateway);
     List<Condition> conditions = new ArrayList<>();
     List<ListenerStatus> listeners = new ArrayList<>();
     if (invalid.isPresent()) {

@@ -7,7 +7,6 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.GrpcMethod;
 import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
 import io.attache.controlplane.model.HttpRouteState.Match;
-import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.HttpRouteState.ValueMatch;
 import io.attache.controlplane.model.RouteKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCMethodMatch;
@@ -44,18 +43,12 @@ final class GrpcRouteConverter {
 
   static Optional<HttpRouteState> convert(GRPCRoute route, DocumentErrors errors) {
     String name = Metadata.name(route, errors);
-    String namespace = Metadata.namespace(route);
     if (route.getSpec() == null) {
       errors.add("spec", "required");
       return Optional.empty();
     }
     var spec = route.getSpec();
-    List<ParentRef> parents = new ArrayList<>();
-    boolean valid = HttpRouteConverter.parents(spec.getParentRefs(), namespace, errors, parents);
-    valid &= name != null;
-    List<String> hostnames = new ArrayList<>();
-    valid &= HttpRouteConverter.hostnames(spec.getHostnames(), errors, hostnames);
-    List<HttpRouteState.Rule> rules = new ArrayList<>();
+    boolean valid = true;
     // Unlike an HTTPRoute's, a GRPCRoute's rules have no default: none routes nothing.
     List<GRPCRouteRule> specRules = orEmpty(spec.getRules());
     if (specRules.size() > MAX_RULES) {
@@ -72,27 +65,16 @@ final class GrpcRouteConverter {
               + totalMatches);
       valid = false;
     }
-    for (int i = 0; i < specRules.size(); i++) {
-      Optional<HttpRouteState.Rule> rule =
-          rule(specRules.get(i), i, namespace, "spec.rules[" + i + "]", errors);
-      valid &= rule.isPresent();
-      rule.ifPresent(rules::add);
-    }
-    if (!valid) {
-      return Optional.empty();
-    }
-    long generation =
-        route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
-    return Optional.of(
-        new HttpRouteState(
-            namespace,
-            name,
-            generation,
-            HttpRouteConverter.created(route),
-            parents,
-            hostnames,
-            rules,
-            RouteKind.GRPC));
+    return HttpRouteConverter.route(
+        route,
+        name,
+        RouteKind.GRPC,
+        spec.getParentRefs(),
+        spec.getHostnames(),
+        specRules,
+        GrpcRouteConverter::rule,
+        valid,
+        errors);
   }
 
   private static Optional<HttpRouteState.Rule> rule(

@@ -10,6 +10,8 @@ import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.HttpRouteState.PathMatch;
 import io.attache.controlplane.model.HttpRouteState.PathModifier;
 import io.attache.controlplane.model.HttpRouteState.ValueMatch;
+import io.attache.controlplane.model.RouteKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPPathModifier;
@@ -56,35 +58,77 @@ final class HttpRouteConverter {
 
   static Optional<HttpRouteState> convert(HTTPRoute route, DocumentErrors errors) {
     String name = Metadata.name(route, errors);
-    String namespace = Metadata.namespace(route);
     if (route.getSpec() == null) {
       errors.add("spec", "required");
       return Optional.empty();
     }
     var spec = route.getSpec();
-    List<ParentRef> parents = new ArrayList<>();
-    boolean valid = parents(spec.getParentRefs(), namespace, errors, parents);
-    valid &= name != null;
-    List<String> hostnames = new ArrayList<>();
-    valid &= hostnames(spec.getHostnames(), errors, hostnames);
-    List<HttpRouteState.Rule> rules = new ArrayList<>();
     List<HTTPRouteRule> specRules =
         spec.getRules() == null || spec.getRules().isEmpty()
             ? List.of(new HTTPRouteRule()) // the CRD's default: one rule matching everything
             : spec.getRules();
+    return route(
+        route,
+        name,
+        RouteKind.HTTP,
+        spec.getParentRefs(),
+        spec.getHostnames(),
+        specRules,
+        HttpRouteConverter::rule,
+        true,
+        errors);
+  }
+
+  /** Checks and converts one rule of a route kind, at {@code path}. */
+  @FunctionalInterface
+  interface RuleConverter<T> {
+    Optional<HttpRouteState.Rule> convert(
+        T rule, int index, String namespace, String path, DocumentErrors errors);
+  }
+
+  /**
+   * A route of {@code kind} from the parts every kind has: parentRefs and hostnames checked here,
+   * each rule by {@code rule}. {@code valid} carries the kind's own checks, made before; empty,
+   * with every error reported, when anything is invalid.
+   *
+   * @param name the route's name, null when missing (already reported)
+   */
+  static <T> Optional<HttpRouteState> route(
+      HasMetadata route,
+      String name,
+      RouteKind kind,
+      List<ParentReference> parentRefs,
+      List<String> specHostnames,
+      List<T> specRules,
+      RuleConverter<T> rule,
+      boolean valid,
+      DocumentErrors errors) {
+    String namespace = Metadata.namespace(route);
+    List<ParentRef> parents = new ArrayList<>();
+    valid &= parents(parentRefs, namespace, errors, parents);
+    valid &= name != null;
+    List<String> hostnames = new ArrayList<>();
+    valid &= hostnames(specHostnames, errors, hostnames);
+    List<HttpRouteState.Rule> rules = new ArrayList<>();
     for (int i = 0; i < specRules.size(); i++) {
-      Optional<HttpRouteState.Rule> rule =
-          rule(specRules.get(i), i, namespace, "spec.rules[" + i + "]", errors);
-      valid &= rule.isPresent();
-      rule.ifPresent(rules::add);
+      Optional<HttpRouteState.Rule> converted =
+          rule.convert(specRules.get(i), i, namespace, "spec.rules[" + i + "]", errors);
+      valid &= converted.isPresent();
+      converted.ifPresent(rules::add);
     }
     if (!valid) {
       return Optional.empty();
     }
-    long generation =
-        route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
     return Optional.of(
-        new HttpRouteState(namespace, name, generation, created(route), parents, hostnames, rules));
+        new HttpRouteState(
+            namespace,
+            name,
+            Metadata.generation(route),
+            created(route),
+            parents,
+            hostnames,
+            rules,
+            kind));
   }
 
   /**

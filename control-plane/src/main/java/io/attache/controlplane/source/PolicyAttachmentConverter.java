@@ -191,8 +191,7 @@ final class PolicyAttachmentConverter {
     if (!valid || (kind == PolicyAttachment.Kind.RATE_LIMIT && limits.isEmpty())) {
       return Optional.empty();
     }
-    long generation =
-        policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    long generation = Metadata.generation(policy);
     return Optional.of(
         new PolicyAttachment(
             kind,

@@ -1,6 +1,7 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
+import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -47,7 +48,7 @@ final class RouteStatusWriter {
 
   /** How one route kind's spec and status are read and written: the two kinds share the shape. */
   record Access<R extends HasMetadata>(
-      String kind,
+      RouteKind kind,
       Class<R> type,
       Function<R, List<ParentReference>> parentRefs,
       Function<R, List<RouteParentStatus>> parents,
@@ -55,7 +56,7 @@ final class RouteStatusWriter {
 
   static final Access<HTTPRoute> HTTP =
       new Access<>(
-          "HTTPRoute",
+          RouteKind.HTTP,
           HTTPRoute.class,
           r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
           r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
@@ -67,7 +68,7 @@ final class RouteStatusWriter {
 
   static final Access<TLSRoute> TLS =
       new Access<>(
-          "TLSRoute",
+          RouteKind.TLS,
           TLSRoute.class,
           r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
           r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
@@ -79,7 +80,7 @@ final class RouteStatusWriter {
 
   static final Access<TCPRoute> TCP =
       new Access<>(
-          "TCPRoute",
+          RouteKind.TCP,
           TCPRoute.class,
           r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
           r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
@@ -91,7 +92,7 @@ final class RouteStatusWriter {
 
   static final Access<GRPCRoute> GRPC =
       new Access<>(
-          "GRPCRoute",
+          RouteKind.GRPC,
           GRPCRoute.class,
           r -> r.getSpec() == null ? List.of() : r.getSpec().getParentRefs(),
           r -> r.getStatus() == null ? List.of() : r.getStatus().getParents(),
@@ -117,8 +118,7 @@ final class RouteStatusWriter {
       Optional<String> invalid,
       Set<String> foreignGateways) {
     List<ParentReference> refs = HttpRouteConverter.orEmpty(access.parentRefs().apply(route));
-    long generation =
-        route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
+    long generation = Metadata.generation(route);
     List<RouteParentStatus> ours = new ArrayList<>();
     String routeNamespace = route.getMetadata().getNamespace();
     // statuses has one entry per parentRef of a kind we serve, in order.
@@ -176,7 +176,7 @@ final class RouteStatusWriter {
     } catch (KubernetesClientException e) {
       log.warn(
           "could not write the status of {} {}: {}",
-          access.kind(),
+          access.kind().kindName(),
           KubernetesResources.key(route),
           e.getMessage());
     }

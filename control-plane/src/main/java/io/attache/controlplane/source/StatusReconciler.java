@@ -85,16 +85,16 @@ final class StatusReconciler {
           parameters ? "InvalidParameters" : "Invalid");
     }
     for (HTTPRoute route : found.routes()) {
-      writeRoute(found, RouteStatusWriter.HTTP, RouteKind.HTTP, route);
+      writeRoute(found, RouteStatusWriter.HTTP, route);
     }
     for (GRPCRoute route : found.grpcRoutes()) {
-      writeRoute(found, RouteStatusWriter.GRPC, RouteKind.GRPC, route);
+      writeRoute(found, RouteStatusWriter.GRPC, route);
     }
     for (TLSRoute route : found.tlsRoutes()) {
-      writeRoute(found, RouteStatusWriter.TLS, RouteKind.TLS, route);
+      writeRoute(found, RouteStatusWriter.TLS, route);
     }
     for (TCPRoute route : found.tcpRoutes()) {
-      writeRoute(found, RouteStatusWriter.TCP, RouteKind.TCP, route);
+      writeRoute(found, RouteStatusWriter.TCP, route);
     }
     for (TrafficPolicy policy : found.trafficPolicies()) {
       verdict(found, "TrafficPolicy", policy, found.trafficVerdicts(), false)
@@ -105,7 +105,8 @@ final class StatusReconciler {
   }
 
   private <R extends HasMetadata> void writeRoute(
-      Found found, RouteStatusWriter.Access<R> access, RouteKind kind, R route) {
+      Found found, RouteStatusWriter.Access<R> access, R route) {
+    RouteKind kind = access.kind();
     String key = HttpRouteState.key(kind, Metadata.namespace(route), route.getMetadata().getName());
     routes.write(
         access,
@@ -138,8 +139,7 @@ final class StatusReconciler {
       List<PolicyVerdict> verdicts,
       boolean resolvedRefs) {
     String key = KubernetesResources.key(policy);
-    long generation =
-        policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    long generation = Metadata.generation(policy);
     Optional<String> problems = problems(found, ObjectKey.of(kind, policy));
     if (problems.isPresent()) {
       return Optional.of(new Verdict(false, "Invalid", problems.get(), generation));

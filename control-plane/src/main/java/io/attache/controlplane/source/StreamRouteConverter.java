@@ -3,11 +3,9 @@ package io.attache.controlplane.source;
 import static io.attache.controlplane.source.HttpRouteConverter.orEmpty;
 
 import io.attache.controlplane.model.HttpRouteState;
-import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.HeaderChanges;
-import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.RouteKind;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import java.util.ArrayList;
@@ -27,60 +25,73 @@ final class StreamRouteConverter {
   private StreamRouteConverter() {}
 
   static Optional<HttpRouteState> tls(TLSRoute route, DocumentErrors errors) {
+    String name = Metadata.name(route, errors);
     if (route.getSpec() == null) {
       errors.add("spec", "required");
       return Optional.empty();
     }
     var spec = route.getSpec();
-    List<String> hostnames = new ArrayList<>();
-    boolean valid = HttpRouteConverter.hostnames(spec.getHostnames(), errors, hostnames);
+    boolean valid = true;
     int count = orEmpty(spec.getHostnames()).size();
     if (count < 1 || count > MAX_HOSTNAMES) {
       errors.add(
           "spec.hostnames", "must have 1 to " + MAX_HOSTNAMES + " SNI hostnames, was " + count);
       valid = false;
     }
-    List<List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef>> rules =
+    List<List<BackendRef>> rules =
         orEmpty(spec.getRules()).stream().map(r -> orEmpty(r.getBackendRefs())).toList();
-    return convert(route, RouteKind.TLS, spec.getParentRefs(), hostnames, rules, valid, errors);
+    valid &= oneRule(rules, errors);
+    return HttpRouteConverter.route(
+        route,
+        name,
+        RouteKind.TLS,
+        spec.getParentRefs(),
+        spec.getHostnames(),
+        rules,
+        StreamRouteConverter::rule,
+        valid,
+        errors);
   }
 
   static Optional<HttpRouteState> tcp(TCPRoute route, DocumentErrors errors) {
+    String name = Metadata.name(route, errors);
     if (route.getSpec() == null) {
       errors.add("spec", "required");
       return Optional.empty();
     }
     var spec = route.getSpec();
-    List<List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef>> rules =
+    List<List<BackendRef>> rules =
         orEmpty(spec.getRules()).stream().map(r -> orEmpty(r.getBackendRefs())).toList();
-    return convert(route, RouteKind.TCP, spec.getParentRefs(), List.of(), rules, true, errors);
+    return HttpRouteConverter.route(
+        route,
+        name,
+        RouteKind.TCP,
+        spec.getParentRefs(),
+        List.of(),
+        rules,
+        StreamRouteConverter::rule,
+        oneRule(rules, errors),
+        errors);
   }
 
-  private static Optional<HttpRouteState> convert(
-      HasMetadata route,
-      RouteKind kind,
-      List<io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference> parentRefs,
-      List<String> hostnames,
-      List<List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef>> rules,
-      boolean valid,
-      DocumentErrors errors) {
-    String name = Metadata.name(route, errors);
-    String namespace = Metadata.namespace(route);
-    List<ParentRef> parents = new ArrayList<>();
-    valid &= HttpRouteConverter.parents(parentRefs, namespace, errors, parents);
-    valid &= name != null;
+  private static boolean oneRule(List<List<BackendRef>> rules, DocumentErrors errors) {
     if (rules.size() != 1) {
       errors.add("spec.rules", "must have exactly one rule, was " + rules.size());
-      return Optional.empty();
+      return false;
     }
-    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendRef> refs = rules.get(0);
+    return true;
+  }
+
+  /** One rule's backendRefs (1 to 16), as a rule without matches. */
+  private static Optional<HttpRouteState.Rule> rule(
+      List<BackendRef> refs, int index, String namespace, String path, DocumentErrors errors) {
+    boolean valid = true;
     if (refs.isEmpty() || refs.size() > MAX_BACKENDS) {
       errors.add(
-          "spec.rules[0].backendRefs",
-          "must have 1 to " + MAX_BACKENDS + " items, was " + refs.size());
+          path + ".backendRefs", "must have 1 to " + MAX_BACKENDS + " items, was " + refs.size());
       valid = false;
     }
-    List<BackendRef> backends = new ArrayList<>();
+    List<HttpRouteState.BackendRef> backends = new ArrayList<>();
     valid &=
         HttpRouteConverter.backendRefs(
             refs.stream()
@@ -96,17 +107,15 @@ final class StreamRouteConverter {
                             false))
                 .toList(),
             namespace,
-            "spec.rules[0]",
+            path,
             errors,
             backends);
     if (!valid) {
       return Optional.empty();
     }
-    long generation =
-        route.getMetadata().getGeneration() == null ? 0 : route.getMetadata().getGeneration();
-    HttpRouteState.Rule rule =
+    return Optional.of(
         new HttpRouteState.Rule(
-            0,
+            index,
             List.of(),
             backends,
             HeaderChanges.NONE,
@@ -116,16 +125,6 @@ final class StreamRouteConverter {
             List.of(),
             Optional.empty(),
             Optional.empty(),
-            Optional.empty());
-    return Optional.of(
-        new HttpRouteState(
-            namespace,
-            name,
-            generation,
-            HttpRouteConverter.created(route),
-            parents,
-            hostnames,
-            List.of(rule),
-            kind));
+            Optional.empty()));
   }
 }

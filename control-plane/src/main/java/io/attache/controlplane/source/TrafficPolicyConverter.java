@@ -108,8 +108,7 @@ final class TrafficPolicyConverter {
     if (!check.valid || name == null) {
       return Optional.empty();
     }
-    long generation =
-        policy.getMetadata().getGeneration() == null ? 0 : policy.getMetadata().getGeneration();
+    long generation = Metadata.generation(policy);
     TrafficPolicyState state =
         new TrafficPolicyState(
             Metadata.namespace(policy),

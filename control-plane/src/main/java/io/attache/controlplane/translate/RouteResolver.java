@@ -7,7 +7,6 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.NamespaceState;
-import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
 import io.attache.controlplane.model.ServiceKey;
@@ -255,7 +254,7 @@ public final class RouteResolver {
       Map<ServiceKey, ServiceState> services,
       List<AttachedRule> rules,
       Map<String, List<AttachedRule>> byServiceHost) {
-    if (route.kind() == RouteKind.TLS || route.kind() == RouteKind.TCP) {
+    if (route.kind().streams()) {
       return new Condition(
           false,
           "NotAllowedByParent",

@@ -282,7 +282,7 @@ public final class Translator {
       return Optional.of(previous);
     }
     // A TLSRoute or TCPRoute may open or close a Gateway port's listener: translated whole.
-    if (changed.stream().anyMatch(r -> r.kind() == RouteKind.TLS || r.kind() == RouteKind.TCP)) {
+    if (changed.stream().anyMatch(r -> r.kind().streams())) {
       return Optional.empty();
     }
     // Checked first: a policy's target route counts even when it attaches nowhere.

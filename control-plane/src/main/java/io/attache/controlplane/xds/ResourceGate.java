@@ -56,37 +56,15 @@ final class ResourceGate {
    */
   XdsResources admit(VersionedResources next, Optional<VersionedResources> last) {
     XdsResources resources = next.resources();
-    Optional<XdsResources> lastResources = last.map(VersionedResources::resources);
     List<Cluster> clusters =
-        admit(
-            resources.clusters(),
-            next.clusters(),
-            lastResources.map(XdsResources::clusters),
-            last.map(VersionedResources::clusters));
+        admit(next, last, XdsResources::clusters, VersionedResources::clusters);
     List<ClusterLoadAssignment> assignments =
-        admit(
-            resources.loadAssignments(),
-            next.loadAssignments(),
-            lastResources.map(XdsResources::loadAssignments),
-            last.map(VersionedResources::loadAssignments));
+        admit(next, last, XdsResources::loadAssignments, VersionedResources::loadAssignments);
     List<Listener> listeners =
-        admit(
-            resources.listeners(),
-            next.listeners(),
-            lastResources.map(XdsResources::listeners),
-            last.map(VersionedResources::listeners));
+        admit(next, last, XdsResources::listeners, VersionedResources::listeners);
     List<RouteConfiguration> routes =
-        admit(
-            resources.routes(),
-            next.routes(),
-            lastResources.map(XdsResources::routes),
-            last.map(VersionedResources::routes));
-    List<Secret> secrets =
-        admit(
-            resources.secrets(),
-            next.secrets(),
-            lastResources.map(XdsResources::secrets),
-            last.map(VersionedResources::secrets));
+        admit(next, last, XdsResources::routes, VersionedResources::routes);
+    List<Secret> secrets = admit(next, last, XdsResources::secrets, VersionedResources::secrets);
     if (clusters == resources.clusters()
         && assignments == resources.loadAssignments()
         && listeners == resources.listeners()
@@ -95,6 +73,19 @@ final class ResourceGate {
       return resources;
     }
     return new XdsResources(clusters, assignments, listeners, routes, secrets);
+  }
+
+  /** One type's list of {@code next}, admitted against the same type of {@code last}. */
+  private <T extends Message> List<T> admit(
+      VersionedResources next,
+      Optional<VersionedResources> last,
+      Function<XdsResources, List<T>> list,
+      Function<VersionedResources, SnapshotResources<T>> versioned) {
+    return admit(
+        list.apply(next.resources()),
+        versioned.apply(next),
+        last.map(l -> list.apply(l.resources())),
+        last.map(versioned));
   }
 
   /** The list itself when nothing in it is refused, else a copy with the refusals handled. */

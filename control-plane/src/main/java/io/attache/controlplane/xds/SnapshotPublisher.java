@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final long quietNanos;
   private final long maxDelayNanos;
-  private final LongSupplier nanoTime;
   private final Tracer tracer;
   private final ResourceGate gate;
 
@@ -72,15 +70,7 @@ public final class SnapshotPublisher implements AutoCloseable {
       ScheduledExecutorService executor,
       Duration quiet,
       Duration maxDelay) {
-    this(
-        cache,
-        translator,
-        executor,
-        quiet,
-        maxDelay,
-        System::nanoTime,
-        NO_TRACING,
-        EventSink.discarding());
+    this(cache, translator, executor, quiet, maxDelay, NO_TRACING, EventSink.discarding());
   }
 
   /**
@@ -97,18 +87,6 @@ public final class SnapshotPublisher implements AutoCloseable {
       Duration maxDelay,
       Tracer tracer,
       EventSink events) {
-    this(cache, translator, executor, quiet, maxDelay, System::nanoTime, tracer, events);
-  }
-
-  private SnapshotPublisher(
-      SimpleCache<String> cache,
-      Translator translator,
-      ScheduledExecutorService executor,
-      Duration quiet,
-      Duration maxDelay,
-      LongSupplier nanoTime,
-      Tracer tracer,
-      EventSink events) {
     this.gate = new ResourceGate(events);
     this.tracer = tracer;
     this.cache = cache;
@@ -116,7 +94,6 @@ public final class SnapshotPublisher implements AutoCloseable {
     this.executor = executor;
     this.quietNanos = quiet.toNanos();
     this.maxDelayNanos = Math.max(quiet.toNanos(), maxDelay.toNanos());
-    this.nanoTime = nanoTime;
   }
 
   /**
@@ -126,7 +103,7 @@ public final class SnapshotPublisher implements AutoCloseable {
    * state waits for the burst to settle.
    */
   public synchronized void publish(ClusterState state) {
-    long now = nanoTime.getAsLong();
+    long now = System.nanoTime();
     boolean first = pending == null;
     if (first) {
       burstStartedAt = now;
@@ -166,7 +143,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     synchronized (this) {
       if (pending == state) { // else a later publish() has scheduled the flush already
         flush =
-            executor.schedule(this::flush, settleDelay(nanoTime.getAsLong()), TimeUnit.NANOSECONDS);
+            executor.schedule(this::flush, settleDelay(System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     }
   }
