@@ -3,7 +3,8 @@ package io.attache.authz.core;
 /**
  * One configured identity method (JWT, API key, mTLS, anonymous). Implementations are immutable,
  * thread-safe, and never block on the network while answering: key material is fetched in the
- * background and read from memory here.
+ * background and read from memory here, and an answer that needs a call out (introspection,
+ * TokenReview) is {@link IdentityResult.Pending}, completed by that call.
  */
 public interface IdentityVerifier {
   IdentityResult verify(CheckInput input);

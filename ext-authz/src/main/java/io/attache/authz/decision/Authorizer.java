@@ -14,14 +14,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * Decides a check: the first policy that matches the request, its identity methods in order, its
- * rules in order, then the response. Pure and synchronous: key material and policies are already in
- * memory, so a decision takes microseconds (a JWT signature check is the costliest step).
+ * rules in order, then the response. Pure, and synchronous as a rule: key material and policies are
+ * already in memory, so a decision takes microseconds (a JWT signature check is the costliest
+ * step). Only an identity method that must call out (introspection, TokenReview, a password hash
+ * seen for the first time) makes a decision wait, and then without holding the caller's thread.
  */
 public final class Authorizer {
+  /** What a call out that failed (rather than answered) counts as: deny, never allow. */
+  private static final IdentityResult FAILED_CALL =
+      new IdentityResult.Rejected(ReasonCode.INTERNAL_ERROR, "identity call out failed");
+
   private final Supplier<List<AuthPolicy>> policies;
   private final boolean allowWithoutPolicy;
 
@@ -34,7 +41,12 @@ public final class Authorizer {
     this.allowWithoutPolicy = allowWithoutPolicy;
   }
 
-  public Decision check(CheckInput input) {
+  /**
+   * Decides {@code input}. The future is already complete when every identity method answered from
+   * memory, which is the rule; it completes later when one had to call out ({@link
+   * IdentityResult.Pending}). It never completes exceptionally: a failure denies.
+   */
+  public CompletableFuture<Decision> decide(CheckInput input) {
     AuthPolicy policy = null;
     for (AuthPolicy candidate : policies.get()) {
       if (candidate.match().matches(input)) {
@@ -43,39 +55,68 @@ public final class Authorizer {
       }
     }
     if (policy == null) {
-      return allowWithoutPolicy
-          ? allow(null, null, Identity.anonymous(), input, ReasonCode.NO_POLICY)
-          : deny(
-              null,
+      return CompletableFuture.completedFuture(
+          allowWithoutPolicy
+              ? allow(null, null, Identity.anonymous(), input, ReasonCode.NO_POLICY)
+              : deny(
+                  null,
+                  null,
+                  Optional.empty(),
+                  403,
+                  ReasonCode.NO_POLICY,
+                  AuthPolicy.DenyResponse.DEFAULT,
+                  false));
+    }
+    return identify(policy, input, 0);
+  }
+
+  /**
+   * {@link #decide}, waiting for any call out: for callers that may block (the CLI, tests), never
+   * an event loop.
+   */
+  public Decision check(CheckInput input) {
+    return decide(input).join();
+  }
+
+  /** Tries the policy's identity methods from {@code index} on. */
+  private CompletableFuture<Decision> identify(AuthPolicy policy, CheckInput input, int index) {
+    if (index == policy.identity().size()) {
+      return CompletableFuture.completedFuture(
+          deny(
+              policy,
               null,
               Optional.empty(),
-              403,
-              ReasonCode.NO_POLICY,
-              AuthPolicy.DenyResponse.DEFAULT,
-              false);
+              401,
+              ReasonCode.MISSING_CREDENTIALS,
+              policy.deny(),
+              false));
     }
-    Identity identity = null;
-    for (var verifier : policy.identity()) {
-      IdentityResult result = verifier.verify(input);
-      if (result instanceof IdentityResult.Authenticated authenticated) {
-        identity = authenticated.identity();
-        break;
-      }
-      if (result instanceof IdentityResult.Rejected rejected) {
-        int status = rejected.reason() == ReasonCode.CLIENT_CERT_NOT_ALLOWED ? 403 : 401;
-        return deny(policy, null, Optional.empty(), status, rejected.reason(), policy.deny(), true);
-      }
+    return settle(policy, input, index, policy.identity().get(index).verify(input));
+  }
+
+  /** What method {@code index}'s result means: a decision, the next method, or a wait. */
+  private CompletableFuture<Decision> settle(
+      AuthPolicy policy, CheckInput input, int index, IdentityResult result) {
+    if (result instanceof IdentityResult.Authenticated authenticated) {
+      return CompletableFuture.completedFuture(authorize(policy, input, authenticated.identity()));
     }
-    if (identity == null) {
-      return deny(
-          policy,
-          null,
-          Optional.empty(),
-          401,
-          ReasonCode.MISSING_CREDENTIALS,
-          policy.deny(),
-          false);
+    if (result instanceof IdentityResult.Rejected rejected) {
+      int status = rejected.reason() == ReasonCode.CLIENT_CERT_NOT_ALLOWED ? 403 : 401;
+      return CompletableFuture.completedFuture(
+          deny(policy, null, Optional.empty(), status, rejected.reason(), policy.deny(), true));
     }
+    if (result instanceof IdentityResult.Pending pending) {
+      return pending
+          .result()
+          .toCompletableFuture()
+          .handle((late, failure) -> failure == null && late != null ? late : FAILED_CALL)
+          .thenCompose(late -> settle(policy, input, index, late));
+    }
+    return identify(policy, input, index + 1);
+  }
+
+  /** The rules, for a caller whose identity is established. */
+  private static Decision authorize(AuthPolicy policy, CheckInput input, Identity identity) {
     if (policy.rules().isEmpty()) {
       return allow(policy, null, identity, input, okReason(identity));
     }

@@ -7,6 +7,7 @@ import io.attache.authz.core.Identity;
 import io.attache.events.AuthzDecision;
 import io.attache.events.EventSink;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What both adapters call: decide, then record the decision as an {@code audit.authz} event before
@@ -30,24 +31,38 @@ public final class AuthzService {
     this.stats = stats;
   }
 
+  /** {@link #decide(CheckInput, Optional)} untraced, waiting: for callers that may block. */
   public Decision check(CheckInput input) {
-    return check(input, Optional.empty());
+    return decide(input, Optional.empty()).join();
   }
 
   /**
-   * As {@link #check(CheckInput)} for a traced check: its event carries {@code traceparent}, so the
-   * audit record links to the trace.
+   * Decides {@code input} and records the decision; {@code traceparent} links the audit event to
+   * the check's trace. Complete on return unless an identity method had to call out; never
+   * completes exceptionally.
    */
-  public Decision check(CheckInput input, Optional<String> traceparent) {
+  public CompletableFuture<Decision> decide(CheckInput input, Optional<String> traceparent) {
     long start = System.nanoTime();
-    Decision decision;
+    CompletableFuture<Decision> decided;
     try {
-      decision = authorizer.check(input);
+      decided = authorizer.decide(input);
     } catch (RuntimeException e) {
       // Fail closed, and say so in the audit trail.
-      decision = Authorizer.internalError();
+      decided = CompletableFuture.completedFuture(Authorizer.internalError());
     }
+    return decided.handle(
+        (decision, failure) ->
+            record(
+                input,
+                failure == null ? decision : Authorizer.internalError(),
+                start,
+                traceparent));
+  }
+
+  private Decision record(
+      CheckInput input, Decision decided, long start, Optional<String> traceparent) {
     long micros = (System.nanoTime() - start) / 1_000;
+    Decision decision = decided;
     if (!events.publish(event(input, decision, micros, traceparent))) {
       decision = Authorizer.auditUnavailable();
     }

@@ -11,6 +11,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,11 +51,21 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responseObserver) {
     long start = System.nanoTime();
-    Decision decision =
+    CompletableFuture<Decision> decided =
         service.check(CheckMapping.toCore(request), GrpcTraceContext.PARENT.get(), "grpc");
-    responseObserver.onNext(
+    if (decided.isDone()) {
+      answer(decided.join(), responseObserver, start);
+    } else {
+      // An identity method is calling out: the call thread is not held; whichever thread
+      // completes the call answers, once (a StreamObserver is used by one thread at a time).
+      decided.thenAccept(decision -> answer(decision, responseObserver, start));
+    }
+  }
+
+  private void answer(Decision decision, StreamObserver<CheckResponse> observer, long start) {
+    observer.onNext(
         decision.allowed() ? allowResponses.response(decision) : CheckMapping.toProto(decision));
-    responseObserver.onCompleted();
+    observer.onCompleted();
     checks.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 }

@@ -12,9 +12,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Runs on the event loop that read the request, as the gRPC Check runs with {@code
  * directExecutor}: a decision is CPU work from memory (JWKS keys are fetched off-path, the event
  * sink never blocks), so a thread pool would add a hand-off per request and nothing else. It must
- * never call anything that waits.
+ * never call anything that waits: a decision that needs a call out completes later, and is answered
+ * then on this connection's event loop.
  */
 @ChannelHandler.Sharable
 final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -35,10 +38,15 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   /**
    * Set once the connection's last answer is on its way: a request pipelined behind one with {@code
    * Connection: close} (or behind a refused one) is neither decided nor answered (RFC 9112 section
-   * 9.6: the server "MUST NOT process any further requests received on that connection").
+   * 9.6: the server "MUST NOT process any further requests received on that connection"). Set when
+   * such a request arrives, so one pipelined behind it is dropped even while it is still decided.
    */
   static final AttributeKey<Boolean> CLOSING =
       AttributeKey.valueOf(AuthRequestHandler.class, "closing");
+
+  /** The answer still to be written for this connection's latest request that had to wait. */
+  private static final AttributeKey<CompletableFuture<Void>> ANSWERING =
+      AttributeKey.valueOf(AuthRequestHandler.class, "answering");
 
   private final String pathPrefix;
   private final TracedChecks service;
@@ -60,19 +68,52 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-    Decision decision =
+    CompletableFuture<Decision> decided =
         service.check(
             HttpCheckMapping.toCore(request, peer.getAddress().getHostAddress(), pathPrefix),
             null,
             "http");
-    FullHttpResponse response =
-        HttpCheckMapping.toResponse(decision, request.method().equals(HttpMethod.HEAD));
+    boolean head = request.method().equals(HttpMethod.HEAD);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
-    HttpUtil.setKeepAlive(response.headers(), request.protocolVersion(), keepAlive);
+    HttpVersion version = request.protocolVersion();
+    if (!keepAlive) {
+      ctx.channel().attr(CLOSING).set(true);
+    }
+    CompletableFuture<Void> earlier = ctx.channel().attr(ANSWERING).get();
+    if (decided.isDone() && earlier == null) {
+      answer(ctx, decided.join(), head, keepAlive, version);
+      return;
+    }
+    // An identity method is calling out, or an earlier request of this connection still is.
+    // Answers leave in request order (HTTP/1.1 pipelining), so this one waits for the earlier
+    // one, and the connection reads nothing more until all are answered; the event loop serves
+    // the other connections meanwhile.
+    ctx.channel().config().setAutoRead(false);
+    CompletableFuture<Decision> ready =
+        earlier == null ? decided : earlier.thenCombine(decided, (done, decision) -> decision);
+    CompletableFuture<Void> answered =
+        ready.thenAcceptAsync(
+            decision -> answer(ctx, decision, head, keepAlive, version), ctx.executor());
+    ctx.channel().attr(ANSWERING).set(answered);
+    answered.whenComplete(
+        (done, failure) -> {
+          if (ctx.channel().attr(ANSWERING).compareAndSet(answered, null)) {
+            ctx.channel().config().setAutoRead(true);
+          }
+        });
+  }
+
+  private static void answer(
+      ChannelHandlerContext ctx,
+      Decision decision,
+      boolean head,
+      boolean keepAlive,
+      HttpVersion version) {
+    FullHttpResponse response = HttpCheckMapping.toResponse(decision, head);
+    HttpUtil.setKeepAlive(response.headers(), version, keepAlive);
     if (keepAlive) {
       ctx.writeAndFlush(response);
     } else {
-      ctx.channel().attr(CLOSING).set(true);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
   }

@@ -12,6 +12,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Checks as spans, for both adapters: with tracing on, each check is a {@code Check} server span
@@ -58,15 +60,20 @@ public final class TracedChecks {
 
   /**
    * Decides {@code input}; {@code callerContext} is the context of the call itself, or null when it
-   * sent none; {@code protocol} is {@code grpc} or {@code http}.
+   * sent none; {@code protocol} is {@code grpc} or {@code http}. Complete on return unless an
+   * identity method had to call out; the span ends when the decision is made.
    */
-  public Decision check(CheckInput input, Context callerContext, String protocol) {
+  public CompletableFuture<Decision> check(
+      CheckInput input, Context callerContext, String protocol) {
     try (RequestLogContext.Scope log = RequestLogContext.requestId(input.request().requestId())) {
-      return tracing.enabled() ? traced(input, callerContext, protocol) : service.check(input);
+      return tracing.enabled()
+          ? traced(input, callerContext, protocol)
+          : service.decide(input, Optional.empty());
     }
   }
 
-  private Decision traced(CheckInput input, Context callerContext, String protocol) {
+  private CompletableFuture<Decision> traced(
+      CheckInput input, Context callerContext, String protocol) {
     Context parent =
         callerContext != null ? callerContext : tracing.extract(input.request().headers(), HEADERS);
     Span span =
@@ -77,15 +84,23 @@ public final class TracedChecks {
             .setSpanKind(SpanKind.SERVER)
             .setAttribute(PROTOCOL, protocol)
             .startSpan();
+    CompletableFuture<Decision> decided;
     try (Scope scope = span.makeCurrent()) {
-      Decision decision = service.check(input, Tracing.traceparent(span));
+      decided = service.decide(input, Tracing.traceparent(span));
+    } catch (RuntimeException e) {
+      span.end();
+      throw e;
+    }
+    return decided.whenComplete((decision, failure) -> end(span, decision));
+  }
+
+  private static void end(Span span, Decision decision) {
+    if (decision != null) {
       span.setAttribute(DECISION, decision.allowed() ? "allow" : "deny");
       span.setAttribute(REASON, decision.reason().code());
       span.setAttribute(POLICY, decision.policy().orElse("none"));
       span.setAttribute(STATUS, (long) decision.httpStatus());
-      return decision;
-    } finally {
-      span.end();
     }
+    span.end();
   }
 }

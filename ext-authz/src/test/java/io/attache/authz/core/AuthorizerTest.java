@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class AuthorizerTest {
@@ -252,5 +253,61 @@ class AuthorizerTest {
         .isInstanceOfSatisfying(
             IdentityResult.Authenticated.class,
             a -> assertThat(a.identity().principal()).isEqualTo("carol"));
+  }
+
+  /** A verifier whose answer needs a call out, answered when the test says so. */
+  private static AuthPolicy waitingFor(CompletableFuture<IdentityResult> answer) {
+    return new AuthPolicy(
+        "remote",
+        RequestMatch.ALL,
+        List.of(input -> new IdentityResult.Pending(answer), API_KEYS),
+        List.of(),
+        AuthPolicy.AllowResponse.NONE,
+        AuthPolicy.DenyResponse.DEFAULT);
+  }
+
+  @Test
+  void aMethodThatCallsOutDecidesWhenItsCallAnswers() {
+    CompletableFuture<IdentityResult> answer = new CompletableFuture<>();
+    Authorizer authorizer = new Authorizer(() -> List.of(waitingFor(answer)), false);
+
+    CompletableFuture<Decision> decided = authorizer.decide(get("h", "/"));
+    boolean waitedForTheCall = !decided.isDone();
+    answer.complete(
+        new IdentityResult.Authenticated(
+            new Identity("opaque-user", "introspection", Map.of(), Map.of(), Optional.empty())));
+
+    assertThat(waitedForTheCall).isTrue();
+    assertThat(decided.join().allowed()).isTrue();
+    assertThat(decided.join().identity().orElseThrow().principal()).isEqualTo("opaque-user");
+  }
+
+  @Test
+  void aCallOutThatFindsNoCredentialGoesOnToTheNextMethod() {
+    Authorizer authorizer =
+        new Authorizer(
+            () -> List.of(waitingFor(CompletableFuture.completedFuture(IdentityResult.ABSENT))),
+            false);
+
+    Decision decision = authorizer.check(get("h", "/", "x-api-key", "k-bob"));
+
+    assertThat(decision.identity().orElseThrow().principal()).isEqualTo("bob");
+  }
+
+  @Test
+  void aCallOutThatFailsDeniesAndNeverAllows() {
+    Authorizer authorizer =
+        new Authorizer(
+            () ->
+                List.of(
+                    waitingFor(
+                        CompletableFuture.failedFuture(new IllegalStateException("connect")))),
+            false);
+
+    Decision decision = authorizer.check(get("h", "/", "x-api-key", "k-bob"));
+
+    assertThat(decision.allowed()).isFalse();
+    assertThat(decision.httpStatus()).isEqualTo(401);
+    assertThat(decision.reason()).isEqualTo(ReasonCode.INTERNAL_ERROR);
   }
 }

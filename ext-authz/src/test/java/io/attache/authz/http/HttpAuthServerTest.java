@@ -2,10 +2,15 @@ package io.attache.authz.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.IdentityResult;
+import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.ReasonCode;
 import io.attache.authz.decision.Authorizer;
 import io.attache.authz.decision.AuthzService;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
+import io.attache.authz.policy.RequestMatch;
 import io.attache.authz.rules.CelConditions;
 import io.attache.events.EventSink;
 import io.attache.events.InMemoryEventSink;
@@ -16,6 +21,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -301,6 +307,57 @@ class HttpAuthServerTest {
 
       assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(2);
       assertThat(events.events()).hasSize(1);
+    }
+  }
+
+  /**
+   * A decision that waits on a call out (an introspection endpoint, say) neither holds the event
+   * loop nor lets a request pipelined behind it be answered first: HTTP/1.1 answers in request
+   * order (RFC 9112 section 9.3.2).
+   */
+  @Test
+  void aDecisionThatWaitsIsAnsweredInRequestOrderWithoutHoldingOtherConnections() throws Exception {
+    CompletableFuture<IdentityResult> slowAnswer = new CompletableFuture<>();
+    IdentityVerifier slowWhenAsked =
+        input ->
+            input.request().header("x-slow").isPresent()
+                ? new IdentityResult.Pending(slowAnswer)
+                : new IdentityResult.Authenticated(Identity.anonymous());
+    AuthPolicy remote =
+        new AuthPolicy(
+            "remote",
+            RequestMatch.ALL,
+            List.of(slowWhenAsked),
+            List.of(),
+            AuthPolicy.AllowResponse.NONE,
+            AuthPolicy.DenyResponse.DEFAULT);
+    try (HttpAuthServer waiting =
+            HttpAuthServer.start(
+                "127.0.0.1",
+                0,
+                "/auth",
+                new AuthzService(
+                    new Authorizer(() -> List.of(remote), false), EventSink.discarding()));
+        Socket socket = new Socket("127.0.0.1", waiting.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /auth/first HTTP/1.1\r\nHost: h\r\nX-Slow: 1\r\n\r\n"
+                  + "GET /auth/second HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+
+      RawHttp.Response other = RawHttp.send(waiting.port(), "GET", "/auth/", List.of("Host: h"));
+      boolean pipelinedWaited = socket.getInputStream().available() == 0;
+      slowAnswer.complete(
+          new IdentityResult.Rejected(ReasonCode.TOKEN_EXPIRED, "the slow one is denied"));
+      String answers =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(other.status()).isEqualTo(200);
+      assertThat(pipelinedWaited).isTrue();
+      assertThat(answers.indexOf("HTTP/1.1 401")).isNotNegative();
+      assertThat(answers.indexOf("HTTP/1.1 401")).isLessThan(answers.indexOf("HTTP/1.1 200"));
     }
   }
 }
