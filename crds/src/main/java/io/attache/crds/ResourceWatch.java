@@ -2,7 +2,6 @@ package io.attache.crds;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.List;
 import java.util.Optional;
@@ -48,25 +47,7 @@ public final class ResourceWatch<T extends HasMetadata> implements AutoCloseable
         (namespace.isPresent()
                 ? resources.inNamespace(namespace.get())
                 : resources.inAnyNamespace())
-            .inform(
-                new ResourceEventHandler<>() {
-                  @Override
-                  public void onAdd(T resource) {
-                    watch.schedule();
-                  }
-
-                  @Override
-                  public void onUpdate(T before, T after) {
-                    // A status-only update reconciles to the same result and writes nothing.
-                    watch.schedule();
-                  }
-
-                  @Override
-                  public void onDelete(T resource, boolean finalStateUnknown) {
-                    watch.schedule();
-                  }
-                },
-                0);
+            .inform(new AnyChange<>(watch::schedule), 0);
     watch.schedule();
     return watch;
   }

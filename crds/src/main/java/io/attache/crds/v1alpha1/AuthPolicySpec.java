@@ -31,7 +31,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value = "!has(self.identity) || size(self.identity) > 0",
-    message = "lists at least one method: jwt, apiKey, mtls or anonymous",
+    message = "lists at least one method: jwt, apiKey, mtls, anonymous or basicAuth",
     fieldPath = ".identity")
 public record AuthPolicySpec(
     @Size(max = 16) List<Target> targetRefs,
@@ -95,9 +95,29 @@ public record AuthPolicySpec(
   @ValidationRule(
       value =
           "(has(self.jwt) ? 1 : 0) + (has(self.apiKey) ? 1 : 0) + (has(self.mtls) ? 1 : 0)"
-              + " + (has(self.anonymous) ? 1 : 0) == 1",
-      message = "must have exactly one of jwt, apiKey, mtls, anonymous")
-  public record Identity(Jwt jwt, ApiKey apiKey, Mtls mtls, Anonymous anonymous) {}
+              + " + (has(self.anonymous) ? 1 : 0) + (has(self.basicAuth) ? 1 : 0) == 1",
+      message = "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth")
+  public record Identity(
+      Jwt jwt, ApiKey apiKey, Mtls mtls, Anonymous anonymous, BasicAuth basicAuth) {}
+
+  /**
+   * HTTP Basic users (RFC 7617) from an htpasswd file or from labelled Secrets, each Secret's
+   * {@code data.auth} an htpasswd file (the key ingress-nginx's basic-auth Secrets use).
+   *
+   * @param allowLegacyHashes hash formats read besides bcrypt: {@code apr1}, {@code sha1}, {@code
+   *     sha256crypt}, {@code sha512crypt}; plain text and DES crypt never
+   * @param remember how long a verified password is remembered, e.g. {@code 5m} (default)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "has(self.htpasswdFile) != has(self.secretSelector)",
+      message = "needs exactly one of htpasswdFile, secretSelector")
+  public record BasicAuth(
+      String htpasswdFile,
+      SecretSelector secretSelector,
+      @Size(max = 4) List<String> allowLegacyHashes,
+      String remember) {}
 
   /**
    * A JWT bearer token, verified against one key source.

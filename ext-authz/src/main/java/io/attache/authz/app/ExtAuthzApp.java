@@ -96,13 +96,16 @@ public final class ExtAuthzApp {
     SecretApiKeys secretKeys = client == null ? null : new SecretApiKeys(client, watchNamespace);
 
     JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC(), tracing.tracer());
-    ApiKeyFiles keyFiles = new ApiKeyFiles(poll);
+    CredentialFiles keyFiles = new CredentialFiles(poll);
+    BasicAuthMethods basicAuth =
+        new BasicAuthMethods(keyFiles, client, watchNamespace, randomSecret());
     PolicyParser parser =
         new PolicyParser(
             jwt,
             new CelConditions(),
             keyFiles,
             secretKeys == null ? PolicyParser.SecretKeys.NONE : secretKeys,
+            new PolicyParser.Methods(basicAuth),
             fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
     AuthPolicyResources resources =
@@ -154,6 +157,7 @@ public final class ExtAuthzApp {
             .onClose(policies)
             .onClose(jwt)
             .onClose(keyFiles)
+            .onClose(basicAuth)
             .onClose(kubernetesResources)
             .start();
     log.info(

@@ -8,12 +8,10 @@ import io.attache.authz.identity.jwt.KeySource;
 import io.attache.authz.identity.jwt.RemoteJwks;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
-import io.attache.runtime.Settings;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +83,7 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
         settings.allowedAlgorithms(spec.algorithms());
       }
       if (spec.clockSkew() != null) {
-        settings.clockSkew(duration(spec.clockSkew(), path + ".clockSkew"));
+        settings.clockSkew(PolicyDurations.parse(spec.clockSkew(), "clockSkew"));
       }
       if (spec.requiredClaims() != null) {
         spec.requiredClaims().forEach((k, v) -> settings.requireClaim(k, v == null ? "" : v));
@@ -151,17 +149,6 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
 
   private static List<String> orEmpty(List<String> values) {
     return values == null ? List.of() : values;
-  }
-
-  private static Duration duration(String value, String path) {
-    Settings parsed = new Settings(Map.of(path, value));
-    Duration duration = parsed.duration(path, Duration.ZERO);
-    try {
-      parsed.validate();
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("clockSkew: not a duration (e.g. 30s)", e);
-    }
-    return duration;
   }
 
   @Override

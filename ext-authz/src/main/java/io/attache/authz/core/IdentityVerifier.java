@@ -8,4 +8,12 @@ package io.attache.authz.core;
  */
 public interface IdentityVerifier {
   IdentityResult verify(CheckInput input);
+
+  /**
+   * The HTTP authentication scheme a 401 challenges with for this method ({@code WWW-Authenticate},
+   * RFC 9110 section 11.6.1): {@code Bearer} unless the method is another scheme's.
+   */
+  default String challengeScheme() {
+    return "Bearer";
+  }
 }

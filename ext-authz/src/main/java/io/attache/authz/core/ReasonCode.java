@@ -24,6 +24,8 @@ public enum ReasonCode {
   TOKEN_CLAIM_INVALID,
   JWKS_UNAVAILABLE,
   API_KEY_INVALID,
+  /** A Basic user and password that are not in the htpasswd users, or not well formed. */
+  BASIC_CREDENTIALS_INVALID,
   CLIENT_CERT_MISSING,
   CLIENT_CERT_NOT_ALLOWED,
   RULE_DENIED,

@@ -11,9 +11,11 @@ import io.attache.authz.policy.Template;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -223,6 +225,33 @@ public final class Authorizer {
     return metadata;
   }
 
+  /**
+   * One challenge per scheme the policy's methods use, in their order (RFC 9110 section 11.6.1
+   * allows several): {@code Bearer} as RFC 6750 writes it, saying a token was bad only with the
+   * stable code, never why in detail; {@code Basic} as RFC 7617 does, with the UTF-8 charset.
+   */
+  private static List<String> challenges(
+      AuthPolicy policy, String realm, boolean invalidCredential) {
+    Set<String> schemes = new LinkedHashSet<>();
+    if (policy != null) {
+      policy.identity().forEach(method -> schemes.add(method.challengeScheme()));
+    }
+    if (schemes.isEmpty()) {
+      schemes.add("Bearer");
+    }
+    List<String> challenges = new ArrayList<>(schemes.size());
+    for (String scheme : schemes) {
+      String challenge = scheme + " realm=\"" + realm + "\"";
+      if (scheme.equals("Bearer") && invalidCredential) {
+        challenge += ", error=\"invalid_token\"";
+      } else if (scheme.equals("Basic")) {
+        challenge += ", charset=\"UTF-8\"";
+      }
+      challenges.add(challenge);
+    }
+    return challenges;
+  }
+
   private static Decision deny(
       AuthPolicy policy,
       Rule rule,
@@ -233,13 +262,10 @@ public final class Authorizer {
       boolean invalidCredential) {
     List<Decision.Header> headers = new ArrayList<>();
     if (status == 401) {
-      // RFC 6750: say a token was bad only with the stable code, never why in detail.
-      String challenge =
-          "Bearer realm=\""
-              + deny.realm()
-              + "\""
-              + (invalidCredential ? ", error=\"invalid_token\"" : "");
-      headers.add(new Decision.Header("www-authenticate", challenge, true));
+      // The first replaces any the upstream might set; the others are added beside it.
+      for (String challenge : challenges(policy, deny.realm(), invalidCredential)) {
+        headers.add(new Decision.Header("www-authenticate", challenge, headers.isEmpty()));
+      }
     }
     headers.add(new Decision.Header("x-ext-auth-reason", reason.code(), true));
     deny.headers().forEach((name, value) -> headers.add(new Decision.Header(name, value, true)));

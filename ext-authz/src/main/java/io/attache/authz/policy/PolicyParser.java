@@ -68,6 +68,31 @@ public final class PolicyParser {
         };
   }
 
+  /**
+   * Builds one identity method of type {@code S} from its block at {@code path}; adds problems
+   * (each beginning with the path) and returns null when it cannot.
+   */
+  public interface MethodFactory<S> {
+    IdentityVerifier create(S spec, String path, List<String> problems);
+
+    /** For parsers without what the method needs: any use of it is an error. */
+    static <S> MethodFactory<S> unavailable(String why) {
+      return (spec, path, problems) -> {
+        problems.add(path + ": " + why);
+        return null;
+      };
+    }
+  }
+
+  /**
+   * The identity methods built outside the parser, because they need files, Secrets, threads or
+   * clients it does not hold.
+   */
+  public record Methods(MethodFactory<AuthPolicySpec.BasicAuth> basicAuth) {
+    public static final Methods NONE =
+        new Methods(MethodFactory.unavailable("basicAuth is not available here"));
+  }
+
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
   public interface ConditionCompiler {
     Rule.Condition compile(String ruleName, String expression) throws IllegalArgumentException;
@@ -79,6 +104,7 @@ public final class PolicyParser {
   private final ConditionCompiler conditions;
   private final KeyFiles keyFiles;
   private final SecretKeys secretKeys;
+  private final Methods methods;
   private final byte[] fingerprintSecret;
 
   public PolicyParser(JwtFactory jwt, ConditionCompiler conditions, byte[] fingerprintSecret) {
@@ -96,10 +122,21 @@ public final class PolicyParser {
       KeyFiles keyFiles,
       SecretKeys secretKeys,
       byte[] fingerprintSecret) {
+    this(jwt, conditions, keyFiles, secretKeys, Methods.NONE, fingerprintSecret);
+  }
+
+  public PolicyParser(
+      JwtFactory jwt,
+      ConditionCompiler conditions,
+      KeyFiles keyFiles,
+      SecretKeys secretKeys,
+      Methods methods,
+      byte[] fingerprintSecret) {
     this.jwt = jwt;
     this.conditions = conditions;
     this.keyFiles = keyFiles;
     this.secretKeys = secretKeys;
+    this.methods = methods;
     this.fingerprintSecret = fingerprintSecret.clone();
   }
 
@@ -251,12 +288,10 @@ public final class PolicyParser {
           continue;
         }
         if (entry.jwt() != null) {
-          List<String> problems = new ArrayList<>();
-          IdentityVerifier verifier = jwt.create(entry.jwt(), path + ".jwt", problems);
-          problems.forEach(p -> errors.add(new PolicyError(source, "", p)));
-          if (verifier != null && problems.isEmpty()) {
-            verifiers.add(verifier);
-          }
+          built(jwt::create, entry.jwt(), path + ".jwt").ifPresent(verifiers::add);
+        } else if (entry.basicAuth() != null) {
+          built(methods.basicAuth(), entry.basicAuth(), path + ".basicAuth")
+              .ifPresent(verifiers::add);
         } else if (entry.apiKey() != null) {
           apiKey(entry.apiKey(), path + ".apiKey").ifPresent(verifiers::add);
         } else if (entry.mtls() != null) {
@@ -266,6 +301,16 @@ public final class PolicyParser {
         }
       }
       return verifiers;
+    }
+
+    /**
+     * A method its factory built; none, with the factory's problems reported, when it could not.
+     */
+    private <S> Optional<IdentityVerifier> built(MethodFactory<S> factory, S spec, String path) {
+      List<String> problems = new ArrayList<>();
+      IdentityVerifier verifier = factory.create(spec, path, problems);
+      problems.forEach(p -> errors.add(new PolicyError(source, "", p)));
+      return verifier != null && problems.isEmpty() ? Optional.of(verifier) : Optional.empty();
     }
 
     private Optional<IdentityVerifier> apiKey(AuthPolicySpec.ApiKey spec, String path) {

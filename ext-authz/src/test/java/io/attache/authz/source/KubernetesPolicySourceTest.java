@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.attache.authz.app.ExtAuthzApp;
 import io.attache.authz.grpc.EnvoyChecks;
+import io.attache.authz.identity.basic.HtpasswdTest;
 import io.attache.crds.Conditions;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
@@ -156,6 +157,65 @@ class KubernetesPolicySourceTest {
     assertThat(check("second-key").getStatus().getCode()).isZero();
   }
 
+  /** Basic users from an htpasswd Secret's {@code auth} key, the key ingress-nginx reads. */
+  @Test
+  void basicUsersInLabelledHtpasswdSecretsAreCheckedOverGrpc() {
+    client
+        .resource(
+            new SecretBuilder()
+                .withMetadata(
+                    new ObjectMetaBuilder()
+                        .withName("users")
+                        .withNamespace("shop")
+                        .withLabels(Map.of("attache.io/htpasswd", "orders"))
+                        .build())
+                .withData(
+                    Map.of(
+                        "auth",
+                        Base64.getEncoder()
+                            .encodeToString(
+                                ("alice:" + HtpasswdTest.BCRYPT + "\n")
+                                    .getBytes(StandardCharsets.UTF_8))))
+                .build())
+        .create();
+    client
+        .resource(
+            policy(
+                "basic",
+                List.of(
+                    Map.of(
+                        "basicAuth",
+                        Map.of(
+                            "secretSelector",
+                            Map.of("matchLabels", Map.of("attache.io/htpasswd", "orders")))))))
+        .create();
+    String right =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString(
+                    ("alice:" + HtpasswdTest.PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String wrong = "Basic " + Base64.getEncoder().encodeToString("alice:nope".getBytes());
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> basic(right).getStatus().getCode() == 0);
+    CheckResponse denied = basic(wrong);
+
+    assertThat(basic(right).getOkResponse().getHeadersList())
+        .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
+        .contains("x-user-id=alice");
+    assertThat(denied.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(401);
+    assertThat(denied.getDeniedResponse().getHeadersList())
+        .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
+        .contains(
+            "www-authenticate=Basic realm=\"attache\", charset=\"UTF-8\"",
+            "x-ext-auth-reason=basic_credentials_invalid");
+  }
+
+  private CheckResponse basic(String authorization) {
+    return stub.check(
+        EnvoyChecks.envoyCheck(
+            "GET", "shop.example.com", "/orders", Map.of("authorization", authorization)));
+  }
+
   @Test
   void anInvalidResourceIsRejectedInItsStatusWithTheFieldAndLeftOut() {
     // Written as raw JSON: the typed model has no field for the mistake. The client drops the
@@ -188,7 +248,8 @@ class KubernetesPolicySourceTest {
                           assertThat(c.getReason()).isEqualTo("Invalid");
                           assertThat(c.getMessage())
                               .contains("spec.identity[0]")
-                              .contains("must have exactly one of jwt, apiKey, mtls, anonymous");
+                              .contains(
+                                  "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth");
                         }));
     assertThat(check("anything").getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
   }

@@ -1,18 +1,12 @@
 package io.attache.authz.identity.apikey;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.attache.authz.identity.ReloadingFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -28,49 +22,16 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *
  * A change that does not parse is logged with the file and field and the keys in force stay.
  */
-public final class ApiKeyFile implements Supplier<List<ApiKey>> {
-  private static final Logger log = LoggerFactory.getLogger(ApiKeyFile.class);
+public final class ApiKeyFile {
+  private ApiKeyFile() {}
 
-  private final Path file;
-  private final AtomicReference<List<ApiKey>> keys = new AtomicReference<>(List.of());
-  private String lastContent;
-
-  /** Reads the file now; problems found are added to {@code problems} (and nothing loads). */
-  public ApiKeyFile(Path file, List<String> problems) {
-    this.file = file;
-    List<String> found = reload();
-    problems.addAll(found);
+  /** Reads the file now and keeps it for reloads; problems found are added to {@code problems}. */
+  public static ReloadingFile<List<ApiKey>> open(Path file, List<String> problems) {
+    return new ReloadingFile<>(
+        file, "API keys", List.of(), (content, found) -> parse(file, content, found), problems);
   }
 
-  @Override
-  public List<ApiKey> get() {
-    return keys.get();
-  }
-
-  /** Re-reads the file if it changed; returns the problems of this read (empty when fine). */
-  public synchronized List<String> reload() {
-    String content;
-    try {
-      content = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return List.of(file + ": cannot read API keys: " + e.getMessage());
-    }
-    if (content.equals(lastContent)) {
-      return List.of();
-    }
-    List<String> problems = new ArrayList<>();
-    List<ApiKey> parsed = parse(content, problems);
-    if (problems.isEmpty()) {
-      keys.set(parsed);
-      lastContent = content;
-      log.info("API keys loaded from {}: {} key(s)", file, parsed.size());
-    } else {
-      problems.forEach(p -> log.error("API keys rejected, keeping the previous ones: {}", p));
-    }
-    return problems;
-  }
-
-  private List<ApiKey> parse(String content, List<String> problems) {
+  private static List<ApiKey> parse(Path file, String content, List<String> problems) {
     List<ApiKey> parsed = new ArrayList<>();
     Object root;
     try {

@@ -2,6 +2,7 @@ package io.attache.authz.identity.apikey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.authz.identity.ReloadingFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ class ApiKeyFileTest {
     Path file = dir.resolve("keys.yaml");
     Files.writeString(file, "keys:\n  - {key: old-key, principal: job, metadata: {tier: gold}}\n");
     List<String> problems = new ArrayList<>();
-    ApiKeyFile keys = new ApiKeyFile(file, problems);
+    ReloadingFile<List<ApiKey>> keys = ApiKeyFile.open(file, problems);
 
     assertThat(problems).isEmpty();
     assertThat(keys.get())
@@ -40,7 +41,7 @@ class ApiKeyFileTest {
   void aBrokenFileIsReportedByFieldAndTheKeysInForceStay() throws Exception {
     Path file = dir.resolve("keys.yaml");
     Files.writeString(file, "keys:\n  - {key: k, principal: p}\n");
-    ApiKeyFile keys = new ApiKeyFile(file, new ArrayList<>());
+    ReloadingFile<List<ApiKey>> keys = ApiKeyFile.open(file, new ArrayList<>());
 
     Files.writeString(file, "keys:\n  - {sha256: nothex, principal: p}\n  - {key: k2}\n");
     List<String> problems = keys.reload();

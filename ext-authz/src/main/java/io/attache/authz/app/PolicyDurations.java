@@ -1,0 +1,25 @@
+package io.attache.authz.app;
+
+import io.attache.runtime.Settings;
+import java.time.Duration;
+import java.util.Map;
+
+/** Durations written in policies ({@code 60s}, {@code 5m}), read as the services' settings are. */
+final class PolicyDurations {
+  private PolicyDurations() {}
+
+  /**
+   * @param field names the field in the message ({@code clockSkew})
+   * @throws IllegalArgumentException when {@code value} is not a duration
+   */
+  static Duration parse(String value, String field) {
+    Settings parsed = new Settings(Map.of(field, value));
+    Duration duration = parsed.duration(field, Duration.ZERO);
+    try {
+      parsed.validate();
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(field + ": not a duration (e.g. 30s)", e);
+    }
+    return duration;
+  }
+}

@@ -1,0 +1,162 @@
+package io.attache.authz.identity.basic;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.IdentityResult;
+import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.ReasonCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * HTTP Basic authentication (RFC 7617) against htpasswd users. A password hash is checked once per
+ * credential, off the caller's thread ({@code hashing}: bcrypt costs tens of milliseconds, which an
+ * event loop must never spend), and its outcome remembered: a correct password for {@code
+ * remember}, a wrong one briefly ({@link #REMEMBER_REFUSED}), so a client sending the same header
+ * on every request pays the hash once. The memory holds keyed digests of user, password and stored
+ * hash, never a password; a changed password in the file changes the stored hash and so misses. An
+ * unknown user costs a hash check too, so the answer's timing does not tell which users exist.
+ */
+public final class BasicAuthVerifier implements IdentityVerifier {
+  static final String METHOD = "basic";
+  static final Duration REMEMBER_REFUSED = Duration.ofSeconds(10);
+  private static final int REMEMBERED = 10_000;
+
+  /** Checked for unknown users, so that they cost what a known user costs (a bcrypt of "decoy"). */
+  private static final PasswordHash DECOY =
+      new PasswordHash(
+          HashScheme.BCRYPT, "$2y$10$3j52z57m9rITL2xG3IAeGu9ZNBQoVR8v.G0TzyoUubq2it2Lz1Y8e");
+
+  private final Supplier<Htpasswd> users;
+  private final Executor hashing;
+  private final SecretKeySpec digestKey;
+  private final ThreadLocal<Mac> macs;
+  private final Cache<ByteBuffer, Boolean> accepted;
+  private final Cache<ByteBuffer, Boolean> refused;
+  private final Map<ByteBuffer, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
+
+  /**
+   * @param users the users in force, read on every request (a reloading file, labelled Secrets)
+   * @param hashing where hashes are checked; bounded, so a flood of new credentials is refused
+   *     rather than queued without end
+   * @param digestSecret keys the digests that name remembered credentials
+   * @param remember how long a correct password is remembered
+   */
+  public BasicAuthVerifier(
+      Supplier<Htpasswd> users, Executor hashing, byte[] digestSecret, Duration remember) {
+    this.users = users;
+    this.hashing = hashing;
+    this.digestKey = new SecretKeySpec(digestSecret.clone(), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.accepted =
+        Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(remember).build();
+    this.refused =
+        Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(REMEMBER_REFUSED).build();
+  }
+
+  /** Basic is the scheme a 401 challenges with, so a browser shows its login dialog. */
+  @Override
+  public String challengeScheme() {
+    return "Basic";
+  }
+
+  @Override
+  public IdentityResult verify(CheckInput input) {
+    Optional<String> header = input.request().header("authorization");
+    if (header.isEmpty() || !header.get().regionMatches(true, 0, "Basic ", 0, 6)) {
+      return IdentityResult.ABSENT;
+    }
+    String decoded;
+    try {
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.get().substring(6).strip()),
+              StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return invalid("credentials are not base64");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon <= 0) {
+      return invalid("credentials are not user:password");
+    }
+    String user = decoded.substring(0, colon);
+    String password = decoded.substring(colon + 1);
+    Optional<PasswordHash> stored = users.get().user(user);
+    PasswordHash hash = stored.orElse(DECOY);
+    ByteBuffer key = digest(user, password, hash);
+    if (accepted.getIfPresent(key) != null) {
+      return authenticated(user);
+    }
+    if (refused.getIfPresent(key) != null) {
+      return invalid("wrong password or unknown user (remembered)");
+    }
+    try {
+      return new IdentityResult.Pending(
+          check(key, hash, password)
+              .thenApply(
+                  matches ->
+                      matches && stored.isPresent()
+                          ? authenticated(user)
+                          : invalid("wrong password or unknown user")));
+    } catch (RejectedExecutionException e) {
+      return new IdentityResult.Rejected(
+          ReasonCode.INTERNAL_ERROR, "password checks are saturated; refused");
+    }
+  }
+
+  /** One hash check per credential at a time, however many requests carry it meanwhile. */
+  private CompletableFuture<Boolean> check(ByteBuffer key, PasswordHash hash, String password) {
+    CompletableFuture<Boolean> running =
+        checking.computeIfAbsent(
+            key, k -> CompletableFuture.supplyAsync(() -> hash.matches(password), hashing));
+    return running.whenComplete(
+        (matches, failure) -> {
+          checking.remove(key, running);
+          if (failure == null) {
+            (matches ? accepted : refused).put(key, Boolean.TRUE);
+          }
+        });
+  }
+
+  private static IdentityResult authenticated(String user) {
+    return new IdentityResult.Authenticated(
+        new Identity(user, METHOD, Map.of(), Map.of(), Optional.empty()));
+  }
+
+  private static IdentityResult invalid(String detail) {
+    return new IdentityResult.Rejected(ReasonCode.BASIC_CREDENTIALS_INVALID, detail);
+  }
+
+  private ByteBuffer digest(String user, String password, PasswordHash hash) {
+    Mac mac = macs.get();
+    mac.update(user.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    mac.update(password.getBytes(StandardCharsets.UTF_8));
+    mac.update((byte) 0);
+    return ByteBuffer.wrap(mac.doFinal(hash.text().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(digestKey);
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+}
