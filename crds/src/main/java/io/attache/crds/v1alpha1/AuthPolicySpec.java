@@ -125,6 +125,10 @@ public record AuthPolicySpec(
    * @param jwks an inline JWK set, as JSON text
    * @param algorithms allowed algorithms; never {@code none}, never {@code HS*}
    * @param clockSkew tolerance for {@code exp} and {@code nbf}, e.g. {@code 60s}
+   * @param requiredType the {@code typ} header tokens must carry ({@code at+jwt}; RFC 8725 explicit
+   *     typing), {@code application/} optional, case-insensitive
+   * @param allowHttp whether an {@code http://} jwksUrl or issuerUrl (or a discovered {@code
+   *     jwks_uri}) may be fetched; keys fetched in the clear can be replaced in transit
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -148,7 +152,9 @@ public record AuthPolicySpec(
       String principalClaim,
       CredentialSource from,
       @Min(1) Integer maxTokenBytes,
-      Boolean requireExpiration) {}
+      Boolean requireExpiration,
+      @Size(min = 1, max = 255) String requiredType,
+      Boolean allowHttp) {}
 
   /** Where a credential is read: a header (with a prefix to strip) or a query parameter. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -31,6 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   from: {header: authorization, prefix: "Bearer "}   # or {query: access_token}
  *   maxTokenBytes: 8192
  *   requireExpiration: true
+ *   requiredType: at+jwt                         # the typ header, RFC 8725 explicit typing
+ *   allowHttp: false                             # http:// key URLs only when true
  * </pre>
  *
  * <p>Remote key sets are shared by URL across policies and reloads, so editing a policy never
@@ -105,6 +107,9 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
       if (spec.requireExpiration() != null) {
         settings.requireExpiration(spec.requireExpiration());
       }
+      if (spec.requiredType() != null) {
+        settings.requiredType(spec.requiredType());
+      }
     } catch (IllegalArgumentException e) {
       problems.add(path + ": " + e.getMessage());
       return null;
@@ -132,15 +137,23 @@ public final class JwtPolicyFactory implements PolicyParser.JwtFactory, AutoClos
       if (url == null) {
         return null;
       }
+      boolean allowHttp = Boolean.TRUE.equals(spec.allowHttp());
+      RemoteJwks.Builder builder =
+          (discovery
+                  ? RemoteJwks.fromIssuer(URI.create(url))
+                  : RemoteJwks.fromJwksUri(URI.create(url)))
+              .allowHttp(allowHttp)
+              .clock(clock)
+              .tracer(tracer);
+      if (!fetchRemoteKeys) {
+        builder.validate();
+        return null;
+      }
+      // Shared by URL, and by whether http may be followed: a discovered jwks_uri is checked by
+      // the fetcher, so two policies that differ there need fetchers of their own.
       return remote.computeIfAbsent(
-          (discovery ? "issuer:" : "jwks:") + url,
-          key ->
-              (discovery
-                      ? RemoteJwks.fromIssuer(URI.create(url))
-                      : RemoteJwks.fromJwksUri(URI.create(url)))
-                  .clock(clock)
-                  .tracer(tracer)
-                  .start());
+          (discovery ? "issuer:" : "jwks:") + url + (allowHttp ? " (http allowed)" : ""),
+          key -> builder.start());
     } catch (IllegalArgumentException e) {
       problems.add(path + ": " + e.getMessage());
       return null;

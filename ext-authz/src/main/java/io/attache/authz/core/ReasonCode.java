@@ -22,6 +22,8 @@ public enum ReasonCode {
   TOKEN_ISSUER_INVALID,
   TOKEN_AUDIENCE_INVALID,
   TOKEN_CLAIM_INVALID,
+  /** The token's {@code typ} header is not the type the policy requires (RFC 8725). */
+  TOKEN_TYPE_INVALID,
   JWKS_UNAVAILABLE,
   API_KEY_INVALID,
   /** A Basic user and password that are not in the htpasswd users, or not well formed. */

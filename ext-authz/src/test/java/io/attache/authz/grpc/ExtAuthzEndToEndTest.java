@@ -111,6 +111,7 @@ class ExtAuthzEndToEndTest {
                 issuers: [https://idp.example.com]
                 audiences: [api]
                 issuerUrl: %s
+                allowHttp: true   # the test's identity provider is plain http on loopback
                 algorithms: [RS256]
           rules:
             - {name: admins, when: "'admin' in identity.claims.roles"}

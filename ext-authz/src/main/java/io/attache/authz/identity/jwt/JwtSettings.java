@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,6 +28,9 @@ import java.util.Set;
  * @param tokenSource where the token is carried
  * @param maxTokenBytes longer tokens are rejected before any decoding
  * @param requireExpiration whether a token without {@code exp} is rejected
+ * @param requiredType the {@code typ} header a token must carry (RFC 8725 section 3.11, explicit
+ *     typing: {@code at+jwt} for RFC 9068 access tokens), compared case-insensitively with any
+ *     {@code application/} prefix left out, as RFC 7515 section 4.1.9 allows; empty: not checked
  */
 public record JwtSettings(
     List<String> issuers,
@@ -37,7 +41,8 @@ public record JwtSettings(
     String principalClaim,
     TokenSource tokenSource,
     int maxTokenBytes,
-    boolean requireExpiration) {
+    boolean requireExpiration,
+    Optional<String> requiredType) {
 
   public static final Set<SignatureAlgorithm> DEFAULT_ALGORITHMS =
       Set.copyOf(
@@ -47,7 +52,8 @@ public record JwtSettings(
               SignatureAlgorithm.RS512,
               SignatureAlgorithm.PS256,
               SignatureAlgorithm.ES256,
-              SignatureAlgorithm.ES384));
+              SignatureAlgorithm.ES384,
+              SignatureAlgorithm.EdDSA));
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_TOKEN_BYTES = 8192;
 
@@ -80,9 +86,23 @@ public record JwtSettings(
     if (requiredClaims.keySet().stream().anyMatch(String::isBlank)) {
       throw new IllegalArgumentException("requiredClaims: a claim name must not be blank");
     }
+    requiredType = requiredType.map(JwtSettings::mediaType);
+    if (requiredType.filter(String::isBlank).isPresent()) {
+      throw new IllegalArgumentException("requiredType: must not be blank");
+    }
     if (maxTokenBytes <= 0) {
       throw new IllegalArgumentException("maxTokenBytes: must be positive, was " + maxTokenBytes);
     }
+  }
+
+  /**
+   * A {@code typ} value as compared: lower case, without {@code application/} (RFC 7515 section
+   * 4.1.9: "it is RECOMMENDED that the "application/" prefix be omitted"; media types are
+   * case-insensitive).
+   */
+  public static String mediaType(String typ) {
+    String lower = typ.strip().toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
   }
 
   public static Builder builder() {
@@ -100,6 +120,7 @@ public record JwtSettings(
     private TokenSource tokenSource = TokenSource.BEARER_AUTHORIZATION;
     private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
     private boolean requireExpiration = true;
+    private Optional<String> requiredType = Optional.empty();
 
     private Builder() {}
 
@@ -160,6 +181,11 @@ public record JwtSettings(
       return this;
     }
 
+    public Builder requiredType(String typ) {
+      this.requiredType = Optional.of(typ);
+      return this;
+    }
+
     public JwtSettings build() {
       return new JwtSettings(
           issuers,
@@ -170,7 +196,8 @@ public record JwtSettings(
           principalClaim,
           tokenSource,
           maxTokenBytes,
-          requireExpiration);
+          requireExpiration,
+          requiredType);
     }
   }
 }

@@ -12,6 +12,7 @@ import static io.attache.authz.core.ReasonCode.TOKEN_MALFORMED;
 import static io.attache.authz.core.ReasonCode.TOKEN_NOT_YET_VALID;
 import static io.attache.authz.core.ReasonCode.TOKEN_SIGNATURE_INVALID;
 import static io.attache.authz.core.ReasonCode.TOKEN_TOO_LARGE;
+import static io.attache.authz.core.ReasonCode.TOKEN_TYPE_INVALID;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -36,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JWT identity method: finds a bearer token, checks its form, algorithm, signature, lifetime,
- * issuer, audience and required claims, in that order, and names the caller by {@link
+ * The JWT identity method: finds a bearer token, checks its form, algorithm, type, signature,
+ * lifetime, issuer, audience and required claims, in that order, and names the caller by {@link
  * JwtSettings#principalClaim}. Claims are only read after the signature is verified, and only keys
  * from the {@link KeySource} are trusted: keys a token names itself ({@code jwk}, {@code jku},
  * {@code x5u}, {@code x5c}) are ignored.
@@ -177,6 +178,7 @@ public final class JwtVerifier implements IdentityVerifier {
     Map<String, Object> headerFields = headerFields(jws);
     SignatureAlgorithm algorithm = algorithm(headerFields);
     JWSHeader header = header(headerFields, jws);
+    checkType(header);
     Optional<String> kid = Optional.ofNullable(header.getKeyID());
     VerificationKey key = verifySignature(jws, header, kid, algorithm);
     JWTClaimsSet claims = claims(jws);
@@ -233,6 +235,21 @@ public final class JwtVerifier implements IdentityVerifier {
       throw new Rejection(TOKEN_MALFORMED, "header has critical parameters we do not understand");
     }
     return header;
+  }
+
+  /** RFC 8725 section 3.11: a token of another type is not this kind of token, however signed. */
+  private void checkType(JWSHeader header) throws Rejection {
+    if (settings.requiredType().isEmpty()) {
+      return;
+    }
+    String typ = header.getType() == null ? null : header.getType().getType();
+    if (typ == null || !JwtSettings.mediaType(typ).equals(settings.requiredType().get())) {
+      throw new Rejection(
+          TOKEN_TYPE_INVALID,
+          typ == null
+              ? "no typ header"
+              : "typ " + LogSafe.quote(typ) + " is not the required type");
+    }
   }
 
   /** The keys that may have signed a token with this kid and algorithm; never empty. */

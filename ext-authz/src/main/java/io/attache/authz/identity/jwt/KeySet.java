@@ -4,12 +4,14 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -25,9 +27,9 @@ import java.util.Set;
 
 /**
  * The usable keys of one JWKS document, immutable. A key is usable if it is an RSA (at least
- * {@value #MIN_RSA_BITS} bits) or EC (P-256, P-384, P-521) key meant for signatures: symmetric
- * ({@code oct}) keys are never used, whatever the document holds, and private parts are dropped.
- * Keys that are passed over are listed in {@link #skipped} so the loader can log why.
+ * {@value #MIN_RSA_BITS} bits), EC (P-256, P-384, P-521) or OKP (Ed25519) key meant for signatures:
+ * symmetric ({@code oct}) keys are never used, whatever the document holds, and private parts are
+ * dropped. Keys that are passed over are listed in {@link #skipped} so the loader can log why.
  *
  * <p>A token's {@code kid} selects the keys with that kid, and also the keys that carry none, as
  * Envoy's jwt_authn does (google/jwt_verify_lib {@code verifyJwt} skips a JWK only when both it and
@@ -183,6 +185,13 @@ public final class KeySet {
           throw new UnusableKey("EC curve " + ec.getCurve() + " is not supported");
         }
         return new ECDSAVerifier(ec.toECPublicKey());
+      }
+      if (KeyType.OKP.equals(jwk.getKeyType())) {
+        OctetKeyPair okp = jwk.toOctetKeyPair();
+        if (!Curve.Ed25519.equals(okp.getCurve())) {
+          throw new UnusableKey("OKP curve " + okp.getCurve() + " is not supported");
+        }
+        return new JdkEd25519Verifier(okp);
       }
     } catch (JOSEException e) {
       throw new UnusableKey("invalid key material: " + e.getMessage());

@@ -55,6 +55,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
   private final Duration refreshInterval;
   private final Duration minRefetchInterval;
   private final Duration requestTimeout;
+  private final boolean allowHttp;
   private final HttpClient http;
   private final Clock clock;
   private final ScheduledExecutorService fetcher;
@@ -73,6 +74,7 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     this.refreshInterval = builder.refreshInterval;
     this.minRefetchInterval = builder.minRefetchInterval;
     this.requestTimeout = builder.requestTimeout;
+    this.allowHttp = builder.allowHttp;
     this.http =
         builder.http != null
             ? builder.http
@@ -300,8 +302,11 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     } catch (java.net.URISyntaxException e) {
       throw new IOException(discovery + " has an invalid jwks_uri");
     }
-    if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-      throw new IOException(discovery + " has a jwks_uri that is not http(s)");
+    if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && allowHttp)) {
+      throw new IOException(
+          discovery
+              + " has a jwks_uri that is not "
+              + (allowHttp ? "http(s)" : "https (http is refused unless allowHttp is set)"));
     }
     return uri;
   }
@@ -348,6 +353,8 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Tracer tracer = OpenTelemetry.noop().getTracer("io.attache");
 
+    private boolean allowHttp;
+
     private Builder(Location location) {
       Objects.requireNonNull(location.uri(), "uri");
       String scheme = location.uri().getScheme();
@@ -355,6 +362,16 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
         throw new IllegalArgumentException("not an http(s) URL: " + location.uri());
       }
       this.location = location;
+    }
+
+    /**
+     * Whether plain {@code http://} URLs may be fetched (the configured one, or a discovered {@code
+     * jwks_uri}). Off by default: keys fetched in the clear can be replaced in transit by anyone on
+     * the path, and with them every token's signature is forgeable.
+     */
+    public Builder allowHttp(boolean allowHttp) {
+      this.allowHttp = allowHttp;
+      return this;
     }
 
     public Builder refreshInterval(Duration refreshInterval) {
@@ -390,9 +407,28 @@ public final class RemoteJwks implements KeySource, AutoCloseable {
       return this;
     }
 
-    /** Starts fetching in the background and returns at once. */
+    /**
+     * Checks what {@link #start} would refuse, without fetching.
+     *
+     * @throws IllegalArgumentException for an {@code http://} URL without {@link #allowHttp}
+     */
+    public Builder validate() {
+      if ("http".equals(location.uri().getScheme()) && !allowHttp) {
+        throw new IllegalArgumentException(
+            location.uri()
+                + " is http://: keys fetched in the clear can be replaced in transit; use https, or"
+                + " set allowHttp: true for a network you trust");
+      }
+      return this;
+    }
+
+    /**
+     * Starts fetching in the background and returns at once.
+     *
+     * @throws IllegalArgumentException for an {@code http://} URL without {@link #allowHttp}
+     */
     public RemoteJwks start() {
-      return new RemoteJwks(this).start();
+      return new RemoteJwks(validate()).start();
     }
 
     private static Duration positive(String name, Duration value) {

@@ -22,7 +22,9 @@ public enum SignatureAlgorithm {
   PS512(KeyType.RSA, null),
   ES256(KeyType.EC, Curve.P_256),
   ES384(KeyType.EC, Curve.P_384),
-  ES512(KeyType.EC, Curve.P_521);
+  ES512(KeyType.EC, Curve.P_521),
+  /** RFC 8037; Ed25519 keys only (an Ed448 key is passed over). */
+  EdDSA(KeyType.OKP, Curve.Ed25519);
 
   private final KeyType keyType;
   private final Curve curve;
@@ -65,7 +67,7 @@ public enum SignatureAlgorithm {
     return keyType;
   }
 
-  /** For ECDSA, the only curve this algorithm is defined on. */
+  /** For ECDSA and EdDSA, the only curve this algorithm is used with here. */
   public Optional<Curve> curve() {
     return Optional.ofNullable(curve);
   }

@@ -1,7 +1,9 @@
 package io.attache.authz.identity.jwt;
 
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyType;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,6 +36,12 @@ public record VerificationKey(
     if (!jwk.getKeyType().equals(alg.keyType())) {
       return false;
     }
-    return alg.curve().map(curve -> curve.equals(jwk.toECKey().getCurve())).orElse(true);
+    return alg.curve().map(curve -> curve.equals(curve(jwk))).orElse(true);
+  }
+
+  private static Curve curve(JWK jwk) {
+    return KeyType.OKP.equals(jwk.getKeyType())
+        ? jwk.toOctetKeyPair().getCurve()
+        : jwk.toECKey().getCurve();
   }
 }

@@ -4,6 +4,7 @@ import static io.attache.authz.identity.jwt.TestTokens.bearer;
 import static io.attache.authz.identity.jwt.TestTokens.rs256;
 import static io.attache.authz.identity.jwt.TestTokens.validClaims;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.nimbusds.jose.JWSAlgorithm;
@@ -46,7 +47,9 @@ class RemoteJwksTest {
   }
 
   private RemoteJwks.Builder configured(RemoteJwks.Builder builder) {
+    // The test servers speak plain http on loopback.
     return builder
+        .allowHttp(true)
         .refreshInterval(Duration.ofMinutes(10))
         .minRefetchInterval(MIN_REFETCH)
         .requestTimeout(Duration.ofSeconds(2))
@@ -99,7 +102,10 @@ class RemoteJwksTest {
                         "50")),
                 "ext-authz");
         RemoteJwks jwks =
-            RemoteJwks.fromJwksUri(server.jwksUri()).tracer(tracing.tracer()).start()) {
+            RemoteJwks.fromJwksUri(server.jwksUri())
+                .allowHttp(true)
+                .tracer(tracing.tracer())
+                .start()) {
       assertThat(jwks.awaitFirstKeys(Duration.ofSeconds(5))).isTrue();
 
       OtlpReceiver.ReceivedSpan fetch =
@@ -260,5 +266,22 @@ class RemoteJwksTest {
             () ->
                 jwks.keys().orElseThrow().keys().stream()
                     .allMatch(k -> k.kid().orElseThrow().equals("rsa-2")));
+  }
+
+  /**
+   * Keys fetched over plain http can be swapped in transit, and with them every signature forged
+   * (RFC 8725 section 3.1 asks for key material from trusted sources): refused unless asked for.
+   */
+  @Test
+  void anHttpKeyUrlIsRefusedUnlessAllowedByName() {
+    URI plain = URI.create("http://idp.example.com/keys");
+
+    assertThatThrownBy(() -> RemoteJwks.fromJwksUri(plain).start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http://idp.example.com/keys is http://")
+        .hasMessageContaining("allowHttp: true");
+    assertThatThrownBy(() -> RemoteJwks.fromIssuer(URI.create("http://idp.example.com")).start())
+        .isInstanceOf(IllegalArgumentException.class);
+    RemoteJwks.fromJwksUri(URI.create("https://idp.example.com/keys")).validate();
   }
 }
