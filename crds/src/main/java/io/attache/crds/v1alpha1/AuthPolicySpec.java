@@ -31,7 +31,7 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value = "!has(self.identity) || size(self.identity) > 0",
-    message = "lists at least one method: jwt, apiKey, mtls, anonymous or basicAuth",
+    message = "lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth or introspection",
     fieldPath = ".identity")
 public record AuthPolicySpec(
     @Size(max = 16) List<Target> targetRefs,
@@ -95,10 +95,50 @@ public record AuthPolicySpec(
   @ValidationRule(
       value =
           "(has(self.jwt) ? 1 : 0) + (has(self.apiKey) ? 1 : 0) + (has(self.mtls) ? 1 : 0)"
-              + " + (has(self.anonymous) ? 1 : 0) + (has(self.basicAuth) ? 1 : 0) == 1",
-      message = "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth")
+              + " + (has(self.anonymous) ? 1 : 0) + (has(self.basicAuth) ? 1 : 0)"
+              + " + (has(self.introspection) ? 1 : 0) == 1",
+      message = "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection")
   public record Identity(
-      Jwt jwt, ApiKey apiKey, Mtls mtls, Anonymous anonymous, BasicAuth basicAuth) {}
+      Jwt jwt,
+      ApiKey apiKey,
+      Mtls mtls,
+      Anonymous anonymous,
+      BasicAuth basicAuth,
+      Introspection introspection) {}
+
+  /**
+   * Opaque bearer tokens checked at an OAuth 2.0 introspection endpoint (RFC 7662), the client
+   * authenticated with HTTP Basic.
+   *
+   * @param url the introspection endpoint; https unless {@code allowHttp}
+   * @param clientSecretRef a Secret in the policy's namespace holding the client secret
+   * @param clientSecretFile or a file holding it (a mounted Secret)
+   * @param remember the longest an active answer is kept, e.g. {@code 60s}; never past {@code exp}
+   * @param timeout one call's limit, e.g. {@code 1s}
+   * @param principalClaim the answer's member naming the caller (default {@code sub}, then {@code
+   *     client_id})
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "has(self.clientSecretRef) != has(self.clientSecretFile)",
+      message = "needs exactly one of clientSecretRef, clientSecretFile")
+  public record Introspection(
+      @Required @Size(min = 1) String url,
+      @Required @Size(min = 1) String clientId,
+      SecretKeyRef clientSecretRef,
+      String clientSecretFile,
+      CredentialSource from,
+      String remember,
+      String timeout,
+      String principalClaim,
+      Boolean allowHttp) {}
+
+  /** One key of a Secret in the policy's namespace. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record SecretKeyRef(
+      @Required @Size(min = 1, max = 253) String name, @Size(max = 253) String key) {}
 
   /**
    * HTTP Basic users (RFC 7617) from an htpasswd file or from labelled Secrets, each Secret's

@@ -40,7 +40,7 @@ final class BasicAuthMethods
   private static final int QUEUED_CHECKS = 1_024;
 
   private final CredentialFiles files;
-  private final LabelledSecrets<Map<String, String>> secrets;
+  private final WatchedSecrets<Map<String, String>> secrets;
   private final byte[] digestSecret;
   private final ThreadPoolExecutor hashing;
 
@@ -54,7 +54,7 @@ final class BasicAuthMethods
       byte[] digestSecret) {
     this.files = files;
     this.secrets =
-        client == null ? null : new LabelledSecrets<>(client, namespace, BasicAuthMethods::files);
+        client == null ? null : new WatchedSecrets<>(client, namespace, BasicAuthMethods::files);
     this.digestSecret = digestSecret.clone();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     this.hashing =
@@ -69,7 +69,7 @@ final class BasicAuthMethods
 
   @Override
   public IdentityVerifier create(
-      AuthPolicySpec.BasicAuth spec, String path, List<String> problems) {
+      AuthPolicySpec.BasicAuth spec, String namespace, String path, List<String> problems) {
     int before = problems.size();
     Set<HashScheme> allowed = EnumSet.noneOf(HashScheme.class);
     List<String> legacy = spec.allowLegacyHashes() == null ? List.of() : spec.allowLegacyHashes();

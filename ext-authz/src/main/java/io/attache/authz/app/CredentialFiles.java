@@ -59,6 +59,25 @@ final class CredentialFiles implements PolicyParser.KeyFiles, AutoCloseable {
         problems);
   }
 
+  /** A file's whole text, without surrounding whitespace: a client secret, say. */
+  Supplier<String> text(String file, List<String> problems) {
+    return shared(
+        new Named("text", Path.of(file), Set.of()),
+        () ->
+            new ReloadingFile<>(
+                Path.of(file),
+                "secret",
+                "",
+                (content, found) -> {
+                  if (content.isBlank()) {
+                    found.add(file + ": is empty");
+                  }
+                  return content.strip();
+                },
+                problems),
+        problems);
+  }
+
   /** The reader of {@code name}, opened now unless a policy opened it before. */
   @SuppressWarnings("unchecked")
   private <T> Supplier<T> shared(

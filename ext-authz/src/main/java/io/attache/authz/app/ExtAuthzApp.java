@@ -99,13 +99,16 @@ public final class ExtAuthzApp {
     CredentialFiles keyFiles = new CredentialFiles(poll);
     BasicAuthMethods basicAuth =
         new BasicAuthMethods(keyFiles, client, watchNamespace, randomSecret());
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    IntrospectionMethods introspection =
+        new IntrospectionMethods(keyFiles, client, watchNamespace, registry);
     PolicyParser parser =
         new PolicyParser(
             jwt,
             new CelConditions(),
             keyFiles,
             secretKeys == null ? PolicyParser.SecretKeys.NONE : secretKeys,
-            new PolicyParser.Methods(basicAuth),
+            new PolicyParser.Methods(basicAuth, introspection),
             fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
     AuthPolicyResources resources =
@@ -117,7 +120,6 @@ public final class ExtAuthzApp {
       // Files first, then resources in namespace/name order; only rebuilt when either changes.
       inForce = new CombinedPolicies(policies, resources);
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AuthzService service =
         new AuthzService(
             new Authorizer(inForce, defaultDecision == DefaultDecision.ALLOW),
@@ -158,6 +160,7 @@ public final class ExtAuthzApp {
             .onClose(jwt)
             .onClose(keyFiles)
             .onClose(basicAuth)
+            .onClose(introspection)
             .onClose(kubernetesResources)
             .start();
     log.info(

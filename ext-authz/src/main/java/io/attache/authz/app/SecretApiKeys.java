@@ -26,10 +26,10 @@ final class SecretApiKeys implements PolicyParser.SecretKeys, AutoCloseable {
   static final String KEY_FIELD = "api_key";
   static final String PREFIX = "attache.io/";
 
-  private final LabelledSecrets<List<ApiKey>> secrets;
+  private final WatchedSecrets<List<ApiKey>> secrets;
 
   SecretApiKeys(KubernetesClient client, Optional<String> namespace) {
-    this.secrets = new LabelledSecrets<>(client, namespace, SecretApiKeys::keys);
+    this.secrets = new WatchedSecrets<>(client, namespace, SecretApiKeys::keys);
   }
 
   private static List<ApiKey> keys(List<Secret> secrets) {

@@ -25,6 +25,10 @@ public enum ReasonCode {
   /** The token's {@code typ} header is not the type the policy requires (RFC 8725). */
   TOKEN_TYPE_INVALID,
   JWKS_UNAVAILABLE,
+  /** An introspection endpoint says the token is not active (RFC 7662). */
+  TOKEN_INACTIVE,
+  /** The introspection endpoint could not be asked, or gave no answer: fail closed. */
+  INTROSPECTION_UNAVAILABLE,
   API_KEY_INVALID,
   /** A Basic user and password that are not in the htpasswd users, or not well formed. */
   BASIC_CREDENTIALS_INVALID,

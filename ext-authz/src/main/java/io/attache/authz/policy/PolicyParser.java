@@ -69,15 +69,16 @@ public final class PolicyParser {
   }
 
   /**
-   * Builds one identity method of type {@code S} from its block at {@code path}; adds problems
-   * (each beginning with the path) and returns null when it cannot.
+   * Builds one identity method of type {@code S} from its block at {@code path} of a policy in
+   * {@code namespace} (empty for a file's policy without one); adds problems (each beginning with
+   * the path) and returns null when it cannot.
    */
   public interface MethodFactory<S> {
-    IdentityVerifier create(S spec, String path, List<String> problems);
+    IdentityVerifier create(S spec, String namespace, String path, List<String> problems);
 
     /** For parsers without what the method needs: any use of it is an error. */
     static <S> MethodFactory<S> unavailable(String why) {
-      return (spec, path, problems) -> {
+      return (spec, namespace, path, problems) -> {
         problems.add(path + ": " + why);
         return null;
       };
@@ -88,9 +89,13 @@ public final class PolicyParser {
    * The identity methods built outside the parser, because they need files, Secrets, threads or
    * clients it does not hold.
    */
-  public record Methods(MethodFactory<AuthPolicySpec.BasicAuth> basicAuth) {
+  public record Methods(
+      MethodFactory<AuthPolicySpec.BasicAuth> basicAuth,
+      MethodFactory<AuthPolicySpec.Introspection> introspection) {
     public static final Methods NONE =
-        new Methods(MethodFactory.unavailable("basicAuth is not available here"));
+        new Methods(
+            MethodFactory.unavailable("basicAuth is not available here"),
+            MethodFactory.unavailable("introspection is not available here"));
   }
 
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
@@ -227,7 +232,7 @@ public final class PolicyParser {
       return new AuthPolicy(
           id,
           match,
-          identity(orEmpty(spec.identity())),
+          identity(orEmpty(spec.identity()), namespace),
           rules(orEmpty(spec.rules())),
           response(spec.response()),
           deny(spec.deny()));
@@ -279,7 +284,8 @@ public final class PolicyParser {
           orEmpty(match.hosts()), paths, methods, new LinkedHashSet<>(orEmpty(match.routes())));
     }
 
-    private List<IdentityVerifier> identity(List<AuthPolicySpec.Identity> entries) {
+    private List<IdentityVerifier> identity(
+        List<AuthPolicySpec.Identity> entries, String namespace) {
       List<IdentityVerifier> verifiers = new ArrayList<>();
       for (int i = 0; i < entries.size(); i++) {
         String path = "spec.identity[" + i + "]";
@@ -288,9 +294,17 @@ public final class PolicyParser {
           continue;
         }
         if (entry.jwt() != null) {
-          built(jwt::create, entry.jwt(), path + ".jwt").ifPresent(verifiers::add);
+          built(
+                  (spec, ns, at, problems) -> jwt.create(spec, at, problems),
+                  entry.jwt(),
+                  namespace,
+                  path + ".jwt")
+              .ifPresent(verifiers::add);
         } else if (entry.basicAuth() != null) {
-          built(methods.basicAuth(), entry.basicAuth(), path + ".basicAuth")
+          built(methods.basicAuth(), entry.basicAuth(), namespace, path + ".basicAuth")
+              .ifPresent(verifiers::add);
+        } else if (entry.introspection() != null) {
+          built(methods.introspection(), entry.introspection(), namespace, path + ".introspection")
               .ifPresent(verifiers::add);
         } else if (entry.apiKey() != null) {
           apiKey(entry.apiKey(), path + ".apiKey").ifPresent(verifiers::add);
@@ -306,9 +320,10 @@ public final class PolicyParser {
     /**
      * A method its factory built; none, with the factory's problems reported, when it could not.
      */
-    private <S> Optional<IdentityVerifier> built(MethodFactory<S> factory, S spec, String path) {
+    private <S> Optional<IdentityVerifier> built(
+        MethodFactory<S> factory, S spec, String namespace, String path) {
       List<String> problems = new ArrayList<>();
-      IdentityVerifier verifier = factory.create(spec, path, problems);
+      IdentityVerifier verifier = factory.create(spec, namespace, path, problems);
       problems.forEach(p -> errors.add(new PolicyError(source, "", p)));
       return verifier != null && problems.isEmpty() ? Optional.of(verifier) : Optional.empty();
     }
@@ -350,19 +365,6 @@ public final class PolicyParser {
       return SHA256_HEX.matcher(entry.sha256()).matches()
           ? HexFormat.of().parseHex(entry.sha256())
           : null;
-    }
-
-    private static CredentialSource credentialSource(
-        AuthPolicySpec.CredentialSource from, String defaultHeader, String defaultPrefix) {
-      if (from == null) {
-        return new CredentialSource.Header(defaultHeader, defaultPrefix);
-      }
-      if (from.query() != null) {
-        return new CredentialSource.Query(from.query());
-      }
-      return new CredentialSource.Header(
-          from.header() != null ? from.header() : defaultHeader,
-          from.prefix() != null ? from.prefix() : defaultPrefix);
     }
 
     private List<Rule> rules(List<AuthPolicySpec.Rule> entries) {
@@ -479,6 +481,23 @@ public final class PolicyParser {
       String where = document.isEmpty() ? path : document + (path.isEmpty() ? "" : " " + path);
       errors.add(new PolicyError(source, where, message));
     }
+  }
+
+  /**
+   * Where a method reads its credential: the {@code from} block, or the method's default header and
+   * prefix when it is absent or leaves them out.
+   */
+  public static CredentialSource credentialSource(
+      AuthPolicySpec.CredentialSource from, String defaultHeader, String defaultPrefix) {
+    if (from == null) {
+      return new CredentialSource.Header(defaultHeader, defaultPrefix);
+    }
+    if (from.query() != null) {
+      return new CredentialSource.Query(from.query());
+    }
+    return new CredentialSource.Header(
+        from.header() != null ? from.header() : defaultHeader,
+        from.prefix() != null ? from.prefix() : defaultPrefix);
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

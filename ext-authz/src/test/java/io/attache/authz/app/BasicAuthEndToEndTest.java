@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.attache.authz.http.RawHttp;
 import io.attache.authz.identity.basic.HtpasswdTest;
-import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,16 +46,7 @@ class BasicAuthEndToEndTest {
         """
             .formatted(users));
     httpPort = FreePorts.next();
-    host =
-        ExtAuthzApp.start(
-            new Settings(
-                Map.of(
-                    "HOST", "127.0.0.1",
-                    "GRPC_PORT", "0",
-                    "ADMIN_PORT", "0",
-                    "HTTP_PORT", String.valueOf(httpPort),
-                    "ATTACHE_POLICY_DIR", dir.resolve("policies").toString(),
-                    "ATTACHE_CONFIG_POLL_INTERVAL", "100ms")));
+    host = LocalExtAuthz.start(dir.resolve("policies"), httpPort, Optional.empty());
   }
 
   @AfterEach

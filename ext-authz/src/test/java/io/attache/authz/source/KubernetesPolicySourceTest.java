@@ -3,13 +3,12 @@ package io.attache.authz.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.authz.app.ExtAuthzApp;
+import io.attache.authz.app.LocalExtAuthz;
 import io.attache.authz.grpc.EnvoyChecks;
 import io.attache.authz.identity.basic.HtpasswdTest;
 import io.attache.crds.Conditions;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
-import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -32,6 +31,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,16 +52,7 @@ class KubernetesPolicySourceTest {
 
   @BeforeEach
   void start() {
-    host =
-        ExtAuthzApp.start(
-            new Settings(
-                Map.of(
-                    "HOST", "127.0.0.1",
-                    "GRPC_PORT", "0",
-                    "ADMIN_PORT", "0",
-                    "HTTP_PORT", "0",
-                    "ATTACHE_POLICY_DIR", dir.toString())),
-            Optional.of(client));
+    host = LocalExtAuthz.start(dir, 0, Optional.of(client));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
     stub = AuthorizationGrpc.newBlockingStub(channel);
   }
@@ -196,10 +187,10 @@ class KubernetesPolicySourceTest {
                     ("alice:" + HtpasswdTest.PASSWORD).getBytes(StandardCharsets.UTF_8));
     String wrong = "Basic " + Base64.getEncoder().encodeToString("alice:nope".getBytes());
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> basic(right).getStatus().getCode() == 0);
-    CheckResponse denied = basic(wrong);
+    await().atMost(Duration.ofSeconds(10)).until(() -> checkWith(right).getStatus().getCode() == 0);
+    CheckResponse denied = checkWith(wrong);
 
-    assertThat(basic(right).getOkResponse().getHeadersList())
+    assertThat(checkWith(right).getOkResponse().getHeadersList())
         .extracting(h -> h.getHeader().getKey() + "=" + h.getHeader().getValue())
         .contains("x-user-id=alice");
     assertThat(denied.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(401);
@@ -210,7 +201,69 @@ class KubernetesPolicySourceTest {
             "x-ext-auth-reason=basic_credentials_invalid");
   }
 
-  private CheckResponse basic(String authorization) {
+  /**
+   * The introspection client's secret is read from a Secret named in the policy's namespace, on
+   * every call: before the Secret exists the endpoint is not asked (the check fails closed), and
+   * once it is created the same policy works, without a reload.
+   */
+  @Test
+  void anIntrospectionClientSecretIsReadFromTheNamedSecretOnceItExists() {
+    MockOAuth2Server provider = new MockOAuth2Server();
+    provider.start();
+    try {
+      client
+          .resource(
+              policy(
+                  "opaque",
+                  List.of(
+                      Map.of(
+                          "introspection",
+                          Map.of(
+                              "url",
+                              provider.url("idp/introspect").toString(),
+                              "clientId",
+                              "attache",
+                              "clientSecretRef",
+                              Map.of("name", "idp-client"),
+                              "allowHttp",
+                              true)))))
+          .create();
+      String token =
+          "Bearer " + provider.issueToken("idp", "erin", "orders", Map.of(), 3600).serialize();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reason(checkWith(token)).equals("introspection_unavailable"));
+
+      client
+          .resource(
+              new SecretBuilder()
+                  .withMetadata(
+                      new ObjectMetaBuilder().withName("idp-client").withNamespace("shop").build())
+                  .withData(
+                      Map.of(
+                          "client_secret",
+                          Base64.getEncoder()
+                              .encodeToString("s3cret".getBytes(StandardCharsets.UTF_8))))
+                  .build())
+          .create();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> checkWith(token).getStatus().getCode() == 0);
+    } finally {
+      provider.shutdown();
+    }
+  }
+
+  private static String reason(CheckResponse response) {
+    return response.getDeniedResponse().getHeadersList().stream()
+        .filter(h -> h.getHeader().getKey().equals("x-ext-auth-reason"))
+        .map(h -> h.getHeader().getValue())
+        .findFirst()
+        .orElse("");
+  }
+
+  private CheckResponse checkWith(String authorization) {
     return stub.check(
         EnvoyChecks.envoyCheck(
             "GET", "shop.example.com", "/orders", Map.of("authorization", authorization)));
@@ -249,7 +302,7 @@ class KubernetesPolicySourceTest {
                           assertThat(c.getMessage())
                               .contains("spec.identity[0]")
                               .contains(
-                                  "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth");
+                                  "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection");
                         }));
     assertThat(check("anything").getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
   }

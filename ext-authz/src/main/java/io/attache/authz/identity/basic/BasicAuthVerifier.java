@@ -7,9 +7,9 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.identity.CredentialDigests;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -19,8 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HTTP Basic authentication (RFC 7617) against htpasswd users. A password hash is checked once per
@@ -43,8 +41,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
 
   private final Supplier<Htpasswd> users;
   private final Executor hashing;
-  private final SecretKeySpec digestKey;
-  private final ThreadLocal<Mac> macs;
+  private final CredentialDigests digests;
   private final Cache<ByteBuffer, Boolean> accepted;
   private final Cache<ByteBuffer, Boolean> refused;
   private final Map<ByteBuffer, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
@@ -60,8 +57,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
       Supplier<Htpasswd> users, Executor hashing, byte[] digestSecret, Duration remember) {
     this.users = users;
     this.hashing = hashing;
-    this.digestKey = new SecretKeySpec(digestSecret.clone(), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.digests = new CredentialDigests(digestSecret);
     this.accepted =
         Caffeine.newBuilder().maximumSize(REMEMBERED).expireAfterWrite(remember).build();
     this.refused =
@@ -97,7 +93,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
     String password = decoded.substring(colon + 1);
     Optional<PasswordHash> stored = users.get().user(user);
     PasswordHash hash = stored.orElse(DECOY);
-    ByteBuffer key = digest(user, password, hash);
+    ByteBuffer key = digests.of(user, password, hash.text());
     if (accepted.getIfPresent(key) != null) {
       return authenticated(user);
     }
@@ -139,24 +135,5 @@ public final class BasicAuthVerifier implements IdentityVerifier {
 
   private static IdentityResult invalid(String detail) {
     return new IdentityResult.Rejected(ReasonCode.BASIC_CREDENTIALS_INVALID, detail);
-  }
-
-  private ByteBuffer digest(String user, String password, PasswordHash hash) {
-    Mac mac = macs.get();
-    mac.update(user.getBytes(StandardCharsets.UTF_8));
-    mac.update((byte) 0);
-    mac.update(password.getBytes(StandardCharsets.UTF_8));
-    mac.update((byte) 0);
-    return ByteBuffer.wrap(mac.doFinal(hash.text().getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(digestKey);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every JDK has HmacSHA256", e);
-    }
   }
 }

@@ -12,10 +12,10 @@ import java.util.Map;
  * out, since {@link io.attache.authz.core.Identity} holds no nulls; {@code null} array elements are
  * kept so positions stay meaningful.
  */
-final class PlainClaims {
+public final class PlainClaims {
   private PlainClaims() {}
 
-  static Map<String, Object> of(Map<String, Object> json) {
+  public static Map<String, Object> of(Map<String, Object> json) {
     Map<String, Object> out = new LinkedHashMap<>();
     json.forEach(
         (name, value) -> {

@@ -13,22 +13,25 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Credentials read from the Kubernetes Secrets that carry a set of labels: one informer per
- * distinct set, shared by every policy selecting it, and what the Secrets hold recomputed whenever
- * one of them changes, so the request path only reads memory.
+ * Credentials read from Kubernetes Secrets, chosen by labels or by name: one informer per distinct
+ * choice, shared by every policy making it, and what the Secrets hold recomputed whenever one of
+ * them changes, so the request path only reads memory.
  *
- * @param <T> what the selected Secrets hold, read together
+ * @param <T> what the chosen Secrets hold, read together
  */
-final class LabelledSecrets<T> implements AutoCloseable {
+final class WatchedSecrets<T> implements AutoCloseable {
   private final KubernetesClient client;
   private final Optional<String> namespace;
   private final Function<List<Secret>, T> read;
-  private final Map<Map<String, String>, Selection<T>> selections = new ConcurrentHashMap<>();
+  private final Map<Choice, Selection<T>> selections = new ConcurrentHashMap<>();
+
+  /** The Secrets carrying {@code labels} (in the watched namespace, or all), or one by name. */
+  private record Choice(Map<String, String> labels, String namespace, String name) {}
 
   /**
    * @param read what a selection's Secrets hold, given them in namespace/name order
    */
-  LabelledSecrets(
+  WatchedSecrets(
       KubernetesClient client, Optional<String> namespace, Function<List<Secret>, T> read) {
     this.client = client;
     this.namespace = namespace;
@@ -37,7 +40,12 @@ final class LabelledSecrets<T> implements AutoCloseable {
 
   /** What the Secrets carrying {@code labels} hold now, and from now on. */
   Supplier<T> select(Map<String, String> labels) {
-    return selections.computeIfAbsent(Map.copyOf(labels), this::watch);
+    return selections.computeIfAbsent(new Choice(Map.copyOf(labels), null, null), this::watch);
+  }
+
+  /** What the Secret {@code namespace/name} holds (read from a list of it or nothing). */
+  Supplier<T> named(String namespace, String name) {
+    return selections.computeIfAbsent(new Choice(Map.of(), namespace, name), this::watch);
   }
 
   private static final class Selection<T> implements Supplier<T> {
@@ -50,7 +58,7 @@ final class LabelledSecrets<T> implements AutoCloseable {
     }
   }
 
-  private Selection<T> watch(Map<String, String> labels) {
+  private Selection<T> watch(Choice choice) {
     Selection<T> selection = new Selection<>();
     Runnable refresh =
         () ->
@@ -62,9 +70,14 @@ final class LabelledSecrets<T> implements AutoCloseable {
                                 .thenComparing(s -> s.getMetadata().getName()))
                         .toList());
     var secrets =
-        namespace.isPresent()
-            ? client.secrets().inNamespace(namespace.get()).withLabels(labels)
-            : client.secrets().inAnyNamespace().withLabels(labels);
+        choice.name() != null
+            ? client
+                .secrets()
+                .inNamespace(choice.namespace())
+                .withField("metadata.name", choice.name())
+            : namespace.isPresent()
+                ? client.secrets().inNamespace(namespace.get()).withLabels(choice.labels())
+                : client.secrets().inAnyNamespace().withLabels(choice.labels());
     // The informer is kept before it runs: its first events arrive while run() waits for the sync.
     selection.informer = secrets.runnableInformer(0);
     selection.informer.addEventHandler(new AnyChange<>(refresh));
