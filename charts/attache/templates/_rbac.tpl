@@ -53,7 +53,7 @@ PUT, deleted, or read outside these rules.
 {{- end }}
 {{- end -}}
 
-{{/* ext-authz: AuthPolicies and their Accepted status; API-key Secrets selected by the policies' labels. */}}
+{{/* ext-authz: AuthPolicies and their Accepted status; credential Secrets the policies select or name; TokenReviews. */}}
 {{- define "attache.rules.extAuthz" -}}
 - apiGroups: [attache.io]
   resources: [authpolicies]
@@ -65,6 +65,12 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [""]
   resources: [secrets]
   verbs: [list, watch]
+{{- end }}
+{{- if and .v.tokenReviews (eq .root.Values.rbac.scope "cluster") }}
+{{- /* serviceAccount identities: TokenReviews are cluster-scoped, so a namespaced Role cannot grant them */}}
+- apiGroups: [authentication.k8s.io]
+  resources: [tokenreviews]
+  verbs: [create]
 {{- end }}
 {{- end -}}
 

@@ -8,6 +8,9 @@ import io.attache.controlplane.app.ControlPlaneApp;
 import io.attache.ratelimit.app.RateLimitApp;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -21,6 +24,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -365,6 +370,13 @@ class ChartRbacAllowsWhatTheServicesDoTest {
             - apiKey:
                 from: {header: x-api-key}
                 secretSelector: {matchLabels: {attache.io/api-key: orders}}
+        ---
+        apiVersion: attache.io/v1alpha1
+        kind: AuthPolicy
+        metadata: {name: mesh, namespace: shop}
+        spec:
+          match: {hosts: [mesh.example.com]}
+          identity: [{serviceAccount: {audiences: [attache]}}]
         """);
     RenderedChart chart = chart(scope);
     host =
@@ -377,9 +389,40 @@ class ChartRbacAllowsWhatTheServicesDoTest {
                     "HTTP_PORT", "0",
                     "ATTACHE_POLICY_DIR", dir.resolve("policies").toString())),
             Optional.of(client));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> hasStatus("attache.io/v1alpha1", "AuthPolicy", "mesh"));
+    if (scope.equals("cluster")) {
+      // A service-account token is reviewed by the API server; only cluster scope may (the mock
+      // server answers the review without a status: not authenticated, which is all RBAC needs).
+      reviewAToken();
+    }
 
     assertAllowed(
         chart, "ext-authz", () -> hasStatus("attache.io/v1alpha1", "AuthPolicy", "orders"));
+  }
+
+  private void reviewAToken() {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+    try {
+      AuthorizationGrpc.newBlockingStub(channel)
+          .check(
+              CheckRequest.newBuilder()
+                  .setAttributes(
+                      AttributeContext.newBuilder()
+                          .setRequest(
+                              AttributeContext.Request.newBuilder()
+                                  .setHttp(
+                                      AttributeContext.HttpRequest.newBuilder()
+                                          .setMethod("GET")
+                                          .setHost("mesh.example.com")
+                                          .setPath("/")
+                                          .putHeaders("authorization", "Bearer sa-token"))))
+                  .build());
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   @ParameterizedTest

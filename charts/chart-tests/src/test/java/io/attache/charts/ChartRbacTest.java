@@ -89,12 +89,16 @@ class ChartRbacTest {
         .containsExactlyInAnyOrder(
             "attache.io authpolicies get,list,watch",
             "attache.io authpolicies/status patch",
-            " secrets list,watch");
+            " secrets list,watch",
+            "authentication.k8s.io tokenreviews create");
   }
 
   @Test
-  void extAuthzWithoutKeySecretsCannotReadSecrets() {
-    assertThat(clusterRules(render("extAuthz.apiKeySecrets", false), "ext-authz"))
+  void extAuthzWithoutKeySecretsOrTokenReviewsCannotReadSecretsOrReviewTokens() {
+    assertThat(
+            clusterRules(
+                render("extAuthz.apiKeySecrets", false, "extAuthz.tokenReviews", false),
+                "ext-authz"))
         .containsExactlyInAnyOrder(
             "attache.io authpolicies get,list,watch", "attache.io authpolicies/status patch");
   }

@@ -31,7 +31,9 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @ValidationRule(
     value = "!has(self.identity) || size(self.identity) > 0",
-    message = "lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth or introspection",
+    message =
+        "lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth, introspection or"
+            + " serviceAccount",
     fieldPath = ".identity")
 public record AuthPolicySpec(
     @Size(max = 16) List<Target> targetRefs,
@@ -96,15 +98,35 @@ public record AuthPolicySpec(
       value =
           "(has(self.jwt) ? 1 : 0) + (has(self.apiKey) ? 1 : 0) + (has(self.mtls) ? 1 : 0)"
               + " + (has(self.anonymous) ? 1 : 0) + (has(self.basicAuth) ? 1 : 0)"
-              + " + (has(self.introspection) ? 1 : 0) == 1",
-      message = "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection")
+              + " + (has(self.introspection) ? 1 : 0) + (has(self.serviceAccount) ? 1 : 0) == 1",
+      message =
+          "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection,"
+              + " serviceAccount")
   public record Identity(
       Jwt jwt,
       ApiKey apiKey,
       Mtls mtls,
       Anonymous anonymous,
       BasicAuth basicAuth,
-      Introspection introspection) {}
+      Introspection introspection,
+      ServiceAccount serviceAccount) {}
+
+  /**
+   * Kubernetes service-account tokens, checked by the API server's TokenReview.
+   *
+   * @param audiences the audiences the token must be for (TokenReview's {@code spec.audiences});
+   *     none: the API server's own
+   * @param remember how long an answer is kept, e.g. {@code 60s}; never past the token's {@code
+   *     exp}
+   * @param timeout one review's limit, e.g. {@code 1s}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ServiceAccount(
+      @Size(max = 16) List<String> audiences,
+      CredentialSource from,
+      String remember,
+      String timeout) {}
 
   /**
    * Opaque bearer tokens checked at an OAuth 2.0 introspection endpoint (RFC 7662), the client

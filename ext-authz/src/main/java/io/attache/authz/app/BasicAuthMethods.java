@@ -84,14 +84,8 @@ final class BasicAuthMethods
                       + name
                       + "', expected apr1, sha1, sha256crypt or sha512crypt"));
     }
-    Duration remember = DEFAULT_REMEMBER;
-    if (spec.remember() != null) {
-      try {
-        remember = PolicyDurations.parse(spec.remember(), "remember");
-      } catch (IllegalArgumentException e) {
-        problems.add(path + "." + e.getMessage());
-      }
-    }
+    Duration remember =
+        PolicyDurations.orDefault(spec.remember(), "remember", DEFAULT_REMEMBER, path, problems);
     Supplier<Htpasswd> users = null;
     if (spec.htpasswdFile() != null) {
       List<String> found = new ArrayList<>();

@@ -102,13 +102,15 @@ public final class ExtAuthzApp {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     IntrospectionMethods introspection =
         new IntrospectionMethods(keyFiles, client, watchNamespace, registry);
+    ServiceAccountMethods serviceAccounts =
+        new ServiceAccountMethods(client, introspection.counters());
     PolicyParser parser =
         new PolicyParser(
             jwt,
             new CelConditions(),
             keyFiles,
             secretKeys == null ? PolicyParser.SecretKeys.NONE : secretKeys,
-            new PolicyParser.Methods(basicAuth, introspection),
+            new PolicyParser.Methods(basicAuth, introspection, serviceAccounts),
             fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
     AuthPolicyResources resources =
@@ -161,6 +163,7 @@ public final class ExtAuthzApp {
             .onClose(keyFiles)
             .onClose(basicAuth)
             .onClose(introspection)
+            .onClose(serviceAccounts)
             .onClose(kubernetesResources)
             .start();
     log.info(

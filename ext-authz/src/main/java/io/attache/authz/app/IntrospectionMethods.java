@@ -38,6 +38,12 @@ final class IntrospectionMethods
   private final CredentialFiles files;
   private final WatchedSecrets<Map<String, String>> secrets;
   private final IntrospectionCounters counters = new IntrospectionCounters();
+
+  /** What every introspecting method counts into, TokenReviews included. */
+  IntrospectionCounters counters() {
+    return counters;
+  }
+
   private final HttpClient http;
 
   /**
@@ -78,23 +84,25 @@ final class IntrospectionMethods
       AuthPolicySpec.Introspection spec, String namespace, String path, List<String> problems) {
     int before = problems.size();
     URI endpoint = endpoint(spec, path, problems);
-    Duration remember = duration(spec.remember(), "remember", path, problems);
-    Duration timeout = duration(spec.timeout(), "timeout", path, problems);
+    Duration remember =
+        PolicyDurations.orDefault(
+            spec.remember(), "remember", IntrospectionSettings.DEFAULT_REMEMBER, path, problems);
+    Duration timeout =
+        PolicyDurations.orDefault(
+            spec.timeout(), "timeout", IntrospectionSettings.DEFAULT_TIMEOUT, path, problems);
     Supplier<String> secret = clientSecret(spec, namespace, path, problems);
     if (problems.size() > before || endpoint == null || secret == null) {
       return null;
     }
     IntrospectionSettings settings =
         new IntrospectionSettings(
-            endpoint,
-            spec.clientId(),
-            secret,
+            "introspection",
             PolicyParser.credentialSource(spec.from(), "authorization", "Bearer "),
-            remember == null ? IntrospectionSettings.DEFAULT_REMEMBER : remember,
-            timeout == null ? IntrospectionSettings.DEFAULT_TIMEOUT : timeout,
+            remember,
             spec.principalClaim() == null ? "sub" : spec.principalClaim());
-    return new IntrospectionVerifier(
-        settings, new HttpIntrospectionClient(http), Clock.systemUTC(), counters);
+    HttpIntrospectionClient endpointClient =
+        new HttpIntrospectionClient(http, endpoint, spec.clientId(), secret, timeout);
+    return new IntrospectionVerifier(settings, endpointClient, Clock.systemUTC(), counters);
   }
 
   private static URI endpoint(
@@ -165,18 +173,6 @@ final class IntrospectionMethods
                     name,
                     new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8).strip()));
     return Map.copyOf(data);
-  }
-
-  private static Duration duration(String value, String field, String path, List<String> problems) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return PolicyDurations.parse(value, field);
-    } catch (IllegalArgumentException e) {
-      problems.add(path + "." + e.getMessage());
-      return null;
-    }
   }
 
   @Override

@@ -22,4 +22,21 @@ final class PolicyDurations {
     }
     return duration;
   }
+
+  /**
+   * {@code value} read, {@code fallback} when it is absent; a value that is not a duration adds a
+   * problem at {@code path.field} and gives null.
+   */
+  static Duration orDefault(
+      String value, String field, Duration fallback, String path, java.util.List<String> problems) {
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return parse(value, field);
+    } catch (IllegalArgumentException e) {
+      problems.add(path + "." + e.getMessage());
+      return null;
+    }
+  }
 }

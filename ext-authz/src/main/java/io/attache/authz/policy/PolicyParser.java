@@ -91,11 +91,13 @@ public final class PolicyParser {
    */
   public record Methods(
       MethodFactory<AuthPolicySpec.BasicAuth> basicAuth,
-      MethodFactory<AuthPolicySpec.Introspection> introspection) {
+      MethodFactory<AuthPolicySpec.Introspection> introspection,
+      MethodFactory<AuthPolicySpec.ServiceAccount> serviceAccount) {
     public static final Methods NONE =
         new Methods(
             MethodFactory.unavailable("basicAuth is not available here"),
-            MethodFactory.unavailable("introspection is not available here"));
+            MethodFactory.unavailable("introspection is not available here"),
+            MethodFactory.unavailable("serviceAccount is not available here"));
   }
 
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
@@ -302,6 +304,13 @@ public final class PolicyParser {
               .ifPresent(verifiers::add);
         } else if (entry.basicAuth() != null) {
           built(methods.basicAuth(), entry.basicAuth(), namespace, path + ".basicAuth")
+              .ifPresent(verifiers::add);
+        } else if (entry.serviceAccount() != null) {
+          built(
+                  methods.serviceAccount(),
+                  entry.serviceAccount(),
+                  namespace,
+                  path + ".serviceAccount")
               .ifPresent(verifiers::add);
         } else if (entry.introspection() != null) {
           built(methods.introspection(), entry.introspection(), namespace, path + ".introspection")

@@ -35,7 +35,9 @@ record IntrospectionAnswer(Kind kind, IdentityResult result, Optional<Instant> e
    * exp} has passed is treated as inactive, as the endpoint's clock and ours may differ by the
    * call's time.
    */
-  static IntrospectionAnswer of(Map<String, Object> response, String principalClaim, Instant now) {
+  static IntrospectionAnswer of(
+      Map<String, Object> response, IntrospectionSettings settings, Instant now) {
+    String principalClaim = settings.principalClaim();
     if (!Boolean.TRUE.equals(response.get("active"))) {
       return inactive("the endpoint says the token is not active");
     }
@@ -60,7 +62,7 @@ record IntrospectionAnswer(Kind kind, IdentityResult result, Optional<Instant> e
         new IdentityResult.Authenticated(
             new Identity(
                 principal.get(),
-                IntrospectionVerifier.METHOD,
+                settings.method(),
                 PlainClaims.of(claims),
                 Map.of(),
                 Optional.empty())),

@@ -3,11 +3,11 @@ package io.attache.authz.identity.introspection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Asks an introspection endpoint about one token, without holding the caller's thread. */
+/** Asks about one token, without holding the caller's thread, within a timeout of its own. */
 public interface IntrospectionClient {
   /**
-   * The endpoint's JSON answer, with {@code active} a boolean; completes exceptionally when there
-   * is no such answer (unreachable, timed out, another status, not JSON).
+   * The answer in RFC 7662's terms (section 2.2), with {@code active} a boolean; completes
+   * exceptionally when there is no such answer (unreachable, timed out, another status, not JSON).
    */
-  CompletableFuture<Map<String, Object>> introspect(IntrospectionSettings settings, String token);
+  CompletableFuture<Map<String, Object>> introspect(String token);
 }

@@ -1,41 +1,28 @@
 package io.attache.authz.identity.introspection;
 
 import io.attache.authz.identity.CredentialSource;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
- * How one policy introspects tokens (RFC 7662).
+ * How one policy has its tokens introspected: by an OAuth 2.0 endpoint (RFC 7662) or by the
+ * Kubernetes API server's TokenReview, both answering in RFC 7662's terms.
  *
- * @param endpoint the introspection endpoint
- * @param clientId the client the endpoint authenticates, with HTTP Basic ({@code
- *     client_secret_basic}, RFC 6749 section 2.3.1)
- * @param clientSecret read on every call, so a rotated Secret is used at once
+ * @param method the identity's {@code method}: {@code introspection} or {@code service_account}
  * @param from where the token is carried
  * @param remember the longest an active answer is kept; never past the token's {@code exp}
- * @param timeout for one call, connecting included
  * @param principalClaim the member naming the caller; {@code client_id} when it is absent
  */
 public record IntrospectionSettings(
-    URI endpoint,
-    String clientId,
-    Supplier<String> clientSecret,
-    CredentialSource from,
-    Duration remember,
-    Duration timeout,
-    String principalClaim) {
+    String method, CredentialSource from, Duration remember, String principalClaim) {
   public static final Duration DEFAULT_REMEMBER = Duration.ofSeconds(60);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
   public IntrospectionSettings {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(clientId, "clientId");
-    Objects.requireNonNull(clientSecret, "clientSecret");
+    Objects.requireNonNull(method, "method");
     Objects.requireNonNull(from, "from");
-    if (remember.isNegative() || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("remember and timeout must be positive");
+    if (remember.isNegative()) {
+      throw new IllegalArgumentException("remember must not be negative");
     }
     Objects.requireNonNull(principalClaim, "principalClaim");
   }

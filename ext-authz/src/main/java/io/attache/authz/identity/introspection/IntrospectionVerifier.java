@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * caller more than one timeout. Every outcome is counted ({@link IntrospectionCounters}).
  */
 public final class IntrospectionVerifier implements IdentityVerifier {
-  static final String METHOD = "introspection";
   static final Duration REMEMBER_INACTIVE = Duration.ofSeconds(10);
   static final Duration FAILING_FOR = Duration.ofSeconds(1);
   private static final int REMEMBERED = 100_000;
@@ -95,7 +94,7 @@ public final class IntrospectionVerifier implements IdentityVerifier {
             key,
             k ->
                 client
-                    .introspect(settings, token)
+                    .introspect(token)
                     .handle((response, failure) -> settle(k, response, failure)));
     running.whenComplete((answer, failure) -> asking.remove(key, running));
     return running;
@@ -106,7 +105,7 @@ public final class IntrospectionVerifier implements IdentityVerifier {
     Instant now = clock.instant();
     IntrospectionAnswer answer =
         failure == null
-            ? IntrospectionAnswer.of(response, settings.principalClaim(), now)
+            ? IntrospectionAnswer.of(response, settings, now)
             : IntrospectionAnswer.failed(describe(failure));
     switch (answer.kind()) {
       case ACTIVE -> counters.active.increment();

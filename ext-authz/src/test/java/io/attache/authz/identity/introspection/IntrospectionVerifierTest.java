@@ -10,7 +10,6 @@ import io.attache.authz.core.ReasonCode;
 import io.attache.authz.identity.CredentialSource;
 import io.attache.testsupport.time.MutableClock;
 import java.net.ConnectException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -35,18 +34,15 @@ class IntrospectionVerifierTest {
 
   private IntrospectionVerifier verifier(Duration remember) {
     IntrospectionClient scripted =
-        (settings, token) -> {
+        token -> {
           asked.add(token);
           return answers.removeFirst();
         };
     return new IntrospectionVerifier(
         new IntrospectionSettings(
-            URI.create("https://idp.example.com/introspect"),
-            "attache",
-            () -> "s3cret",
+            "introspection",
             new CredentialSource.Header("authorization", "Bearer "),
             remember,
-            Duration.ofSeconds(1),
             "sub"),
         scripted,
         clock,
