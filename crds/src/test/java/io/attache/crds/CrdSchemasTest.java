@@ -192,6 +192,6 @@ class CrdSchemasTest {
             problems(
                 "AuthPolicy", "identity: [{anonymous: {}, mtls: {allowed: [\"spiffe://x\"]}}]"))
         .containsExactly(
-            ".spec.identity[0]: must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection, serviceAccount");
+            ".spec.identity[0]: must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection, serviceAccount, oidc");
   }
 }

@@ -32,8 +32,8 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.identity) || size(self.identity) > 0",
     message =
-        "lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth, introspection or"
-            + " serviceAccount",
+        "lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth, introspection,"
+            + " serviceAccount or oidc",
     fieldPath = ".identity")
 public record AuthPolicySpec(
     @Size(max = 16) List<Target> targetRefs,
@@ -98,10 +98,11 @@ public record AuthPolicySpec(
       value =
           "(has(self.jwt) ? 1 : 0) + (has(self.apiKey) ? 1 : 0) + (has(self.mtls) ? 1 : 0)"
               + " + (has(self.anonymous) ? 1 : 0) + (has(self.basicAuth) ? 1 : 0)"
-              + " + (has(self.introspection) ? 1 : 0) + (has(self.serviceAccount) ? 1 : 0) == 1",
+              + " + (has(self.introspection) ? 1 : 0) + (has(self.serviceAccount) ? 1 : 0)"
+              + " + (has(self.oidc) ? 1 : 0) == 1",
       message =
           "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection,"
-              + " serviceAccount")
+              + " serviceAccount, oidc")
   public record Identity(
       Jwt jwt,
       ApiKey apiKey,
@@ -109,7 +110,47 @@ public record AuthPolicySpec(
       Anonymous anonymous,
       BasicAuth basicAuth,
       Introspection introspection,
-      ServiceAccount serviceAccount) {}
+      ServiceAccount serviceAccount,
+      Oidc oidc) {}
+
+  /**
+   * Browser login with OpenID Connect (authorization code flow with PKCE), the session in an
+   * encrypted cookie.
+   *
+   * @param issuerUrl the provider; its endpoints and keys are discovered from it
+   * @param sessionKeysRef a Secret in the policy's namespace whose key holds the session keys, one
+   *     base64 32-byte key per line, the first sealing (rotation: put a new key first)
+   * @param callbackPath the path of the redirect URI, on the host logged in to ({@code
+   *     /oauth2/callback})
+   * @param logoutPath clears the session ({@code /oauth2/logout})
+   * @param postLogoutRedirect where the browser lands after logout ({@code /})
+   * @param cookieName the session cookie ({@code attache_session})
+   * @param apiClientHeader a request header marking API clients, answered 401 instead of a login
+   * @param timeout one call to the token endpoint ({@code 5s})
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @ValidationRule(
+      value = "has(self.clientSecretRef) != has(self.clientSecretFile)",
+      message = "needs exactly one of clientSecretRef, clientSecretFile")
+  @ValidationRule(
+      value = "has(self.sessionKeysRef) != has(self.sessionKeysFile)",
+      message = "needs exactly one of sessionKeysRef, sessionKeysFile")
+  public record Oidc(
+      @Required @Size(min = 1) String issuerUrl,
+      @Required @Size(min = 1) String clientId,
+      SecretKeyRef clientSecretRef,
+      String clientSecretFile,
+      SecretKeyRef sessionKeysRef,
+      String sessionKeysFile,
+      @Size(max = 16) List<String> scopes,
+      String callbackPath,
+      String logoutPath,
+      String postLogoutRedirect,
+      String cookieName,
+      String apiClientHeader,
+      String timeout,
+      Boolean allowHttp) {}
 
   /**
    * Kubernetes service-account tokens, checked by the API server's TokenReview.

@@ -100,8 +100,9 @@ public final class ExtAuthzApp {
     BasicAuthMethods basicAuth =
         new BasicAuthMethods(keyFiles, client, watchNamespace, randomSecret());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    IntrospectionMethods introspection =
-        new IntrospectionMethods(keyFiles, client, watchNamespace, registry);
+    SecretValues secretValues = new SecretValues(keyFiles, client, watchNamespace);
+    IntrospectionMethods introspection = new IntrospectionMethods(secretValues, registry);
+    OidcMethods oidc = new OidcMethods(secretValues, jwt);
     ServiceAccountMethods serviceAccounts =
         new ServiceAccountMethods(client, introspection.counters());
     PolicyParser parser =
@@ -110,7 +111,7 @@ public final class ExtAuthzApp {
             new CelConditions(),
             keyFiles,
             secretKeys == null ? PolicyParser.SecretKeys.NONE : secretKeys,
-            new PolicyParser.Methods(basicAuth, introspection, serviceAccounts),
+            new PolicyParser.Methods(basicAuth, introspection, serviceAccounts, oidc),
             fingerprintSecret);
     PolicyDirectorySource policies = new PolicyDirectorySource(policyDir, parser, events, poll);
     AuthPolicyResources resources =
@@ -162,7 +163,8 @@ public final class ExtAuthzApp {
             .onClose(jwt)
             .onClose(keyFiles)
             .onClose(basicAuth)
-            .onClose(introspection)
+            .onClose(secretValues)
+            .onClose(oidc)
             .onClose(serviceAccounts)
             .onClose(kubernetesResources)
             .start();

@@ -7,21 +7,13 @@ import io.attache.authz.identity.introspection.IntrospectionSettings;
 import io.attache.authz.identity.introspection.IntrospectionVerifier;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
-import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -32,11 +24,10 @@ import java.util.function.ToDoubleFunction;
  * attache_authz_introspection_total{outcome}}.
  */
 final class IntrospectionMethods
-    implements PolicyParser.MethodFactory<AuthPolicySpec.Introspection>, AutoCloseable {
+    implements PolicyParser.MethodFactory<AuthPolicySpec.Introspection> {
   static final String DEFAULT_SECRET_KEY = "client_secret";
 
-  private final CredentialFiles files;
-  private final WatchedSecrets<Map<String, String>> secrets;
+  private final SecretValues secrets;
   private final IntrospectionCounters counters = new IntrospectionCounters();
 
   /** What every introspecting method counts into, TokenReviews included. */
@@ -47,18 +38,10 @@ final class IntrospectionMethods
   private final HttpClient http;
 
   /**
-   * @param client for {@code clientSecretRef}; null when policies come from files only
+   * @param secrets where client secrets are read
    */
-  IntrospectionMethods(
-      CredentialFiles files,
-      KubernetesClient client,
-      Optional<String> namespace,
-      MeterRegistry registry) {
-    this.files = files;
-    this.secrets =
-        client == null
-            ? null
-            : new WatchedSecrets<>(client, namespace, IntrospectionMethods::firstSecretData);
+  IntrospectionMethods(SecretValues secrets, MeterRegistry registry) {
+    this.secrets = secrets;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(IntrospectionSettings.DEFAULT_TIMEOUT)
@@ -83,14 +66,23 @@ final class IntrospectionMethods
   public IdentityVerifier create(
       AuthPolicySpec.Introspection spec, String namespace, String path, List<String> problems) {
     int before = problems.size();
-    URI endpoint = endpoint(spec, path, problems);
+    URI endpoint = SecretValues.endpoint(spec.url(), spec.allowHttp(), path, "url", problems);
     Duration remember =
         PolicyDurations.orDefault(
             spec.remember(), "remember", IntrospectionSettings.DEFAULT_REMEMBER, path, problems);
     Duration timeout =
         PolicyDurations.orDefault(
             spec.timeout(), "timeout", IntrospectionSettings.DEFAULT_TIMEOUT, path, problems);
-    Supplier<String> secret = clientSecret(spec, namespace, path, problems);
+    Supplier<String> secret =
+        secrets.value(
+            spec.clientSecretRef(),
+            spec.clientSecretFile(),
+            DEFAULT_SECRET_KEY,
+            namespace,
+            path,
+            "clientSecretRef",
+            "clientSecretFile",
+            problems);
     if (problems.size() > before || endpoint == null || secret == null) {
       return null;
     }
@@ -103,82 +95,5 @@ final class IntrospectionMethods
     HttpIntrospectionClient endpointClient =
         new HttpIntrospectionClient(http, endpoint, spec.clientId(), secret, timeout);
     return new IntrospectionVerifier(settings, endpointClient, Clock.systemUTC(), counters);
-  }
-
-  private static URI endpoint(
-      AuthPolicySpec.Introspection spec, String path, List<String> problems) {
-    try {
-      URI uri = new URI(spec.url());
-      boolean https = "https".equals(uri.getScheme());
-      boolean http = "http".equals(uri.getScheme());
-      if (uri.getHost() == null || !(https || http)) {
-        problems.add(path + ".url: not an http(s) URL");
-        return null;
-      }
-      if (http && !Boolean.TRUE.equals(spec.allowHttp())) {
-        problems.add(
-            path
-                + ".url: is http://: tokens and the client secret would cross the network in the"
-                + " clear; use https, or set allowHttp: true for a network you trust");
-        return null;
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      problems.add(path + ".url: not a URL: " + e.getReason());
-      return null;
-    }
-  }
-
-  private Supplier<String> clientSecret(
-      AuthPolicySpec.Introspection spec, String namespace, String path, List<String> problems) {
-    if (spec.clientSecretFile() != null) {
-      List<String> found = new ArrayList<>();
-      Supplier<String> secret = files.text(spec.clientSecretFile(), found);
-      found.forEach(p -> problems.add(path + ".clientSecretFile: " + p));
-      return secret;
-    }
-    AuthPolicySpec.SecretKeyRef ref = spec.clientSecretRef();
-    if (ref == null || ref.name() == null) {
-      return null;
-    }
-    if (secrets == null) {
-      problems.add(path + ".clientSecretRef: needs Kubernetes (ATTACHE_POLICY_SOURCE=kubernetes)");
-      return null;
-    }
-    String key = ref.key() == null ? DEFAULT_SECRET_KEY : ref.key();
-    String where = (namespace.isEmpty() ? "default" : namespace) + "/" + ref.name();
-    Supplier<Map<String, String>> data =
-        secrets.named(namespace.isEmpty() ? "default" : namespace, ref.name());
-    return () -> {
-      String value = data.get().get(key);
-      if (value == null) {
-        throw new IllegalStateException("Secret " + where + " has no key " + key);
-      }
-      return value;
-    };
-  }
-
-  /** The decoded data of the first Secret listed: a name chooses one or none. */
-  private static Map<String, String> firstSecretData(List<Secret> secrets) {
-    if (secrets.isEmpty() || secrets.get(0).getData() == null) {
-      return Map.of();
-    }
-    Map<String, String> data = new java.util.LinkedHashMap<>();
-    secrets
-        .get(0)
-        .getData()
-        .forEach(
-            (name, value) ->
-                data.put(
-                    name,
-                    new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8).strip()));
-    return Map.copyOf(data);
-  }
-
-  @Override
-  public void close() {
-    if (secrets != null) {
-      secrets.close();
-    }
   }
 }

@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param upstreamHeaders on allow: headers to add or overwrite on the request sent upstream
  * @param headersToRemove on allow: request headers to strip before the upstream sees them
  * @param dynamicMetadata on allow: what Envoy stores for later filters (the rate-limit filter)
- * @param responseHeaders on deny: headers for the client (e.g. {@code WWW-Authenticate})
+ * @param responseHeaders headers for the client: on deny with the denial (e.g. {@code
+ *     WWW-Authenticate}), on allow with the upstream's response (a refreshed session cookie)
  * @param body on deny: the response body
  */
 public record Decision(

@@ -1,14 +1,41 @@
 package io.attache.authz.core;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** What one identity method made of a request. */
 public sealed interface IdentityResult {
 
-  /** The credential was present and valid. */
-  record Authenticated(Identity identity) implements IdentityResult {
+  /**
+   * The credential was present and valid; {@code clientHeaders} go back to the client with the
+   * allowed response (a refreshed session cookie).
+   */
+  record Authenticated(Identity identity, List<Decision.Header> clientHeaders)
+      implements IdentityResult {
     public Authenticated {
+      Objects.requireNonNull(identity, "identity");
+      clientHeaders = List.copyOf(clientHeaders);
+    }
+
+    public Authenticated(Identity identity) {
+      this(identity, List.of());
+    }
+  }
+
+  /**
+   * The method answers the request itself: a redirect to log in, a login's callback, a logout. The
+   * answer goes to the client as a denial does, and nothing goes upstream.
+   *
+   * @param identity who the caller turned out to be, when known (a completed login)
+   */
+  record Respond(
+      int status, ReasonCode reason, List<Decision.Header> headers, Optional<Identity> identity)
+      implements IdentityResult {
+    public Respond {
+      Objects.requireNonNull(reason, "reason");
+      headers = List.copyOf(headers);
       Objects.requireNonNull(identity, "identity");
     }
   }

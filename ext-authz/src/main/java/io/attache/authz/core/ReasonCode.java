@@ -34,6 +34,19 @@ public enum ReasonCode {
   BASIC_CREDENTIALS_INVALID,
   CLIENT_CERT_MISSING,
   CLIENT_CERT_NOT_ALLOWED,
+  /** A browser without a session, sent to the OpenID provider to log in. */
+  LOGIN_REDIRECT,
+  /** The provider's redirect back after a login: the session cookie is set. */
+  LOGIN_CALLBACK,
+  /**
+   * A login that cannot complete: a state that does not match, the provider's error, a bad ID
+   * token.
+   */
+  LOGIN_FAILED,
+  /** The logout path: the session cookie cleared, and on to the provider's logout. */
+  LOGOUT,
+  /** The OpenID provider cannot be used yet: not discovered, or its token endpoint failing. */
+  OIDC_UNAVAILABLE,
   RULE_DENIED,
   NO_RULE_ALLOWED,
   INTERNAL_ERROR,

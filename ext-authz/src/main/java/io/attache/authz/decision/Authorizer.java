@@ -100,7 +100,14 @@ public final class Authorizer {
   private CompletableFuture<Decision> settle(
       AuthPolicy policy, CheckInput input, int index, IdentityResult result) {
     if (result instanceof IdentityResult.Authenticated authenticated) {
-      return CompletableFuture.completedFuture(authorize(policy, input, authenticated.identity()));
+      Decision decision = authorize(policy, input, authenticated.identity());
+      return CompletableFuture.completedFuture(
+          authenticated.clientHeaders().isEmpty() || !decision.allowed()
+              ? decision
+              : withClientHeaders(decision, authenticated.clientHeaders()));
+    }
+    if (result instanceof IdentityResult.Respond respond) {
+      return CompletableFuture.completedFuture(answered(policy, respond));
     }
     if (result instanceof IdentityResult.Rejected rejected) {
       int status = rejected.reason() == ReasonCode.CLIENT_CERT_NOT_ALLOWED ? 403 : 401;
@@ -115,6 +122,40 @@ public final class Authorizer {
           .thenCompose(late -> settle(policy, input, index, late));
     }
     return identify(policy, input, index + 1);
+  }
+
+  /** An allow that also sets headers on the client's response. */
+  private static Decision withClientHeaders(Decision allowed, List<Decision.Header> headers) {
+    return new Decision(
+        true,
+        allowed.httpStatus(),
+        allowed.reason(),
+        allowed.policy(),
+        allowed.rule(),
+        allowed.identity(),
+        allowed.upstreamHeaders(),
+        allowed.headersToRemove(),
+        allowed.dynamicMetadata(),
+        headers,
+        allowed.body());
+  }
+
+  /** What a method answered itself (a redirect), as a denial: nothing goes upstream. */
+  private static Decision answered(AuthPolicy policy, IdentityResult.Respond respond) {
+    List<Decision.Header> headers = new ArrayList<>(respond.headers());
+    headers.add(new Decision.Header("x-ext-auth-reason", respond.reason().code(), true));
+    return new Decision(
+        false,
+        respond.status(),
+        respond.reason(),
+        Optional.of(policy.name()),
+        Optional.empty(),
+        respond.identity(),
+        List.of(),
+        List.of(),
+        Map.of(),
+        headers,
+        "");
   }
 
   /** The rules, for a caller whose identity is established. */

@@ -25,6 +25,10 @@ final class AllowResponses {
 
   /** The response for {@code decision}, an allow. */
   CheckResponse response(Decision decision) {
+    if (!decision.responseHeaders().isEmpty()) {
+      // Headers for the client are one caller's own (a session cookie): never shared.
+      return CheckMapping.toProto(decision);
+    }
     Carried carried =
         new Carried(
             decision.upstreamHeaders(), decision.headersToRemove(), decision.dynamicMetadata());

@@ -102,7 +102,10 @@ public final class CheckMapping {
     List<Decision.Header> upstream = decision.upstreamHeaders();
     List<String> remove = decision.headersToRemove();
     Map<String, Object> dynamicMetadata = decision.dynamicMetadata();
-    if (upstream.isEmpty() && remove.isEmpty() && dynamicMetadata.isEmpty()) {
+    if (upstream.isEmpty()
+        && remove.isEmpty()
+        && dynamicMetadata.isEmpty()
+        && decision.responseHeaders().isEmpty()) {
       return PLAIN_ALLOW;
     }
     OkHttpResponse.Builder ok = OkHttpResponse.newBuilder();
@@ -111,6 +114,9 @@ public final class CheckMapping {
     }
     for (int i = 0; i < remove.size(); i++) {
       ok.addHeadersToRemove(remove.get(i));
+    }
+    for (Decision.Header header : decision.responseHeaders()) {
+      ok.addResponseHeadersToAdd(header(header));
     }
     CheckResponse.Builder response =
         CheckResponse.newBuilder().setStatus(OK_STATUS).setOkResponse(ok);

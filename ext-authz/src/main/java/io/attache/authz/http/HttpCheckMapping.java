@@ -104,7 +104,18 @@ final class HttpCheckMapping {
     List<Decision.Header> headers =
         decision.allowed() ? decision.upstreamHeaders() : decision.responseHeaders();
     for (Decision.Header header : headers) {
-      response.headers().set(header.name(), header.value());
+      if (header.overwrite()) {
+        response.headers().set(header.name(), header.value());
+      } else {
+        // Several of a name (two Set-Cookie, two challenges) all go out.
+        response.headers().add(header.name(), header.value());
+      }
+    }
+    if (decision.allowed()) {
+      // Envoy copies these to the client only if its allowed_client_headers_on_success names
+      // them; Emissary's AuthService does not set it, so in HTTP mode they reach the client only
+      // with a denial.
+      decision.responseHeaders().forEach(h -> response.headers().add(h.name(), h.value()));
     }
     if (decision.allowed() && !decision.headersToRemove().isEmpty()) {
       // envoyproxy/envoy ext_authz_http_impl.cc: on a 200, the comma-separated names in this

@@ -92,12 +92,14 @@ public final class PolicyParser {
   public record Methods(
       MethodFactory<AuthPolicySpec.BasicAuth> basicAuth,
       MethodFactory<AuthPolicySpec.Introspection> introspection,
-      MethodFactory<AuthPolicySpec.ServiceAccount> serviceAccount) {
+      MethodFactory<AuthPolicySpec.ServiceAccount> serviceAccount,
+      MethodFactory<AuthPolicySpec.Oidc> oidc) {
     public static final Methods NONE =
         new Methods(
             MethodFactory.unavailable("basicAuth is not available here"),
             MethodFactory.unavailable("introspection is not available here"),
-            MethodFactory.unavailable("serviceAccount is not available here"));
+            MethodFactory.unavailable("serviceAccount is not available here"),
+            MethodFactory.unavailable("oidc is not available here"));
   }
 
   /** Compiles a rule's {@code when} expression; throws with a readable message when it cannot. */
@@ -305,6 +307,8 @@ public final class PolicyParser {
         } else if (entry.basicAuth() != null) {
           built(methods.basicAuth(), entry.basicAuth(), namespace, path + ".basicAuth")
               .ifPresent(verifiers::add);
+        } else if (entry.oidc() != null) {
+          built(methods.oidc(), entry.oidc(), namespace, path + ".oidc").ifPresent(verifiers::add);
         } else if (entry.serviceAccount() != null) {
           built(
                   methods.serviceAccount(),

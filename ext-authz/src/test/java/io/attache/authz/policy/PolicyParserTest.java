@@ -221,7 +221,7 @@ class PolicyParserTest {
                             + " paths, routes)",
                         "p.yaml: spec.match.methods: must be a list",
                         "p.yaml: spec.identity[0]: must have exactly one of jwt, apiKey, mtls,"
-                            + " anonymous, basicAuth, introspection, serviceAccount",
+                            + " anonymous, basicAuth, introspection, serviceAccount, oidc",
                         "p.yaml: spec.identity[0].mtls.allowed: lists at least one identity or"
                             + " pattern"));
   }

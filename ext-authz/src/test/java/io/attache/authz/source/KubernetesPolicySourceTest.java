@@ -302,7 +302,7 @@ class KubernetesPolicySourceTest {
                           assertThat(c.getMessage())
                               .contains("spec.identity[0]")
                               .contains(
-                                  "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection, serviceAccount");
+                                  "must have exactly one of jwt, apiKey, mtls, anonymous, basicAuth, introspection, serviceAccount, oidc");
                         }));
     assertThat(check("anything").getDeniedResponse().getStatus().getCodeValue()).isEqualTo(403);
   }

@@ -85,11 +85,19 @@ public final class JwtVerifier implements IdentityVerifier {
     if (tokens.isEmpty()) {
       return IdentityResult.ABSENT;
     }
+    if (tokens.size() > 1) {
+      return new IdentityResult.Rejected(TOKEN_MALFORMED, "more than one token in the request");
+    }
+    return verifyCompact(tokens.get(0));
+  }
+
+  /**
+   * Checks {@code token} as {@link #verify} checks one found in a request: for tokens that arrive
+   * another way (an OpenID provider's ID token, from its token endpoint).
+   */
+  public IdentityResult verifyCompact(String token) {
     try {
-      if (tokens.size() > 1) {
-        throw new Rejection(TOKEN_MALFORMED, "more than one token in the request");
-      }
-      return new IdentityResult.Authenticated(verifyToken(tokens.get(0)));
+      return new IdentityResult.Authenticated(verifyToken(token));
     } catch (Rejection rejection) {
       return rejection.toResult();
     } catch (RuntimeException e) {

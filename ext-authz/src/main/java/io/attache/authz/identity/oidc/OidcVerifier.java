@@ -1,0 +1,89 @@
+package io.attache.authz.identity.oidc;
+
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.HttpAttributes;
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.IdentityResult;
+import io.attache.authz.core.IdentityVerifier;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Browser login with OpenID Connect: a request with a good session cookie is its user, with the ID
+ * token's claims; one whose session has expired is renewed with the refresh token; a browser
+ * without a session is sent to the provider to log in ({@link LoginFlow}), and an API client (no
+ * {@code text/html} in {@code Accept}, or the configured header) is left to the next method, so it
+ * gets a 401 rather than a login page. The session lives in the sealed cookie alone: any replica
+ * with the keys serves it, and no server keeps state.
+ */
+public final class OidcVerifier implements IdentityVerifier {
+  static final String METHOD = "oidc";
+
+  private final OidcSettings settings;
+  private final Clock clock;
+  private final LoginFlow flow;
+
+  public OidcVerifier(OidcSettings settings, HttpClient http, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+    this.flow = new LoginFlow(settings, http, clock);
+  }
+
+  @Override
+  public IdentityResult verify(CheckInput input) {
+    HttpAttributes request = input.request();
+    Optional<ProviderMetadata> provider = settings.provider().metadata();
+    if (request.path().equals(settings.logoutPath())) {
+      return flow.logout(input, provider);
+    }
+    if (request.path().equals(settings.callbackPath())) {
+      return provider.isEmpty()
+          ? LoginFlow.unavailable("the provider is not discovered yet")
+          : flow.callback(input, provider.get());
+    }
+    Optional<SessionCookie> session =
+        Cookies.get(request.header("cookie"), settings.cookieName())
+            .flatMap(value -> settings.sealer().get().open(settings.cookieName(), value))
+            .flatMap(SessionCookie::of);
+    if (session.isPresent() && clock.instant().isBefore(session.get().expiresAt())) {
+      return new IdentityResult.Authenticated(identity(session.get().claims(), settings));
+    }
+    if (!browser(request)) {
+      return IdentityResult.ABSENT;
+    }
+    if (provider.isEmpty()) {
+      return LoginFlow.unavailable("the provider is not discovered yet");
+    }
+    if (session.isPresent() && session.get().refreshToken().isPresent()) {
+      return new IdentityResult.Pending(
+          flow.refresh(session.get(), provider.get(), request)
+              .thenApply(
+                  renewed ->
+                      renewed instanceof IdentityResult.Authenticated
+                          ? renewed
+                          : flow.redirectToLogin(input, provider.get())));
+    }
+    return flow.redirectToLogin(input, provider.get());
+  }
+
+  /** A browser navigating, not an API client: only those are sent to a login page. */
+  private boolean browser(HttpAttributes request) {
+    if (settings.apiClientHeader().flatMap(request::header).isPresent()) {
+      return false;
+    }
+    return request
+        .header("accept")
+        .map(accept -> accept.toLowerCase(Locale.ROOT).contains("text/html"))
+        .orElse(false);
+  }
+
+  /** The user the ID token's claims name: {@code sub}, method {@code oidc}. */
+  static Identity identity(Map<String, Object> claims, OidcSettings settings) {
+    Object subject = claims.get("sub");
+    return new Identity(
+        subject instanceof String sub ? sub : "", METHOD, claims, Map.of(), Optional.empty());
+  }
+}

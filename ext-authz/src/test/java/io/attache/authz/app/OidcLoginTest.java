@@ -1,0 +1,204 @@
+package io.attache.authz.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.authz.http.RawHttp;
+import io.attache.runtime.host.ServiceHost;
+import io.attache.testsupport.FreePorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OpenID Connect login through Emissary's HTTP mode, step by step as a browser makes it, against a
+ * real provider in the test (navikt's mock-oauth2-server: its authorization endpoint answers at
+ * once with a code, its token endpoint with an ID token carrying the nonce). The browser is played
+ * by an HTTP client that keeps cookies and follows each redirect itself, so every hop is checked.
+ */
+class OidcLoginTest {
+  @TempDir Path dir;
+  private final MockOAuth2Server provider = new MockOAuth2Server();
+  private final HttpClient browser =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final Map<String, String> cookies = new LinkedHashMap<>();
+  private ServiceHost host;
+  private int httpPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    provider.start();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    Files.writeString(dir.resolve("session-keys"), Base64.getEncoder().encodeToString(key) + "\n");
+    Files.writeString(dir.resolve("client-secret"), "s3cret\n");
+    Files.createDirectories(dir.resolve("policies"));
+    Files.writeString(
+        dir.resolve("policies/app.yaml"),
+        """
+        kind: AuthPolicy
+        metadata: {name: app}
+        spec:
+          identity:
+            - oidc:
+                issuerUrl: %s
+                clientId: attache
+                clientSecretFile: %s
+                sessionKeysFile: %s
+                scopes: [profile]
+                allowHttp: true   # the provider in this test is plain http on loopback
+          response:
+            headers: {x-user-id: "{identity.principal}"}
+        """
+            .formatted(
+                provider.issuerUrl("idp"),
+                dir.resolve("client-secret"),
+                dir.resolve("session-keys")));
+    httpPort = FreePorts.next();
+    host = LocalExtAuthz.start(dir.resolve("policies"), httpPort, Optional.empty());
+    // The provider is discovered in the background; until then a login answers oidc_unavailable.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                RawHttp.send(
+                            httpPort,
+                            "GET",
+                            "/",
+                            List.of("Host: app.example.com", "Accept: text/html"))
+                        .status()
+                    == 302);
+  }
+
+  @AfterEach
+  void stop() {
+    host.close();
+    provider.shutdown();
+  }
+
+  /** The browser asks the front, which asks ext-authz as Emissary does (HTTP mode). */
+  private RawHttp.Response app(String pathAndQuery, String accept) throws Exception {
+    List<String> headers = new ArrayList<>(List.of("Host: app.example.com", "Accept: " + accept));
+    if (!cookies.isEmpty()) {
+      headers.add(
+          "Cookie: "
+              + String.join(
+                  "; ",
+                  cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+    }
+    RawHttp.Response response = RawHttp.send(httpPort, "GET", pathAndQuery, headers);
+    response.headers().stream()
+        .filter(h -> h.getKey().equalsIgnoreCase("set-cookie"))
+        .forEach(h -> keep(h.getValue()));
+    return response;
+  }
+
+  private void keep(String setCookie) {
+    String pair = setCookie.split(";", 2)[0];
+    String name = pair.substring(0, pair.indexOf('='));
+    String value = pair.substring(pair.indexOf('=') + 1);
+    if (value.isEmpty() || setCookie.contains("Max-Age=0")) {
+      cookies.remove(name);
+    } else {
+      cookies.put(name, value);
+    }
+  }
+
+  private static String location(RawHttp.Response response) {
+    return response.header("location").orElseThrow();
+  }
+
+  /** Where the provider sends the browser back, as a path and query on the app. */
+  private String provider(String authorizeUrl) throws Exception {
+    HttpResponse<String> answer =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(authorizeUrl)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(302);
+    URI back = URI.create(answer.headers().firstValue("location").orElseThrow());
+    assertThat(back.getHost()).isEqualTo("app.example.com");
+    return back.getRawPath() + "?" + back.getRawQuery();
+  }
+
+  @Test
+  void aBrowserLogsInWithPkceStateAndNonceAndIsThenItsUser() throws Exception {
+    RawHttp.Response first = app("/reports?year=2030", "text/html,application/xhtml+xml");
+    URI authorize = URI.create(location(first));
+    String query = authorize.getRawQuery();
+    RawHttp.Response callback = app(provider(location(first)), "text/html");
+    RawHttp.Response back =
+        app(URI.create(location(callback)).getRawPath() + "?year=2030", "text/html");
+
+    assertThat(first.status()).isEqualTo(302);
+    assertThat(authorize.toString())
+        .startsWith(provider.authorizationEndpointUrl("idp").toString());
+    assertThat(query)
+        .contains("response_type=code", "client_id=attache", "code_challenge_method=S256")
+        .contains("scope=openid+profile", "state=", "nonce=", "code_challenge=")
+        .contains("redirect_uri=http%3A%2F%2Fapp.example.com%2Foauth2%2Fcallback");
+    assertThat(callback.status()).isEqualTo(302);
+    assertThat(location(callback)).isEqualTo("http://app.example.com/reports?year=2030");
+    assertThat(cookies).containsKey("attache_session").doesNotContainKey("attache_session_login");
+    assertThat(cookies.get("attache_session")).doesNotContain(".");
+    assertThat(back.status()).isEqualTo(200);
+    assertThat(back.header("x-user-id")).isPresent();
+  }
+
+  @Test
+  void anApiClientWithoutASessionGets401NotALoginPage() throws Exception {
+    RawHttp.Response api = app("/reports", "application/json");
+
+    assertThat(api.status()).isEqualTo(401);
+    assertThat(api.header("location")).isEmpty();
+  }
+
+  @Test
+  void aCallbackWhoseStateIsNotThisBrowsersLoginIsRefused() throws Exception {
+    RawHttp.Response first = app("/", "text/html");
+    String callback = provider(location(first));
+    cookies.clear(); // another browser, or the login cookie lost
+
+    RawHttp.Response forged = app(callback, "text/html");
+
+    assertThat(forged.status()).isEqualTo(401);
+    assertThat(forged.header("x-ext-auth-reason")).contains("login_failed");
+    assertThat(cookies).doesNotContainKey("attache_session");
+  }
+
+  @Test
+  void anAlteredSessionCookieIsNoSessionAndLogoutClearsIt() throws Exception {
+    RawHttp.Response first = app("/", "text/html");
+    app(provider(location(first)), "text/html");
+    String session = cookies.get("attache_session");
+    cookies.put("attache_session", session.substring(0, session.length() - 2) + "AA");
+    RawHttp.Response altered = app("/", "text/html");
+    cookies.put("attache_session", session);
+
+    RawHttp.Response logout = app("/oauth2/logout", "text/html");
+    RawHttp.Response after = app("/", "application/json");
+
+    assertThat(altered.status()).isEqualTo(302);
+    assertThat(location(altered)).startsWith(provider.authorizationEndpointUrl("idp").toString());
+    assertThat(logout.status()).isEqualTo(302);
+    assertThat(location(logout))
+        .startsWith(provider.endSessionEndpointUrl("idp").toString())
+        .contains("post_logout_redirect_uri=http%3A%2F%2Fapp.example.com%2F");
+    assertThat(after.status()).isEqualTo(401);
+  }
+}
