@@ -3,9 +3,14 @@ package io.attache.authz.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.attache.authz.grpc.EnvoyChecks;
 import io.attache.authz.http.RawHttp;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,5 +206,59 @@ class OidcLoginTest {
         .startsWith(provider.endSessionEndpointUrl("idp").toString())
         .contains("post_logout_redirect_uri=http%3A%2F%2Fapp.example.com%2F");
     assertThat(after.status()).isEqualTo(401);
+  }
+
+  /**
+   * A session past its expiry is renewed with the refresh token (RFC 6749 section 6) without a trip
+   * to the provider's login: the request is allowed and carries the renewed cookie.
+   */
+  @Test
+  void anExpiredSessionIsRenewedWithTheRefreshToken() throws Exception {
+    provider.enqueueCallback(
+        new DefaultOAuth2TokenCallback("idp", "carol", "JWT", List.of("attache"), Map.of(), 1));
+    RawHttp.Response first = app("/", "text/html");
+    app(provider(location(first)), "text/html");
+    String shortSession = cookies.get("attache_session");
+    Thread.sleep(2_100); // past the session's expiry, the ID token's exp
+
+    RawHttp.Response renewed = app("/", "text/html");
+
+    assertThat(renewed.status()).isEqualTo(200);
+    assertThat(renewed.header("x-user-id")).contains("carol");
+    assertThat(cookies.get("attache_session")).isNotEqualTo(shortSession);
+  }
+
+  /**
+   * gRPC mode carries the same answers: the redirect to log in as a DeniedHttpResponse with status
+   * 302, Location and the login cookie (envoyproxy/envoy
+   * api/envoy/service/auth/v3/external_auth.proto).
+   */
+  @Test
+  void inGrpcModeTheRedirectIsADeniedHttpResponseWithLocationAndCookie() {
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+    try {
+      CheckResponse response =
+          AuthorizationGrpc.newBlockingStub(channel)
+              .check(
+                  EnvoyChecks.envoyCheck(
+                      "GET", "app.example.com", "/reports", Map.of("accept", "text/html")));
+
+      assertThat(response.getDeniedResponse().getStatus().getCodeValue()).isEqualTo(302);
+      assertThat(response.getDeniedResponse().getHeadersList())
+          .extracting(h -> h.getHeader().getKey())
+          .contains("location", "set-cookie", "x-ext-auth-reason");
+      assertThat(
+              response.getDeniedResponse().getHeadersList().stream()
+                  .filter(h -> h.getHeader().getKey().equals("location"))
+                  .findFirst()
+                  .orElseThrow()
+                  .getHeader()
+                  .getValue())
+          .startsWith(provider.authorizationEndpointUrl("idp").toString())
+          .contains("redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth2%2Fcallback");
+    } finally {
+      channel.shutdownNow();
+    }
   }
 }
