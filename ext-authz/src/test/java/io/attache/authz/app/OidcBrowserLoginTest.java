@@ -11,12 +11,9 @@ import io.attache.testsupport.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,33 +46,9 @@ class OidcBrowserLoginTest {
   @BeforeEach
   void start() throws Exception {
     provider.start();
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Files.writeString(dir.resolve("session-keys"), Base64.getEncoder().encodeToString(key));
-    Files.writeString(dir.resolve("client-secret"), "s3cret");
-    Files.createDirectories(dir.resolve("policies"));
-    Files.writeString(
-        dir.resolve("policies/app.yaml"),
-        """
-        kind: AuthPolicy
-        metadata: {name: app}
-        spec:
-          identity:
-            - oidc:
-                issuerUrl: %s
-                clientId: attache
-                clientSecretFile: %s
-                sessionKeysFile: %s
-                allowHttp: true   # the provider in this test is plain http on loopback
-          response:
-            headers: {x-user-id: "{identity.principal}"}
-        """
-            .formatted(
-                provider.issuerUrl("idp"),
-                dir.resolve("client-secret"),
-                dir.resolve("session-keys")));
+    Path policies = OidcPolicies.write(dir, provider);
     int authPort = FreePorts.next();
-    host = LocalExtAuthz.start(dir.resolve("policies"), authPort, Optional.empty());
+    host = LocalExtAuthz.start(policies, authPort, Optional.empty());
     front = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     front.createContext("/", exchange -> serve(exchange, authPort));
     front.start();

@@ -15,12 +15,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,34 +47,9 @@ class OidcLoginTest {
   @BeforeEach
   void start() throws Exception {
     provider.start();
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    Files.writeString(dir.resolve("session-keys"), Base64.getEncoder().encodeToString(key) + "\n");
-    Files.writeString(dir.resolve("client-secret"), "s3cret\n");
-    Files.createDirectories(dir.resolve("policies"));
-    Files.writeString(
-        dir.resolve("policies/app.yaml"),
-        """
-        kind: AuthPolicy
-        metadata: {name: app}
-        spec:
-          identity:
-            - oidc:
-                issuerUrl: %s
-                clientId: attache
-                clientSecretFile: %s
-                sessionKeysFile: %s
-                scopes: [profile]
-                allowHttp: true   # the provider in this test is plain http on loopback
-          response:
-            headers: {x-user-id: "{identity.principal}"}
-        """
-            .formatted(
-                provider.issuerUrl("idp"),
-                dir.resolve("client-secret"),
-                dir.resolve("session-keys")));
+    Path policies = OidcPolicies.write(dir, provider);
     httpPort = FreePorts.next();
-    host = LocalExtAuthz.start(dir.resolve("policies"), httpPort, Optional.empty());
+    host = LocalExtAuthz.start(policies, httpPort, Optional.empty());
     // The provider is discovered in the background; until then a login answers oidc_unavailable.
     await()
         .atMost(Duration.ofSeconds(10))
