@@ -26,6 +26,7 @@ import java.util.Map;
  * @param match which requests the policy answers; absent: all
  * @param identity the methods tried in order; the first whose credential is present decides
  * @param rules CEL rules; the first whose {@code when} holds decides, none holding denies
+ * @param cache remembered decisions, keyed by what the policy reads of a request; absent: none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -41,7 +42,8 @@ public record AuthPolicySpec(
     @Required List<Identity> identity,
     List<Rule> rules,
     Response response,
-    Deny deny) {
+    Deny deny,
+    Cache cache) {
 
   /** The targets as the control plane reads them. */
   public List<TargetRef> targets() {
@@ -334,6 +336,18 @@ public record AuthPolicySpec(
       Map<String, String> headers,
       List<String> removeHeaders,
       Map<String, String> dynamicMetadata) {}
+
+  /**
+   * Remembered decisions.
+   *
+   * @param ttl how long an allow or a rule's denial is remembered, e.g. {@code 30s}; never past the
+   *     {@code exp} of the caller's token
+   * @param invalidCredentialTtl how long a 401 (a missing or bad credential) is, {@code 5s} by
+   *     default and never more than {@code ttl}
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Cache(@Required @Size(min = 1) String ttl, String invalidCredentialTtl) {}
 
   /** How a denial reads: the {@code WWW-Authenticate} realm, a body and extra headers. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

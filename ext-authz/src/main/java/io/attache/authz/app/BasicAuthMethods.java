@@ -4,6 +4,7 @@ import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.identity.basic.BasicAuthVerifier;
 import io.attache.authz.identity.basic.HashScheme;
 import io.attache.authz.identity.basic.Htpasswd;
+import io.attache.authz.policy.PolicyDurations;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.attache.runtime.DaemonThreads;

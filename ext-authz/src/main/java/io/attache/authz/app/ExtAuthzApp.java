@@ -4,6 +4,7 @@ import io.attache.authz.decision.Authorizer;
 import io.attache.authz.decision.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.http.HttpAuthServer;
+import io.attache.authz.metrics.DecisionCacheCounters;
 import io.attache.authz.metrics.DecisionCounters;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
@@ -125,7 +126,10 @@ public final class ExtAuthzApp {
     }
     AuthzService service =
         new AuthzService(
-            new Authorizer(inForce, defaultDecision == DefaultDecision.ALLOW),
+            new Authorizer(
+                inForce,
+                defaultDecision == DefaultDecision.ALLOW,
+                new DecisionCacheCounters(registry)),
             events,
             new DecisionCounters(registry));
     AutoCloseable kubernetesResources =

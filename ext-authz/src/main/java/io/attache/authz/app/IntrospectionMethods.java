@@ -5,6 +5,7 @@ import io.attache.authz.identity.introspection.HttpIntrospectionClient;
 import io.attache.authz.identity.introspection.IntrospectionCounters;
 import io.attache.authz.identity.introspection.IntrospectionSettings;
 import io.attache.authz.identity.introspection.IntrospectionVerifier;
+import io.attache.authz.policy.PolicyDurations;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -6,6 +6,7 @@ import io.attache.authz.identity.jwt.JwtSettings;
 import io.attache.authz.identity.jwt.JwtVerifier;
 import io.attache.authz.identity.jwt.KeySource;
 import io.attache.authz.identity.jwt.RemoteJwks;
+import io.attache.authz.policy.PolicyDurations;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.opentelemetry.api.OpenTelemetry;

@@ -6,6 +6,7 @@ import io.attache.authz.identity.oidc.OidcProvider;
 import io.attache.authz.identity.oidc.OidcSettings;
 import io.attache.authz.identity.oidc.OidcVerifier;
 import io.attache.authz.identity.oidc.SessionSealer;
+import io.attache.authz.policy.PolicyDurations;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import java.net.URI;

@@ -4,6 +4,7 @@ import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.identity.introspection.IntrospectionCounters;
 import io.attache.authz.identity.introspection.IntrospectionSettings;
 import io.attache.authz.identity.introspection.IntrospectionVerifier;
+import io.attache.authz.policy.PolicyDurations;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.attache.runtime.DaemonThreads;

@@ -16,4 +16,12 @@ public interface IdentityVerifier {
   default String challengeScheme() {
     return "Bearer";
   }
+
+  /**
+   * What of a request this method reads to decide, for keying remembered decisions; a method that
+   * does not say cannot have its decisions remembered.
+   */
+  default RequestReads reads() {
+    return RequestReads.unkeyable(getClass().getSimpleName() + " does not say what it reads");
+  }
 }

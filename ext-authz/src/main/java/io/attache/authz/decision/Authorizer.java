@@ -6,6 +6,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.ReasonCode;
 import io.attache.authz.policy.AuthPolicy;
+import io.attache.authz.policy.DecisionCache;
 import io.attache.authz.policy.Rule;
 import io.attache.authz.policy.Template;
 import java.util.ArrayList;
@@ -33,14 +34,38 @@ public final class Authorizer {
 
   private final Supplier<List<AuthPolicy>> policies;
   private final boolean allowWithoutPolicy;
+  private final CacheStats cacheStats;
+
+  /** Counts remembered-decision lookups, per policy. */
+  public interface CacheStats {
+    void hit(String policy);
+
+    void miss(String policy);
+
+    CacheStats NONE =
+        new CacheStats() {
+          @Override
+          public void hit(String policy) {}
+
+          @Override
+          public void miss(String policy) {}
+        };
+  }
 
   /**
    * @param policies the policies in force, in the order they are tried
    * @param allowWithoutPolicy what to answer when no policy covers a request (default: deny)
    */
   public Authorizer(Supplier<List<AuthPolicy>> policies, boolean allowWithoutPolicy) {
+    this(policies, allowWithoutPolicy, CacheStats.NONE);
+  }
+
+  /** As above, counting lookups of remembered decisions in {@code cacheStats}. */
+  public Authorizer(
+      Supplier<List<AuthPolicy>> policies, boolean allowWithoutPolicy, CacheStats cacheStats) {
     this.policies = policies;
     this.allowWithoutPolicy = allowWithoutPolicy;
+    this.cacheStats = cacheStats;
   }
 
   /**
@@ -69,7 +94,23 @@ public final class Authorizer {
                   AuthPolicy.DenyResponse.DEFAULT,
                   false));
     }
-    return identify(policy, input, 0);
+    if (policy.cache().isEmpty()) {
+      return identify(policy, input, 0);
+    }
+    DecisionCache cache = policy.cache().get();
+    List<Object> key = cache.key(input);
+    Decision remembered = cache.get(key);
+    if (remembered != null) {
+      cacheStats.hit(policy.name());
+      return CompletableFuture.completedFuture(remembered);
+    }
+    cacheStats.miss(policy.name());
+    return identify(policy, input, 0)
+        .thenApply(
+            decision -> {
+              cache.put(key, decision);
+              return decision;
+            });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.attache.authz.identity;
 
 import io.attache.authz.core.HttpAttributes;
+import io.attache.authz.core.RequestReads;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -14,11 +15,19 @@ import java.util.Optional;
 public sealed interface CredentialSource {
   Optional<String> extract(HttpAttributes request);
 
+  /** What of a request this source reads. */
+  RequestReads reads();
+
   /** A header, lower-case name; a prefix is matched case-insensitively, as HTTP schemes are. */
   record Header(String name, String prefix) implements CredentialSource {
     public Header {
       name = name.toLowerCase(Locale.ROOT);
       Objects.requireNonNull(prefix, "prefix");
+    }
+
+    @Override
+    public RequestReads reads() {
+      return RequestReads.header(name);
     }
 
     @Override
@@ -38,6 +47,11 @@ public sealed interface CredentialSource {
 
   /** A query-string parameter. */
   record Query(String name) implements CredentialSource {
+    @Override
+    public RequestReads reads() {
+      return RequestReads.fields(RequestReads.Field.QUERY);
+    }
+
     @Override
     public Optional<String> extract(HttpAttributes request) {
       for (String pair : request.query().split("&")) {

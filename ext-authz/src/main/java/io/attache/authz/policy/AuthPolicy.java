@@ -1,9 +1,11 @@
 package io.attache.authz.policy;
 
 import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.RequestReads;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A loaded, compiled authorization policy.
@@ -15,6 +17,7 @@ import java.util.Objects;
  * @param rules ordered rules; none means any authenticated caller is allowed
  * @param response what an allowed request carries upstream
  * @param deny what a denied request gets
+ * @param cache remembered decisions, when the policy asks for them
  */
 public record AuthPolicy(
     String name,
@@ -22,7 +25,8 @@ public record AuthPolicy(
     List<IdentityVerifier> identity,
     List<Rule> rules,
     AllowResponse response,
-    DenyResponse deny) {
+    DenyResponse deny,
+    Optional<DecisionCache> cache) {
 
   /** Headers set on the upstream request, headers removed from it, and dynamic metadata. */
   public record AllowResponse(
@@ -59,5 +63,35 @@ public record AuthPolicy(
     rules = List.copyOf(rules);
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(deny, "deny");
+    Objects.requireNonNull(cache, "cache");
+  }
+
+  /** A policy that remembers no decisions. */
+  public AuthPolicy(
+      String name,
+      RequestMatch match,
+      List<IdentityVerifier> identity,
+      List<Rule> rules,
+      AllowResponse response,
+      DenyResponse deny) {
+    this(name, match, identity, rules, response, deny, Optional.empty());
+  }
+
+  /** What of a request the policy's methods, rules and templates read. */
+  public RequestReads reads() {
+    RequestReads reads = RequestReads.NOTHING;
+    for (IdentityVerifier method : identity) {
+      reads = reads.plus(method.reads());
+    }
+    for (Rule rule : rules) {
+      reads = reads.plus(rule.when().reads());
+    }
+    for (Template template : response.headers().values()) {
+      reads = reads.plus(template.reads());
+    }
+    for (Template template : response.dynamicMetadata().values()) {
+      reads = reads.plus(template.reads());
+    }
+    return reads;
   }
 }

@@ -1,6 +1,7 @@
 package io.attache.authz.policy;
 
 import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.AnonymousVerifier;
 import io.attache.authz.identity.CredentialSource;
 import io.attache.authz.identity.apikey.ApiKey;
@@ -11,6 +12,8 @@ import io.attache.crds.schema.FieldProblem;
 import io.attache.crds.schema.SpecBinder;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.attache.crds.v1alpha1.TargetRef;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -108,6 +111,7 @@ public final class PolicyParser {
   }
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+  static final Duration DEFAULT_INVALID_CREDENTIAL_TTL = Duration.ofSeconds(5);
 
   private final JwtFactory jwt;
   private final ConditionCompiler conditions;
@@ -233,13 +237,50 @@ public final class PolicyParser {
             new RequestMatch(
                 match.hosts(), match.paths(), match.methods(), match.routes(), targets);
       }
+      AuthPolicy policy =
+          new AuthPolicy(
+              id,
+              match,
+              identity(orEmpty(spec.identity()), namespace),
+              rules(orEmpty(spec.rules())),
+              response(spec.response()),
+              deny(spec.deny()));
+      return spec.cache() == null ? policy : withCache(policy, spec.cache());
+    }
+
+    /**
+     * The policy remembering its decisions, keyed by what it reads; an error at {@code spec.cache}
+     * when a method or rule reads more than a key can hold.
+     */
+    private AuthPolicy withCache(AuthPolicy policy, AuthPolicySpec.Cache spec) {
+      List<String> problems = new ArrayList<>();
+      Duration ttl =
+          PolicyDurations.orDefault(spec.ttl(), "ttl", Duration.ZERO, "spec.cache", problems);
+      Duration invalid =
+          PolicyDurations.orDefault(
+              spec.invalidCredentialTtl(),
+              "invalidCredentialTtl",
+              DEFAULT_INVALID_CREDENTIAL_TTL,
+              "spec.cache",
+              problems);
+      problems.forEach(p -> error(p.substring(0, p.indexOf(':')), p.substring(p.indexOf(':') + 2)));
+      RequestReads reads = policy.reads();
+      if (!reads.keyable()) {
+        error(
+            "spec.cache",
+            "decisions cannot be remembered: " + String.join("; ", reads.unkeyable()));
+      }
+      if (!problems.isEmpty() || !reads.keyable() || ttl == null || invalid == null) {
+        return policy;
+      }
       return new AuthPolicy(
-          id,
-          match,
-          identity(orEmpty(spec.identity()), namespace),
-          rules(orEmpty(spec.rules())),
-          response(spec.response()),
-          deny(spec.deny()));
+          policy.name(),
+          policy.match(),
+          policy.identity(),
+          policy.rules(),
+          policy.response(),
+          policy.deny(),
+          Optional.of(new DecisionCache(reads, ttl, invalid, Clock.systemUTC())));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.attache.authz.policy;
 
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Identity;
+import io.attache.authz.core.RequestReads;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,11 @@ public record Rule(String name, Action action, Condition when) {
   /** A compiled condition; evaluation never throws. */
   public interface Condition {
     Outcome test(CheckInput input, Identity identity);
+
+    /** What of a request the condition reads; one that does not say cannot be remembered. */
+    default RequestReads reads() {
+      return RequestReads.unkeyable("a condition that does not say what it reads");
+    }
   }
 
   /** The result of a condition. {@code ERROR} (e.g. a missing claim) denies, never allows. */

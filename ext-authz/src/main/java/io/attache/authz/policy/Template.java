@@ -2,6 +2,7 @@ package io.attache.authz.policy;
 
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Identity;
+import io.attache.authz.core.RequestReads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,23 @@ public final class Template {
       case "metadata" -> new Placeholder(Source.METADATA, path[2]);
       default -> new Placeholder(Source.CLAIM, path[2]);
     };
+  }
+
+  /** What of a request the template renders. */
+  public RequestReads reads() {
+    RequestReads reads = RequestReads.NOTHING;
+    for (Part part : parts) {
+      if (part instanceof Placeholder placeholder) {
+        reads =
+            switch (placeholder.source()) {
+              case REQUEST_HOST -> reads.plus(RequestReads.fields(RequestReads.Field.HOST));
+              case REQUEST_PATH -> reads.plus(RequestReads.fields(RequestReads.Field.PATH));
+              case REQUEST_METHOD -> reads.plus(RequestReads.fields(RequestReads.Field.METHOD));
+              default -> reads;
+            };
+      }
+    }
+    return reads;
   }
 
   public String render(CheckInput input, Identity identity) {

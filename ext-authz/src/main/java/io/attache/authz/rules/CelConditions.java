@@ -1,5 +1,8 @@
 package io.attache.authz.rules;
 
+import io.attache.authz.core.CheckInput;
+import io.attache.authz.core.Identity;
+import io.attache.authz.core.RequestReads;
 import io.attache.authz.policy.PolicyParser;
 import io.attache.authz.policy.Rule;
 import org.slf4j.Logger;
@@ -20,16 +23,24 @@ public final class CelConditions implements PolicyParser.ConditionCompiler {
     } catch (RuleCompileException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return (input, identity) -> {
-      RuleOutcome outcome = rule.evaluate(new RuleContext(input, identity));
-      return switch (outcome.kind()) {
-        case MATCH -> Rule.Outcome.MATCH;
-        case NO_MATCH -> Rule.Outcome.NO_MATCH;
-        case ERROR -> {
-          log.debug("{}", outcome.error().orElse("rule error"));
-          yield Rule.Outcome.ERROR;
-        }
-      };
+    return new Rule.Condition() {
+      @Override
+      public Rule.Outcome test(CheckInput input, Identity identity) {
+        RuleOutcome outcome = rule.evaluate(new RuleContext(input, identity));
+        return switch (outcome.kind()) {
+          case MATCH -> Rule.Outcome.MATCH;
+          case NO_MATCH -> Rule.Outcome.NO_MATCH;
+          case ERROR -> {
+            log.debug("{}", outcome.error().orElse("rule error"));
+            yield Rule.Outcome.ERROR;
+          }
+        };
+      }
+
+      @Override
+      public RequestReads reads() {
+        return rule.reads();
+      }
     };
   }
 }

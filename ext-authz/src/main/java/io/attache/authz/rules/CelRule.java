@@ -12,6 +12,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.attache.authz.core.RequestReads;
 import java.util.Objects;
 
 /**
@@ -53,11 +54,18 @@ public final class CelRule {
   private final String name;
   private final String expression;
   private final CelRuntime.Program program;
+  private final RequestReads reads;
 
-  private CelRule(String name, String expression, CelRuntime.Program program) {
+  private CelRule(String name, String expression, CelRuntime.Program program, RequestReads reads) {
     this.name = name;
     this.expression = expression;
     this.program = program;
+    this.reads = reads;
+  }
+
+  /** What of {@code request} the expression reads ({@link CelReads}). */
+  public RequestReads reads() {
+    return reads;
   }
 
   /**
@@ -81,7 +89,7 @@ public final class CelRule {
       throw new RuleCompileException(name, expression, e.getMessage());
     }
     try {
-      return new CelRule(name, expression, RUNTIME.createProgram(ast));
+      return new CelRule(name, expression, RUNTIME.createProgram(ast), CelReads.of(name, ast));
     } catch (CelEvaluationException e) {
       throw new RuleCompileException(name, expression, e.getMessage());
     }

@@ -5,6 +5,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.CredentialSource;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -52,6 +53,11 @@ public final class ApiKeyVerifier implements IdentityVerifier {
     this.keys = keys;
     this.fingerprintKey = new SecretKeySpec(fingerprintSecret, "HmacSHA256");
     this.fingerprintPrototype = newFingerprintMac();
+  }
+
+  @Override
+  public RequestReads reads() {
+    return source.reads();
   }
 
   @Override

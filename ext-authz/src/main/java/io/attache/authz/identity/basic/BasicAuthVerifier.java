@@ -7,6 +7,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.CredentialDigests;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,6 +69,11 @@ public final class BasicAuthVerifier implements IdentityVerifier {
   @Override
   public String challengeScheme() {
     return "Basic";
+  }
+
+  @Override
+  public RequestReads reads() {
+    return RequestReads.header("authorization");
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.CredentialDigests;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -63,6 +64,11 @@ public final class IntrospectionVerifier implements IdentityVerifier {
             .maximumSize(REMEMBERED)
             .expireAfter(Expiry.creating((ByteBuffer key, IntrospectionAnswer a) -> keep(a)))
             .build();
+  }
+
+  @Override
+  public RequestReads reads() {
+    return settings.from().reads();
   }
 
   @Override

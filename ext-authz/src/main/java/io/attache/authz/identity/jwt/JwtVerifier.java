@@ -25,6 +25,7 @@ import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.RequestReads;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -77,6 +78,12 @@ public final class JwtVerifier implements IdentityVerifier {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.verified = Caffeine.newBuilder().maximumSize(verifiedTokens).build();
+  }
+
+  /** The token's header or query parameter; the token's lifetime bounds what is remembered. */
+  @Override
+  public RequestReads reads() {
+    return settings.tokenSource().reads();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.attache.authz.identity.jwt;
 
 import io.attache.authz.core.HttpAttributes;
+import io.attache.authz.core.RequestReads;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +21,9 @@ public sealed interface TokenSource {
    */
   List<String> candidates(HttpAttributes request);
 
+  /** What of a request this source reads. */
+  RequestReads reads();
+
   /**
    * A request header. With a non-empty {@code prefix} (an auth scheme such as {@code Bearer },
    * matched without regard to case, as RFC 9110 asks) a value with another scheme is not this
@@ -27,6 +31,11 @@ public sealed interface TokenSource {
    * it is rejected rather than passed over. With an empty prefix the whole value is the token.
    */
   record Header(String name, String prefix) implements TokenSource {
+    @Override
+    public RequestReads reads() {
+      return RequestReads.header(name);
+    }
+
     public Header {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(prefix, "prefix");
@@ -75,6 +84,11 @@ public sealed interface TokenSource {
 
   /** A query parameter, such as {@code access_token} for WebSocket upgrades. */
   record QueryParameter(String name) implements TokenSource {
+    @Override
+    public RequestReads reads() {
+      return RequestReads.fields(RequestReads.Field.QUERY);
+    }
+
     public QueryParameter {
       Objects.requireNonNull(name, "name");
       if (name.isBlank()) {

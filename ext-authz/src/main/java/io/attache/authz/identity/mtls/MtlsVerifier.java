@@ -5,6 +5,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.core.RequestReads;
 import io.attache.runtime.Glob;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,12 @@ public final class MtlsVerifier implements IdentityVerifier {
 
   public MtlsVerifier(List<String> allowed) {
     this.allowed = List.copyOf(allowed);
+  }
+
+  /** The client certificate's identity, as Envoy (or HTTP mode, from XFCC) gives it. */
+  @Override
+  public RequestReads reads() {
+    return RequestReads.fields(RequestReads.Field.SOURCE_PRINCIPAL);
   }
 
   @Override

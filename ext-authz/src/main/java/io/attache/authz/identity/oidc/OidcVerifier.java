@@ -5,6 +5,7 @@ import io.attache.authz.core.HttpAttributes;
 import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
+import io.attache.authz.core.RequestReads;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.Locale;
@@ -30,6 +31,21 @@ public final class OidcVerifier implements IdentityVerifier {
     this.settings = settings;
     this.clock = clock;
     this.flow = new LoginFlow(settings, http, clock);
+  }
+
+  /**
+   * The session cookie, and what tells a browser from an API client and the login's own paths from
+   * the rest (answers at those paths, and redirects, are never remembered).
+   */
+  @Override
+  public RequestReads reads() {
+    RequestReads reads =
+        RequestReads.header("cookie")
+            .plus(RequestReads.header("accept"))
+            .plus(
+                RequestReads.fields(
+                    RequestReads.Field.PATH, RequestReads.Field.HOST, RequestReads.Field.SCHEME));
+    return settings.apiClientHeader().map(h -> reads.plus(RequestReads.header(h))).orElse(reads);
   }
 
   @Override

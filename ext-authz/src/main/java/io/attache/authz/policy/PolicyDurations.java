@@ -1,18 +1,18 @@
-package io.attache.authz.app;
+package io.attache.authz.policy;
 
 import io.attache.runtime.Settings;
 import java.time.Duration;
 import java.util.Map;
 
 /** Durations written in policies ({@code 60s}, {@code 5m}), read as the services' settings are. */
-final class PolicyDurations {
+public final class PolicyDurations {
   private PolicyDurations() {}
 
   /**
    * @param field names the field in the message ({@code clockSkew})
    * @throws IllegalArgumentException when {@code value} is not a duration
    */
-  static Duration parse(String value, String field) {
+  public static Duration parse(String value, String field) {
     Settings parsed = new Settings(Map.of(field, value));
     Duration duration = parsed.duration(field, Duration.ZERO);
     try {
@@ -27,7 +27,7 @@ final class PolicyDurations {
    * {@code value} read, {@code fallback} when it is absent; a value that is not a duration adds a
    * problem at {@code path.field} and gives null.
    */
-  static Duration orDefault(
+  public static Duration orDefault(
       String value, String field, Duration fallback, String path, java.util.List<String> problems) {
     if (value == null) {
       return fallback;
