@@ -1,6 +1,7 @@
 package io.attache.cli;
 
 import io.attache.authz.app.JwtPolicyFactory;
+import io.attache.authz.app.LocalPolicyParser;
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Decision;
 import io.attache.authz.core.HttpAttributes;
@@ -9,7 +10,6 @@ import io.attache.authz.decision.Authorizer;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyException;
 import io.attache.authz.policy.PolicyParser;
-import io.attache.authz.rules.CelConditions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,8 +81,9 @@ final class AuthzCheckCommand implements Callable<Integer> {
           header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
           header.substring(colon + 1).trim());
     }
-    try (JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC())) {
-      PolicyParser parser = new PolicyParser(jwt, new CelConditions(), new byte[32]);
+    try (JwtPolicyFactory jwt = new JwtPolicyFactory(Clock.systemUTC());
+        LocalPolicyParser local = new LocalPolicyParser(jwt)) {
+      PolicyParser parser = local.parser();
       List<AuthPolicy> loaded = new ArrayList<>();
       for (Path file : command.policies) {
         try {

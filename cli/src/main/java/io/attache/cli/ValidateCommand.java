@@ -1,9 +1,9 @@
 package io.attache.cli;
 
 import io.attache.authz.app.JwtPolicyFactory;
+import io.attache.authz.app.LocalPolicyParser;
 import io.attache.authz.policy.PolicyException;
 import io.attache.authz.policy.PolicyParser;
-import io.attache.authz.rules.CelConditions;
 import io.attache.controlplane.source.ParseResult;
 import io.attache.controlplane.source.ResourceParser;
 import io.attache.ratelimit.config.ConfigException;
@@ -64,8 +64,9 @@ final class ValidateCommand implements Callable<Integer> {
     }
     List<WatchedDirectory.File> policies = read(directory.resolve("policies"));
     files += policies.size();
-    try (JwtPolicyFactory jwt = JwtPolicyFactory.offline()) {
-      PolicyParser parser = new PolicyParser(jwt, new CelConditions(), new byte[32]);
+    try (JwtPolicyFactory jwt = JwtPolicyFactory.offline();
+        LocalPolicyParser local = new LocalPolicyParser(jwt)) {
+      PolicyParser parser = local.parser();
       for (WatchedDirectory.File file : policies) {
         try {
           parser.parse(file.name(), file.content());

@@ -47,6 +47,34 @@ class ValidateCommandTest {
         .contains("2 error(s)");
   }
 
+  /**
+   * Policies that keep credentials in files are checked with those files: a valid htpasswd file
+   * passes, a plain-text password fails with its line, and what needs a cluster (a Secret
+   * reference) is named as such.
+   */
+  @Test
+  void credentialFilesArePartOfTheCheck(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("policies"));
+    Path users = Files.writeString(dir.resolve("users.htpasswd"), "bob:hunter2\n");
+    Files.writeString(
+        dir.resolve("policies/p.yaml"),
+        """
+        metadata: {name: wiki}
+        spec:
+          identity:
+            - basicAuth: {htpasswdFile: %s}
+            - introspection: {url: https://idp/introspect, clientId: c, clientSecretRef: {name: s}}
+        """
+            .formatted(users));
+
+    assertThat(validate(dir)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("spec.identity[0].basicAuth.htpasswdFile: " + users + ": line 1 (user bob)")
+        .contains(
+            "spec.identity[1].introspection.clientSecretRef: needs Kubernetes"
+                + " (ATTACHE_POLICY_SOURCE=kubernetes)");
+  }
+
   @Test
   void aMissingDirectoryIsBadUsage(@TempDir Path dir) {
     assertThat(validate(dir.resolve("nope"))).isEqualTo(2);

@@ -28,6 +28,26 @@ public enum Scenario {
       ServerKind.AUTHZ,
       0.85,
       keys -> Calls.check("/cel/orders", Map.of("x-api-key", Fixtures.API_KEY))),
+  /** A browser's Check with a session cookie from an OpenID Connect login (issue #24). */
+  AUTHZ_SESSION(
+      ServerKind.NOOP_AUTHZ,
+      ServerKind.AUTHZ,
+      0.7,
+      keys ->
+          Calls.check(
+              "/session/orders",
+              Map.of("cookie", Fixtures.sessionCookie(keys), "accept", "text/html"))),
+  /**
+   * An opaque token checked by introspection (RFC 7662), answered from memory after the first Check
+   * asks the runner's endpoint (issue #24).
+   */
+  AUTHZ_INTROSPECTION(
+      ServerKind.NOOP_AUTHZ,
+      ServerKind.AUTHZ,
+      0.8,
+      keys ->
+          Calls.check(
+              "/opaque/orders", Map.of("authorization", "Bearer " + Fixtures.OPAQUE_TOKEN))),
   RATELIMIT_MEMORY(
       ServerKind.NOOP_RATELIMIT, ServerKind.RATELIMIT_MEMORY, 0.85, keys -> Calls.rateLimit()),
   RATELIMIT_REDIS(

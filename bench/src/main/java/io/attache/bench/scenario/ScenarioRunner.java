@@ -8,6 +8,7 @@ import io.attache.bench.load.UnaryCall;
 import io.attache.bench.metrics.EventCounters;
 import io.attache.bench.metrics.TimerHistogram;
 import io.attache.bench.servers.Fixtures;
+import io.attache.bench.servers.IntrospectionEndpoint;
 import io.attache.bench.servers.ServerKind;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
@@ -49,12 +50,13 @@ public final class ScenarioRunner {
   private final Path work;
   private final PrintStream progress;
   private final KeyPair keys = Fixtures.rsaKeys();
+  private final IntrospectionEndpoint introspection = IntrospectionEndpoint.start();
 
   public ScenarioRunner(LoadOptions options, Path work, PrintStream progress) {
     this.options = options;
     this.work = work;
     this.progress = progress;
-    Fixtures.write(work, keys);
+    Fixtures.write(work, keys, introspection.url());
   }
 
   public List<ScenarioResult> run(List<Scenario> scenarios)
@@ -86,6 +88,11 @@ public final class ScenarioRunner {
           atHalfOfReal =
               Optional.of(new LatencyPairs(atRateInTurns(baseline, real, call, realHalf)));
           reportEvents(scenario, baseline, real, "after the turns at half its own max");
+        }
+        if (scenario == Scenario.AUTHZ_INTROSPECTION) {
+          progress.printf(
+              "%s: the introspection endpoint was asked %d time(s) in all%n",
+              scenario.argument(), introspection.calls());
         }
         ScenarioResult result = new ScenarioResult(scenario, pairs, atHalf, atHalfOfReal);
         progress.println(result.row());

@@ -98,7 +98,8 @@ final class OidcMethods implements PolicyParser.MethodFactory<AuthPolicySpec.Oid
                 spec.allowHttp()),
             path,
             problems);
-    if (problems.size() > before || sealer == null) {
+    if (problems.size() > before || sealer == null || !(idTokens instanceof JwtVerifier verifier)) {
+      // No verifier without problems: offline validation, which checks but builds nothing.
       return null;
     }
     OidcProvider provider =
@@ -116,7 +117,7 @@ final class OidcMethods implements PolicyParser.MethodFactory<AuthPolicySpec.Oid
             provider,
             spec.clientId(),
             clientSecret,
-            idTokens instanceof JwtVerifier verifier ? verifier : null,
+            verifier,
             scopes,
             orElse(spec.callbackPath(), "/oauth2/callback"),
             orElse(spec.logoutPath(), "/oauth2/logout"),

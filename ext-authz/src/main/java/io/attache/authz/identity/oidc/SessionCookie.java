@@ -17,7 +17,13 @@ import java.util.Optional;
  * @param expiresAt past this, the session is renewed with the refresh token, or the browser logs in
  *     again
  */
-record SessionCookie(Map<String, Object> claims, Instant expiresAt, Optional<String> refreshToken) {
+public record SessionCookie(
+    Map<String, Object> claims, Instant expiresAt, Optional<String> refreshToken) {
+
+  /** This session sealed as the value of cookie {@code name}: what a login sets. */
+  public String seal(SessionSealer sealer, String name) {
+    return sealer.seal(name, json());
+  }
 
   byte[] json() {
     Map<String, Object> json = new LinkedHashMap<>();

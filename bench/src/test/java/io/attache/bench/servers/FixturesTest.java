@@ -1,0 +1,58 @@
+package io.attache.bench.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.authz.app.ExtAuthzApp;
+import io.attache.bench.scenario.Scenario;
+import io.attache.runtime.Settings;
+import io.attache.runtime.host.ServiceHost;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every ext-authz scenario sends a Check the fixture policies allow: a benchmark of denials (a
+ * cookie that does not open, a token the endpoint refuses) would measure something else, and the
+ * load generator counts only transport errors.
+ */
+class FixturesTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyAuthzScenariosCheckIsAllowedByTheFixturePolicies() throws Exception {
+    KeyPair keys = Fixtures.rsaKeys();
+    try (IntrospectionEndpoint endpoint = IntrospectionEndpoint.start()) {
+      Fixtures.write(dir, keys, endpoint.url());
+      try (ServiceHost host =
+          ExtAuthzApp.start(
+              new Settings(
+                  Map.of(
+                      "HOST", "127.0.0.1",
+                      "GRPC_PORT", "0",
+                      "ADMIN_PORT", "0",
+                      "HTTP_PORT", "0",
+                      "ATTACHE_POLICY_DIR", dir.resolve("policies").toString())))) {
+        ManagedChannel channel =
+            ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+        try {
+          for (Scenario scenario : Scenario.values()) {
+            if (scenario.real().argument().startsWith("authz")) {
+              CheckResponse answer =
+                  (CheckResponse) scenario.call(keys).send(channel, 0).get(10, TimeUnit.SECONDS);
+              assertThat(answer.getStatus().getCode()).as(scenario.argument()).isZero();
+            }
+          }
+          assertThat(endpoint.calls()).isEqualTo(1);
+        } finally {
+          channel.shutdownNow();
+        }
+      }
+    }
+  }
+}
