@@ -55,4 +55,44 @@ class AllowResponsesTest {
       assertThat(responses.response(decision)).isEqualTo(CheckMapping.toProto(decision));
     }
   }
+
+  /**
+   * A renewed session cookie goes to the client in {@code OkHttpResponse.response_headers_to_add}
+   * (envoyproxy/envoy api/envoy/service/auth/v3/external_auth.proto: "HTTP entity headers in
+   * addition to the original request headers ... to be sent to the downstream client"), and an
+   * answer carrying one caller's cookie is never shared with another.
+   */
+  @Test
+  void aClientHeaderOnAnAllowGoesToTheClientAndIsNeverShared() {
+    AllowResponses responses = new AllowResponses();
+    Decision plain = allow("alice", List.of(), Map.of());
+    Decision renewed =
+        new Decision(
+            true,
+            200,
+            ReasonCode.OK,
+            plain.policy(),
+            Optional.empty(),
+            plain.identity(),
+            plain.upstreamHeaders(),
+            List.of(),
+            Map.of(),
+            List.of(new Decision.Header("set-cookie", "attache_session=s2; HttpOnly", false)),
+            "");
+
+    responses.response(plain);
+    var answer = responses.response(renewed);
+
+    assertThat(answer.getOkResponse().getResponseHeadersToAddList())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.getHeader().getKey()).isEqualTo("set-cookie");
+              assertThat(h.getHeader().getValue()).isEqualTo("attache_session=s2; HttpOnly");
+            });
+    assertThat(answer.getOkResponse().getHeadersList())
+        .extracting(h -> h.getHeader().getKey())
+        .containsExactly("x-user-id");
+    assertThat(responses.response(plain).getOkResponse().getResponseHeadersToAddList()).isEmpty();
+  }
 }
