@@ -137,7 +137,7 @@ final class RateLimitCheckCommand implements Callable<Integer> {
         + " limit "
         + limit.requestsPerUnit()
         + "/"
-        + limit.unit().name().toLowerCase()
+        + limit.unit().map(u -> u.name().toLowerCase()).orElse(limit.windowSeconds() + "s")
         + limit.name().map(n -> " (" + n + ")").orElse("")
         + ", remaining "
         + status.remaining()

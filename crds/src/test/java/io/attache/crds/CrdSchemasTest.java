@@ -167,7 +167,7 @@ class CrdSchemasTest {
                 "RateLimitPolicy",
                 "domain: shop\ndescriptors:\n  - key: user\n    descriptors:\n      - key: tier\n        rate_limit: {unit: second, requests_per_unit: 5, unlimited: true}"))
         .containsExactly(
-            ".spec.descriptors[0].descriptors[0].rate_limit: give unit and requests_per_unit, or unlimited: true, not both");
+            ".spec.descriptors[0].descriptors[0].rate_limit: give unit (or window) and requests_per_unit, or unlimited: true, not both");
   }
 
   @Test

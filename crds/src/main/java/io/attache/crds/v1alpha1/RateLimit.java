@@ -3,6 +3,7 @@ package io.attache.crds.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +11,12 @@ import java.util.List;
 /** A descriptor's {@code rate_limit}, as in the reference's YAML. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @ValidationRule(
-    value = "(has(self.unlimited) && self.unlimited) != has(self.unit)",
-    message = "give unit and requests_per_unit, or unlimited: true, not both")
+    value = "(has(self.unlimited) && self.unlimited) != (has(self.unit) || has(self.window))",
+    message = "give unit (or window) and requests_per_unit, or unlimited: true, not both")
+@ValidationRule(
+    value = "!(has(self.unit) && has(self.window))",
+    message = "give unit or window, not both",
+    fieldPath = ".window")
 public class RateLimit {
   private String name;
 
@@ -20,6 +25,13 @@ public class RateLimit {
       value = "self.lowerAscii() in ['second', 'minute', 'hour', 'day', 'week', 'month', 'year']",
       message = "must be second, minute, hour, day, week, month or year")
   private String unit;
+
+  /**
+   * Our extension to the reference's YAML: a window of any length in place of {@code unit}, a whole
+   * number of seconds, minutes, hours or days ({@code 5s}, {@code 10m}), aligned to the epoch.
+   */
+  @Pattern("^[1-9][0-9]{0,9}(s|m|h|d)$")
+  private String window;
 
   @JsonProperty("requests_per_unit")
   @Min(0)
@@ -56,6 +68,14 @@ public class RateLimit {
 
   public void setUnit(String unit) {
     this.unit = unit;
+  }
+
+  public String getWindow() {
+    return window;
+  }
+
+  public void setWindow(String window) {
+    this.window = window;
   }
 
   public Long getRequestsPerUnit() {

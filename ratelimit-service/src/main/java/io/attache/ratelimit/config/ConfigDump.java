@@ -27,6 +27,11 @@ public final class ConfigDump {
                 out.append(rule.statsKey())
                     .append(": unit=")
                     .append(rule.unit().map(Enum::name).orElse("UNKNOWN"))
+                    // A window no unit equals (our extension) says its length too.
+                    .append(
+                        rule.unit().isEmpty() && rule.window().isPresent()
+                            ? " window=" + rule.window().get().seconds() + "s"
+                            : "")
                     .append(" requests_per_unit=")
                     .append(rule.requestsPerUnit())
                     .append(", shadow_mode: ")

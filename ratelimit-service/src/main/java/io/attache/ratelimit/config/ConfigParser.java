@@ -41,6 +41,7 @@ public final class ConfigParser {
           "descriptors",
           "rate_limit",
           "unit",
+          "window",
           "requests_per_unit",
           "unlimited",
           "shadow_mode",
@@ -329,7 +330,10 @@ public final class ConfigParser {
       String unitName = scalar(fields, "unit", path + ".unit").orElse("");
       Optional<Unit> unit = Unit.parse(unitName);
       int errorsBefore = errors.size();
-      if (unlimited) {
+      Optional<Window> window = unit.map(Window::of);
+      if (fields.containsKey("window")) {
+        window = window(fields, path, unlimited);
+      } else if (unlimited) {
         if (unit.isPresent()) {
           error(
               fields.get("unit").getKeyNode(),
@@ -374,12 +378,37 @@ public final class ConfigParser {
       return new RateLimitRule(
           name,
           requestsPerUnit,
-          unlimited ? Optional.empty() : unit,
+          unlimited ? Optional.empty() : window,
           unlimited,
           replaces,
           shadowMode,
           quotaMode,
           fullKey);
+    }
+
+    /**
+     * {@code window} (our extension): a length in place of {@code unit}, never with it, never on an
+     * unlimited rule.
+     */
+    private Optional<Window> window(Map<String, NodeTuple> fields, String path, boolean unlimited) {
+      NodeTuple tuple = fields.get("window");
+      if (fields.containsKey("unit")) {
+        error(tuple.getKeyNode(), path + ".window", "give unit or window, not both");
+        return Optional.empty();
+      }
+      if (unlimited) {
+        error(tuple.getKeyNode(), path + ".window", "should not specify a window when unlimited");
+        return Optional.empty();
+      }
+      String text = scalar(fields, "window", path + ".window").orElse("");
+      Optional<Window> window = Window.parse(text);
+      if (window.isEmpty()) {
+        error(
+            tuple.getValueNode(),
+            path + ".window",
+            "invalid window '" + text + "': a whole number of s, m, h or d, e.g. 5s");
+      }
+      return window;
     }
 
     private Map<String, NodeTuple> fields(MappingNode node) {

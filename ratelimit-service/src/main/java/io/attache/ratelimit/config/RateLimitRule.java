@@ -9,7 +9,7 @@ import java.util.Optional;
  *
  * @param name the limit's name, the target of another limit's {@code replaces}
  * @param requestsPerUnit calls allowed per window (0 blocks everything)
- * @param unit the window; empty only when {@code unlimited}
+ * @param window the window, epoch-aligned; empty only when {@code unlimited}
  * @param unlimited never counted, always OK
  * @param replaces names of limits this one replaces when both match a request
  * @param shadowMode counted and reported, never enforced
@@ -19,7 +19,7 @@ import java.util.Optional;
 public record RateLimitRule(
     Optional<String> name,
     long requestsPerUnit,
-    Optional<Unit> unit,
+    Optional<Window> window,
     boolean unlimited,
     List<String> replaces,
     boolean shadowMode,
@@ -28,12 +28,17 @@ public record RateLimitRule(
 
   public RateLimitRule {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(unit, "unit");
+    Objects.requireNonNull(window, "window");
     replaces = List.copyOf(replaces);
     Objects.requireNonNull(statsKey, "statsKey");
-    if (!unlimited && unit.isEmpty()) {
-      throw new IllegalArgumentException("a limited rule needs a unit");
+    if (!unlimited && window.isEmpty()) {
+      throw new IllegalArgumentException("a limited rule needs a unit or a window");
     }
+  }
+
+  /** The unit the window is exactly, as the response reports it; empty for other windows. */
+  public Optional<Unit> unit() {
+    return window.flatMap(Window::unit);
   }
 
   /** A limit sent by Envoy in the request ({@code descriptor.limit}): no name, no shadow mode. */
@@ -41,7 +46,7 @@ public record RateLimitRule(
     return new RateLimitRule(
         Optional.empty(),
         requestsPerUnit,
-        Optional.of(unit),
+        Optional.of(Window.of(unit)),
         false,
         List.of(),
         false,
@@ -52,6 +57,6 @@ public record RateLimitRule(
   /** The same rule counted under another stat name. */
   public RateLimitRule withStatsKey(String key) {
     return new RateLimitRule(
-        name, requestsPerUnit, unit, unlimited, replaces, shadowMode, quotaMode, key);
+        name, requestsPerUnit, window, unlimited, replaces, shadowMode, quotaMode, key);
   }
 }

@@ -14,8 +14,13 @@ import java.util.Optional;
 public record DescriptorStatus(
     Code code, Optional<CurrentLimit> currentLimit, long remaining, long secondsUntilReset) {
 
-  /** The limit as the protocol reports it. */
-  public record CurrentLimit(Optional<String> name, long requestsPerUnit, Unit unit) {}
+  /**
+   * The limit as the protocol reports it; no unit for a window no unit equals.
+   *
+   * @param windowSeconds the window's length, which the protocol has no field for
+   */
+  public record CurrentLimit(
+      Optional<String> name, long requestsPerUnit, Optional<Unit> unit, long windowSeconds) {}
 
   static final long UNLIMITED_REMAINING = 4_294_967_295L;
 

@@ -165,7 +165,7 @@ public final class RateLimitService {
         status.code().name(),
         rule.name(),
         rule.requestsPerUnit(),
-        rule.unit().orElseThrow().name(),
+        rule.unit().map(Enum::name).orElse("UNKNOWN"),
         status.remaining(),
         hits,
         rule.shadowMode(),

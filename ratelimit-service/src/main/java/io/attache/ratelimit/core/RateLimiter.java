@@ -3,7 +3,6 @@ package io.attache.ratelimit.core;
 import io.attache.ratelimit.config.DescriptorNode;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.attache.ratelimit.config.RateLimitRule;
-import io.attache.ratelimit.config.Unit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -162,7 +161,7 @@ public final class RateLimiter {
         continue;
       }
       RateLimitRule rule = matches[i].rule();
-      long window = rule.unit().orElseThrow().seconds();
+      long window = rule.window().orElseThrow().seconds();
       keys[i] =
           matches[i].counterKey(
               settings.cacheKeyPrefix(),
@@ -194,7 +193,7 @@ public final class RateLimiter {
     }
     for (int i = 0, j = 0; i < count; i++) {
       if (keys[i] != null && !cachedOver[i]) {
-        ttls[j] = ttl(matches[i].rule().unit().orElseThrow());
+        ttls[j] = ttl(matches[i].rule().window().orElseThrow().seconds());
         if (index != null) {
           storeKeys[j] = keys[i];
           storeHits[j] = hits[i];
@@ -272,12 +271,12 @@ public final class RateLimiter {
             });
   }
 
-  private long ttl(Unit unit) {
+  private long ttl(long windowSeconds) {
     long jitter =
         settings.expirationJitterMaxSeconds() > 0
             ? ThreadLocalRandom.current().nextLong(settings.expirationJitterMaxSeconds())
             : 0;
-    return unit.seconds() + jitter;
+    return windowSeconds + jitter;
   }
 
   /** Store results back in request order; {@code index} null means they are in it already. */
@@ -320,10 +319,11 @@ public final class RateLimiter {
       }
       RateLimitRule rule = matches[i].rule();
       rules[i] = rule;
-      Unit unit = rule.unit().orElseThrow();
-      long reset = unit.seconds() - now % unit.seconds();
+      long window = rule.window().orElseThrow().seconds();
+      long reset = window - now % window;
       DescriptorStatus.CurrentLimit limit =
-          new DescriptorStatus.CurrentLimit(rule.name(), rule.requestsPerUnit(), unit);
+          new DescriptorStatus.CurrentLimit(
+              rule.name(), rule.requestsPerUnit(), rule.unit(), window);
       DescriptorStatus status;
       if (cachedOver[i]) {
         stats.overLimit(rule.statsKey(), hits[i]);

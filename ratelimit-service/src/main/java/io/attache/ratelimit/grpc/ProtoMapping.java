@@ -112,7 +112,7 @@ public final class ProtoMapping {
     RateLimitResponse.RateLimit.Builder message =
         RateLimitResponse.RateLimit.newBuilder()
             .setRequestsPerUnit((int) limit.requestsPerUnit())
-            .setUnitValue(limit.unit().protoNumber());
+            .setUnitValue(limit.unit().map(Unit::protoNumber).orElse(0));
     if (limit.name().isPresent()) {
       message.setName(limit.name().get());
     }

@@ -162,6 +162,25 @@ class ConfigParserTest {
             "config/rl.yaml:4: descriptors[0].rate_limit.unit: invalid rate limit unit 'fortnight'");
   }
 
+  /** Our extension: {@code window} in place of {@code unit}, never with it. */
+  @Test
+  void aWindowOfAnyLengthIsReadAndItsMistakesAreNamed() throws Exception {
+    assertThat(
+            errors(
+                "domain: d\ndescriptors:\n  - key: a\n    rate_limit: {window: 5s, unit: second, requests_per_unit: 1}\n"
+                    + "  - key: b\n    rate_limit: {window: 1.5s, requests_per_unit: 1}\n"
+                    + "  - key: c\n    rate_limit: {window: 0s, requests_per_unit: 1}\n"
+                    + "  - key: e\n    rate_limit: {unlimited: true, window: 5s}\n"))
+        .containsExactly(
+            "config/rl.yaml:4: descriptors[0].rate_limit.window: give unit or window, not both",
+            "config/rl.yaml:6: descriptors[1].rate_limit.window: invalid window '1.5s': a whole"
+                + " number of s, m, h or d, e.g. 5s",
+            "config/rl.yaml:8: descriptors[2].rate_limit.window: invalid window '0s': a whole"
+                + " number of s, m, h or d, e.g. 5s",
+            "config/rl.yaml:10: descriptors[3].rate_limit.window: should not specify a window when"
+                + " unlimited");
+  }
+
   @Test
   void unlimitedWithAUnitIsRejected() {
     assertThat(

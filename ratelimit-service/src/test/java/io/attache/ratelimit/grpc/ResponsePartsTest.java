@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 class ResponsePartsTest {
   private static DescriptorStatus limited(Optional<String> name, long perUnit, Unit unit) {
     return new DescriptorStatus(
-        Code.OK, Optional.of(new DescriptorStatus.CurrentLimit(name, perUnit, unit)), 7, 42);
+        Code.OK,
+        Optional.of(
+            new DescriptorStatus.CurrentLimit(name, perUnit, Optional.of(unit), unit.seconds())),
+        7,
+        42);
   }
 
   @Test
@@ -39,7 +43,8 @@ class ResponsePartsTest {
     ResponseParts parts = new ResponseParts();
     for (int perUnit = 1; perUnit <= ResponseParts.MAX_LIMITS + 10; perUnit++) {
       DescriptorStatus.CurrentLimit limit =
-          new DescriptorStatus.CurrentLimit(Optional.empty(), perUnit, Unit.HOUR);
+          new DescriptorStatus.CurrentLimit(
+              Optional.empty(), perUnit, Optional.of(Unit.HOUR), Unit.HOUR.seconds());
 
       assertThat(parts.limit(limit)).isEqualTo(ProtoMapping.limit(limit));
     }

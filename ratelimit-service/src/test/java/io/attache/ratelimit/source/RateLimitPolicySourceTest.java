@@ -118,6 +118,22 @@ class RateLimitPolicySourceTest {
             });
   }
 
+  /** A window of any length (issue #25) reaches the service from a RateLimitPolicy too. */
+  @Test
+  void aPolicysWindowOfAnyLengthApplies() {
+    RateLimitPolicy bursts = policy("c-bursts", "bursts", "user", "minute", 3);
+    bursts.getSpec().getDescriptors().get(0).getRateLimit().setUnit(null);
+    bursts.getSpec().getDescriptors().get(0).getRateLimit().setWindow("5s");
+    client.resource(bursts).create();
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(rlconfig())
+                    .contains("bursts.user: unit=UNKNOWN window=5s requests_per_unit=3"));
+  }
+
   @Test
   void anInvalidPolicyIsRejectedInItsStatusAndTheOthersStillApply() {
     client.resource(policy("good", "api", "user", "minute", 10)).create();
