@@ -17,6 +17,10 @@ import java.util.List;
     value = "!(has(self.unit) && has(self.window))",
     message = "give unit or window, not both",
     fieldPath = ".window")
+@ValidationRule(
+    value = "!has(self.burst) || (has(self.algorithm) && self.algorithm == 'token_bucket')",
+    message = "burst is for algorithm token_bucket only",
+    fieldPath = ".burst")
 public class RateLimit {
   private String name;
 
@@ -32,6 +36,14 @@ public class RateLimit {
    */
   @Pattern("^[1-9][0-9]{0,9}(s|m|h|d)$")
   private String window;
+
+  /** Our extension: {@code fixed_window} (the reference's, the default) or {@code token_bucket}. */
+  @Pattern("^(fixed_window|token_bucket)$")
+  private String algorithm;
+
+  /** A token bucket's capacity; {@code requests_per_unit} unless given. */
+  @Min(1)
+  private Long burst;
 
   @JsonProperty("requests_per_unit")
   @Min(0)
@@ -76,6 +88,22 @@ public class RateLimit {
 
   public void setWindow(String window) {
     this.window = window;
+  }
+
+  public String getAlgorithm() {
+    return algorithm;
+  }
+
+  public void setAlgorithm(String algorithm) {
+    this.algorithm = algorithm;
+  }
+
+  public Long getBurst() {
+    return burst;
+  }
+
+  public void setBurst(Long burst) {
+    this.burst = burst;
   }
 
   public Long getRequestsPerUnit() {

@@ -34,6 +34,10 @@ public final class ConfigDump {
                             : "")
                     .append(" requests_per_unit=")
                     .append(rule.requestsPerUnit())
+                    .append(
+                        rule.algorithm() == Algorithm.TOKEN_BUCKET
+                            ? " algorithm=token_bucket burst=" + rule.burst()
+                            : "")
                     .append(", shadow_mode: ")
                     .append(rule.shadowMode())
                     .append('\n'));

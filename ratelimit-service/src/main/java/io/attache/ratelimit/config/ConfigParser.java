@@ -42,6 +42,8 @@ public final class ConfigParser {
           "rate_limit",
           "unit",
           "window",
+          "algorithm",
+          "burst",
           "requests_per_unit",
           "unlimited",
           "shadow_mode",
@@ -372,6 +374,8 @@ public final class ConfigParser {
       } else if (replacesTuple != null) {
         error(replacesTuple.getValueNode(), path + ".replaces", "must be a list of {name: ...}");
       }
+      Algorithm algorithm = algorithm(fields, path);
+      long burst = burst(fields, path, algorithm, requestsPerUnit);
       if (errors.size() > errorsBefore) {
         return null;
       }
@@ -383,7 +387,47 @@ public final class ConfigParser {
           replaces,
           shadowMode,
           quotaMode,
-          fullKey);
+          fullKey,
+          algorithm,
+          burst);
+    }
+
+    /** {@code algorithm} (our extension): fixed_window, the default, or token_bucket. */
+    private Algorithm algorithm(Map<String, NodeTuple> fields, String path) {
+      if (!fields.containsKey("algorithm")) {
+        return Algorithm.FIXED_WINDOW;
+      }
+      String name = scalar(fields, "algorithm", path + ".algorithm").orElse("");
+      Optional<Algorithm> algorithm = Algorithm.parse(name);
+      if (algorithm.isEmpty()) {
+        error(
+            fields.get("algorithm").getValueNode(),
+            path + ".algorithm",
+            "unknown algorithm '" + name + "': fixed_window or token_bucket");
+        return Algorithm.FIXED_WINDOW;
+      }
+      return algorithm.get();
+    }
+
+    /**
+     * {@code burst} (our extension): a token bucket's capacity, {@code requests_per_unit} unless
+     * given; at least 1, and only on a token bucket.
+     */
+    private long burst(
+        Map<String, NodeTuple> fields, String path, Algorithm algorithm, long requestsPerUnit) {
+      if (!fields.containsKey("burst")) {
+        return algorithm == Algorithm.TOKEN_BUCKET ? requestsPerUnit : 0;
+      }
+      NodeTuple tuple = fields.get("burst");
+      if (algorithm != Algorithm.TOKEN_BUCKET) {
+        error(tuple.getKeyNode(), path + ".burst", "burst is for algorithm token_bucket only");
+        return 0;
+      }
+      long burst = uint32(tuple.getValueNode(), path + ".burst");
+      if (burst < 1) {
+        error(tuple.getValueNode(), path + ".burst", "must be at least 1");
+      }
+      return burst;
     }
 
     /**

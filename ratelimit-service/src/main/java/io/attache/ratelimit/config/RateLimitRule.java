@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param shadowMode counted and reported, never enforced
  * @param quotaMode a quota: the overall answer is over limit only when every quota is
  * @param statsKey the reference's stat name, {@code domain.key_value.key}
+ * @param algorithm how the limit counts
+ * @param burst for a token bucket, the tokens it holds (its capacity); 0 for a fixed window
  */
 public record RateLimitRule(
     Optional<String> name,
@@ -24,9 +26,12 @@ public record RateLimitRule(
     List<String> replaces,
     boolean shadowMode,
     boolean quotaMode,
-    String statsKey) {
+    String statsKey,
+    Algorithm algorithm,
+    long burst) {
 
   public RateLimitRule {
+    Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(window, "window");
     replaces = List.copyOf(replaces);
@@ -34,6 +39,14 @@ public record RateLimitRule(
     if (!unlimited && window.isEmpty()) {
       throw new IllegalArgumentException("a limited rule needs a unit or a window");
     }
+  }
+
+  /**
+   * The hits the limit admits at once: a token bucket's {@code burst}, a fixed window's {@code
+   * requests_per_unit}.
+   */
+  public long capacity() {
+    return algorithm == Algorithm.TOKEN_BUCKET ? burst : requestsPerUnit;
   }
 
   /** The unit the window is exactly, as the response reports it; empty for other windows. */
@@ -51,12 +64,23 @@ public record RateLimitRule(
         List.of(),
         false,
         false,
-        statsKey);
+        statsKey,
+        Algorithm.FIXED_WINDOW,
+        0);
   }
 
   /** The same rule counted under another stat name. */
   public RateLimitRule withStatsKey(String key) {
     return new RateLimitRule(
-        name, requestsPerUnit, window, unlimited, replaces, shadowMode, quotaMode, key);
+        name,
+        requestsPerUnit,
+        window,
+        unlimited,
+        replaces,
+        shadowMode,
+        quotaMode,
+        key,
+        algorithm,
+        burst);
   }
 }

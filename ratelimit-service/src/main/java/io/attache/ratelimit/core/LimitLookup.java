@@ -26,6 +26,16 @@ final class LimitLookup {
      * go (it is made for every descriptor of every request).
      */
     String counterKey(String prefix, String domain, List<Entry> entries, long windowStart) {
+      return key(prefix, domain, entries).append(windowStart).toString();
+    }
+
+    /** The key with {@code suffix} in place of a window's start ({@code tb} for a bucket). */
+    String counterKey(String prefix, String domain, List<Entry> entries, String suffix) {
+      return key(prefix, domain, entries).append(suffix).toString();
+    }
+
+    /** The key up to what tells its windows or bucket apart, sized for a window's start. */
+    private StringBuilder key(String prefix, String domain, List<Entry> entries) {
       int length = prefix.length() + domain.length() + 21;
       for (int i = 0; i < entries.size(); i++) {
         length += entries.get(i).key().length() + entries.get(i).value().length() + 2;
@@ -37,7 +47,7 @@ final class LimitLookup {
             sharedValues != null && sharedValues[i] != null ? sharedValues[i] : entry.value();
         key.append(entry.key()).append('_').append(value).append('_');
       }
-      return key.append(windowStart).toString();
+      return key;
     }
   }
 

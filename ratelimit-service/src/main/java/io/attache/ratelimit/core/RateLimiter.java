@@ -134,7 +134,21 @@ public final class RateLimiter {
         }
       }
     }
-    return count(request, matches, unlimited);
+    if (!TokenBuckets.any(matches)) {
+      return count(request, matches, unlimited, null);
+    }
+    long[] hits = new long[count];
+    for (int i = 0; i < count; i++) {
+      hits[i] = hitsFor(request, request.descriptors().get(i));
+    }
+    CompletionStage<TokenBuckets.Taken> taken =
+        TokenBuckets.take(store, settings.cacheKeyPrefix(), request, matches, hits);
+    TokenBuckets.Taken now = Stages.valueIfDone(taken);
+    if (now != null) {
+      // The memory store answers at once: count the windows now, without a callback.
+      return count(request, matches, unlimited, now);
+    }
+    return taken.thenCompose(buckets -> count(request, matches, unlimited, buckets));
   }
 
   /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
@@ -145,8 +159,15 @@ public final class RateLimiter {
     return request.hitsAddend() == 0 ? 1 : request.hitsAddend();
   }
 
+  /**
+   * Counts the window descriptors in one store call and decides; {@code buckets}, when not null,
+   * holds what the token-bucket descriptors' takes left.
+   */
   private CompletionStage<Outcome> count(
-      RateLimitRequest request, LimitLookup.Match[] matches, boolean[] unlimited) {
+      RateLimitRequest request,
+      LimitLookup.Match[] matches,
+      boolean[] unlimited,
+      TokenBuckets.Taken buckets) {
     int count = matches.length;
     long now = epochSeconds.getAsLong();
     long[] hits = new long[count];
@@ -157,7 +178,10 @@ public final class RateLimiter {
     for (int i = 0; i < count; i++) {
       Descriptor descriptor = request.descriptors().get(i);
       hits[i] = hitsFor(request, descriptor);
-      if (matches[i] == null) {
+      if (matches[i] == null || (buckets != null && buckets.has(i))) {
+        if (buckets != null && buckets.has(i)) {
+          stats.totalHits(matches[i].rule().statsKey(), hits[i]);
+        }
         continue;
       }
       RateLimitRule rule = matches[i].rule();
@@ -178,7 +202,8 @@ public final class RateLimiter {
     }
     if (toCount == 0) {
       return CompletableFuture.completedFuture(
-          decide(request, matches, unlimited, hits, keys, cachedOver, new long[count], now));
+          decide(
+              request, matches, unlimited, hits, keys, cachedOver, new long[count], now, buckets));
     }
     // When every descriptor is counted (the usual case) the store's arrays are the request's,
     // in the same order; otherwise the counted ones are gathered and their results scattered back.
@@ -218,7 +243,8 @@ public final class RateLimiter {
                   keys,
                   cachedOver,
                   scatter(after, positions, count),
-                  now));
+                  now,
+                  buckets));
         } catch (RuntimeException e) {
           return CompletableFuture.failedFuture(e);
         }
@@ -233,7 +259,8 @@ public final class RateLimiter {
                   keys,
                   cachedOver,
                   scatter(values, positions, count),
-                  now));
+                  now,
+                  buckets));
     }
     boolean skipAll = anyCachedOver;
     String[] getKeys = storeKeys;
@@ -267,7 +294,8 @@ public final class RateLimiter {
                               keys,
                               cachedOver,
                               scatter(after, positions, count),
-                              now));
+                              now,
+                              buckets));
             });
   }
 
@@ -299,7 +327,8 @@ public final class RateLimiter {
       String[] keys,
       boolean[] cachedOver,
       long[] after,
-      long now) {
+      long now,
+      TokenBuckets.Taken buckets) {
     int count = matches.length;
     DescriptorStatus[] statuses = new DescriptorStatus[count];
     RateLimitRule[] rules = new RateLimitRule[count];
@@ -320,12 +349,15 @@ public final class RateLimiter {
       RateLimitRule rule = matches[i].rule();
       rules[i] = rule;
       long window = rule.window().orElseThrow().seconds();
-      long reset = window - now % window;
+      boolean bucket = buckets != null && buckets.has(i);
+      long reset = bucket ? buckets.reset[i] : window - now % window;
       DescriptorStatus.CurrentLimit limit =
           new DescriptorStatus.CurrentLimit(
               rule.name(), rule.requestsPerUnit(), rule.unit(), window);
       DescriptorStatus status;
-      if (cachedOver[i]) {
+      if (bucket) {
+        status = counted(rule, limit, hits[i], buckets.after[i], reset, null, now);
+      } else if (cachedOver[i]) {
         stats.overLimit(rule.statsKey(), hits[i]);
         stats.overLimitWithLocalCache(rule.statsKey(), hits[i]);
         status = new DescriptorStatus(Code.OVER_LIMIT, Optional.of(limit), 0, reset);
@@ -337,7 +369,9 @@ public final class RateLimiter {
         // The same hits as over_limit counted.
         stats.shadowMode(
             rule.statsKey(),
-            cachedOver[i] ? hits[i] : hitsOverLimit(rule.requestsPerUnit(), hits[i], after[i]));
+            cachedOver[i]
+                ? hits[i]
+                : hitsOverLimit(rule.capacity(), hits[i], bucket ? buckets.after[i] : after[i]));
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
       }
       if (rule.quotaMode()) {
@@ -409,7 +443,7 @@ public final class RateLimiter {
       String key,
       long now) {
     long before = after - hits;
-    long overThreshold = rule.requestsPerUnit();
+    long overThreshold = rule.capacity();
     // In float32, as the reference computes it: float32(limit) * NEAR_LIMIT_RATIO (a float32).
     long nearThreshold =
         (long) Math.floor((float) overThreshold * (float) settings.nearLimitRatio());
@@ -418,7 +452,10 @@ public final class RateLimiter {
       if (before < overThreshold) {
         stats.nearLimit(rule.statsKey(), overThreshold - Math.max(nearThreshold, before));
       }
-      overLimitCache.markOverLimit(key, now + reset);
+      if (key != null) {
+        // Not for a bucket: it refills continuously, so "over until the window ends" is wrong.
+        overLimitCache.markOverLimit(key, now + reset);
+      }
       return new DescriptorStatus(Code.OVER_LIMIT, Optional.of(limit), 0, reset);
     }
     if (after > nearThreshold) {

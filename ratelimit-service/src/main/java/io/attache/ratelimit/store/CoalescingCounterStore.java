@@ -156,6 +156,16 @@ public final class CoalescingCounterStore implements CounterStore {
             });
   }
 
+  /**
+   * Not coalesced: a bucket's take depends on the one before it, so takes cannot be summed as
+   * increments can. Passed straight to the store.
+   */
+  @Override
+  public CompletionStage<long[]> takeTokens(
+      String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
+    return delegate.takeTokens(keys, hits, emissionMicros, capacityMicros);
+  }
+
   @Override
   public CompletionStage<long[]> get(String[] keys) {
     return delegate.get(keys);

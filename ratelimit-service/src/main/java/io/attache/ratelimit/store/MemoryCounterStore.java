@@ -22,7 +22,12 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryCounterStore implements CounterStore {
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  /** Token buckets: each one's theoretical arrival time (GCRA), in epoch micros. */
+  private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
+
   private final LongSupplier epochSeconds;
+  private final LongSupplier epochMicros;
   private final int maxKeys;
   private final ScheduledExecutorService sweeper;
   private final AtomicLong lastEmergencySweep = new AtomicLong();
@@ -36,9 +41,18 @@ public final class MemoryCounterStore implements CounterStore {
     }
   }
 
+  /** Token buckets on the same clock as the windows: the tests' controllable seconds. */
   public MemoryCounterStore(int maxKeys, LongSupplier epochSeconds) {
+    this(maxKeys, epochSeconds, () -> epochSeconds.getAsLong() * 1_000_000);
+  }
+
+  /**
+   * @param epochMicros the clock token buckets refill by, finer than the windows' seconds
+   */
+  public MemoryCounterStore(int maxKeys, LongSupplier epochSeconds, LongSupplier epochMicros) {
     this.maxKeys = maxKeys;
     this.epochSeconds = epochSeconds;
+    this.epochMicros = epochMicros;
     this.sweeper =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ratelimit-memory-sweeper"));
     sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
@@ -65,6 +79,41 @@ public final class MemoryCounterStore implements CounterStore {
   }
 
   @Override
+  public CompletionStage<long[]> takeTokens(
+      String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
+    long now = epochMicros.getAsLong();
+    long[] fullIn = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      AtomicLong tat = buckets.get(keys[i]);
+      if (tat == null) {
+        if (counters.size() + buckets.size() >= maxKeys && !makeRoom(now / 1_000_000)) {
+          return CompletableFuture.failedFuture(
+              new StoreUnavailableException(
+                  "the memory counter store is full (" + maxKeys + " counters)", null));
+        }
+        tat = buckets.computeIfAbsent(keys[i], k -> new AtomicLong(now));
+      }
+      fullIn[i] = take(tat, now, hits[i] * emissionMicros[i], capacityMicros[i]);
+    }
+    return CompletableFuture.completedFuture(fullIn);
+  }
+
+  /** GCRA on one bucket: lock-free, retried when another take got there first. */
+  private static long take(AtomicLong tat, long now, long cost, long capacity) {
+    while (true) {
+      long before = tat.get();
+      long from = Math.max(before, now);
+      long after = from + cost;
+      if (after - now > capacity) {
+        return -1 - (from - now);
+      }
+      if (tat.compareAndSet(before, after)) {
+        return after - now;
+      }
+    }
+  }
+
+  @Override
   public CompletionStage<long[]> get(String[] keys) {
     long[] values = new long[keys.length];
     for (int i = 0; i < keys.length; i++) {
@@ -74,15 +123,18 @@ public final class MemoryCounterStore implements CounterStore {
     return CompletableFuture.completedFuture(values);
   }
 
-  /** Counters held now, expired ones not yet swept included. */
+  /** Counters and buckets held now, expired ones not yet swept included. */
   public int size() {
-    return counters.size();
+    return counters.size() + buckets.size();
   }
 
   /** Evicts counters whose window (plus jitter) has passed. */
   public void sweep() {
     long now = epochSeconds.getAsLong();
     counters.values().removeIf(counter -> counter.expiresAt <= now);
+    // A bucket whose arrival time has passed is full: the same as no bucket at all.
+    long micros = epochMicros.getAsLong();
+    buckets.values().removeIf(tat -> tat.get() <= micros);
   }
 
   /** A synchronous sweep when full, at most once a second so a full store cannot spin. */
@@ -91,7 +143,7 @@ public final class MemoryCounterStore implements CounterStore {
     if (last != now && lastEmergencySweep.compareAndSet(last, now)) {
       sweep();
     }
-    return counters.size() < maxKeys;
+    return counters.size() + buckets.size() < maxKeys;
   }
 
   @Override

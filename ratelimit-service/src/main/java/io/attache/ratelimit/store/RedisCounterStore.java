@@ -46,10 +46,11 @@ import org.slf4j.LoggerFactory;
  * descriptors: {@code INCRBY} then {@code EXPIRE} for every key, as the reference service sends
  * them, written to the connection as one batch (on a Cluster, whose keys live in different slots,
  * they go out together and are awaited together). Plain commands rather than a Lua script: a script
- * costs Redis several times the CPU of the two commands, and Redis's CPU is what limits. Calls
- * never block: Lettuce answers on its I/O threads. Connecting is retried in the background, so a
- * Redis that is down at start does not stop the service; calls fail fast (per the failure mode)
- * until it is up.
+ * costs Redis several times the CPU of the two commands, and Redis's CPU is what limits. Token
+ * buckets are the exception: their take must read and write atomically across replicas, which only
+ * a script does ({@link RedisTokenBuckets}). Calls never block: Lettuce answers on its I/O threads.
+ * Connecting is retried in the background, so a Redis that is down at start does not stop the
+ * service; calls fail fast (per the failure mode) until it is up.
  */
 public final class RedisCounterStore implements CounterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisCounterStore.class);
@@ -274,6 +275,21 @@ public final class RedisCounterStore implements CounterStore {
               }
               return after;
             });
+  }
+
+  @Override
+  public CompletionStage<long[]> takeTokens(
+      String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
+    if (!ensureConnected()) {
+      return notConnected();
+    }
+    return guard(
+        RedisTokenBuckets.take(
+            cluster != null ? cluster.async() : nextConnection().async(),
+            keys,
+            hits,
+            emissionMicros,
+            capacityMicros));
   }
 
   @Override

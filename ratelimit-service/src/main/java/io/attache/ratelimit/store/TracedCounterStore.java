@@ -36,6 +36,16 @@ public final class TracedCounterStore implements CounterStore {
   }
 
   @Override
+  public CompletionStage<long[]> takeTokens(
+      String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
+    if (!Span.current().getSpanContext().isValid()) {
+      return store.takeTokens(keys, hits, emissionMicros, capacityMicros);
+    }
+    Span span = start("EVALSHA", keys.length);
+    return ended(span, store.takeTokens(keys, hits, emissionMicros, capacityMicros));
+  }
+
+  @Override
   public CompletionStage<long[]> get(String[] keys) {
     if (!Span.current().getSpanContext().isValid()) {
       return store.get(keys);

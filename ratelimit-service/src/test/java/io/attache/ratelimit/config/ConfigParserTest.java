@@ -181,6 +181,22 @@ class ConfigParserTest {
                 + " unlimited");
   }
 
+  /** Our extension: algorithm fixed_window (default) or token_bucket, burst for buckets only. */
+  @Test
+  void anAlgorithmAndItsBurstAreReadAndTheirMistakesNamed() throws Exception {
+    assertThat(
+            errors(
+                "domain: d\ndescriptors:\n  - key: a\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: leaky}\n"
+                    + "  - key: b\n    rate_limit: {unit: second, requests_per_unit: 1, burst: 5}\n"
+                    + "  - key: c\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: token_bucket, burst: 0}\n"))
+        .containsExactly(
+            "config/rl.yaml:4: descriptors[0].rate_limit.algorithm: unknown algorithm 'leaky':"
+                + " fixed_window or token_bucket",
+            "config/rl.yaml:6: descriptors[1].rate_limit.burst: burst is for algorithm"
+                + " token_bucket only",
+            "config/rl.yaml:8: descriptors[2].rate_limit.burst: must be at least 1");
+  }
+
   @Test
   void unlimitedWithAUnitIsRejected() {
     assertThat(

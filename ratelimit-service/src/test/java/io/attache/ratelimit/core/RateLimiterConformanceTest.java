@@ -219,6 +219,39 @@ class RateLimiterConformanceTest {
     assertThat(minute.statuses().get(0).currentLimit().orElseThrow().unit()).contains(Unit.MINUTE);
   }
 
+  /**
+   * {@code algorithm: token_bucket} (issue #25): GCRA, a bucket of {@code burst} tokens refilled at
+   * {@code requests_per_unit} per window. A burst passes at once, the next is refused until tokens
+   * come back, and a refused request takes nothing; remaining counts tokens, reset is the time
+   * until the bucket is full.
+   */
+  @Test
+  void aTokenBucketLetsItsBurstThroughAndRefillsAtItsRate() {
+    LimiterFixture rl =
+        new LimiterFixture(
+            "domain: d\ndescriptors:\n"
+                + "  - {key: k, rate_limit: {unit: second, requests_per_unit: 2, algorithm: token_bucket, burst: 4}}\n");
+    rl.now.set(1_000);
+    List<Long> remaining = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      remaining.add(rl.call("d", d("k", "v")).statuses().get(0).remaining());
+    }
+    RateLimitResponse fifth = rl.call("d", d("k", "v"));
+    rl.now.set(1_001);
+    RateLimitResponse afterOneSecond = rl.call("d", d("k", "v"));
+    RateLimitResponse againAfterOneSecond = rl.call("d", d("k", "v"));
+    RateLimitResponse refusedAgain = rl.call("d", d("k", "v"));
+
+    assertThat(remaining).containsExactly(3L, 2L, 1L, 0L);
+    assertThat(fifth.overallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(fifth.statuses().get(0).secondsUntilReset()).isEqualTo(2);
+    // One second at 2 per second brought back two tokens, no more.
+    assertThat(afterOneSecond.overallCode()).isEqualTo(Code.OK);
+    assertThat(againAfterOneSecond.overallCode()).isEqualTo(Code.OK);
+    assertThat(refusedAgain.overallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(fifth.statuses().get(0).currentLimit().orElseThrow().requestsPerUnit()).isEqualTo(2);
+  }
+
   @Test
   void severalDescriptorsAreLimitedIndependentlyAndOred() {
     LimiterFixture rl = new LimiterFixture(EDGE);

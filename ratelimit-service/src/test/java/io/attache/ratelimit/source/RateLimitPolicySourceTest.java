@@ -118,20 +118,27 @@ class RateLimitPolicySourceTest {
             });
   }
 
-  /** A window of any length (issue #25) reaches the service from a RateLimitPolicy too. */
+  /** A window of any length and a token bucket (issue #25) reach the service from policies too. */
   @Test
   void aPolicysWindowOfAnyLengthApplies() {
     RateLimitPolicy bursts = policy("c-bursts", "bursts", "user", "minute", 3);
     bursts.getSpec().getDescriptors().get(0).getRateLimit().setUnit(null);
     bursts.getSpec().getDescriptors().get(0).getRateLimit().setWindow("5s");
     client.resource(bursts).create();
+    RateLimitPolicy bucket = policy("d-bucket", "buckets", "user", "minute", 60);
+    bucket.getSpec().getDescriptors().get(0).getRateLimit().setAlgorithm("token_bucket");
+    bucket.getSpec().getDescriptors().get(0).getRateLimit().setBurst(10L);
+    client.resource(bucket).create();
 
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
                 assertThat(rlconfig())
-                    .contains("bursts.user: unit=UNKNOWN window=5s requests_per_unit=3"));
+                    .contains("bursts.user: unit=UNKNOWN window=5s requests_per_unit=3")
+                    .contains(
+                        "buckets.user: unit=MINUTE requests_per_unit=60 algorithm=token_bucket"
+                            + " burst=10"));
   }
 
   @Test

@@ -26,6 +26,13 @@ class CoalescingCounterStoreTest {
     }
 
     @Override
+    public CompletionStage<long[]> takeTokens(
+        String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
+      calls.incrementAndGet();
+      return memory.takeTokens(keys, hits, emissionMicros, capacityMicros);
+    }
+
+    @Override
     public CompletionStage<long[]> get(String[] keys) {
       return memory.get(keys);
     }

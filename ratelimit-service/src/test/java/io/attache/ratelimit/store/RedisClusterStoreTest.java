@@ -61,4 +61,45 @@ class RedisClusterStoreTest {
     }
     assertThat(nodesHoldingKeys).as("keys land on several nodes").hasSizeGreaterThan(1);
   }
+
+  /**
+   * Token buckets (issue #25) on a Cluster: each bucket's script goes to its key's node; a bucket
+   * of 3 lets 3 takes through and refuses the fourth, whatever node holds it.
+   */
+  @Test
+  void tokenBucketsSpreadOverNodesAreTakenFromByScript() {
+    RedisSettings settings =
+        new RedisSettings(
+            RedisSettings.Type.CLUSTER,
+            cluster.nodesUrl(),
+            RedisSettings.SocketType.TCP,
+            "",
+            RedisTls.OFF,
+            1,
+            Duration.ofSeconds(5));
+    String[] keys = new String[6];
+    long[] hits = new long[keys.length];
+    long[] emission = new long[keys.length];
+    long[] capacity = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "domain_user_b" + i + "_tb";
+      hits[i] = 1;
+      emission[i] = 60_000_000; // one token a minute: none comes back during the test
+      capacity[i] = 3 * emission[i];
+    }
+    try (RedisCounterStore store = new RedisCounterStore(settings)) {
+      for (int take = 0; take < 3; take++) {
+        long[] fullIn =
+            store.takeTokens(keys, hits, emission, capacity).toCompletableFuture().join();
+        for (long micros : fullIn) {
+          assertThat(micros)
+              .isBetween((take + 1) * emission[0] - 5_000_000, (take + 1) * emission[0]);
+        }
+      }
+      long[] fourth = store.takeTokens(keys, hits, emission, capacity).toCompletableFuture().join();
+
+      assertThat(java.util.Arrays.stream(fourth).boxed().toList())
+          .allSatisfy(refused -> assertThat(refused).isNegative());
+    }
+  }
 }

@@ -1,0 +1,129 @@
+package io.attache.ratelimit.core;
+
+import io.attache.ratelimit.config.Algorithm;
+import io.attache.ratelimit.config.RateLimitRule;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The token-bucket descriptors of one request (GCRA, {@link Algorithm#TOKEN_BUCKET}): their buckets
+ * are taken from in one store call, and each take is turned into what the limiter decides with, the
+ * tokens in use after it ("after", at most {@code burst} when the take succeeded, more when it was
+ * refused) and the seconds until the bucket is full again. A bucket refills one token every
+ * window/{@code requests_per_unit}, rounded up to a whole microsecond so the rate is never
+ * exceeded.
+ */
+final class TokenBuckets {
+  private static final long MICROS = 1_000_000;
+
+  private TokenBuckets() {}
+
+  /** What the takes left: by descriptor index, for the token-bucket descriptors only. */
+  static final class Taken {
+    private final boolean[] bucket;
+    final long[] after;
+    final long[] reset;
+
+    private Taken(int count) {
+      this.bucket = new boolean[count];
+      this.after = new long[count];
+      this.reset = new long[count];
+    }
+
+    boolean has(int index) {
+      return bucket[index];
+    }
+  }
+
+  /** Whether any matched descriptor counts by token bucket. */
+  static boolean any(LimitLookup.Match[] matches) {
+    for (LimitLookup.Match match : matches) {
+      if (match != null && match.rule().algorithm() == Algorithm.TOKEN_BUCKET) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes {@code hits} from each token-bucket descriptor's bucket, in one store call. */
+  static CompletionStage<Taken> take(
+      CounterStore store,
+      String prefix,
+      RateLimitRequest request,
+      LimitLookup.Match[] matches,
+      long[] hits) {
+    Taken taken = new Taken(matches.length);
+    int buckets = 0;
+    for (int i = 0; i < matches.length; i++) {
+      if (matches[i] != null && matches[i].rule().algorithm() == Algorithm.TOKEN_BUCKET) {
+        taken.bucket[i] = true;
+        if (matches[i].rule().requestsPerUnit() > 0) {
+          buckets++;
+        } else {
+          // A rate of 0 blocks everything, as requests_per_unit: 0 does for a window.
+          taken.after[i] = matches[i].rule().capacity() + Math.max(1, hits[i]);
+        }
+      }
+    }
+    String[] keys = new String[buckets];
+    long[] costs = new long[buckets];
+    long[] emissions = new long[buckets];
+    long[] capacities = new long[buckets];
+    int[] index = new int[buckets];
+    for (int i = 0, j = 0; i < matches.length; i++) {
+      RateLimitRule rule = matches[i] == null ? null : matches[i].rule();
+      if (taken.bucket[i] && rule.requestsPerUnit() > 0) {
+        long window = rule.window().orElseThrow().seconds();
+        emissions[j] = ceilDiv(window * MICROS, rule.requestsPerUnit());
+        capacities[j] = rule.capacity() * emissions[j];
+        costs[j] = hits[i];
+        keys[j] =
+            matches[i].counterKey(
+                prefix, request.domain(), request.descriptors().get(i).entries(), "tb");
+        index[j++] = i;
+      }
+    }
+    if (buckets == 0) {
+      return CompletableFuture.completedFuture(taken);
+    }
+    return store
+        .takeTokens(keys, costs, emissions, capacities)
+        .thenApply(fullIn -> settle(taken, matches, hits, fullIn, emissions, index));
+  }
+
+  private static Taken settle(
+      Taken taken,
+      LimitLookup.Match[] matches,
+      long[] hits,
+      long[] fullIn,
+      long[] emissions,
+      int[] index) {
+    for (int j = 0; j < fullIn.length; j++) {
+      int i = index[j];
+      long capacity = matches[i].rule().capacity();
+      if (fullIn[j] >= 0) {
+        taken.after[i] = Math.min(capacity, ceilDiv(fullIn[j], emissions[j]));
+        taken.reset[i] = ceilDiv(fullIn[j], MICROS);
+      } else {
+        long before = -1 - fullIn[j];
+        long inUse = Math.min(capacity, ceilDiv(before, emissions[j]));
+        taken.after[i] = Math.max(inUse + hits[i], capacity + 1);
+        taken.reset[i] = ceilDiv(before, MICROS);
+      }
+    }
+    return taken;
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return -Math.floorDiv(-a, b);
+  }
+
+  /** For tests: the request's descriptors that count by token bucket. */
+  static List<Integer> indexes(Taken taken) {
+    return java.util.stream.IntStream.range(0, taken.bucket.length)
+        .filter(i -> taken.bucket[i])
+        .boxed()
+        .toList();
+  }
+}
