@@ -2,12 +2,12 @@ package io.attache.bench.jmh;
 
 import com.google.rpc.Status;
 import io.attache.authz.app.JwtPolicyFactory;
+import io.attache.authz.app.LocalPolicyParser;
 import io.attache.authz.decision.Authorizer;
 import io.attache.authz.decision.AuthzService;
 import io.attache.authz.grpc.AuthorizationGrpcService;
 import io.attache.authz.policy.AuthPolicy;
 import io.attache.authz.policy.PolicyParser;
-import io.attache.authz.rules.CelConditions;
 import io.attache.bench.servers.Fixtures;
 import io.attache.events.EventSink;
 import io.envoyproxy.envoy.config.core.v3.Address;
@@ -19,7 +19,6 @@ import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -57,6 +56,7 @@ public class ExtAuthzCheckBenchmark {
 
   private AuthorizationGrpcService service;
   private JwtPolicyFactory jwtFactory;
+  private LocalPolicyParser localParser;
   private final Observer observer = new Observer();
   private byte[] apiKey;
   private byte[] jwt;
@@ -86,9 +86,9 @@ public class ExtAuthzCheckBenchmark {
     Path dir = Files.createTempDirectory("attache-jmh-authz");
     Fixtures.write(dir, keys);
     jwtFactory = new JwtPolicyFactory(Clock.systemUTC());
-    PolicyParser parser =
-        new PolicyParser(
-            jwtFactory, new CelConditions(), "bench-secret".getBytes(StandardCharsets.UTF_8));
+    // Every identity method, as the fixture policies use them all (credentials from files).
+    localParser = new LocalPolicyParser(jwtFactory);
+    PolicyParser parser = localParser.parser();
     List<AuthPolicy> policies =
         List.copyOf(
             parser.parse("bench.yaml", Files.readString(dir.resolve("policies/bench.yaml"))));
@@ -110,6 +110,7 @@ public class ExtAuthzCheckBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    localParser.close();
     jwtFactory.close();
   }
 
