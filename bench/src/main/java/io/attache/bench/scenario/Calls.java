@@ -52,11 +52,16 @@ final class Calls {
   }
 
   static UnaryCall rateLimit() {
+    return rateLimit("bench");
+  }
+
+  /** As above in {@code domain}: {@code bench-tb} counts the same descriptors by token bucket. */
+  static UnaryCall rateLimit(String domain) {
     RateLimitRequest[] requests = new RateLimitRequest[USERS];
     for (int i = 0; i < USERS; i++) {
       requests[i] =
           RateLimitRequest.newBuilder()
-              .setDomain("bench")
+              .setDomain(domain)
               .addDescriptors(descriptor(Map.of("user", "u-" + i)))
               .addDescriptors(descriptor(Map.of("user", "u-" + i, "path", "/orders")))
               .setHitsAddend(1)

@@ -52,6 +52,18 @@ public enum Scenario {
       ServerKind.NOOP_RATELIMIT, ServerKind.RATELIMIT_MEMORY, 0.85, keys -> Calls.rateLimit()),
   RATELIMIT_REDIS(
       ServerKind.NOOP_RATELIMIT, ServerKind.RATELIMIT_REDIS, 0.5, keys -> Calls.rateLimit()),
+  /** The same descriptors counted by token bucket (GCRA, issue #25): a CAS per bucket. */
+  RATELIMIT_MEMORY_TOKEN_BUCKET(
+      ServerKind.NOOP_RATELIMIT,
+      ServerKind.RATELIMIT_MEMORY,
+      0.85,
+      keys -> Calls.rateLimit("bench-tb")),
+  /** Token buckets in Redis: one Lua script per bucket, sent together (issue #25). */
+  RATELIMIT_REDIS_TOKEN_BUCKET(
+      ServerKind.NOOP_RATELIMIT,
+      ServerKind.RATELIMIT_REDIS,
+      0.5,
+      keys -> Calls.rateLimit("bench-tb")),
   RATELIMIT_REDIS_COALESCED(
       ServerKind.NOOP_RATELIMIT,
       ServerKind.RATELIMIT_REDIS_COALESCED,

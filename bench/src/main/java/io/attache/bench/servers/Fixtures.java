@@ -144,6 +144,16 @@ public final class Fixtures {
               - key: path
                 rate_limit: {unit: minute, requests_per_unit: 1000000000}
         """;
+    String buckets =
+        """
+        domain: bench-tb
+        descriptors:
+          - key: user
+            rate_limit: {unit: second, requests_per_unit: 1000000000, algorithm: token_bucket}
+            descriptors:
+              - key: path
+                rate_limit: {unit: minute, requests_per_unit: 1000000000, algorithm: token_bucket}
+        """;
     try {
       Files.writeString(dir.resolve("client-secret"), "bench-secret");
       Files.writeString(
@@ -152,6 +162,7 @@ public final class Fixtures {
       Files.writeString(dir.resolve("policies/bench.yaml"), policies);
       Files.createDirectories(dir.resolve("ratelimit/config"));
       Files.writeString(dir.resolve("ratelimit/config/bench.yaml"), limits);
+      Files.writeString(dir.resolve("ratelimit/config/bench-tb.yaml"), buckets);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.authz.app.ExtAuthzApp;
 import io.attache.bench.scenario.Scenario;
+import io.attache.ratelimit.app.RateLimitApp;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Path;
@@ -52,6 +54,41 @@ class FixturesTest {
         } finally {
           channel.shutdownNow();
         }
+      }
+    }
+  }
+
+  /** The token-bucket scenarios' requests match their limits (not "no limit") and pass. */
+  @Test
+  void theTokenBucketDomainLimitsTheRateLimitScenariosRequests() throws Exception {
+    KeyPair keys = Fixtures.rsaKeys();
+    Fixtures.write(dir, keys);
+    try (ServiceHost host =
+        RateLimitApp.start(
+            new Settings(
+                Map.of(
+                    "HOST", "127.0.0.1",
+                    "GRPC_PORT", "0",
+                    "PORT", "0",
+                    "DEBUG_PORT", "0",
+                    "BACKEND_TYPE", "memory",
+                    "RUNTIME_ROOT", dir.resolve("ratelimit").toString())),
+            () -> System.currentTimeMillis() / 1000)) {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
+      try {
+        RateLimitResponse answer =
+            (RateLimitResponse)
+                Scenario.RATELIMIT_MEMORY_TOKEN_BUCKET
+                    .call(keys)
+                    .send(channel, 0)
+                    .get(10, TimeUnit.SECONDS);
+
+        assertThat(answer.getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
+        assertThat(answer.getStatusesList())
+            .allSatisfy(s -> assertThat(s.hasCurrentLimit()).isTrue());
+      } finally {
+        channel.shutdownNow();
       }
     }
   }
