@@ -286,6 +286,7 @@ public final class RedisCounterStore implements CounterStore {
     return guard(
         RedisTokenBuckets.take(
             cluster != null ? cluster.async() : nextConnection().async(),
+            cluster != null,
             keys,
             hits,
             emissionMicros,

@@ -19,59 +19,97 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RedisTokenBuckets {
   /**
-   * KEYS[1] the bucket; ARGV[1] the cost (hits × emission micros), ARGV[2] the capacity in micros
-   * (burst × emission). Numbers stay below 2^53, exact in Lua's doubles; stored with %.0f so no
-   * digit is lost to tostring's 14 significant digits.
+   * KEYS the buckets; ARGV per bucket, in pairs, the cost (hits × emission micros) and the capacity
+   * in micros (burst × emission). Each bucket is taken from on its own, as each fixed window is
+   * counted on its own. Numbers stay below 2^53, exact in Lua's doubles; stored with %.0f so no
+   * digit is lost to tostring's 14 significant digits. Returns per bucket the micros until it is
+   * full, or -1 minus that when the take was refused.
    */
   static final String SCRIPT =
       """
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local tat = tonumber(redis.call('GET', KEYS[1]))
-      if tat == nil or tat < now then tat = now end
-      local after = tat + tonumber(ARGV[1])
-      if after - now > tonumber(ARGV[2]) then
-        return -1 - (tat - now)
+      local result = {}
+      for i, key in ipairs(KEYS) do
+        local tat = tonumber(redis.call('GET', key))
+        if tat == nil or tat < now then tat = now end
+        local after = tat + tonumber(ARGV[2 * i - 1])
+        if after - now > tonumber(ARGV[2 * i]) then
+          result[i] = -1 - (tat - now)
+        else
+          redis.call('SET', key, string.format('%.0f', after), 'PX', math.floor((after - now) / 1000) + 1)
+          result[i] = after - now
+        end
       end
-      redis.call('SET', KEYS[1], string.format('%.0f', after), 'PX', math.floor((after - now) / 1000) + 1)
-      return after - now
+      return result
       """;
 
   static final String DIGEST = sha1(SCRIPT);
 
   private RedisTokenBuckets() {}
 
-  /** {@link io.attache.ratelimit.core.CounterStore#takeTokens}, on {@code commands}. */
+  /**
+   * {@link io.attache.ratelimit.core.CounterStore#takeTokens}, on {@code commands}: every bucket in
+   * one script call, so a request's buckets cost one command and one round trip; on a Cluster
+   * ({@code perKey}), one call per bucket, since one script may only touch one node's keys.
+   */
   static CompletableFuture<long[]> take(
       RedisScriptingAsyncCommands<String, String> commands,
+      boolean perKey,
       String[] keys,
       long[] hits,
       long[] emissionMicros,
       long[] capacityMicros) {
+    if (!perKey) {
+      return script(commands, keys, hits, emissionMicros, capacityMicros, 0, keys.length);
+    }
     @SuppressWarnings("unchecked")
-    CompletableFuture<Long>[] takes = new CompletableFuture[keys.length];
+    CompletableFuture<long[]>[] takes = new CompletableFuture[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      String[] key = {keys[i]};
-      String cost = Long.toString(hits[i] * emissionMicros[i]);
-      String capacity = Long.toString(capacityMicros[i]);
-      takes[i] =
-          commands
-              .<Long>evalsha(DIGEST, ScriptOutputType.INTEGER, key, cost, capacity)
-              .toCompletableFuture()
-              .exceptionallyCompose(
-                  error ->
-                      noScript(error)
-                          ? commands
-                              .<Long>eval(SCRIPT, ScriptOutputType.INTEGER, key, cost, capacity)
-                              .toCompletableFuture()
-                          : CompletableFuture.failedFuture(error));
+      takes[i] = script(commands, keys, hits, emissionMicros, capacityMicros, i, i + 1);
     }
     return CompletableFuture.allOf(takes)
         .thenApply(
             done -> {
               long[] fullIn = new long[takes.length];
               for (int i = 0; i < takes.length; i++) {
-                fullIn[i] = takes[i].join();
+                fullIn[i] = takes[i].join()[0];
+              }
+              return fullIn;
+            });
+  }
+
+  /** The script over buckets {@code from} to {@code to}: by digest, in full if Redis lacks it. */
+  private static CompletableFuture<long[]> script(
+      RedisScriptingAsyncCommands<String, String> commands,
+      String[] keys,
+      long[] hits,
+      long[] emissionMicros,
+      long[] capacityMicros,
+      int from,
+      int to) {
+    String[] scriptKeys = java.util.Arrays.copyOfRange(keys, from, to);
+    String[] args = new String[2 * scriptKeys.length];
+    for (int i = from; i < to; i++) {
+      args[2 * (i - from)] = Long.toString(hits[i] * emissionMicros[i]);
+      args[2 * (i - from) + 1] = Long.toString(capacityMicros[i]);
+    }
+    return commands
+        .<java.util.List<Object>>evalsha(DIGEST, ScriptOutputType.MULTI, scriptKeys, args)
+        .toCompletableFuture()
+        .exceptionallyCompose(
+            error ->
+                noScript(error)
+                    ? commands
+                        .<java.util.List<Object>>eval(
+                            SCRIPT, ScriptOutputType.MULTI, scriptKeys, args)
+                        .toCompletableFuture()
+                    : CompletableFuture.failedFuture(error))
+        .thenApply(
+            values -> {
+              long[] fullIn = new long[values.size()];
+              for (int i = 0; i < fullIn.length; i++) {
+                fullIn[i] = ((Number) values.get(i)).longValue();
               }
               return fullIn;
             });

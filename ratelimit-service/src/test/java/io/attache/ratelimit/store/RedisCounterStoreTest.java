@@ -8,6 +8,7 @@ import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.redis.RedisServer;
 import io.attache.testsupport.redis.RedisServerExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,35 @@ class RedisCounterStoreTest {
       long ttl = Long.parseLong(redis.command("TTL t1_b").substring(1));
       assertThat(ttl).isBetween(110L, 120L);
       assertThat(join(store.get(new String[] {"t1_b", "t1_missing"}))).containsExactly(6, 0);
+    }
+  }
+
+  /**
+   * Token buckets (issue #25): a request's buckets are taken from in one script call, each on its
+   * own: the small bucket refuses its third take while the large one keeps giving, and the refused
+   * take leaves its bucket as it was.
+   */
+  @Test
+  void tokenBucketsOfOneRequestAreTakenInOneScriptCallEachOnItsOwn(RedisServer redis) {
+    try (RedisCounterStore store =
+        new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)))) {
+      String[] keys = {"tb_small", "tb_large"};
+      long minute = 60_000_000;
+      long[] capacities = {2 * minute, 10 * minute};
+      List<long[]> takes = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        takes.add(
+            join(
+                store.takeTokens(
+                    keys, new long[] {1, 1}, new long[] {minute, minute}, capacities)));
+      }
+
+      assertThat(takes.get(0)[0]).isBetween(minute - 5_000_000, minute);
+      assertThat(takes.get(1)[0]).isBetween(2 * minute - 5_000_000, 2 * minute);
+      assertThat(takes.get(2)[0]).isNegative();
+      assertThat(-1 - takes.get(2)[0]).isBetween(2 * minute - 5_000_000, 2 * minute);
+      assertThat(takes.get(2)[1]).isBetween(3 * minute - 5_000_000, 3 * minute);
+      assertThat(info(redis)).contains("cmdstat_evalsha").doesNotContain("cmdstat_eval:calls=2");
     }
   }
 
