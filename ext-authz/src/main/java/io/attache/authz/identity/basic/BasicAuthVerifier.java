@@ -100,7 +100,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
     Optional<PasswordHash> stored = users.get().user(user);
     PasswordHash hash = stored.orElse(DECOY);
     ByteBuffer key = digests.of(user, password, hash.text());
-    if (accepted.getIfPresent(key) != null) {
+    if (stored.isPresent() && accepted.getIfPresent(key) != null) {
       return authenticated(user);
     }
     if (refused.getIfPresent(key) != null) {
@@ -108,7 +108,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
     }
     try {
       return new IdentityResult.Pending(
-          check(key, hash, password)
+          check(key, hash, password, stored.isPresent())
               .thenApply(
                   matches ->
                       matches && stored.isPresent()
@@ -121,7 +121,8 @@ public final class BasicAuthVerifier implements IdentityVerifier {
   }
 
   /** One hash check per credential at a time, however many requests carry it meanwhile. */
-  private CompletableFuture<Boolean> check(ByteBuffer key, PasswordHash hash, String password) {
+  private CompletableFuture<Boolean> check(
+      ByteBuffer key, PasswordHash hash, String password, boolean knownUser) {
     CompletableFuture<Boolean> running =
         checking.computeIfAbsent(
             key, k -> CompletableFuture.supplyAsync(() -> hash.matches(password), hashing));
@@ -129,7 +130,9 @@ public final class BasicAuthVerifier implements IdentityVerifier {
         (matches, failure) -> {
           checking.remove(key, running);
           if (failure == null) {
-            (matches ? accepted : refused).put(key, Boolean.TRUE);
+            // Only a known user's correct password is ever accepted: the decoy's own password is
+            // a refusal like any other, remembered as one.
+            (matches && knownUser ? accepted : refused).put(key, Boolean.TRUE);
           }
         });
   }

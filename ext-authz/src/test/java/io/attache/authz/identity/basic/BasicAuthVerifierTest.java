@@ -104,6 +104,21 @@ class BasicAuthVerifierTest {
     assertThat(hashChecks).hasValue(2);
   }
 
+  /**
+   * An unknown user is checked against a decoy hash so that timing tells nothing; the decoy's own
+   * password must not let anyone in, the first time or when remembered.
+   */
+  @Test
+  void theDecoysPasswordNeverAuthenticatesAnUnknownUser() {
+    BasicAuthVerifier verifier = verifier(counted);
+
+    IdentityResult first = settled(verifier.verify(basic("mallory:decoy")));
+    IdentityResult second = settled(verifier.verify(basic("mallory:decoy")));
+
+    assertThat(first).isInstanceOf(IdentityResult.Rejected.class);
+    assertThat(second).isInstanceOf(IdentityResult.Rejected.class);
+  }
+
   @Test
   void aChangedPasswordInTheFileIsNotAnsweredFromMemory() {
     BasicAuthVerifier verifier = verifier(counted);
