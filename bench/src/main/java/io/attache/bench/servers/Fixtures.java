@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.attache.authz.identity.oidc.OidcSettings;
 import io.attache.authz.identity.oidc.SessionCookie;
 import io.attache.authz.identity.oidc.SessionSealer;
 import java.io.IOException;
@@ -189,7 +190,9 @@ public final class Fixtures {
             Optional.empty());
     return SESSION_COOKIE
         + "="
-        + session.seal(new SessionSealer(List.of(sessionKey(keys))), SESSION_COOKIE);
+        + session.seal(
+            new SessionSealer(List.of(sessionKey(keys))),
+            OidcSettings.binding(SESSION_COOKIE, ISSUER, "bench"));
   }
 
   /** The JWKS as a single-quoted YAML string, as the inline {@code jwks} field takes it. */

@@ -55,7 +55,10 @@ final class LoginFlow {
     String cookie =
         Cookies.set(
             settings.loginCookieName(),
-            settings.sealer().get().seal(settings.loginCookieName(), login.json()),
+            settings
+                .sealer()
+                .get()
+                .seal(settings.boundTo(settings.loginCookieName()), login.json()),
             OidcSettings.LOGIN_LIFETIME.toSeconds(),
             secure(request));
     return redirect(
@@ -71,7 +74,8 @@ final class LoginFlow {
     Map<String, String> query = query(request.query());
     Optional<LoginState> login =
         Cookies.get(request.header("cookie"), settings.loginCookieName())
-            .flatMap(v -> settings.sealer().get().open(settings.loginCookieName(), v))
+            .flatMap(
+                v -> settings.sealer().get().open(settings.boundTo(settings.loginCookieName()), v))
             .flatMap(LoginState::of)
             .filter(l -> clock.instant().isBefore(l.expiresAt()));
     if (query.containsKey("error")) {
@@ -208,7 +212,7 @@ final class LoginFlow {
               .sealer()
               .get()
               .seal(
-                  settings.cookieName(),
+                  settings.boundTo(settings.cookieName()),
                   new SessionCookie(identity.claims(), expires, kept).json());
       if (sealed.length() + settings.cookieName().length() < OidcSettings.MAX_COOKIE_BYTES) {
         return Optional.of(sealed);

@@ -57,4 +57,18 @@ public record OidcSettings(
   String loginCookieName() {
     return cookieName + "_login";
   }
+
+  /** What a cookie of this policy is sealed for ({@link #binding}). */
+  String boundTo(String name) {
+    return binding(name, provider.issuer(), clientId);
+  }
+
+  /**
+   * The associated data a cookie is sealed with: its name, the provider and the client. A session
+   * sealed for one policy's provider or client does not open for another's, even where both share
+   * the keys and the cookie name.
+   */
+  public static String binding(String cookieName, String issuer, String clientId) {
+    return cookieName + "\n" + issuer + "\n" + clientId;
+  }
 }

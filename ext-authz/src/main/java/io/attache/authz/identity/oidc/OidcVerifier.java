@@ -110,7 +110,11 @@ public final class OidcVerifier implements IdentityVerifier {
       return known;
     }
     Optional<SessionCookie> session =
-        settings.sealer().get().open(settings.cookieName(), value).flatMap(SessionCookie::of);
+        settings
+            .sealer()
+            .get()
+            .open(settings.boundTo(settings.cookieName()), value)
+            .flatMap(SessionCookie::of);
     if (session.isEmpty()) {
       return null;
     }
