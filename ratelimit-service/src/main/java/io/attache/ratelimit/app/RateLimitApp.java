@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -76,8 +77,11 @@ public final class RateLimitApp {
 
   private RateLimitApp() {}
 
+  /** The system clock in seconds: with it, token buckets in memory refill by the microsecond. */
+  private static final LongSupplier SYSTEM_SECONDS = () -> System.currentTimeMillis() / 1000;
+
   public static ServiceHost start(Settings settings) {
-    return start(settings, () -> System.currentTimeMillis() / 1000);
+    return start(settings, SYSTEM_SECONDS);
   }
 
   /** As {@link #start(Settings)} with a clock the caller controls (tests pin the window). */
@@ -183,7 +187,12 @@ public final class RateLimitApp {
         store = new TracedCounterStore(store, tracing.tracer());
       }
     } else {
-      store = new MemoryCounterStore(memoryMaxKeys, epochSeconds);
+      // A clock a test pins is followed in whole seconds; the system's by the microsecond.
+      LongSupplier epochMicros =
+          epochSeconds == SYSTEM_SECONDS
+              ? () -> TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis())
+              : () -> epochSeconds.getAsLong() * 1_000_000;
+      store = new MemoryCounterStore(memoryMaxKeys, epochSeconds, epochMicros);
     }
     OverLimitCache nearCache =
         localCacheBytes > 0

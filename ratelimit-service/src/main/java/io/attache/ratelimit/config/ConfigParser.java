@@ -379,17 +379,20 @@ public final class ConfigParser {
       if (errors.size() > errorsBefore) {
         return null;
       }
-      return new RateLimitRule(
-          name,
-          requestsPerUnit,
-          unlimited ? Optional.empty() : window,
-          unlimited,
-          replaces,
-          shadowMode,
-          quotaMode,
-          fullKey,
-          algorithm,
-          burst);
+      RateLimitRule rule =
+          new RateLimitRule(
+              name,
+              requestsPerUnit,
+              unlimited ? Optional.empty() : window,
+              unlimited,
+              replaces,
+              shadowMode,
+              quotaMode,
+              fullKey,
+              algorithm,
+              burst);
+      bucketFits(rule, mapping, path);
+      return rule;
     }
 
     /** {@code algorithm} (our extension): fixed_window, the default, or token_bucket. */
@@ -431,6 +434,23 @@ public final class ConfigParser {
     }
 
     /**
+     * A token bucket's capacity in micros (burst × window / requests) is counted exactly in Redis's
+     * Lua numbers only below 2^53.
+     */
+    private void bucketFits(RateLimitRule rule, Node node, String path) {
+      if (rule.algorithm() != Algorithm.TOKEN_BUCKET
+          || rule.requestsPerUnit() == 0
+          || rule.window().isEmpty()) {
+        return;
+      }
+      long emission =
+          -Math.floorDiv(-rule.window().get().seconds() * 1_000_000, rule.requestsPerUnit());
+      if (rule.capacity() > (1L << 53) / emission) {
+        error(node, path + ".burst", "burst × window / requests_per_unit is more than 2^53 µs");
+      }
+    }
+
+    /**
      * {@code window} (our extension): a length in place of {@code unit}, never with it, never on an
      * unlimited rule.
      */
@@ -450,7 +470,9 @@ public final class ConfigParser {
         error(
             tuple.getValueNode(),
             path + ".window",
-            "invalid window '" + text + "': a whole number of s, m, h or d, e.g. 5s");
+            "invalid window '"
+                + text
+                + "': a whole number of s, m, h or d, e.g. 5s, at most a year (365d)");
       }
       return window;
     }

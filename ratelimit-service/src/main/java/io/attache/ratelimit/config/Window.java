@@ -16,9 +16,13 @@ import java.util.regex.Pattern;
 public record Window(long seconds) {
   private static final Pattern TEXT = Pattern.compile("([1-9][0-9]{0,9})(s|m|h|d)");
 
+  /** The longest window: a year, the reference's longest unit. */
+  public static final long MAX_SECONDS = 31_536_000;
+
   public Window {
-    if (seconds < 1) {
-      throw new IllegalArgumentException("a window is at least one second, was " + seconds);
+    if (seconds < 1 || seconds > MAX_SECONDS) {
+      throw new IllegalArgumentException(
+          "a window is one second to a year (365d), was " + seconds + " s");
     }
   }
 
@@ -44,7 +48,8 @@ public record Window(long seconds) {
           case "h" -> 3_600;
           default -> 86_400;
         };
-    return Optional.of(new Window(amount * scale));
+    long seconds = amount * scale; // at most 10 digits times 86,400: no overflow
+    return seconds > MAX_SECONDS ? Optional.empty() : Optional.of(new Window(seconds));
   }
 
   /**

@@ -58,11 +58,13 @@ final class TokenBuckets {
     for (int i = 0; i < matches.length; i++) {
       if (matches[i] != null && matches[i].rule().algorithm() == Algorithm.TOKEN_BUCKET) {
         taken.bucket[i] = true;
-        if (matches[i].rule().requestsPerUnit() > 0) {
+        if (takeable(matches[i].rule(), hits[i])) {
           buckets++;
         } else {
-          // A rate of 0 blocks everything, as requests_per_unit: 0 does for a window.
-          taken.after[i] = matches[i].rule().capacity() + Math.max(1, hits[i]);
+          // A rate of 0 blocks everything, as requests_per_unit: 0 does for a window; more hits
+          // than the bucket holds can never pass; negative hits (a hits_addend past 2^63) are no
+          // take at all. Refused without asking the store, and without multiplying.
+          taken.after[i] = matches[i].rule().capacity() + 1;
         }
       }
     }
@@ -73,7 +75,7 @@ final class TokenBuckets {
     int[] index = new int[buckets];
     for (int i = 0, j = 0; i < matches.length; i++) {
       RateLimitRule rule = matches[i] == null ? null : matches[i].rule();
-      if (taken.bucket[i] && rule.requestsPerUnit() > 0) {
+      if (taken.bucket[i] && takeable(rule, hits[i])) {
         long window = rule.window().orElseThrow().seconds();
         emissions[j] = ceilDiv(window * MICROS, rule.requestsPerUnit());
         capacities[j] = rule.capacity() * emissions[j];
@@ -90,6 +92,10 @@ final class TokenBuckets {
     return store
         .takeTokens(keys, costs, emissions, capacities)
         .thenApply(fullIn -> settle(taken, matches, hits, fullIn, emissions, index));
+  }
+
+  private static boolean takeable(RateLimitRule rule, long hits) {
+    return rule.requestsPerUnit() > 0 && hits >= 0 && hits <= rule.capacity();
   }
 
   private static Taken settle(

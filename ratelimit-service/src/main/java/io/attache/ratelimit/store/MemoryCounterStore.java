@@ -23,8 +23,12 @@ import java.util.function.LongSupplier;
 public final class MemoryCounterStore implements CounterStore {
   private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
 
-  /** Token buckets: each one's theoretical arrival time (GCRA), in epoch micros. */
-  private final ConcurrentHashMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
+  /**
+   * Token buckets: each one's theoretical arrival time (GCRA), in epoch micros. Immutable values
+   * replaced under the map's per-key lock, so the sweep's conditional removal never removes a
+   * bucket a take has just moved on.
+   */
+  private final ConcurrentHashMap<String, Long> buckets = new ConcurrentHashMap<>();
 
   private final LongSupplier epochSeconds;
   private final LongSupplier epochMicros;
@@ -84,33 +88,31 @@ public final class MemoryCounterStore implements CounterStore {
     long now = epochMicros.getAsLong();
     long[] fullIn = new long[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      AtomicLong tat = buckets.get(keys[i]);
-      if (tat == null) {
-        if (counters.size() + buckets.size() >= maxKeys && !makeRoom(now / 1_000_000)) {
-          return CompletableFuture.failedFuture(
-              new StoreUnavailableException(
-                  "the memory counter store is full (" + maxKeys + " counters)", null));
-        }
-        tat = buckets.computeIfAbsent(keys[i], k -> new AtomicLong(now));
+      if (!buckets.containsKey(keys[i])
+          && counters.size() + buckets.size() >= maxKeys
+          && !makeRoom(now / 1_000_000)) {
+        return CompletableFuture.failedFuture(
+            new StoreUnavailableException(
+                "the memory counter store is full (" + maxKeys + " counters)", null));
       }
-      fullIn[i] = take(tat, now, hits[i] * emissionMicros[i], capacityMicros[i]);
+      long cost = hits[i] * emissionMicros[i];
+      long capacity = capacityMicros[i];
+      long[] result = new long[1];
+      buckets.compute(
+          keys[i],
+          (key, tat) -> {
+            long from = tat == null ? now : Math.max(tat, now);
+            long after = from + cost;
+            if (after - now > capacity) {
+              result[0] = -1 - (from - now);
+              return tat;
+            }
+            result[0] = after - now;
+            return after;
+          });
+      fullIn[i] = result[0];
     }
     return CompletableFuture.completedFuture(fullIn);
-  }
-
-  /** GCRA on one bucket: lock-free, retried when another take got there first. */
-  private static long take(AtomicLong tat, long now, long cost, long capacity) {
-    while (true) {
-      long before = tat.get();
-      long from = Math.max(before, now);
-      long after = from + cost;
-      if (after - now > capacity) {
-        return -1 - (from - now);
-      }
-      if (tat.compareAndSet(before, after)) {
-        return after - now;
-      }
-    }
   }
 
   @Override
@@ -134,7 +136,7 @@ public final class MemoryCounterStore implements CounterStore {
     counters.values().removeIf(counter -> counter.expiresAt <= now);
     // A bucket whose arrival time has passed is full: the same as no bucket at all.
     long micros = epochMicros.getAsLong();
-    buckets.values().removeIf(tat -> tat.get() <= micros);
+    buckets.values().removeIf(tat -> tat <= micros);
   }
 
   /** A synchronous sweep when full, at most once a second so a full store cannot spin. */

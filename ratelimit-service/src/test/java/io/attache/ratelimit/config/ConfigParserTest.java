@@ -174,11 +174,25 @@ class ConfigParserTest {
         .containsExactly(
             "config/rl.yaml:4: descriptors[0].rate_limit.window: give unit or window, not both",
             "config/rl.yaml:6: descriptors[1].rate_limit.window: invalid window '1.5s': a whole"
-                + " number of s, m, h or d, e.g. 5s",
+                + " number of s, m, h or d, e.g. 5s, at most a year (365d)",
             "config/rl.yaml:8: descriptors[2].rate_limit.window: invalid window '0s': a whole"
-                + " number of s, m, h or d, e.g. 5s",
+                + " number of s, m, h or d, e.g. 5s, at most a year (365d)",
             "config/rl.yaml:10: descriptors[3].rate_limit.window: should not specify a window when"
                 + " unlimited");
+  }
+
+  /** A bucket whose capacity in micros Redis's Lua numbers cannot hold exactly is refused. */
+  @Test
+  void aTokenBucketTooLargeToCountExactlyIsRejected() {
+    assertThat(
+            errors(
+                "domain: d\ndescriptors:\n  - key: a\n    rate_limit: {window: 365d, requests_per_unit: 1, algorithm: token_bucket, burst: 4000000000}\n"
+                    + "  - key: b\n    rate_limit: {window: 366d, requests_per_unit: 1}\n"))
+        .containsExactly(
+            "config/rl.yaml:4: descriptors[0].rate_limit.burst: burst × window / requests_per_unit"
+                + " is more than 2^53 µs",
+            "config/rl.yaml:6: descriptors[1].rate_limit.window: invalid window '366d': a whole"
+                + " number of s, m, h or d, e.g. 5s, at most a year (365d)");
   }
 
   /** Our extension: algorithm fixed_window (default) or token_bucket, burst for buckets only. */
