@@ -58,7 +58,19 @@ public final class AuthorizationGrpcService extends AuthorizationGrpc.Authorizat
     } else {
       // An identity method is calling out: the call thread is not held; whichever thread
       // completes the call answers, once (a StreamObserver is used by one thread at a time).
-      decided.thenAccept(decision -> answer(decision, responseObserver, start));
+      decided.whenComplete(
+          (decision, failure) -> {
+            try {
+              if (failure != null) {
+                throw failure;
+              }
+              answer(decision, responseObserver, start);
+            } catch (Throwable e) {
+              // Never left unanswered: Envoy would wait out its timeout.
+              responseObserver.onError(
+                  io.grpc.Status.INTERNAL.withDescription("check failed").asRuntimeException());
+            }
+          });
     }
   }
 

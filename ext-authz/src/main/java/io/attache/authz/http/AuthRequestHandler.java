@@ -89,11 +89,25 @@ final class AuthRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     // one, and the connection reads nothing more until all are answered; the event loop serves
     // the other connections meanwhile.
     ctx.channel().config().setAutoRead(false);
+    // After the earlier answer whatever became of it; a failed earlier one has closed the
+    // connection.
     CompletableFuture<Decision> ready =
-        earlier == null ? decided : earlier.thenCombine(decided, (done, decision) -> decision);
+        earlier == null
+            ? decided
+            : earlier.handle((done, failure) -> null).thenCompose(done -> decided);
     CompletableFuture<Void> answered =
-        ready.thenAcceptAsync(
-            decision -> answer(ctx, decision, head, keepAlive, version), ctx.executor());
+        ready.handleAsync(
+            (decision, failure) -> {
+              if (failure == null) {
+                answer(ctx, decision, head, keepAlive, version);
+              } else {
+                // Never left unanswered (Envoy would wait out its timeout): a 500, then close.
+                log.error("http auth answer failed", failure);
+                RefusedRequests.answerThenClose(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR);
+              }
+              return null;
+            },
+            ctx.executor());
     ctx.channel().attr(ANSWERING).set(answered);
     answered.whenComplete(
         (done, failure) -> {

@@ -67,7 +67,7 @@ public final class ClientPost {
   private static Map<String, Object> json(URI endpoint, HttpResponse<byte[]> response) {
     try {
       if (response.statusCode() != 200) {
-        throw new IOException("HTTP " + response.statusCode() + " from " + endpoint);
+        throw new StatusException(response.statusCode(), endpoint);
       }
       if (response.body().length > MAX_ANSWER_BYTES) {
         throw new IOException("an answer over " + MAX_ANSWER_BYTES + " bytes from " + endpoint);
@@ -75,6 +75,21 @@ public final class ClientPost {
       return JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
     } catch (IOException | ParseException e) {
       throw new CompletionException(e);
+    }
+  }
+
+  /** The endpoint answered, with a status other than 200. */
+  public static final class StatusException extends IOException {
+    private final int status;
+
+    public StatusException(int status, URI endpoint) {
+      super("HTTP " + status + " from " + endpoint);
+      this.status = status;
+    }
+
+    /** Whether the endpoint itself failed (5xx), rather than refusing this one request. */
+    public boolean serverError() {
+      return status >= 500;
     }
   }
 

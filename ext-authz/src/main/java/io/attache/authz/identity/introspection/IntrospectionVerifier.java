@@ -8,6 +8,7 @@ import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
 import io.attache.authz.core.RequestReads;
+import io.attache.authz.identity.ClientPost;
 import io.attache.authz.identity.CredentialDigests;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -118,7 +119,9 @@ public final class IntrospectionVerifier implements IdentityVerifier {
       case INACTIVE -> counters.inactive.increment();
       case FAILED -> {
         counters.failed.increment();
-        failingUntilMillis.set(now.toEpochMilli() + FAILING_FOR.toMillis());
+        if (endpointDown(failure)) {
+          failingUntilMillis.set(now.toEpochMilli() + FAILING_FOR.toMillis());
+        }
       }
     }
     if (answer.kind() != IntrospectionAnswer.Kind.FAILED) {
@@ -145,6 +148,19 @@ public final class IntrospectionVerifier implements IdentityVerifier {
               : settings.remember();
       case FAILED -> Duration.ZERO;
     };
+  }
+
+  /**
+   * Whether a failure says the endpoint is down (unreachable, timed out, a 5xx), not that it
+   * refused this one token (a 4xx for a token it will not read): only the first stops new tokens
+   * from being asked about, or one caller's junk could deny everyone.
+   */
+  private static boolean endpointDown(Throwable failure) {
+    Throwable cause = failure;
+    while (cause != null && !(cause instanceof ClientPost.StatusException)) {
+      cause = cause.getCause();
+    }
+    return !(cause instanceof ClientPost.StatusException status) || status.serverError();
   }
 
   private static String describe(Throwable failure) {

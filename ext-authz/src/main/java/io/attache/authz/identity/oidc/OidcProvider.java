@@ -88,8 +88,9 @@ public final class OidcProvider implements AutoCloseable {
           JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
       metadata.set(ProviderMetadata.of(issuer, document, allowHttp));
       log.info("OpenID provider {} discovered", issuer);
-    } catch (IOException | ParseException | IllegalArgumentException e) {
-      log.warn("OpenID discovery at {} failed, retrying in {}: {}", uri, RETRY, e.getMessage());
+    } catch (IOException | ParseException | RuntimeException e) {
+      // Any failure is retried: a discovery that stopped for good would keep login unavailable.
+      log.warn("OpenID discovery at {} failed, retrying in {}: {}", uri, RETRY, e.toString());
       discovery.schedule(this::fetch, RETRY.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,9 +7,11 @@ import io.attache.authz.core.HttpAttributes;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.PeerAttributes;
 import io.attache.authz.core.ReasonCode;
+import io.attache.authz.identity.ClientPost;
 import io.attache.authz.identity.CredentialSource;
 import io.attache.testsupport.time.MutableClock;
 import java.net.ConnectException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -166,6 +168,27 @@ class IntrospectionVerifierTest {
     assertThat(recovered).isInstanceOf(IdentityResult.Authenticated.class);
     assertThat(asked).containsExactly("a", "b");
     assertThat(List.of(counters.failed(), counters.refusedWhileFailing())).containsExactly(1L, 1L);
+  }
+
+  /**
+   * A 4xx is the endpoint refusing one token (one it will not read), not the endpoint being down:
+   * it denies that token, and the next token is still asked about, or one caller's junk could deny
+   * everyone.
+   */
+  @Test
+  void aTokenTheEndpointRefusesToReadDoesNotStopOthersBeingAsked() {
+    IntrospectionVerifier verifier = verifier(Duration.ofMinutes(5));
+    answers.add(
+        CompletableFuture.failedFuture(
+            new ClientPost.StatusException(400, URI.create("https://idp/introspect"))));
+    answer(Map.of("active", true, "sub", "erin"));
+
+    IdentityResult junk = settled(verifier.verify(bearer("junk")));
+    IdentityResult next = settled(verifier.verify(bearer("good")));
+
+    assertThat(reason(junk)).isEqualTo(ReasonCode.INTROSPECTION_UNAVAILABLE);
+    assertThat(next).isInstanceOf(IdentityResult.Authenticated.class);
+    assertThat(counters.refusedWhileFailing()).isZero();
   }
 
   @Test
