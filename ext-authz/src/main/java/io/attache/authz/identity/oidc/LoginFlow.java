@@ -27,6 +27,9 @@ import java.util.concurrent.CompletableFuture;
  * logout (OpenID Connect RP-Initiated Logout 1.0) and refresh (RFC 6749 section 6).
  */
 final class LoginFlow {
+  /** The least a new session lives when the provider says nothing of how long. */
+  static final java.time.Duration MIN_SESSION = java.time.Duration.ofMinutes(1);
+
   private final OidcSettings settings;
   private final HttpClient http;
   private final Clock clock;
@@ -203,6 +206,11 @@ final class LoginFlow {
     if (answer.get("expires_in") instanceof Number seconds) {
       Instant access = clock.instant().plusSeconds(seconds.longValue());
       expires = access.isAfter(expires) ? access : expires;
+    }
+    if (!expires.isAfter(clock.instant())) {
+      // No exp and no expires_in (both optional after a refresh): a session born expired would
+      // send every request to the token endpoint.
+      expires = clock.instant().plus(MIN_SESSION);
     }
     Optional<String> refresh =
         answer.get("refresh_token") instanceof String token ? Optional.of(token) : previousRefresh;

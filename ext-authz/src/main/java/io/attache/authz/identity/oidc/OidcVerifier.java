@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Browser login with OpenID Connect: a request with a good session cookie is its user, with the ID
@@ -43,6 +45,8 @@ public final class OidcVerifier implements IdentityVerifier {
   private final OidcSettings settings;
   private final Clock clock;
   private final LoginFlow flow;
+  private final Map<String, CompletableFuture<IdentityResult>> refreshing =
+      new ConcurrentHashMap<>();
   private final Cache<String, Opened> opened =
       Caffeine.newBuilder().maximumSize(OPENED).expireAfterWrite(OPENED_FOR).build();
 
@@ -92,13 +96,19 @@ public final class OidcVerifier implements IdentityVerifier {
       return LoginFlow.unavailable("the provider is not discovered yet");
     }
     if (session.isPresent() && session.get().refreshToken().isPresent()) {
+      // One refresh per session at a time: a browser's parallel requests share it, since a
+      // provider that rotates refresh tokens may revoke the session on a second use of one.
+      String value = cookie.get();
+      CompletableFuture<IdentityResult> shared =
+          refreshing.computeIfAbsent(
+              value, v -> flow.refresh(session.get(), provider.get(), request));
+      shared.whenComplete((renewed, failure) -> refreshing.remove(value, shared));
       return new IdentityResult.Pending(
-          flow.refresh(session.get(), provider.get(), request)
-              .thenApply(
-                  renewed ->
-                      renewed instanceof IdentityResult.Authenticated
-                          ? renewed
-                          : flow.redirectToLogin(input, provider.get())));
+          shared.thenApply(
+              renewed ->
+                  renewed instanceof IdentityResult.Authenticated
+                      ? renewed
+                      : flow.redirectToLogin(input, provider.get())));
     }
     return flow.redirectToLogin(input, provider.get());
   }
