@@ -2,7 +2,6 @@ package io.attache.ratelimit.core;
 
 import io.attache.ratelimit.config.Algorithm;
 import io.attache.ratelimit.config.RateLimitRule;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -123,13 +122,5 @@ final class TokenBuckets {
 
   private static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
-  }
-
-  /** For tests: the request's descriptors that count by token bucket. */
-  static List<Integer> indexes(Taken taken) {
-    return java.util.stream.IntStream.range(0, taken.bucket.length)
-        .filter(i -> taken.bucket[i])
-        .boxed()
-        .toList();
   }
 }
