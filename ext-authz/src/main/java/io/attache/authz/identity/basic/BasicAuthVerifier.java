@@ -9,6 +9,7 @@ import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.ReasonCode;
 import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.CredentialDigests;
+import io.attache.authz.identity.SharedCalls;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +17,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -45,7 +45,7 @@ public final class BasicAuthVerifier implements IdentityVerifier {
   private final CredentialDigests digests;
   private final Cache<ByteBuffer, Boolean> accepted;
   private final Cache<ByteBuffer, Boolean> refused;
-  private final Map<ByteBuffer, CompletableFuture<Boolean>> checking = new ConcurrentHashMap<>();
+  private final SharedCalls<ByteBuffer, Boolean> checking = new SharedCalls<>();
 
   /**
    * @param users the users in force, read on every request (a reloading file, labelled Secrets)
@@ -123,18 +123,18 @@ public final class BasicAuthVerifier implements IdentityVerifier {
   /** One hash check per credential at a time, however many requests carry it meanwhile. */
   private CompletableFuture<Boolean> check(
       ByteBuffer key, PasswordHash hash, String password, boolean knownUser) {
-    CompletableFuture<Boolean> running =
-        checking.computeIfAbsent(
-            key, k -> CompletableFuture.supplyAsync(() -> hash.matches(password), hashing));
-    return running.whenComplete(
-        (matches, failure) -> {
-          checking.remove(key, running);
-          if (failure == null) {
-            // Only a known user's correct password is ever accepted: the decoy's own password is
-            // a refusal like any other, remembered as one.
-            (matches && knownUser ? accepted : refused).put(key, Boolean.TRUE);
-          }
-        });
+    return checking.call(
+        key,
+        k ->
+            CompletableFuture.supplyAsync(() -> hash.matches(password), hashing)
+                .whenComplete(
+                    (matches, failure) -> {
+                      if (failure == null) {
+                        // Only a known user's correct password is ever accepted: the decoy's own
+                        // password is a refusal like any other, remembered as one.
+                        (matches && knownUser ? accepted : refused).put(key, Boolean.TRUE);
+                      }
+                    }));
   }
 
   private static IdentityResult authenticated(String user) {

@@ -10,6 +10,7 @@ import io.attache.authz.core.ReasonCode;
 import io.attache.authz.core.RequestReads;
 import io.attache.authz.identity.ClientPost;
 import io.attache.authz.identity.CredentialDigests;
+import io.attache.authz.identity.SharedCalls;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -45,8 +45,7 @@ public final class IntrospectionVerifier implements IdentityVerifier {
   private final IntrospectionCounters counters;
   private final CredentialDigests digests = new CredentialDigests();
   private final Cache<ByteBuffer, IntrospectionAnswer> answers;
-  private final Map<ByteBuffer, CompletableFuture<IntrospectionAnswer>> asking =
-      new ConcurrentHashMap<>();
+  private final SharedCalls<ByteBuffer, IntrospectionAnswer> asking = new SharedCalls<>();
   private final AtomicLong failingUntilMillis = new AtomicLong(NOT_FAILING);
 
   public IntrospectionVerifier(
@@ -96,15 +95,9 @@ public final class IntrospectionVerifier implements IdentityVerifier {
 
   /** One call per token at a time, however many requests carry it meanwhile. */
   private CompletableFuture<IntrospectionAnswer> ask(ByteBuffer key, String token) {
-    CompletableFuture<IntrospectionAnswer> running =
-        asking.computeIfAbsent(
-            key,
-            k ->
-                client
-                    .introspect(token)
-                    .handle((response, failure) -> settle(k, response, failure)));
-    running.whenComplete((answer, failure) -> asking.remove(key, running));
-    return running;
+    return asking.call(
+        key,
+        k -> client.introspect(token).handle((response, failure) -> settle(k, response, failure)));
   }
 
   private IntrospectionAnswer settle(

@@ -8,6 +8,7 @@ import io.attache.authz.core.Identity;
 import io.attache.authz.core.IdentityResult;
 import io.attache.authz.core.IdentityVerifier;
 import io.attache.authz.core.RequestReads;
+import io.attache.authz.identity.SharedCalls;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Browser login with OpenID Connect: a request with a good session cookie is its user, with the ID
@@ -45,8 +45,7 @@ public final class OidcVerifier implements IdentityVerifier {
   private final OidcSettings settings;
   private final Clock clock;
   private final LoginFlow flow;
-  private final Map<String, CompletableFuture<IdentityResult>> refreshing =
-      new ConcurrentHashMap<>();
+  private final SharedCalls<String, IdentityResult> refreshing = new SharedCalls<>();
   private final Cache<String, Opened> opened =
       Caffeine.newBuilder().maximumSize(OPENED).expireAfterWrite(OPENED_FOR).build();
 
@@ -98,11 +97,8 @@ public final class OidcVerifier implements IdentityVerifier {
     if (session.isPresent() && session.get().refreshToken().isPresent()) {
       // One refresh per session at a time: a browser's parallel requests share it, since a
       // provider that rotates refresh tokens may revoke the session on a second use of one.
-      String value = cookie.get();
       CompletableFuture<IdentityResult> shared =
-          refreshing.computeIfAbsent(
-              value, v -> flow.refresh(session.get(), provider.get(), request));
-      shared.whenComplete((renewed, failure) -> refreshing.remove(value, shared));
+          refreshing.call(cookie.get(), v -> flow.refresh(session.get(), provider.get(), request));
       return new IdentityResult.Pending(
           shared.thenApply(
               renewed ->
