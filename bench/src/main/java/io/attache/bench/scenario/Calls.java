@@ -55,7 +55,10 @@ final class Calls {
     return rateLimit("bench");
   }
 
-  /** As above in {@code domain}: {@code bench-tb} counts the same descriptors by token bucket. */
+  /**
+   * As above in {@code domain}: {@code bench-tb} counts the same descriptors by token bucket,
+   * {@code bench-sw} in sliding windows.
+   */
   static UnaryCall rateLimit(String domain) {
     RateLimitRequest[] requests = new RateLimitRequest[USERS];
     for (int i = 0; i < USERS; i++) {

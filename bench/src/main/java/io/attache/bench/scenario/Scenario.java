@@ -64,6 +64,18 @@ public enum Scenario {
       ServerKind.RATELIMIT_REDIS,
       0.5,
       keys -> Calls.rateLimit("bench-tb")),
+  /** The same descriptors counted in sliding windows (issue #25): one compute per window. */
+  RATELIMIT_MEMORY_SLIDING_WINDOW(
+      ServerKind.NOOP_RATELIMIT,
+      ServerKind.RATELIMIT_MEMORY,
+      0.85,
+      keys -> Calls.rateLimit("bench-sw")),
+  /** Sliding windows in Redis: one Lua script call per request, every window in it. */
+  RATELIMIT_REDIS_SLIDING_WINDOW(
+      ServerKind.NOOP_RATELIMIT,
+      ServerKind.RATELIMIT_REDIS,
+      0.5,
+      keys -> Calls.rateLimit("bench-sw")),
   RATELIMIT_REDIS_COALESCED(
       ServerKind.NOOP_RATELIMIT,
       ServerKind.RATELIMIT_REDIS_COALESCED,

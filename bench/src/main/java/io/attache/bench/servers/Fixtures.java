@@ -155,6 +155,8 @@ public final class Fixtures {
               - key: path
                 rate_limit: {unit: minute, requests_per_unit: 1000000000, algorithm: token_bucket}
         """;
+    String sliding =
+        buckets.replace("bench-tb", "bench-sw").replace("token_bucket", "sliding_window");
     try {
       Files.writeString(dir.resolve("client-secret"), "bench-secret");
       Files.writeString(
@@ -164,6 +166,7 @@ public final class Fixtures {
       Files.createDirectories(dir.resolve("ratelimit/config"));
       Files.writeString(dir.resolve("ratelimit/config/bench.yaml"), limits);
       Files.writeString(dir.resolve("ratelimit/config/bench-tb.yaml"), buckets);
+      Files.writeString(dir.resolve("ratelimit/config/bench-sw.yaml"), sliding);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -58,9 +58,14 @@ class FixturesTest {
     }
   }
 
-  /** The token-bucket scenarios' requests match their limits (not "no limit") and pass. */
-  @Test
-  void theTokenBucketDomainLimitsTheRateLimitScenariosRequests() throws Exception {
+  /**
+   * The token-bucket and sliding-window scenarios' requests match their limits (not "no limit") and
+   * pass.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(
+      names = {"RATELIMIT_MEMORY_TOKEN_BUCKET", "RATELIMIT_MEMORY_SLIDING_WINDOW"})
+  void theJudgedDomainsLimitTheRateLimitScenariosRequests(Scenario scenario) throws Exception {
     KeyPair keys = Fixtures.rsaKeys();
     Fixtures.write(dir, keys);
     try (ServiceHost host =
@@ -78,11 +83,7 @@ class FixturesTest {
           ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
       try {
         RateLimitResponse answer =
-            (RateLimitResponse)
-                Scenario.RATELIMIT_MEMORY_TOKEN_BUCKET
-                    .call(keys)
-                    .send(channel, 0)
-                    .get(10, TimeUnit.SECONDS);
+            (RateLimitResponse) scenario.call(keys).send(channel, 0).get(10, TimeUnit.SECONDS);
 
         assertThat(answer.getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
         assertThat(answer.getStatusesList())

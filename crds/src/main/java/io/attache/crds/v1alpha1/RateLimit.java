@@ -37,8 +37,11 @@ public class RateLimit {
   @Pattern("^[1-9][0-9]{0,9}(s|m|h|d)$")
   private String window;
 
-  /** Our extension: {@code fixed_window} (the reference's, the default) or {@code token_bucket}. */
-  @Pattern("^(fixed_window|token_bucket)$")
+  /**
+   * Our extension: {@code fixed_window} (the reference's, the default), {@code sliding_window} or
+   * {@code token_bucket}.
+   */
+  @Pattern("^(fixed_window|sliding_window|token_bucket)$")
   private String algorithm;
 
   /** A token bucket's capacity; {@code requests_per_unit} unless given. */

@@ -34,15 +34,21 @@ public final class ConfigDump {
                             : "")
                     .append(" requests_per_unit=")
                     .append(rule.requestsPerUnit())
-                    .append(
-                        rule.algorithm() == Algorithm.TOKEN_BUCKET
-                            ? " algorithm=token_bucket burst=" + rule.burst()
-                            : "")
+                    .append(algorithm(rule))
                     .append(", shadow_mode: ")
                     .append(rule.shadowMode())
                     .append('\n'));
     for (DescriptorNode child : node.children().values()) {
       dump(child, out);
     }
+  }
+
+  /** Our extensions' algorithms say so; a fixed window, the reference's, stays as it prints. */
+  private static String algorithm(RateLimitRule rule) {
+    return switch (rule.algorithm()) {
+      case FIXED_WINDOW -> "";
+      case SLIDING_WINDOW -> " algorithm=sliding_window";
+      case TOKEN_BUCKET -> " algorithm=token_bucket burst=" + rule.burst();
+    };
   }
 }

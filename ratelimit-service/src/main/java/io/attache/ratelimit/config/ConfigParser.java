@@ -395,7 +395,9 @@ public final class ConfigParser {
       return rule;
     }
 
-    /** {@code algorithm} (our extension): fixed_window, the default, or token_bucket. */
+    /**
+     * {@code algorithm} (our extension): fixed_window, the default, sliding_window or token_bucket.
+     */
     private Algorithm algorithm(Map<String, NodeTuple> fields, String path) {
       if (!fields.containsKey("algorithm")) {
         return Algorithm.FIXED_WINDOW;
@@ -406,7 +408,7 @@ public final class ConfigParser {
         error(
             fields.get("algorithm").getValueNode(),
             path + ".algorithm",
-            "unknown algorithm '" + name + "': fixed_window or token_bucket");
+            "unknown algorithm '" + name + "': fixed_window, sliding_window or token_bucket");
         return Algorithm.FIXED_WINDOW;
       }
       return algorithm.get();

@@ -26,6 +26,20 @@ public interface CounterStore extends AutoCloseable {
   CompletionStage<long[]> takeTokens(
       String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros);
 
+  /**
+   * Sliding windows, by the weighted two-window estimate: for each key, the previous window's count
+   * times the share of it still inside a window ending now, plus the current window's count. When
+   * that estimate plus {@code hits[i]} is at most {@code limits[i]} the hits are counted in the
+   * current window; otherwise they are refused and count nothing. Windows of {@code
+   * windowMicros[i]}, aligned to the epoch and judged by the store's own clock (Redis's {@code
+   * TIME}). One round trip, whatever the number of keys.
+   *
+   * @return per key, the estimate after the hits, rounded up; {@code -1 - the estimate before},
+   *     rounded up, when they were refused
+   */
+  CompletionStage<long[]> countSliding(
+      String[] keys, long[] hits, long[] limits, long[] windowMicros);
+
   /** The current values of {@code keys} (0 for a missing key). */
   CompletionStage<long[]> get(String[] keys);
 

@@ -29,7 +29,10 @@ final class LimitLookup {
       return key(prefix, domain, entries).append(windowStart).toString();
     }
 
-    /** The key with {@code suffix} in place of a window's start ({@code tb} for a bucket). */
+    /**
+     * The key with {@code suffix} in place of a window's start ({@code tb} for a bucket, {@code sw}
+     * for a sliding window).
+     */
     String counterKey(String prefix, String domain, List<Entry> entries, String suffix) {
       return key(prefix, domain, entries).append(suffix).toString();
     }

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * Decides {@code ShouldRateLimit} with the reference service's semantics: fixed windows aligned to
  * the epoch, one counter per domain, descriptor and window, {@code hits_addend}, {@code replaces},
  * {@code unlimited}, shadow and quota modes, near-limit statistics, the near cache and {@code
- * RateLimit-*} headers. Pure: counters live behind {@link CounterStore}, time behind a clock.
+ * RateLimit-*} headers; and with our extensions, token taken and sliding windows, which the store
+ * judges ({@link Taken}). Pure: counters live behind {@link CounterStore}, time behind a clock.
  */
 public final class RateLimiter {
   private final LimiterSettings settings;
@@ -134,21 +135,22 @@ public final class RateLimiter {
         }
       }
     }
-    if (!TokenBuckets.any(matches)) {
+    if (!Taken.any(matches)) {
       return count(request, matches, unlimited, null);
     }
     long[] hits = new long[count];
     for (int i = 0; i < count; i++) {
       hits[i] = hitsFor(request, request.descriptors().get(i));
     }
-    CompletionStage<TokenBuckets.Taken> taken =
-        TokenBuckets.take(store, settings.cacheKeyPrefix(), request, matches, hits);
-    TokenBuckets.Taken now = Stages.valueIfDone(taken);
+    CompletionStage<Taken> stage =
+        Taken.take(
+            store, settings.cacheKeyPrefix(), request, matches, hits, epochSeconds.getAsLong());
+    Taken now = Stages.valueIfDone(stage);
     if (now != null) {
-      // The memory store answers at once: count the windows now, without a callback.
+      // The memory store answers at once: count the fixed windows now, without a callback.
       return count(request, matches, unlimited, now);
     }
-    return taken.thenCompose(buckets -> count(request, matches, unlimited, buckets));
+    return stage.thenCompose(taken -> count(request, matches, unlimited, taken));
   }
 
   /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
@@ -160,14 +162,11 @@ public final class RateLimiter {
   }
 
   /**
-   * Counts the window descriptors in one store call and decides; {@code buckets}, when not null,
-   * holds what the token-bucket descriptors' takes left.
+   * Counts the fixed-window descriptors in one store call and decides; {@code taken}, when not
+   * null, holds what the token taken' takes and the sliding windows' counts left.
    */
   private CompletionStage<Outcome> count(
-      RateLimitRequest request,
-      LimitLookup.Match[] matches,
-      boolean[] unlimited,
-      TokenBuckets.Taken buckets) {
+      RateLimitRequest request, LimitLookup.Match[] matches, boolean[] unlimited, Taken taken) {
     int count = matches.length;
     long now = epochSeconds.getAsLong();
     long[] hits = new long[count];
@@ -178,8 +177,8 @@ public final class RateLimiter {
     for (int i = 0; i < count; i++) {
       Descriptor descriptor = request.descriptors().get(i);
       hits[i] = hitsFor(request, descriptor);
-      if (matches[i] == null || (buckets != null && buckets.has(i))) {
-        if (buckets != null && buckets.has(i)) {
+      if (matches[i] == null || (taken != null && taken.has(i))) {
+        if (taken != null && taken.has(i)) {
           stats.totalHits(matches[i].rule().statsKey(), hits[i]);
         }
         continue;
@@ -202,8 +201,7 @@ public final class RateLimiter {
     }
     if (toCount == 0) {
       return CompletableFuture.completedFuture(
-          decide(
-              request, matches, unlimited, hits, keys, cachedOver, new long[count], now, buckets));
+          decide(request, matches, unlimited, hits, keys, cachedOver, new long[count], now, taken));
     }
     // When every descriptor is counted (the usual case) the store's arrays are the request's,
     // in the same order; otherwise the counted ones are gathered and their results scattered back.
@@ -244,7 +242,7 @@ public final class RateLimiter {
                   cachedOver,
                   scatter(after, positions, count),
                   now,
-                  buckets));
+                  taken));
         } catch (RuntimeException e) {
           return CompletableFuture.failedFuture(e);
         }
@@ -260,7 +258,7 @@ public final class RateLimiter {
                   cachedOver,
                   scatter(values, positions, count),
                   now,
-                  buckets));
+                  taken));
     }
     boolean skipAll = anyCachedOver;
     String[] getKeys = storeKeys;
@@ -295,7 +293,7 @@ public final class RateLimiter {
                               cachedOver,
                               scatter(after, positions, count),
                               now,
-                              buckets));
+                              taken));
             });
   }
 
@@ -328,7 +326,7 @@ public final class RateLimiter {
       boolean[] cachedOver,
       long[] after,
       long now,
-      TokenBuckets.Taken buckets) {
+      Taken taken) {
     int count = matches.length;
     DescriptorStatus[] statuses = new DescriptorStatus[count];
     RateLimitRule[] rules = new RateLimitRule[count];
@@ -349,14 +347,14 @@ public final class RateLimiter {
       RateLimitRule rule = matches[i].rule();
       rules[i] = rule;
       long window = rule.window().orElseThrow().seconds();
-      boolean bucket = buckets != null && buckets.has(i);
-      long reset = bucket ? buckets.reset[i] : window - now % window;
+      boolean judged = taken != null && taken.has(i);
+      long reset = judged ? taken.reset[i] : window - now % window;
       DescriptorStatus.CurrentLimit limit =
           new DescriptorStatus.CurrentLimit(
               rule.name(), rule.requestsPerUnit(), rule.unit(), window);
       DescriptorStatus status;
-      if (bucket) {
-        status = counted(rule, limit, hits[i], buckets.after[i], reset, null, now);
+      if (judged) {
+        status = counted(rule, limit, hits[i], taken.after[i], reset, null, now);
       } else if (cachedOver[i]) {
         stats.overLimit(rule.statsKey(), hits[i]);
         stats.overLimitWithLocalCache(rule.statsKey(), hits[i]);
@@ -371,7 +369,7 @@ public final class RateLimiter {
             rule.statsKey(),
             cachedOver[i]
                 ? hits[i]
-                : hitsOverLimit(rule.capacity(), hits[i], bucket ? buckets.after[i] : after[i]));
+                : hitsOverLimit(rule.capacity(), hits[i], judged ? taken.after[i] : after[i]));
         status = new DescriptorStatus(Code.OK, status.currentLimit(), 0, reset);
       }
       if (rule.quotaMode()) {
@@ -453,7 +451,8 @@ public final class RateLimiter {
         stats.nearLimit(rule.statsKey(), overThreshold - Math.max(nearThreshold, before));
       }
       if (key != null) {
-        // Not for a bucket: it refills continuously, so "over until the window ends" is wrong.
+        // Not for a bucket or a sliding window: they refill continuously, so "over until the
+        // window ends" would be wrong.
         overLimitCache.markOverLimit(key, now + reset);
       }
       return new DescriptorStatus(Code.OVER_LIMIT, Optional.of(limit), 0, reset);

@@ -7,10 +7,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The token-bucket descriptors of one request (GCRA, {@link Algorithm#TOKEN_BUCKET}): their buckets
- * are taken from in one store call, and each take is turned into what the limiter decides with, the
- * tokens in use after it ("after", at most {@code burst} when the take succeeded, more when it was
- * refused) and the seconds until the bucket is full again. A bucket refills one token every
- * window/{@code requests_per_unit}, rounded up to a whole microsecond so the rate is never
+ * are taken from in one store call, and each take is turned into what the limiter decides with
+ * ({@link Taken}): the tokens in use after it (at most {@code burst} when the take succeeded, more
+ * when it was refused) and the seconds until the bucket is full again. A bucket refills one token
+ * every window/{@code requests_per_unit}, rounded up to a whole microsecond so the rate is never
  * exceeded.
  */
 final class TokenBuckets {
@@ -18,45 +18,21 @@ final class TokenBuckets {
 
   private TokenBuckets() {}
 
-  /** What the takes left: by descriptor index, for the token-bucket descriptors only. */
-  static final class Taken {
-    private final boolean[] bucket;
-    final long[] after;
-    final long[] reset;
-
-    private Taken(int count) {
-      this.bucket = new boolean[count];
-      this.after = new long[count];
-      this.reset = new long[count];
-    }
-
-    boolean has(int index) {
-      return bucket[index];
-    }
-  }
-
-  /** Whether any matched descriptor counts by token bucket. */
-  static boolean any(LimitLookup.Match[] matches) {
-    for (LimitLookup.Match match : matches) {
-      if (match != null && match.rule().algorithm() == Algorithm.TOKEN_BUCKET) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Takes {@code hits} from each token-bucket descriptor's bucket, in one store call. */
+  /**
+   * Takes {@code hits} from each token-bucket descriptor's bucket, in one store call, and writes
+   * what they left into {@code taken}.
+   */
   static CompletionStage<Taken> take(
       CounterStore store,
       String prefix,
       RateLimitRequest request,
       LimitLookup.Match[] matches,
-      long[] hits) {
-    Taken taken = new Taken(matches.length);
+      long[] hits,
+      Taken taken) {
     int buckets = 0;
     for (int i = 0; i < matches.length; i++) {
       if (matches[i] != null && matches[i].rule().algorithm() == Algorithm.TOKEN_BUCKET) {
-        taken.bucket[i] = true;
+        taken.taken[i] = true;
         if (takeable(matches[i].rule(), hits[i])) {
           buckets++;
         } else {
@@ -74,7 +50,7 @@ final class TokenBuckets {
     int[] index = new int[buckets];
     for (int i = 0, j = 0; i < matches.length; i++) {
       RateLimitRule rule = matches[i] == null ? null : matches[i].rule();
-      if (taken.bucket[i] && takeable(rule, hits[i])) {
+      if (rule != null && rule.algorithm() == Algorithm.TOKEN_BUCKET && takeable(rule, hits[i])) {
         long window = rule.window().orElseThrow().seconds();
         emissions[j] = ceilDiv(window * MICROS, rule.requestsPerUnit());
         capacities[j] = rule.capacity() * emissions[j];
@@ -120,7 +96,7 @@ final class TokenBuckets {
     return taken;
   }
 
-  private static long ceilDiv(long a, long b) {
+  static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
   }
 }

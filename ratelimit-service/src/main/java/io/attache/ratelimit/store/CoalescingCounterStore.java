@@ -166,6 +166,13 @@ public final class CoalescingCounterStore implements CounterStore {
     return delegate.takeTokens(keys, hits, emissionMicros, capacityMicros);
   }
 
+  /** Not coalesced, for the same reason: whether hits count depends on the count before them. */
+  @Override
+  public CompletionStage<long[]> countSliding(
+      String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+    return delegate.countSliding(keys, hits, limits, windowMicros);
+  }
+
   @Override
   public CompletionStage<long[]> get(String[] keys) {
     return delegate.get(keys);

@@ -30,6 +30,9 @@ public final class MemoryCounterStore implements CounterStore {
    */
   private final ConcurrentHashMap<String, Long> buckets = new ConcurrentHashMap<>();
 
+  /** Sliding windows: each one's counts, replaced under the map's per-key lock as buckets are. */
+  private final ConcurrentHashMap<String, Sliding> sliding = new ConcurrentHashMap<>();
+
   private final LongSupplier epochSeconds;
   private final LongSupplier epochMicros;
   private final int maxKeys;
@@ -42,6 +45,26 @@ public final class MemoryCounterStore implements CounterStore {
 
     Counter(long expiresAt) {
       this.expiresAt = expiresAt;
+    }
+  }
+
+  /**
+   * A sliding window's state: the window that starts at {@code start} (epoch micros) has counted
+   * {@code current}, the one before it {@code previous}.
+   */
+  private record Sliding(long start, long window, long current, long previous) {
+    /** The state at {@code now}: rolled over once or twice if windows have passed since. */
+    Sliding at(long now) {
+      long startNow = now - now % window;
+      if (startNow == start) {
+        return this;
+      }
+      return new Sliding(startNow, window, 0, startNow - window == start ? current : 0);
+    }
+
+    /** The weighted estimate, in the same double arithmetic as the Redis script. */
+    double estimate(long now) {
+      return previous * (double) (window - (now - start)) / window + current;
     }
   }
 
@@ -69,10 +92,8 @@ public final class MemoryCounterStore implements CounterStore {
     for (int i = 0; i < keys.length; i++) {
       Counter counter = counters.get(keys[i]);
       if (counter == null) {
-        if (counters.size() >= maxKeys && !makeRoom(now)) {
-          return CompletableFuture.failedFuture(
-              new StoreUnavailableException(
-                  "the memory counter store is full (" + maxKeys + " counters)", null));
+        if (size() >= maxKeys && !makeRoom(now)) {
+          return full(maxKeys);
         }
         long expiresAt = now + ttlSeconds[i];
         counter = counters.computeIfAbsent(keys[i], k -> new Counter(expiresAt));
@@ -88,12 +109,8 @@ public final class MemoryCounterStore implements CounterStore {
     long now = epochMicros.getAsLong();
     long[] fullIn = new long[keys.length];
     for (int i = 0; i < keys.length; i++) {
-      if (!buckets.containsKey(keys[i])
-          && counters.size() + buckets.size() >= maxKeys
-          && !makeRoom(now / 1_000_000)) {
-        return CompletableFuture.failedFuture(
-            new StoreUnavailableException(
-                "the memory counter store is full (" + maxKeys + " counters)", null));
+      if (!buckets.containsKey(keys[i]) && size() >= maxKeys && !makeRoom(now / 1_000_000)) {
+        return full(maxKeys);
       }
       long cost = hits[i] * emissionMicros[i];
       long capacity = capacityMicros[i];
@@ -116,6 +133,45 @@ public final class MemoryCounterStore implements CounterStore {
   }
 
   @Override
+  public CompletionStage<long[]> countSliding(
+      String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+    long now = epochMicros.getAsLong();
+    long[] counted = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      if (!sliding.containsKey(keys[i]) && size() >= maxKeys && !makeRoom(now / 1_000_000)) {
+        return full(maxKeys);
+      }
+      long add = hits[i];
+      long limit = limits[i];
+      long window = windowMicros[i];
+      long[] result = new long[1];
+      sliding.compute(
+          keys[i],
+          (key, held) -> {
+            Sliding state =
+                held == null || held.window != window
+                    ? new Sliding(now - now % window, window, 0, 0)
+                    : held.at(now);
+            double estimate = state.estimate(now);
+            if (estimate + add > limit) {
+              result[0] = -1 - (long) Math.ceil(estimate);
+              return held;
+            }
+            result[0] = (long) Math.ceil(estimate + add);
+            return new Sliding(state.start, window, state.current + add, state.previous);
+          });
+      counted[i] = result[0];
+    }
+    return CompletableFuture.completedFuture(counted);
+  }
+
+  private static CompletionStage<long[]> full(int maxKeys) {
+    return CompletableFuture.failedFuture(
+        new StoreUnavailableException(
+            "the memory counter store is full (" + maxKeys + " counters)", null));
+  }
+
+  @Override
   public CompletionStage<long[]> get(String[] keys) {
     long[] values = new long[keys.length];
     for (int i = 0; i < keys.length; i++) {
@@ -125,9 +181,9 @@ public final class MemoryCounterStore implements CounterStore {
     return CompletableFuture.completedFuture(values);
   }
 
-  /** Counters and buckets held now, expired ones not yet swept included. */
+  /** Counters, buckets and sliding windows held now, expired ones not yet swept included. */
   public int size() {
-    return counters.size() + buckets.size();
+    return counters.size() + buckets.size() + sliding.size();
   }
 
   /** Evicts counters whose window (plus jitter) has passed. */
@@ -137,6 +193,8 @@ public final class MemoryCounterStore implements CounterStore {
     // A bucket whose arrival time has passed is full: the same as no bucket at all.
     long micros = epochMicros.getAsLong();
     buckets.values().removeIf(tat -> tat <= micros);
+    // A sliding window weighs nothing once the window after it has ended.
+    sliding.values().removeIf(state -> state.start + 2 * state.window <= micros);
   }
 
   /** A synchronous sweep when full, at most once a second so a full store cannot spin. */
@@ -145,7 +203,7 @@ public final class MemoryCounterStore implements CounterStore {
     if (last != now && lastEmergencySweep.compareAndSet(last, now)) {
       sweep();
     }
-    return counters.size() + buckets.size() < maxKeys;
+    return size() < maxKeys;
   }
 
   @Override

@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * them, written to the connection as one batch (on a Cluster, whose keys live in different slots,
  * they go out together and are awaited together). Plain commands rather than a Lua script: a script
  * costs Redis several times the CPU of the two commands, and Redis's CPU is what limits. Token
- * buckets are the exception: their take must read and write atomically across replicas, which only
- * a script does ({@link RedisTokenBuckets}). Calls never block: Lettuce answers on its I/O threads.
- * Connecting is retried in the background, so a Redis that is down at start does not stop the
- * service; calls fail fast (per the failure mode) until it is up.
+ * buckets and sliding windows are the exception: whether hits count depends on what was counted
+ * before, read and written atomically across replicas, which only a script does ({@link
+ * RedisTokenBuckets}, {@link RedisSlidingWindows}). Calls never block: Lettuce answers on its I/O
+ * threads. Connecting is retried in the background, so a Redis that is down at start does not stop
+ * the service; calls fail fast (per the failure mode) until it is up.
  */
 public final class RedisCounterStore implements CounterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisCounterStore.class);
@@ -291,6 +292,22 @@ public final class RedisCounterStore implements CounterStore {
             hits,
             emissionMicros,
             capacityMicros));
+  }
+
+  @Override
+  public CompletionStage<long[]> countSliding(
+      String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+    if (!ensureConnected()) {
+      return notConnected();
+    }
+    return guard(
+        RedisSlidingWindows.count(
+            cluster != null ? cluster.async() : nextConnection().async(),
+            cluster != null,
+            keys,
+            hits,
+            limits,
+            windowMicros));
   }
 
   @Override

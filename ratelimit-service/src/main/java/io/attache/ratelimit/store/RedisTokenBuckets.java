@@ -1,21 +1,13 @@
 package io.attache.ratelimit.store;
 
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Token buckets in Redis: GCRA as one Lua script per bucket, so each take is atomic however many
  * replicas take at once, judged by Redis's own {@code TIME} so replicas with different clocks
  * agree. The bucket is one key holding its theoretical arrival time in epoch micros, expiring when
- * the bucket is full again. The script is sent by digest ({@code EVALSHA}) and, the first time a
- * Redis has not seen it, in full ({@code EVAL}, which also loads it). On a Cluster each key's
- * script goes to the key's node; the takes of one request are sent together and awaited together.
+ * the bucket is full again.
  */
 final class RedisTokenBuckets {
   /**
@@ -44,14 +36,14 @@ final class RedisTokenBuckets {
       return result
       """;
 
-  static final String DIGEST = sha1(SCRIPT);
+  private static final RedisScript TAKE = new RedisScript(SCRIPT, 2);
 
   private RedisTokenBuckets() {}
 
   /**
    * {@link io.attache.ratelimit.core.CounterStore#takeTokens}, on {@code commands}: every bucket in
    * one script call, so a request's buckets cost one command and one round trip; on a Cluster
-   * ({@code perKey}), one call per bucket, since one script may only touch one node's keys.
+   * ({@code perKey}), one call per bucket.
    */
   static CompletableFuture<long[]> take(
       RedisScriptingAsyncCommands<String, String> commands,
@@ -60,74 +52,11 @@ final class RedisTokenBuckets {
       long[] hits,
       long[] emissionMicros,
       long[] capacityMicros) {
-    if (!perKey) {
-      return script(commands, keys, hits, emissionMicros, capacityMicros, 0, keys.length);
-    }
-    @SuppressWarnings("unchecked")
-    CompletableFuture<long[]>[] takes = new CompletableFuture[keys.length];
+    String[] args = new String[2 * keys.length];
     for (int i = 0; i < keys.length; i++) {
-      takes[i] = script(commands, keys, hits, emissionMicros, capacityMicros, i, i + 1);
+      args[2 * i] = Long.toString(hits[i] * emissionMicros[i]);
+      args[2 * i + 1] = Long.toString(capacityMicros[i]);
     }
-    return CompletableFuture.allOf(takes)
-        .thenApply(
-            done -> {
-              long[] fullIn = new long[takes.length];
-              for (int i = 0; i < takes.length; i++) {
-                fullIn[i] = takes[i].join()[0];
-              }
-              return fullIn;
-            });
-  }
-
-  /** The script over buckets {@code from} to {@code to}: by digest, in full if Redis lacks it. */
-  private static CompletableFuture<long[]> script(
-      RedisScriptingAsyncCommands<String, String> commands,
-      String[] keys,
-      long[] hits,
-      long[] emissionMicros,
-      long[] capacityMicros,
-      int from,
-      int to) {
-    String[] scriptKeys = java.util.Arrays.copyOfRange(keys, from, to);
-    String[] args = new String[2 * scriptKeys.length];
-    for (int i = from; i < to; i++) {
-      args[2 * (i - from)] = Long.toString(hits[i] * emissionMicros[i]);
-      args[2 * (i - from) + 1] = Long.toString(capacityMicros[i]);
-    }
-    return commands
-        .<java.util.List<Object>>evalsha(DIGEST, ScriptOutputType.MULTI, scriptKeys, args)
-        .toCompletableFuture()
-        .exceptionallyCompose(
-            error ->
-                noScript(error)
-                    ? commands
-                        .<java.util.List<Object>>eval(
-                            SCRIPT, ScriptOutputType.MULTI, scriptKeys, args)
-                        .toCompletableFuture()
-                    : CompletableFuture.failedFuture(error))
-        .thenApply(
-            values -> {
-              long[] fullIn = new long[values.size()];
-              for (int i = 0; i < fullIn.length; i++) {
-                fullIn[i] = ((Number) values.get(i)).longValue();
-              }
-              return fullIn;
-            });
-  }
-
-  private static boolean noScript(Throwable error) {
-    Throwable cause = error.getCause() != null ? error.getCause() : error;
-    return cause instanceof RedisNoScriptException
-        || String.valueOf(cause.getMessage()).startsWith("NOSCRIPT");
-  }
-
-  private static String sha1(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-1", e);
-    }
+    return TAKE.run(commands, perKey, keys, args);
   }
 }

@@ -46,6 +46,16 @@ public final class TracedCounterStore implements CounterStore {
   }
 
   @Override
+  public CompletionStage<long[]> countSliding(
+      String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+    if (!Span.current().getSpanContext().isValid()) {
+      return store.countSliding(keys, hits, limits, windowMicros);
+    }
+    Span span = start("EVALSHA", keys.length);
+    return ended(span, store.countSliding(keys, hits, limits, windowMicros));
+  }
+
+  @Override
   public CompletionStage<long[]> get(String[] keys) {
     if (!Span.current().getSpanContext().isValid()) {
       return store.get(keys);

@@ -195,20 +195,27 @@ class ConfigParserTest {
                 + " number of s, m, h or d, e.g. 5s, at most a year (365d)");
   }
 
-  /** Our extension: algorithm fixed_window (default) or token_bucket, burst for buckets only. */
+  /**
+   * Our extension: algorithm fixed_window (default), sliding_window or token_bucket, burst for
+   * buckets only.
+   */
   @Test
   void anAlgorithmAndItsBurstAreReadAndTheirMistakesNamed() throws Exception {
     assertThat(
             errors(
                 "domain: d\ndescriptors:\n  - key: a\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: leaky}\n"
                     + "  - key: b\n    rate_limit: {unit: second, requests_per_unit: 1, burst: 5}\n"
-                    + "  - key: c\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: token_bucket, burst: 0}\n"))
+                    + "  - key: c\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: token_bucket, burst: 0}\n"
+                    + "  - key: e\n    rate_limit: {unit: second, requests_per_unit: 1, algorithm: sliding_window, burst: 2}\n"
+                    + "  - key: f\n    rate_limit: {window: 5s, requests_per_unit: 1, algorithm: Sliding_Window}\n"))
         .containsExactly(
             "config/rl.yaml:4: descriptors[0].rate_limit.algorithm: unknown algorithm 'leaky':"
-                + " fixed_window or token_bucket",
+                + " fixed_window, sliding_window or token_bucket",
             "config/rl.yaml:6: descriptors[1].rate_limit.burst: burst is for algorithm"
                 + " token_bucket only",
-            "config/rl.yaml:8: descriptors[2].rate_limit.burst: must be at least 1");
+            "config/rl.yaml:8: descriptors[2].rate_limit.burst: must be at least 1",
+            "config/rl.yaml:10: descriptors[3].rate_limit.burst: burst is for algorithm"
+                + " token_bucket only");
   }
 
   @Test

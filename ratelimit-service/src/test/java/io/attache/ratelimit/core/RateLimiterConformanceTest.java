@@ -252,6 +252,75 @@ class RateLimiterConformanceTest {
     assertThat(fifth.statuses().get(0).currentLimit().orElseThrow().requestsPerUnit()).isEqualTo(2);
   }
 
+  /**
+   * {@code algorithm: sliding_window} (issue #25): the weighted two-window estimate. The previous
+   * window's count weighs by the share of it still inside a window ending now, so a full window
+   * just past does not let a second full one through at the edge, as a fixed window would, and its
+   * weight fades as the new window goes on. Refused hits count nothing; reset is the end of the
+   * current window.
+   */
+  @Test
+  void aSlidingWindowWeighsThePreviousWindowByWhatIsLeftOfIt() {
+    LimiterFixture rl =
+        new LimiterFixture(
+            "domain: d\ndescriptors:\n"
+                + "  - {key: k, rate_limit: {window: 10s, requests_per_unit: 10, algorithm: sliding_window}}\n");
+    rl.now.set(1_000); // a window starts
+    List<Long> remaining = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      remaining.add(rl.call("d", d("k", "v")).statuses().get(0).remaining());
+    }
+    RateLimitResponse eleventh = rl.call("d", d("k", "v"));
+    rl.now.set(1_010); // the next window starts: all ten of the last one still weigh
+    RateLimitResponse atTheEdge = rl.call("d", d("k", "v"));
+    rl.now.set(1_015); // half of it is left: 5 weigh, so 5 more pass
+    int halfway = 0;
+    while (rl.call("d", d("k", "v")).overallCode() == Code.OK) {
+      halfway++;
+    }
+    rl.now.set(1_018); // 2 weigh, and 5 were counted in this window: 3 more
+    int later = 0;
+    while (rl.call("d", d("k", "v")).overallCode() == Code.OK) {
+      later++;
+    }
+    rl.now.set(1_030); // two windows on, nothing weighs
+    int fresh = 0;
+    while (rl.call("d", d("k", "v")).overallCode() == Code.OK) {
+      fresh++;
+    }
+
+    assertThat(remaining).containsExactly(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    assertThat(eleventh.overallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(eleventh.statuses().get(0).secondsUntilReset()).isEqualTo(10);
+    assertThat(atTheEdge.overallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(halfway).isEqualTo(5);
+    assertThat(later).isEqualTo(3);
+    assertThat(fresh).isEqualTo(10);
+    assertThat(rl.stats.get("over_limit", "d.k")).isEqualTo(5);
+  }
+
+  /** A descriptor's hits_addend is counted whole or refused whole, never in part. */
+  @Test
+  void aSlidingWindowRefusesHitsThatDoNotFitWhole() {
+    LimiterFixture rl =
+        new LimiterFixture(
+            "domain: d\ndescriptors:\n"
+                + "  - {key: k, rate_limit: {unit: minute, requests_per_unit: 10, algorithm: sliding_window}}\n");
+    rl.now.set(60_000);
+    RateLimitRequest seven =
+        new RateLimitRequest("d", List.of(d("k", "v")), 7, java.util.Optional.empty());
+
+    RateLimitResponse first = rl.call(seven);
+    RateLimitResponse second = rl.call(seven);
+    RateLimitResponse single = rl.call("d", d("k", "v"));
+
+    assertThat(first.overallCode()).isEqualTo(Code.OK);
+    assertThat(first.statuses().get(0).remaining()).isEqualTo(3);
+    assertThat(second.overallCode()).isEqualTo(Code.OVER_LIMIT);
+    assertThat(single.overallCode()).isEqualTo(Code.OK);
+    assertThat(single.statuses().get(0).remaining()).isEqualTo(2);
+  }
+
   @Test
   void severalDescriptorsAreLimitedIndependentlyAndOred() {
     LimiterFixture rl = new LimiterFixture(EDGE);

@@ -118,7 +118,10 @@ class RateLimitPolicySourceTest {
             });
   }
 
-  /** A window of any length and a token bucket (issue #25) reach the service from policies too. */
+  /**
+   * A window of any length, a token bucket and a sliding window (issue #25) reach the service from
+   * policies too.
+   */
   @Test
   void aPolicysWindowOfAnyLengthApplies() {
     RateLimitPolicy bursts = policy("c-bursts", "bursts", "user", "minute", 3);
@@ -129,6 +132,9 @@ class RateLimitPolicySourceTest {
     bucket.getSpec().getDescriptors().get(0).getRateLimit().setAlgorithm("token_bucket");
     bucket.getSpec().getDescriptors().get(0).getRateLimit().setBurst(10L);
     client.resource(bucket).create();
+    RateLimitPolicy sliding = policy("e-sliding", "sliding", "user", "hour", 100);
+    sliding.getSpec().getDescriptors().get(0).getRateLimit().setAlgorithm("sliding_window");
+    client.resource(sliding).create();
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -138,7 +144,9 @@ class RateLimitPolicySourceTest {
                     .contains("bursts.user: unit=UNKNOWN window=5s requests_per_unit=3")
                     .contains(
                         "buckets.user: unit=MINUTE requests_per_unit=60 algorithm=token_bucket"
-                            + " burst=10"));
+                            + " burst=10")
+                    .contains(
+                        "sliding.user: unit=HOUR requests_per_unit=100 algorithm=sliding_window"));
   }
 
   @Test

@@ -33,6 +33,13 @@ class CoalescingCounterStoreTest {
     }
 
     @Override
+    public CompletionStage<long[]> countSliding(
+        String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+      calls.incrementAndGet();
+      return memory.countSliding(keys, hits, limits, windowMicros);
+    }
+
+    @Override
     public CompletionStage<long[]> get(String[] keys) {
       return memory.get(keys);
     }

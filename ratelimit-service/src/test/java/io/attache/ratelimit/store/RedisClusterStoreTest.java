@@ -27,15 +27,7 @@ class RedisClusterStoreTest {
 
   @Test
   void countersSpreadOverNodesAreIncrementedInOneRequest() {
-    RedisSettings settings =
-        new RedisSettings(
-            RedisSettings.Type.CLUSTER,
-            cluster.nodesUrl(),
-            RedisSettings.SocketType.TCP,
-            "",
-            RedisTls.OFF,
-            1,
-            Duration.ofSeconds(5));
+    RedisSettings settings = clusterSettings();
     String[] keys = new String[12];
     long[] hits = new long[keys.length];
     long[] ttls = new long[keys.length];
@@ -68,15 +60,7 @@ class RedisClusterStoreTest {
    */
   @Test
   void tokenBucketsSpreadOverNodesAreTakenFromByScript() {
-    RedisSettings settings =
-        new RedisSettings(
-            RedisSettings.Type.CLUSTER,
-            cluster.nodesUrl(),
-            RedisSettings.SocketType.TCP,
-            "",
-            RedisTls.OFF,
-            1,
-            Duration.ofSeconds(5));
+    RedisSettings settings = clusterSettings();
     String[] keys = new String[6];
     long[] hits = new long[keys.length];
     long[] emission = new long[keys.length];
@@ -101,5 +85,44 @@ class RedisClusterStoreTest {
       assertThat(java.util.Arrays.stream(fourth).boxed().toList())
           .allSatisfy(refused -> assertThat(refused).isNegative());
     }
+  }
+
+  /**
+   * Sliding windows (issue #25) on a Cluster: each window's script goes to its key's node; a limit
+   * of 3 in a day's window counts 1, 2, 3 and refuses the fourth, whatever node holds it.
+   */
+  @Test
+  void slidingWindowsSpreadOverNodesAreCountedByScript() {
+    RedisSettings settings = clusterSettings();
+    String[] keys = new String[6];
+    long[] hits = new long[keys.length];
+    long[] limits = new long[keys.length];
+    long[] windows = new long[keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = "domain_user_s" + i + "_sw";
+      hits[i] = 1;
+      limits[i] = 3;
+      windows[i] = 86_400_000_000L;
+    }
+    try (RedisCounterStore store = new RedisCounterStore(settings)) {
+      for (int count = 1; count <= 4; count++) {
+        long[] counted =
+            store.countSliding(keys, hits, limits, windows).toCompletableFuture().join();
+        long expected = count <= 3 ? count : -1 - 3;
+        assertThat(java.util.Arrays.stream(counted).boxed().toList())
+            .allSatisfy(value -> assertThat(value).isEqualTo(expected));
+      }
+    }
+  }
+
+  private static RedisSettings clusterSettings() {
+    return new RedisSettings(
+        RedisSettings.Type.CLUSTER,
+        cluster.nodesUrl(),
+        RedisSettings.SocketType.TCP,
+        "",
+        RedisTls.OFF,
+        1,
+        Duration.ofSeconds(5));
   }
 }

@@ -59,6 +59,7 @@ class RedisCounterStoreTest {
         new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)))) {
       String[] keys = {"tb_small", "tb_large"};
       long minute = 60_000_000;
+      long scriptsBefore = scriptCalls(redis);
       long[] capacities = {2 * minute, 10 * minute};
       List<long[]> takes = new java.util.ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -73,8 +74,75 @@ class RedisCounterStoreTest {
       assertThat(takes.get(2)[0]).isNegative();
       assertThat(-1 - takes.get(2)[0]).isBetween(2 * minute - 5_000_000, 2 * minute);
       assertThat(takes.get(2)[1]).isBetween(3 * minute - 5_000_000, 3 * minute);
-      assertThat(info(redis)).contains("cmdstat_evalsha").doesNotContain("cmdstat_eval:calls=2");
+      assertThat(scriptCalls(redis) - scriptsBefore).as("one script call per take").isEqualTo(3);
     }
+  }
+
+  /**
+   * Sliding windows (issue #25): a request's windows are counted in one script call, each on its
+   * own, by Redis's clock. A fresh window admits its limit and refuses the next hit without
+   * counting it; a window whose previous one counted 100 (seeded as the script keeps it) admits
+   * only what the previous one's remaining weight leaves.
+   */
+  @Test
+  void slidingWindowsOfOneRequestAreCountedInOneScriptCallAndWeighThePreviousWindow(
+      RedisServer redis) {
+    long day = 86_400_000_000L;
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create("redis://" + redis.hostAndPort());
+    try (RedisCounterStore store =
+            new RedisCounterStore(tcp(redis.hostAndPort(), Duration.ofSeconds(2)));
+        var connection = client.connect()) {
+      var sync = connection.sync();
+      List<String> time = sync.time();
+      long now = Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
+      long start = now - now % day;
+      long scriptsBefore = scriptCalls(redis);
+      sync.hset("sw_weighted", java.util.Map.of("s", Long.toString(start - day), "c", "100"));
+      // What the previous window still weighs; a day's window moves it by 1e-7 a millisecond.
+      long weighs = (long) Math.ceil(100 * (double) (day - (now - start)) / day);
+      String[] keys = {"sw_fresh", "sw_weighted"};
+      long[] limits = {3, 100};
+      long[] windows = {day, day};
+      List<long[]> counts = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        counts.add(join(store.countSliding(keys, new long[] {1, 0}, limits, windows)));
+      }
+      long free = 100 - weighs;
+      long[] fits = join(store.countSliding(keys, new long[] {0, free}, limits, windows));
+      long[] tooMany = join(store.countSliding(keys, new long[] {0, 1}, limits, windows));
+
+      assertThat(counts.stream().mapToLong(c -> c[0])).containsExactly(1L, 2L, 3L, -4L);
+      assertThat(counts.get(0)[1]).isEqualTo(weighs);
+      assertThat(fits[1]).isEqualTo(100);
+      assertThat(tooMany[1]).isEqualTo(-1 - 100);
+      assertThat(sync.hgetall("sw_fresh"))
+          .containsEntry("s", Long.toString(start))
+          .containsEntry("c", "3")
+          .containsEntry("p", "0");
+      assertThat(sync.hget("sw_weighted", "c")).isEqualTo(Long.toString(free));
+      // Kept until it no longer weighs in: the end of the window after this one.
+      assertThat(sync.pttl("sw_fresh")).isBetween(day / 1000, 2 * day / 1000 + 1);
+      assertThat(scriptCalls(redis) - scriptsBefore).as("one script call per count").isEqualTo(6);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /**
+   * Script calls that ran so far, {@code EVALSHA} and {@code EVAL}: a script goes by digest, and in
+   * full after the first {@code NOSCRIPT} (a failed call) on each server, which this class's tests
+   * share.
+   */
+  private static long scriptCalls(RedisServer redis) {
+    java.util.regex.Matcher calls =
+        java.util.regex.Pattern.compile("cmdstat_eval(?:sha)?:calls=(\\d+),.*failed_calls=(\\d+)")
+            .matcher(info(redis));
+    long sum = 0;
+    while (calls.find()) {
+      sum += Long.parseLong(calls.group(1)) - Long.parseLong(calls.group(2));
+    }
+    return sum;
   }
 
   private static String info(RedisServer redis) {

@@ -1,0 +1,71 @@
+package io.attache.ratelimit.core;
+
+import io.attache.ratelimit.config.Algorithm;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the store-judged descriptors of one request left: token buckets and sliding windows, whose
+ * hits the store may refuse (and then counts nothing), as opposed to fixed windows, which count
+ * every hit. By descriptor index: the hits in use after the request ("after", at most the limit's
+ * capacity when admitted, more when refused) and the seconds until the limit resets.
+ */
+final class Taken {
+  final boolean[] taken;
+  final long[] after;
+  final long[] reset;
+
+  private Taken(int count) {
+    this.taken = new boolean[count];
+    this.after = new long[count];
+    this.reset = new long[count];
+  }
+
+  boolean has(int index) {
+    return taken[index];
+  }
+
+  /** Whether any matched descriptor is judged by the store rather than counted. */
+  static boolean any(LimitLookup.Match[] matches) {
+    for (LimitLookup.Match match : matches) {
+      if (match != null && match.rule().algorithm() != Algorithm.FIXED_WINDOW) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Takes from the token buckets and counts the sliding windows of a request: one store call for
+   * each algorithm the request uses.
+   */
+  static CompletionStage<Taken> take(
+      CounterStore store,
+      String prefix,
+      RateLimitRequest request,
+      LimitLookup.Match[] matches,
+      long[] hits,
+      long nowSeconds) {
+    Taken taken = new Taken(matches.length);
+    boolean buckets = false;
+    boolean sliding = false;
+    for (LimitLookup.Match match : matches) {
+      if (match != null) {
+        buckets |= match.rule().algorithm() == Algorithm.TOKEN_BUCKET;
+        sliding |= match.rule().algorithm() == Algorithm.SLIDING_WINDOW;
+      }
+    }
+    CompletionStage<Taken> first =
+        buckets
+            ? TokenBuckets.take(store, prefix, request, matches, hits, taken)
+            : CompletableFuture.completedFuture(taken);
+    if (!sliding) {
+      return first;
+    }
+    if (!buckets) {
+      return SlidingWindows.count(store, prefix, request, matches, hits, nowSeconds, taken);
+    }
+    return first.thenCompose(
+        t -> SlidingWindows.count(store, prefix, request, matches, hits, nowSeconds, t));
+  }
+}

@@ -1,0 +1,77 @@
+package io.attache.ratelimit.store;
+
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sliding windows in Redis: one Lua script call per request (per key on a Cluster), so each count
+ * is atomic however many replicas count at once, judged by Redis's own {@code TIME} so replicas
+ * with different clocks agree on where a window starts and how much of the previous one still
+ * weighs. A window is one hash holding its start ({@code s}, epoch micros), its count ({@code c})
+ * and the previous window's ({@code p}); it rolls over in the script, and expires when it can no
+ * longer weigh in (the end of the window after it).
+ */
+final class RedisSlidingWindows {
+  /**
+   * KEYS the windows; ARGV per window, in threes, the hits, the limit and the window in micros. The
+   * same arithmetic as the memory store's, in doubles: the estimate is the previous count times the
+   * share of the previous window still inside the sliding one, plus the current count. Hits that
+   * fit are counted; hits that do not are refused and count nothing. Returns per window the
+   * estimate after the hits, rounded up, or -1 minus the estimate before them when refused.
+   */
+  static final String SCRIPT =
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+      local result = {}
+      for i, key in ipairs(KEYS) do
+        local hits = tonumber(ARGV[3 * i - 2])
+        local limit = tonumber(ARGV[3 * i - 1])
+        local window = tonumber(ARGV[3 * i])
+        local start = now - now % window
+        local held = redis.call('HMGET', key, 's', 'c', 'p')
+        local from = tonumber(held[1])
+        local current, previous = 0, 0
+        if from == start then
+          current = tonumber(held[2])
+          previous = tonumber(held[3])
+        elseif from == start - window then
+          previous = tonumber(held[2])
+        end
+        local estimate = previous * (window - (now - start)) / window + current
+        if estimate + hits > limit then
+          result[i] = -1 - math.ceil(estimate)
+        else
+          redis.call('HSET', key, 's', string.format('%.0f', start),
+            'c', string.format('%.0f', current + hits), 'p', string.format('%.0f', previous))
+          redis.call('PEXPIRE', key, math.floor((start + 2 * window - now) / 1000) + 1)
+          result[i] = math.ceil(estimate + hits)
+        end
+      end
+      return result
+      """;
+
+  private static final RedisScript COUNT = new RedisScript(SCRIPT, 3);
+
+  private RedisSlidingWindows() {}
+
+  /**
+   * {@link io.attache.ratelimit.core.CounterStore#countSliding}, on {@code commands}: every window
+   * in one script call; on a Cluster ({@code perKey}), one call per window.
+   */
+  static CompletableFuture<long[]> count(
+      RedisScriptingAsyncCommands<String, String> commands,
+      boolean perKey,
+      String[] keys,
+      long[] hits,
+      long[] limits,
+      long[] windowMicros) {
+    String[] args = new String[3 * keys.length];
+    for (int i = 0; i < keys.length; i++) {
+      args[3 * i] = Long.toString(hits[i]);
+      args[3 * i + 1] = Long.toString(limits[i]);
+      args[3 * i + 2] = Long.toString(windowMicros[i]);
+    }
+    return COUNT.run(commands, perKey, keys, args);
+  }
+}
