@@ -41,9 +41,12 @@ final class RedisSlidingWindows {
         local estimate = previous * (window - (now - start)) / window + current
         if estimate + hits > limit then
           result[i] = -1 - math.ceil(estimate)
+        elseif from == start then
+          redis.call('HINCRBY', key, 'c', ARGV[3 * i - 2])
+          result[i] = math.ceil(estimate + hits)
         else
           redis.call('HSET', key, 's', string.format('%.0f', start),
-            'c', string.format('%.0f', current + hits), 'p', string.format('%.0f', previous))
+            'c', ARGV[3 * i - 2], 'p', string.format('%.0f', previous))
           redis.call('PEXPIRE', key, math.floor((start + 2 * window - now) / 1000) + 1)
           result[i] = math.ceil(estimate + hits)
         end
