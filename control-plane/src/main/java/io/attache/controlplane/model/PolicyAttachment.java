@@ -64,11 +64,30 @@ public record PolicyAttachment(
     GATEWAY
   }
 
-  /** The domain, and one list of actions per descriptor that carries a limit. */
-  public record RateLimits(String domain, List<List<Action>> descriptors) {
+  /**
+   * The domain, one list of actions per descriptor that carries a limit, and the token bucket Envoy
+   * keeps per route, if any ({@code spec.local}).
+   */
+  public record RateLimits(String domain, List<List<Action>> descriptors, Optional<Local> local) {
     public RateLimits {
       Objects.requireNonNull(domain, "domain");
       descriptors = descriptors.stream().map(List::copyOf).toList();
+      Objects.requireNonNull(local, "local");
+    }
+
+    /** Global limits only. */
+    public RateLimits(String domain, List<List<Action>> descriptors) {
+      this(domain, descriptors, Optional.empty());
+    }
+  }
+
+  /**
+   * Envoy's local token bucket for a route: {@code tokensPerFill} come back every {@code
+   * fillInterval}, up to {@code maxTokens}.
+   */
+  public record Local(long maxTokens, long tokensPerFill, java.time.Duration fillInterval) {
+    public Local {
+      Objects.requireNonNull(fillInterval, "fillInterval");
     }
   }
 

@@ -67,6 +67,11 @@ final class PolicyAttachmentConverter {
           descriptors(
               spec.getDescriptors(), "spec.descriptors", List.of(), sources, limited, errors);
     }
+    Optional<PolicyAttachment.Local> local = Optional.empty();
+    if (spec.getLocal() != null) {
+      local = LocalLimits.convert(spec.getLocal(), "spec.local", errors);
+      valid &= local.isPresent();
+    }
     if (!valid) {
       attachment(
           PolicyAttachment.Kind.RATE_LIMIT, policy, spec.getTargetRefs(), Optional.empty(), errors);
@@ -76,7 +81,7 @@ final class PolicyAttachmentConverter {
         PolicyAttachment.Kind.RATE_LIMIT,
         policy,
         spec.getTargetRefs(),
-        Optional.of(new PolicyAttachment.RateLimits(spec.getDomain(), limited)),
+        Optional.of(new PolicyAttachment.RateLimits(spec.getDomain(), limited, local)),
         errors);
   }
 

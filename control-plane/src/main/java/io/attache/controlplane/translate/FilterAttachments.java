@@ -16,7 +16,8 @@ import java.util.Set;
  * Which routes go through ext-authz and which are rate limited, from the targets of AuthPolicies
  * and RateLimitPolicies. A Gateway target covers every route attached through it. Rate limits of
  * several policies on one route add up when they share a domain; Envoy sends one domain per route,
- * so of policies with different domains the oldest wins and the others are told they conflict.
+ * so of policies with different domains the oldest wins and the others are told they conflict. A
+ * route has one local token bucket: the oldest policy's, the others told they conflict.
  */
 public final class FilterAttachments {
   private static final Comparator<PolicyAttachment> PRECEDENCE =
@@ -26,6 +27,8 @@ public final class FilterAttachments {
   private final Set<String> authGateways = new HashSet<>();
   private final Map<String, PolicyAttachment.RateLimits> limitsByRoute = new HashMap<>();
   private final Map<String, PolicyAttachment.RateLimits> limitsByGateway = new HashMap<>();
+  private final Map<String, PolicyAttachment.Local> localByRoute = new HashMap<>();
+  private final Map<String, PolicyAttachment.Local> localByGateway = new HashMap<>();
   private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
   public static FilterAttachments resolve(ClusterState state) {
@@ -50,23 +53,22 @@ public final class FilterAttachments {
           (route ? filters.authRoutes : filters.authGateways).add(key);
           continue;
         }
-        Map<String, PolicyAttachment.RateLimits> limits =
-            route ? filters.limitsByRoute : filters.limitsByGateway;
         PolicyAttachment.RateLimits own = policy.rateLimits().orElseThrow();
-        PolicyAttachment.RateLimits held = limits.get(key);
-        if (held == null) {
-          limits.put(key, own);
-        } else if (held.domain().equals(own.domain())) {
-          List<List<PolicyAttachment.Action>> merged = new ArrayList<>(held.descriptors());
-          merged.addAll(own.descriptors());
-          limits.put(key, new PolicyAttachment.RateLimits(own.domain(), merged));
-        } else {
-          problems.add(
-              (route ? "HTTPRoute " : "Gateway ")
-                  + key
-                  + " is already limited in domain '"
-                  + held.domain()
-                  + "' by an older policy");
+        String what = (route ? "HTTPRoute " : "Gateway ") + key;
+        if (!own.descriptors().isEmpty()) {
+          Optional<String> clash =
+              filters.addLimits(route ? filters.limitsByRoute : filters.limitsByGateway, key, own);
+          clash.ifPresent(
+              domain ->
+                  problems.add(
+                      what + " is already limited in domain '" + domain + "' by an older policy"));
+          conflicted |= clash.isPresent();
+        }
+        if (own.local().isPresent()
+            && (route ? filters.localByRoute : filters.localByGateway)
+                    .putIfAbsent(key, own.local().get())
+                != null) {
+          problems.add(what + " already has a local rate limit from an older policy");
           conflicted = true;
         }
       }
@@ -77,14 +79,60 @@ public final class FilterAttachments {
     return filters;
   }
 
+  /**
+   * Adds a policy's global limits to a target's: merged with those of the same domain; refused,
+   * with the domain held, when an older policy limits the target in another.
+   */
+  private Optional<String> addLimits(
+      Map<String, PolicyAttachment.RateLimits> limits,
+      String key,
+      PolicyAttachment.RateLimits own) {
+    PolicyAttachment.RateLimits held = limits.get(key);
+    if (held == null) {
+      limits.put(key, own);
+      return Optional.empty();
+    }
+    if (!held.domain().equals(own.domain())) {
+      return Optional.of(held.domain());
+    }
+    List<List<PolicyAttachment.Action>> merged = new ArrayList<>(held.descriptors());
+    merged.addAll(own.descriptors());
+    limits.put(key, new PolicyAttachment.RateLimits(own.domain(), merged));
+    return Optional.empty();
+  }
+
   /** Whether any route is sent to ext-authz. */
   public boolean anyAuth() {
     return !authRoutes.isEmpty() || !authGateways.isEmpty();
   }
 
-  /** Whether any route is rate limited. */
+  /** Whether any route is rate limited by ratelimit-service. */
   public boolean anyRateLimit() {
     return !limitsByRoute.isEmpty() || !limitsByGateway.isEmpty();
+  }
+
+  /** Whether any route has a local rate limit (Envoy's own token bucket). */
+  public boolean anyLocalRateLimit() {
+    return !localByRoute.isEmpty() || !localByGateway.isEmpty();
+  }
+
+  /**
+   * Whether any policy of {@code state} has a local rate limit, targeted or not: cheap, so a
+   * translation in part can skip resolving the state before it when none has.
+   */
+  static boolean anyLocalPolicy(ClusterState state) {
+    for (PolicyAttachment policy : state.attachments()) {
+      if (policy.rateLimits().flatMap(PolicyAttachment.RateLimits::local).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The route's own local limit wins over its Gateway's. */
+  Optional<PolicyAttachment.Local> local(HttpRouteState route, Optional<String> gatewayKey) {
+    return Optional.ofNullable(localByRoute.get(route.key()))
+        .or(() -> gatewayKey.map(localByGateway::get));
   }
 
   boolean auth(HttpRouteState route, Optional<String> gatewayKey) {

@@ -48,7 +48,11 @@ final class GatewayListeners {
                 Rds.newBuilder()
                     .setConfigSource(ApiListeners.ads())
                     .setRouteConfigName(port.xdsName()));
-    // ext_authz first, so the rate limit can use what it returned (dynamic metadata).
+    // The local bucket first, so a flood is shed before any service is asked; then ext_authz, so
+    // the rate limit can use what it returned (dynamic metadata).
+    if (filters.anyLocalRateLimit()) {
+      manager.addHttpFilters(LocalRateLimits.filter());
+    }
     if (filters.anyAuth()) {
       manager.addHttpFilters(ServiceClusters.extAuthzFilter());
     }

@@ -14,11 +14,11 @@ import io.envoyproxy.envoy.type.metadata.v3.MetadataKey;
 import java.util.Optional;
 
 /**
- * Turns on, for one route, the ext_authz and ratelimit filters that the listener carries disabled:
- * Envoy runs a disabled-by-default filter only where a route's {@code typed_per_filter_config}
- * holds a {@link FilterConfig} that enables it. ext-authz learns the route and Gateway from {@code
- * context_extensions} ({@code attache.io/route}, {@code attache.io/gateway}), which is how an
- * AuthPolicy's targetRefs select it there.
+ * Turns on, for one route, the local_ratelimit, ext_authz and ratelimit filters that the listener
+ * carries disabled: Envoy runs a disabled-by-default filter only where a route's {@code
+ * typed_per_filter_config} holds a {@link FilterConfig} that enables it. ext-authz learns the route
+ * and Gateway from {@code context_extensions} ({@code attache.io/route}, {@code
+ * attache.io/gateway}), which is how an AuthPolicy's targetRefs select it there.
  */
 final class RouteFilters {
   static final String EXT_AUTHZ_FILTER = "envoy.filters.http.ext_authz";
@@ -36,6 +36,13 @@ final class RouteFilters {
     if (context.gateway().isEmpty()) {
       return;
     }
+    context
+        .filters()
+        .local(source, context.gateway())
+        .ifPresent(
+            local ->
+                route.putTypedPerFilterConfig(
+                    LocalRateLimits.FILTER, enable(Any.pack(LocalRateLimits.perRoute(local)))));
     if (context.filters().auth(source, context.gateway())) {
       CheckSettings.Builder settings =
           CheckSettings.newBuilder()

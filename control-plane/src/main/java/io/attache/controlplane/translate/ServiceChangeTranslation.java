@@ -46,7 +46,7 @@ final class ServiceChangeTranslation {
     GatewayTls tls = GatewayTls.resolve(state);
     TrafficPolicies policies = TrafficPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
-    if (!Translator.sameServicesNeeded(filters, previous)) {
+    if (!Translator.sameServicesNeeded(filters, previous, before)) {
       return Optional.empty();
     }
     RouteAttachments attachments = resolver.resolve(tls.servable());

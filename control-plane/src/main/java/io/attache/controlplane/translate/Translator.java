@@ -287,7 +287,7 @@ public final class Translator {
     }
     // Checked first: a policy's target route counts even when it attaches nowhere.
     FilterAttachments filters = FilterAttachments.resolve(state);
-    if (!sameServicesNeeded(filters, previous)) {
+    if (!sameServicesNeeded(filters, previous, before)) {
       return Optional.empty();
     }
     RouteParents parents = RouteParents.of(changed);
@@ -403,11 +403,16 @@ public final class Translator {
 
   /**
    * Whether the ext_authz and rate-limit services are needed as they were when {@code previous} was
-   * translated (it has their clusters exactly then); when not, every Gateway listener changes.
+   * translated (it has their clusters exactly then), and a local rate limit as it was in {@code
+   * before}; when not, every Gateway listener changes.
    */
-  static boolean sameServicesNeeded(FilterAttachments filters, XdsResources previous) {
+  static boolean sameServicesNeeded(
+      FilterAttachments filters, XdsResources previous, ClusterState before) {
     return filters.anyAuth() == hasCluster(previous, ServiceClusters.EXT_AUTHZ_CLUSTER)
-        && filters.anyRateLimit() == hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER);
+        && filters.anyRateLimit() == hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)
+        && filters.anyLocalRateLimit()
+            == (FilterAttachments.anyLocalPolicy(before)
+                && FilterAttachments.resolve(before).anyLocalRateLimit());
   }
 
   private static boolean hasCluster(XdsResources resources, String name) {

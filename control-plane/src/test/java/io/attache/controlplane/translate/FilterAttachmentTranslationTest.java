@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.config.route.v3.RateLimit;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
@@ -298,5 +299,140 @@ class FilterAttachmentTranslationTest {
         .extracting(v -> v.policyKey() + " " + v.reason())
         .containsExactly(
             "shop/store-auth Accepted", "shop/per-user Accepted", "shop/later Conflicted");
+  }
+
+  /** A local-only RateLimitPolicy on the route: Envoy's own token bucket (issue #25, part 3). */
+  private static final String LOCAL =
+      """
+      ---
+      apiVersion: attache.io/v1alpha1
+      kind: RateLimitPolicy
+      metadata: {name: flood, namespace: shop, creationTimestamp: "2026-02-01T00:00:00Z"}
+      spec:
+        domain: shop-local
+        targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
+        local: {requests_per_unit: 50, unit: second, burst: 100}
+      """;
+
+  private static HttpConnectionManager gatewayManager(XdsResources resources) throws Exception {
+    return resources.listeners().stream()
+        .filter(l -> l.getName().equals("shop/edge:8000"))
+        .findFirst()
+        .orElseThrow()
+        .getFilterChains(0)
+        .getFilters(0)
+        .getTypedConfig()
+        .unpack(HttpConnectionManager.class);
+  }
+
+  /**
+   * The local bucket sheds a flood first: Envoy's local_ratelimit filter ahead of ext_authz and
+   * ratelimit, off on the listener and on for the targeted route with its bucket, enabled and
+   * enforced for every request (Envoy's default is 0 % of requests).
+   */
+  @Test
+  void aLocalLimitPutsEnvoysTokenBucketOnTheRouteAheadOfTheServices() throws Exception {
+    XdsResources resources = translate(CLUSTER + LIMITS + LOCAL);
+
+    LocalRateLimit bucket =
+        perRoute(
+            gatewayRoute(resources), "envoy.filters.http.local_ratelimit", LocalRateLimit.class);
+
+    assertThat(gatewayManager(resources).getHttpFiltersList())
+        .extracting(f -> f.getName() + (f.getDisabled() ? " (disabled)" : ""))
+        .containsExactly(
+            "envoy.filters.http.local_ratelimit (disabled)",
+            "envoy.filters.http.ext_authz (disabled)",
+            "envoy.filters.http.ratelimit (disabled)",
+            "envoy.filters.http.router");
+    assertThat(bucket.getTokenBucket().getMaxTokens()).isEqualTo(100);
+    assertThat(bucket.getTokenBucket().getTokensPerFill().getValue()).isEqualTo(50);
+    assertThat(bucket.getTokenBucket().getFillInterval().getSeconds()).isEqualTo(1);
+    assertThat(bucket.getFilterEnabled().getDefaultValue().getNumerator()).isEqualTo(100);
+    assertThat(bucket.getFilterEnforced().getDefaultValue().getNumerator()).isEqualTo(100);
+    assertThat(bucket.getStatPrefix()).isEqualTo("attache_local_rate_limit");
+  }
+
+  /** A policy with only a local limit needs no ratelimit-service: no global filter, no cluster. */
+  @Test
+  void aLocalOnlyPolicyNeedsNoRateLimitService() throws Exception {
+    XdsResources resources = translate(CLUSTER + LOCAL);
+
+    assertThat(gatewayManager(resources).getHttpFiltersList())
+        .extracting(f -> f.getName())
+        .containsExactly(
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.ext_authz",
+            "envoy.filters.http.router");
+    assertThat(resources.clusters())
+        .extracting(Cluster::getName)
+        .doesNotContain("attache.ratelimit");
+  }
+
+  /**
+   * A route's own local limit wins over its Gateway's, and a window below a second becomes Envoy's
+   * fill interval as it is.
+   */
+  @Test
+  void aRoutesOwnLocalLimitWinsOverItsGateways() throws Exception {
+    String gatewayWide =
+        LOCAL
+            .replace("name: flood", "name: gateway-flood")
+            .replace("kind: HTTPRoute, name: store", "kind: Gateway, name: edge")
+            .replace("unit: second, burst: 100", "window: 500ms");
+
+    Route route = gatewayRoute(translate(CLUSTER + gatewayWide + LOCAL));
+    Route gatewayOnly = gatewayRoute(translate(CLUSTER + gatewayWide));
+
+    assertThat(
+            perRoute(route, "envoy.filters.http.local_ratelimit", LocalRateLimit.class)
+                .getTokenBucket()
+                .getMaxTokens())
+        .isEqualTo(100);
+    LocalRateLimit fromGateway =
+        perRoute(gatewayOnly, "envoy.filters.http.local_ratelimit", LocalRateLimit.class);
+    assertThat(fromGateway.getTokenBucket().getFillInterval().getNanos()).isEqualTo(500_000_000);
+    assertThat(fromGateway.getTokenBucket().getMaxTokens()).isEqualTo(50);
+  }
+
+  /** One bucket per route: of two policies' local limits on one route the older wins. */
+  @Test
+  void aSecondLocalLimitOnARouteConflicts() {
+    String later =
+        LOCAL.replace("name: flood", "name: later-flood").replace("2026-02-01", "2026-04-01");
+
+    List<PolicyVerdict> verdicts =
+        FilterAttachments.resolve(parse(CLUSTER + LOCAL + later)).verdicts();
+
+    assertThat(verdicts)
+        .extracting(v -> v.policyKey() + " " + v.reason())
+        .containsExactly(
+            "shop/store-auth Accepted", "shop/flood Accepted", "shop/later-flood Conflicted");
+  }
+
+  /** Mistakes Envoy would refuse, or the schema would at admission, are named by field. */
+  @Test
+  void aLocalLimitEnvoyCouldNotTakeIsAnErrorNamingItsField() {
+    String bad =
+        CLUSTER
+            + LOCAL.replace("unit: second, burst: 100", "window: 10ms")
+            + LOCAL
+                .replace("name: flood", "name: both")
+                .replace("unit: second, burst: 100", "unit: second, window: 5s")
+            + LOCAL
+                .replace("name: flood", "name: none")
+                .replace("requests_per_unit: 50, unit: second, burst: 100", "unit: fortnight");
+
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", bad)));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .contains(
+            "p.yaml (document 6) spec.local.window: at least 50ms, the least fill interval Envoy"
+                + " takes",
+            "p.yaml (document 7) spec.local.unit: give unit or window, not both",
+            "p.yaml (document 8) spec.local.requests_per_unit: required, 1 to 4294967295",
+            "p.yaml (document 8) spec.local.unit: must be second, minute, hour or day");
   }
 }

@@ -151,6 +151,38 @@ class RouteChangeTranslationTest {
   }
 
   /**
+   * A local rate limit (issue #25) puts a filter on every Gateway listener: removing its only
+   * target, or bringing it back, changes the listeners, which a translation in part must see as a
+   * full translation does.
+   */
+  @Test
+  void theOnlyLocallyLimitedRouteComingOrGoingGivesWhatAFullTranslationGives() {
+    ClusterState limited =
+        ChangeFixture.parse(
+            ChangeFixture.CLUSTER
+                + """
+                ---
+                apiVersion: attache.io/v1alpha1
+                kind: RateLimitPolicy
+                metadata: {name: flood, namespace: shop}
+                spec:
+                  domain: shop
+                  targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: admin}]
+                  local: {requests_per_unit: 5, unit: second}
+                """);
+    List<HttpRouteState> withoutAdmin = new ArrayList<>(limited.httpRoutes());
+    withoutAdmin.removeIf(r -> r.name().equals("admin"));
+    ClusterState unlimited = limited.withHttpRoutes(withoutAdmin);
+    XdsResources previous = translator.translate(limited);
+
+    XdsResources removed = translator.translate(unlimited, limited, previous);
+    XdsResources restored = translator.translate(limited, unlimited, removed);
+
+    assertThat(removed).isEqualTo(translator.translate(unlimited));
+    assertThat(restored).isEqualTo(previous);
+  }
+
+  /**
    * Random edits, additions and removals, each translated from the last: always the full result.
    */
   @Test

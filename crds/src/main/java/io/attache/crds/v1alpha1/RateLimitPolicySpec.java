@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * {@code spec} of a {@link RateLimitPolicy}: a rate-limit domain and its descriptor tree, and
- * optionally the routes the control plane should limit with it ({@code targetRefs}) and where each
- * descriptor key's value comes from on those routes ({@code descriptorSources}).
+ * optionally the routes the control plane should limit with it ({@code targetRefs}), where each
+ * descriptor key's value comes from on those routes ({@code descriptorSources}), and a token bucket
+ * Envoy keeps for each of them ({@code local}).
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class RateLimitPolicySpec {
@@ -23,6 +24,9 @@ public class RateLimitPolicySpec {
   private List<RateLimitDescriptor> descriptors = new ArrayList<>();
   private List<TargetRef> targetRefs = new ArrayList<>();
   private Map<String, DescriptorSource> descriptorSources = new LinkedHashMap<>();
+
+  /** A token bucket Envoy keeps per targeted route, in front of the global limits. */
+  private LocalRateLimit local;
 
   /**
    * Where Envoy takes a descriptor entry's value: a request header, or dynamic metadata (such as
@@ -54,6 +58,14 @@ public class RateLimitPolicySpec {
 
   public void setDescriptorSources(Map<String, DescriptorSource> descriptorSources) {
     this.descriptorSources = descriptorSources == null ? new LinkedHashMap<>() : descriptorSources;
+  }
+
+  public LocalRateLimit getLocal() {
+    return local;
+  }
+
+  public void setLocal(LocalRateLimit local) {
+    this.local = local;
   }
 
   public String getDomain() {

@@ -173,8 +173,9 @@ public final class ConfigParser {
 
     /**
      * A {@code RateLimitPolicy} document (what {@code kubectl apply} takes) read from a file: its
-     * {@code spec} is the reference's format; {@code targetRefs} and {@code descriptorSources} are
-     * the control plane's and are left out. Any other document is returned as it is.
+     * {@code spec} is the reference's format; {@code targetRefs}, {@code descriptorSources} and
+     * {@code local} (Envoy's own token bucket) are the control plane's and are left out. Any other
+     * document is returned as it is.
      */
     private Node policySpec(Node root) {
       if (!(root instanceof MappingNode mapping)) {
@@ -195,7 +196,7 @@ public final class ConfigParser {
       List<NodeTuple> limits = new ArrayList<>();
       for (NodeTuple tuple : specMapping.getValue()) {
         String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
-        if (!key.equals("targetRefs") && !key.equals("descriptorSources")) {
+        if (!key.equals("targetRefs") && !key.equals("descriptorSources") && !key.equals("local")) {
           limits.add(tuple);
         }
       }

@@ -320,6 +320,7 @@ class ConfigParserTest {
               domain: quickstart
               targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: echo}]
               descriptorSources: {user: {requestHeader: x-user-id}}
+              local: {requests_per_unit: 100, unit: second}
               descriptors:
                 - key: user
                   rate_limit: {unit: minute, requests_per_unit: 3}
