@@ -108,6 +108,13 @@
   value: /srv/runtime_data/current
 - name: BACKEND_TYPE
   value: {{ ternary "redis" "memory" $r.enabled }}
+{{- with .v.quotasTopic }}
+{{- if not $.root.Values.kafka.bootstrapServers }}
+{{- fail "ratelimit.quotasTopic needs kafka.bootstrapServers: quotas are read from Kafka" }}
+{{- end }}
+- name: ATTACHE_QUOTAS_TOPIC
+  value: {{ . | quote }}
+{{- end }}
 {{- if $r.enabled }}
 - name: REDIS_TYPE
   value: {{ $r.type | quote }}

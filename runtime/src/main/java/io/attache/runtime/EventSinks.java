@@ -98,7 +98,7 @@ public final class EventSinks {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** {@code KAFKA_PRODUCER_SASL_MECHANISM=PLAIN} becomes {@code sasl.mechanism=PLAIN}. */
-  static Map<String, Object> producerOverrides(Settings settings) {
+  public static Map<String, Object> producerOverrides(Settings settings) {
     Map<String, Object> overrides = new HashMap<>();
     settings
         .withPrefix("KAFKA_PRODUCER_")

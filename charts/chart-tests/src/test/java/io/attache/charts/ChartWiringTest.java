@@ -90,6 +90,24 @@ class ChartWiringTest {
     }
   }
 
+  /** Quotas from Kafka (issue #25): the topic reaches ratelimit-service, and needs Kafka. */
+  @Test
+  void aQuotasTopicReachesTheRateLimitServiceAndNeedsKafka() {
+    RenderedChart chart =
+        render(
+            "kafka.bootstrapServers",
+            "kafka:9092",
+            "ratelimit.quotasTopic",
+            "attache.control.limits");
+
+    assertThat(chart.envValue("ratelimit-service", "ATTACHE_QUOTAS_TOPIC"))
+        .isEqualTo("attache.control.limits");
+    assertThat(render().env("ratelimit-service")).doesNotContainKey("ATTACHE_QUOTAS_TOPIC");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> RenderedChart.template("ratelimit.quotasTopic", "limits").call())
+        .hasMessageContaining("ratelimit.quotasTopic needs kafka.bootstrapServers");
+  }
+
   @Test
   void kafkaTlsTrustsTheCaAndPresentsTheClientCertificateFromSecrets() {
     RenderedChart chart =

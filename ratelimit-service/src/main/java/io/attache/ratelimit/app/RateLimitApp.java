@@ -7,12 +7,14 @@ import io.attache.ratelimit.core.CounterStore;
 import io.attache.ratelimit.core.FailureMode;
 import io.attache.ratelimit.core.LimiterSettings;
 import io.attache.ratelimit.core.OverLimitCache;
+import io.attache.ratelimit.core.QuotaOverrides;
 import io.attache.ratelimit.core.RateLimitService;
 import io.attache.ratelimit.core.RateLimiter;
 import io.attache.ratelimit.grpc.RateLimitGrpcService;
 import io.attache.ratelimit.grpc.RequestIdInterceptor;
 import io.attache.ratelimit.http.JsonEndpoint;
 import io.attache.ratelimit.metrics.MicrometerLimitStats;
+import io.attache.ratelimit.quota.KafkaQuotaSource;
 import io.attache.ratelimit.source.EffectiveConfig;
 import io.attache.ratelimit.source.PolicySource;
 import io.attache.ratelimit.source.RuntimeDirectorySource;
@@ -27,6 +29,7 @@ import io.attache.ratelimit.store.TracedCounterStore;
 import io.attache.runtime.AdminServer;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.PolicySourceKind;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
@@ -38,17 +41,21 @@ import io.attache.runtime.tracing.Tracing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,7 +145,14 @@ public final class RateLimitApp {
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     Tracing tracing = Tracing.fromSettings(settings, "ratelimit-service");
     LogSetup.readSettings(settings);
+    Optional<String> quotasTopic = settings.optional("ATTACHE_QUOTAS_TOPIC");
+    Optional<String> kafka = settings.optional("KAFKA_BOOTSTRAP_SERVERS");
+    Map<String, Object> consumerOverrides = consumerOverrides(settings);
     EventSink events = EventSinks.fromSettings(settings, "ratelimit-service"); // validates settings
+    if (quotasTopic.isPresent() && kafka.isEmpty()) {
+      throw new InvalidSettingsException(
+          List.of("ATTACHE_QUOTAS_TOPIC: quotas are read from Kafka; set KAFKA_BOOTSTRAP_SERVERS"));
+    }
     reportUnsupported(settings);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -198,7 +212,13 @@ public final class RateLimitApp {
         localCacheBytes > 0
             ? new CaffeineOverLimitCache(localCacheBytes, epochSeconds, Optional.of(registry))
             : OverLimitCache.NONE;
-    RateLimiter limiter = new RateLimiter(limiterSettings, store, nearCache, stats, epochSeconds);
+    KafkaQuotaSource quotas =
+        quotasTopic
+            .map(topic -> new KafkaQuotaSource(kafka.get(), topic, consumerOverrides, events))
+            .orElse(null);
+    Supplier<QuotaOverrides> quotasNow = quotas == null ? () -> QuotaOverrides.NONE : quotas::get;
+    RateLimiter limiter =
+        new RateLimiter(limiterSettings, store, nearCache, stats, epochSeconds, quotasNow);
     RateLimitService service =
         new RateLimitService(limiter, effective, failureMode, events, okSampleRate, stats);
 
@@ -253,12 +273,29 @@ public final class RateLimitApp {
           .onClose(store)
           .onClose(() -> closeLoops(loops)) // after the server and the store that ran on them
           .onClose(debug);
+      if (quotas != null) {
+        builder.onClose(quotas.start());
+        FunctionCounter.builder("attache_ratelimit_quota_records", quotas, q -> q.applied())
+            .tag("outcome", "applied")
+            .description("quota records applied from ATTACHE_QUOTAS_TOPIC")
+            .register(registry);
+        FunctionCounter.builder("attache_ratelimit_quota_records", quotas, q -> q.rejected())
+            .tag("outcome", "rejected")
+            .description("quota records refused (the last good quota stays)")
+            .register(registry);
+        Gauge.builder("attache_ratelimit_quotas", quotas, q -> q.get().size())
+            .description("per-tenant quotas in force")
+            .register(registry);
+      }
     } catch (RuntimeException e) { // before anything was registered to close with the host
       debug.close();
       source.close();
       closePolicies(policies[0], kubernetes.isEmpty() ? clientToClose : null);
       store.close();
       closeLoops(loops);
+      if (quotas != null) {
+        quotas.close();
+      }
       throw e;
     }
     // A failed start closes everything registered with onClose above.
@@ -270,6 +307,30 @@ public final class RateLimitApp {
         debug.port(),
         failureMode.name().toLowerCase());
     return serviceHost;
+  }
+
+  /**
+   * The quota consumer's properties: the events producer's {@code security.protocol}, {@code ssl.*}
+   * and {@code sasl.*} ({@code KAFKA_PRODUCER_*}), so one set of credentials serves both, then
+   * {@code KAFKA_CONSUMER_*} over them ({@code KAFKA_CONSUMER_SECURITY_PROTOCOL=SSL} becomes {@code
+   * security.protocol}).
+   */
+  private static Map<String, Object> consumerOverrides(Settings settings) {
+    Map<String, Object> overrides = new HashMap<>();
+    EventSinks.producerOverrides(settings)
+        .forEach(
+            (name, value) -> {
+              if (name.equals("security.protocol")
+                  || name.startsWith("ssl.")
+                  || name.startsWith("sasl.")) {
+                overrides.put(name, value);
+              }
+            });
+    settings
+        .withPrefix("KAFKA_CONSUMER_")
+        .forEach(
+            (name, value) -> overrides.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value));
+    return overrides;
   }
 
   private static void closeLoops(NettyEventLoops loops) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Decides {@code ShouldRateLimit} with the reference service's semantics: fixed windows aligned to
@@ -25,6 +26,7 @@ public final class RateLimiter {
   private final OverLimitCache overLimitCache;
   private final LimitStats stats;
   private final LongSupplier epochSeconds;
+  private final Supplier<QuotaOverrides> quotas;
 
   public RateLimiter(
       LimiterSettings settings,
@@ -32,11 +34,25 @@ public final class RateLimiter {
       OverLimitCache overLimitCache,
       LimitStats stats,
       LongSupplier epochSeconds) {
+    this(settings, store, overLimitCache, stats, epochSeconds, () -> QuotaOverrides.NONE);
+  }
+
+  /**
+   * @param quotas the per-tenant quotas now (read once per request)
+   */
+  public RateLimiter(
+      LimiterSettings settings,
+      CounterStore store,
+      OverLimitCache overLimitCache,
+      LimitStats stats,
+      LongSupplier epochSeconds,
+      Supplier<QuotaOverrides> quotas) {
     this.settings = settings;
     this.store = store;
     this.overLimitCache = overLimitCache;
     this.stats = stats;
     this.epochSeconds = epochSeconds;
+    this.quotas = quotas;
   }
 
   /**
@@ -101,6 +117,7 @@ public final class RateLimiter {
     LimitLookup.Match[] matches = new LimitLookup.Match[count];
     boolean[] unlimited = new boolean[count];
     DescriptorNode root = config.domains().get(request.domain());
+    QuotaOverrides quotasNow = quotas.get();
     Set<String> replaced = null;
     for (int i = 0; i < count; i++) {
       Descriptor descriptor = request.descriptors().get(i);
@@ -110,7 +127,9 @@ public final class RateLimiter {
         stats.domainNotFound(request.domain());
         continue;
       }
-      LimitLookup.Match match = LimitLookup.find(request.domain(), root, descriptor);
+      LimitLookup.Match match =
+          quotasNow.apply(
+              request.domain(), descriptor, LimitLookup.find(request.domain(), root, descriptor));
       if (match == null) {
         continue;
       }
