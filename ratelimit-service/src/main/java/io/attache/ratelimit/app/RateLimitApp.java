@@ -15,9 +15,12 @@ import io.attache.ratelimit.grpc.RequestIdInterceptor;
 import io.attache.ratelimit.http.JsonEndpoint;
 import io.attache.ratelimit.metrics.MicrometerLimitStats;
 import io.attache.ratelimit.quota.KafkaQuotaSource;
+import io.attache.ratelimit.source.ConfigFeed;
 import io.attache.ratelimit.source.EffectiveConfig;
 import io.attache.ratelimit.source.PolicySource;
 import io.attache.ratelimit.source.RuntimeDirectorySource;
+import io.attache.ratelimit.source.XdsConfigSettings;
+import io.attache.ratelimit.source.XdsConfigSource;
 import io.attache.ratelimit.store.CaffeineOverLimitCache;
 import io.attache.ratelimit.store.CoalescingCounterStore;
 import io.attache.ratelimit.store.MemoryCounterStore;
@@ -71,7 +74,6 @@ public final class RateLimitApp {
       Map.of(
           "REDIS_PERSECOND",
               "a separate per-second Redis is not supported; all counters use REDIS_URL",
-          "CONFIG_TYPE", "only file configuration (FILE) is supported",
           "USE_STATSD", "statistics are exported as Prometheus metrics on /metrics, not statsd",
           "RESPONSE_DYNAMIC_METADATA", "dynamic metadata in responses is not supported yet",
           "GRPC_UDS", "listening on a unix socket is not supported; use GRPC_HOST/GRPC_PORT");
@@ -145,6 +147,15 @@ public final class RateLimitApp {
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     Tracing tracing = Tracing.fromSettings(settings, "ratelimit-service");
     LogSetup.readSettings(settings);
+    String configType = settings.string("CONFIG_TYPE", "FILE").toUpperCase(Locale.ROOT);
+    Optional<XdsConfigSettings> xds =
+        configType.equals("GRPC_XDS_SOTW")
+            ? Optional.of(XdsConfigSettings.fromSettings(settings))
+            : Optional.empty();
+    if (!configType.equals("FILE") && xds.isEmpty()) {
+      throw new InvalidSettingsException(
+          List.of("CONFIG_TYPE=" + configType + ": FILE or GRPC_XDS_SOTW"));
+    }
     Optional<String> quotasTopic = settings.optional("ATTACHE_QUOTAS_TOPIC");
     Optional<String> kafka = settings.optional("KAFKA_BOOTSTRAP_SERVERS");
     Map<String, Object> consumerOverrides = consumerOverrides(settings);
@@ -159,18 +170,18 @@ public final class RateLimitApp {
     MicrometerLimitStats stats = new MicrometerLimitStats(registry);
     EffectiveConfig effective = new EffectiveConfig();
     PolicySource[] policies = new PolicySource[1];
-    RuntimeDirectorySource source =
-        new RuntimeDirectorySource(
-            configDirectory,
-            new ConfigParser(merge),
-            events,
-            poll,
-            files -> {
-              effective.files(files);
-              if (policies[0] != null) {
-                policies[0].schedule(); // a file may now claim a policy's domain
-              }
-            });
+    java.util.function.Consumer<io.attache.ratelimit.config.RateLimitConfig> applied =
+        files -> {
+          effective.files(files);
+          if (policies[0] != null) {
+            policies[0].schedule(); // a file may now claim a policy's domain
+          }
+        };
+    ConfigFeed source =
+        xds.isPresent()
+            ? new XdsConfigSource(xds.get(), new ConfigParser(merge), events, applied).start()
+            : new RuntimeDirectorySource(
+                configDirectory, new ConfigParser(merge), events, poll, applied);
     // The reference's config_load_success / config_load_error, by its Prometheus mapping's names.
     FunctionCounter.builder("ratelimit_service_config_load_success", source, s -> s.loadSuccesses())
         .description("configuration directory loads applied")
@@ -179,7 +190,8 @@ public final class RateLimitApp {
         .description("configuration directory loads rejected (the previous one stays)")
         .register(registry);
     KubernetesClient client = null;
-    if (policySource == PolicySourceKind.KUBERNETES) {
+    // With xDS the management server is the one source, as for the reference.
+    if (policySource == PolicySourceKind.KUBERNETES && xds.isEmpty()) {
       client = kubernetes.orElseGet(() -> new KubernetesClientBuilder().build());
       policies[0] =
           new PolicySource(
@@ -303,7 +315,7 @@ public final class RateLimitApp {
     log.info(
         "ratelimit-service: backend={} config={} debug={} failure-mode={}",
         backend.name().toLowerCase(),
-        configDirectory,
+        xds.map(x -> "xDS " + x.serverUrl()).orElse(configDirectory.toString()),
         debug.port(),
         failureMode.name().toLowerCase());
     return serviceHost;
@@ -400,8 +412,6 @@ public final class RateLimitApp {
   private static void reportUnsupported(Settings settings) {
     for (Map.Entry<String, String> variable : UNSUPPORTED.entrySet()) {
       if (settings.optional(variable.getKey()).isPresent()
-          && !(variable.getKey().equals("CONFIG_TYPE")
-              && settings.string("CONFIG_TYPE", "FILE").equalsIgnoreCase("FILE"))
           && !List.of("false", "0").contains(settings.string(variable.getKey(), ""))) {
         log.warn("{} is set but not supported: {}", variable.getKey(), variable.getValue());
       }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * with file, line and field, counted, reported as an {@code audit.config} event, and the last good
  * configuration stays.
  */
-public final class RuntimeDirectorySource implements Supplier<RateLimitConfig>, AutoCloseable {
+public final class RuntimeDirectorySource implements ConfigFeed {
   private static final Logger log = LoggerFactory.getLogger(RuntimeDirectorySource.class);
 
   private final Path directory;
