@@ -13,7 +13,10 @@ import java.util.Optional;
  * @param code {@code OK} or {@code OVER_LIMIT}, as answered (shadow mode answers OK)
  * @param limitName the limit's {@code name}, if configured
  * @param requestsPerUnit the limit
- * @param unit the limit's unit: {@code SECOND}, {@code MINUTE}, {@code HOUR}, {@code DAY}, ...
+ * @param unit the limit's unit: {@code SECOND}, {@code MINUTE}, {@code HOUR}, {@code DAY}, ...;
+ *     {@code UNKNOWN} for a window no unit equals (our {@code window: 5s})
+ * @param windowSeconds the limit's window in seconds (a token bucket's refill period)
+ * @param algorithm {@code fixed_window}, {@code sliding_window} or {@code token_bucket}
  * @param remaining what is left in the current window
  * @param hitsAddend how many hits this call counted
  * @param shadowMode whether the limit is in shadow mode (counted, never enforced)
@@ -28,6 +31,8 @@ public record RateLimitDecision(
     Optional<String> limitName,
     long requestsPerUnit,
     String unit,
+    long windowSeconds,
+    String algorithm,
     long remaining,
     long hitsAddend,
     boolean shadowMode,
@@ -50,6 +55,7 @@ public record RateLimitDecision(
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(limitName, "limitName");
     Objects.requireNonNull(unit, "unit");
+    Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(requestId, "requestId");
     Objects.requireNonNull(traceparent, "traceparent");
   }
@@ -86,6 +92,8 @@ public record RateLimitDecision(
         .field("limitName", limitName)
         .field("requestsPerUnit", requestsPerUnit)
         .field("unit", unit)
+        .field("windowSeconds", windowSeconds)
+        .field("algorithm", algorithm)
         .field("remaining", remaining)
         .field("hitsAddend", hitsAddend)
         .field("shadowMode", shadowMode)

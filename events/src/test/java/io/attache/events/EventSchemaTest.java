@@ -48,6 +48,31 @@ class EventSchemaTest {
     assertThat(errors).isEmpty();
   }
 
+  /** A limit of our extensions: a window no unit equals, counted in sliding windows (#25). */
+  @org.junit.jupiter.api.Test
+  void aDecisionOnAWindowOfAnyLengthMatchesItsSchema() throws IOException {
+    RateLimitDecision event =
+        new RateLimitDecision(
+            "api",
+            List.of(new RateLimitDecision.Entry("user", "alice")),
+            "OVER_LIMIT",
+            java.util.Optional.empty(),
+            5,
+            "UNKNOWN",
+            5,
+            "sliding_window",
+            0,
+            1,
+            false,
+            3,
+            java.util.Optional.empty(),
+            java.util.Optional.empty());
+    String encoded = encode(event);
+
+    assertThat(schemaFor(event.type()).validate(encoded, InputFormat.JSON)).isEmpty();
+    assertThat(encoded).contains("\"windowSeconds\":5,\"algorithm\":\"sliding_window\"");
+  }
+
   @org.junit.jupiter.api.Test
   void anEventWithoutSubjectOrPartitionKeyMatchesItsSchema() throws IOException {
     Event event = SampleEvents.accessWithoutRequest();

@@ -70,6 +70,8 @@ public final class SampleEvents {
         Optional.of("per-user"),
         10,
         "MINUTE",
+        60,
+        "fixed_window",
         0,
         1,
         false,

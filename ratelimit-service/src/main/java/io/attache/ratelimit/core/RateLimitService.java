@@ -4,6 +4,7 @@ import io.attache.events.EventSink;
 import io.attache.events.RateLimitDecision;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.attache.ratelimit.config.RateLimitRule;
+import io.attache.ratelimit.config.Window;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -166,6 +167,8 @@ public final class RateLimitService {
         rule.name(),
         rule.requestsPerUnit(),
         rule.unit().map(Enum::name).orElse("UNKNOWN"),
+        rule.window().map(Window::seconds).orElse(0L),
+        rule.algorithm().configName(),
         status.remaining(),
         hits,
         rule.shadowMode(),

@@ -211,6 +211,8 @@ class RateLimitServiceEndToEndTest {
         .contains("\"code\":\"OVER_LIMIT\"")
         .contains("\"requestsPerUnit\":2")
         .contains("\"unit\":\"MINUTE\"")
+        .contains("\"windowSeconds\":60")
+        .contains("\"algorithm\":\"fixed_window\"")
         .contains("\"remaining\":0");
   }
 }
