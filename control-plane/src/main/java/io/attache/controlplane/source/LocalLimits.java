@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
 /**
  * A RateLimitPolicy's {@code spec.local}: Envoy's token bucket per route. Checked as the CRD schema
  * checks it (a file gets no admission), and as Envoy's {@code local_ratelimit} filter needs it: a
- * fill interval of at least 50 ms, token counts that fit in a uint32.
+ * fill interval of at least 50 ms (and at most a day, the longest unit, far inside what a protobuf
+ * Duration holds), token counts that fit in a uint32.
  */
 final class LocalLimits {
   private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,9})(ms|s|m|h)");
   private static final long MAX_UINT32 = 4_294_967_295L;
   private static final Duration LEAST_FILL = Duration.ofMillis(50);
+  private static final Duration MOST_FILL = Duration.ofDays(1);
 
   private LocalLimits() {}
 
@@ -43,8 +45,12 @@ final class LocalLimits {
 
   private static Optional<Duration> fillInterval(
       LocalRateLimit local, String path, DocumentErrors errors) {
-    if ((local.getUnit() == null) == (local.getWindow() == null)) {
-      errors.add(path + ".unit", "give unit or window, not both");
+    if (local.getUnit() == null && local.getWindow() == null) {
+      errors.add(path + ".unit", "required: give unit or window");
+      return Optional.empty();
+    }
+    if (local.getUnit() != null && local.getWindow() != null) {
+      errors.add(path + ".window", "give unit or window, not both");
       return Optional.empty();
     }
     if (local.getUnit() != null) {
@@ -76,6 +82,10 @@ final class LocalLimits {
         };
     if (window.compareTo(LEAST_FILL) < 0) {
       errors.add(path + ".window", "at least 50ms, the least fill interval Envoy takes");
+      return Optional.empty();
+    }
+    if (window.compareTo(MOST_FILL) > 0) {
+      errors.add(path + ".window", "at most 24h");
       return Optional.empty();
     }
     return Optional.of(window);

@@ -421,7 +421,10 @@ class FilterAttachmentTranslationTest {
                 .replace("unit: second, burst: 100", "unit: second, window: 5s")
             + LOCAL
                 .replace("name: flood", "name: none")
-                .replace("requests_per_unit: 50, unit: second, burst: 100", "unit: fortnight");
+                .replace("requests_per_unit: 50, unit: second, burst: 100", "unit: fortnight")
+            + LOCAL
+                .replace("name: flood", "name: forever")
+                .replace("unit: second, burst: 100", "window: 9999999999m");
 
     ParseResult result =
         new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", bad)));
@@ -431,8 +434,9 @@ class FilterAttachmentTranslationTest {
         .contains(
             "p.yaml (document 6) spec.local.window: at least 50ms, the least fill interval Envoy"
                 + " takes",
-            "p.yaml (document 7) spec.local.unit: give unit or window, not both",
+            "p.yaml (document 7) spec.local.window: give unit or window, not both",
             "p.yaml (document 8) spec.local.requests_per_unit: required, 1 to 4294967295",
-            "p.yaml (document 8) spec.local.unit: must be second, minute, hour or day");
+            "p.yaml (document 8) spec.local.unit: must be second, minute, hour or day",
+            "p.yaml (document 9) spec.local.window: at most 24h");
   }
 }

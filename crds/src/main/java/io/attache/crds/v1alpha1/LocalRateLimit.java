@@ -28,8 +28,13 @@ public class LocalRateLimit {
       message = "must be second, minute, hour or day")
   private String unit;
 
-  /** How often tokens come back: a whole number of ms (at least 50, Envoy's least), s, m or h. */
+  /**
+   * How often tokens come back: a whole number of ms, s, m or h, from 50ms (Envoy's least) to 24h.
+   */
   @Pattern("^[1-9][0-9]{0,9}(ms|s|m|h)$")
+  @ValidationRule(
+      value = "duration(self) >= duration('50ms') && duration(self) <= duration('24h')",
+      message = "from 50ms to 24h")
   private String window;
 
   @Min(1)

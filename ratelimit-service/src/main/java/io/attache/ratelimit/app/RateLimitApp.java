@@ -249,7 +249,19 @@ public final class RateLimitApp {
             () -> AdminServer.Response.text(200, ConfigDump.text(effective.get()))));
     debugRoutes.put(
         "/stats", AdminServer.Handler.of(() -> AdminServer.Response.text(200, registry.scrape())));
-    AdminServer debug = AdminServer.start(debugHost, debugPort, debugRoutes);
+    AdminServer debug;
+    try {
+      debug = AdminServer.start(debugHost, debugPort, debugRoutes);
+    } catch (RuntimeException e) { // the debug port taken: close what is already running
+      source.close();
+      closePolicies(policies[0], kubernetes.isEmpty() ? client : null);
+      store.close();
+      closeLoops(loops);
+      if (quotas != null) {
+        quotas.close();
+      }
+      throw e;
+    }
 
     KubernetesClient clientToClose = client;
     ServiceHost.Builder builder;
@@ -271,7 +283,11 @@ public final class RateLimitApp {
         builder.eventLoops(loops.group(), loops.serverChannelType());
       }
       builder
-          .ready(() -> effective.get() != null && healthy.getAsBoolean())
+          .ready(
+              () ->
+                  effective.get() != null
+                      && healthy.getAsBoolean()
+                      && (quotas == null || quotas.caughtUp()))
           .adminRoute(
               "/healthcheck",
               () ->
@@ -294,6 +310,9 @@ public final class RateLimitApp {
         FunctionCounter.builder("attache_ratelimit_quota_records", quotas, q -> q.rejected())
             .tag("outcome", "rejected")
             .description("quota records refused (the last good quota stays)")
+            .register(registry);
+        FunctionCounter.builder("attache_ratelimit_quota_read_errors", quotas, q -> q.readErrors())
+            .description("failures reading ATTACHE_QUOTAS_TOPIC, each retried a second later")
             .register(registry);
         Gauge.builder("attache_ratelimit_quotas", quotas, q -> q.get().size())
             .description("per-tenant quotas in force")

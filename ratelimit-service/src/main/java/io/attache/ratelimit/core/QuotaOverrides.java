@@ -31,19 +31,41 @@ public final class QuotaOverrides {
       Objects.requireNonNull(burst, "burst");
     }
 
+    /**
+     * The rule with this quota's numbers, or the rule itself when the quota cannot apply to it: a
+     * quota without a window on a rule that has none (an unlimited one), or a token bucket whose
+     * capacity would pass 2^53 µs (what Redis's Lua counts exactly; the configuration refuses the
+     * same).
+     */
     RateLimitRule applyTo(RateLimitRule rule) {
+      Optional<Window> newWindow = unlimited ? rule.window() : window.or(rule::window);
+      if (!unlimited && newWindow.isEmpty()) {
+        return rule;
+      }
       boolean bucket = rule.algorithm() == Algorithm.TOKEN_BUCKET;
+      long newBurst = bucket ? burst.orElse(requestsPerUnit) : 0;
+      if (bucket && !unlimited && !bucketFits(newWindow.get(), requestsPerUnit, newBurst)) {
+        return rule;
+      }
       return new RateLimitRule(
           rule.name(),
           requestsPerUnit,
-          unlimited ? rule.window() : window.or(rule::window),
+          newWindow,
           unlimited,
           rule.replaces(),
           rule.shadowMode(),
           rule.quotaMode(),
           rule.statsKey(),
           rule.algorithm(),
-          bucket ? burst.orElse(requestsPerUnit) : 0);
+          newBurst);
+    }
+
+    private static boolean bucketFits(Window window, long requests, long burst) {
+      if (requests == 0) {
+        return true; // blocks everything: no bucket is ever asked for
+      }
+      long emission = -Math.floorDiv(-window.seconds() * 1_000_000, requests);
+      return burst <= (1L << 53) / emission;
     }
   }
 
@@ -51,6 +73,21 @@ public final class QuotaOverrides {
 
   private QuotaOverrides(Map<String, Map<List<Entry>, Quota>> byDomain) {
     this.byDomain = byDomain;
+  }
+
+  /**
+   * The quotas of {@code byDomain} (domain → entries → quota), copied once: a reader applying a
+   * batch of changes builds its map and publishes it whole, not one copy per change.
+   */
+  public static QuotaOverrides of(Map<String, Map<List<Entry>, Quota>> byDomain) {
+    Map<String, Map<List<Entry>, Quota>> copy = new HashMap<>();
+    byDomain.forEach(
+        (domain, quotas) -> {
+          if (!quotas.isEmpty()) {
+            copy.put(domain, Map.copyOf(quotas));
+          }
+        });
+    return new QuotaOverrides(Map.copyOf(copy));
   }
 
   /** These quotas with {@code quota} for the descriptor {@code entries} of {@code domain}. */

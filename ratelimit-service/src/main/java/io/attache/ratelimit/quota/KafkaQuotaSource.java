@@ -2,6 +2,7 @@ package io.attache.ratelimit.quota;
 
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
+import io.attache.ratelimit.core.Entry;
 import io.attache.ratelimit.core.QuotaOverrides;
 import io.attache.runtime.DaemonThreads;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,15 @@ public final class KafkaQuotaSource implements AutoCloseable {
   private final AtomicReference<QuotaOverrides> quotas = new AtomicReference<>(QuotaOverrides.NONE);
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong readErrors = new AtomicLong();
+
+  /** The reader thread's own copy, changed record by record and published once per poll. */
+  private final Map<String, Map<List<Entry>, QuotaOverrides.Quota>> state = new HashMap<>();
+
+  /** Per partition, the end offset when it was assigned: records before it are the replay. */
+  private final Map<TopicPartition, Long> replayEnds = new HashMap<>();
+
+  private volatile boolean caughtUp;
   private final Thread thread;
   private volatile boolean closed;
   private volatile boolean started;
@@ -91,31 +101,71 @@ public final class KafkaQuotaSource implements AutoCloseable {
     return rejected.get();
   }
 
+  /**
+   * Whether the quotas written before this replica started are all applied: until then it would
+   * answer some tenants with the configured limit instead of their quota, so readiness waits.
+   */
+  public boolean caughtUp() {
+    return caughtUp;
+  }
+
+  /** Failures reading the topic (each retried a second later). */
+  public long readErrors() {
+    return readErrors.get();
+  }
+
   private void run() {
     List<TopicPartition> assigned = List.of();
     long checkedAt = 0;
-    try {
-      while (!closed) {
+    while (!closed) {
+      try {
         long now = System.currentTimeMillis();
         if (assigned.isEmpty() || now - checkedAt > PARTITION_CHECK_MILLIS) {
           assigned = assign(assigned);
           checkedAt = now;
           if (assigned.isEmpty()) {
-            Thread.sleep(1_000); // the topic does not exist yet
+            caughtUp = true; // no topic yet: no quotas to wait for
+            Thread.sleep(1_000);
             continue;
           }
         }
+        boolean changed = false;
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          apply(record);
+          changed |= apply(record);
+        }
+        if (changed) {
+          quotas.set(QuotaOverrides.of(state));
+        }
+        if (!caughtUp && replayed(assigned)) {
+          caughtUp = true;
+          log.info(
+              "quotas: {} in force after reading {} from its start", quotas.get().size(), topic);
+        }
+      } catch (WakeupException | InterruptedException e) {
+        break; // closing
+      } catch (RuntimeException e) {
+        // An authorisation error, a broker gone, a bad record the parser did not expect: the
+        // quotas held stay in force, and reading is tried again.
+        readErrors.incrementAndGet();
+        log.error("quotas: reading {} failed; the quotas held stay, trying again in 1s", topic, e);
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          break;
         }
       }
-    } catch (WakeupException | InterruptedException e) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error("quotas: reading {} stopped; the quotas held stay in force", topic, e);
-    } finally {
-      consumer.close(Duration.ofSeconds(1));
     }
+    consumer.close(Duration.ofSeconds(1));
+  }
+
+  private boolean replayed(List<TopicPartition> assigned) {
+    for (TopicPartition partition : assigned) {
+      Long end = replayEnds.get(partition);
+      if (end != null && consumer.position(partition) < end) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Every partition of the topic, new ones read from their start. */
@@ -138,43 +188,55 @@ public final class KafkaQuotaSource implements AutoCloseable {
       consumer.assign(all);
       List<TopicPartition> added = all.stream().filter(p -> !assigned.contains(p)).toList();
       consumer.seekToBeginning(added);
+      replayEnds.putAll(consumer.endOffsets(added));
       log.info("quotas: reading {} ({} partitions)", topic, all.size());
     }
     return all;
   }
 
-  private void apply(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Applies one record to the reader's copy; whether it changed anything. A record read while
+   * replaying what was written before this replica started is applied without an audit event: it
+   * was audited when it was first applied.
+   */
+  private boolean apply(ConsumerRecord<byte[], byte[]> record) {
     String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    Long replayEnd = replayEnds.get(new TopicPartition(record.topic(), record.partition()));
+    boolean replay = replayEnd != null && record.offset() < replayEnd;
     String keyText = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
     QuotaRecords.Key key;
     try {
       key = QuotaRecords.key(keyText);
     } catch (QuotaRecords.QuotaException e) {
-      reject(keyText, where, e.getMessage());
-      return;
+      reject(keyText, where, e.getMessage(), replay);
+      return false;
     }
     if (record.value() == null) {
-      quotas.updateAndGet(q -> q.without(key.domain(), key.entries()));
-      audit(
-          key.describe(),
-          ConfigChange.Outcome.APPLIED,
-          "quota removed: the configured limit applies",
-          where);
-      return;
+      Map<List<Entry>, QuotaOverrides.Quota> domain = state.get(key.domain());
+      if (domain != null) {
+        domain.remove(key.entries());
+      }
+      audit(key.describe(), "quota removed: the configured limit applies", where, replay);
+      return true;
     }
     try {
       QuotaOverrides.Quota quota =
           QuotaRecords.quota(new String(record.value(), StandardCharsets.UTF_8));
-      quotas.updateAndGet(q -> q.with(key.domain(), key.entries(), quota));
-      audit(key.describe(), ConfigChange.Outcome.APPLIED, "quota set: " + describe(quota), where);
+      state.computeIfAbsent(key.domain(), d -> new HashMap<>()).put(key.entries(), quota);
+      audit(key.describe(), "quota set: " + describe(quota), where, replay);
+      return true;
     } catch (QuotaRecords.QuotaException e) {
-      reject(key.describe(), where, e.getMessage());
+      reject(key.describe(), where, e.getMessage(), replay);
+      return false;
     }
   }
 
-  private void reject(String name, String where, String reason) {
+  private void reject(String name, String where, String reason, boolean replay) {
     rejected.incrementAndGet();
     log.warn("quotas: {} refused ({}): {}; the last good quota stays", where, name, reason);
+    if (replay) {
+      return;
+    }
     events.publish(
         new ConfigChange(
             "ratelimit-service",
@@ -187,8 +249,11 @@ public final class KafkaQuotaSource implements AutoCloseable {
             Optional.of(where)));
   }
 
-  private void audit(String name, ConfigChange.Outcome outcome, String message, String where) {
+  private void audit(String name, String message, String where, boolean replay) {
     applied.incrementAndGet();
+    if (replay) {
+      return;
+    }
     log.info("quotas: {} {}", name, message);
     events.publish(
         new ConfigChange(
@@ -197,7 +262,7 @@ public final class KafkaQuotaSource implements AutoCloseable {
             Optional.empty(),
             name,
             OptionalLong.empty(),
-            outcome,
+            ConfigChange.Outcome.APPLIED,
             message,
             Optional.of(where)));
   }
@@ -209,7 +274,7 @@ public final class KafkaQuotaSource implements AutoCloseable {
     return quota.requestsPerUnit()
         + " per "
         + quota.window().map(w -> w.seconds() + "s").orElse("configured window")
-        + quota.burst().map(b -> ", burst " + b).orElse("");
+        + quota.burst().map(b -> ", burst " + b + " (token buckets)").orElse("");
   }
 
   @Override

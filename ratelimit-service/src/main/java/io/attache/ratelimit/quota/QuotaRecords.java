@@ -37,6 +37,38 @@ final class QuotaRecords {
 
   /** A record's key: the domain and the descriptor's entries, in order. */
   record Key(String domain, List<Entry> entries) {
+    /**
+     * The one way to write this key, {@code {"domain":"api","entries":[{"key":"user","value":
+     * "alice"}]}}: no spaces, fields in this order, only {@code "}, {@code \\} and control
+     * characters escaped. Kafka compacts by the key's bytes, so a quota and its tombstone must be
+     * written alike.
+     */
+    String canonical() {
+      StringBuilder json = new StringBuilder("{\"domain\":");
+      quote(json, domain).append(",\"entries\":[");
+      for (int i = 0; i < entries.size(); i++) {
+        json.append(i == 0 ? "{\"key\":" : ",{\"key\":");
+        quote(json, entries.get(i).key()).append(",\"value\":");
+        quote(json, entries.get(i).value()).append('}');
+      }
+      return json.append("]}").toString();
+    }
+
+    private static StringBuilder quote(StringBuilder json, String text) {
+      json.append('"');
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c == '"' || c == '\\') {
+          json.append('\\').append(c);
+        } else if (c < 0x20) {
+          json.append(String.format("\\u%04x", (int) c));
+        } else {
+          json.append(c);
+        }
+      }
+      return json.append('"');
+    }
+
     /** {@code api user=alice,path=/x}: for logs and audit events. */
     String describe() {
       StringBuilder text = new StringBuilder(domain).append(' ');
@@ -77,7 +109,14 @@ final class QuotaRecords {
       entries.add(
           new Entry(text(entry.get("key"), at + ".key"), text(entry.get("value"), at + ".value")));
     }
-    return new Key(domain, List.copyOf(entries));
+    Key parsed = new Key(domain, List.copyOf(entries));
+    if (!parsed.canonical().equals(json)) {
+      throw new QuotaException(
+          "key: not in canonical form (Kafka compacts by the key's bytes, so a quota and its"
+              + " tombstone must be written alike); write it as "
+              + parsed.canonical());
+    }
+    return parsed;
   }
 
   static QuotaOverrides.Quota quota(String json) throws QuotaException {

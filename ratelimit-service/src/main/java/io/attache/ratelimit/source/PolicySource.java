@@ -73,6 +73,9 @@ public final class PolicySource implements AutoCloseable {
 
   private void reconcile(List<RateLimitPolicy> resources) {
     try {
+      // A policy with only spec.local is Envoy's own bucket, the control plane's alone: not a
+      // domain of this service's (it would clash with a file's domain of the same name).
+      resources = resources.stream().filter(r -> !localOnly(r.getSpec())).toList();
       List<PolicyMerger.Policy> policies = new ArrayList<>(resources.size());
       for (RateLimitPolicy resource : resources) {
         policies.add(
@@ -92,6 +95,10 @@ public final class PolicySource implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("rate-limit policies could not be merged; the previous ones stay in force", e);
     }
+  }
+
+  private static boolean localOnly(RateLimitPolicySpec spec) {
+    return spec != null && spec.getLocal() != null && spec.getDescriptors().isEmpty();
   }
 
   /**

@@ -50,8 +50,7 @@ public final class XdsConfigSource implements ConfigFeed {
   private final ConfigParser parser;
   private final EventSink events;
   private final Consumer<RateLimitConfig> listener;
-  private final ScheduledExecutorService reconnects =
-      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-config"));
+  private final ScheduledExecutorService reconnects;
   private final AtomicReference<RateLimitConfig> current = new AtomicReference<>();
   private final AtomicLong loads = new AtomicLong();
   private final AtomicLong loadErrors = new AtomicLong();
@@ -66,7 +65,9 @@ public final class XdsConfigSource implements ConfigFeed {
       EventSink events,
       Consumer<RateLimitConfig> listener) {
     this.settings = settings;
-    this.channel = settings.channel();
+    this.channel = settings.channel(); // first: it may fail (a TLS file), before any thread exists
+    this.reconnects =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-xds-config"));
     this.parser = parser;
     this.events = events;
     this.listener = listener;
@@ -154,7 +155,7 @@ public final class XdsConfigSource implements ConfigFeed {
     }
   }
 
-  private void reopen(String why) {
+  private synchronized void reopen(String why) {
     if (closed) {
       return;
     }
@@ -206,6 +207,10 @@ public final class XdsConfigSource implements ConfigFeed {
     } catch (ConfigException e) {
       List<String> errors = e.errors().stream().map(ConfigError::toString).toList();
       return refuse(response, String.join("; ", errors));
+    } catch (RuntimeException e) {
+      // Never leave a response unanswered: the server would wait for an ACK or NACK forever.
+      log.error("xDS config: version {} could not be loaded", response.getVersionInfo(), e);
+      return refuse(response, "could not be loaded: " + e);
     }
   }
 

@@ -76,6 +76,33 @@ class QuotaLimiterTest {
   }
 
   /**
+   * A quota without a window cannot apply to an unlimited rule (it has no window to keep): the rule
+   * stays as configured rather than every request failing.
+   */
+  @Test
+  void aQuotaWithoutAWindowLeavesAnUnlimitedRuleAsItIs() {
+    LimiterFixture vip =
+        new LimiterFixture(
+            "domain: api\ndescriptors:\n"
+                + "  - {key: user, value: vip, rate_limit: {unlimited: true}}\n");
+    vip.limiter =
+        new RateLimiter(
+            LimiterSettings.defaults(),
+            vip.store,
+            OverLimitCache.NONE,
+            vip.stats,
+            vip.now::get,
+            () ->
+                QuotaOverrides.NONE.with(
+                    "api",
+                    List.of(new Entry("user", "vip")),
+                    new QuotaOverrides.Quota(100, Optional.empty(), Optional.empty(), false)));
+
+    assertThat(vip.call("api", d("user", "vip")).statuses().get(0))
+        .isEqualTo(DescriptorStatus.UNLIMITED);
+  }
+
+  /**
    * A quota replaces a configured limit: a descriptor the configuration does not limit stays so.
    */
   @Test

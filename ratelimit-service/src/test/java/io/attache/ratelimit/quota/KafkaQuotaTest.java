@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaQuotaTest {
   private static final String ALICE =
-      "{\"domain\": \"api\", \"entries\": [{\"key\": \"user\", \"value\": \"alice\"}]}";
+      "{\"domain\":\"api\",\"entries\":[{\"key\":\"user\",\"value\":\"alice\"}]}";
 
   @TempDir Path root;
   private EmbeddedKafkaBroker broker;

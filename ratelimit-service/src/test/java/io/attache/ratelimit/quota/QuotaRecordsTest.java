@@ -17,13 +17,13 @@ class QuotaRecordsTest {
   void aKeyIsTheDomainAndTheEntriesAsTrafficEventsCarryThem() throws Exception {
     QuotaRecords.Key key =
         QuotaRecords.key(
-            "{\"domain\": \"api\", \"entries\": [{\"key\": \"user\", \"value\": \"alice\"},"
-                + " {\"key\": \"path\", \"value\": \"/a,b=c\"}]}");
+            "{\"domain\":\"api\",\"entries\":[{\"key\":\"user\",\"value\":\"alice\"},"
+                + "{\"key\":\"path\",\"value\":\"/a,b=\\\"c\\\"\"}]}");
 
     assertThat(key.domain()).isEqualTo("api");
     assertThat(key.entries())
-        .containsExactly(new Entry("user", "alice"), new Entry("path", "/a,b=c"));
-    assertThat(key.describe()).isEqualTo("api user=alice,path=/a,b=c");
+        .containsExactly(new Entry("user", "alice"), new Entry("path", "/a,b=\"c\""));
+    assertThat(key.describe()).isEqualTo("api user=alice,path=/a,b=\"c\"");
   }
 
   @Test
@@ -43,6 +43,14 @@ class QuotaRecordsTest {
   void everyMistakeIsNamedByItsField() {
     assertError(() -> QuotaRecords.key("[1]"), "key: must be a JSON object");
     assertError(() -> QuotaRecords.key("{\"domain\": \"api\"}"), "key.entries: required");
+    // Kafka compacts by the key's bytes: a key written another way would never meet its tombstone.
+    assertError(
+        () ->
+            QuotaRecords.key(
+                "{\"domain\": \"api\", \"entries\": [{\"key\": \"user\", \"value\": \"alice\"}]}"),
+        "key: not in canonical form (Kafka compacts by the key's bytes, so a quota and its"
+            + " tombstone must be written alike); write it as"
+            + " {\"domain\":\"api\",\"entries\":[{\"key\":\"user\",\"value\":\"alice\"}]}");
     assertError(
         () -> QuotaRecords.key("{\"domain\": \"api\", \"entries\": [{\"key\": \"user\"}]}"),
         "key.entries[0].value: required");

@@ -205,6 +205,26 @@ class RateLimitPolicySourceTest {
                         c -> assertThat(c.getMessage()).contains("already configured by a file")));
   }
 
+  /**
+   * A policy with only {@code spec.local} is Envoy's bucket, the control plane's alone: this
+   * service neither counts its domain nor judges it, even one the files configure.
+   */
+  @Test
+  void aLocalOnlyPolicyIsLeftToTheControlPlane() {
+    RateLimitPolicy local = policy("local-only", "from-files", "other", "minute", 1);
+    local.getSpec().setDescriptors(List.of());
+    io.attache.crds.v1alpha1.LocalRateLimit bucket = new io.attache.crds.v1alpha1.LocalRateLimit();
+    bucket.setRequestsPerUnit(10L);
+    bucket.setUnit("second");
+    local.getSpec().setLocal(bucket);
+    client.resource(local).create();
+    client.resource(policy("after", "api", "user", "minute", 7)).create();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> accepted("after").isPresent());
+
+    assertThat(accepted("local-only")).isEmpty();
+  }
+
   @Test
   void aDeletedPolicyStopsApplying() {
     client.resource(policy("temp", "api", "user", "minute", 10)).create();
