@@ -233,18 +233,17 @@ public final class ControlPlaneApp {
                     crdInstalled(client, TrafficPolicy.class),
                     crdInstalled(client, AuthPolicy.class)
                         && crdInstalled(client, RateLimitPolicy.class)),
-                xds.publisher()::publish,
+                xds::publish,
                 events);
         owned[0] = objects;
         builder.adminRoute("/resource-errors", () -> errors(objects::lastErrors));
       } else if (resources.isPresent()) {
         ResourceDirectory directory =
-            new ResourceDirectory(
-                resources.get(), poll, xds.publisher()::publish, events, gatewayClass);
+            new ResourceDirectory(resources.get(), poll, xds::publish, events, gatewayClass);
         owned[0] = directory;
         builder.adminRoute("/resource-errors", () -> errors(directory::lastErrors));
       } else {
-        xds.publisher().publish(ClusterState.EMPTY);
+        xds.publish(ClusterState.EMPTY);
       }
       for (AutoCloseable closeable : owned) {
         if (closeable != null) {

@@ -7,10 +7,11 @@ import java.util.Optional;
 
 /**
  * An AuthPolicy or RateLimitPolicy that names routes to protect ({@code targetRefs}): the control
- * plane inserts Envoy's ext_authz or ratelimit filter for those routes. The policy's own content
- * (identities, limits) is the business of ext-authz and ratelimit-service; what the control plane
- * needs from a RateLimitPolicy is its domain and, per limited descriptor, the actions that make
- * Envoy send it.
+ * plane inserts Envoy's ext_authz or ratelimit filter for those routes. A RateLimitPolicy without
+ * targets is here too, with none: its limits are served to rate-limit services over xDS. The
+ * policy's own content (identities, limits) is the business of ext-authz and ratelimit-service;
+ * what the control plane needs from a RateLimitPolicy is its domain and, per limited descriptor,
+ * the actions that make Envoy send it.
  */
 public record PolicyAttachment(
     Kind kind,
@@ -65,19 +66,25 @@ public record PolicyAttachment(
   }
 
   /**
-   * The domain, one list of actions per descriptor that carries a limit, and the token bucket Envoy
-   * keeps per route, if any ({@code spec.local}).
+   * The domain, one list of actions per descriptor that carries a limit, the token bucket Envoy
+   * keeps per route, if any ({@code spec.local}), and the policy as the {@code RateLimitConfig}
+   * served to rate-limit services over xDS.
    */
-  public record RateLimits(String domain, List<List<Action>> descriptors, Optional<Local> local) {
+  public record RateLimits(
+      String domain,
+      List<List<Action>> descriptors,
+      Optional<Local> local,
+      Optional<com.google.protobuf.Message> config) {
     public RateLimits {
       Objects.requireNonNull(domain, "domain");
       descriptors = descriptors.stream().map(List::copyOf).toList();
       Objects.requireNonNull(local, "local");
+      Objects.requireNonNull(config, "config");
     }
 
     /** Global limits only. */
     public RateLimits(String domain, List<List<Action>> descriptors) {
-      this(domain, descriptors, Optional.empty());
+      this(domain, descriptors, Optional.empty(), Optional.empty());
     }
   }
 

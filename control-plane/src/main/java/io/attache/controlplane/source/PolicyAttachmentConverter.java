@@ -34,13 +34,31 @@ final class PolicyAttachmentConverter {
 
   static Optional<PolicyAttachment> rateLimit(RateLimitPolicy policy, DocumentErrors errors) {
     RateLimitPolicySpec spec = policy.getSpec();
-    if (spec == null || spec.getTargetRefs().isEmpty()) {
+    if (spec == null) {
       return Optional.empty();
     }
     boolean valid = true;
     if (spec.getDomain() == null || spec.getDomain().isBlank()) {
       errors.add("spec.domain", "required");
-      valid = false;
+      return Optional.empty();
+    }
+    Optional<com.google.protobuf.Message> config =
+        RateLimitConfigs.build(
+                Metadata.namespace(policy) + "/" + policy.getMetadata().getName(), spec, errors)
+            .map(com.google.protobuf.Message.class::cast);
+    valid &= config.isPresent();
+    if (spec.getTargetRefs().isEmpty()) {
+      // Nothing for Envoy to do: the limits are only served to rate-limit services.
+      return valid
+          ? attachment(
+              PolicyAttachment.Kind.RATE_LIMIT,
+              policy,
+              List.of(),
+              Optional.of(
+                  new PolicyAttachment.RateLimits(
+                      spec.getDomain(), List.of(), Optional.empty(), config)),
+              errors)
+          : Optional.empty();
     }
     Map<String, RateLimitPolicySpec.DescriptorSource> sources = spec.getDescriptorSources();
     for (var source : sources.entrySet()) {
@@ -81,7 +99,7 @@ final class PolicyAttachmentConverter {
         PolicyAttachment.Kind.RATE_LIMIT,
         policy,
         spec.getTargetRefs(),
-        Optional.of(new PolicyAttachment.RateLimits(spec.getDomain(), limited, local)),
+        Optional.of(new PolicyAttachment.RateLimits(spec.getDomain(), limited, local, config)),
         errors);
   }
 

@@ -40,6 +40,9 @@ public final class FilterAttachments {
     List<PolicyAttachment> ordered = new ArrayList<>(state.attachments());
     ordered.sort(PRECEDENCE);
     for (PolicyAttachment policy : ordered) {
+      if (policy.targets().isEmpty()) {
+        continue; // a RateLimitPolicy served to rate-limit services only: nothing to attach
+      }
       List<String> problems = new ArrayList<>();
       boolean conflicted = false;
       for (PolicyAttachment.Target target : policy.targets()) {

@@ -27,6 +27,7 @@ public final class XdsServer implements AutoCloseable {
   private final SnapshotPublisher publisher;
   private final V3DiscoveryServer discovery;
   private final ConfigDump configDump;
+  private final RateLimitConfigDiscovery rateLimitConfigs;
 
   /** With its metrics kept in memory only, for callers that export none. */
   public XdsServer(Duration quiet, Duration maxDelay) {
@@ -81,15 +82,30 @@ public final class XdsServer implements AutoCloseable {
         new V3DiscoveryServer(
             List.of(new GroupSeeding(groups, publisher), acks),
             new NackAwareWatcher(cache, rejections));
+    this.rateLimitConfigs = new RateLimitConfigDiscovery(registry);
+  }
+
+  /** RateLimitPolicies served to rate-limit services ({@code CONFIG_TYPE=GRPC_XDS_SOTW}). */
+  public RateLimitConfigDiscovery rateLimitConfigs() {
+    return rateLimitConfigs;
   }
 
   public SnapshotPublisher publisher() {
     return publisher;
   }
 
-  /** ADS: the one stream Envoy and grpc-xds use for LDS, RDS, CDS and EDS. */
+  /** A new state: to Envoy and gRPC clients (debounced), and to rate-limit services. */
+  public void publish(io.attache.controlplane.model.ClusterState state) {
+    publisher.publish(state);
+    rateLimitConfigs.update(state);
+  }
+
+  /**
+   * ADS: the one stream Envoy and grpc-xds use for LDS, RDS, CDS and EDS, and rate-limit services
+   * for their RateLimitConfig.
+   */
   public BindableService aggregatedDiscoveryService() {
-    return discovery.getAggregatedDiscoveryServiceImpl();
+    return new AdsRouter(discovery.getAggregatedDiscoveryServiceImpl(), rateLimitConfigs);
   }
 
   /**

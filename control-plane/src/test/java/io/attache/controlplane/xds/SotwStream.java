@@ -47,6 +47,11 @@ final class SotwStream implements AutoCloseable {
     requests.onNext(request(typeUrl, names).build());
   }
 
+  /** A first request that says it holds {@code version} already (a client reconnecting). */
+  void subscribeAt(String typeUrl, String version, String... names) {
+    requests.onNext(request(typeUrl, names).setVersionInfo(version).build());
+  }
+
   /** Accepts {@code response}, staying subscribed to {@code names}. */
   void ack(DiscoveryResponse response, String... names) {
     requests.onNext(

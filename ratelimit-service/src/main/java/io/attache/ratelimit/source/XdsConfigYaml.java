@@ -48,7 +48,13 @@ final class XdsConfigYaml {
       if (!children.isEmpty()) {
         out.put("descriptors", children);
       }
-      for (String flag : List.of("shadow_mode", "detailed_metric", "quota_mode")) {
+      for (String flag :
+          List.of(
+              "shadow_mode",
+              "detailed_metric",
+              "quota_mode",
+              "value_to_metric",
+              "share_threshold")) {
         if ((Boolean) descriptor.getField(field(descriptor, flag))) {
           out.put(flag, true);
         }

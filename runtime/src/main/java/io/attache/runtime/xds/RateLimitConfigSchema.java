@@ -20,9 +20,11 @@ import com.google.protobuf.StructProto;
  * described here, field by field with the same numbers, and used as dynamic messages: what goes on
  * the wire is the same bytes.
  *
- * <p>Our extension to {@code RateLimitPolicy}: {@code window} (1001), {@code algorithm} (1002) and
- * {@code burst} (1003), numbers far from the file's own so they never meet a field it adds. The
- * reference does not know them and skips them, as protobuf skips unknown fields.
+ * <p>Our extensions, in numbers far from the file's own so they never meet a field it adds: on
+ * {@code RateLimitPolicy} {@code window} (1001), {@code algorithm} (1002) and {@code burst} (1003);
+ * on {@code RateLimitDescriptor} the reference's YAML fields the file lacks, {@code
+ * value_to_metric} (1001) and {@code share_threshold} (1002). The reference does not know them and
+ * skips them, as protobuf skips unknown fields.
  */
 public final class RateLimitConfigSchema {
   public static final String TYPE_URL =
@@ -57,7 +59,9 @@ public final class RateLimitConfigSchema {
                     field("shadow_mode", 5, Type.TYPE_BOOL),
                     field("detailed_metric", 6, Type.TYPE_BOOL),
                     field("quota_mode", 7, Type.TYPE_BOOL),
-                    message("metadata", 8, ".google.protobuf.Struct")))
+                    message("metadata", 8, ".google.protobuf.Struct"),
+                    field("value_to_metric", 1001, Type.TYPE_BOOL),
+                    field("share_threshold", 1002, Type.TYPE_BOOL)))
             .addMessageType(
                 message(
                     "RateLimitPolicy",
