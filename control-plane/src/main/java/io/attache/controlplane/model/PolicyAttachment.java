@@ -67,14 +67,16 @@ public record PolicyAttachment(
 
   /**
    * The domain, one list of actions per descriptor that carries a limit, the token bucket Envoy
-   * keeps per route, if any ({@code spec.local}), and the policy as the {@code RateLimitConfig}
-   * served to rate-limit services over xDS.
+   * keeps per route, if any ({@code spec.local}), the policy as the {@code RateLimitConfig} served
+   * to rate-limit services over xDS, and whether a Gateway's limits override its routes' (GEP-713
+   * {@code AtomicOverrides}) rather than stand in for them where they have none.
    */
   public record RateLimits(
       String domain,
       List<List<Action>> descriptors,
       Optional<Local> local,
-      Optional<com.google.protobuf.Message> config) {
+      Optional<com.google.protobuf.Message> config,
+      boolean overrides) {
     public RateLimits {
       Objects.requireNonNull(domain, "domain");
       descriptors = descriptors.stream().map(List::copyOf).toList();
@@ -82,9 +84,9 @@ public record PolicyAttachment(
       Objects.requireNonNull(config, "config");
     }
 
-    /** Global limits only. */
+    /** Global limits only, as defaults. */
     public RateLimits(String domain, List<List<Action>> descriptors) {
-      this(domain, descriptors, Optional.empty(), Optional.empty());
+      this(domain, descriptors, Optional.empty(), Optional.empty(), false);
     }
   }
 

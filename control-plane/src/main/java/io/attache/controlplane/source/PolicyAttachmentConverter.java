@@ -42,6 +42,12 @@ final class PolicyAttachmentConverter {
       errors.add("spec.domain", "required");
       return Optional.empty();
     }
+    String strategy = spec.getMergeStrategy() == null ? "AtomicDefaults" : spec.getMergeStrategy();
+    if (!strategy.equals("AtomicDefaults") && !strategy.equals("AtomicOverrides")) {
+      errors.add("spec.mergeStrategy", "AtomicDefaults or AtomicOverrides (GEP-713)");
+      valid = false;
+    }
+    boolean overrides = strategy.equals("AtomicOverrides");
     Optional<com.google.protobuf.Message> config =
         RateLimitConfigs.build(
                 Metadata.namespace(policy) + "/" + policy.getMetadata().getName(), spec, errors)
@@ -56,7 +62,7 @@ final class PolicyAttachmentConverter {
               List.of(),
               Optional.of(
                   new PolicyAttachment.RateLimits(
-                      spec.getDomain(), List.of(), Optional.empty(), config)),
+                      spec.getDomain(), List.of(), Optional.empty(), config, overrides)),
               errors)
           : Optional.empty();
     }
@@ -99,7 +105,8 @@ final class PolicyAttachmentConverter {
         PolicyAttachment.Kind.RATE_LIMIT,
         policy,
         spec.getTargetRefs(),
-        Optional.of(new PolicyAttachment.RateLimits(spec.getDomain(), limited, local, config)),
+        Optional.of(
+            new PolicyAttachment.RateLimits(spec.getDomain(), limited, local, config, overrides)),
         errors);
   }
 

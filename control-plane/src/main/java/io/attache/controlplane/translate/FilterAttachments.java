@@ -17,7 +17,9 @@ import java.util.Set;
  * and RateLimitPolicies. A Gateway target covers every route attached through it. Rate limits of
  * several policies on one route add up when they share a domain; Envoy sends one domain per route,
  * so of policies with different domains the oldest wins and the others are told they conflict. A
- * route has one local token bucket: the oldest policy's, the others told they conflict.
+ * route has one local token bucket: the oldest policy's, the others told they conflict. Between a
+ * Gateway's policy and a route's, GEP-713's atomic strategies decide ({@link #rateLimits}), and
+ * each policy's status says where the other applies ({@link MergeNotes}).
  */
 public final class FilterAttachments {
   private static final Comparator<PolicyAttachment> PRECEDENCE =
@@ -29,6 +31,15 @@ public final class FilterAttachments {
   private final Map<String, PolicyAttachment.RateLimits> limitsByGateway = new HashMap<>();
   private final Map<String, PolicyAttachment.Local> localByRoute = new HashMap<>();
   private final Map<String, PolicyAttachment.Local> localByGateway = new HashMap<>();
+  // Which policy holds each target's limits and bucket, for the GEP-713 notes in their status.
+  final Map<String, String> routeLimitOwners = new HashMap<>();
+  final Map<String, String> gatewayLimitOwners = new HashMap<>();
+  final Map<String, String> routeLocalOwners = new HashMap<>();
+  final Map<String, String> gatewayLocalOwners = new HashMap<>();
+
+  /** Gateways whose local bucket overrides their routes' (GEP-713 AtomicOverrides). */
+  final Set<String> overridingLocal = new HashSet<>();
+
   private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
   public static FilterAttachments resolve(ClusterState state) {
@@ -39,47 +50,76 @@ public final class FilterAttachments {
     state.gateways().forEach(g -> gateways.add(g.key()));
     List<PolicyAttachment> ordered = new ArrayList<>(state.attachments());
     ordered.sort(PRECEDENCE);
+    List<Resolved> resolved = new ArrayList<>();
     for (PolicyAttachment policy : ordered) {
       if (policy.targets().isEmpty()) {
         continue; // a RateLimitPolicy served to rate-limit services only: nothing to attach
       }
-      List<String> problems = new ArrayList<>();
-      boolean conflicted = false;
+      Resolved outcome = new Resolved(policy);
       for (PolicyAttachment.Target target : policy.targets()) {
         String key = policy.namespace() + "/" + target.name();
         boolean route = target.kind() == PolicyAttachment.TargetKind.HTTP_ROUTE;
         if (!(route ? routes : gateways).contains(key)) {
-          problems.add((route ? "HTTPRoute " : "Gateway ") + key + " not found");
+          outcome.problems.add((route ? "HTTPRoute " : "Gateway ") + key + " not found");
           continue;
         }
         if (policy.kind() == PolicyAttachment.Kind.AUTH) {
           (route ? filters.authRoutes : filters.authGateways).add(key);
           continue;
         }
-        PolicyAttachment.RateLimits own = policy.rateLimits().orElseThrow();
-        String what = (route ? "HTTPRoute " : "Gateway ") + key;
-        if (!own.descriptors().isEmpty()) {
-          Optional<String> clash =
-              filters.addLimits(route ? filters.limitsByRoute : filters.limitsByGateway, key, own);
-          clash.ifPresent(
-              domain ->
-                  problems.add(
-                      what + " is already limited in domain '" + domain + "' by an older policy"));
-          conflicted |= clash.isPresent();
-        }
-        if (own.local().isPresent()
-            && (route ? filters.localByRoute : filters.localByGateway)
-                    .putIfAbsent(key, own.local().get())
-                != null) {
-          problems.add(what + " already has a local rate limit from an older policy");
-          conflicted = true;
-        }
+        filters.attachLimits(policy, route, key, outcome);
       }
+      resolved.add(outcome);
+    }
+    MergeNotes notes = MergeNotes.of(state, filters);
+    for (Resolved outcome : resolved) {
       filters.verdicts.add(
           PolicyVerdict.of(
-              policy.key(), policy.generation(), policy.targets().size(), problems, conflicted));
+              outcome.policy.key(),
+              outcome.policy.generation(),
+              outcome.policy.targets().size(),
+              outcome.problems,
+              outcome.conflicted,
+              notes.of(outcome.policy.key())));
     }
     return filters;
+  }
+
+  /** One policy's targets as resolved: the problems, and whether an older policy holds one. */
+  private static final class Resolved {
+    final PolicyAttachment policy;
+    final List<String> problems = new ArrayList<>();
+    boolean conflicted;
+
+    Resolved(PolicyAttachment policy) {
+      this.policy = policy;
+    }
+  }
+
+  /** A RateLimitPolicy's global limits and local bucket on one of its targets. */
+  private void attachLimits(PolicyAttachment policy, boolean route, String key, Resolved outcome) {
+    PolicyAttachment.RateLimits own = policy.rateLimits().orElseThrow();
+    String what = (route ? "HTTPRoute " : "Gateway ") + key;
+    if (!own.descriptors().isEmpty()) {
+      Optional<String> clash = addLimits(route ? limitsByRoute : limitsByGateway, key, own);
+      clash.ifPresent(
+          domain ->
+              outcome.problems.add(
+                  what + " is already limited in domain '" + domain + "' by an older policy"));
+      outcome.conflicted |= clash.isPresent();
+      (route ? routeLimitOwners : gatewayLimitOwners).putIfAbsent(key, policy.key());
+    }
+    if (own.local().isPresent()) {
+      if ((route ? localByRoute : localByGateway).putIfAbsent(key, own.local().get()) != null) {
+        outcome.problems.add(what + " already has a local rate limit from an older policy");
+        outcome.conflicted = true;
+      } else {
+        (route ? routeLocalOwners : gatewayLocalOwners).put(key, policy.key());
+        if (!route && own.overrides()) {
+          overridingLocal.add(key);
+        }
+      }
+    }
   }
 
   /**
@@ -100,7 +140,10 @@ public final class FilterAttachments {
     }
     List<List<PolicyAttachment.Action>> merged = new ArrayList<>(held.descriptors());
     merged.addAll(own.descriptors());
-    limits.put(key, new PolicyAttachment.RateLimits(own.domain(), merged));
+    limits.put(
+        key,
+        new PolicyAttachment.RateLimits(
+            own.domain(), merged, Optional.empty(), Optional.empty(), held.overrides()));
     return Optional.empty();
   }
 
@@ -132,8 +175,11 @@ public final class FilterAttachments {
     return false;
   }
 
-  /** The route's own local limit wins over its Gateway's. */
+  /** A route's local bucket, by the same strategies as its limits. */
   Optional<PolicyAttachment.Local> local(HttpRouteState route, Optional<String> gatewayKey) {
+    if (gatewayKey.isPresent() && overridingLocal.contains(gatewayKey.get())) {
+      return Optional.of(localByGateway.get(gatewayKey.get()));
+    }
     return Optional.ofNullable(localByRoute.get(route.key()))
         .or(() -> gatewayKey.map(localByGateway::get));
   }
@@ -142,11 +188,24 @@ public final class FilterAttachments {
     return authRoutes.contains(route.key()) || gatewayKey.map(authGateways::contains).orElse(false);
   }
 
-  /** The route's own limits win over its Gateway's (one domain per route). */
+  /**
+   * The limits a route is sent with (one domain per route), by GEP-713's atomic merge strategies:
+   * its Gateway's when they override ({@code AtomicOverrides}), else its own, else its Gateway's as
+   * defaults ({@code AtomicDefaults}).
+   */
   Optional<PolicyAttachment.RateLimits> rateLimits(
       HttpRouteState route, Optional<String> gatewayKey) {
-    return Optional.ofNullable(limitsByRoute.get(route.key()))
-        .or(() -> gatewayKey.map(limitsByGateway::get));
+    Optional<PolicyAttachment.RateLimits> gateway = gatewayKey.map(limitsByGateway::get);
+    if (gateway.isPresent() && gateway.get().overrides()) {
+      return gateway;
+    }
+    return Optional.ofNullable(limitsByRoute.get(route.key())).or(() -> gateway);
+  }
+
+  /** Whether the Gateway's limits override its routes' own. */
+  boolean limitsOverride(String gatewayKey) {
+    PolicyAttachment.RateLimits limits = limitsByGateway.get(gatewayKey);
+    return limits != null && limits.overrides();
   }
 
   public List<PolicyVerdict> verdicts() {

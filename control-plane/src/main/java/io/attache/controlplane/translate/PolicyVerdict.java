@@ -14,10 +14,26 @@ public record PolicyVerdict(String policyKey, Verdict verdict) {
    */
   static PolicyVerdict of(
       String policyKey, long generation, int targets, List<String> problems, boolean conflicted) {
+    return of(policyKey, generation, targets, problems, conflicted, List.of());
+  }
+
+  /** As above; an accepted policy's message also tells {@code notes} (where another applies). */
+  static PolicyVerdict of(
+      String policyKey,
+      long generation,
+      int targets,
+      List<String> problems,
+      boolean conflicted,
+      List<String> notes) {
+    String applied = "applied to " + targets + " targets";
     return new PolicyVerdict(
         policyKey,
         problems.isEmpty()
-            ? new Verdict(true, Verdict.ACCEPTED, "applied to " + targets + " targets", generation)
+            ? new Verdict(
+                true,
+                Verdict.ACCEPTED,
+                notes.isEmpty() ? applied : applied + "; " + String.join("; ", notes),
+                generation)
             : new Verdict(
                 false,
                 conflicted ? Verdict.CONFLICTED : "TargetNotFound",

@@ -96,7 +96,8 @@ public final class RateLimitConfigDiscovery {
     if (version.equals(served.version())) {
       return;
     }
-    served = new Served(version, Map.copyOf(resources));
+    // In namespace/name order, as built: every client sees the same list.
+    served = new Served(version, java.util.Collections.unmodifiableMap(resources));
     log.info("RateLimitConfig: version {}, {} policies", version, resources.size());
     streams.forEach(Stream::push);
   }

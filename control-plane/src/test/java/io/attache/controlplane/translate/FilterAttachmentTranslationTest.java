@@ -439,4 +439,93 @@ class FilterAttachmentTranslationTest {
             "p.yaml (document 8) spec.local.unit: must be second, minute, hour or day",
             "p.yaml (document 9) spec.local.window: at most 24h");
   }
+
+  /** The store route's own RateLimitPolicy, in another domain than the Gateway's. */
+  private static final String ROUTE_LIMITS =
+      "---\n"
+          + LIMITS
+              .replace("name: per-user", "name: route-limits")
+              .replace("domain: shop", "domain: other")
+              .replace("kind: Gateway, name: edge", "kind: HTTPRoute, name: store")
+              .replace("2026-01-01", "2026-02-01");
+
+  private static String domainOf(Route route) throws Exception {
+    return perRoute(route, "envoy.filters.http.ratelimit", RateLimitPerRoute.class).getDomain();
+  }
+
+  private static String message(ClusterState state, String policy) {
+    return FilterAttachments.resolve(state).verdicts().stream()
+        .filter(v -> v.policyKey().equals(policy))
+        .findFirst()
+        .orElseThrow()
+        .message();
+  }
+
+  /**
+   * GEP-713, atomic defaults (the default): a route's own policy replaces its Gateway's on it, and
+   * the Gateway's policy is told where.
+   */
+  @Test
+  void aRoutesOwnPolicyReplacesItsGatewaysDefaults() throws Exception {
+    ClusterState state = parse(CLUSTER + LIMITS + ROUTE_LIMITS);
+
+    assertThat(domainOf(gatewayRoute(translate(CLUSTER + LIMITS + ROUTE_LIMITS))))
+        .isEqualTo("other");
+    assertThat(message(state, "shop/per-user"))
+        .isEqualTo(
+            "applied to 1 targets; on HTTPRoute shop/store the limits of shop/route-limits apply"
+                + " instead of its own (AtomicDefaults)");
+    assertThat(message(state, "shop/route-limits")).isEqualTo("applied to 1 targets");
+  }
+
+  /**
+   * GEP-713, atomic overrides: a Gateway's policy with {@code mergeStrategy: AtomicOverrides}
+   * replaces its routes' own policies, limits and local bucket alike, and both are told.
+   */
+  @Test
+  void aGatewaysOverridesReplaceItsRoutesOwnPolicies() throws Exception {
+    String overriding =
+        LIMITS.replace(
+            "  domain: shop\n",
+            "  domain: shop\n  mergeStrategy: AtomicOverrides\n  local: {requests_per_unit: 9, unit: second}\n");
+    String routeWithLocal =
+        ROUTE_LIMITS.replace(
+            "  domain: other\n",
+            "  domain: other\n  local: {requests_per_unit: 1, unit: second}\n");
+    ClusterState state = parse(CLUSTER + overriding + routeWithLocal);
+
+    Route route = gatewayRoute(translate(CLUSTER + overriding + routeWithLocal));
+
+    assertThat(domainOf(route)).isEqualTo("shop");
+    assertThat(
+            perRoute(route, "envoy.filters.http.local_ratelimit", LocalRateLimit.class)
+                .getTokenBucket()
+                .getMaxTokens())
+        .isEqualTo(9);
+    assertThat(message(state, "shop/route-limits"))
+        .contains(
+            "on HTTPRoute shop/store the limits of shop/per-user (Gateway shop/edge) apply instead"
+                + " of its own (AtomicOverrides)")
+        .contains("the local rate limit of shop/per-user (Gateway shop/edge)");
+    assertThat(message(state, "shop/per-user"))
+        .contains(
+            "on HTTPRoute shop/store its limits apply instead of those of shop/route-limits"
+                + " (AtomicOverrides)");
+  }
+
+  @Test
+  void anUnknownMergeStrategyIsAnErrorNamingTheField() {
+    String bad =
+        CLUSTER
+            + LIMITS.replace(
+                "  domain: shop\n", "  domain: shop\n  mergeStrategy: PatchDefaults\n");
+
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", bad)));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .anyMatch(
+            e -> e.endsWith("spec.mergeStrategy: AtomicDefaults or AtomicOverrides (GEP-713)"));
+  }
 }

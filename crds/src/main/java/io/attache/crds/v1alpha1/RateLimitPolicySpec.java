@@ -29,6 +29,14 @@ public class RateLimitPolicySpec {
   private LocalRateLimit local;
 
   /**
+   * GEP-713's merge strategy between a Gateway's policy and a route's: {@code AtomicDefaults} (the
+   * default: a route's own policy replaces its Gateway's) or {@code AtomicOverrides} (on a
+   * Gateway's policy: it replaces the policies of the routes attached to the Gateway).
+   */
+  @io.fabric8.generator.annotation.Pattern("^(AtomicDefaults|AtomicOverrides)$")
+  private String mergeStrategy;
+
+  /**
    * Where Envoy takes a descriptor entry's value: a request header, or dynamic metadata (such as
    * what ext-authz returned: filter {@code envoy.filters.http.ext_authz}, path {@code
    * [principal]}). Keys {@code remote_address} and {@code generic_key} need no source.
@@ -58,6 +66,14 @@ public class RateLimitPolicySpec {
 
   public void setDescriptorSources(Map<String, DescriptorSource> descriptorSources) {
     this.descriptorSources = descriptorSources == null ? new LinkedHashMap<>() : descriptorSources;
+  }
+
+  public String getMergeStrategy() {
+    return mergeStrategy;
+  }
+
+  public void setMergeStrategy(String mergeStrategy) {
+    this.mergeStrategy = mergeStrategy;
   }
 
   public LocalRateLimit getLocal() {

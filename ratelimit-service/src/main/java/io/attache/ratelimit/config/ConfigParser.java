@@ -56,6 +56,10 @@ public final class ConfigParser {
           "metadata");
   private static final long MAX_UINT32 = 4_294_967_295L;
 
+  /** A RateLimitPolicy's fields for the control plane alone, left out of a policy file's spec. */
+  private static final Set<String> CONTROL_PLANE_FIELDS =
+      Set.of("targetRefs", "descriptorSources", "local", "mergeStrategy");
+
   private final boolean mergeDomains;
 
   public ConfigParser(boolean mergeDomains) {
@@ -173,9 +177,9 @@ public final class ConfigParser {
 
     /**
      * A {@code RateLimitPolicy} document (what {@code kubectl apply} takes) read from a file: its
-     * {@code spec} is the reference's format; {@code targetRefs}, {@code descriptorSources} and
-     * {@code local} (Envoy's own token bucket) are the control plane's and are left out. Any other
-     * document is returned as it is.
+     * {@code spec} is the reference's format; {@code targetRefs}, {@code descriptorSources}, {@code
+     * local} (Envoy's own token bucket) and {@code mergeStrategy} are the control plane's and are
+     * left out. Any other document is returned as it is.
      */
     private Node policySpec(Node root) {
       if (!(root instanceof MappingNode mapping)) {
@@ -196,7 +200,7 @@ public final class ConfigParser {
       List<NodeTuple> limits = new ArrayList<>();
       for (NodeTuple tuple : specMapping.getValue()) {
         String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : "";
-        if (!key.equals("targetRefs") && !key.equals("descriptorSources") && !key.equals("local")) {
+        if (!CONTROL_PLANE_FIELDS.contains(key)) {
           limits.add(tuple);
         }
       }

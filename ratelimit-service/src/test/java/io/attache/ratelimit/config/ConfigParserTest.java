@@ -321,6 +321,7 @@ class ConfigParserTest {
               targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: echo}]
               descriptorSources: {user: {requestHeader: x-user-id}}
               local: {requests_per_unit: 100, unit: second}
+              mergeStrategy: AtomicOverrides
               descriptors:
                 - key: user
                   rate_limit: {unit: minute, requests_per_unit: 3}
