@@ -161,15 +161,26 @@ public final class RateLimiter {
     for (int i = 0; i < count; i++) {
       hits[i] = hitsFor(request, request.descriptors().get(i));
     }
-    CompletionStage<Taken> stage =
-        Taken.take(
+    // The judged descriptors' calls and the fixed windows' go out together: one round trip.
+    Taken taken =
+        Taken.start(
             store, settings.cacheKeyPrefix(), request, matches, hits, epochSeconds.getAsLong());
-    Taken now = Stages.valueIfDone(stage);
-    if (now != null) {
-      // The memory store answers at once: count the fixed windows now, without a callback.
-      return count(request, matches, unlimited, now);
+    return count(request, matches, unlimited, taken);
+  }
+
+  /**
+   * The decision, once the judged descriptors' calls have answered too: at once when they have (the
+   * memory store), else when they do.
+   */
+  private static CompletionStage<Outcome> whenJudged(Taken taken, Supplier<Outcome> decision) {
+    if (taken == null || taken.done()) {
+      try {
+        return CompletableFuture.completedFuture(decision.get());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
     }
-    return stage.thenCompose(taken -> count(request, matches, unlimited, taken));
+    return taken.completion().thenApply(judged -> decision.get());
   }
 
   /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
@@ -182,7 +193,8 @@ public final class RateLimiter {
 
   /**
    * Counts the fixed-window descriptors in one store call and decides; {@code taken}, when not
-   * null, holds what the token taken' takes and the sliding windows' counts left.
+   * null, holds what the token buckets' takes and the sliding windows' counts left (once its calls
+   * have answered: the decision waits for them).
    */
   private CompletionStage<Outcome> count(
       RateLimitRequest request, LimitLookup.Match[] matches, boolean[] unlimited, Taken taken) {
@@ -219,8 +231,19 @@ public final class RateLimiter {
       }
     }
     if (toCount == 0) {
-      return CompletableFuture.completedFuture(
-          decide(request, matches, unlimited, hits, keys, cachedOver, new long[count], now, taken));
+      return whenJudged(
+          taken,
+          () ->
+              decide(
+                  request,
+                  matches,
+                  unlimited,
+                  hits,
+                  keys,
+                  cachedOver,
+                  new long[count],
+                  now,
+                  taken));
     }
     // When every descriptor is counted (the usual case) the store's arrays are the request's,
     // in the same order; otherwise the counted ones are gathered and their results scattered back.
@@ -250,34 +273,35 @@ public final class RateLimiter {
       long[] after = Stages.valueIfDone(counted);
       if (after != null) {
         // The memory store answers at once: decide now, without a callback and a stage per call.
-        try {
-          return CompletableFuture.completedFuture(
-              decide(
-                  request,
-                  matches,
-                  unlimited,
-                  hits,
-                  keys,
-                  cachedOver,
-                  scatter(after, positions, count),
-                  now,
-                  taken));
-        } catch (RuntimeException e) {
-          return CompletableFuture.failedFuture(e);
-        }
+        return whenJudged(
+            taken,
+            () ->
+                decide(
+                    request,
+                    matches,
+                    unlimited,
+                    hits,
+                    keys,
+                    cachedOver,
+                    scatter(after, positions, count),
+                    now,
+                    taken));
       }
-      return counted.thenApply(
+      return counted.thenCompose(
           values ->
-              decide(
-                  request,
-                  matches,
-                  unlimited,
-                  hits,
-                  keys,
-                  cachedOver,
-                  scatter(values, positions, count),
-                  now,
-                  taken));
+              whenJudged(
+                  taken,
+                  () ->
+                      decide(
+                          request,
+                          matches,
+                          unlimited,
+                          hits,
+                          keys,
+                          cachedOver,
+                          scatter(values, positions, count),
+                          now,
+                          taken)));
     }
     boolean skipAll = anyCachedOver;
     String[] getKeys = storeKeys;
@@ -301,18 +325,21 @@ public final class RateLimiter {
               }
               return store
                   .increment(getKeys, increments, ttls)
-                  .thenApply(
+                  .thenCompose(
                       after ->
-                          decide(
-                              request,
-                              matches,
-                              unlimited,
-                              hits,
-                              keys,
-                              cachedOver,
-                              scatter(after, positions, count),
-                              now,
-                              taken));
+                          whenJudged(
+                              taken,
+                              () ->
+                                  decide(
+                                      request,
+                                      matches,
+                                      unlimited,
+                                      hits,
+                                      keys,
+                                      cachedOver,
+                                      scatter(after, positions, count),
+                                      now,
+                                      taken)));
             });
   }
 

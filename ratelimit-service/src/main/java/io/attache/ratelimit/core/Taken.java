@@ -2,7 +2,6 @@ package io.attache.ratelimit.core;
 
 import io.attache.ratelimit.config.Algorithm;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * What the store-judged descriptors of one request left: token buckets and sliding windows, whose
@@ -35,11 +34,16 @@ final class Taken {
     return false;
   }
 
+  /** When every store call of the request's judged descriptors has answered. */
+  private CompletableFuture<Taken> completion;
+
   /**
-   * Takes from the token buckets and counts the sliding windows of a request: one store call for
-   * each algorithm the request uses.
+   * Starts taking from the token buckets and counting the sliding windows of a request, one store
+   * call for each algorithm the request uses, all sent at once (with the fixed windows' call the
+   * limiter sends next, one round trip in all). Which descriptors are judged is known on return
+   * ({@link #has}); what they left, once {@link #completion()} completes.
    */
-  static CompletionStage<Taken> take(
+  static Taken start(
       CounterStore store,
       String prefix,
       RateLimitRequest request,
@@ -55,17 +59,27 @@ final class Taken {
         sliding |= match.rule().algorithm() == Algorithm.SLIDING_WINDOW;
       }
     }
-    CompletionStage<Taken> first =
+    // Each writes its own descriptors' entries; both are read only once both have completed.
+    CompletableFuture<Taken> first =
         buckets
-            ? TokenBuckets.take(store, prefix, request, matches, hits, taken)
+            ? TokenBuckets.take(store, prefix, request, matches, hits, taken).toCompletableFuture()
             : CompletableFuture.completedFuture(taken);
-    if (!sliding) {
-      return first;
-    }
-    if (!buckets) {
-      return SlidingWindows.count(store, prefix, request, matches, hits, nowSeconds, taken);
-    }
-    return first.thenCompose(
-        t -> SlidingWindows.count(store, prefix, request, matches, hits, nowSeconds, t));
+    CompletableFuture<Taken> second =
+        sliding
+            ? SlidingWindows.count(store, prefix, request, matches, hits, nowSeconds, taken)
+                .toCompletableFuture()
+            : CompletableFuture.completedFuture(taken);
+    taken.completion =
+        !buckets ? second : !sliding ? first : first.thenCombine(second, (a, b) -> taken);
+    return taken;
+  }
+
+  CompletableFuture<Taken> completion() {
+    return completion;
+  }
+
+  /** Whether every store call has answered, successfully. */
+  boolean done() {
+    return completion.isDone() && !completion.isCompletedExceptionally();
   }
 }
