@@ -87,7 +87,14 @@ class RateLimitConfigOverXdsTest {
         for (int i = 0; i < 3; i++) {
           alice.add(call(channel, "alice"));
         }
-        Files.writeString(resources.resolve("policy.yaml"), policy(5));
+        // Written whole: the control plane's 50 ms poll never reads a half-written file.
+        Path next = resources.resolve(".policy.yaml.next");
+        Files.writeString(next, policy(5));
+        Files.move(
+            next,
+            resources.resolve("policy.yaml"),
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         await()
             .atMost(Duration.ofSeconds(20))
             .until(

@@ -26,6 +26,16 @@ final class RateLimitConfigs {
       Set.of("fixed_window", "sliding_window", "token_bucket");
   private static final Pattern WINDOW = Pattern.compile("[1-9][0-9]{0,9}(s|m|h|d)");
   private static final long MAX_UINT32 = 4_294_967_295L;
+  private static final long MAX_WINDOW_SECONDS = 31_536_000;
+  private static final java.util.Map<String, Long> UNIT_SECONDS =
+      java.util.Map.of(
+          "SECOND", 1L,
+          "MINUTE", 60L,
+          "HOUR", 3_600L,
+          "DAY", 86_400L,
+          "WEEK", 604_800L,
+          "MONTH", 2_592_000L,
+          "YEAR", 31_536_000L);
 
   private RateLimitConfigs() {}
 
@@ -35,7 +45,7 @@ final class RateLimitConfigs {
         DynamicMessage.newBuilder(RateLimitConfigSchema.CONFIG)
             .setField(field(RateLimitConfigSchema.CONFIG, "name"), name)
             .setField(field(RateLimitConfigSchema.CONFIG, "domain"), spec.getDomain());
-    boolean valid = true;
+    boolean valid = siblingsDistinct(spec.getDescriptors(), "spec.descriptors", errors);
     List<RateLimitDescriptor> descriptors = spec.getDescriptors();
     for (int i = 0; i < descriptors.size(); i++) {
       Optional<DynamicMessage> descriptor =
@@ -63,6 +73,7 @@ final class RateLimitConfigs {
     }
     if (source.getRateLimit() != null) {
       Optional<DynamicMessage> limit = limit(source.getRateLimit(), path + ".rate_limit", errors);
+      valid &= replacesNotItself(source.getRateLimit(), path + ".rate_limit", errors);
       valid &= limit.isPresent();
       limit.ifPresent(l -> descriptor.setField(field(type, "rate_limit"), l));
     }
@@ -72,6 +83,12 @@ final class RateLimitConfigs {
     flag(descriptor, "value_to_metric", source.getValueToMetric());
     flag(descriptor, "share_threshold", source.getShareThreshold());
     List<RateLimitDescriptor> children = source.getDescriptors();
+    valid &= siblingsDistinct(children, path + ".descriptors", errors);
+    if (Boolean.TRUE.equals(source.getShareThreshold())
+        && (source.getValue() == null || !source.getValue().contains("*"))) {
+      errors.add(path + ".share_threshold", "only on a value with a wildcard (*)");
+      valid = false;
+    }
     for (int i = 0; i < children.size(); i++) {
       Optional<DynamicMessage> child =
           descriptor(children.get(i), path + ".descriptors[" + i + "]", errors);
@@ -108,6 +125,10 @@ final class RateLimitConfigs {
         errors.add(path + ".window", "a whole number of s, m, h or d, e.g. 5s");
         return Optional.empty();
       }
+      if (windowSeconds(source.getWindow()) > MAX_WINDOW_SECONDS) {
+        errors.add(path + ".window", "at most a year (365d)");
+        return Optional.empty();
+      }
       limit.setField(field(type, "window"), source.getWindow());
     }
     long requests = source.getRequestsPerUnit() == null ? 0 : source.getRequestsPerUnit();
@@ -130,6 +151,16 @@ final class RateLimitConfigs {
         errors.add(path + ".burst", "1 to 4294967295, for algorithm token_bucket only");
         return Optional.empty();
       }
+      long window =
+          source.getWindow() != null
+              ? windowSeconds(source.getWindow())
+              : UNIT_SECONDS.getOrDefault(
+                  String.valueOf(source.getUnit()).toUpperCase(Locale.ROOT), 0L);
+      if (requests > 0
+          && source.getBurst() > (1L << 53) / -Math.floorDiv(-window * 1_000_000, requests)) {
+        errors.add(path + ".burst", "burst × window / requests_per_unit is more than 2^53 µs");
+        return Optional.empty();
+      }
       limit.setField(field(type, "burst"), (int) (long) source.getBurst());
     }
     if (unlimited) {
@@ -146,6 +177,44 @@ final class RateLimitConfigs {
               .build());
     }
     return Optional.of(limit.build());
+  }
+
+  /** As the rate-limit service: two siblings with one key and value would be one node. */
+  private static boolean siblingsDistinct(
+      List<RateLimitDescriptor> siblings, String path, DocumentErrors errors) {
+    Set<String> seen = new java.util.HashSet<>();
+    boolean valid = true;
+    for (int i = 0; i < siblings.size(); i++) {
+      RateLimitDescriptor sibling = siblings.get(i);
+      String composite =
+          sibling.getKey() + "_" + (sibling.getValue() == null ? "" : sibling.getValue());
+      if (!seen.add(composite)) {
+        errors.add(path + "[" + i + "]", "duplicate descriptor key '" + composite + "'");
+        valid = false;
+      }
+    }
+    return valid;
+  }
+
+  private static boolean replacesNotItself(RateLimit limit, String path, DocumentErrors errors) {
+    for (RateLimit.Replaces replaces : limit.getReplaces()) {
+      if (limit.getName() != null && limit.getName().equals(replaces.getName())) {
+        errors.add(path + ".replaces", "a limit may not replace itself");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long windowSeconds(String window) {
+    long amount = Long.parseLong(window.substring(0, window.length() - 1));
+    return amount
+        * switch (window.charAt(window.length() - 1)) {
+          case 's' -> 1;
+          case 'm' -> 60;
+          case 'h' -> 3_600;
+          default -> 86_400;
+        };
   }
 
   private static void flag(DynamicMessage.Builder message, String name, Boolean value) {

@@ -37,8 +37,8 @@ public final class FilterAttachments {
   final Map<String, String> routeLocalOwners = new HashMap<>();
   final Map<String, String> gatewayLocalOwners = new HashMap<>();
 
-  /** Gateways whose local bucket overrides their routes' (GEP-713 AtomicOverrides). */
-  final Set<String> overridingLocal = new HashSet<>();
+  /** Per Gateway with rate-limit policies, whether they override (GEP-713 AtomicOverrides). */
+  private final Map<String, Boolean> gatewayStrategies = new HashMap<>();
 
   private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
@@ -100,6 +100,9 @@ public final class FilterAttachments {
   private void attachLimits(PolicyAttachment policy, boolean route, String key, Resolved outcome) {
     PolicyAttachment.RateLimits own = policy.rateLimits().orElseThrow();
     String what = (route ? "HTTPRoute " : "Gateway ") + key;
+    if (!route && !strategyAgrees(policy, key, what, outcome)) {
+      return;
+    }
     if (!own.descriptors().isEmpty()) {
       Optional<String> clash = addLimits(route ? limitsByRoute : limitsByGateway, key, own);
       clash.ifPresent(
@@ -115,11 +118,28 @@ public final class FilterAttachments {
         outcome.conflicted = true;
       } else {
         (route ? routeLocalOwners : gatewayLocalOwners).put(key, policy.key());
-        if (!route && own.overrides()) {
-          overridingLocal.add(key);
-        }
       }
     }
+  }
+
+  /**
+   * A Gateway's policies share one merge strategy: a newer policy asking for the other one
+   * conflicts, as its strategy could not apply without overturning the older policy's.
+   */
+  private boolean strategyAgrees(
+      PolicyAttachment policy, String gateway, String what, Resolved outcome) {
+    boolean overrides = policy.rateLimits().orElseThrow().overrides();
+    Boolean held = gatewayStrategies.putIfAbsent(gateway, overrides);
+    if (held == null || held == overrides) {
+      return true;
+    }
+    outcome.problems.add(
+        what
+            + " already has policies with mergeStrategy "
+            + (held ? "AtomicOverrides" : "AtomicDefaults")
+            + " from an older policy");
+    outcome.conflicted = true;
+    return false;
   }
 
   /**
@@ -175,37 +195,42 @@ public final class FilterAttachments {
     return false;
   }
 
-  /** A route's local bucket, by the same strategies as its limits. */
-  Optional<PolicyAttachment.Local> local(HttpRouteState route, Optional<String> gatewayKey) {
-    if (gatewayKey.isPresent() && overridingLocal.contains(gatewayKey.get())) {
-      return Optional.of(localByGateway.get(gatewayKey.get()));
-    }
-    return Optional.ofNullable(localByRoute.get(route.key()))
-        .or(() -> gatewayKey.map(localByGateway::get));
-  }
-
   boolean auth(HttpRouteState route, Optional<String> gatewayKey) {
     return authRoutes.contains(route.key()) || gatewayKey.map(authGateways::contains).orElse(false);
   }
 
   /**
-   * The limits a route is sent with (one domain per route), by GEP-713's atomic merge strategies:
-   * its Gateway's when they override ({@code AtomicOverrides}), else its own, else its Gateway's as
+   * Whether a route's Gateway's policies apply on it rather than the route's own, by GEP-713's
+   * atomic strategies, for limits and bucket together: the Gateway's when they override ({@code
+   * AtomicOverrides}); else the route's when it has a policy of its own; else the Gateway's, as
    * defaults ({@code AtomicDefaults}).
    */
-  Optional<PolicyAttachment.RateLimits> rateLimits(
-      HttpRouteState route, Optional<String> gatewayKey) {
-    Optional<PolicyAttachment.RateLimits> gateway = gatewayKey.map(limitsByGateway::get);
-    if (gateway.isPresent() && gateway.get().overrides()) {
-      return gateway;
+  boolean gatewayApplies(String routeKey, Optional<String> gatewayKey) {
+    if (gatewayKey.isEmpty()) {
+      return false;
     }
-    return Optional.ofNullable(limitsByRoute.get(route.key())).or(() -> gateway);
+    return overrides(gatewayKey.get())
+        || (!limitsByRoute.containsKey(routeKey) && !localByRoute.containsKey(routeKey));
   }
 
-  /** Whether the Gateway's limits override its routes' own. */
-  boolean limitsOverride(String gatewayKey) {
-    PolicyAttachment.RateLimits limits = limitsByGateway.get(gatewayKey);
-    return limits != null && limits.overrides();
+  /** Whether the Gateway's rate-limit policies override its routes'. */
+  boolean overrides(String gatewayKey) {
+    return Boolean.TRUE.equals(gatewayStrategies.get(gatewayKey));
+  }
+
+  /** The limits a route is sent with (one domain per route). */
+  Optional<PolicyAttachment.RateLimits> rateLimits(
+      HttpRouteState route, Optional<String> gatewayKey) {
+    return gatewayApplies(route.key(), gatewayKey)
+        ? gatewayKey.map(limitsByGateway::get)
+        : Optional.ofNullable(limitsByRoute.get(route.key()));
+  }
+
+  /** A route's local bucket, decided with its limits. */
+  Optional<PolicyAttachment.Local> local(HttpRouteState route, Optional<String> gatewayKey) {
+    return gatewayApplies(route.key(), gatewayKey)
+        ? gatewayKey.map(localByGateway::get)
+        : Optional.ofNullable(localByRoute.get(route.key()));
   }
 
   public List<PolicyVerdict> verdicts() {

@@ -22,9 +22,10 @@ final class MergeNotes {
   static MergeNotes of(ClusterState state, FilterAttachments filters) {
     MergeNotes merge = new MergeNotes();
     for (HttpRouteState route : state.httpRoutes()) {
-      String routeLimits = filters.routeLimitOwners.get(route.key());
-      String routeLocal = filters.routeLocalOwners.get(route.key());
-      if (routeLimits == null && routeLocal == null) {
+      Set<String> own =
+          owners(
+              filters.routeLimitOwners.get(route.key()), filters.routeLocalOwners.get(route.key()));
+      if (own.isEmpty()) {
         continue;
       }
       for (HttpRouteState.ParentRef parent : route.parents()) {
@@ -32,66 +33,63 @@ final class MergeNotes {
           continue;
         }
         String gateway = parent.namespace() + "/" + parent.name();
-        merge.compare(
-            "limits",
-            route.key(),
-            routeLimits,
-            gateway,
-            filters.gatewayLimitOwners.get(gateway),
-            filters.limitsOverride(gateway));
-        merge.compare(
-            "local rate limit",
-            route.key(),
-            routeLocal,
-            gateway,
-            filters.gatewayLocalOwners.get(gateway),
-            filters.overridingLocal.contains(gateway));
+        Set<String> above =
+            owners(
+                filters.gatewayLimitOwners.get(gateway), filters.gatewayLocalOwners.get(gateway));
+        if (!above.isEmpty()) {
+          merge.compare(route.key(), own, gateway, above, filters.overrides(gateway));
+        }
       }
     }
     return merge;
   }
 
-  private void compare(
-      String what,
-      String route,
-      String routePolicy,
-      String gateway,
-      String gatewayPolicy,
-      boolean overrides) {
-    if (routePolicy == null || gatewayPolicy == null || routePolicy.equals(gatewayPolicy)) {
-      return;
+  private static Set<String> owners(String limits, String local) {
+    Set<String> owners = new TreeSet<>();
+    if (limits != null) {
+      owners.add(limits);
     }
+    if (local != null) {
+      owners.add(local);
+    }
+    return owners;
+  }
+
+  private void compare(
+      String route, Set<String> own, String gateway, Set<String> above, boolean overrides) {
+    String routePolicies = String.join(", ", own);
+    String gatewayPolicies = String.join(", ", above);
     if (overrides) {
-      add(
-          routePolicy,
-          "on HTTPRoute "
-              + route
-              + " the "
-              + what
-              + " of "
-              + gatewayPolicy
-              + " (Gateway "
-              + gateway
-              + ") apply instead of its own (AtomicOverrides)");
-      add(
-          gatewayPolicy,
-          "on HTTPRoute "
-              + route
-              + " its "
-              + what
-              + " apply instead of those of "
-              + routePolicy
-              + " (AtomicOverrides)");
+      for (String policy : own) {
+        add(
+            policy,
+            "on HTTPRoute "
+                + route
+                + " the policies of Gateway "
+                + gateway
+                + " ("
+                + gatewayPolicies
+                + ") apply instead of its own (AtomicOverrides)");
+      }
+      for (String policy : above) {
+        add(
+            policy,
+            "on HTTPRoute "
+                + route
+                + " it applies instead of "
+                + routePolicies
+                + " (AtomicOverrides)");
+      }
     } else {
-      add(
-          gatewayPolicy,
-          "on HTTPRoute "
-              + route
-              + " the "
-              + what
-              + " of "
-              + routePolicy
-              + " apply instead of its own (AtomicDefaults)");
+      for (String policy : above) {
+        add(
+            policy,
+            "on HTTPRoute "
+                + route
+                + " the route's own policies ("
+                + routePolicies
+                + ") apply instead (AtomicDefaults)");
+      }
     }
   }
 

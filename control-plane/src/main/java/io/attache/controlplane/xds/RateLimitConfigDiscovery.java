@@ -40,7 +40,9 @@ public final class RateLimitConfigDiscovery {
   /** What is served now. */
   private record Served(String version, Map<String, Any> resources) {}
 
-  private volatile Served served = new Served(version(List.of()), Map.of());
+  /** Null until the first state: a client connecting before it waits rather than get nothing. */
+  private volatile Served served;
+
   private final Set<Stream> streams = new CopyOnWriteArraySet<>();
   private final AtomicLong nonces = new AtomicLong();
   private final Counter acks;
@@ -93,7 +95,7 @@ public final class RateLimitConfigDiscovery {
       contents.add(config.toByteArray());
     }
     String version = version(contents);
-    if (version.equals(served.version())) {
+    if (served != null && version.equals(served.version())) {
       return;
     }
     // In namespace/name order, as built: every client sees the same list.
@@ -146,11 +148,14 @@ public final class RateLimitConfigDiscovery {
             request.getTypeUrl());
         return;
       }
-      names = request.getResourceNamesList();
-      boolean answer = !request.getResponseNonce().isEmpty();
+      // Until this stream has sent something, every request subscribes, whatever nonce it carries:
+      // go-control-plane's client reconnects with the last nonce of its previous stream.
+      boolean answer = sentNonce != null && !request.getResponseNonce().isEmpty();
       if (answer && !request.getResponseNonce().equals(sentNonce)) {
         return; // an answer to a response since replaced: the newer one is on its way
       }
+      boolean namesChanged = !request.getResourceNamesList().equals(names);
+      names = request.getResourceNamesList();
       if (answer && request.hasErrorDetail()) {
         nacks.increment();
         log.warn(
@@ -162,10 +167,16 @@ public final class RateLimitConfigDiscovery {
       }
       if (answer) {
         acks.increment();
+        if (namesChanged && served != null) {
+          send(); // the subscription changed with the ACK: what it asks for now
+        }
         return;
       }
       subscribed = true;
       // A first request (or one after a reconnect) names the version the client holds.
+      if (served == null) {
+        return; // sent with the first state
+      }
       if (!served.version().equals(request.getVersionInfo())) {
         send();
       } else {
@@ -174,7 +185,7 @@ public final class RateLimitConfigDiscovery {
     }
 
     synchronized void push() {
-      if (subscribed && !closed && !served.version().equals(sentVersion)) {
+      if (subscribed && !closed && served != null && !served.version().equals(sentVersion)) {
         send();
       }
     }

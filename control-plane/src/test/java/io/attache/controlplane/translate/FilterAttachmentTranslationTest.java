@@ -473,8 +473,8 @@ class FilterAttachmentTranslationTest {
         .isEqualTo("other");
     assertThat(message(state, "shop/per-user"))
         .isEqualTo(
-            "applied to 1 targets; on HTTPRoute shop/store the limits of shop/route-limits apply"
-                + " instead of its own (AtomicDefaults)");
+            "applied to 1 targets; on HTTPRoute shop/store the route's own policies"
+                + " (shop/route-limits) apply instead (AtomicDefaults)");
     assertThat(message(state, "shop/route-limits")).isEqualTo("applied to 1 targets");
   }
 
@@ -503,14 +503,56 @@ class FilterAttachmentTranslationTest {
                 .getMaxTokens())
         .isEqualTo(9);
     assertThat(message(state, "shop/route-limits"))
-        .contains(
-            "on HTTPRoute shop/store the limits of shop/per-user (Gateway shop/edge) apply instead"
-                + " of its own (AtomicOverrides)")
-        .contains("the local rate limit of shop/per-user (Gateway shop/edge)");
+        .isEqualTo(
+            "applied to 1 targets; on HTTPRoute shop/store the policies of Gateway shop/edge"
+                + " (shop/per-user) apply instead of its own (AtomicOverrides)");
     assertThat(message(state, "shop/per-user"))
+        .isEqualTo(
+            "applied to 1 targets; on HTTPRoute shop/store it applies instead of"
+                + " shop/route-limits (AtomicOverrides)");
+  }
+
+  /**
+   * Atomic: a Gateway's overriding policy with limits only replaces a route's policy with a bucket
+   * only, bucket included; under defaults the route's bucket-only policy replaces the Gateway's
+   * limits too.
+   */
+  @Test
+  void aStrategyDecidesLimitsAndBucketTogether() throws Exception {
+    String routeBucketOnly =
+        "---\n" + LOCAL.replace("---\n", "").replace("2026-02-01", "2026-03-01");
+    String overriding =
+        LIMITS.replace("  domain: shop\n", "  domain: shop\n  mergeStrategy: AtomicOverrides\n");
+
+    Route overridden = gatewayRoute(translate(CLUSTER + overriding + routeBucketOnly));
+    Route defaulted = gatewayRoute(translate(CLUSTER + LIMITS + routeBucketOnly));
+
+    assertThat(domainOf(overridden)).isEqualTo("shop");
+    assertThat(overridden.getTypedPerFilterConfigMap())
+        .doesNotContainKey("envoy.filters.http.local_ratelimit");
+    assertThat(defaulted.getTypedPerFilterConfigMap())
+        .containsKey("envoy.filters.http.local_ratelimit")
+        .doesNotContainKey("envoy.filters.http.ratelimit");
+  }
+
+  /** A Gateway's policies share one strategy: a newer one asking for the other conflicts. */
+  @Test
+  void policiesOfOneGatewayWithDifferentStrategiesConflict() {
+    String later =
+        "---\n"
+            + LIMITS
+                .replace("name: per-user", "name: later")
+                .replace("  domain: shop\n", "  domain: shop\n  mergeStrategy: AtomicOverrides\n")
+                .replace("2026-01-01", "2026-03-01");
+
+    List<PolicyVerdict> verdicts =
+        FilterAttachments.resolve(parse(CLUSTER + LIMITS + later)).verdicts();
+
+    assertThat(verdicts)
+        .extracting(v -> v.policyKey() + " " + v.reason() + " " + v.message())
         .contains(
-            "on HTTPRoute shop/store its limits apply instead of those of shop/route-limits"
-                + " (AtomicOverrides)");
+            "shop/later Conflicted Gateway shop/edge already has policies with mergeStrategy"
+                + " AtomicDefaults from an older policy");
   }
 
   @Test
@@ -527,5 +569,41 @@ class FilterAttachmentTranslationTest {
         .extracting(ResourceError::toString)
         .anyMatch(
             e -> e.endsWith("spec.mergeStrategy: AtomicDefaults or AtomicOverrides (GEP-713)"));
+  }
+
+  /**
+   * What a rate-limit service would refuse is refused here, naming the field, so one policy cannot
+   * make every service NACK the whole RateLimitConfig response (issue #25, part 2).
+   */
+  @Test
+  void aPolicyARateLimitServiceWouldRefuseIsAnErrorHere() {
+    String policies =
+        """
+        apiVersion: attache.io/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: bad, namespace: shop}
+        spec:
+          domain: bad
+          descriptors:
+            - {key: user, rate_limit: {unit: minute, requests_per_unit: 1}}
+            - {key: user, rate_limit: {unit: hour, requests_per_unit: 1}}
+            - {key: path, value: "/a", share_threshold: true}
+            - {key: tenant, rate_limit: {name: t, replaces: [{name: t}], unit: second, requests_per_unit: 1}}
+            - {key: long, rate_limit: {window: 400d, requests_per_unit: 1}}
+            - {key: bucket, rate_limit: {unit: year, requests_per_unit: 1, algorithm: token_bucket, burst: 4000000000}}
+        """;
+
+    ParseResult result =
+        new ResourceParser().parse(List.of(new WatchedDirectory.File("p.yaml", policies)));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .contains(
+            "p.yaml (document 1) spec.descriptors[1]: duplicate descriptor key 'user_'",
+            "p.yaml (document 1) spec.descriptors[2].share_threshold: only on a value with a wildcard (*)",
+            "p.yaml (document 1) spec.descriptors[3].rate_limit.replaces: a limit may not replace itself",
+            "p.yaml (document 1) spec.descriptors[4].rate_limit.window: at most a year (365d)",
+            "p.yaml (document 1) spec.descriptors[5].rate_limit.burst: burst × window / requests_per_unit is more"
+                + " than 2^53 µs");
   }
 }

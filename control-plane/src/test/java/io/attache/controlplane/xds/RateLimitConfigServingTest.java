@@ -142,25 +142,54 @@ class RateLimitConfigServingTest {
                 "rate_limit");
     assertThat(field(web, "burst")).isEqualTo(20);
 
-    // A change is pushed with a new version; a NACK is not answered by sending it again.
-    Files.writeString(
-        resources.resolve("policies.yaml"),
-        POLICIES.replace("requests_per_unit: 10", "requests_per_unit: 12"));
+    // A change is pushed with a new version; a NACK is not answered by sending it again: the
+    // next response is the next change.
+    write(POLICIES.replace("requests_per_unit: 10", "requests_per_unit: 12"));
     DiscoveryResponse second = limits.next(RLS);
     limits.nack(second, first.getVersionInfo(), "refused for the test");
-    Thread.sleep(300);
+    write(POLICIES.replace("requests_per_unit: 10", "requests_per_unit: 13"));
+    DiscoveryResponse third = limits.next(RLS);
 
     assertThat(second.getVersionInfo()).isNotEqualTo(first.getVersionInfo());
     DynamicMessage changed = config(second.getResources(0));
     DynamicMessage changedUser = (DynamicMessage) ((List<?>) field(changed, "descriptors")).get(0);
     assertThat(field((DynamicMessage) field(changedUser, "rate_limit"), "requests_per_unit"))
         .isEqualTo(12);
-    assertThat(limits.responses()).isEmpty();
+    DynamicMessage thirdUser =
+        (DynamicMessage) ((List<?>) field(config(third.getResources(0)), "descriptors")).get(0);
+    assertThat(field((DynamicMessage) field(thirdUser, "rate_limit"), "requests_per_unit"))
+        .isEqualTo(13);
+    limits.ack(third);
 
-    // A client that reconnects holding the version served is not sent it again.
-    SotwStream again = stream("ratelimit-2");
-    again.subscribeAt(RLS, second.getVersionInfo());
-    Thread.sleep(300);
-    assertThat(again.responses()).isEmpty();
+    // go-control-plane's client reconnects with its old stream's last nonce and the version it
+    // holds: an older one is answered with the current version.
+    SotwStream again = stream("ratelimit-1-again");
+    again.resubscribe(RLS, first.getVersionInfo(), first.getNonce());
+    assertThat(again.next(RLS).getVersionInfo()).isEqualTo(third.getVersionInfo());
+  }
+
+  /** A subscription by name, widened with an ACK, is answered with what it asks for now. */
+  @Test
+  void namedSubscriptionsAreAnsweredAsTheyChange() throws Exception {
+    SotwStream limits = stream("ratelimit-named");
+
+    limits.subscribe(RLS, "shop/web-limits");
+    DiscoveryResponse one = limits.next(RLS);
+    limits.ack(one, "shop/web-limits", "shop/api-limits");
+    DiscoveryResponse both = limits.next(RLS);
+
+    assertThat(one.getResourcesCount()).isEqualTo(1);
+    assertThat(both.getResourcesCount()).isEqualTo(2);
+  }
+
+  /** Written whole, so the control plane's poll never reads a half-written file. */
+  private void write(String yaml) throws Exception {
+    Path next = resources.resolve(".policies.yaml.next");
+    Files.writeString(next, yaml);
+    Files.move(
+        next,
+        resources.resolve("policies.yaml"),
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -47,6 +47,14 @@ final class SotwStream implements AutoCloseable {
     requests.onNext(request(typeUrl, names).build());
   }
 
+  /**
+   * A first request as go-control-plane's client sends it after a reconnect: the version it holds
+   * and the last nonce of its previous stream.
+   */
+  void resubscribe(String typeUrl, String version, String oldNonce) {
+    requests.onNext(request(typeUrl).setVersionInfo(version).setResponseNonce(oldNonce).build());
+  }
+
   /** A first request that says it holds {@code version} already (a client reconnecting). */
   void subscribeAt(String typeUrl, String version, String... names) {
     requests.onNext(request(typeUrl, names).setVersionInfo(version).build());
