@@ -256,11 +256,13 @@ final class ResourceKinds {
         Group.FILTER_POLICIES,
         Converter.of(PolicyAttachmentConverter::rateLimit),
         a ->
-            "targets resolved by the control plane: "
-                + a.targets().size()
-                + ", "
-                + a.rateLimits().map(l -> l.descriptors().size()).orElse(0)
-                + " limited descriptors",
+            a.targets().isEmpty()
+                ? "no targets: served to rate-limit services over xDS only"
+                : "targets resolved by the control plane: "
+                    + a.targets().size()
+                    + ", "
+                    + a.rateLimits().map(l -> l.descriptors().size()).orElse(0)
+                    + " limited descriptors",
         false,
         (state, attachment) -> state.attachments.add(attachment));
   }

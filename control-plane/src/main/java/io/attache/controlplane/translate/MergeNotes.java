@@ -97,7 +97,19 @@ final class MergeNotes {
     notes.computeIfAbsent(policy, p -> new TreeSet<>()).add(note);
   }
 
+  /**
+   * A policy's notes, at most {@value #SHOWN} and a count of the rest: a Gateway's policy over
+   * thousands of routes must not grow its status without bound.
+   */
   List<String> of(String policy) {
-    return new ArrayList<>(notes.getOrDefault(policy, Set.of()));
+    List<String> all = new ArrayList<>(notes.getOrDefault(policy, Set.of()));
+    if (all.size() <= SHOWN) {
+      return all;
+    }
+    List<String> shown = new ArrayList<>(all.subList(0, SHOWN));
+    shown.add("and " + (all.size() - SHOWN) + " more routes alike");
+    return shown;
   }
+
+  private static final int SHOWN = 5;
 }

@@ -606,4 +606,36 @@ class FilterAttachmentTranslationTest {
             "p.yaml (document 1) spec.descriptors[5].rate_limit.burst: burst × window / requests_per_unit is more"
                 + " than 2^53 µs");
   }
+
+  /** A Gateway's policy over many routes with their own names five of them, then counts. */
+  @Test
+  void aPolicysNotesAreBoundedWhateverTheNumberOfRoutes() {
+    StringBuilder yaml = new StringBuilder(CLUSTER).append(LIMITS);
+    for (int i = 0; i < 7; i++) {
+      yaml.append(
+          """
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: r%1$d, namespace: shop}
+          spec:
+            parentRefs: [{name: edge}]
+            rules: [{backendRefs: [{name: web, port: 8080}]}]
+          ---
+          apiVersion: attache.io/v1alpha1
+          kind: RateLimitPolicy
+          metadata: {name: own-%1$d, namespace: shop}
+          spec:
+            domain: own
+            targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: r%1$d}]
+            local: {requests_per_unit: 5, unit: second}
+          """
+              .formatted(i));
+    }
+
+    String message = message(parse(yaml.toString()), "shop/per-user");
+
+    assertThat(message.split("; ")).hasSize(1 + 5 + 1);
+    assertThat(message).endsWith("and 2 more routes alike");
+  }
 }
