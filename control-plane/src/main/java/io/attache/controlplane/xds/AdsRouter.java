@@ -42,7 +42,7 @@ final class AdsRouter extends AggregatedDiscoveryServiceGrpc.AggregatedDiscovery
         if (target == null) {
           target =
               request.getTypeUrl().equals(RateLimitConfigSchema.TYPE_URL)
-                  ? rateLimitConfigs.open(responses)
+                  ? rateLimitConfigs.open(handedOver)
                   : envoy.streamAggregatedResources(handedOver);
         }
         target.onNext(request);

@@ -7,6 +7,7 @@ import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.runtime.xds.RateLimitConfigSchema;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -105,8 +106,10 @@ public final class RateLimitConfigDiscovery {
   }
 
   /** A new ADS stream whose first request asked for RateLimitConfig. */
-  StreamObserver<DiscoveryRequest> open(StreamObserver<DiscoveryResponse> responses) {
+  StreamObserver<DiscoveryRequest> open(ServerCallStreamObserver<DiscoveryResponse> responses) {
     Stream stream = new Stream(responses);
+    // A client that is not reading gets the newest version when it is, not every one between.
+    responses.setOnReadyHandler(stream::push);
     streams.add(stream);
     return stream;
   }
@@ -128,14 +131,14 @@ public final class RateLimitConfigDiscovery {
 
   /** One client's stream: what it asked for and what it was last sent. */
   private final class Stream implements StreamObserver<DiscoveryRequest> {
-    private final StreamObserver<DiscoveryResponse> responses;
+    private final ServerCallStreamObserver<DiscoveryResponse> responses;
     private List<String> names = List.of();
     private String sentVersion;
     private String sentNonce;
     private boolean subscribed;
     private boolean closed;
 
-    Stream(StreamObserver<DiscoveryResponse> responses) {
+    Stream(ServerCallStreamObserver<DiscoveryResponse> responses) {
       this.responses = responses;
     }
 
@@ -185,7 +188,11 @@ public final class RateLimitConfigDiscovery {
     }
 
     synchronized void push() {
-      if (subscribed && !closed && served != null && !served.version().equals(sentVersion)) {
+      if (subscribed
+          && !closed
+          && served != null
+          && !served.version().equals(sentVersion)
+          && responses.isReady()) {
         send();
       }
     }
