@@ -445,14 +445,7 @@ public final class ConfigParser {
      * Lua numbers only below 2^53.
      */
     private void bucketFits(RateLimitRule rule, Node node, String path) {
-      if (rule.algorithm() != Algorithm.TOKEN_BUCKET
-          || rule.requestsPerUnit() == 0
-          || rule.window().isEmpty()) {
-        return;
-      }
-      long emission =
-          -Math.floorDiv(-rule.window().get().seconds() * 1_000_000, rule.requestsPerUnit());
-      if (rule.capacity() > (1L << 53) / emission) {
+      if (!rule.bucketFits()) {
         error(node, path + ".burst", "burst × window / requests_per_unit is more than 2^53 µs");
       }
     }

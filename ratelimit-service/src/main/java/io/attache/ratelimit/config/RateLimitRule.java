@@ -49,6 +49,18 @@ public record RateLimitRule(
     return algorithm == Algorithm.TOKEN_BUCKET ? burst : requestsPerUnit;
   }
 
+  /**
+   * Whether a token bucket's capacity in micros (burst × window / requests_per_unit) is within
+   * 2^53, counted exactly in Redis's Lua numbers; true for any other rule.
+   */
+  public boolean bucketFits() {
+    if (algorithm != Algorithm.TOKEN_BUCKET || requestsPerUnit == 0 || window.isEmpty()) {
+      return true;
+    }
+    long emission = -Math.floorDiv(-window.get().seconds() * 1_000_000, requestsPerUnit);
+    return capacity() <= (1L << 53) / emission;
+  }
+
   /** The unit the window is exactly, as the response reports it; empty for other windows. */
   public Optional<Unit> unit() {
     return window.flatMap(Window::unit);

@@ -43,29 +43,19 @@ public final class QuotaOverrides {
         return rule;
       }
       boolean bucket = rule.algorithm() == Algorithm.TOKEN_BUCKET;
-      long newBurst = bucket ? burst.orElse(requestsPerUnit) : 0;
-      if (bucket && !unlimited && !bucketFits(newWindow.get(), requestsPerUnit, newBurst)) {
-        return rule;
-      }
-      return new RateLimitRule(
-          rule.name(),
-          requestsPerUnit,
-          newWindow,
-          unlimited,
-          rule.replaces(),
-          rule.shadowMode(),
-          rule.quotaMode(),
-          rule.statsKey(),
-          rule.algorithm(),
-          newBurst);
-    }
-
-    private static boolean bucketFits(Window window, long requests, long burst) {
-      if (requests == 0) {
-        return true; // blocks everything: no bucket is ever asked for
-      }
-      long emission = -Math.floorDiv(-window.seconds() * 1_000_000, requests);
-      return burst <= (1L << 53) / emission;
+      RateLimitRule applied =
+          new RateLimitRule(
+              rule.name(),
+              requestsPerUnit,
+              newWindow,
+              unlimited,
+              rule.replaces(),
+              rule.shadowMode(),
+              rule.quotaMode(),
+              rule.statsKey(),
+              rule.algorithm(),
+              bucket ? burst.orElse(requestsPerUnit) : 0);
+      return applied.bucketFits() ? applied : rule;
     }
   }
 

@@ -170,17 +170,31 @@ public final class RateLimiter {
 
   /**
    * The decision, once the judged descriptors' calls have answered too: at once when they have (the
-   * memory store), else when they do.
+   * memory store, without a callback or a stage per call), else when they do.
    */
-  private static CompletionStage<Outcome> whenJudged(Taken taken, Supplier<Outcome> decision) {
-    if (taken == null || taken.done()) {
-      try {
-        return CompletableFuture.completedFuture(decision.get());
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+  private CompletionStage<Outcome> decideWhenJudged(
+      RateLimitRequest request,
+      LimitLookup.Match[] matches,
+      boolean[] unlimited,
+      long[] hits,
+      String[] keys,
+      boolean[] cachedOver,
+      long[] after,
+      long now,
+      Taken taken) {
+    if (taken != null && !taken.done()) {
+      return taken
+          .completion()
+          .thenApply(
+              judged ->
+                  decide(request, matches, unlimited, hits, keys, cachedOver, after, now, taken));
     }
-    return taken.completion().thenApply(judged -> decision.get());
+    try {
+      return CompletableFuture.completedFuture(
+          decide(request, matches, unlimited, hits, keys, cachedOver, after, now, taken));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Per-descriptor hits: its own {@code hits_addend} wins, else the request's, where 0 means 1. */
@@ -231,19 +245,8 @@ public final class RateLimiter {
       }
     }
     if (toCount == 0) {
-      return whenJudged(
-          taken,
-          () ->
-              decide(
-                  request,
-                  matches,
-                  unlimited,
-                  hits,
-                  keys,
-                  cachedOver,
-                  new long[count],
-                  now,
-                  taken));
+      return decideWhenJudged(
+          request, matches, unlimited, hits, keys, cachedOver, new long[count], now, taken);
     }
     // When every descriptor is counted (the usual case) the store's arrays are the request's,
     // in the same order; otherwise the counted ones are gathered and their results scattered back.
@@ -273,35 +276,29 @@ public final class RateLimiter {
       long[] after = Stages.valueIfDone(counted);
       if (after != null) {
         // The memory store answers at once: decide now, without a callback and a stage per call.
-        return whenJudged(
-            taken,
-            () ->
-                decide(
-                    request,
-                    matches,
-                    unlimited,
-                    hits,
-                    keys,
-                    cachedOver,
-                    scatter(after, positions, count),
-                    now,
-                    taken));
+        return decideWhenJudged(
+            request,
+            matches,
+            unlimited,
+            hits,
+            keys,
+            cachedOver,
+            scatter(after, positions, count),
+            now,
+            taken);
       }
       return counted.thenCompose(
           values ->
-              whenJudged(
-                  taken,
-                  () ->
-                      decide(
-                          request,
-                          matches,
-                          unlimited,
-                          hits,
-                          keys,
-                          cachedOver,
-                          scatter(values, positions, count),
-                          now,
-                          taken)));
+              decideWhenJudged(
+                  request,
+                  matches,
+                  unlimited,
+                  hits,
+                  keys,
+                  cachedOver,
+                  scatter(values, positions, count),
+                  now,
+                  taken));
     }
     boolean skipAll = anyCachedOver;
     String[] getKeys = storeKeys;
@@ -327,19 +324,16 @@ public final class RateLimiter {
                   .increment(getKeys, increments, ttls)
                   .thenCompose(
                       after ->
-                          whenJudged(
-                              taken,
-                              () ->
-                                  decide(
-                                      request,
-                                      matches,
-                                      unlimited,
-                                      hits,
-                                      keys,
-                                      cachedOver,
-                                      scatter(after, positions, count),
-                                      now,
-                                      taken)));
+                          decideWhenJudged(
+                              request,
+                              matches,
+                              unlimited,
+                              hits,
+                              keys,
+                              cachedOver,
+                              scatter(after, positions, count),
+                              now,
+                              taken));
             });
   }
 

@@ -32,11 +32,10 @@ final class SlidingWindows {
         taken.taken[i] = true;
         long window = rule.window().orElseThrow().seconds();
         taken.reset[i] = window - nowSeconds % window;
-        if (countable(rule, hits[i])) {
+        if (Taken.askable(rule, hits[i])) {
           windows++;
         } else {
-          // As a token bucket's: a limit of 0, more hits than the limit, or negative hits (a
-          // hits_addend past 2^63) are refused without asking the store.
+          // Refused without asking the store (Taken.askable says why).
           taken.after[i] = rule.requestsPerUnit() + 1;
         }
       }
@@ -51,7 +50,7 @@ final class SlidingWindows {
     int[] index = new int[windows];
     for (int i = 0, j = 0; i < matches.length; i++) {
       RateLimitRule rule = sliding(matches[i]);
-      if (rule != null && countable(rule, hits[i])) {
+      if (rule != null && Taken.askable(rule, hits[i])) {
         keys[j] =
             matches[i].counterKey(
                 prefix, request.domain(), request.descriptors().get(i).entries(), "sw");
@@ -80,9 +79,5 @@ final class SlidingWindows {
     return match != null && match.rule().algorithm() == Algorithm.SLIDING_WINDOW
         ? match.rule()
         : null;
-  }
-
-  private static boolean countable(RateLimitRule rule, long hits) {
-    return rule.requestsPerUnit() > 0 && hits >= 0 && hits <= rule.requestsPerUnit();
   }
 }

@@ -1,6 +1,7 @@
 package io.attache.ratelimit.core;
 
 import io.attache.ratelimit.config.Algorithm;
+import io.attache.ratelimit.config.RateLimitRule;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,15 @@ final class Taken {
 
   boolean has(int index) {
     return taken[index];
+  }
+
+  /**
+   * Whether the store need be asked: a limit of 0 blocks everything, more hits than the limit holds
+   * can never pass, and negative hits (a hits_addend past 2^63) are no take at all. Refused without
+   * asking the store, and without multiplying.
+   */
+  static boolean askable(RateLimitRule rule, long hits) {
+    return rule.requestsPerUnit() > 0 && hits >= 0 && hits <= rule.capacity();
   }
 
   /** Whether any matched descriptor is judged by the store rather than counted. */

@@ -33,12 +33,10 @@ final class TokenBuckets {
     for (int i = 0; i < matches.length; i++) {
       if (matches[i] != null && matches[i].rule().algorithm() == Algorithm.TOKEN_BUCKET) {
         taken.taken[i] = true;
-        if (takeable(matches[i].rule(), hits[i])) {
+        if (Taken.askable(matches[i].rule(), hits[i])) {
           buckets++;
         } else {
-          // A rate of 0 blocks everything, as requests_per_unit: 0 does for a window; more hits
-          // than the bucket holds can never pass; negative hits (a hits_addend past 2^63) are no
-          // take at all. Refused without asking the store, and without multiplying.
+          // Refused without asking the store (Taken.askable says why).
           taken.after[i] = matches[i].rule().capacity() + 1;
         }
       }
@@ -50,7 +48,9 @@ final class TokenBuckets {
     int[] index = new int[buckets];
     for (int i = 0, j = 0; i < matches.length; i++) {
       RateLimitRule rule = matches[i] == null ? null : matches[i].rule();
-      if (rule != null && rule.algorithm() == Algorithm.TOKEN_BUCKET && takeable(rule, hits[i])) {
+      if (rule != null
+          && rule.algorithm() == Algorithm.TOKEN_BUCKET
+          && Taken.askable(rule, hits[i])) {
         long window = rule.window().orElseThrow().seconds();
         emissions[j] = ceilDiv(window * MICROS, rule.requestsPerUnit());
         capacities[j] = rule.capacity() * emissions[j];
@@ -67,10 +67,6 @@ final class TokenBuckets {
     return store
         .takeTokens(keys, costs, emissions, capacities)
         .thenApply(fullIn -> settle(taken, matches, hits, fullIn, emissions, index));
-  }
-
-  private static boolean takeable(RateLimitRule rule, long hits) {
-    return rule.requestsPerUnit() > 0 && hits >= 0 && hits <= rule.capacity();
   }
 
   private static Taken settle(
@@ -96,7 +92,7 @@ final class TokenBuckets {
     return taken;
   }
 
-  static long ceilDiv(long a, long b) {
+  private static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
   }
 }
