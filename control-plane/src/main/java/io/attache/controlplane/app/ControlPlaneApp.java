@@ -13,8 +13,9 @@ import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.EventSink;
 import io.attache.runtime.AdminServer;
-import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.GrpcLimits;
+import io.attache.runtime.HttpLimits;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
@@ -178,7 +179,8 @@ public final class ControlPlaneApp {
             .optional("POD_NAMESPACE")
             .or(() -> watchNamespace)
             .or(() -> Optional.of("default"));
-    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    GrpcLimits grpcLimits = GrpcLimits.fromSettings(settings);
+    HttpLimits adminLimits = HttpLimits.fromSettings(settings, "ADMIN", HttpLimits.ADMIN_DEFAULTS);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     Tracing tracing = Tracing.fromSettings(settings, "control-plane");
     LogSetup.readSettings(settings);
@@ -196,7 +198,8 @@ public final class ControlPlaneApp {
         new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer(), events);
     ServiceHost.Builder builder =
         ServiceHost.builder("control-plane")
-            .connectionAge(connectionAge)
+            .grpcLimits(grpcLimits)
+            .adminLimits(adminLimits)
             .tls(tls)
             .tracing(tracing)
             .host(host)

@@ -13,8 +13,10 @@ import io.attache.authz.source.AuthPolicyResources;
 import io.attache.authz.source.PolicyDirectorySource;
 import io.attache.authz.tracing.TracedChecks;
 import io.attache.events.EventSink;
-import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.GrpcLimits;
+import io.attache.runtime.HttpConnectionGuard;
+import io.attache.runtime.HttpLimits;
 import io.attache.runtime.PolicySourceKind;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
@@ -85,7 +87,9 @@ public final class ExtAuthzApp {
             .orElseGet(ExtAuthzApp::randomSecret);
     PolicySourceKind kind = PolicySourceKind.fromSettings(settings, kubernetes.isPresent());
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
-    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    GrpcLimits grpcLimits = GrpcLimits.fromSettings(settings);
+    HttpLimits adminLimits = HttpLimits.fromSettings(settings, "ADMIN", HttpLimits.ADMIN_DEFAULTS);
+    HttpLimits httpLimits = HttpLimits.fromSettings(settings, "HTTP", HttpLimits.AUTH_DEFAULTS);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     Tracing tracing = Tracing.fromSettings(settings, "ext-authz");
     LogSetup.readSettings(settings);
@@ -147,11 +151,17 @@ public final class ExtAuthzApp {
     TracedChecks checks = new TracedChecks(service, tracing);
     HttpAuthServer http =
         HttpAuthServer.start(
-            host, httpPort, pathPrefix, checks, tls.map(ServerTls::httpSslContext));
+            host,
+            httpPort,
+            pathPrefix,
+            checks,
+            tls.map(ServerTls::httpSslContext),
+            new HttpConnectionGuard(httpLimits, registry, "http"));
     // Everything opened above is registered with onClose: a failed start closes it all.
     ServiceHost serviceHost =
         ServiceHost.builder("ext-authz")
-            .connectionAge(connectionAge)
+            .grpcLimits(grpcLimits)
+            .adminLimits(adminLimits)
             .tls(tls)
             .tracing(tracing)
             .host(host)

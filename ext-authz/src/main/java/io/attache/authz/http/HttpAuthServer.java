@@ -3,6 +3,9 @@ package io.attache.authz.http;
 import io.attache.authz.decision.AuthzService;
 import io.attache.authz.tracing.TracedChecks;
 import io.attache.runtime.EventLoops;
+import io.attache.runtime.HttpConnectionGuard;
+import io.attache.runtime.HttpLimits;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -56,18 +59,32 @@ public final class HttpAuthServer implements AutoCloseable {
     this.listener = listener;
   }
 
+  /** Untraced, in plaintext, with {@link HttpLimits#AUTH_DEFAULTS}, counted nowhere. */
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
-    return start(host, port, pathPrefix, TracedChecks.untraced(service), Optional.empty());
+    return start(
+        host,
+        port,
+        pathPrefix,
+        TracedChecks.untraced(service),
+        Optional.empty(),
+        new HttpConnectionGuard(HttpLimits.AUTH_DEFAULTS, new SimpleMeterRegistry(), "http"));
   }
 
   /**
    * As above, over TLS when {@code tls} is given ({@code GRPC_SERVER_USE_TLS}, for Emissary's
    * {@code tls: true}): then every connection must complete a handshake first, and a plaintext
-   * request is never read.
+   * request is never read. Every connection is held to the {@code guard}'s limits ({@code
+   * HTTP_HEADER_TIMEOUT}, {@code HTTP_IDLE_TIMEOUT}, {@code HTTP_MAX_CONNECTIONS}); the header
+   * timeout runs from the connection's opening, so it covers the TLS handshake too.
    */
   public static HttpAuthServer start(
-      String host, int port, String pathPrefix, TracedChecks service, Optional<SslContext> tls) {
+      String host,
+      int port,
+      String pathPrefix,
+      TracedChecks service,
+      Optional<SslContext> tls,
+      HttpConnectionGuard guard) {
     EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
     AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
     HttpDecoderConfig limits =
@@ -87,10 +104,8 @@ public final class HttpAuthServer implements AutoCloseable {
                       tls.ifPresent(
                           context ->
                               channel.pipeline().addLast(context.newHandler(channel.alloc())));
-                      channel
-                          .pipeline()
-                          .addLast(
-                              new HttpServerCodec(limits), new BodyLimit(MAX_BODY_BYTES), handler);
+                      guard.addWatched(channel.pipeline(), new HttpServerCodec(limits));
+                      channel.pipeline().addLast(new BodyLimit(MAX_BODY_BYTES), handler);
                     }
                   })
               .bind(host, port)

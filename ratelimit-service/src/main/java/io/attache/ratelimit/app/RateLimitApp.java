@@ -30,8 +30,9 @@ import io.attache.ratelimit.store.RedisSettings;
 import io.attache.ratelimit.store.RedisTls;
 import io.attache.ratelimit.store.TracedCounterStore;
 import io.attache.runtime.AdminServer;
-import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.GrpcLimits;
+import io.attache.runtime.HttpLimits;
 import io.attache.runtime.InvalidSettingsException;
 import io.attache.runtime.PolicySourceKind;
 import io.attache.runtime.Settings;
@@ -143,7 +144,8 @@ public final class RateLimitApp {
     Duration pipelineWindow = settings.duration("REDIS_PIPELINE_WINDOW", Duration.ZERO);
     PolicySourceKind policySource = PolicySourceKind.fromSettings(settings, kubernetes.isPresent());
     Optional<String> watchNamespace = settings.optional("WATCH_NAMESPACE");
-    ConnectionAge connectionAge = ConnectionAge.fromSettings(settings);
+    GrpcLimits grpcLimits = GrpcLimits.fromSettings(settings);
+    HttpLimits adminLimits = HttpLimits.fromSettings(settings, "ADMIN", HttpLimits.ADMIN_DEFAULTS);
     Optional<ServerTls> tls = ServerTls.fromSettings(settings);
     Tracing tracing = Tracing.fromSettings(settings, "ratelimit-service");
     LogSetup.readSettings(settings);
@@ -251,7 +253,7 @@ public final class RateLimitApp {
         "/stats", AdminServer.Handler.of(() -> AdminServer.Response.text(200, registry.scrape())));
     AdminServer debug;
     try {
-      debug = AdminServer.start(debugHost, debugPort, debugRoutes);
+      debug = AdminServer.start(debugHost, debugPort, adminLimits, registry, "debug", debugRoutes);
     } catch (RuntimeException e) { // the debug port taken: close what is already running
       source.close();
       closePolicies(policies[0], kubernetes.isEmpty() ? client : null);
@@ -268,7 +270,8 @@ public final class RateLimitApp {
     try {
       builder =
           ServiceHost.builder("ratelimit-service")
-              .connectionAge(connectionAge)
+              .grpcLimits(grpcLimits)
+              .adminLimits(adminLimits)
               .tls(tls)
               .tracing(tracing)
               .host(grpcHost)

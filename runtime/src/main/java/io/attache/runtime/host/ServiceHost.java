@@ -6,6 +6,8 @@ import io.attache.runtime.BuildInfo;
 import io.attache.runtime.ConnectionAge;
 import io.attache.runtime.EventLoops;
 import io.attache.runtime.EventSinks;
+import io.attache.runtime.GrpcLimits;
+import io.attache.runtime.HttpLimits;
 import io.attache.runtime.tls.ServerTls;
 import io.attache.runtime.tracing.GrpcTraceContext;
 import io.attache.runtime.tracing.Tracing;
@@ -96,7 +98,8 @@ public final class ServiceHost implements AutoCloseable {
     private EventSink events = EventSink.discarding();
     private final Map<String, AdminServer.Handler> adminRoutes = new LinkedHashMap<>();
     private Duration drain = Duration.ofSeconds(10);
-    private ConnectionAge connectionAge = ConnectionAge.REFERENCE_DEFAULTS;
+    private GrpcLimits grpcLimits = GrpcLimits.DEFAULTS;
+    private HttpLimits adminLimits = HttpLimits.ADMIN_DEFAULTS;
     private Optional<ServerTls> tls = Optional.empty();
     private Tracing tracing = Tracing.off();
     private final List<io.grpc.ServerInterceptor> interceptors = new ArrayList<>();
@@ -197,9 +200,26 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
+    /** What the gRPC port allows a client ({@link GrpcLimits#DEFAULTS} unless set). */
+    public Builder grpcLimits(GrpcLimits value) {
+      grpcLimits = value;
+      return this;
+    }
+
     /** How long a client's connection may live before it is told to go away (24h / 1h). */
     public Builder connectionAge(ConnectionAge value) {
-      connectionAge = value;
+      grpcLimits =
+          new GrpcLimits(
+              value,
+              grpcLimits.maxInboundMessageBytes(),
+              grpcLimits.maxConcurrentStreams(),
+              grpcLimits.permitKeepAliveTime());
+      return this;
+    }
+
+    /** What the admin port allows a client ({@link HttpLimits#ADMIN_DEFAULTS} unless set). */
+    public Builder adminLimits(HttpLimits value) {
+      adminLimits = value;
       return this;
     }
 
@@ -317,7 +337,8 @@ public final class ServiceHost implements AutoCloseable {
       if (directExecutor) {
         server.directExecutor();
       }
-      connectionAge.applyTo(server);
+      grpcLimits.applyTo(server);
+      server.addStreamTracerFactory(new RefusedCalls(metrics));
       // Our own loops unless the caller brought theirs: grpc-java's shared ones are two per core.
       OwnedLoops ownLoops =
           eventLoops == null ? new OwnedLoops(EventLoops.newGroup(name + "-io")) : null;
@@ -343,7 +364,9 @@ public final class ServiceHost implements AutoCloseable {
       }
       AdminServer admin;
       try {
-        admin = AdminServer.start(host, adminPort, () -> true, ready, metrics, adminRoutes);
+        admin =
+            AdminServer.start(
+                host, adminPort, adminLimits, () -> true, ready, metrics, adminRoutes);
       } catch (RuntimeException e) {
         grpc.shutdownNow();
         if (ownLoops != null) {
