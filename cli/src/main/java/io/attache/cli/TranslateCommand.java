@@ -47,12 +47,37 @@ final class TranslateCommand implements Callable<Integer> {
 
   @Option(
       names = {"-o", "--output"},
-      defaultValue = "json",
-      description = "json (default) or yaml")
+      description = "json (default) or yaml; with --from emissary only yaml")
   String output;
+
+  @Option(
+      names = "--from",
+      defaultValue = "kubernetes",
+      description = {
+        "kubernetes (default): print the xDS resources;",
+        "emissary: print Gateway API objects (a Gateway, HTTPRoutes, ReferenceGrants) equivalent to",
+        "the Emissary Mappings and Hosts (getambassador.io v2 or v3alpha1) in the files, and on",
+        "standard error a report of everything not carried over and why"
+      })
+  String from;
 
   @Override
   public Integer call() {
+    if (from.equals("emissary")) {
+      if (output != null && !output.equals("yaml")) {
+        System.err.println("attache translate: --from emissary writes yaml, got -o " + output);
+        return 2;
+      }
+      return EmissaryMigration.run(files, System.out, System.err);
+    }
+    if (!from.equals("kubernetes")) {
+      System.err.println(
+          "attache translate: --from must be kubernetes or emissary, got '" + from + "'");
+      return 2;
+    }
+    if (output == null) {
+      output = "json";
+    }
     if (!output.equals("json") && !output.equals("yaml")) {
       System.err.println("attache translate: --output must be json or yaml, got '" + output + "'");
       return 2;
@@ -72,6 +97,25 @@ final class TranslateCommand implements Callable<Integer> {
   }
 
   static int translate(List<Path> files, PrintStream out, PrintStream err) {
+    List<WatchedDirectory.File> read = readAll(files, err);
+    if (read == null) {
+      return 2;
+    }
+    ParseResult result = new ResourceParser().parse(read);
+    if (result instanceof ParseResult.Invalid invalid) {
+      invalid.errors().forEach(err::println);
+      return 2;
+    }
+    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
+    out.println(XdsJson.pretty(XdsJson.byType(xds)));
+    return 0;
+  }
+
+  /**
+   * The files, and the *.yaml and *.yml of the directories, in order; null (after saying why on
+   * {@code err}) when one cannot be read.
+   */
+  static List<WatchedDirectory.File> readAll(List<Path> files, PrintStream err) {
     List<WatchedDirectory.File> read = new ArrayList<>();
     List<Path> expanded = new ArrayList<>();
     for (Path file : files) {
@@ -86,7 +130,7 @@ final class TranslateCommand implements Callable<Integer> {
             .forEach(expanded::add);
       } catch (IOException e) {
         err.println("attache translate: cannot list " + file + ": " + e.getMessage());
-        return 2;
+        return null;
       }
     }
     for (Path file : expanded) {
@@ -96,16 +140,9 @@ final class TranslateCommand implements Callable<Integer> {
                 file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
       } catch (IOException e) {
         err.println("attache translate: cannot read " + file + ": " + e.getMessage());
-        return 2;
+        return null;
       }
     }
-    ParseResult result = new ResourceParser().parse(read);
-    if (result instanceof ParseResult.Invalid invalid) {
-      invalid.errors().forEach(err::println);
-      return 2;
-    }
-    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
-    out.println(XdsJson.pretty(XdsJson.byType(xds)));
-    return 0;
+    return read;
   }
 }

@@ -1,0 +1,66 @@
+package io.attache.controlplane.emissary;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Picks Emissary's Mappings and Hosts ({@code getambassador.io/v2} and {@code v3alpha1}, whose
+ * fields for these kinds are the same) out of YAML documents, reading each; other kinds are not
+ * Emissary's routing and are passed over. Errors name the document, the object and the field.
+ */
+public final class EmissaryObjects {
+  private static final Set<String> VERSIONS =
+      Set.of("getambassador.io/v2", "getambassador.io/v3alpha1");
+
+  private final List<EmissaryMapping> mappings = new ArrayList<>();
+  private final List<EmissaryHost> hosts = new ArrayList<>();
+  private final List<String> errors = new ArrayList<>();
+
+  /** Reads one document ({@code where} names it in errors, e.g. {@code file.yaml#2}). */
+  public void read(String where, Object document) {
+    if (!(document instanceof Map<?, ?> object)
+        || !VERSIONS.contains(String.valueOf(object.get("apiVersion")))) {
+      return;
+    }
+    String kind = String.valueOf(object.get("kind"));
+    if (!kind.equals("Mapping") && !kind.equals("Host")) {
+      return;
+    }
+    Map<?, ?> metadata = object.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
+    String name = metadata.get("name") instanceof String n ? n : "";
+    String namespace = metadata.get("namespace") instanceof String ns ? ns : "default";
+    String prefix = where + ": " + kind + " " + namespace + "/" + name + ": ";
+    if (name.isEmpty()) {
+      errors.add(prefix + "metadata.name: required");
+      return;
+    }
+    if (!(object.get("spec") instanceof Map<?, ?> spec)) {
+      errors.add(prefix + "spec: required, an object");
+      return;
+    }
+    if (kind.equals("Mapping")) {
+      collect(MappingReader.read(namespace, name, spec), mappings, prefix);
+    } else {
+      collect(EmissaryHost.read(namespace, name, spec), hosts, prefix);
+    }
+  }
+
+  private <T> void collect(Checked<T> checked, List<T> into, String prefix) {
+    checked.value().ifPresent(into::add);
+    checked.errors().forEach(error -> errors.add(prefix + error));
+  }
+
+  public List<EmissaryMapping> mappings() {
+    return List.copyOf(mappings);
+  }
+
+  public List<EmissaryHost> hosts() {
+    return List.copyOf(hosts);
+  }
+
+  public List<String> errors() {
+    return List.copyOf(errors);
+  }
+}

@@ -1,0 +1,241 @@
+package io.attache.controlplane.emissary;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Emissary Mappings and Hosts as Gateway API objects that route the same requests the same way: one
+ * Gateway (see {@link HostListeners}), an HTTPRoute per group of Mappings (canaries share a rule,
+ * split by weight), and the ReferenceGrants cross-namespace references need. What cannot be carried
+ * over is left out of the objects and said in the report, naming the object, field and reason.
+ */
+public final class GatewayApiMigration {
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+
+  private GatewayApiMigration() {}
+
+  /** The objects to apply, and every difference or loss, one line each. */
+  public record Result(List<Map<String, Object>> objects, List<String> report) {}
+
+  public static Result migrate(List<EmissaryMapping> mappings, List<EmissaryHost> hosts) {
+    List<String> report = new ArrayList<>();
+    List<EmissaryHost> sortedHosts = new ArrayList<>(hosts);
+    sortedHosts.sort(Comparator.comparing(EmissaryHost::key));
+    String namespace = sortedHosts.isEmpty() ? "default" : sortedHosts.get(0).namespace();
+    HostListeners listeners = new HostListeners(namespace, sortedHosts, report);
+    List<Map<String, Object>> objects = new ArrayList<>(listeners.objects());
+    Set<List<String>> grants = new LinkedHashSet<>();
+    for (MappingGroups.Group group : MappingGroups.of(mappings)) {
+      group.mappings().forEach(m -> reportNotCarried(m, report));
+      route(group, listeners, namespace, grants, report).ifPresent(objects::add);
+    }
+    for (List<String> grant : grants) {
+      objects.add(
+          Yaml.referenceGrant(
+              grant.get(1),
+              "HTTPRoute",
+              grant.get(0),
+              "",
+              "Service",
+              "emissary-from-" + grant.get(0)));
+    }
+    return new Result(List.copyOf(objects), List.copyOf(report));
+  }
+
+  private static void reportNotCarried(EmissaryMapping mapping, List<String> report) {
+    mapping
+        .notCarried()
+        .forEach(
+            (field, why) ->
+                report.add(
+                    "Mapping " + mapping.key() + ": spec." + field + ": not carried over: " + why));
+  }
+
+  private static Optional<Map<String, Object>> route(
+      MappingGroups.Group group,
+      HostListeners listeners,
+      String gatewayNamespace,
+      Set<List<String>> grants,
+      List<String> report) {
+    EmissaryMapping primary = group.primary();
+    String where = "Mapping " + primary.key();
+    if (primary.hostname().isEmpty()) {
+      report.add(
+          where
+              + ": left out: without spec.hostname a Mapping matches no Host (Emissary's own"
+              + " examples set hostname: \"*\")");
+      return Optional.empty();
+    }
+    if (MappingGroups.total(group) > 100) {
+      report.add(where + ": left out: the weights of its group add up to more than 100");
+      return Optional.empty();
+    }
+    List<String> sections = listeners.sectionsFor(primary.hostname().get());
+    if (sections.isEmpty()) {
+      report.add(where + ": left out: no Host serves hostname " + primary.hostname().get());
+      return Optional.empty();
+    }
+    Optional<Map<String, Object>> match = match(primary, report);
+    if (match.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("matches", List.of(match.get()));
+    List<Map<String, Object>> filters = RouteFilters.of(primary, report);
+    if (!filters.isEmpty()) {
+      rule.put("filters", filters);
+    }
+    if (primary.redirect().isEmpty()) {
+      rule.put("backendRefs", backends(group, grants, report));
+    }
+    rule.put("timeouts", Map.of("request", duration(primary.timeoutMillis())));
+    for (EmissaryMapping other : group.mappings().subList(1, group.mappings().size())) {
+      if (!RouteFilters.of(other, new ArrayList<>()).equals(filters)
+          || other.timeoutMillis() != primary.timeoutMillis()) {
+        report.add(
+            "Mapping "
+                + other.key()
+                + ": its rewrite, headers, redirect or timeout differ from "
+                + primary.key()
+                + "'s, with which it shares traffic; the route keeps "
+                + primary.key()
+                + "'s");
+      }
+    }
+    Map<String, Object> spec = new LinkedHashMap<>();
+    List<Object> parents = new ArrayList<>();
+    sections.forEach(section -> parents.add(Yaml.parent(gatewayNamespace, section)));
+    spec.put("parentRefs", parents);
+    if (!primary.hostname().get().equals("*")) {
+      spec.put("hostnames", List.of(primary.hostname().get()));
+    }
+    spec.put("rules", List.of(rule));
+    return Optional.of(
+        Yaml.object(
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            primary.namespace(),
+            primary.name(),
+            spec));
+  }
+
+  private static Optional<Map<String, Object>> match(EmissaryMapping m, List<String> report) {
+    String where = "Mapping " + m.key();
+    Map<String, Object> match = new LinkedHashMap<>();
+    Map<String, Object> path = new LinkedHashMap<>();
+    switch (m.pathKind()) {
+      case REGEX -> path.put("type", "RegularExpression");
+      case EXACT -> path.put("type", "Exact");
+      case PREFIX -> {
+        path.put("type", "PathPrefix");
+        if (!m.prefix().equals("/")) {
+          report.add(
+              where
+                  + ": note: Emissary's prefix "
+                  + m.prefix()
+                  + " matches the string prefix"
+                  + (m.prefix().endsWith("/")
+                      ? "; PathPrefix also matches "
+                          + m.prefix().substring(0, m.prefix().length() - 1)
+                      : " (also " + m.prefix() + "x…); PathPrefix matches whole segments only"));
+        }
+      }
+    }
+    path.put("value", m.prefix());
+    match.put("path", path);
+    List<Object> headers = values(m.headers(), m.regexHeaders());
+    if (!headers.isEmpty()) {
+      match.put("headers", headers);
+    }
+    List<Object> query = values(m.queryParameters(), m.regexQueryParameters());
+    if (!query.isEmpty()) {
+      match.put("queryParams", query);
+    }
+    if (m.method().isPresent()) {
+      if (!METHODS.contains(m.method().get()) || m.notCarried().containsKey("method_regex")) {
+        report.add(
+            where + ": left out: spec.method " + m.method().get() + " is not an HTTPRoute method");
+        return Optional.empty();
+      }
+      match.put("method", m.method().get());
+    }
+    return Optional.of(match);
+  }
+
+  /** Exact values, presence ({@code true}: any value) and regular expressions, in name order. */
+  private static List<Object> values(Map<String, String> exact, Map<String, String> regex) {
+    List<Object> matches = new ArrayList<>();
+    new java.util.TreeMap<>(exact)
+        .forEach(
+            (name, value) ->
+                matches.add(
+                    value == null
+                        ? valueMatch("RegularExpression", name, ".*")
+                        : valueMatch("Exact", name, value)));
+    new java.util.TreeMap<>(regex)
+        .forEach((name, value) -> matches.add(valueMatch("RegularExpression", name, value)));
+    return matches;
+  }
+
+  private static Map<String, Object> valueMatch(String type, String name, String value) {
+    Map<String, Object> match = new LinkedHashMap<>();
+    match.put("type", type);
+    match.put("name", name);
+    match.put("value", value);
+    return match;
+  }
+
+  private static List<Object> backends(
+      MappingGroups.Group group, Set<List<String>> grants, List<String> report) {
+    List<Object> backends = new ArrayList<>();
+    for (int i = 0; i < group.mappings().size(); i++) {
+      EmissaryMapping m = group.mappings().get(i);
+      Optional<ServiceName> service = ServiceName.parse(m.service(), m.namespace());
+      if (service.isEmpty()) {
+        report.add(
+            "Mapping "
+                + m.key()
+                + ": spec.service: not carried over: "
+                + m.service()
+                + " is not a Kubernetes Service (name[.namespace][:port])");
+        continue;
+      }
+      Map<String, Object> backend = new LinkedHashMap<>();
+      backend.put("name", service.get().name());
+      if (!service.get().namespace().equals(group.primary().namespace())) {
+        backend.put("namespace", service.get().namespace());
+        grants.add(List.of(group.primary().namespace(), service.get().namespace()));
+      }
+      backend.put("port", service.get().port());
+      if (group.mappings().size() > 1) {
+        backend.put("weight", group.weights().get(i));
+      }
+      if (service.get().tls()) {
+        report.add(
+            "Mapping "
+                + m.key()
+                + ": spec.service: https:// needs TLS origination, which needs a BackendTLSPolicy"
+                + " (not generated yet)");
+      }
+      backends.add(backend);
+    }
+    return backends;
+  }
+
+  /** Gateway API durations: at most five digits and a unit; 0 disables the timeout. */
+  static String duration(int millis) {
+    if (millis == 0) {
+      return "0s";
+    }
+    return millis % 1000 == 0 && millis / 1000 < 100_000
+        ? (millis / 1000) + "s"
+        : millis < 100_000 ? millis + "ms" : Math.round(millis / 1000.0) + "s";
+  }
+}

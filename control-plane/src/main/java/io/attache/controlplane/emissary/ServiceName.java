@@ -1,0 +1,32 @@
+package io.attache.controlplane.emissary;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A Mapping's {@code service} as a Kubernetes Service: {@code [scheme://]name[.namespace[.svc[.
+ * cluster.local]]][:port]}, the port 80 (443 for {@code https://}) unless given, the namespace the
+ * Mapping's own unless given (irbasemapping.py {@code normalize_service_name}).
+ */
+record ServiceName(String name, String namespace, int port, boolean tls) {
+  private static final Pattern SERVICE =
+      Pattern.compile(
+          "(?:(https?)://)?([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
+              + "(?:\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\\.svc(?:\\.cluster\\.local)?)?)?"
+              + "(?::([0-9]{1,5}))?");
+
+  static Optional<ServiceName> parse(String service, String mappingNamespace) {
+    Matcher m = SERVICE.matcher(service);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    boolean tls = "https".equals(m.group(1));
+    int port = m.group(6) != null ? Integer.parseInt(m.group(6)) : tls ? 443 : 80;
+    if (port < 1 || port > 65535) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new ServiceName(m.group(2), m.group(4) != null ? m.group(4) : mappingNamespace, port, tls));
+  }
+}

@@ -1,0 +1,337 @@
+package io.attache.controlplane.emissary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mappings and Hosts from Emissary's documentation, each case citing the page its behaviour comes
+ * from (getambassador.io/docs/emissary/latest/...), as Gateway API objects.
+ */
+class GatewayApiMigrationTest {
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+  private static final String HOST =
+      """
+      apiVersion: getambassador.io/v3alpha1
+      kind: Host
+      metadata: {name: example, namespace: emissary}
+      spec:
+        hostname: example.com
+        tlsSecret: {name: example-tls}
+      ---
+      """;
+
+  static EmissaryObjects read(String yaml) {
+    EmissaryObjects objects = new EmissaryObjects();
+    int i = 0;
+    for (String document : yaml.split("(?m)^---\\s*$")) {
+      if (!document.isBlank()) {
+        objects.read("test.yaml#" + ++i, YAML.unmarshal(document, Map.class));
+      }
+    }
+    return objects;
+  }
+
+  static GatewayApiMigration.Result migrate(String yaml) {
+    EmissaryObjects objects = read(yaml);
+    assertThat(objects.errors()).isEmpty();
+    return GatewayApiMigration.migrate(objects.mappings(), objects.hosts());
+  }
+
+  private static String mapping(String name, String spec) {
+    return "apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: "
+        + name
+        + ", namespace: shop}\nspec:\n  hostname: example.com\n"
+        + spec.indent(2)
+        + "---\n";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> route(GatewayApiMigration.Result result, String name) {
+    return result.objects().stream()
+        .filter(o -> o.get("kind").equals("HTTPRoute"))
+        .filter(o -> ((Map<String, Object>) o.get("metadata")).get("name").equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> rule(GatewayApiMigration.Result result, String name) {
+    Map<String, Object> spec = (Map<String, Object>) route(result, name).get("spec");
+    return ((List<Map<String, Object>>) spec.get("rules")).get(0);
+  }
+
+  /** The YAML on one line, so a test can look for a few fields together. */
+  private static String yaml(Object value) {
+    return YAML.asYaml(value).replaceAll("\\s*\\n[\\s-]*", " ");
+  }
+
+  /** topics/using/rewrites: the prefix is rewritten to / unless rewrite says; "" keeps it. */
+  @Test
+  void thePrefixIsRewrittenToSlashUnlessRewriteSaysOtherwise() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("default", "prefix: /backend-api/\nservice: service1")
+                + mapping("v1", "prefix: /v1-api/\nrewrite: /v1/\nservice: service1")
+                + mapping("kept", "prefix: /kept/\nrewrite: \"\"\nservice: service1"));
+
+    assertThat(yaml(rule(result, "default")))
+        .contains("type: \"ReplacePrefixMatch\"")
+        .contains("replacePrefixMatch: \"/\"");
+    assertThat(yaml(rule(result, "v1"))).contains("replacePrefixMatch: \"/v1/\"");
+    assertThat(rule(result, "kept")).doesNotContainKey("filters");
+  }
+
+  /**
+   * topics/using/canary: a weighted Mapping gets its share, the Mappings without a weight split the
+   * rest (irbasemappinggroup.py, Python's round half to even; the last takes what is left).
+   */
+  @Test
+  void canaryWeightsSplitWhatIsLeftAmongMappingsWithoutAWeight() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("quote", "prefix: /backend/\nservice: quote")
+                + mapping("quote-canary", "prefix: /backend/\nservice: quote-canary\nweight: 10")
+                + mapping("a", "prefix: /three/\nservice: a")
+                + mapping("b", "prefix: /three/\nservice: b\nweight: 50")
+                + mapping("c", "prefix: /three/\nservice: c"));
+
+    assertThat(yaml(rule(result, "quote")))
+        .contains("name: \"quote\" port: 80 weight: 90")
+        .contains("name: \"quote-canary\" port: 80 weight: 10");
+    assertThat(yaml(rule(result, "a")))
+        .contains("name: \"a\" port: 80 weight: 25")
+        .contains("name: \"b\" port: 80 weight: 50")
+        .contains("name: \"c\" port: 80 weight: 25");
+    assertThat(
+            MappingGroups.weights(
+                read(mapping("x", "prefix: /x/\nservice: x\nweight: 75")
+                        + mapping("y", "prefix: /x/\nservice: y")
+                        + mapping("z", "prefix: /x/\nservice: z"))
+                    .mappings()))
+        .as("25 over two rounds half to even: 12, and the last takes 13")
+        .containsExactly(75, 12, 13);
+  }
+
+  /** topics/using/timeouts: 3000 ms unless timeout_ms says; 0 disables it. */
+  @Test
+  void theRequestTimeoutIsThreeSecondsUnlessTimeoutMsSays() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("default", "prefix: /a/\nservice: a")
+                + mapping("none", "prefix: /b/\nservice: b\ntimeout_ms: 0")
+                + mapping("odd", "prefix: /c/\nservice: c\ntimeout_ms: 1500"));
+
+    assertThat(yaml(rule(result, "default"))).contains("request: \"3s\"");
+    assertThat(yaml(rule(result, "none"))).contains("request: \"0s\"");
+    assertThat(yaml(rule(result, "odd"))).contains("request: \"1500ms\"");
+  }
+
+  /**
+   * topics/using/headers/headers and query_parameters: exact values; true means present (any
+   * value); regex_headers are regular expressions. An exact :authority is the host.
+   */
+  @Test
+  void headerAndQueryMatchesKeepTheirKinds() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "matches",
+                    """
+                    prefix: /m/
+                    service: m
+                    method: POST
+                    headers: {x-exact: "yes", x-present: true}
+                    regex_headers: {x-version: "v[12]"}
+                    query_parameters: {debug: true}
+                    regex_query_parameters: {page: "[0-9]+"}
+                    """));
+
+    String rule = yaml(rule(result, "matches"));
+    assertThat(rule)
+        .contains("type: \"Exact\" name: \"x-exact\" value: \"yes\"")
+        .contains("type: \"RegularExpression\" name: \"x-present\" value: \".*\"")
+        .contains("type: \"RegularExpression\" name: \"x-version\" value: \"v[12]\"")
+        .contains("name: \"debug\" value: \".*\"")
+        .contains("name: \"page\" value: \"[0-9]+\"")
+        .contains("method: \"POST\"");
+  }
+
+  /** topics/using/headers/add_request_headers: appended unless append: false, which replaces. */
+  @Test
+  void addedHeadersAppendUnlessToldNotTo() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "headers",
+                    """
+                    prefix: /h/
+                    service: h
+                    add_request_headers:
+                      x-appended: one
+                      x-replaced: {value: two, append: false}
+                    remove_request_headers: [x-secret]
+                    add_response_headers: {x-served-by: attache}
+                    """));
+
+    String rule = yaml(rule(result, "headers"));
+    assertThat(rule)
+        .contains("set: name: \"x-replaced\" value: \"two\"")
+        .contains("add: name: \"x-appended\" value: \"one\"")
+        .contains("remove: \"x-secret\"")
+        .contains("type: \"ResponseHeaderModifier\"");
+  }
+
+  /** topics/using/redirects: host_redirect sends to the service as host, 301 unless told. */
+  @Test
+  void aHostRedirectGoesToTheServiceWithEnvoysDefaultStatus() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "moved",
+                    "prefix: /old/\nservice: new.example.com:8443\nhost_redirect: true\n"
+                        + "path_redirect: /new")
+                + mapping(
+                    "found",
+                    "prefix: /tmp/\nservice: other.example.com\nhost_redirect: true\n"
+                        + "redirect_response_code: 302"));
+
+    assertThat(yaml(rule(result, "moved")))
+        .contains("hostname: \"new.example.com\"")
+        .contains("port: 8443")
+        .contains("replaceFullPath: \"/new\"")
+        .contains("statusCode: 301")
+        .doesNotContain("backendRefs");
+    assertThat(yaml(rule(result, "found"))).contains("statusCode: 302");
+  }
+
+  /**
+   * topics/running/host-crd: HTTPS with the Host's Secret; plaintext redirected (the default),
+   * routed (Route) or refused (Reject).
+   */
+  @Test
+  void hostsBecomeListenersAndTheirInsecurePolicyDecidesPlaintext() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Host
+                metadata: {name: plain, namespace: emissary}
+                spec:
+                  hostname: plain.example.com
+                  tlsSecret: {name: plain-tls, namespace: certs}
+                  requestPolicy: {insecure: {action: Route}}
+                ---
+                """
+                + mapping("shop", "prefix: /shop/\nservice: shop")
+                + mapping("p", "hostname: plain.example.com\nprefix: /p/\nservice: p")
+                    .replace("  hostname: example.com\n", ""));
+
+    String all = yaml(result.objects());
+    assertThat(all)
+        .contains("name: \"https-example\"")
+        .contains("name: \"https-plain\"")
+        .contains("name: \"emissary-redirect-example\"")
+        .contains("kind: \"ReferenceGrant\"");
+    assertThat(yaml(route(result, "shop"))).doesNotContain("sectionName: \"http\"");
+    assertThat(yaml(route(result, "p")))
+        .contains("sectionName: \"https-plain\"")
+        .contains("sectionName: \"http\"");
+  }
+
+  /** irhost.py matches_httpgroup: a Mapping without hostname matches no Host. */
+  @Test
+  void aMappingWithoutHostnameOrWithoutAHostIsLeftOutAndReported() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("nohost", "prefix: /a/\nservice: a")
+                    .replace("  hostname: example.com\n", "")
+                + mapping("elsewhere", "prefix: /b/\nservice: b")
+                    .replace("example.com", "other.org"));
+
+    assertThat(result.objects()).noneMatch(o -> yaml(o).contains("name: \"nohost\""));
+    assertThat(result.report())
+        .anyMatch(line -> line.startsWith("Mapping shop/nohost: left out: without spec.hostname"))
+        .anyMatch(
+            line ->
+                line.equals("Mapping shop/elsewhere: left out: no Host serves hostname other.org"));
+  }
+
+  @Test
+  void whatCannotBeCarriedIsReportedWithItsField() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "extras",
+                    "prefix: /x/\nservice: x\nbypass_auth: true\ncors: {origins: ['*']}\n"
+                        + "labels: {ambassador: [{a: [generic_key: {value: b}]}]}"));
+
+    assertThat(result.report())
+        .contains(
+            "Mapping shop/extras: spec.bypass_auth: not carried over: belongs in an AuthPolicy on"
+                + " the route (not generated yet)")
+        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.cors: not carried over"))
+        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.labels: not carried over"));
+  }
+
+  @Test
+  void aBackendInAnotherNamespaceGetsAReferenceGrant() {
+    GatewayApiMigration.Result result =
+        migrate(HOST + mapping("pay", "prefix: /pay/\nservice: checkout.payments:9000"));
+
+    assertThat(yaml(rule(result, "pay")))
+        .contains("name: \"checkout\" namespace: \"payments\" port: 9000");
+    assertThat(yaml(result.objects()))
+        .contains("name: \"emissary-from-shop\" namespace: \"payments\"");
+  }
+
+  @Test
+  void everyBadFieldIsNamedAndNoneIsIgnored() {
+    EmissaryObjects objects =
+        read(
+            mapping(
+                "bad",
+                "service: 12\nweight: 101\nenvoy_override: {}\nmisspelt: 1\n"
+                    + "path_redirect: /x\nadd_request_headers: {x: [1]}"));
+
+    assertThat(objects.mappings()).isEmpty();
+    assertThat(objects.errors())
+        .contains(
+            "test.yaml#1: Mapping shop/bad: spec.envoy_override: not supported by Attaché (an"
+                + " Emissary Mapping field it does not serve)",
+            "test.yaml#1: Mapping shop/bad: spec.misspelt: unknown field of an Emissary Mapping",
+            "test.yaml#1: Mapping shop/bad: spec.prefix: required",
+            "test.yaml#1: Mapping shop/bad: spec.service: must be a string",
+            "test.yaml#1: Mapping shop/bad: spec.weight: must be a whole number from 0 to 100",
+            "test.yaml#1: Mapping shop/bad: spec.path_redirect: needs host_redirect: true",
+            "test.yaml#1: Mapping shop/bad: spec.add_request_headers.x: must be a string or"
+                + " {value: string, append: true|false}");
+  }
+
+  @Test
+  void groupWeightsOverAHundredLeaveTheGroupOut() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("one", "prefix: /w/\nservice: one\nweight: 60")
+                + mapping("two", "prefix: /w/\nservice: two\nweight: 60"));
+
+    assertThat(result.report())
+        .contains("Mapping shop/one: left out: the weights of its group add up to more than 100");
+    assertThat(result.objects())
+        .noneMatch(o -> o.get("kind").equals("HTTPRoute") && yaml(o).contains("\"one\""));
+  }
+}
