@@ -28,6 +28,10 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [attache.io]
   resources: [trafficpolicies, authpolicies, ratelimitpolicies]
   verbs: [{{ join ", " $read }}]
+{{- /* Emissary's Mappings and Hosts, served when its CRDs are installed (ATTACHE_WATCH_EMISSARY) */}}
+- apiGroups: [getambassador.io]
+  resources: [mappings, hosts]
+  verbs: [list, watch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* Namespaces' labels, for listeners that allow routes from the namespaces a selector matches (all namespaces watched only) */}}
 - apiGroups: [""]
@@ -49,6 +53,9 @@ PUT, deleted, or read outside these rules.
 {{- end }}
 - apiGroups: [attache.io]
   resources: [trafficpolicies/status, authpolicies/status, ratelimitpolicies/status]
+  verbs: [patch]
+- apiGroups: [getambassador.io]
+  resources: [mappings/status]
   verbs: [patch]
 {{- end }}
 {{- end -}}

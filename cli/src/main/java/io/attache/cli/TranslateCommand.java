@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
     description = {
       "Prints the xDS resources (clusters, endpoints, listeners, routes, secrets) the control plane",
       "would serve for Service, EndpointSlice, Gateway, HTTPRoute, GRPCRoute, TLSRoute, TCPRoute,",
-      "ReferenceGrant, Namespace, TLS Secret and policy YAML, as JSON or YAML. Private keys print",
+      "ReferenceGrant, Namespace, TLS Secret, policy and Emissary Mapping and Host YAML, as JSON or",
+      "YAML. Private keys print",
       "as [redacted].",
       "Example: attache translate -f examples/cluster/echo.yaml -o yaml",
       "Exit codes: 0 translated, 2 bad usage or invalid resources (every error printed)."

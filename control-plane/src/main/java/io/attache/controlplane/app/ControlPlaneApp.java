@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * EndpointSlice YAML and {@code ATTACHE_CONFIG_POLL_INTERVAL} (1s), for Kubernetes {@code
  * WATCH_NAMESPACE} (unset: all namespaces), {@code ATTACHE_GATEWAY_API} ({@code auto}: watch
  * Gateways, HTTPRoutes and TLS Secrets when the Gateway API CRDs are installed; {@code true};
- * {@code false}), {@code ATTACHE_WRITE_STATUS} (true: the replica holding the Lease {@code
+ * {@code false}), {@code ATTACHE_WATCH_EMISSARY} (true: serve Emissary's Mappings and Hosts when
+ * its CRDs are installed), {@code ATTACHE_WRITE_STATUS} (true: the replica holding the Lease {@code
  * attache-control-plane-status} in {@code POD_NAMESPACE}, else the watched namespace, else {@code
  * default}, writes HTTPRoute status), {@code GATEWAY_CLASS_NAME} ({@code attache}) for both
  * sources, {@code XDS_DEBOUNCE} (100ms) and {@code XDS_MAX_DELAY} (1s) between a change and its
@@ -174,6 +175,7 @@ public final class ControlPlaneApp {
     String gatewayClass = settings.string("GATEWAY_CLASS_NAME", "attache");
     GatewayApi gatewayApi = settings.choice("ATTACHE_GATEWAY_API", GatewayApi.AUTO);
     boolean writeStatus = settings.bool("ATTACHE_WRITE_STATUS", true);
+    boolean watchEmissary = settings.bool("ATTACHE_WATCH_EMISSARY", true);
     Optional<String> leaseNamespace =
         settings
             .optional("POD_NAMESPACE")
@@ -235,7 +237,8 @@ public final class ControlPlaneApp {
                     writeStatus ? leaseNamespace : Optional.empty(),
                     crdInstalled(client, TrafficPolicy.class),
                     crdInstalled(client, AuthPolicy.class)
-                        && crdInstalled(client, RateLimitPolicy.class)),
+                        && crdInstalled(client, RateLimitPolicy.class),
+                    watchEmissary && KubernetesResources.emissaryInstalled(client)),
                 xds::publish,
                 events);
         owned[0] = objects;

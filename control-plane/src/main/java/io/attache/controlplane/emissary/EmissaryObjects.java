@@ -47,6 +47,30 @@ public final class EmissaryObjects {
     }
   }
 
+  /**
+   * One Mapping to serve: as {@link #read}, and a field the migration would only report is an error
+   * here, since the control plane would otherwise serve the Mapping without it.
+   */
+  public static Checked<EmissaryMapping> servedMapping(
+      String namespace, String name, Map<?, ?> spec) {
+    Checked<EmissaryMapping> read = MappingReader.read(namespace, name, spec);
+    return read.value().map(EmissaryObjects::served).orElse(read);
+  }
+
+  /** One Host to serve, as {@link #servedMapping}. */
+  public static Checked<EmissaryHost> servedHost(String namespace, String name, Map<?, ?> spec) {
+    Checked<EmissaryHost> read = EmissaryHost.read(namespace, name, spec);
+    return read.value().map(EmissaryObjects::served).orElse(read);
+  }
+
+  private static <T> Checked<T> served(T value) {
+    Map<String, String> notCarried =
+        value instanceof EmissaryMapping m ? m.notCarried() : ((EmissaryHost) value).notCarried();
+    List<String> errors = new ArrayList<>();
+    notCarried.forEach((field, why) -> errors.add("spec." + field + ": not served yet: " + why));
+    return Checked.of(value, errors);
+  }
+
   private <T> void collect(Checked<T> checked, List<T> into, String prefix) {
     checked.value().ifPresent(into::add);
     checked.errors().forEach(error -> errors.add(prefix + error));

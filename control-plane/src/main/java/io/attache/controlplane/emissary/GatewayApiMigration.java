@@ -25,11 +25,17 @@ public final class GatewayApiMigration {
   public record Result(List<Map<String, Object>> objects, List<String> report) {}
 
   public static Result migrate(List<EmissaryMapping> mappings, List<EmissaryHost> hosts) {
+    return migrate(mappings, hosts, "attache");
+  }
+
+  /** As above, for Gateways of {@code gatewayClass}. */
+  public static Result migrate(
+      List<EmissaryMapping> mappings, List<EmissaryHost> hosts, String gatewayClass) {
     List<String> report = new ArrayList<>();
     List<EmissaryHost> sortedHosts = new ArrayList<>(hosts);
     sortedHosts.sort(Comparator.comparing(EmissaryHost::key));
     String namespace = sortedHosts.isEmpty() ? "default" : sortedHosts.get(0).namespace();
-    HostListeners listeners = new HostListeners(namespace, sortedHosts, report);
+    HostListeners listeners = new HostListeners(namespace, gatewayClass, sortedHosts, report);
     List<Map<String, Object>> objects = new ArrayList<>(listeners.objects());
     Set<List<String>> grants = new LinkedHashSet<>();
     for (MappingGroups.Group group : MappingGroups.of(mappings)) {

@@ -16,11 +16,14 @@ final class HostListeners {
   static final String HTTP_LISTENER = "http";
 
   private final String namespace;
+  private final String gatewayClass;
   private final List<EmissaryHost> hosts;
   private final List<String> report;
 
-  HostListeners(String namespace, List<EmissaryHost> hosts, List<String> report) {
+  HostListeners(
+      String namespace, String gatewayClass, List<EmissaryHost> hosts, List<String> report) {
     this.namespace = namespace;
+    this.gatewayClass = gatewayClass;
     this.hosts = hosts;
     this.report = report;
   }
@@ -105,7 +108,7 @@ final class HostListeners {
       listeners.add(0, listener);
     }
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("gatewayClassName", "attache");
+    spec.put("gatewayClassName", gatewayClass);
     spec.put("listeners", listeners);
     objects.add(
         0, Yaml.object("gateway.networking.k8s.io/v1", "Gateway", namespace, GATEWAY, spec));

@@ -76,6 +76,7 @@ public final class KubernetesResources implements AutoCloseable {
    * @param statusLease where the Lease electing the status writer lives; empty: never write status
    * @param trafficPolicies whether to watch TrafficPolicies (their CRD must be installed)
    * @param filterPolicies whether to watch AuthPolicies and RateLimitPolicies for their targets
+   * @param emissary whether to watch Emissary's Mappings and Hosts (its CRDs must be installed)
    */
   public record Options(
       Optional<String> namespace,
@@ -84,7 +85,28 @@ public final class KubernetesResources implements AutoCloseable {
       String gatewayClass,
       Optional<String> statusLease,
       boolean trafficPolicies,
-      boolean filterPolicies) {
+      boolean filterPolicies,
+      boolean emissary) {
+    /** Without Emissary's Mappings and Hosts. */
+    public Options(
+        Optional<String> namespace,
+        Duration debounce,
+        boolean gatewayApi,
+        String gatewayClass,
+        Optional<String> statusLease,
+        boolean trafficPolicies,
+        boolean filterPolicies) {
+      this(
+          namespace,
+          debounce,
+          gatewayApi,
+          gatewayClass,
+          statusLease,
+          trafficPolicies,
+          filterPolicies,
+          false);
+    }
+
     /** Services and EndpointSlices only, no status. */
     public static Options discoveryOnly(Optional<String> namespace, Duration debounce) {
       return new Options(
@@ -114,6 +136,7 @@ public final class KubernetesResources implements AutoCloseable {
       new LinkedHashMap<>();
 
   private final StatusReconciler status;
+  private final MappingStatusWriter mappingStatus;
   private volatile boolean started;
   private volatile SharedIndexInformer<GatewayClass> gatewayClasses;
   private volatile StatusLeader leader;
@@ -138,6 +161,7 @@ public final class KubernetesResources implements AutoCloseable {
     this.audit = new ConfigAudit(events);
     this.options = options;
     this.status = new StatusReconciler(client);
+    this.mappingStatus = new MappingStatusWriter(client);
     try {
       for (ResourceKind<?, ?> kind : ResourceKinds.all(options.gatewayClass())) {
         if (watches(kind.group())) {
@@ -173,6 +197,12 @@ public final class KubernetesResources implements AutoCloseable {
     schedule();
   }
 
+  /** Whether Emissary's Mapping and Host CRDs (getambassador.io/v3alpha1) are installed. */
+  public static boolean emissaryInstalled(KubernetesClient client) {
+    return client.supports(EmissaryResources.Mapping.class)
+        && client.supports(EmissaryResources.Host.class);
+  }
+
   private boolean watches(ResourceKind.Group group) {
     return switch (group) {
       case DISCOVERY -> true;
@@ -180,6 +210,7 @@ public final class KubernetesResources implements AutoCloseable {
       case NAMESPACES -> options.gatewayApi() && options.namespace().isEmpty();
       case TRAFFIC_POLICIES -> options.trafficPolicies();
       case FILTER_POLICIES -> options.filterPolicies();
+      case EMISSARY -> options.emissary();
     };
   }
 
@@ -298,6 +329,8 @@ public final class KubernetesResources implements AutoCloseable {
               attachmentVerdicts,
               invalid,
               foreignGateways()));
+      mappingStatus.write(
+          objects(read, "Mapping", EmissaryResources.Mapping.class), invalid, errors);
     }
     log.info(
         "resources: {} services, {} endpoint slices, {} gateways, {} HTTPRoutes, {} TLS Secrets"

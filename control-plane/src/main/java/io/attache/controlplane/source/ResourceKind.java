@@ -51,7 +51,9 @@ record ResourceKind<T extends HasMetadata, S>(
     /** Cluster-scoped Namespaces, for their labels: with the Gateway API, across all namespaces. */
     NAMESPACES,
     TRAFFIC_POLICIES,
-    FILTER_POLICIES
+    FILTER_POLICIES,
+    /** Emissary's getambassador.io Mappings and Hosts (its CRDs must be installed). */
+    EMISSARY
   }
 
   /** Checks and converts one object; empty when it gives nothing (with errors if invalid). */

@@ -1,5 +1,7 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.emissary.EmissaryHost;
+import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
@@ -44,6 +46,8 @@ final class ResourceKinds {
     return List.of(
         services(),
         endpointSlices(),
+        emissaryMappings(),
+        emissaryHosts(gatewayClass), // settles into Gateway API objects before Gateways settle
         gateways(gatewayClass),
         httpRoutes(),
         grpcRoutes(),
@@ -94,6 +98,32 @@ final class ResourceKinds {
                 + s.serviceKey(),
         false,
         (state, slice) -> state.endpoints.add(slice));
+  }
+
+  private static ResourceKind<EmissaryResources.Mapping, EmissaryMapping> emissaryMappings() {
+    return ResourceKind.of(
+        "Mapping",
+        EmissaryResources.Mapping.class,
+        EmissaryMapping.class,
+        Group.EMISSARY,
+        Converter.of(EmissaryServing::mapping),
+        m -> "applied: prefix " + m.prefix() + " to " + m.service(),
+        true,
+        (state, mapping) -> state.emissaryMappings.add(mapping));
+  }
+
+  private static ResourceKind<EmissaryResources.Host, EmissaryHost> emissaryHosts(
+      String gatewayClass) {
+    return ResourceKind.of(
+            "Host",
+            EmissaryResources.Host.class,
+            EmissaryHost.class,
+            Group.EMISSARY,
+            Converter.of(EmissaryServing::host),
+            h -> "applied: hostname " + h.hostname(),
+            true,
+            (state, host) -> state.emissaryHosts.add(host))
+        .settledBy((state, errors) -> EmissaryServing.settle(state, errors, gatewayClass));
   }
 
   private static ResourceKind<Gateway, GatewayState> gateways(String gatewayClass) {

@@ -21,8 +21,9 @@ import tools.jackson.core.JacksonException;
  * GatewayClass; others belong to another controller) and HTTPRoutes, and attache.io/v1alpha1
  * TrafficPolicies, the targets of AuthPolicies and RateLimitPolicies, gateway.networking.k8s.io
  * ReferenceGrants (v1beta1 or v1), and v1 Secrets of type {@code kubernetes.io/tls} (for HTTPS
- * listeners); other kinds and Secret types are ignored. Uses fabric8's serialization. All errors of
- * all files are collected; one error makes the whole read {@link ParseResult.Invalid}.
+ * listeners), and Emissary's getambassador.io/v3alpha1 (or v2) Mappings and Hosts; other kinds and
+ * Secret types are ignored. Uses fabric8's serialization. All errors of all files are collected;
+ * one error makes the whole read {@link ParseResult.Invalid}.
  */
 public final class ResourceParser {
   private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---[ \\t]*(#.*)?$");
@@ -40,6 +41,10 @@ public final class ResourceParser {
     serialization.registerKubernetesResource(TrafficPolicy.class);
     serialization.registerKubernetesResource(AuthPolicy.class);
     serialization.registerKubernetesResource(RateLimitPolicy.class);
+    serialization.registerKubernetesResource(EmissaryResources.Mapping.class);
+    serialization.registerKubernetesResource(EmissaryResources.MappingV2.class);
+    serialization.registerKubernetesResource(EmissaryResources.Host.class);
+    serialization.registerKubernetesResource(EmissaryResources.HostV2.class);
   }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {

@@ -1,5 +1,7 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.emissary.EmissaryHost;
+import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
@@ -28,6 +30,11 @@ final class StateBuilder {
   final List<TlsSecret> secrets = new ArrayList<>();
   final List<ReferenceGrantState> referenceGrants = new ArrayList<>();
   final List<NamespaceState> namespaces = new ArrayList<>();
+
+  /** Emissary's Mappings and Hosts, served as the Gateway API objects they become on settling. */
+  final List<EmissaryMapping> emissaryMappings = new ArrayList<>();
+
+  final List<EmissaryHost> emissaryHosts = new ArrayList<>();
 
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();

@@ -1,0 +1,195 @@
+package io.attache.controlplane.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.attache.controlplane.xds.XdsServer;
+import io.attache.events.InMemoryEventSink;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Emissary's Mappings and Hosts from the Kubernetes API (fabric8's mock API server in CRUD mode, as
+ * no kube-apiserver can run here; its CRDs are not needed there) served as routes on the Gateway
+ * they stand for: a canary split, an edit followed, and a Mapping with a field the control plane
+ * cannot serve left out with the field named, its last good version kept.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesEmissaryTest {
+  KubernetesClient client;
+
+  private final InMemoryEventSink events = new InMemoryEventSink();
+  private XdsServer xds;
+  private KubernetesResources resources;
+
+  private static final String HOST =
+      """
+      apiVersion: getambassador.io/v3alpha1
+      kind: Host
+      metadata: {name: shop, namespace: shop}
+      spec:
+        hostname: shop.example.com
+        requestPolicy: {insecure: {action: Route}}
+      """;
+
+  private static String mapping(String name, String spec) {
+    return """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata: {name: %s, namespace: shop}
+        spec:
+          hostname: shop.example.com
+        %s
+        """
+        .formatted(name, spec.indent(2));
+  }
+
+  private void start() {
+    start(Optional.empty());
+  }
+
+  private void start(Optional<String> statusLease) {
+    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
+    resources =
+        new KubernetesResources(
+            client,
+            new KubernetesResources.Options(
+                Optional.empty(),
+                Duration.ofMillis(10),
+                true,
+                "attache",
+                statusLease,
+                false,
+                false,
+                true),
+            xds.publisher()::publish,
+            events);
+  }
+
+  @AfterEach
+  void stop() {
+    if (resources != null) {
+      resources.close();
+    }
+    if (xds != null) {
+      xds.close();
+    }
+  }
+
+  private void create(String yaml) {
+    client.resource(Serialization.unmarshal(yaml, EmissaryResources.Mapping.class)).create();
+  }
+
+  private RouteConfiguration routes(java.util.function.Predicate<String> until) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                xds.publisher()
+                    .current()
+                    .map(s -> s.routes().resources().get("shop/emissary:8080"))
+                    .orElse(null),
+            r -> r != null && until.test(r.toString()));
+  }
+
+  @Test
+  void mappingsAndHostsFromTheApiAreServedAndEditsFollowed() {
+    client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
+    client.resource(KubernetesResourcesTest.service("shop", "catalog-v2", 8080)).create();
+    client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
+    create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
+    create(mapping("catalog-canary", "prefix: /catalog/\nservice: catalog-v2:8080\nweight: 10"));
+    start();
+
+    RouteConfiguration served = routes(r -> r.contains("value: 90"));
+    assertThat(served.toString())
+        .contains("shop.example.com")
+        .contains("name: \"shop/catalog:grpc\"\n          weight {\n            value: 90")
+        .contains("name: \"shop/catalog-v2:grpc\"\n          weight {\n            value: 10")
+        .contains("prefix: \"/catalog/\"")
+        .contains("prefix_rewrite: \"/\"")
+        .contains("seconds: 3");
+
+    EmissaryResources.Mapping canary =
+        client
+            .resources(EmissaryResources.Mapping.class)
+            .inNamespace("shop")
+            .withName("catalog-canary")
+            .get();
+    canary.getSpec().put("weight", 50);
+    client.resource(canary).update();
+
+    assertThat(routes(r -> r.contains("value: 50")).toString()).doesNotContain("value: 90");
+  }
+
+  @Test
+  void aMappingWithAFieldNotServedIsLeftOutWithTheFieldNamedAndTheRestServed() {
+    client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
+    client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
+    create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
+    create(mapping("cors", "prefix: /cors/\nservice: catalog:8080\ncors: {origins: ['*']}"));
+    start();
+
+    RouteConfiguration served = routes(r -> r.contains("/catalog/"));
+    assertThat(served.toString()).doesNotContain("/cors/");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                resources.lastErrors().stream()
+                    .anyMatch(
+                        e ->
+                            e.toString()
+                                .equals(
+                                    "Mapping shop/cors spec.cors: not served yet: belongs in a"
+                                        + " CORS filter, which Attaché does not generate yet")));
+  }
+
+  /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
+  @Test
+  void theLeaseHolderWritesEachMappingsStatusAsEmissaryDoes() {
+    client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
+    client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
+    create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
+    create(mapping("cors", "prefix: /cors/\nservice: catalog:8080\ncors: {origins: ['*']}"));
+    create(
+        mapping("lost", "prefix: /lost/\nservice: catalog:8080")
+            .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
+    start(Optional.of("shop"));
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(status("catalog")).isEqualTo(Map.of("state", "Running"));
+              assertThat(status("cors"))
+                  .isEqualTo(
+                      Map.of(
+                          "state",
+                          "Inactive",
+                          "reason",
+                          "spec.cors: not served yet: belongs in a CORS filter, which Attaché does"
+                              + " not generate yet"));
+              assertThat(status("lost"))
+                  .isEqualTo(
+                      Map.of(
+                          "state",
+                          "Inactive",
+                          "reason",
+                          "left out: no Host serves hostname nowhere.example.org"));
+            });
+  }
+
+  private Map<String, Object> status(String name) {
+    EmissaryResources.Mapping mapping =
+        client.resources(EmissaryResources.Mapping.class).inNamespace("shop").withName(name).get();
+    return mapping.getStatus() == null ? Map.of() : Map.copyOf(mapping.getStatus());
+  }
+}
