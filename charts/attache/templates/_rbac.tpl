@@ -30,7 +30,10 @@ PUT, deleted, or read outside these rules.
   verbs: [{{ join ", " $read }}]
 {{- /* Emissary's Mappings and Hosts, served when its CRDs are installed (ATTACHE_WATCH_EMISSARY) */}}
 - apiGroups: [getambassador.io]
-  resources: [mappings, hosts]
+  resources: [mappings]
+  verbs: [{{ join ", " $read }}]
+- apiGroups: [getambassador.io]
+  resources: [hosts]
   verbs: [list, watch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* Namespaces' labels, for listeners that allow routes from the namespaces a selector matches (all namespaces watched only) */}}

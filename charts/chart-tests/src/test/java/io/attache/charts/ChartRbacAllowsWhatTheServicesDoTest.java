@@ -59,6 +59,51 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChartRbacAllowsWhatTheServicesDoTest {
   private static final String TEST_AGENT = "chart-test";
 
+  /**
+   * Emissary's CRDs, as far as the API server needs them here (its own are long; their schemas do
+   * not matter to a watch), and a Host and Mapping the control plane serves and writes status for.
+   */
+  private static final String EMISSARY =
+      """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: mappings.getambassador.io}
+      spec:
+        group: getambassador.io
+        names: {kind: Mapping, plural: mappings, singular: mapping, listKind: MappingList}
+        scope: Namespaced
+        versions:
+          - name: v3alpha1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+      ---
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: hosts.getambassador.io}
+      spec:
+        group: getambassador.io
+        names: {kind: Host, plural: hosts, singular: host, listKind: HostList}
+        scope: Namespaced
+        versions:
+          - name: v3alpha1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+      ---
+      apiVersion: getambassador.io/v3alpha1
+      kind: Host
+      metadata: {name: shop, namespace: shop}
+      spec: {hostname: emissary.shop.example.com, requestPolicy: {insecure: {action: Route}}}
+      ---
+      apiVersion: getambassador.io/v3alpha1
+      kind: Mapping
+      metadata: {name: store, namespace: shop}
+      spec: {hostname: emissary.shop.example.com, prefix: /store/, service: store:8080}
+      """;
+
   KubernetesClient client;
   KubernetesMockServer server;
 
@@ -317,6 +362,7 @@ class ChartRbacAllowsWhatTheServicesDoTest {
           parentRefs: [{name: edge}]
           rules: [{backendRefs: [{name: store, port: 8080}]}]
         """);
+    create(EMISSARY);
     RenderedChart chart = chart(scope);
     // The GatewayClass the chart installs (with the Gateway API present): accepted by a control
     // plane that watches every namespace.

@@ -51,7 +51,10 @@ public record PolicyAttachment(
     }
   }
 
-  /** An HTTPRoute or a Gateway (every route attached through it) in the policy's namespace. */
+  /**
+   * An HTTPRoute, a Gateway (every route attached through it) or an Emissary Mapping in the
+   * policy's namespace.
+   */
   public record Target(TargetKind kind, String name) {
     public Target {
       Objects.requireNonNull(kind, "kind");
@@ -59,10 +62,15 @@ public record PolicyAttachment(
     }
   }
 
-  /** What a filter policy can target. */
+  /**
+   * What a filter policy can target. An Emissary Mapping is read as such and turned into the
+   * HTTPRoute its group of Mappings is served as once the Mappings are in: translation sees only
+   * the other two.
+   */
   public enum TargetKind {
     HTTP_ROUTE,
-    GATEWAY
+    GATEWAY,
+    MAPPING
   }
 
   /**

@@ -5,6 +5,8 @@ import io.attache.controlplane.emissary.EmissaryHost;
 import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.emissary.EmissaryObjects;
 import io.attache.controlplane.emissary.GatewayApiMigration;
+import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.crds.v1alpha1.TargetRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -28,7 +30,7 @@ final class EmissaryServing {
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   /** Routes from Mappings are named so, beside any HTTPRoute of the Mapping's own name. */
-  static final String ROUTE_PREFIX = "mapping-";
+  static final String ROUTE_PREFIX = TargetRef.MAPPING_ROUTE_PREFIX;
 
   private EmissaryServing() {}
 
@@ -63,6 +65,36 @@ final class EmissaryServing {
         DocumentErrors.forObject(subject[0], subject[1], errors).add("", reason);
       }
     }
+  }
+
+  /**
+   * {@code attachment} with each Mapping it targets replaced by the HTTPRoute that Mapping is
+   * served as, {@code mapping-<name>}: a canary group of Mappings is served as its first Mapping's
+   * route, so a policy names that one (another is reported as a target not found, never applied to
+   * part of a route). Done as the state is built, so every kind's policies are in.
+   */
+  static PolicyAttachment retarget(PolicyAttachment attachment) {
+    if (attachment.targets().stream()
+        .noneMatch(t -> t.kind() == PolicyAttachment.TargetKind.MAPPING)) {
+      return attachment;
+    }
+    List<PolicyAttachment.Target> targets =
+        attachment.targets().stream()
+            .map(
+                t ->
+                    t.kind() != PolicyAttachment.TargetKind.MAPPING
+                        ? t
+                        : new PolicyAttachment.Target(
+                            PolicyAttachment.TargetKind.HTTP_ROUTE, ROUTE_PREFIX + t.name()))
+            .toList();
+    return new PolicyAttachment(
+        attachment.kind(),
+        attachment.namespace(),
+        attachment.name(),
+        attachment.generation(),
+        attachment.created(),
+        targets,
+        attachment.rateLimits());
   }
 
   private static void add(

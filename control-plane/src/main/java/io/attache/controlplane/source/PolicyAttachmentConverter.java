@@ -198,12 +198,14 @@ final class PolicyAttachmentConverter {
       } else if (HttpRouteConverter.GATEWAY_GROUP.equals(ref.group())
           && "Gateway".equals(ref.kind())) {
         targetKind = PolicyAttachment.TargetKind.GATEWAY;
+      } else if (TargetRef.namesMapping(ref)) {
+        targetKind = PolicyAttachment.TargetKind.MAPPING;
       } else {
         errors.add(
             path + ".kind",
             "must be an HTTPRoute or a Gateway of group "
                 + HttpRouteConverter.GATEWAY_GROUP
-                + ", was "
+                + ", or a Mapping of group getambassador.io, was "
                 + ref.kind()
                 + " in group '"
                 + ref.group()

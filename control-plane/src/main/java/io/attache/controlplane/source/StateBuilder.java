@@ -46,7 +46,7 @@ final class StateBuilder {
         gateways,
         httpRoutes,
         trafficPolicies,
-        attachments,
+        attachments.stream().map(a -> EmissaryServing.retarget(a)).toList(),
         secrets,
         referenceGrants,
         namespaces);

@@ -50,15 +50,20 @@ public record AuthPolicySpec(
     return targetRefs == null ? List.of() : targetRefs.stream().map(Target::ref).toList();
   }
 
-  /** A route or Gateway in the policy's namespace (Gateway API policy attachment, GEP-713). */
+  /**
+   * A route or Gateway in the policy's namespace (Gateway API policy attachment, GEP-713), or an
+   * Emissary Mapping (the route the control plane serves it as).
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   @ValidationRule(
       value =
-          "has(self.group) && self.group == 'gateway.networking.k8s.io'"
-              + " && has(self.kind) && self.kind in ['HTTPRoute', 'Gateway']",
+          "has(self.group) && has(self.kind) && ((self.group == 'gateway.networking.k8s.io'"
+              + " && self.kind in ['HTTPRoute', 'Gateway'])"
+              + " || (self.group == 'getambassador.io' && self.kind == 'Mapping'))",
       messageExpression =
-          "'must be an HTTPRoute or a Gateway of group gateway.networking.k8s.io, was '"
+          "'must be an HTTPRoute or a Gateway of group gateway.networking.k8s.io, or a Mapping of"
+              + " group getambassador.io, was '"
               + " + (has(self.kind) ? self.kind : '') + ' in group \\''"
               + " + (has(self.group) ? self.group : '') + '\\''",
       fieldPath = ".kind")

@@ -16,5 +16,18 @@ public record TargetRef(
         String group,
     @Required @Pattern("^[A-Z][A-Za-z]*$") String kind,
     @Required @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$") String name,
-    @JsonPropertyDescription("a Service port name or a Gateway listener name")
-        String sectionName) {}
+    @JsonPropertyDescription("a Service port name or a Gateway listener name") String sectionName) {
+  /**
+   * An Emissary Mapping ({@code getambassador.io}) is served as the HTTPRoute named this plus its
+   * name (a canary group of Mappings as its first Mapping's, by name): the name the control plane
+   * gives the route and ext-authz finds in {@code context_extensions}.
+   */
+  public static final String MAPPING_ROUTE_PREFIX = "mapping-";
+
+  /**
+   * Whether {@code ref} names an Emissary Mapping (static, so the CRD generator sees no property).
+   */
+  public static boolean namesMapping(TargetRef ref) {
+    return "getambassador.io".equals(ref.group()) && "Mapping".equals(ref.kind());
+  }
+}

@@ -91,7 +91,8 @@ class AdmissionRulesTest {
                 """))
         .containsExactlyInAnyOrder(
             "spec.targetRefs[0].kind: must be an HTTPRoute or a Gateway of group"
-                + " gateway.networking.k8s.io, was Service in group ''",
+                + " gateway.networking.k8s.io, or a Mapping of group getambassador.io, was Service"
+                + " in group ''",
             "spec.identity: lists at least one method: jwt, apiKey, mtls, anonymous, basicAuth, introspection, serviceAccount or oidc",
             "spec.rules[0].action: must be allow or deny, got 'maybe'");
   }

@@ -285,13 +285,15 @@ public final class PolicyParser {
 
     /**
      * {@code targetRefs}: HTTPRoutes and Gateways in the policy's namespace, as {@code
-     * httproute/<namespace>/<name>} or {@code gateway/<namespace>/<name>}; the schema has refused
-     * any other kind.
+     * httproute/<namespace>/<name>} or {@code gateway/<namespace>/<name>}; an Emissary Mapping as
+     * the HTTPRoute the control plane serves it as; the schema has refused any other kind.
      */
     private Set<String> targets(List<TargetRef> refs, String namespace) {
       Set<String> targets = new LinkedHashSet<>();
       for (TargetRef ref : refs) {
-        if (ref.kind() != null && ref.name() != null) {
+        if (TargetRef.namesMapping(ref) && ref.name() != null) {
+          targets.add("httproute/" + namespace + "/" + TargetRef.MAPPING_ROUTE_PREFIX + ref.name());
+        } else if (ref.kind() != null && ref.name() != null) {
           targets.add(ref.kind().toLowerCase(Locale.ROOT) + "/" + namespace + "/" + ref.name());
         }
       }

@@ -189,6 +189,30 @@ class PolicyParserTest {
     assertThat(none.allowed()).isFalse();
   }
 
+  /** The control plane serves a Mapping as the route mapping-<name> and names it so. */
+  @Test
+  void aPolicyTargetingAnEmissaryMappingAnswersForTheRouteItIsServedAs() throws Exception {
+    List<AuthPolicy> policies =
+        parser.parse(
+            "policies/store.yaml",
+            TARGETED.replace(
+                "{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}",
+                "{group: getambassador.io, kind: Mapping, name: store}"));
+    Authorizer authorizer = new Authorizer(() -> policies, false);
+
+    assertThat(
+            authorizer
+                .check(
+                    withExtensions(java.util.Map.of(RequestMatch.ROUTE_KEY, "shop/mapping-store")))
+                .allowed())
+        .isTrue();
+    assertThat(
+            authorizer
+                .check(withExtensions(java.util.Map.of(RequestMatch.ROUTE_KEY, "shop/store")))
+                .allowed())
+        .isFalse();
+  }
+
   @Test
   void aTargetMustBeAnHttpRouteOrAGateway() {
     assertThatThrownBy(
@@ -197,7 +221,7 @@ class PolicyParserTest {
                     "policies/store.yaml", TARGETED.replace("kind: HTTPRoute", "kind: Service")))
         .hasMessageContaining(
             "spec.targetRefs[0].kind: must be an HTTPRoute or a Gateway of group"
-                + " gateway.networking.k8s.io, was Service");
+                + " gateway.networking.k8s.io, or a Mapping of group getambassador.io, was Service");
   }
 
   @Test
