@@ -90,20 +90,27 @@ public final class HttpConnectionGuard {
 
   private final class Watch {
     private Phase phase = Phase.HEAD;
+    private boolean counted;
     private ScheduledFuture<?> timer;
     private ChannelHandlerContext context;
 
     final ChannelInboundHandlerAdapter bytes =
         new ChannelInboundHandlerAdapter() {
+          /** Added to a channel already active (as an EmbeddedChannel is): it opened now. */
+          @Override
+          public void handlerAdded(ChannelHandlerContext ctx) {
+            context = ctx;
+            if (ctx.channel().isActive()) {
+              opened(ctx);
+            }
+          }
+
           @Override
           public void channelActive(ChannelHandlerContext ctx) {
             context = ctx;
-            if (open.incrementAndGet() > limits.maxConnections()) {
-              refuse(ctx);
-              return;
+            if (opened(ctx)) {
+              ctx.fireChannelActive();
             }
-            arm(limits.headerTimeout(), headerTimeouts);
-            ctx.fireChannelActive();
           }
 
           @Override
@@ -121,7 +128,9 @@ public final class HttpConnectionGuard {
 
           @Override
           public void channelInactive(ChannelHandlerContext ctx) {
-            open.decrementAndGet();
+            if (counted) {
+              open.decrementAndGet();
+            }
             cancel();
             ctx.fireChannelInactive();
           }
@@ -164,6 +173,20 @@ public final class HttpConnectionGuard {
      * still sends until it closes or the header timeout passes: closing at once with its request
      * unread would make the kernel reset the connection, and the client could lose the answer.
      */
+    /** Counts the connection and starts its clock; false when it is refused (over the cap). */
+    private boolean opened(ChannelHandlerContext ctx) {
+      if (counted) {
+        return true;
+      }
+      counted = true;
+      if (open.incrementAndGet() > limits.maxConnections()) {
+        refuse(ctx);
+        return false;
+      }
+      arm(limits.headerTimeout(), headerTimeouts);
+      return true;
+    }
+
     private void refuse(ChannelHandlerContext ctx) {
       phase = Phase.REFUSED;
       overCapacity.increment();

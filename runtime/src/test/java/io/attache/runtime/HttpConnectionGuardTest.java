@@ -163,6 +163,20 @@ class HttpConnectionGuardTest {
     assertThat(closed("header_timeout")).isEqualTo(1);
   }
 
+  /** Added to a channel already open (an EmbeddedChannel, a pipeline built late): counted once. */
+  @Test
+  void aGuardAddedToAnOpenChannelCountsItOnceAndForgetsItWhenClosed() {
+    HttpConnectionGuard guard =
+        new HttpConnectionGuard(HttpLimits.ADMIN_DEFAULTS, registry, "embedded");
+    io.netty.channel.embedded.EmbeddedChannel channel =
+        new io.netty.channel.embedded.EmbeddedChannel();
+    guard.addWatched(channel.pipeline(), new io.netty.handler.codec.http.HttpServerCodec());
+
+    assertThat(guard.openConnections()).isEqualTo(1);
+    channel.close();
+    assertThat(guard.openConnections()).isZero();
+  }
+
   @Test
   void settingsNameEachLimitAndRefuseZero() {
     Settings settings =
