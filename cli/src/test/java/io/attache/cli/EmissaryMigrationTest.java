@@ -34,7 +34,9 @@ class EmissaryMigrationTest {
     new Load(LoadSettings.builder().build())
         .loadAllFromString(out.toString(StandardCharsets.UTF_8))
         .forEach(documents::add);
-    assertThat(documents).as("a Gateway, 7 HTTPRoutes, 2 ReferenceGrants").hasSize(10);
+    assertThat(documents)
+        .as("a Gateway, 7 HTTPRoutes, 2 TrafficPolicies, 2 ReferenceGrants")
+        .hasSize(12);
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("kind: Gateway")
         .contains("name: catalog-v2")

@@ -41,6 +41,7 @@ public record EmissaryMapping(
     List<String> removeResponseHeaders,
     Optional<Redirect> redirect,
     int precedence,
+    Traffic traffic,
     Map<String, String> notCarried) {
 
   /** Emissary's request timeout when neither the Mapping nor the Ambassador Module sets one. */
@@ -66,6 +67,22 @@ public record EmissaryMapping(
     PREFIX,
     REGEX,
     EXACT
+  }
+
+  /**
+   * {@code retry_policy}, {@code load_balancer} and {@code circuit_breakers}, each as the
+   * TrafficPolicy spec field that means the same ({@code retry}, {@code loadBalancer}, {@code
+   * circuitBreaker}).
+   */
+  public record Traffic(
+      Optional<Map<String, Object>> retry,
+      Optional<Map<String, Object>> loadBalancer,
+      Optional<Map<String, Object>> circuitBreaker) {
+    static final Traffic NONE = new Traffic(Optional.empty(), Optional.empty(), Optional.empty());
+
+    boolean clusterSettings() {
+      return loadBalancer.isPresent() || circuitBreaker.isPresent();
+    }
   }
 
   /** A header to add; {@code append} adds a value beside the request's own (the default). */

@@ -12,8 +12,10 @@ import java.util.Set;
 /**
  * Emissary Mappings and Hosts as Gateway API objects that route the same requests the same way: one
  * Gateway (see {@link HostListeners}), an HTTPRoute per group of Mappings (canaries share a rule,
- * split by weight), and the ReferenceGrants cross-namespace references need. What cannot be carried
- * over is left out of the objects and said in the report, naming the object, field and reason.
+ * split by weight), TrafficPolicies for retries, balancing and breakers ({@link
+ * MappingTrafficPolicies}), and the ReferenceGrants cross-namespace references need. What cannot be
+ * carried over is left out of the objects and said in the report, naming the object, field and
+ * reason.
  */
 public final class GatewayApiMigration {
   private static final Set<String> METHODS =
@@ -38,10 +40,14 @@ public final class GatewayApiMigration {
     HostListeners listeners = new HostListeners(namespace, gatewayClass, sortedHosts, report);
     List<Map<String, Object>> objects = new ArrayList<>(listeners.objects());
     Set<List<String>> grants = new LinkedHashSet<>();
+    List<MappingGroups.Group> routed = new ArrayList<>();
     for (MappingGroups.Group group : MappingGroups.of(mappings)) {
       group.mappings().forEach(m -> reportNotCarried(m, report));
-      route(group, listeners, namespace, grants, report).ifPresent(objects::add);
+      Optional<Map<String, Object>> route = route(group, listeners, namespace, grants, report);
+      route.ifPresent(objects::add);
+      route.ifPresent(r -> routed.add(group));
     }
+    objects.addAll(MappingTrafficPolicies.of(routed, report));
     for (List<String> grant : grants) {
       objects.add(
           Yaml.referenceGrant(

@@ -75,6 +75,10 @@ final class MappingReader {
             fields.stringList("remove_response_headers"),
             redirect(fields, service),
             precedence,
+            new EmissaryMapping.Traffic(
+                TrafficFields.retry(fields),
+                TrafficFields.loadBalancer(fields),
+                TrafficFields.circuitBreaker(fields)),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -129,10 +133,7 @@ final class MappingReader {
     Map<String, String> where =
         Map.of(
             "idle_timeout_ms", "HTTPRoute has no per-route idle timeout",
-            "retry_policy", "Emissary's retry_on conditions are not HTTPRoute's retry codes",
             "cors", "belongs in a CORS filter, which Attaché does not generate yet",
-            "circuit_breakers", "belongs in a TrafficPolicy on the Service (not generated yet)",
-            "load_balancer", "belongs in a TrafficPolicy on the Service (not generated yet)",
             "bypass_auth", "belongs in an AuthPolicy on the route (not generated yet)",
             "auth_context_extensions", "belongs in an AuthPolicy on the route (not generated yet)",
             "labels", "belong in a RateLimitPolicy on the route (not generated yet)",

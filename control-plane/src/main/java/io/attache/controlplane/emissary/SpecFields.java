@@ -26,6 +26,11 @@ final class SpecFields {
     return spec.containsKey(field);
   }
 
+  /** The field's value as YAML gave it, for a reader of its own. */
+  Object raw(String field) {
+    return spec.get(field);
+  }
+
   void error(String field, String reason) {
     errors.add("spec." + field + ": " + reason);
   }

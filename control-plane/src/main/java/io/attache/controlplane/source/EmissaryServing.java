@@ -7,6 +7,7 @@ import io.attache.controlplane.emissary.EmissaryObjects;
 import io.attache.controlplane.emissary.GatewayApiMigration;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.crds.v1alpha1.TargetRef;
+import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -115,6 +116,19 @@ final class EmissaryServing {
         HttpRouteConverter.convert(
                 route, forObject(route, fromMapping ? "Mapping" : "Host", errors))
             .ifPresent(state.httpRoutes::add);
+      }
+      case "TrafficPolicy" -> {
+        TrafficPolicy policy = SERIALIZATION.convertValue(object, TrafficPolicy.class);
+        policy
+            .getSpec()
+            .targetRefs()
+            .replaceAll(
+                ref ->
+                    "HTTPRoute".equals(ref.kind())
+                        ? new TargetRef(ref.group(), ref.kind(), ROUTE_PREFIX + ref.name(), null)
+                        : ref);
+        TrafficPolicyConverter.convert(policy, forObject(policy, "Mapping", errors))
+            .ifPresent(state.trafficPolicies::add);
       }
       case "ReferenceGrant" -> {
         ReferenceGrant grant = SERIALIZATION.convertValue(object, ReferenceGrant.class);

@@ -334,4 +334,63 @@ class GatewayApiMigrationTest {
     assertThat(result.objects())
         .noneMatch(o -> o.get("kind").equals("HTTPRoute") && yaml(o).contains("\"one\""));
   }
+
+  /**
+   * topics/using/retries, load-balancer and circuit-breakers: a TrafficPolicy on the route for the
+   * retry (per_try_timeout as Envoy reads it, 2.5s), one on the Service for balancing and breaking.
+   */
+  @Test
+  void retriesBalancingAndBreakersBecomeTrafficPolicies() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "api",
+                    """
+                    prefix: /api/
+                    service: api:8080
+                    retry_policy: {retry_on: 5xx, num_retries: 3, per_try_timeout: 2.5s}
+                    load_balancer: {policy: ring_hash, cookie: {name: session, ttl: 60s}}
+                    circuit_breakers: [{max_connections: 100, max_retries: 0}]
+                    """)
+                + mapping(
+                    "api-v2",
+                    "prefix: /v2/\nservice: api:8080\nload_balancer: {policy: round_robin}"));
+
+    String all = yaml(result.objects());
+    assertThat(all)
+        .contains(
+            "kind: \"TrafficPolicy\" metadata: name: \"api-retry\" namespace: \"shop\" spec:"
+                + " targetRefs: group: \"gateway.networking.k8s.io\" kind: \"HTTPRoute\" name:"
+                + " \"api\" retry: retryOn: \"5xx\" numRetries: 3 perTryTimeout: \"2500ms\"")
+        .contains(
+            "name: \"emissary-api\" namespace: \"shop\" spec: targetRefs: group: \"\" kind:"
+                + " \"Service\" name: \"api\" loadBalancer: type: \"RingHash\" hashOn: cookie:"
+                + " name: \"session\" ttl: \"60s\" circuitBreaker: maxConnections: 100 maxRetries: 0");
+    assertThat(result.report())
+        .contains(
+            "Mapping shop/api-v2: spec.load_balancer and spec.circuit_breakers differ from shop/api's"
+                + " for the same Service shop/api; the Service keeps shop/api's");
+  }
+
+  @Test
+  void aBalancerOrBreakerEmissaryWouldRefuseIsAnErrorNamingIt() {
+    EmissaryObjects objects =
+        read(
+            mapping(
+                "bad",
+                "prefix: /b/\nservice: b\nload_balancer: {policy: ring_hash}\n"
+                    + "circuit_breakers: [{priority: high, max_connections: 1}]\n"
+                    + "retry_policy: {retry_on: sometimes}"));
+
+    assertThat(objects.errors())
+        .contains(
+            "test.yaml#1: Mapping shop/bad: spec.load_balancer: ring_hash and maglev take exactly"
+                + " one of cookie (with a name), header or source_ip",
+            "test.yaml#1: Mapping shop/bad: spec.circuit_breakers[0].priority: only default is"
+                + " served",
+            "test.yaml#1: Mapping shop/bad: spec.retry_policy.retry_on: must be one of"
+                + " [5xx, connect-failure, gateway-error, refused-stream, retriable-4xx,"
+                + " retriable-status-codes]");
+  }
 }

@@ -128,6 +128,11 @@ class MigratedObjectsServeTest {
         .contains("\"timeout\": \"10s\"")
         .contains("\"schemeRedirect\": \"https\"")
         .contains("\"hostRedirect\": \"blog.example.com\"")
-        .contains("\"x-shop-frontend\"");
+        .contains("\"x-shop-frontend\"")
+        .contains("\"lbPolicy\": \"RING_HASH\"") // load_balancer, on the Service's cluster
+        .contains("\"headerName\": \"x-session\"")
+        .contains("\"maxConnections\": 2048") // circuit_breakers
+        .contains("\"retryOn\": \"gateway-error\"") // retry_policy, on the route
+        .contains("\"perTryTimeout\": \"2.500s\"");
   }
 }
