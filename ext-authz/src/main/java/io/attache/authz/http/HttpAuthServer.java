@@ -7,6 +7,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -56,6 +57,18 @@ public final class HttpAuthServer implements AutoCloseable {
     this.listener = listener;
   }
 
+  /**
+   * A connection's handlers after TLS: HTTP/1.1 within the limits above, then whole requests to
+   * {@code handler}. The fuzz target (AuthRequestFuzzTest) drives the same pipeline.
+   */
+  static void addHttpHandlers(ChannelPipeline pipeline, AuthRequestHandler handler) {
+    HttpDecoderConfig limits =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+            .setMaxHeaderSize(MAX_HEADER_BYTES);
+    pipeline.addLast(new HttpServerCodec(limits), new BodyLimit(MAX_BODY_BYTES), handler);
+  }
+
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
     return start(host, port, pathPrefix, TracedChecks.untraced(service), Optional.empty());
@@ -70,10 +83,6 @@ public final class HttpAuthServer implements AutoCloseable {
       String host, int port, String pathPrefix, TracedChecks service, Optional<SslContext> tls) {
     EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
     AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
-    HttpDecoderConfig limits =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-            .setMaxHeaderSize(MAX_HEADER_BYTES);
     try {
       Channel listener =
           new ServerBootstrap()
@@ -87,10 +96,7 @@ public final class HttpAuthServer implements AutoCloseable {
                       tls.ifPresent(
                           context ->
                               channel.pipeline().addLast(context.newHandler(channel.alloc())));
-                      channel
-                          .pipeline()
-                          .addLast(
-                              new HttpServerCodec(limits), new BodyLimit(MAX_BODY_BYTES), handler);
+                      addHttpHandlers(channel.pipeline(), handler);
                     }
                   })
               .bind(host, port)
