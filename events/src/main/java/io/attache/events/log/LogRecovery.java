@@ -121,8 +121,10 @@ final class LogRecovery {
 
   /** A segment whose header is not ours: kept aside for inspection, never read or deleted. */
   private void setAside(Segment segment) throws IOException {
+    // Read before the mapping is released: touching it afterwards is a segfault, not an exception.
+    boolean blank = segment.headerBlank();
     segment.unmap();
-    if (segment.headerBlank()) {
+    if (blank) {
       // Its creation was cut short: nothing was ever written to it.
       Files.delete(segment.path);
       return;

@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -59,6 +60,21 @@ public final class HttpAuthServer implements AutoCloseable {
     this.listener = listener;
   }
 
+  /**
+   * A connection's handlers after TLS: HTTP/1.1 within the limits above, held to {@code guard}'s
+   * timeouts and cap, then whole requests to {@code handler}. The fuzz target (AuthRequestFuzzTest)
+   * drives the same pipeline.
+   */
+  static void addHttpHandlers(
+      ChannelPipeline pipeline, AuthRequestHandler handler, HttpConnectionGuard guard) {
+    HttpDecoderConfig limits =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+            .setMaxHeaderSize(MAX_HEADER_BYTES);
+    guard.addWatched(pipeline, new HttpServerCodec(limits));
+    pipeline.addLast(new BodyLimit(MAX_BODY_BYTES), handler);
+  }
+
   /** Untraced, in plaintext, with {@link HttpLimits#AUTH_DEFAULTS}, counted nowhere. */
   public static HttpAuthServer start(
       String host, int port, String pathPrefix, AuthzService service) {
@@ -87,10 +103,6 @@ public final class HttpAuthServer implements AutoCloseable {
       HttpConnectionGuard guard) {
     EventLoopGroup loops = EventLoops.newGroup("attache-http-auth");
     AuthRequestHandler handler = new AuthRequestHandler(pathPrefix, service);
-    HttpDecoderConfig limits =
-        new HttpDecoderConfig()
-            .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
-            .setMaxHeaderSize(MAX_HEADER_BYTES);
     try {
       Channel listener =
           new ServerBootstrap()
@@ -104,8 +116,7 @@ public final class HttpAuthServer implements AutoCloseable {
                       tls.ifPresent(
                           context ->
                               channel.pipeline().addLast(context.newHandler(channel.alloc())));
-                      guard.addWatched(channel.pipeline(), new HttpServerCodec(limits));
-                      channel.pipeline().addLast(new BodyLimit(MAX_BODY_BYTES), handler);
+                      addHttpHandlers(channel.pipeline(), handler, guard);
                     }
                   })
               .bind(host, port)

@@ -10,6 +10,7 @@ import io.attache.crds.Verdict;
 import io.attache.events.ConfigChange;
 import io.attache.events.EventSink;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -91,8 +92,13 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
     }
   }
 
-  /** The resource as the file format writes it: metadata and spec. */
   private String document(io.attache.crds.v1alpha1.AuthPolicy resource) {
+    return document(client.getKubernetesSerialization(), resource);
+  }
+
+  /** The resource as the file format writes it: metadata and spec. */
+  static String document(
+      KubernetesSerialization json, io.attache.crds.v1alpha1.AuthPolicy resource) {
     Map<String, Object> document = new LinkedHashMap<>();
     document.put(
         "metadata",
@@ -102,7 +108,7 @@ public final class AuthPolicyResources implements Supplier<List<AuthPolicy>>, Au
             "namespace",
             resource.getMetadata().getNamespace()));
     document.put("spec", resource.getSpec() == null ? Map.of() : resource.getSpec());
-    return client.getKubernetesSerialization().asJson(document);
+    return json.asJson(document);
   }
 
   private void report(io.attache.crds.v1alpha1.AuthPolicy resource, Verdict verdict) {

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.StringLength;
  * — the Check path answers, never throws, and never allows what the policies do not.
  */
 class CheckPropertyTest {
-  private static final AuthzService SERVICE = service();
+  static final AuthzService SERVICE = service();
 
   private static AuthzService service() {
     try {

@@ -10,6 +10,7 @@ import io.attache.events.EventSink;
 import io.attache.ratelimit.config.PolicyMerger;
 import io.attache.ratelimit.config.RateLimitConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class PolicySource implements AutoCloseable {
     }
   }
 
-  private static boolean localOnly(RateLimitPolicySpec spec) {
+  static boolean localOnly(RateLimitPolicySpec spec) {
     return spec != null && spec.getLocal() != null && spec.getDescriptors().isEmpty();
   }
 
@@ -106,6 +107,11 @@ public final class PolicySource implements AutoCloseable {
    * control plane, which builds Envoy's rate-limit actions from them.
    */
   private String limitsOnly(RateLimitPolicySpec spec) {
+    return limitsOnly(client.getKubernetesSerialization(), spec);
+  }
+
+  /** As above, written with {@code json}: the fuzz target (RateLimitPolicyFuzzTest) reads so. */
+  static String limitsOnly(KubernetesSerialization json, RateLimitPolicySpec spec) {
     Map<String, Object> limits = new LinkedHashMap<>();
     if (spec.getDomain() != null) {
       limits.put("domain", spec.getDomain());
@@ -113,7 +119,7 @@ public final class PolicySource implements AutoCloseable {
     if (!spec.getDescriptors().isEmpty()) {
       limits.put("descriptors", spec.getDescriptors());
     }
-    return client.getKubernetesSerialization().asJson(limits);
+    return json.asJson(limits);
   }
 
   private void report(RateLimitPolicy resource, Verdict verdict) {
