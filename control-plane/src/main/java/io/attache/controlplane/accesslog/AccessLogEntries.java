@@ -33,7 +33,7 @@ public final class AccessLogEntries {
         request.getAuthority(),
         withoutQuery(request.getPath()),
         protocol(entry.getProtocolVersion()),
-        response.hasResponseCode() ? response.getResponseCode().getValue() : 0,
+        response.hasResponseCode() ? status(response.getResponseCode().getValue()) : 0,
         common.hasTimeToLastDownstreamTxByte()
             ? OptionalLong.of(micros(common.getTimeToLastDownstreamTxByte()))
             : OptionalLong.empty(),
@@ -138,5 +138,14 @@ public final class AccessLogEntries {
 
   private static Optional<String> nonEmpty(String value) {
     return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  /**
+   * The status sent downstream, or 0 for none: a uint32 outside 100..599 is no HTTP status (RFC
+   * 9110 section 15; read as a Java int, one past 2^31 is negative) and the published schema allows
+   * none.
+   */
+  static int status(int code) {
+    return code >= 100 && code <= 599 ? code : 0;
   }
 }

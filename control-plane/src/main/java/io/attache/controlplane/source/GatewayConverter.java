@@ -85,6 +85,10 @@ final class GatewayConverter {
     for (int i = 0; i < specListeners.size(); i++) {
       Listener listener = specListeners.get(i);
       String path = "spec.listeners[" + i + "]";
+      if (listener == null) {
+        errors.add(path, "must be a listener, was empty");
+        continue;
+      }
       boolean named = listener.getName() != null && !listener.getName().isBlank();
       if (named && names.contains(listener.getName())) {
         // Listener status is keyed by name: the second one cannot even be reported on its own.
