@@ -65,10 +65,6 @@ public final class HttpConnectionGuard {
         .register(registry);
   }
 
-  public HttpLimits limits() {
-    return limits;
-  }
-
   /** How many connections are open now. */
   public int openConnections() {
     return open.get();

@@ -78,8 +78,6 @@ public record EmissaryMapping(
       Optional<Map<String, Object>> retry,
       Optional<Map<String, Object>> loadBalancer,
       Optional<Map<String, Object>> circuitBreaker) {
-    static final Traffic NONE = new Traffic(Optional.empty(), Optional.empty(), Optional.empty());
-
     boolean clusterSettings() {
       return loadBalancer.isPresent() || circuitBreaker.isPresent();
     }
