@@ -17,8 +17,8 @@ import java.util.OptionalLong;
  * @param protocol {@code HTTP/1.1}, {@code HTTP/2}, ...
  * @param responseCode the HTTP status sent downstream (0 when none was)
  * @param durationMicros until the last byte went downstream, if known
- * @param requestBytes body bytes received
- * @param responseBytes body bytes sent
+ * @param requestBytes body bytes received, an unsigned 64-bit count as Envoy sends it (written so)
+ * @param responseBytes body bytes sent, unsigned as {@code requestBytes}
  * @param downstreamAddress the client's address
  * @param upstreamCluster the cluster that served it
  * @param upstreamHost the endpoint that served it
@@ -93,8 +93,8 @@ public record AccessLog(
         .field("protocol", protocol)
         .field("responseCode", responseCode)
         .field("durationMicros", durationMicros)
-        .field("requestBytes", requestBytes)
-        .field("responseBytes", responseBytes)
+        .unsignedField("requestBytes", requestBytes)
+        .unsignedField("responseBytes", responseBytes)
         .field("downstreamAddress", downstreamAddress)
         .field("upstreamCluster", upstreamCluster)
         .field("upstreamHost", upstreamHost)

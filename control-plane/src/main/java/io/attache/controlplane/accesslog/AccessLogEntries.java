@@ -28,14 +28,14 @@ public final class AccessLogEntries {
     return new AccessLog(
         logName,
         node,
-        common.hasStartTime() ? Optional.of(rfc3339(common.getStartTime())) : Optional.empty(),
+        common.hasStartTime() ? rfc3339(common.getStartTime()) : Optional.empty(),
         method(request.getRequestMethod()),
         request.getAuthority(),
         withoutQuery(request.getPath()),
         protocol(entry.getProtocolVersion()),
         response.hasResponseCode() ? status(response.getResponseCode().getValue()) : 0,
         common.hasTimeToLastDownstreamTxByte()
-            ? OptionalLong.of(micros(common.getTimeToLastDownstreamTxByte()))
+            ? micros(common.getTimeToLastDownstreamTxByte())
             : OptionalLong.empty(),
         request.getRequestBodyBytes(),
         response.getResponseBodyBytes(),
@@ -48,9 +48,22 @@ public final class AccessLogEntries {
         common.hasResponseFlags() ? flags(common.getResponseFlags()) : Optional.empty());
   }
 
-  /** RFC 3339 in UTC, e.g. {@code 2026-11-26T17:00:00.123Z}. */
-  static String rfc3339(Timestamp timestamp) {
-    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+  /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z: google.protobuf.Timestamp's valid range. */
+  private static final long MIN_SECONDS = -62_135_596_800L;
+
+  private static final long MAX_SECONDS = 253_402_300_799L;
+
+  /**
+   * RFC 3339 in UTC, e.g. {@code 2026-11-26T17:00:00.123Z}; none for a timestamp outside the range
+   * its protobuf type allows (a year past 9999 has no four-digit RFC 3339 form).
+   */
+  static Optional<String> rfc3339(Timestamp timestamp) {
+    long seconds = timestamp.getSeconds();
+    int nanos = timestamp.getNanos();
+    if (seconds < MIN_SECONDS || seconds > MAX_SECONDS || nanos < 0 || nanos > 999_999_999) {
+      return Optional.empty();
+    }
+    return Optional.of(Instant.ofEpochSecond(seconds, nanos).toString());
   }
 
   /**
@@ -62,8 +75,20 @@ public final class AccessLogEntries {
     return question < 0 ? path : path.substring(0, question);
   }
 
-  static long micros(Duration duration) {
-    return duration.getSeconds() * 1_000_000L + duration.getNanos() / 1_000;
+  /** 10,000 years: google.protobuf.Duration's valid range. */
+  private static final long MAX_DURATION_SECONDS = 315_576_000_000L;
+
+  /**
+   * A duration in microseconds; none for a negative one (no request ends before it starts) or one
+   * outside the range its protobuf type allows.
+   */
+  static OptionalLong micros(Duration duration) {
+    long seconds = duration.getSeconds();
+    int nanos = duration.getNanos();
+    if (seconds < 0 || nanos < 0 || nanos > 999_999_999 || seconds > MAX_DURATION_SECONDS) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(seconds * 1_000_000L + nanos / 1_000);
   }
 
   static String method(RequestMethod method) {

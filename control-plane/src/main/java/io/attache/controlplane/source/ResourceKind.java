@@ -8,6 +8,8 @@ import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the control plane knows about one kind of Kubernetes object, for files and the API
@@ -43,6 +45,8 @@ record ResourceKind<T extends HasMetadata, S>(
     BiConsumer<StateBuilder, List<ResourceError>> settle,
     Map<String, String> apiFieldSelector,
     BiPredicate<T, StateBuilder> apiRelevant) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResourceKind.class);
 
   /** Which option of the API source watches a kind. */
   enum Group {
@@ -148,8 +152,25 @@ record ResourceKind<T extends HasMetadata, S>(
 
   /** Converts {@code object}, which this kind {@link #accepts}; {@code lastGood} may be null. */
   Optional<S> convert(HasMetadata object, DocumentErrors errors, Object lastGood) {
-    return converter.convert(
-        type.cast(object), errors, Optional.ofNullable(lastGood).map(stateType::cast));
+    if (object.getMetadata() == null) {
+      errors.add("metadata", "required");
+      return Optional.empty();
+    }
+    List<String> empty = EmptyItems.in(object);
+    if (!empty.isEmpty()) {
+      empty.forEach(item -> errors.add(item, "must not be empty (the item is null)"));
+      return Optional.empty();
+    }
+    try {
+      return converter.convert(
+          type.cast(object), errors, Optional.ofNullable(lastGood).map(stateType::cast));
+    } catch (RuntimeException e) {
+      // A bug in a converter; the object is refused (its last good version kept) rather than the
+      // exception ending the whole read and hiding every valid object beside it.
+      LOG.error("converting {} {} failed", name, ObjectKey.of(name, object), e);
+      errors.add("", "could not be converted (" + e + "); please report this as a bug");
+      return Optional.empty();
+    }
   }
 
   boolean relevant(HasMetadata object, StateBuilder soFar) {

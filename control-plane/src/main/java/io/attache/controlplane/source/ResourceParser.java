@@ -144,8 +144,11 @@ public final class ResourceParser {
     return Optional.ofNullable(found);
   }
 
-  private static String firstLine(String message) {
-    return message == null ? "unreadable" : message.lines().findFirst().orElse(message);
+  /** The first line that says something; a parser's message may be empty or start blank. */
+  static String firstLine(String message) {
+    return message == null
+        ? "unreadable"
+        : message.lines().filter(line -> !line.isBlank()).findFirst().orElse("unreadable");
   }
 
   private static String path(JacksonException e) {

@@ -172,4 +172,13 @@ class ResourceParserTest {
         .contains(
             "f0.yaml (document 1) spec.ports[0].name: required when a Service has more than one port");
   }
+
+  @Test
+  void aParsersMessageWithoutTextStillGivesAReason() {
+    // Found by fuzzing: an error whose reason was empty (docs/fuzzing.md).
+    assertThat(ResourceParser.firstLine("")).isEqualTo("unreadable");
+    assertThat(ResourceParser.firstLine("\n  \nexpected a mapping\n at line 2"))
+        .isEqualTo("expected a mapping");
+    assertThat(ResourceParser.firstLine(null)).isEqualTo("unreadable");
+  }
 }

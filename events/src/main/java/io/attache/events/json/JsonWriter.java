@@ -1,5 +1,6 @@
 package io.attache.events.json;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,17 @@ public final class JsonWriter {
   public JsonWriter field(String name, long value) {
     name(name);
     number(value);
+    return this;
+  }
+
+  /** {@code value} read as an unsigned 64-bit integer (protobuf's {@code uint64}). */
+  public JsonWriter unsignedField(String name, long value) {
+    name(name);
+    if (value >= 0) {
+      number(value);
+    } else {
+      put(Long.toUnsignedString(value).getBytes(StandardCharsets.US_ASCII));
+    }
     return this;
   }
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.attache.authz.core.CheckInput;
 import io.attache.authz.core.Identity;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -231,6 +232,44 @@ class CelRuleTest {
       CelRule missing = rule("identity.claims.missing == 'x'");
 
       assertThat(missing.matches(new RuleContext(get("/"), jwt("a", Map.of())))).isFalse();
+    }
+
+    @Test
+    void nestedComprehensionsStopAtTheIterationBudget() throws Exception {
+      // 10^6 iterations if run out: seconds of CPU on every request. Found by fuzzing
+      // (docs/fuzzing.md); the budget counts every comprehension step of one evaluation.
+      String ten = "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]";
+      CelRule slow =
+          rule(
+              ten
+                  + ".exists(a, "
+                  + ten
+                  + ".exists(b, "
+                  + ten
+                  + ".exists(c, "
+                  + ten
+                  + ".exists(d, "
+                  + ten
+                  + ".exists(e, "
+                  + ten
+                  + ".exists(f, a + b + c + d + e + f > 60))))))");
+
+      long start = System.nanoTime();
+      RuleOutcome outcome = slow.evaluate(new RuleContext(get("/"), ANONYMOUS));
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertThat(outcome.kind()).isEqualTo(RuleOutcome.Kind.ERROR);
+      assertThat(outcome.error().orElseThrow()).contains("10000");
+    }
+
+    @Test
+    void aRuleWithinTheBudgetRunsToTheEnd() throws Exception {
+      List<String> groups =
+          java.util.stream.IntStream.range(0, 9_000).mapToObj(i -> "g" + i).toList();
+      CelRule last = rule("identity.claims.groups.exists(g, g == 'g8999')");
+
+      assertThat(last.evaluate(new RuleContext(get("/"), jwt("a", Map.of("groups", groups)))))
+          .isEqualTo(RuleOutcome.MATCH);
     }
 
     @Test
