@@ -40,11 +40,12 @@ class EmissaryMigrationTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("kind: Gateway")
         .contains("name: catalog-v2")
-        .contains("weight: 10");
+        .contains("weight: 10")
+        .contains("attache.io/ext-authz: disabled") // bypass_auth, as the route's annotation
+        .contains("attache.io/rate-limit-labels: '{\"ambassador\":");
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains(
-            "attache translate: Mapping shop/health: spec.bypass_auth: not carried over: belongs"
-                + " in an AuthPolicy on the route (not generated yet)");
+        .doesNotContain("bypass_auth")
+        .doesNotContain("labels");
   }
 
   @Test

@@ -13,7 +13,10 @@ class ArchitectureTest {
   @Test
   void coresImportNoAdapterLibrary() {
     HouseRules.coresAreFreeOfAdapters(
-        CLASSES, "io.attache.controlplane.model..", "io.attache.controlplane.translate..");
+        CLASSES,
+        "io.attache.controlplane.model..",
+        "io.attache.controlplane.translate..",
+        "io.attache.controlplane.emissary..");
   }
 
   @Test

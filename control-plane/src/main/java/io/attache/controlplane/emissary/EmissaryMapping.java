@@ -18,6 +18,7 @@ import java.util.Set;
  *     {@code matches_httpgroup}), so Emissary's own examples say {@code hostname: "*"}
  * @param headers header name to exact value; a null value means "present" ({@code true})
  * @param timeoutMillis the request timeout, Emissary's 3000 unless set
+ * @param filters what the Mapping asks of the ext_authz and ratelimit filters
  * @param notCarried fields given whose meaning the Gateway API migration cannot carry over yet
  */
 public record EmissaryMapping(
@@ -42,6 +43,7 @@ public record EmissaryMapping(
     Optional<Redirect> redirect,
     int precedence,
     Traffic traffic,
+    Filters filters,
     Map<String, String> notCarried) {
 
   /** Emissary's request timeout when neither the Mapping nor the Ambassador Module sets one. */
@@ -80,6 +82,21 @@ public record EmissaryMapping(
       Optional<Map<String, Object>> circuitBreaker) {
     boolean clusterSettings() {
       return loadBalancer.isPresent() || circuitBreaker.isPresent();
+    }
+  }
+
+  /**
+   * {@code bypass_auth}, {@code auth_context_extensions} and {@code labels} (checked by {@link
+   * EmissaryLabels}, kept as written: the migration carries them over in Emissary's format).
+   */
+  public record Filters(
+      boolean bypassAuth, Map<String, String> authContextExtensions, Optional<Map<?, ?>> labels) {
+    public static final Filters NONE = new Filters(false, Map.of(), Optional.empty());
+
+    public Filters {
+      authContextExtensions =
+          java.util.Collections.unmodifiableMap(
+              new java.util.LinkedHashMap<>(authContextExtensions));
     }
   }
 

@@ -70,6 +70,7 @@ public final class GatewayApiMigration {
                     "Mapping " + mapping.key() + ": spec." + field + ": not carried over: " + why));
   }
 
+  @SuppressWarnings("unchecked") // Yaml.object's metadata is a Map<String, Object>
   private static Optional<Map<String, Object>> route(
       MappingGroups.Group group,
       HostListeners listeners,
@@ -129,13 +130,26 @@ public final class GatewayApiMigration {
       spec.put("hostnames", List.of(primary.hostname().get()));
     }
     spec.put("rules", List.of(rule));
-    return Optional.of(
+    Map<String, Object> route =
         Yaml.object(
-            "gateway.networking.k8s.io/v1",
-            "HTTPRoute",
-            primary.namespace(),
-            primary.name(),
-            spec));
+            "gateway.networking.k8s.io/v1", "HTTPRoute", primary.namespace(), primary.name(), spec);
+    Map<String, String> annotations = FilterAnnotations.of(primary.filters());
+    if (!annotations.isEmpty()) {
+      ((Map<String, Object>) route.get("metadata")).put("annotations", annotations);
+    }
+    for (EmissaryMapping other : group.mappings().subList(1, group.mappings().size())) {
+      if (!other.filters().equals(primary.filters())) {
+        report.add(
+            "Mapping "
+                + other.key()
+                + ": its bypass_auth, auth_context_extensions or labels differ from "
+                + primary.key()
+                + "'s, with which it shares traffic; the route keeps "
+                + primary.key()
+                + "'s");
+      }
+    }
+    return Optional.of(route);
   }
 
   private static Optional<Map<String, Object>> match(EmissaryMapping m, List<String> report) {

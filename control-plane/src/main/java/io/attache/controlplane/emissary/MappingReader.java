@@ -3,6 +3,7 @@ package io.attache.controlplane.emissary;
 import io.attache.controlplane.emissary.EmissaryMapping.AddedHeader;
 import io.attache.controlplane.emissary.EmissaryMapping.PathKind;
 import io.attache.controlplane.emissary.EmissaryMapping.Redirect;
+import io.attache.controlplane.model.RouteExtensions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,6 +80,7 @@ final class MappingReader {
                 TrafficFields.retry(fields),
                 TrafficFields.loadBalancer(fields),
                 TrafficFields.circuitBreaker(fields)),
+            filters(fields, errors),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -134,9 +136,6 @@ final class MappingReader {
         Map.of(
             "idle_timeout_ms", "HTTPRoute has no per-route idle timeout",
             "cors", "belongs in a CORS filter, which Attaché does not generate yet",
-            "bypass_auth", "belongs in an AuthPolicy on the route (not generated yet)",
-            "auth_context_extensions", "belongs in an AuthPolicy on the route (not generated yet)",
-            "labels", "belong in a RateLimitPolicy on the route (not generated yet)",
             "tls", "TLS origination needs a BackendTLSPolicy (not generated yet)");
     where.forEach(
         (field, reason) -> {
@@ -144,6 +143,25 @@ final class MappingReader {
             notCarried.put(field, reason);
           }
         });
+  }
+
+  /** {@code auth_context_extensions} without {@code bypass_auth}, as v3route.py sends them. */
+  private static EmissaryMapping.Filters filters(SpecFields fields, List<String> errors) {
+    boolean bypass = fields.bool("bypass_auth");
+    Map<String, String> context = fields.stringMap("auth_context_extensions", false);
+    if (bypass && !context.isEmpty()) {
+      fields.error("auth_context_extensions", "cannot be set with bypass_auth: true");
+    }
+    for (String key : context.keySet()) {
+      if (key.startsWith(RouteExtensions.RESERVED_CONTEXT_PREFIX)) {
+        fields.error(
+            "auth_context_extensions." + key,
+            "keys starting " + RouteExtensions.RESERVED_CONTEXT_PREFIX + " are Attaché's own");
+      }
+    }
+    Optional<Map<?, ?>> labels = fields.object("labels");
+    labels.ifPresent(l -> EmissaryLabels.read(l, "spec.labels", errors));
+    return new EmissaryMapping.Filters(bypass, context, labels);
   }
 
   private static List<AddedHeader> addedHeaders(SpecFields fields, String field) {

@@ -17,6 +17,7 @@ import java.util.OptionalInt;
  * {@link ClusterState}.
  *
  * @param created the creation timestamp; older routes win precedence ties, as the spec says
+ * @param extensions what the route asks of Attaché's filters beyond Gateway API (its annotations)
  */
 public record HttpRouteState(
     String namespace,
@@ -26,16 +27,40 @@ public record HttpRouteState(
     List<ParentRef> parents,
     List<String> hostnames,
     List<Rule> rules,
-    RouteKind kind) {
+    RouteKind kind,
+    RouteExtensions extensions) {
 
   public HttpRouteState {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(created, "created");
     Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(extensions, "extensions");
     parents = List.copyOf(parents);
     hostnames = List.copyOf(hostnames);
     rules = List.copyOf(rules);
+  }
+
+  /** A route without {@link RouteExtensions}. */
+  public HttpRouteState(
+      String namespace,
+      String name,
+      long generation,
+      Instant created,
+      List<ParentRef> parents,
+      List<String> hostnames,
+      List<Rule> rules,
+      RouteKind kind) {
+    this(
+        namespace,
+        name,
+        generation,
+        created,
+        parents,
+        hostnames,
+        rules,
+        kind,
+        RouteExtensions.NONE);
   }
 
   /** An HTTPRoute. */

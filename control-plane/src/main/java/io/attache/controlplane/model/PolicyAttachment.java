@@ -114,6 +114,15 @@ public record PolicyAttachment(
   /** {@code remote_address}: the client's address (from x-forwarded-for when trusted). */
   public record RemoteAddress() implements Action {}
 
+  /**
+   * {@code source_cluster}: the cluster of the Envoy sending the request ({@code
+   * --service-cluster}).
+   */
+  public record SourceCluster() implements Action {}
+
+  /** {@code destination_cluster}: the cluster the route sends the request to. */
+  public record DestinationCluster() implements Action {}
+
   /** A fixed entry: {@code key} (Envoy's default {@code generic_key}) and {@code value}. */
   public record GenericKey(String key, String value) implements Action {}
 

@@ -10,6 +10,7 @@ import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.HttpRouteState.PathMatch;
 import io.attache.controlplane.model.HttpRouteState.PathModifier;
 import io.attache.controlplane.model.HttpRouteState.ValueMatch;
+import io.attache.controlplane.model.RouteExtensions;
 import io.attache.controlplane.model.RouteKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
@@ -116,7 +117,8 @@ final class HttpRouteConverter {
       valid &= converted.isPresent();
       converted.ifPresent(rules::add);
     }
-    if (!valid) {
+    Optional<RouteExtensions> extensions = RouteAnnotations.read(route, errors);
+    if (!valid || extensions.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(
@@ -128,7 +130,8 @@ final class HttpRouteConverter {
             parents,
             hostnames,
             rules,
-            kind));
+            kind,
+            extensions.get()));
   }
 
   /**

@@ -42,10 +42,15 @@ public final class FilterAttachments {
 
   private final List<PolicyVerdict> verdicts = new ArrayList<>();
 
+  /** Whether a route has rate-limit labels of its own (RouteExtensions), policy or none. */
+  private boolean anyLabels;
+
   public static FilterAttachments resolve(ClusterState state) {
     FilterAttachments filters = new FilterAttachments();
     Set<String> routes = new HashSet<>();
     state.httpRoutes().forEach(r -> routes.add(r.key()));
+    filters.anyLabels =
+        state.httpRoutes().stream().anyMatch(r -> r.extensions().labels().isPresent());
     Set<String> gateways = new HashSet<>();
     state.gateways().forEach(g -> gateways.add(g.key()));
     List<PolicyAttachment> ordered = new ArrayList<>(state.attachments());
@@ -174,7 +179,7 @@ public final class FilterAttachments {
 
   /** Whether any route is rate limited by ratelimit-service. */
   public boolean anyRateLimit() {
-    return !limitsByRoute.isEmpty() || !limitsByGateway.isEmpty();
+    return !limitsByRoute.isEmpty() || !limitsByGateway.isEmpty() || anyLabels;
   }
 
   /** Whether any route has a local rate limit (Envoy's own token bucket). */
@@ -218,9 +223,17 @@ public final class FilterAttachments {
     return Boolean.TRUE.equals(gatewayStrategies.get(gatewayKey));
   }
 
-  /** The limits a route is sent with (one domain per route). */
+  /**
+   * The limits a route is sent with (one domain per route). A route's labels ({@link
+   * io.attache.controlplane.model.RouteExtensions}) are its own limits where no RateLimitPolicy of
+   * its own applies: a Gateway's policy overrides them only with {@code AtomicOverrides}.
+   */
   Optional<PolicyAttachment.RateLimits> rateLimits(
       HttpRouteState route, Optional<String> gatewayKey) {
+    Optional<PolicyAttachment.RateLimits> labels = route.extensions().labels();
+    if (labels.isPresent() && !limitsByRoute.containsKey(route.key())) {
+      return gatewayKey.filter(this::overrides).map(limitsByGateway::get).or(() -> labels);
+    }
     return gatewayApplies(route.key(), gatewayKey)
         ? gatewayKey.map(limitsByGateway::get)
         : Optional.ofNullable(limitsByRoute.get(route.key()));

@@ -43,9 +43,14 @@ final class RouteFilters {
             local ->
                 route.putTypedPerFilterConfig(
                     LocalRateLimits.FILTER, enable(Any.pack(LocalRateLimits.perRoute(local)))));
-    if (context.filters().auth(source, context.gateway())) {
+    if (source.extensions().authDisabled()) {
+      // As Emissary writes bypass_auth: the filter disabled outright, not merely left off.
+      route.putTypedPerFilterConfig(
+          EXT_AUTHZ_FILTER, Any.pack(ExtAuthzPerRoute.newBuilder().setDisabled(true).build()));
+    } else if (context.filters().auth(source, context.gateway())) {
       CheckSettings.Builder settings =
           CheckSettings.newBuilder()
+              .putAllContextExtensions(source.extensions().authContext())
               .putContextExtensions(ROUTE_EXTENSION, source.key())
               .putContextExtensions(GATEWAY_EXTENSION, context.gateway().get());
       route.putTypedPerFilterConfig(
@@ -75,6 +80,10 @@ final class RouteFilters {
     RateLimit.Action.Builder envoy = RateLimit.Action.newBuilder();
     if (action instanceof PolicyAttachment.RemoteAddress) {
       envoy.setRemoteAddress(RateLimit.Action.RemoteAddress.getDefaultInstance());
+    } else if (action instanceof PolicyAttachment.SourceCluster) {
+      envoy.setSourceCluster(RateLimit.Action.SourceCluster.getDefaultInstance());
+    } else if (action instanceof PolicyAttachment.DestinationCluster) {
+      envoy.setDestinationCluster(RateLimit.Action.DestinationCluster.getDefaultInstance());
     } else if (action instanceof PolicyAttachment.GenericKey g) {
       RateLimit.Action.GenericKey.Builder key =
           RateLimit.Action.GenericKey.newBuilder().setDescriptorValue(g.value());

@@ -238,9 +238,12 @@ public final class ProtoValidator {
     if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
       return null;
     }
-    return field.isMapField()
-        ? field.getMessageType().findFieldByName("value").getMessageType()
-        : field.getMessageType();
+    if (!field.isMapField()) {
+      return field.getMessageType();
+    }
+    // A map<string, string> (context_extensions) is a message field too; its values are not.
+    FieldDescriptor value = field.getMessageType().findFieldByName("value");
+    return value.getJavaType() == FieldDescriptor.JavaType.MESSAGE ? value.getMessageType() : null;
   }
 
   /**

@@ -276,15 +276,83 @@ class GatewayApiMigrationTest {
             HOST
                 + mapping(
                     "extras",
-                    "prefix: /x/\nservice: x\nbypass_auth: true\ncors: {origins: ['*']}\n"
-                        + "labels: {ambassador: [{a: [generic_key: {value: b}]}]}"));
+                    "prefix: /x/\nservice: x\ncors: {origins: ['*']}\nidle_timeout_ms: 5000"));
 
     assertThat(result.report())
-        .contains(
-            "Mapping shop/extras: spec.bypass_auth: not carried over: belongs in an AuthPolicy on"
-                + " the route (not generated yet)")
         .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.cors: not carried over"))
-        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.labels: not carried over"));
+        .anyMatch(
+            line -> line.startsWith("Mapping shop/extras: spec.idle_timeout_ms: not carried over"));
+  }
+
+  /**
+   * topics/running/services/auth-service (bypass_auth, auth_context_extensions) and
+   * topics/using/rate-limits (labels, Emissary's format): Gateway API has no field for them, so
+   * they become the route's attache.io/ annotations, which the control plane serves
+   * (RouteExtensions).
+   */
+  @Test
+  void authBypassContextExtensionsAndLabelsBecomeAnnotations() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("health", "prefix: /health/\nservice: shop\nbypass_auth: true")
+                + mapping(
+                    "cart",
+                    "prefix: /cart/\nservice: cart\nauth_context_extensions: {tier: gold}\n"
+                        + "labels:\n  ambassador:\n    - per_user:\n"
+                        + "      - remote_address: {key: remote_address}\n"
+                        + "      - request_headers: {key: user, header_name: x-user,"
+                        + " omit_if_not_present: true}"));
+
+    assertThat(result.report()).noneMatch(line -> line.contains("not carried over"));
+    assertThat(metadata(route(result, "health")).get("annotations"))
+        .isEqualTo(Map.of("attache.io/ext-authz", "disabled"));
+    assertThat(metadata(route(result, "cart")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/ext-authz-context-extensions",
+                "{\"tier\":\"gold\"}",
+                "attache.io/rate-limit-labels",
+                "{\"ambassador\":[{\"per_user\":[{\"remote_address\":{\"key\":\"remote_address\"}},"
+                    + "{\"request_headers\":{\"key\":\"user\",\"header_name\":\"x-user\","
+                    + "\"omit_if_not_present\":true}}]}]}"));
+  }
+
+  @Test
+  void labelsAndAuthFieldsEmissaryWouldNotUseAreErrorsNamingThem() {
+    EmissaryObjects objects =
+        read(
+            mapping(
+                    "bad",
+                    "prefix: /x/\nservice: x\nbypass_auth: true\nauth_context_extensions: {a: b}\n"
+                        + "labels:\n  one: [{g: [{remote_address: {}}]}]\n"
+                        + "  two: [{g: [{generic_key: {value: v}}]}]")
+                + mapping(
+                    "worse",
+                    "prefix: /y/\nservice: y\n"
+                        + "labels: {ambassador: [{g: [{header_value_match: {}},"
+                        + " {request_headers: {key: k, header_name: h, default: d}},"
+                        + " {generic_key: {key: k}}]}]}"));
+
+    assertThat(objects.mappings()).isEmpty();
+    assertThat(objects.errors())
+        .containsExactlyInAnyOrder(
+            "test.yaml#1: Mapping shop/bad: spec.auth_context_extensions: cannot be set with"
+                + " bypass_auth: true",
+            "test.yaml#1: Mapping shop/bad: spec.labels: must map exactly one rate-limit domain to"
+                + " its label groups (Envoy's filter sends one domain per route)",
+            "test.yaml#2: Mapping shop/worse: spec.labels.ambassador[0].g[0]: header_value_match is"
+                + " not a label Emissary knows",
+            "test.yaml#2: Mapping shop/worse: spec.labels.ambassador[0].g[1].request_headers.default:"
+                + " has no effect (Emissary drops it, and Envoy sends no descriptor without the"
+                + " header); remove it",
+            "test.yaml#2: Mapping shop/worse: spec.labels.ambassador[0].g[2].generic_key.value:"
+                + " required, a string");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> metadata(Map<String, Object> object) {
+    return (Map<String, Object>) object.get("metadata");
   }
 
   @Test

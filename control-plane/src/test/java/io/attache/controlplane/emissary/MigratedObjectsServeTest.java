@@ -97,18 +97,7 @@ class MigratedObjectsServeTest {
    */
   @Test
   void servingTheMappingsEqualsServingWhatTheyMigrateTo() throws Exception {
-    // Served Mappings refuse what the migration only reports: leave those two fields out
-    List<WatchedDirectory.File> servable =
-        examples().stream()
-            .map(
-                f ->
-                    new WatchedDirectory.File(
-                        f.name(),
-                        f.content()
-                            .replace("  bypass_auth: true\n", "")
-                            .replaceAll("  labels:\n(    .*\n)+", "")))
-            .toList();
-    String direct = served(servable);
+    String direct = served(examples());
     String viaHttpRoutes = served(List.of(new WatchedDirectory.File("migrated.yaml", migrated())));
 
     assertThat(direct).contains("shop/mapping-catalog/rule/0");
@@ -133,6 +122,20 @@ class MigratedObjectsServeTest {
         .contains("\"headerName\": \"x-session\"")
         .contains("\"maxConnections\": 2048") // circuit_breakers
         .contains("\"retryOn\": \"gateway-error\"") // retry_policy, on the route
-        .contains("\"perTryTimeout\": \"2.500s\"");
+        .contains("\"perTryTimeout\": \"2.500s\"")
+        // bypass_auth, as Emissary writes it (v3route.py): the filter disabled on the route
+        .contains(
+            "\"envoy.filters.http.ext_authz\": { \"@type\":"
+                + " \"type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute\","
+                + " \"disabled\": true }")
+        // labels: one rate_limits entry per label group, in Emissary's domain
+        .contains(
+            "\"rateLimits\": [ { \"actions\": [ { \"remoteAddress\": {} } ] }, { \"actions\": [ {"
+                + " \"genericKey\": { \"descriptorValue\": \"checkout\" } }, { \"requestHeaders\": {"
+                + " \"headerName\": \"x-user-id\", \"descriptorKey\": \"user\" } } ] } ]")
+        .contains("\"genericKey\": { \"descriptorValue\": \"checkout\" }")
+        .contains(
+            "\"requestHeaders\": { \"headerName\": \"x-user-id\", \"descriptorKey\": \"user\" }")
+        .contains("\"domain\": \"ambassador\"");
   }
 }

@@ -118,6 +118,27 @@ class ProtoValidatorTest {
                 + " = 1 (was '')");
   }
 
+  @Test
+  void aMapOfStringsIsNoMessageToDescendInto() {
+    // CheckSettings.context_extensions, a map<string, string>: its entries are messages, their
+    // values are not (this threw before any rule was checked).
+    Route route =
+        route(RouteMatch.newBuilder().setPrefix("/")).toBuilder()
+            .putTypedPerFilterConfig(
+                "envoy.filters.http.ext_authz",
+                Any.pack(
+                    io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute
+                        .newBuilder()
+                        .setCheckSettings(
+                            io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.CheckSettings
+                                .newBuilder()
+                                .putContextExtensions("tier", "gold"))
+                        .build()))
+            .build();
+
+    assertThat(violations(route)).isEmpty();
+  }
+
   /** What holds every translation test to the rules: the translator checks them with -ea. */
   @Test
   void testsRunWithTheTranslatorsCheckOn() {

@@ -1,0 +1,39 @@
+package io.attache.controlplane.model;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a route asks of the ext_authz and ratelimit filters beyond what Gateway API says: Emissary's
+ * per-Mapping {@code bypass_auth}, {@code auth_context_extensions} and {@code labels}, carried on
+ * an HTTPRoute as its {@code attache.io/} annotations (the migration writes them; any HTTPRoute
+ * may).
+ *
+ * @param authDisabled ext_authz is off for the route, whatever AuthPolicy applies
+ * @param authContext added to the {@code context_extensions} of the route's checks
+ * @param labels rate-limit actions of the route's own, as a route's RateLimitPolicy would give
+ */
+public record RouteExtensions(
+    boolean authDisabled,
+    Map<String, String> authContext,
+    Optional<PolicyAttachment.RateLimits> labels) {
+  public static final RouteExtensions NONE = new RouteExtensions(false, Map.of(), Optional.empty());
+
+  /** {@code disabled}: {@link #authDisabled}. */
+  public static final String EXT_AUTHZ_ANNOTATION = "attache.io/ext-authz";
+
+  /** A JSON object of strings: {@link #authContext}. */
+  public static final String AUTH_CONTEXT_ANNOTATION = "attache.io/ext-authz-context-extensions";
+
+  /** JSON, Emissary's {@code labels} format: {@link #labels}. */
+  public static final String LABELS_ANNOTATION = "attache.io/rate-limit-labels";
+
+  /** Context extension keys the control plane sets itself (the route and its Gateway). */
+  public static final String RESERVED_CONTEXT_PREFIX = "attache.io/";
+
+  public RouteExtensions {
+    authContext = Map.copyOf(authContext);
+    Objects.requireNonNull(labels, "labels");
+  }
+}

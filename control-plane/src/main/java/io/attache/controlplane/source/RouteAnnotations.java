@@ -1,0 +1,110 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.emissary.EmissaryLabels;
+import io.attache.controlplane.model.PolicyAttachment;
+import io.attache.controlplane.model.RouteExtensions;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a route's {@code attache.io/} annotations into its {@link RouteExtensions}: what Emissary's
+ * Mappings say of the ext_authz and ratelimit filters, which Gateway API has no field for. An
+ * annotation that does not read is an error naming it, so the route keeps its last good version.
+ */
+final class RouteAnnotations {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  private RouteAnnotations() {}
+
+  /** The route's extensions; empty, with the errors reported, when an annotation is invalid. */
+  static Optional<RouteExtensions> read(HasMetadata route, DocumentErrors errors) {
+    Map<String, String> annotations = route.getMetadata().getAnnotations();
+    if (annotations == null || annotations.isEmpty()) {
+      return Optional.of(RouteExtensions.NONE);
+    }
+    int before = errors.size();
+    boolean disabled = false;
+    String ext = annotations.get(RouteExtensions.EXT_AUTHZ_ANNOTATION);
+    if (ext != null) {
+      disabled = ext.equals("disabled");
+      if (!disabled) {
+        errors.add(field(RouteExtensions.EXT_AUTHZ_ANNOTATION), "must be disabled, was " + ext);
+      }
+    }
+    Map<String, String> context = context(annotations, errors);
+    if (disabled && !context.isEmpty()) {
+      errors.add(
+          field(RouteExtensions.AUTH_CONTEXT_ANNOTATION), "has no use with ext-authz disabled");
+    }
+    Optional<PolicyAttachment.RateLimits> labels = labels(annotations, errors);
+    return errors.size() > before
+        ? Optional.empty()
+        : Optional.of(new RouteExtensions(disabled, context, labels));
+  }
+
+  private static Map<String, String> context(
+      Map<String, String> annotations, DocumentErrors errors) {
+    String name = RouteExtensions.AUTH_CONTEXT_ANNOTATION;
+    Optional<Object> value = json(annotations, name, errors);
+    if (value.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, String> context = new LinkedHashMap<>();
+    if (!(value.get() instanceof Map<?, ?> map)) {
+      errors.add(field(name), "must be a JSON object of strings");
+      return Map.of();
+    }
+    map.forEach(
+        (key, text) -> {
+          if (!(text instanceof String string)) {
+            errors.add(field(name), key + ": must be a string");
+          } else if (String.valueOf(key).startsWith(RouteExtensions.RESERVED_CONTEXT_PREFIX)) {
+            errors.add(
+                field(name),
+                key + ": keys starting " + RouteExtensions.RESERVED_CONTEXT_PREFIX + " are ours");
+          } else {
+            context.put(String.valueOf(key), string);
+          }
+        });
+    return context;
+  }
+
+  private static Optional<PolicyAttachment.RateLimits> labels(
+      Map<String, String> annotations, DocumentErrors errors) {
+    String name = RouteExtensions.LABELS_ANNOTATION;
+    Optional<Object> value = json(annotations, name, errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    Optional<PolicyAttachment.RateLimits> labels = EmissaryLabels.read(value.get(), "", problems);
+    problems.forEach(
+        problem ->
+            errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
+    return labels;
+  }
+
+  private static Optional<Object> json(
+      Map<String, String> annotations, String name, DocumentErrors errors) {
+    String text = annotations.get(name);
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(JSON.readValue(text, Object.class));
+    } catch (JacksonException e) {
+      errors.add(field(name), "not JSON: " + e.getOriginalMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String field(String annotation) {
+    return "metadata.annotations[" + annotation + "]";
+  }
+}

@@ -1,0 +1,211 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.source.ParseResult;
+import io.attache.controlplane.source.ResourceError;
+import io.attache.controlplane.source.ResourceParser;
+import io.attache.runtime.WatchedDirectory;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
+import io.envoyproxy.envoy.config.route.v3.RateLimit;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An HTTPRoute's attache.io/ annotations (RouteExtensions), which carry what Emissary's Mappings
+ * say of its filters (python/ambassador/envoy/v3/v3route.py: bypass_auth disables ext_authz on the
+ * route; auth_context_extensions go into its check settings; labels become its rate_limits).
+ */
+class RouteExtensionsTranslationTest {
+  private static final String GATEWAY =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: shop}
+      spec: {ports: [{name: http, port: 8080}]}
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      ---
+      apiVersion: attache.io/v1alpha1
+      kind: AuthPolicy
+      metadata: {name: everything, namespace: shop}
+      spec:
+        targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}]
+        identity: [{anonymous: {}}]
+      """;
+
+  private static final String LABELS =
+      "{\"ambassador\": [{\"per_client\": [{\"source_cluster\": {}}, {\"remote_address\": {}}]},"
+          + " {\"per_user\": [{\"destination_cluster\": {}}, {\"generic_key\": {\"key\": \"api\","
+          + " \"value\": \"store\"}}, {\"request_headers\": {\"key\": \"user\", \"header_name\":"
+          + " \"x-user\"}}]}]}";
+
+  private static String route(String name, String prefix, String annotations) {
+    return """
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: %s
+          namespace: shop
+          annotations: {%s}
+        spec:
+          parentRefs: [{name: edge}]
+          rules: [{matches: [{path: {value: %s}}], backendRefs: [{name: web, port: 8080}]}]
+        """
+        .formatted(name, annotations, prefix);
+  }
+
+  private static ParseResult parse(String yaml) {
+    return new ResourceParser().parse(List.of(new WatchedDirectory.File("r.yaml", yaml)));
+  }
+
+  private static XdsResources translate(String yaml) {
+    ParseResult result = parse(yaml);
+    assertThat(result).as(result.toString()).isInstanceOf(ParseResult.Parsed.class);
+    ClusterState state = ((ParseResult.Parsed) result).state();
+    return new Translator(new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"))
+        .translate(state);
+  }
+
+  private static Route route(XdsResources resources, String name) {
+    return resources.routes().stream()
+        .filter(r -> r.getName().equals("shop/edge:8000"))
+        .flatMap(r -> r.getVirtualHosts(0).getRoutesList().stream())
+        .filter(r -> r.getName().startsWith("shop/" + name + "/"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void extAuthzDisabledTurnsTheFilterOffWhateverPolicyAppliesAsBypassAuthDoes() throws Exception {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route("health", "/health", "attache.io/ext-authz: disabled")
+                + route("store", "/store", ""));
+
+    ExtAuthzPerRoute health =
+        route(xds, "health")
+            .getTypedPerFilterConfigOrThrow("envoy.filters.http.ext_authz")
+            .unpack(ExtAuthzPerRoute.class);
+    assertThat(health.getDisabled()).isTrue();
+    assertThat(
+            route(xds, "store")
+                .getTypedPerFilterConfigOrThrow("envoy.filters.http.ext_authz")
+                .unpack(FilterConfig.class)
+                .getDisabled())
+        .isFalse();
+  }
+
+  @Test
+  void contextExtensionsJoinTheRoutesOwnInItsChecks() throws Exception {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route(
+                    "store",
+                    "/store",
+                    "attache.io/ext-authz-context-extensions: '{\"tier\": \"gold\"}'"));
+
+    ExtAuthzPerRoute store =
+        route(xds, "store")
+            .getTypedPerFilterConfigOrThrow("envoy.filters.http.ext_authz")
+            .unpack(FilterConfig.class)
+            .getConfig()
+            .unpack(ExtAuthzPerRoute.class);
+    assertThat(store.getCheckSettings().getContextExtensionsMap())
+        .containsEntry("tier", "gold")
+        .containsEntry("attache.io/route", "shop/store")
+        .containsEntry("attache.io/gateway", "shop/edge");
+  }
+
+  @Test
+  void labelsBecomeOneRateLimitPerGroupInTheirDomainWithoutAnyPolicy() throws Exception {
+    XdsResources xds =
+        translate(
+            GATEWAY + route("store", "/store", "attache.io/rate-limit-labels: '" + LABELS + "'"));
+
+    Route store = route(xds, "store");
+    List<RateLimit> limits = store.getRoute().getRateLimitsList();
+    assertThat(limits).hasSize(2);
+    assertThat(limits.get(0).getActions(0).hasSourceCluster()).isTrue();
+    assertThat(limits.get(0).getActions(1).hasRemoteAddress()).isTrue();
+    assertThat(limits.get(1).getActions(0).hasDestinationCluster()).isTrue();
+    assertThat(limits.get(1).getActions(1).getGenericKey().getDescriptorKey()).isEqualTo("api");
+    assertThat(limits.get(1).getActions(1).getGenericKey().getDescriptorValue()).isEqualTo("store");
+    assertThat(limits.get(1).getActions(2).getRequestHeaders().getHeaderName()).isEqualTo("x-user");
+    assertThat(
+            store
+                .getTypedPerFilterConfigOrThrow("envoy.filters.http.ratelimit")
+                .unpack(FilterConfig.class)
+                .getConfig()
+                .unpack(RateLimitPerRoute.class)
+                .getDomain())
+        .isEqualTo("ambassador");
+    // the listener carries the ratelimit filter, and the rate-limit service has its cluster
+    assertThat(xds.clusters())
+        .anyMatch(c -> c.getName().equals(ServiceClusters.RATE_LIMIT_CLUSTER));
+  }
+
+  @Test
+  void aRoutesOwnRateLimitPolicyWinsOverItsLabels() throws Exception {
+    String policy =
+        """
+        ---
+        apiVersion: attache.io/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: store, namespace: shop}
+        spec:
+          domain: shop
+          targetRefs: [{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}]
+          descriptors: [{key: remote_address, rate_limit: {unit: second, requests_per_unit: 5}}]
+        """;
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route("store", "/store", "attache.io/rate-limit-labels: '" + LABELS + "'")
+                + policy);
+
+    assertThat(
+            route(xds, "store")
+                .getTypedPerFilterConfigOrThrow("envoy.filters.http.ratelimit")
+                .unpack(FilterConfig.class)
+                .getConfig()
+                .unpack(RateLimitPerRoute.class)
+                .getDomain())
+        .isEqualTo("shop");
+  }
+
+  @Test
+  void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
+    ParseResult result =
+        parse(
+            GATEWAY
+                + route(
+                    "store",
+                    "/store",
+                    "attache.io/ext-authz: 'off', attache.io/ext-authz-context-extensions: '[1]',"
+                        + " attache.io/rate-limit-labels: '{\"a\": [], \"b\": []}'"));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .containsExactlyInAnyOrder(
+            "r.yaml (document 4) metadata.annotations[attache.io/ext-authz]: must be disabled, was"
+                + " off",
+            "r.yaml (document 4) metadata.annotations[attache.io/ext-authz-context-extensions]:"
+                + " must be a JSON object of strings",
+            "r.yaml (document 4) metadata.annotations[attache.io/rate-limit-labels]: must map"
+                + " exactly one rate-limit domain to its label groups (Envoy's filter sends one"
+                + " domain per route)");
+  }
+}
