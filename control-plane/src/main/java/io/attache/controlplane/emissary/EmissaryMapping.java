@@ -86,12 +86,17 @@ public record EmissaryMapping(
   }
 
   /**
-   * {@code bypass_auth}, {@code auth_context_extensions} and {@code labels} (checked by {@link
-   * EmissaryLabels}, kept as written: the migration carries them over in Emissary's format).
+   * {@code bypass_auth}, {@code auth_context_extensions}, {@code labels} and {@code cors} (checked
+   * by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written: the migration carries them
+   * over in Emissary's format).
    */
   public record Filters(
-      boolean bypassAuth, Map<String, String> authContextExtensions, Optional<Map<?, ?>> labels) {
-    public static final Filters NONE = new Filters(false, Map.of(), Optional.empty());
+      boolean bypassAuth,
+      Map<String, String> authContextExtensions,
+      Optional<Map<?, ?>> labels,
+      Optional<Map<?, ?>> cors) {
+    public static final Filters NONE =
+        new Filters(false, Map.of(), Optional.empty(), Optional.empty());
 
     public Filters {
       authContextExtensions =

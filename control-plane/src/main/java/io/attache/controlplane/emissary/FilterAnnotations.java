@@ -32,6 +32,11 @@ final class FilterAnnotations {
             labels ->
                 annotations.put(
                     RouteExtensions.LABELS_ANNOTATION, JSON.writeValueAsString(labels)));
+    filters
+        .cors()
+        .ifPresent(
+            cors ->
+                annotations.put(RouteExtensions.CORS_ANNOTATION, JSON.writeValueAsString(cors)));
     return annotations;
   }
 }

@@ -135,7 +135,6 @@ final class MappingReader {
     Map<String, String> where =
         Map.of(
             "idle_timeout_ms", "HTTPRoute has no per-route idle timeout",
-            "cors", "belongs in a CORS filter, which Attaché does not generate yet",
             "tls", "TLS origination needs a BackendTLSPolicy (not generated yet)");
     where.forEach(
         (field, reason) -> {
@@ -161,7 +160,9 @@ final class MappingReader {
     }
     Optional<Map<?, ?>> labels = fields.object("labels");
     labels.ifPresent(l -> EmissaryLabels.read(l, "spec.labels", errors));
-    return new EmissaryMapping.Filters(bypass, context, labels);
+    Optional<Map<?, ?>> cors = fields.object("cors");
+    cors.ifPresent(c -> EmissaryCors.read(c, "spec.cors", errors));
+    return new EmissaryMapping.Filters(bypass, context, labels, cors);
   }
 
   private static List<AddedHeader> addedHeaders(SpecFields fields, String field) {

@@ -1,5 +1,6 @@
 package io.attache.controlplane.model;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,12 +14,39 @@ import java.util.Optional;
  * @param authDisabled ext_authz is off for the route, whatever AuthPolicy applies
  * @param authContext added to the {@code context_extensions} of the route's checks
  * @param labels rate-limit actions of the route's own, as a route's RateLimitPolicy would give
+ * @param cors the route's CORS policy (Emissary's {@code cors}), for Envoy's CORS filter
  */
 public record RouteExtensions(
     boolean authDisabled,
     Map<String, String> authContext,
-    Optional<PolicyAttachment.RateLimits> labels) {
-  public static final RouteExtensions NONE = new RouteExtensions(false, Map.of(), Optional.empty());
+    Optional<PolicyAttachment.RateLimits> labels,
+    Optional<Cors> cors) {
+  public static final RouteExtensions NONE =
+      new RouteExtensions(false, Map.of(), Optional.empty(), Optional.empty());
+
+  /** JSON, Emissary's {@code cors} format: {@link #cors}. */
+  public static final String CORS_ANNOTATION = "attache.io/cors";
+
+  /**
+   * What Envoy's CorsPolicy says: the exact origins allowed, and the {@code Access-Control-*}
+   * values as Emissary passes them (lists joined with {@code ", "}); empty strings are left out.
+   */
+  public record Cors(
+      List<String> origins,
+      String methods,
+      String headers,
+      String exposedHeaders,
+      Optional<String> maxAge,
+      Optional<Boolean> credentials) {
+    public Cors {
+      origins = List.copyOf(origins);
+      Objects.requireNonNull(methods, "methods");
+      Objects.requireNonNull(headers, "headers");
+      Objects.requireNonNull(exposedHeaders, "exposedHeaders");
+      Objects.requireNonNull(maxAge, "maxAge");
+      Objects.requireNonNull(credentials, "credentials");
+    }
+  }
 
   /** {@code disabled}: {@link #authDisabled}. */
   public static final String EXT_AUTHZ_ANNOTATION = "attache.io/ext-authz";
@@ -35,5 +63,6 @@ public record RouteExtensions(
   public RouteExtensions {
     authContext = Map.copyOf(authContext);
     Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(cors, "cors");
   }
 }

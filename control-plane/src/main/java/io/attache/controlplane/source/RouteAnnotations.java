@@ -1,5 +1,6 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.emissary.EmissaryCors;
 import io.attache.controlplane.emissary.EmissaryLabels;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.RouteExtensions;
@@ -43,9 +44,10 @@ final class RouteAnnotations {
           field(RouteExtensions.AUTH_CONTEXT_ANNOTATION), "has no use with ext-authz disabled");
     }
     Optional<PolicyAttachment.RateLimits> labels = labels(annotations, errors);
+    Optional<RouteExtensions.Cors> cors = cors(annotations, errors);
     return errors.size() > before
         ? Optional.empty()
-        : Optional.of(new RouteExtensions(disabled, context, labels));
+        : Optional.of(new RouteExtensions(disabled, context, labels, cors));
   }
 
   private static Map<String, String> context(
@@ -88,6 +90,21 @@ final class RouteAnnotations {
         problem ->
             errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
     return labels;
+  }
+
+  private static Optional<RouteExtensions.Cors> cors(
+      Map<String, String> annotations, DocumentErrors errors) {
+    String name = RouteExtensions.CORS_ANNOTATION;
+    Optional<Object> value = json(annotations, name, errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    Optional<RouteExtensions.Cors> cors = EmissaryCors.read(value.get(), "", problems);
+    problems.forEach(
+        problem ->
+            errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
+    return cors;
   }
 
   private static Optional<Object> json(

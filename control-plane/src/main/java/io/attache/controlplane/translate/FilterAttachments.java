@@ -45,12 +45,16 @@ public final class FilterAttachments {
   /** Whether a route has rate-limit labels of its own (RouteExtensions), policy or none. */
   private boolean anyLabels;
 
+  /** Whether a route has a CORS policy (RouteExtensions). */
+  private boolean anyCors;
+
   public static FilterAttachments resolve(ClusterState state) {
     FilterAttachments filters = new FilterAttachments();
     Set<String> routes = new HashSet<>();
     state.httpRoutes().forEach(r -> routes.add(r.key()));
     filters.anyLabels =
         state.httpRoutes().stream().anyMatch(r -> r.extensions().labels().isPresent());
+    filters.anyCors = anyCors(state);
     Set<String> gateways = new HashSet<>();
     state.gateways().forEach(g -> gateways.add(g.key()));
     List<PolicyAttachment> ordered = new ArrayList<>(state.attachments());
@@ -180,6 +184,15 @@ public final class FilterAttachments {
   /** Whether any route is rate limited by ratelimit-service. */
   public boolean anyRateLimit() {
     return !limitsByRoute.isEmpty() || !limitsByGateway.isEmpty() || anyLabels;
+  }
+
+  /** Whether any route has a CORS policy, so the Gateway listeners carry Envoy's CORS filter. */
+  public boolean anyCors() {
+    return anyCors;
+  }
+
+  static boolean anyCors(ClusterState state) {
+    return state.httpRoutes().stream().anyMatch(r -> r.extensions().cors().isPresent());
   }
 
   /** Whether any route has a local rate limit (Envoy's own token bucket). */

@@ -48,8 +48,12 @@ final class GatewayListeners {
                 Rds.newBuilder()
                     .setConfigSource(ApiListeners.ads())
                     .setRouteConfigName(port.xdsName()));
-    // The local bucket first, so a flood is shed before any service is asked; then ext_authz, so
-    // the rate limit can use what it returned (dynamic metadata).
+    // CORS first, so a preflight is answered before anything else; then the local bucket, so a
+    // flood is shed before any service is asked; then ext_authz, so the rate limit can use what it
+    // returned (dynamic metadata).
+    if (filters.anyCors()) {
+      manager.addHttpFilters(CorsPolicies.filter());
+    }
     if (filters.anyLocalRateLimit()) {
       manager.addHttpFilters(LocalRateLimits.filter());
     }

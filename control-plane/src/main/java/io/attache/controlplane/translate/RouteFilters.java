@@ -36,6 +36,13 @@ final class RouteFilters {
     if (context.gateway().isEmpty()) {
       return;
     }
+    source
+        .extensions()
+        .cors()
+        .ifPresent(
+            cors ->
+                route.putTypedPerFilterConfig(
+                    CorsPolicies.FILTER, Any.pack(CorsPolicies.perRoute(cors))));
     context
         .filters()
         .local(source, context.gateway())

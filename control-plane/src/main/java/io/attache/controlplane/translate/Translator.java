@@ -403,8 +403,8 @@ public final class Translator {
 
   /**
    * Whether the ext_authz and rate-limit services are needed as they were when {@code previous} was
-   * translated (it has their clusters exactly then), and a local rate limit as it was in {@code
-   * before}; when not, every Gateway listener changes.
+   * translated (it has their clusters exactly then), and a local rate limit and the CORS filter as
+   * they were in {@code before}; when not, every Gateway listener changes.
    */
   static boolean sameServicesNeeded(
       FilterAttachments filters, XdsResources previous, ClusterState before) {
@@ -412,7 +412,8 @@ public final class Translator {
         && filters.anyRateLimit() == hasCluster(previous, ServiceClusters.RATE_LIMIT_CLUSTER)
         && filters.anyLocalRateLimit()
             == (FilterAttachments.anyLocalPolicy(before)
-                && FilterAttachments.resolve(before).anyLocalRateLimit());
+                && FilterAttachments.resolve(before).anyLocalRateLimit())
+        && filters.anyCors() == FilterAttachments.anyCors(before);
   }
 
   private static boolean hasCluster(XdsResources resources, String name) {

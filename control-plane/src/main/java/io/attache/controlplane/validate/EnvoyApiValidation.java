@@ -34,7 +34,11 @@ public final class EnvoyApiValidation {
           RateLimit.getDescriptor(),
           RateLimitPerRoute.getDescriptor(),
           TcpProxy.getDescriptor(),
-          FilterConfig.getDescriptor());
+          FilterConfig.getDescriptor(),
+          io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor(),
+          io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy.getDescriptor(),
+          io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit
+              .getDescriptor());
   private static final ProtoValidator VALIDATOR = new ProtoValidator(PACKED);
 
   private EnvoyApiValidation() {}

@@ -48,6 +48,7 @@ public final class XdsJson {
                           io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute
                               .getDescriptor(),
                           io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor(),
+                          io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors.getDescriptor(),
                           io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions
                               .getDescriptor(),
                           DownstreamTlsContext.getDescriptor(),

@@ -276,19 +276,21 @@ class GatewayApiMigrationTest {
             HOST
                 + mapping(
                     "extras",
-                    "prefix: /x/\nservice: x\ncors: {origins: ['*']}\nidle_timeout_ms: 5000"));
+                    "prefix: /x/\nservice: x\nregex_rewrite: {pattern: a, substitution: b}\n"
+                        + "idle_timeout_ms: 5000"));
 
     assertThat(result.report())
-        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.cors: not carried over"))
+        .anyMatch(
+            line -> line.startsWith("Mapping shop/extras: spec.regex_rewrite: not carried over"))
         .anyMatch(
             line -> line.startsWith("Mapping shop/extras: spec.idle_timeout_ms: not carried over"));
   }
 
   /**
-   * topics/running/services/auth-service (bypass_auth, auth_context_extensions) and
-   * topics/using/rate-limits (labels, Emissary's format): Gateway API has no field for them, so
-   * they become the route's attache.io/ annotations, which the control plane serves
-   * (RouteExtensions).
+   * topics/running/services/auth-service (bypass_auth, auth_context_extensions),
+   * topics/using/rate-limits (labels, Emissary's format) and topics/using/cors (cors, v2's
+   * comma-separated origins too): Gateway API has no field for them, so they become the route's
+   * attache.io/ annotations, which the control plane serves (RouteExtensions).
    */
   @Test
   void authBypassContextExtensionsAndLabelsBecomeAnnotations() {
@@ -296,6 +298,10 @@ class GatewayApiMigrationTest {
         migrate(
             HOST
                 + mapping("health", "prefix: /health/\nservice: shop\nbypass_auth: true")
+                + mapping(
+                    "api",
+                    "prefix: /api/\nservice: api\ncors: {origins: 'https://a.example, https://b.example',"
+                        + " credentials: true}")
                 + mapping(
                     "cart",
                     "prefix: /cart/\nservice: cart\nauth_context_extensions: {tier: gold}\n"
@@ -307,6 +313,11 @@ class GatewayApiMigrationTest {
     assertThat(result.report()).noneMatch(line -> line.contains("not carried over"));
     assertThat(metadata(route(result, "health")).get("annotations"))
         .isEqualTo(Map.of("attache.io/ext-authz", "disabled"));
+    assertThat(metadata(route(result, "api")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/cors",
+                "{\"origins\":\"https://a.example, https://b.example\",\"credentials\":true}"));
     assertThat(metadata(route(result, "cart")).get("annotations"))
         .isEqualTo(
             Map.of(

@@ -136,6 +136,13 @@ class MigratedObjectsServeTest {
         .contains("\"genericKey\": { \"descriptorValue\": \"checkout\" }")
         .contains(
             "\"requestHeaders\": { \"headerName\": \"x-user-id\", \"descriptorKey\": \"user\" }")
-        .contains("\"domain\": \"ambassador\"");
+        .contains("\"domain\": \"ambassador\"")
+        // cors, as ircors.py writes it: exact origins, the lists joined
+        .contains(
+            "\"envoy.filters.http.cors\": { \"@type\":"
+                + " \"type.googleapis.com/envoy.extensions.filters.http.cors.v3.CorsPolicy\","
+                + " \"allowOriginStringMatch\": [ { \"exact\": \"https://shop.example.com\" } ],"
+                + " \"allowMethods\": \"GET, POST\", \"allowHeaders\": \"Content-Type\", \"maxAge\":"
+                + " \"86400\" }");
   }
 }

@@ -134,11 +134,11 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("cors", "prefix: /cors/\nservice: catalog:8080\ncors: {origins: ['*']}"));
+    create(mapping("idle", "prefix: /idle/\nservice: catalog:8080\nidle_timeout_ms: 5000"));
     start();
 
     RouteConfiguration served = routes(r -> r.contains("/catalog/"));
-    assertThat(served.toString()).doesNotContain("/cors/");
+    assertThat(served.toString()).doesNotContain("/idle/");
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -148,8 +148,8 @@ class KubernetesEmissaryTest {
                         e ->
                             e.toString()
                                 .equals(
-                                    "Mapping shop/cors spec.cors: not served yet: belongs in a"
-                                        + " CORS filter, which Attaché does not generate yet")));
+                                    "Mapping shop/idle spec.idle_timeout_ms: not served yet:"
+                                        + " HTTPRoute has no per-route idle timeout")));
   }
 
   /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
@@ -158,7 +158,7 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("cors", "prefix: /cors/\nservice: catalog:8080\ncors: {origins: ['*']}"));
+    create(mapping("idle", "prefix: /idle/\nservice: catalog:8080\nidle_timeout_ms: 5000"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -169,14 +169,14 @@ class KubernetesEmissaryTest {
         .untilAsserted(
             () -> {
               assertThat(status("catalog")).isEqualTo(Map.of("state", "Running"));
-              assertThat(status("cors"))
+              assertThat(status("idle"))
                   .isEqualTo(
                       Map.of(
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.cors: not served yet: belongs in a CORS filter, which Attaché does"
-                              + " not generate yet"));
+                          "spec.idle_timeout_ms: not served yet: HTTPRoute has no per-route"
+                              + " idle timeout"));
               assertThat(status("lost"))
                   .isEqualTo(
                       Map.of(

@@ -10,8 +10,10 @@ import io.attache.runtime.WatchedDirectory;
 import io.envoyproxy.envoy.config.route.v3.FilterConfig;
 import io.envoyproxy.envoy.config.route.v3.RateLimit;
 import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -186,6 +188,55 @@ class RouteExtensionsTranslationTest {
         .isEqualTo("shop");
   }
 
+  /** topics/using/cors: the CORS filter first on the listener, the route's policy on its routes. */
+  @Test
+  void corsPutsEnvoysFilterFirstAndThePolicyOnTheRoute() throws Exception {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route(
+                    "store",
+                    "/store",
+                    "attache.io/cors: '{\"origins\": [\"https://shop.example.com\"], \"methods\":"
+                        + " [\"GET\", \"POST\"], \"headers\": [\"Content-Type\"], \"credentials\":"
+                        + " true, \"exposed_headers\": [\"X-Trace\"], \"max_age\": \"86400\"}'")
+                + route("plain", "/plain", ""));
+
+    CorsPolicy policy =
+        route(xds, "store")
+            .getTypedPerFilterConfigOrThrow("envoy.filters.http.cors")
+            .unpack(CorsPolicy.class);
+    assertThat(policy.getAllowOriginStringMatch(0).getExact())
+        .isEqualTo("https://shop.example.com");
+    assertThat(policy.getAllowMethods()).isEqualTo("GET, POST");
+    assertThat(policy.getAllowHeaders()).isEqualTo("Content-Type");
+    assertThat(policy.getExposeHeaders()).isEqualTo("X-Trace");
+    assertThat(policy.getMaxAge()).isEqualTo("86400");
+    assertThat(policy.getAllowCredentials().getValue()).isTrue();
+    assertThat(route(xds, "plain").getTypedPerFilterConfigMap())
+        .doesNotContainKey("envoy.filters.http.cors");
+    HttpConnectionManager manager =
+        xds.listeners().stream()
+            .filter(l -> l.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow()
+            .getFilterChains(0)
+            .getFilters(0)
+            .getTypedConfig()
+            .unpack(HttpConnectionManager.class);
+    assertThat(manager.getHttpFiltersList())
+        .extracting(f -> f.getName())
+        .containsExactly(
+            "envoy.filters.http.cors", "envoy.filters.http.ext_authz", "envoy.filters.http.router");
+  }
+
+  @Test
+  void withoutCorsTheListenerHasNoCorsFilter() throws Exception {
+    XdsResources xds = translate(GATEWAY + route("plain", "/plain", ""));
+
+    assertThat(xds.listeners().get(0).toString()).doesNotContain("envoy.filters.http.cors");
+  }
+
   @Test
   void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
     ParseResult result =
@@ -195,7 +246,8 @@ class RouteExtensionsTranslationTest {
                     "store",
                     "/store",
                     "attache.io/ext-authz: 'off', attache.io/ext-authz-context-extensions: '[1]',"
-                        + " attache.io/rate-limit-labels: '{\"a\": [], \"b\": []}'"));
+                        + " attache.io/rate-limit-labels: '{\"a\": [], \"b\": []}',"
+                        + " attache.io/cors: '{\"origins\": 1, \"maxAge\": 5}'"));
 
     assertThat(((ParseResult.Invalid) result).errors())
         .extracting(ResourceError::toString)
@@ -206,6 +258,10 @@ class RouteExtensionsTranslationTest {
                 + " must be a JSON object of strings",
             "r.yaml (document 4) metadata.annotations[attache.io/rate-limit-labels]: must map"
                 + " exactly one rate-limit domain to its label groups (Envoy's filter sends one"
-                + " domain per route)");
+                + " domain per route)",
+            "r.yaml (document 4) metadata.annotations[attache.io/cors]: maxAge: unknown field of"
+                + " an Emissary CORS policy",
+            "r.yaml (document 4) metadata.annotations[attache.io/cors]: origins: must be a list of"
+                + " strings");
   }
 }
