@@ -94,8 +94,8 @@ final class TrafficPolicyConverter {
                           od.consecutiveGatewayErrors(),
                           1,
                           "spec.outlierDetection.consecutiveGatewayErrors"),
-                      check.duration(od.interval(), "spec.outlierDetection.interval"),
-                      check.duration(
+                      check.positiveDuration(od.interval(), "spec.outlierDetection.interval"),
+                      check.positiveDuration(
                           od.baseEjectionTime(), "spec.outlierDetection.baseEjectionTime"),
                       percent);
                 });
@@ -104,7 +104,7 @@ final class TrafficPolicyConverter {
     Optional<TrafficPolicyState.Retry> retry =
         Optional.ofNullable(spec.retry()).map(r -> retry(r, check));
     Optional<Duration> connectTimeout =
-        check.duration(spec.connectTimeout(), "spec.connectTimeout");
+        check.positiveDuration(spec.connectTimeout(), "spec.connectTimeout");
     if (!check.valid || name == null) {
       return Optional.empty();
     }
@@ -287,8 +287,8 @@ final class TrafficPolicyConverter {
         on,
         check.count(retry.numRetries(), 0, "spec.retry.numRetries"),
         check.duration(retry.perTryTimeout(), "spec.retry.perTryTimeout"),
-        check.duration(retry.backoffBaseInterval(), "spec.retry.backoffBaseInterval"),
-        check.duration(retry.backoffMaxInterval(), "spec.retry.backoffMaxInterval"));
+        check.positiveDuration(retry.backoffBaseInterval(), "spec.retry.backoffBaseInterval"),
+        check.positiveDuration(retry.backoffMaxInterval(), "spec.retry.backoffMaxInterval"));
   }
 
   /** Field checks that record the first problem of each field and remember any failure. */
@@ -323,6 +323,15 @@ final class TrafficPolicyConverter {
       Optional<Duration> parsed = GatewayDurations.parse(text);
       if (parsed.isEmpty()) {
         fail(path, "must be a duration such as 5s, 250ms or 1h30m, was '" + text + "'");
+      }
+      return parsed;
+    }
+
+    /** A duration Envoy requires to be longer than zero (its proto says {@code gt: {}}). */
+    Optional<Duration> positiveDuration(String text, String path) {
+      Optional<Duration> parsed = duration(text, path);
+      if (parsed.isPresent() && parsed.get().isZero()) {
+        fail(path, "must be longer than zero, was '" + text + "'");
       }
       return parsed;
     }

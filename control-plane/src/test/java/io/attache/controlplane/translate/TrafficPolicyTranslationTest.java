@@ -184,6 +184,29 @@ class TrafficPolicyTranslationTest {
             "p.yaml (document 1) spec.connectTimeout: must be a duration such as 5s, 250ms or 1h30m, was 'two seconds'");
   }
 
+  /**
+   * Envoy's protos require these longer than zero (Cluster.connect_timeout, OutlierDetection
+   * interval and base_ejection_time, RetryBackOff intervals: {@code gt: {}}); a zero published
+   * would be refused by Envoy. Found by fuzzing (docs/fuzzing.md).
+   */
+  @Test
+  void durationsEnvoyNeedsLongerThanZeroAreRefusedAtZero() {
+    String bad =
+        POLICY
+            .replace("connectTimeout: 2s", "connectTimeout: 0s")
+            .replace("interval: 10s", "interval: 0ms")
+            .replace("baseEjectionTime: 30s", "baseEjectionTime: 0s")
+            .replace("backoffBaseInterval: 50ms", "backoffBaseInterval: 0s");
+
+    assertThat(errors(bad))
+        .containsExactlyInAnyOrder(
+            "p.yaml (document 1) spec.connectTimeout: must be longer than zero, was '0s'",
+            "p.yaml (document 1) spec.outlierDetection.interval: must be longer than zero, was '0ms'",
+            "p.yaml (document 1) spec.outlierDetection.baseEjectionTime: must be longer than zero,"
+                + " was '0s'",
+            "p.yaml (document 1) spec.retry.backoffBaseInterval: must be longer than zero, was '0s'");
+  }
+
   @Test
   void consistentHashingWithoutAHashIsRefused() {
     String bad = POLICY.replace(", hashOn: {header: X-User}", "");
