@@ -12,6 +12,8 @@ import java.util.Set;
  * Emissary's default, {@code Route} them like secure ones, or {@code Reject}).
  *
  * @param tlsSecret the TLS Secret's namespace and name
+ * @param mappingSelector the {@code matchLabels} of its {@code mappingSelector} (v2: {@code
+ *     selector}), empty for none; present and empty selects every Mapping
  */
 public record EmissaryHost(
     String namespace,
@@ -19,10 +21,30 @@ public record EmissaryHost(
     String hostname,
     Optional<List<String>> tlsSecret,
     Insecure insecure,
+    Optional<Map<String, String>> mappingSelector,
     Map<String, String> notCarried) {
 
   public EmissaryHost {
+    mappingSelector = mappingSelector.map(Map::copyOf);
     notCarried = Map.copyOf(notCarried);
+  }
+
+  /**
+   * Whether a Mapping with {@code hostname} (empty for none) and {@code labels} is this Host's, as
+   * irhost.py {@code matches_httpgroup} decides with strict selectors (Emissary's default): with a
+   * selector and a hostname both must match; with a selector alone the labels; with a hostname
+   * alone the globs; with neither, nothing. A selector matches when every one of its labels is the
+   * Mapping's (irutils.py {@code selector_matches}).
+   */
+  public boolean serves(Optional<String> hostname, Map<String, String> labels) {
+    boolean hostMatch = hostname.map(h -> HostListeners.globsMatch(this.hostname, h)).orElse(false);
+    if (mappingSelector.isEmpty()) {
+      return hostMatch;
+    }
+    boolean selected =
+        mappingSelector.get().entrySet().stream()
+            .allMatch(label -> label.getValue().equals(labels.get(label.getKey())));
+    return selected && (hostname.isEmpty() || hostMatch);
   }
 
   /** What plaintext requests for the host get. */
@@ -64,14 +86,42 @@ public record EmissaryHost(
                           in instanceof String ns && !ns.isEmpty() ? ns : namespace, secretName));
                 });
     Insecure insecure = insecure(fields);
-    Map<String, String> notCarried = new java.util.LinkedHashMap<>();
-    if (fields.has("mappingSelector") || fields.has("selector")) {
-      notCarried.put(
-          "mappingSelector",
-          "Mappings are attached to Hosts by hostname; label selection is not carried over yet");
-    }
+    Optional<Map<String, String>> selector =
+        selector(fields, fields.has("mappingSelector") ? "mappingSelector" : "selector");
     return Checked.of(
-        new EmissaryHost(namespace, name, hostname, secret, insecure, notCarried), errors);
+        new EmissaryHost(namespace, name, hostname, secret, insecure, selector, Map.of()), errors);
+  }
+
+  /**
+   * A selector's {@code matchLabels}; Emissary reads nothing else of it, so {@code
+   * matchExpressions} is refused rather than ignored. An empty selector is none (irhost.py tests
+   * its truth).
+   */
+  private static Optional<Map<String, String>> selector(SpecFields fields, String field) {
+    Optional<Map<?, ?>> selector = fields.object(field);
+    if (selector.isEmpty() || selector.get().isEmpty()) {
+      return Optional.empty();
+    }
+    for (Object key : selector.get().keySet()) {
+      if (!"matchLabels".equals(key)) {
+        fields.error(field + "." + key, "Emissary selects Mappings by matchLabels only");
+      }
+    }
+    Object match = selector.get().get("matchLabels");
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    if (match != null && !(match instanceof Map<?, ?>)) {
+      fields.error(field + ".matchLabels", "must map label names to values");
+    } else if (match instanceof Map<?, ?> map) {
+      map.forEach(
+          (label, value) -> {
+            if (value instanceof String text) {
+              labels.put(String.valueOf(label), text);
+            } else {
+              fields.error(field + ".matchLabels." + label, "must be a string");
+            }
+          });
+    }
+    return Optional.of(labels);
   }
 
   private static Insecure insecure(SpecFields fields) {

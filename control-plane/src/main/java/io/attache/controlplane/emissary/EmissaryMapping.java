@@ -13,6 +13,7 @@ import java.util.Set;
  * empty {@code rewrite} keeps the path), the request timeout is 3 s unless {@code timeout_ms} says
  * (0: none), added headers are appended unless {@code append: false}.
  *
+ * @param metadataLabels the Mapping's own labels, which a Host's {@code mappingSelector} selects
  * @param hostname the host glob the Mapping serves ({@code hostname}, else an exact {@code host},
  *     else an exact {@code :authority} header); without one a Mapping matches no Host (irhost.py
  *     {@code matches_httpgroup}), so Emissary's own examples say {@code hostname: "*"}
@@ -24,6 +25,7 @@ import java.util.Set;
 public record EmissaryMapping(
     String namespace,
     String name,
+    Map<String, String> metadataLabels,
     String prefix,
     PathKind pathKind,
     String service,
@@ -52,6 +54,7 @@ public record EmissaryMapping(
   public EmissaryMapping {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
+    metadataLabels = Map.copyOf(metadataLabels);
     headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
     regexHeaders = Map.copyOf(regexHeaders);
     queryParameters =

@@ -41,7 +41,7 @@ public final class EmissaryObjects {
       return;
     }
     if (kind.equals("Mapping")) {
-      collect(MappingReader.read(namespace, name, spec), mappings, prefix);
+      collect(MappingReader.read(namespace, name, labels(metadata), spec), mappings, prefix);
     } else {
       collect(EmissaryHost.read(namespace, name, spec), hosts, prefix);
     }
@@ -52,8 +52,8 @@ public final class EmissaryObjects {
    * here, since the control plane would otherwise serve the Mapping without it.
    */
   public static Checked<EmissaryMapping> servedMapping(
-      String namespace, String name, Map<?, ?> spec) {
-    Checked<EmissaryMapping> read = MappingReader.read(namespace, name, spec);
+      String namespace, String name, Map<String, String> labels, Map<?, ?> spec) {
+    Checked<EmissaryMapping> read = MappingReader.read(namespace, name, labels, spec);
     return read.value().map(EmissaryObjects::served).orElse(read);
   }
 
@@ -69,6 +69,20 @@ public final class EmissaryObjects {
     List<String> errors = new ArrayList<>();
     notCarried.forEach((field, why) -> errors.add("spec." + field + ": not served yet: " + why));
     return Checked.of(value, errors);
+  }
+
+  /** The string labels of {@code metadata}; a Host's selector can match only those. */
+  private static Map<String, String> labels(Map<?, ?> metadata) {
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    if (metadata.get("labels") instanceof Map<?, ?> map) {
+      map.forEach(
+          (key, value) -> {
+            if (value instanceof String text) {
+              labels.put(String.valueOf(key), text);
+            }
+          });
+    }
+    return labels;
   }
 
   private <T> void collect(Checked<T> checked, List<T> into, String prefix) {

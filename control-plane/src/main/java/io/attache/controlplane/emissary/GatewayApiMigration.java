@@ -79,20 +79,23 @@ public final class GatewayApiMigration {
       List<String> report) {
     EmissaryMapping primary = group.primary();
     String where = "Mapping " + primary.key();
-    if (primary.hostname().isEmpty()) {
-      report.add(
-          where
-              + ": left out: without spec.hostname a Mapping matches no Host (Emissary's own"
-              + " examples set hostname: \"*\")");
-      return Optional.empty();
-    }
     if (MappingGroups.total(group) > 100) {
       report.add(where + ": left out: the weights of its group add up to more than 100");
       return Optional.empty();
     }
-    List<String> sections = listeners.sectionsFor(primary.hostname().get());
+    HostListeners.Attachment attachment = listeners.attachmentFor(primary);
+    List<String> sections = attachment.sections();
     if (sections.isEmpty()) {
-      report.add(where + ": left out: no Host serves hostname " + primary.hostname().get());
+      report.add(
+          where
+              + ": left out: "
+              + primary
+                  .hostname()
+                  .map(hostname -> "no Host serves hostname " + hostname)
+                  .orElse(
+                      "without spec.hostname a Mapping matches no Host but one whose"
+                          + " mappingSelector selects it (Emissary's own examples set hostname:"
+                          + " \"*\")"));
       return Optional.empty();
     }
     Optional<Map<String, Object>> match = match(primary, report);
@@ -126,8 +129,8 @@ public final class GatewayApiMigration {
     List<Object> parents = new ArrayList<>();
     sections.forEach(section -> parents.add(Yaml.parent(gatewayNamespace, section)));
     spec.put("parentRefs", parents);
-    if (!primary.hostname().get().equals("*")) {
-      spec.put("hostnames", List.of(primary.hostname().get()));
+    if (!attachment.hostnames().isEmpty()) {
+      spec.put("hostnames", attachment.hostnames());
     }
     spec.put("rules", List.of(rule));
     Map<String, Object> route =

@@ -3,8 +3,10 @@ package io.attache.controlplane.emissary;
 import io.attache.controlplane.emissary.EmissaryHost.Insecure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one Gateway that stands for Emissary's listeners: HTTPS on 8443 per Host with a TLS Secret
@@ -50,21 +52,33 @@ final class HostListeners {
     return glob.equalsIgnoreCase(name);
   }
 
-  /** The listeners a group for {@code hostname} attaches to. */
-  List<String> sectionsFor(String hostname) {
+  /**
+   * Where a Mapping's route goes: the listeners of the Hosts that serve it, and the route's
+   * hostnames, its own or, without one, those of the Hosts whose selector chose it (none when one
+   * of them is {@code *}).
+   */
+  record Attachment(List<String> sections, List<String> hostnames) {}
+
+  /** The listeners and hostnames of {@code mapping}'s route ({@link EmissaryHost#serves}). */
+  Attachment attachmentFor(EmissaryMapping mapping) {
     List<String> sections = new ArrayList<>();
+    Set<String> hostnames = new LinkedHashSet<>();
     boolean plaintext = false;
     for (EmissaryHost host : hosts) {
-      if (!globsMatch(host.hostname(), hostname)) {
+      if (!host.serves(mapping.hostname(), mapping.metadataLabels())) {
         continue;
       }
       host.tlsSecret().ifPresent(secret -> sections.add(httpsListener(host)));
       plaintext |= host.insecure() == Insecure.ROUTE;
+      hostnames.add(host.hostname());
     }
     if (plaintext) {
       sections.add(HTTP_LISTENER);
     }
-    return sections;
+    if (mapping.hostname().isPresent()) {
+      hostnames = new LinkedHashSet<>(List.of(mapping.hostname().get()));
+    }
+    return new Attachment(sections, hostnames.contains("*") ? List.of() : List.copyOf(hostnames));
   }
 
   List<Map<String, Object>> objects() {

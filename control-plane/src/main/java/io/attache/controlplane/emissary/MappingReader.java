@@ -19,7 +19,8 @@ import java.util.OptionalInt;
 final class MappingReader {
   private MappingReader() {}
 
-  static Checked<EmissaryMapping> read(String namespace, String name, Map<?, ?> spec) {
+  static Checked<EmissaryMapping> read(
+      String namespace, String name, Map<String, String> labels, Map<?, ?> spec) {
     List<String> errors = new ArrayList<>();
     SpecFields fields = new SpecFields(spec, errors);
     fields.refuseUnknown(EmissaryMapping.READ, EmissaryMapping.REFUSED, "Mapping");
@@ -58,6 +59,7 @@ final class MappingReader {
         new EmissaryMapping(
             namespace,
             name,
+            labels,
             prefix.orElse(""),
             regex ? PathKind.REGEX : exact ? PathKind.EXACT : PathKind.PREFIX,
             service.orElse(""),

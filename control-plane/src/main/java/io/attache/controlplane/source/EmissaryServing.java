@@ -38,7 +38,9 @@ final class EmissaryServing {
   static Optional<EmissaryMapping> mapping(
       EmissaryResources.Mapping object, DocumentErrors errors) {
     return checked(
-        EmissaryObjects.servedMapping(namespace(object), name(object), spec(object)), errors);
+        EmissaryObjects.servedMapping(
+            namespace(object), name(object), labels(object), spec(object)),
+        errors);
   }
 
   static Optional<EmissaryHost> host(EmissaryResources.Host object, DocumentErrors errors) {
@@ -156,6 +158,11 @@ final class EmissaryServing {
   private static String namespace(HasMetadata object) {
     String namespace = object.getMetadata().getNamespace();
     return namespace == null || namespace.isEmpty() ? "default" : namespace;
+  }
+
+  private static Map<String, String> labels(HasMetadata object) {
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
   }
 
   private static String name(HasMetadata object) {

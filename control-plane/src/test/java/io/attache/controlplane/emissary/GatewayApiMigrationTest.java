@@ -269,6 +269,81 @@ class GatewayApiMigrationTest {
                 line.equals("Mapping shop/elsewhere: left out: no Host serves hostname other.org"));
   }
 
+  /**
+   * topics/running/host-crd (controlling association with Mappings) and irhost.py matches_httpgroup
+   * with strict selectors: a Host's mappingSelector and a Mapping's hostname must both match when
+   * both are given; a Mapping without hostname goes to the Hosts whose selector picks it, and
+   * serves their hostnames.
+   */
+  @Test
+  void aHostsMappingSelectorChoosesMappingsByTheirLabels() {
+    String hosts =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: shop, namespace: emissary}
+        spec:
+          hostname: shop.example.com
+          tlsSecret: {name: shop-tls}
+          mappingSelector: {matchLabels: {team: shop}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: docs, namespace: emissary}
+        spec:
+          hostname: docs.example.com
+          tlsSecret: {name: docs-tls}
+        ---
+        """;
+    String labelled = "metadata: {name: %s, namespace: shop, labels: {team: shop}}";
+    GatewayApiMigration.Result result =
+        migrate(
+            hosts
+                + mapping("cart", "prefix: /cart/\nservice: cart")
+                    .replace("  hostname: example.com\n", "")
+                    .replace("metadata: {name: cart, namespace: shop}", labelled.formatted("cart"))
+                + mapping("other", "prefix: /other/\nservice: other")
+                    .replace("  hostname: example.com\n", "")
+                + mapping("wrong-host", "prefix: /w/\nservice: w")
+                    .replace("example.com", "docs.example.com")
+                    .replace(
+                        "metadata: {name: wrong-host, namespace: shop}",
+                        labelled.formatted("wrong-host"))
+                + mapping("unlabelled", "prefix: /u/\nservice: u")
+                    .replace("example.com", "shop.example.com"));
+
+    assertThat(yaml(route(result, "cart").get("spec")))
+        .contains("sectionName: \"https-shop\"")
+        .contains("hostnames: \"shop.example.com\"");
+    assertThat(yaml(route(result, "wrong-host").get("spec")))
+        .contains("sectionName: \"https-docs\"")
+        .doesNotContain("https-shop");
+    assertThat(result.report())
+        .contains(
+            "Mapping shop/unlabelled: left out: no Host serves hostname shop.example.com",
+            "Mapping shop/other: left out: without spec.hostname a Mapping matches no Host but one"
+                + " whose mappingSelector selects it (Emissary's own examples set hostname: \"*\")");
+  }
+
+  @Test
+  void aSelectorEmissaryWouldNotReadIsAnErrorNamingIt() {
+    EmissaryObjects objects =
+        read(
+            """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Host
+            metadata: {name: shop, namespace: emissary}
+            spec:
+              hostname: shop.example.com
+              mappingSelector: {matchExpressions: [{key: team, operator: In, values: [a]}]}
+            """);
+
+    assertThat(objects.errors())
+        .containsExactly(
+            "test.yaml#1: Host emissary/shop: spec.mappingSelector.matchExpressions: Emissary"
+                + " selects Mappings by matchLabels only");
+  }
+
   @Test
   void whatCannotBeCarriedIsReportedWithItsField() {
     GatewayApiMigration.Result result =
