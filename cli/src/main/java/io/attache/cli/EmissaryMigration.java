@@ -46,7 +46,8 @@ final class EmissaryMigration {
       return 2;
     }
     GatewayApiMigration.Result result =
-        GatewayApiMigration.migrate(objects.mappings(), objects.hosts());
+        GatewayApiMigration.migrate(
+            objects.mappings(), objects.hosts(), objects.listeners(), "attache");
     Dump dump = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build());
     out.print(dump.dumpAllToString(result.objects().iterator()));
     result.report().forEach(line -> err.println("attache translate: " + line));

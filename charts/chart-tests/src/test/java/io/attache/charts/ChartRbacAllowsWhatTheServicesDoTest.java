@@ -93,6 +93,24 @@ class ChartRbacAllowsWhatTheServicesDoTest {
             subresources: {status: {}}
             schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
       ---
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: listeners.getambassador.io}
+      spec:
+        group: getambassador.io
+        names: {kind: Listener, plural: listeners, singular: listener, listKind: ListenerList}
+        scope: Namespaced
+        versions:
+          - name: v3alpha1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+      ---
+      apiVersion: getambassador.io/v3alpha1
+      kind: Listener
+      metadata: {name: http, namespace: shop}
+      spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+      ---
       apiVersion: getambassador.io/v3alpha1
       kind: Host
       metadata: {name: shop, namespace: shop}

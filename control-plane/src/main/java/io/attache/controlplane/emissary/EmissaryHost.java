@@ -11,6 +11,7 @@ import java.util.Set;
  * with plaintext requests for it ({@code requestPolicy.insecure.action}: {@code Redirect} to HTTPS,
  * Emissary's default, {@code Route} them like secure ones, or {@code Reject}).
  *
+ * @param metadataLabels the Host's own labels, which a Listener's {@code hostBinding} selects
  * @param tlsSecret the TLS Secret's namespace and name
  * @param mappingSelector the {@code matchLabels} of its {@code mappingSelector} (v2: {@code
  *     selector}), empty for none; present and empty selects every Mapping
@@ -18,6 +19,7 @@ import java.util.Set;
 public record EmissaryHost(
     String namespace,
     String name,
+    Map<String, String> metadataLabels,
     String hostname,
     Optional<List<String>> tlsSecret,
     Insecure insecure,
@@ -25,6 +27,7 @@ public record EmissaryHost(
     Map<String, String> notCarried) {
 
   public EmissaryHost {
+    metadataLabels = Map.copyOf(metadataLabels);
     mappingSelector = mappingSelector.map(Map::copyOf);
     notCarried = Map.copyOf(notCarried);
   }
@@ -41,9 +44,7 @@ public record EmissaryHost(
     if (mappingSelector.isEmpty()) {
       return hostMatch;
     }
-    boolean selected =
-        mappingSelector.get().entrySet().stream()
-            .allMatch(label -> label.getValue().equals(labels.get(label.getKey())));
+    boolean selected = SpecFields.selects(mappingSelector.get(), labels);
     return selected && (hostname.isEmpty() || hostMatch);
   }
 
@@ -66,7 +67,8 @@ public record EmissaryHost(
       Set.of("acmeProvider", "tlsContext", "tls", "previewUrl", "generation");
 
   /** Reads one Host's spec, or every error found in it. */
-  static Checked<EmissaryHost> read(String namespace, String name, Map<?, ?> spec) {
+  static Checked<EmissaryHost> read(
+      String namespace, String name, Map<String, String> labels, Map<?, ?> spec) {
     List<String> errors = new ArrayList<>();
     SpecFields fields = new SpecFields(spec, errors);
     fields.refuseUnknown(READ, REFUSED, "Host");
@@ -86,42 +88,12 @@ public record EmissaryHost(
                           in instanceof String ns && !ns.isEmpty() ? ns : namespace, secretName));
                 });
     Insecure insecure = insecure(fields);
+    String selectorField = fields.has("mappingSelector") ? "mappingSelector" : "selector";
     Optional<Map<String, String>> selector =
-        selector(fields, fields.has("mappingSelector") ? "mappingSelector" : "selector");
+        fields.selector(selectorField, fields.raw(selectorField), "Mappings");
     return Checked.of(
-        new EmissaryHost(namespace, name, hostname, secret, insecure, selector, Map.of()), errors);
-  }
-
-  /**
-   * A selector's {@code matchLabels}; Emissary reads nothing else of it, so {@code
-   * matchExpressions} is refused rather than ignored. An empty selector is none (irhost.py tests
-   * its truth).
-   */
-  private static Optional<Map<String, String>> selector(SpecFields fields, String field) {
-    Optional<Map<?, ?>> selector = fields.object(field);
-    if (selector.isEmpty() || selector.get().isEmpty()) {
-      return Optional.empty();
-    }
-    for (Object key : selector.get().keySet()) {
-      if (!"matchLabels".equals(key)) {
-        fields.error(field + "." + key, "Emissary selects Mappings by matchLabels only");
-      }
-    }
-    Object match = selector.get().get("matchLabels");
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    if (match != null && !(match instanceof Map<?, ?>)) {
-      fields.error(field + ".matchLabels", "must map label names to values");
-    } else if (match instanceof Map<?, ?> map) {
-      map.forEach(
-          (label, value) -> {
-            if (value instanceof String text) {
-              labels.put(String.valueOf(label), text);
-            } else {
-              fields.error(field + ".matchLabels." + label, "must be a string");
-            }
-          });
-    }
-    return Optional.of(labels);
+        new EmissaryHost(namespace, name, labels, hostname, secret, insecure, selector, Map.of()),
+        errors);
   }
 
   private static Insecure insecure(SpecFields fields) {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Picks Emissary's Mappings and Hosts ({@code getambassador.io/v2} and {@code v3alpha1}, whose
- * fields for these kinds are the same) out of YAML documents, reading each; other kinds are not
- * Emissary's routing and are passed over. Errors name the document, the object and the field.
+ * Picks Emissary's Mappings, Hosts and Listeners ({@code getambassador.io/v2} and {@code v3alpha1},
+ * whose fields for these kinds are the same) out of YAML documents, reading each; other kinds are
+ * not Emissary's routing and are passed over. Errors name the document, the object and the field.
  */
 public final class EmissaryObjects {
   private static final Set<String> VERSIONS =
@@ -16,6 +16,7 @@ public final class EmissaryObjects {
 
   private final List<EmissaryMapping> mappings = new ArrayList<>();
   private final List<EmissaryHost> hosts = new ArrayList<>();
+  private final List<EmissaryListener> listeners = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
 
   /** Reads one document ({@code where} names it in errors, e.g. {@code file.yaml#2}). */
@@ -25,7 +26,7 @@ public final class EmissaryObjects {
       return;
     }
     String kind = String.valueOf(object.get("kind"));
-    if (!kind.equals("Mapping") && !kind.equals("Host")) {
+    if (!kind.equals("Mapping") && !kind.equals("Host") && !kind.equals("Listener")) {
       return;
     }
     Map<?, ?> metadata = object.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
@@ -42,8 +43,10 @@ public final class EmissaryObjects {
     }
     if (kind.equals("Mapping")) {
       collect(MappingReader.read(namespace, name, labels(metadata), spec), mappings, prefix);
+    } else if (kind.equals("Host")) {
+      collect(EmissaryHost.read(namespace, name, labels(metadata), spec), hosts, prefix);
     } else {
-      collect(EmissaryHost.read(namespace, name, spec), hosts, prefix);
+      collect(EmissaryListener.read(namespace, name, spec), listeners, prefix);
     }
   }
 
@@ -58,8 +61,9 @@ public final class EmissaryObjects {
   }
 
   /** One Host to serve, as {@link #servedMapping}. */
-  public static Checked<EmissaryHost> servedHost(String namespace, String name, Map<?, ?> spec) {
-    Checked<EmissaryHost> read = EmissaryHost.read(namespace, name, spec);
+  public static Checked<EmissaryHost> servedHost(
+      String namespace, String name, Map<String, String> labels, Map<?, ?> spec) {
+    Checked<EmissaryHost> read = EmissaryHost.read(namespace, name, labels, spec);
     return read.value().map(EmissaryObjects::served).orElse(read);
   }
 
@@ -96,6 +100,16 @@ public final class EmissaryObjects {
 
   public List<EmissaryHost> hosts() {
     return List.copyOf(hosts);
+  }
+
+  public List<EmissaryListener> listeners() {
+    return List.copyOf(listeners);
+  }
+
+  /** One Listener to serve: as read (it has no field the migration only reports). */
+  public static Checked<EmissaryListener> servedListener(
+      String namespace, String name, Map<?, ?> spec) {
+    return EmissaryListener.read(namespace, name, spec);
   }
 
   public List<String> errors() {

@@ -27,23 +27,30 @@ public final class GatewayApiMigration {
   public record Result(List<Map<String, Object>> objects, List<String> report) {}
 
   public static Result migrate(List<EmissaryMapping> mappings, List<EmissaryHost> hosts) {
-    return migrate(mappings, hosts, "attache");
+    return migrate(mappings, hosts, List.of(), "attache");
   }
 
-  /** As above, for Gateways of {@code gatewayClass}. */
+  /**
+   * As above, with Emissary's {@code listeners} (none: the two its Helm chart installs), for
+   * Gateways of {@code gatewayClass}.
+   */
   public static Result migrate(
-      List<EmissaryMapping> mappings, List<EmissaryHost> hosts, String gatewayClass) {
+      List<EmissaryMapping> mappings,
+      List<EmissaryHost> hosts,
+      List<EmissaryListener> listeners,
+      String gatewayClass) {
     List<String> report = new ArrayList<>();
     List<EmissaryHost> sortedHosts = new ArrayList<>(hosts);
     sortedHosts.sort(Comparator.comparing(EmissaryHost::key));
     String namespace = sortedHosts.isEmpty() ? "default" : sortedHosts.get(0).namespace();
-    HostListeners listeners = new HostListeners(namespace, gatewayClass, sortedHosts, report);
-    List<Map<String, Object>> objects = new ArrayList<>(listeners.objects());
+    HostListeners gateway =
+        new HostListeners(namespace, gatewayClass, sortedHosts, listeners, report);
+    List<Map<String, Object>> objects = new ArrayList<>(gateway.objects());
     Set<List<String>> grants = new LinkedHashSet<>();
     List<MappingGroups.Group> routed = new ArrayList<>();
     for (MappingGroups.Group group : MappingGroups.of(mappings)) {
       group.mappings().forEach(m -> reportNotCarried(m, report));
-      Optional<Map<String, Object>> route = route(group, listeners, namespace, grants, report);
+      Optional<Map<String, Object>> route = route(group, gateway, namespace, grants, report);
       route.ifPresent(objects::add);
       route.ifPresent(r -> routed.add(group));
     }

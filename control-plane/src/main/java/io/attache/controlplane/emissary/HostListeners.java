@@ -9,29 +9,48 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one Gateway that stands for Emissary's listeners: HTTPS on 8443 per Host with a TLS Secret
- * (Emissary's default secure port), one HTTP listener on 8080 (its default cleartext port) for
- * Hosts that route or redirect plaintext, and the redirects themselves.
+ * The one Gateway that stands for Emissary's Listeners and Hosts (irlistener.py, v3listener.py): on
+ * each HTTPS Listener's port an HTTPS listener per Host it binds that has a TLS Secret; on each
+ * HTTP Listener's port one HTTP listener, where a Host's routes go when the port is secure ({@code
+ * SECURE}) or the Host routes plaintext ({@code requestPolicy.insecure.action: Route}), and its
+ * redirect to HTTPS when it redirects (Emissary's default). Without any Listener, the two
+ * Emissary's Helm chart installs ({@link EmissaryListener#CHART_DEFAULTS}).
  */
 final class HostListeners {
   static final String GATEWAY = "emissary";
   static final String HTTP_LISTENER = "http";
+  private static final int DEFAULT_HTTP_PORT = 8080;
+  private static final int DEFAULT_HTTPS_PORT = 8443;
 
   private final String namespace;
   private final String gatewayClass;
   private final List<EmissaryHost> hosts;
+  private final List<EmissaryListener> listeners;
   private final List<String> report;
+  private final Map<String, List<String>> sectionsByHost = new LinkedHashMap<>();
+  private final List<Map<String, Object>> gatewayListeners = new ArrayList<>();
+  private final List<Map<String, Object>> objects = new ArrayList<>();
 
   HostListeners(
-      String namespace, String gatewayClass, List<EmissaryHost> hosts, List<String> report) {
+      String namespace,
+      String gatewayClass,
+      List<EmissaryHost> hosts,
+      List<EmissaryListener> listeners,
+      List<String> report) {
     this.namespace = namespace;
     this.gatewayClass = gatewayClass;
     this.hosts = hosts;
+    this.listeners = listeners.isEmpty() ? EmissaryListener.CHART_DEFAULTS : listeners;
     this.report = report;
+    build();
   }
 
-  static String httpsListener(EmissaryHost host) {
-    return "https-" + host.name();
+  static String httpsListener(EmissaryHost host, int port) {
+    return "https-" + host.name() + (port == DEFAULT_HTTPS_PORT ? "" : "-" + port);
+  }
+
+  static String httpListener(int port) {
+    return HTTP_LISTENER + (port == DEFAULT_HTTP_PORT ? "" : "-" + port);
   }
 
   /** Whether {@code a} and {@code b}, either a glob, can name the same host (irhost.py). */
@@ -61,81 +80,114 @@ final class HostListeners {
 
   /** The listeners and hostnames of {@code mapping}'s route ({@link EmissaryHost#serves}). */
   Attachment attachmentFor(EmissaryMapping mapping) {
-    List<String> sections = new ArrayList<>();
+    Set<String> sections = new LinkedHashSet<>();
     Set<String> hostnames = new LinkedHashSet<>();
-    boolean plaintext = false;
     for (EmissaryHost host : hosts) {
-      if (!host.serves(mapping.hostname(), mapping.metadataLabels())) {
-        continue;
+      if (host.serves(mapping.hostname(), mapping.metadataLabels())) {
+        sections.addAll(sectionsByHost.getOrDefault(host.key(), List.of()));
+        hostnames.add(host.hostname());
       }
-      host.tlsSecret().ifPresent(secret -> sections.add(httpsListener(host)));
-      plaintext |= host.insecure() == Insecure.ROUTE;
-      hostnames.add(host.hostname());
-    }
-    if (plaintext) {
-      sections.add(HTTP_LISTENER);
     }
     if (mapping.hostname().isPresent()) {
       hostnames = new LinkedHashSet<>(List.of(mapping.hostname().get()));
     }
-    return new Attachment(sections, hostnames.contains("*") ? List.of() : List.copyOf(hostnames));
+    return new Attachment(
+        List.copyOf(sections), hostnames.contains("*") ? List.of() : List.copyOf(hostnames));
   }
 
+  /** The Gateway first, then the redirects and ReferenceGrants its Hosts need. */
   List<Map<String, Object>> objects() {
-    List<Map<String, Object>> listeners = new ArrayList<>();
-    List<Map<String, Object>> objects = new ArrayList<>();
-    boolean http = false;
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("gatewayClassName", gatewayClass);
+    spec.put("listeners", gatewayListeners);
+    List<Map<String, Object>> all = new ArrayList<>();
+    all.add(Yaml.object("gateway.networking.k8s.io/v1", "Gateway", namespace, GATEWAY, spec));
+    all.addAll(objects);
+    return all;
+  }
+
+  private void build() {
+    List<EmissaryListener> byPort = new ArrayList<>(listeners);
+    byPort.sort(java.util.Comparator.comparingInt(EmissaryListener::port));
+    Set<String> grants = new LinkedHashSet<>();
+    for (EmissaryListener listener : byPort) {
+      List<EmissaryHost> bound = hosts.stream().filter(listener::binds).toList();
+      if (listener.protocol() == EmissaryListener.Protocol.HTTPS) {
+        for (EmissaryHost host : bound) {
+          host.tlsSecret().ifPresent(secret -> grants.add(secret.get(0)));
+          if (host.tlsSecret().isPresent()) {
+            String section = httpsListener(host, listener.port());
+            gatewayListeners.add(https(host, section, listener.port()));
+            sectionsByHost.computeIfAbsent(host.key(), k -> new ArrayList<>()).add(section);
+          }
+        }
+      } else {
+        plaintext(listener, bound);
+      }
+    }
     for (EmissaryHost host : hosts) {
       host.notCarried()
           .forEach(
               (field, why) -> report.add("Host " + host.key() + ": spec." + field + ": " + why));
-      if (host.tlsSecret().isPresent()) {
-        listeners.add(https(host));
-        List<String> secret = host.tlsSecret().get();
-        if (!secret.get(0).equals(namespace)) {
-          objects.add(
-              Yaml.referenceGrant(
-                  secret.get(0), "Gateway", namespace, "", "Secret", "emissary-tls-" + namespace));
-        }
-      } else if (host.insecure() != Insecure.ROUTE) {
-        report.add(
-            "Host "
-                + host.key()
-                + ": no tlsSecret, and plaintext requests are "
-                + (host.insecure() == Insecure.REDIRECT
-                    ? "redirected to HTTPS (Emissary's default), where nothing serves them"
-                    : "rejected: nothing serves it")
-                + "; set spec.requestPolicy.insecure.action: Route to serve it over HTTP");
+      if (!sectionsByHost.containsKey(host.key())) {
+        report.add("Host " + host.key() + ": " + unserved(host));
       }
-      if (host.insecure() == Insecure.REDIRECT) {
-        objects.add(redirect(host));
-        http = true;
+    }
+    for (String secretNamespace : grants) {
+      if (!secretNamespace.equals(namespace)) {
+        objects.add(
+            Yaml.referenceGrant(
+                secretNamespace, "Gateway", namespace, "", "Secret", "emissary-tls-" + namespace));
       }
-      http |= host.insecure() == Insecure.ROUTE;
     }
-    if (http) {
-      Map<String, Object> listener = new LinkedHashMap<>();
-      listener.put("name", HTTP_LISTENER);
-      listener.put("port", 8080);
-      listener.put("protocol", "HTTP");
-      listener.put("allowedRoutes", Map.of("namespaces", Map.of("from", "All")));
-      listeners.add(0, listener);
-    }
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("gatewayClassName", gatewayClass);
-    spec.put("listeners", listeners);
-    objects.add(
-        0, Yaml.object("gateway.networking.k8s.io/v1", "Gateway", namespace, GATEWAY, spec));
-    return objects;
   }
 
-  private Map<String, Object> https(EmissaryHost host) {
+  /** One HTTP listener for the port, if any bound Host has something on it. */
+  private void plaintext(EmissaryListener listener, List<EmissaryHost> bound) {
+    String section = httpListener(listener.port());
+    boolean used = false;
+    for (EmissaryHost host : bound) {
+      if (listener.secure() || host.insecure() == Insecure.ROUTE) {
+        sectionsByHost.computeIfAbsent(host.key(), k -> new ArrayList<>()).add(section);
+        used = true;
+      } else if (host.insecure() == Insecure.REDIRECT) {
+        objects.add(redirect(host, section, listener.port()));
+        used = true;
+      }
+    }
+    if (used) {
+      Map<String, Object> http = new LinkedHashMap<>();
+      http.put("name", section);
+      http.put("port", listener.port());
+      http.put("protocol", "HTTP");
+      http.put("allowedRoutes", Map.of("namespaces", Map.of("from", "All")));
+      gatewayListeners.add(http);
+    }
+  }
+
+  private String unserved(EmissaryHost host) {
+    if (listeners.stream().noneMatch(l -> l.binds(host))) {
+      return "no Listener binds it (hostBinding), so nothing serves it";
+    }
+    if (host.tlsSecret().isPresent()) {
+      return "no HTTPS Listener binds it, and plaintext requests are "
+          + (host.insecure() == Insecure.REDIRECT ? "redirected to HTTPS" : "rejected")
+          + ": nothing serves its routes";
+    }
+    return "no tlsSecret, and plaintext requests are "
+        + (host.insecure() == Insecure.REDIRECT
+            ? "redirected to HTTPS (Emissary's default), where nothing serves them"
+            : "rejected: nothing serves it")
+        + "; set spec.requestPolicy.insecure.action: Route to serve it over HTTP";
+  }
+
+  private Map<String, Object> https(EmissaryHost host, String section, int port) {
     Map<String, Object> listener = new LinkedHashMap<>();
-    listener.put("name", httpsListener(host));
+    listener.put("name", section);
     if (!host.hostname().equals("*")) {
       listener.put("hostname", host.hostname());
     }
-    listener.put("port", 8443);
+    listener.put("port", port);
     listener.put("protocol", "HTTPS");
     Map<String, Object> ref = new LinkedHashMap<>();
     ref.put("name", host.tlsSecret().get().get(1));
@@ -148,9 +200,9 @@ final class HostListeners {
   }
 
   /** Emissary answers plaintext for a redirecting Host with a 301 to the same URL over HTTPS. */
-  private Map<String, Object> redirect(EmissaryHost host) {
+  private Map<String, Object> redirect(EmissaryHost host, String section, int port) {
     Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("parentRefs", List.of(Yaml.parent(namespace, HTTP_LISTENER)));
+    spec.put("parentRefs", List.of(Yaml.parent(namespace, section)));
     if (!host.hostname().equals("*")) {
       spec.put("hostnames", List.of(host.hostname()));
     }
@@ -167,7 +219,7 @@ final class HostListeners {
         "gateway.networking.k8s.io/v1",
         "HTTPRoute",
         host.namespace(),
-        "emissary-redirect-" + host.name(),
+        "emissary-redirect-" + host.name() + (port == DEFAULT_HTTP_PORT ? "" : "-" + port),
         spec);
   }
 }

@@ -140,4 +140,45 @@ final class SpecFields {
     }
     return Optional.of(map);
   }
+
+  /**
+   * A label selector's {@code matchLabels} at {@code field}; Emissary reads nothing else of one, so
+   * {@code matchExpressions} is refused rather than ignored. An empty or absent selector is none
+   * (Emissary tests its truth); {@code matchLabels: {}} selects everything.
+   */
+  Optional<Map<String, String>> selector(String field, Object value, String selects) {
+    if (value == null || value instanceof Map<?, ?> empty && empty.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Map<?, ?> selector)) {
+      error(field, "must be a label selector");
+      return Optional.empty();
+    }
+    for (Object key : selector.keySet()) {
+      if (!"matchLabels".equals(key)) {
+        error(field + "." + key, "Emissary selects " + selects + " by matchLabels only");
+      }
+    }
+    Object match = selector.get("matchLabels");
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    if (match != null && !(match instanceof Map<?, ?>)) {
+      error(field + ".matchLabels", "must map label names to values");
+    } else if (match instanceof Map<?, ?> map) {
+      map.forEach(
+          (label, text) -> {
+            if (text instanceof String string) {
+              labels.put(String.valueOf(label), string);
+            } else {
+              error(field + ".matchLabels." + label, "must be a string");
+            }
+          });
+    }
+    return Optional.of(labels);
+  }
+
+  /** Whether {@code labels} hold every label of {@code selector} (irutils.py selector_matches). */
+  static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+    return selector.entrySet().stream()
+        .allMatch(label -> label.getValue().equals(labels.get(label.getKey())));
+  }
 }

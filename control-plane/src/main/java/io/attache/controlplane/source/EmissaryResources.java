@@ -9,10 +9,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.LinkedHashMap;
 
 /**
- * Emissary's {@code getambassador.io} Mappings and Hosts as fabric8 reads them: the spec as YAML
- * gave it, so that {@link io.attache.controlplane.emissary} can name every field it cannot take (a
- * typed model would drop unknown fields silently). The API server converts every stored version to
- * v3alpha1 for a watch; files may also hold v2, whose fields for these kinds are the same.
+ * Emissary's {@code getambassador.io} Mappings, Hosts and Listeners as fabric8 reads them: the spec
+ * as YAML gave it, so that {@link io.attache.controlplane.emissary} can name every field it cannot
+ * take (a typed model would drop unknown fields silently). The API server converts every stored
+ * version to v3alpha1 for a watch; files may also hold v2, whose fields for these kinds are the
+ * same.
  */
 final class EmissaryResources {
   private EmissaryResources() {}
@@ -46,6 +47,15 @@ final class EmissaryResources {
   @Kind("Host")
   @Plural("hosts")
   public static class Host extends CustomResource<Fields, Fields> implements Namespaced {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** {@code getambassador.io/v3alpha1} Listener (Emissary has no v2 Listener). */
+  @Group("getambassador.io")
+  @Version("v3alpha1")
+  @Kind("Listener")
+  @Plural("listeners")
+  public static class Listener extends CustomResource<Fields, Fields> implements Namespaced {
     private static final long serialVersionUID = 1L;
   }
 

@@ -2,6 +2,7 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.emissary.Checked;
 import io.attache.controlplane.emissary.EmissaryHost;
+import io.attache.controlplane.emissary.EmissaryListener;
 import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.emissary.EmissaryObjects;
 import io.attache.controlplane.emissary.GatewayApiMigration;
@@ -45,7 +46,18 @@ final class EmissaryServing {
 
   static Optional<EmissaryHost> host(EmissaryResources.Host object, DocumentErrors errors) {
     return checked(
-        EmissaryObjects.servedHost(namespace(object), name(object), spec(object)), errors);
+        EmissaryObjects.servedHost(namespace(object), name(object), labels(object), spec(object)),
+        errors);
+  }
+
+  static Optional<EmissaryListener> listener(
+      EmissaryResources.Listener object, DocumentErrors errors) {
+    return checked(
+        EmissaryObjects.servedListener(
+            namespace(object),
+            name(object),
+            object.getSpec() == null ? Map.of() : object.getSpec()),
+        errors);
   }
 
   /** The Gateway API objects the Mappings and Hosts read so far stand for, into {@code state}. */
@@ -54,7 +66,8 @@ final class EmissaryServing {
       return;
     }
     GatewayApiMigration.Result result =
-        GatewayApiMigration.migrate(state.emissaryMappings, state.emissaryHosts, gatewayClass);
+        GatewayApiMigration.migrate(
+            state.emissaryMappings, state.emissaryHosts, state.emissaryListeners, gatewayClass);
     for (Map<String, Object> object : result.objects()) {
       add(object, state, errors);
     }

@@ -197,10 +197,13 @@ public final class KubernetesResources implements AutoCloseable {
     schedule();
   }
 
-  /** Whether Emissary's Mapping and Host CRDs (getambassador.io/v3alpha1) are installed. */
+  /**
+   * Whether Emissary's Mapping, Host and Listener CRDs (getambassador.io/v3alpha1) are installed.
+   */
   public static boolean emissaryInstalled(KubernetesClient client) {
     return client.supports(EmissaryResources.Mapping.class)
-        && client.supports(EmissaryResources.Host.class);
+        && client.supports(EmissaryResources.Host.class)
+        && client.supports(EmissaryResources.Listener.class);
   }
 
   private boolean watches(ResourceKind.Group group) {

@@ -1,6 +1,7 @@
 package io.attache.controlplane.source;
 
 import io.attache.controlplane.emissary.EmissaryHost;
+import io.attache.controlplane.emissary.EmissaryListener;
 import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
@@ -47,6 +48,7 @@ final class ResourceKinds {
         services(),
         endpointSlices(),
         emissaryMappings(),
+        emissaryListeners(),
         emissaryHosts(gatewayClass), // settles into Gateway API objects before Gateways settle
         gateways(gatewayClass),
         httpRoutes(),
@@ -110,6 +112,18 @@ final class ResourceKinds {
         m -> "applied: prefix " + m.prefix() + " to " + m.service(),
         true,
         (state, mapping) -> state.emissaryMappings.add(mapping));
+  }
+
+  private static ResourceKind<EmissaryResources.Listener, EmissaryListener> emissaryListeners() {
+    return ResourceKind.of(
+        "Listener",
+        EmissaryResources.Listener.class,
+        EmissaryListener.class,
+        Group.EMISSARY,
+        Converter.of(EmissaryServing::listener),
+        l -> "applied: " + l.protocol() + " on port " + l.port(),
+        true,
+        (state, listener) -> state.emissaryListeners.add(listener));
   }
 
   private static ResourceKind<EmissaryResources.Host, EmissaryHost> emissaryHosts(

@@ -45,6 +45,7 @@ public final class ResourceParser {
     serialization.registerKubernetesResource(EmissaryResources.MappingV2.class);
     serialization.registerKubernetesResource(EmissaryResources.Host.class);
     serialization.registerKubernetesResource(EmissaryResources.HostV2.class);
+    serialization.registerKubernetesResource(EmissaryResources.Listener.class);
   }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {

@@ -36,6 +36,9 @@ final class StateBuilder {
 
   final List<EmissaryHost> emissaryHosts = new ArrayList<>();
 
+  final List<io.attache.controlplane.emissary.EmissaryListener> emissaryListeners =
+      new ArrayList<>();
+
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();
 

@@ -39,7 +39,8 @@ class GatewayApiMigrationTest {
   static GatewayApiMigration.Result migrate(String yaml) {
     EmissaryObjects objects = read(yaml);
     assertThat(objects.errors()).isEmpty();
-    return GatewayApiMigration.migrate(objects.mappings(), objects.hosts());
+    return GatewayApiMigration.migrate(
+        objects.mappings(), objects.hosts(), objects.listeners(), "attache");
   }
 
   private static String mapping(String name, String spec) {
@@ -323,6 +324,104 @@ class GatewayApiMigrationTest {
             "Mapping shop/unlabelled: left out: no Host serves hostname shop.example.com",
             "Mapping shop/other: left out: without spec.hostname a Mapping matches no Host but one"
                 + " whose mappingSelector selects it (Emissary's own examples set hostname: \"*\")");
+  }
+
+  /**
+   * topics/running/listener: each Listener is a port; HTTPS ports get a listener per Host they bind
+   * with a TLS Secret, HTTP ports carry the Hosts' routes when SECURE (TLS ended in front) and
+   * their redirects to HTTPS otherwise; hostBinding picks Hosts by namespace and labels
+   * (irlistener.py matches_host).
+   */
+  @Test
+  void listenersGiveThePortsAndBindTheirHosts() {
+    String listeners =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: https, namespace: emissary}
+        spec:
+          port: 443
+          protocol: HTTPS
+          securityModel: XFP
+          hostBinding: {namespace: {from: ALL}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: behind-lb, namespace: emissary}
+        spec:
+          port: 80
+          protocol: HTTP
+          securityModel: SECURE
+          hostBinding: {namespace: {from: SELF}, selector: {matchLabels: {lb: "yes"}}}
+        ---
+        """;
+    GatewayApiMigration.Result result =
+        migrate(
+            listeners
+                + HOST.replace(
+                    "metadata: {name: example, namespace: emissary}",
+                    "metadata: {name: example, namespace: emissary, labels: {lb: \"yes\"}}")
+                + mapping("a", "prefix: /a/\nservice: a"));
+
+    String gateway = yaml(result.objects().get(0));
+    assertThat(gateway)
+        .contains("name: \"http-80\" port: 80 protocol: \"HTTP\"")
+        .contains("name: \"https-example-443\" hostname: \"example.com\" port: 443")
+        .doesNotContain("8080")
+        .doesNotContain("8443");
+    assertThat(yaml(route(result, "a").get("spec")))
+        .contains("sectionName: \"https-example-443\"")
+        .contains("sectionName: \"http-80\"");
+    assertThat(result.objects()).noneMatch(o -> yaml(o).contains("emissary-redirect-"));
+  }
+
+  @Test
+  void withoutListenersTheChartsTwoAreUsedAndAnUnboundHostIsReported() {
+    String self =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: https, namespace: edge}
+        spec: {port: 8443, protocol: HTTPS, securityModel: XFP, hostBinding: {namespace: {from: SELF}}}
+        ---
+        """;
+    assertThat(yaml(migrate(HOST + mapping("a", "prefix: /a/\nservice: a")).objects().get(0)))
+        .contains("name: \"http\" port: 8080")
+        .contains("name: \"https-example\" hostname: \"example.com\" port: 8443");
+    assertThat(migrate(self + HOST + mapping("a", "prefix: /a/\nservice: a")).report())
+        .contains(
+            "Host emissary/example: no Listener binds it (hostBinding), so nothing serves it",
+            "Mapping shop/a: left out: no Host serves hostname example.com");
+  }
+
+  @Test
+  void aListenerAttacheCannotServeIsAnErrorNamingTheField() {
+    EmissaryObjects objects =
+        read(
+            """
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: tcp, namespace: emissary}
+            spec: {port: 9000, protocol: TCP, securityModel: XFP, hostBinding: {namespace: {}}}
+            ---
+            apiVersion: getambassador.io/v3alpha1
+            kind: Listener
+            metadata: {name: lb, namespace: emissary}
+            spec: {port: 8080, protocol: HTTP, securityModel: XFP, l7Depth: 1, hostBinding: {}}
+            """);
+
+    assertThat(objects.listeners()).isEmpty();
+    assertThat(objects.errors())
+        .containsExactlyInAnyOrder(
+            "test.yaml#1: Listener emissary/tcp: spec.protocol: only HTTP and HTTPS are served (not"
+                + " the PROXY protocol, TCP, TLS or UDP), was TCP",
+            "test.yaml#1: Listener emissary/tcp: spec.hostBinding.namespace.from: required, SELF or"
+                + " ALL",
+            "test.yaml#2: Listener emissary/lb: spec.l7Depth: with XFP behind a proxy,"
+                + " X-Forwarded-Proto decides security, which Gateway API listeners cannot match on;"
+                + " use SECURE or INSECURE for that port",
+            "test.yaml#2: Listener emissary/lb: spec.hostBinding: must have at least one of"
+                + " namespace or selector");
   }
 
   @Test

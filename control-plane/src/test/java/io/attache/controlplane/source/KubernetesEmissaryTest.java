@@ -129,6 +129,40 @@ class KubernetesEmissaryTest {
     assertThat(routes(r -> r.contains("value: 50")).toString()).doesNotContain("value: 90");
   }
 
+  /** A Listener from the API gives the port: the routes move to it, the chart's 8080 goes. */
+  @Test
+  void aListenerFromTheApiGivesThePort() {
+    client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
+    client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
+    create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
+    client
+        .resource(
+            Serialization.unmarshal(
+                """
+                apiVersion: getambassador.io/v3alpha1
+                kind: Listener
+                metadata: {name: http, namespace: shop}
+                spec: {port: 9080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+                """,
+                EmissaryResources.Listener.class))
+        .create();
+    start();
+
+    RouteConfiguration served =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    xds.publisher()
+                        .current()
+                        .map(s -> s.routes().resources().get("shop/emissary:9080"))
+                        .orElse(null),
+                r -> r != null && r.toString().contains("/catalog/"));
+    assertThat(served.toString()).contains("shop.example.com");
+    assertThat(xds.publisher().current().orElseThrow().routes().resources())
+        .doesNotContainKey("shop/emissary:8080");
+  }
+
   @Test
   void aMappingWithAFieldNotServedIsLeftOutWithTheFieldNamedAndTheRestServed() {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
