@@ -28,12 +28,12 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [attache.io]
   resources: [trafficpolicies, authpolicies, ratelimitpolicies]
   verbs: [{{ join ", " $read }}]
-{{- /* Emissary's Mappings, Hosts and Listeners, served when its CRDs are installed (ATTACHE_WATCH_EMISSARY) */}}
+{{- /* Emissary's Mappings, Hosts, Listeners and TLSContexts, served when its CRDs are installed (ATTACHE_WATCH_EMISSARY) */}}
 - apiGroups: [getambassador.io]
   resources: [mappings]
   verbs: [{{ join ", " $read }}]
 - apiGroups: [getambassador.io]
-  resources: [hosts, listeners]
+  resources: [hosts, listeners, tlscontexts]
   verbs: [list, watch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* Namespaces' labels, for listeners that allow routes from the namespaces a selector matches (all namespaces watched only) */}}

@@ -47,7 +47,11 @@ final class EmissaryMigration {
     }
     GatewayApiMigration.Result result =
         GatewayApiMigration.migrate(
-            objects.mappings(), objects.hosts(), objects.listeners(), "attache");
+            objects.mappings(),
+            objects.hosts(),
+            objects.listeners(),
+            objects.tlsContexts(),
+            "attache");
     Dump dump = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build());
     out.print(dump.dumpAllToString(result.objects().iterator()));
     result.report().forEach(line -> err.println("attache translate: " + line));

@@ -106,6 +106,19 @@ class ChartRbacAllowsWhatTheServicesDoTest {
             storage: true
             schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
       ---
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: tlscontexts.getambassador.io}
+      spec:
+        group: getambassador.io
+        names: {kind: TLSContext, plural: tlscontexts, singular: tlscontext, listKind: TLSContextList}
+        scope: Namespaced
+        versions:
+          - name: v3alpha1
+            served: true
+            storage: true
+            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+      ---
       apiVersion: getambassador.io/v3alpha1
       kind: Listener
       metadata: {name: http, namespace: shop}

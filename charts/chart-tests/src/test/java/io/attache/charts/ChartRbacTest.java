@@ -45,7 +45,7 @@ class ChartRbacTest {
             "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies get,list,watch",
             "getambassador.io mappings get,list,watch",
-            "getambassador.io hosts,listeners list,watch",
+            "getambassador.io hosts,listeners,tlscontexts list,watch",
             " namespaces list,watch",
             "gateway.networking.k8s.io gateways/status,httproutes/status,grpcroutes/status,tlsroutes/status,tcproutes/status patch",
             "gateway.networking.k8s.io gatewayclasses get,list,watch",
@@ -82,7 +82,7 @@ class ChartRbacTest {
             "gateway.networking.k8s.io referencegrants list,watch",
             "attache.io trafficpolicies,authpolicies,ratelimitpolicies list,watch",
             "getambassador.io mappings list,watch",
-            "getambassador.io hosts,listeners list,watch",
+            "getambassador.io hosts,listeners,tlscontexts list,watch",
             " namespaces list,watch");
     assertThat(chart.all(Role.class)).isEmpty();
     assertThat(chart.envValue("control-plane", "ATTACHE_WRITE_STATUS")).isEqualTo("false");

@@ -1,5 +1,6 @@
 package io.attache.controlplane.emissary;
 
+import io.attache.controlplane.model.TlsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import java.util.Set;
  *
  * @param metadataLabels the Host's own labels, which a Listener's {@code hostBinding} selects
  * @param tlsSecret the TLS Secret's namespace and name
+ * @param tlsContext the TLSContext it names ({@code tlsContext.name}), in its namespace
+ * @param tls its inline TLS settings ({@code tls}), the same as a TLSContext's
  * @param mappingSelector the {@code matchLabels} of its {@code mappingSelector} (v2: {@code
  *     selector}), empty for none; present and empty selects every Mapping
  */
@@ -24,6 +27,8 @@ public record EmissaryHost(
     Optional<List<String>> tlsSecret,
     Insecure insecure,
     Optional<Map<String, String>> mappingSelector,
+    Optional<String> tlsContext,
+    Optional<TlsOptions> tls,
     Map<String, String> notCarried) {
 
   public EmissaryHost {
@@ -61,10 +66,20 @@ public record EmissaryHost(
 
   private static final Set<String> READ =
       Set.of(
-          "ambassador_id", "hostname", "tlsSecret", "requestPolicy", "mappingSelector", "selector");
+          "ambassador_id",
+          "hostname",
+          "tlsSecret",
+          "requestPolicy",
+          "mappingSelector",
+          "selector",
+          "tlsContext",
+          "tls");
 
-  private static final Set<String> REFUSED =
-      Set.of("acmeProvider", "tlsContext", "tls", "previewUrl", "generation");
+  private static final Set<String> REFUSED = Set.of("acmeProvider", "previewUrl", "generation");
+
+  private static final Set<String> TLS_READ =
+      Set.of(
+          "alpn_protocols", "min_tls_version", "max_tls_version", "cipher_suites", "ecdh_curves");
 
   /** Reads one Host's spec, or every error found in it. */
   static Checked<EmissaryHost> read(
@@ -91,9 +106,35 @@ public record EmissaryHost(
     String selectorField = fields.has("mappingSelector") ? "mappingSelector" : "selector";
     Optional<Map<String, String>> selector =
         fields.selector(selectorField, fields.raw(selectorField), "Mappings");
+    Optional<String> context =
+        fields
+            .object("tlsContext")
+            .flatMap(
+                ref -> {
+                  if (ref.get("name") instanceof String contextName && !contextName.isEmpty()) {
+                    return Optional.of(contextName);
+                  }
+                  fields.error("tlsContext.name", "required, a string");
+                  return Optional.empty();
+                });
+    Optional<TlsOptions> tls = fields.object("tls").map(map -> inlineTls(map, errors));
+    if (context.isPresent() && tls.isPresent()) {
+      fields.error("tls", "cannot be set with tlsContext (irhost.py uses one or the other)");
+    }
     return Checked.of(
-        new EmissaryHost(namespace, name, labels, hostname, secret, insecure, selector, Map.of()),
+        new EmissaryHost(
+            namespace, name, labels, hostname, secret, insecure, selector, context, tls, Map.of()),
         errors);
+  }
+
+  /** A Host's inline {@code tls}: a TLSContext's settings, its errors under {@code spec.tls}. */
+  private static TlsOptions inlineTls(Map<?, ?> tls, List<String> errors) {
+    List<String> own = new ArrayList<>();
+    SpecFields fields = new SpecFields(tls, own);
+    fields.refuseUnknown(TLS_READ, EmissaryTlsContext.REFUSED, "Host's tls");
+    TlsOptions options = EmissaryTlsContext.options(fields);
+    own.forEach(error -> errors.add(error.replaceFirst("^spec[.]", "spec.tls.")));
+    return options;
   }
 
   private static Insecure insecure(SpecFields fields) {

@@ -17,6 +17,7 @@ public final class EmissaryObjects {
   private final List<EmissaryMapping> mappings = new ArrayList<>();
   private final List<EmissaryHost> hosts = new ArrayList<>();
   private final List<EmissaryListener> listeners = new ArrayList<>();
+  private final List<EmissaryTlsContext> tlsContexts = new ArrayList<>();
   private final List<String> errors = new ArrayList<>();
 
   /** Reads one document ({@code where} names it in errors, e.g. {@code file.yaml#2}). */
@@ -26,7 +27,7 @@ public final class EmissaryObjects {
       return;
     }
     String kind = String.valueOf(object.get("kind"));
-    if (!kind.equals("Mapping") && !kind.equals("Host") && !kind.equals("Listener")) {
+    if (!Set.of("Mapping", "Host", "Listener", "TLSContext").contains(kind)) {
       return;
     }
     Map<?, ?> metadata = object.get("metadata") instanceof Map<?, ?> m ? m : Map.of();
@@ -45,8 +46,10 @@ public final class EmissaryObjects {
       collect(MappingReader.read(namespace, name, labels(metadata), spec), mappings, prefix);
     } else if (kind.equals("Host")) {
       collect(EmissaryHost.read(namespace, name, labels(metadata), spec), hosts, prefix);
-    } else {
+    } else if (kind.equals("Listener")) {
       collect(EmissaryListener.read(namespace, name, spec), listeners, prefix);
+    } else {
+      collect(EmissaryTlsContext.read(namespace, name, spec), tlsContexts, prefix);
     }
   }
 
@@ -104,6 +107,16 @@ public final class EmissaryObjects {
 
   public List<EmissaryListener> listeners() {
     return List.copyOf(listeners);
+  }
+
+  public List<EmissaryTlsContext> tlsContexts() {
+    return List.copyOf(tlsContexts);
+  }
+
+  /** One TLSContext to serve: as read. */
+  public static Checked<EmissaryTlsContext> servedTlsContext(
+      String namespace, String name, Map<?, ?> spec) {
+    return EmissaryTlsContext.read(namespace, name, spec);
   }
 
   /** One Listener to serve: as read (it has no field the migration only reports). */

@@ -27,24 +27,25 @@ public final class GatewayApiMigration {
   public record Result(List<Map<String, Object>> objects, List<String> report) {}
 
   public static Result migrate(List<EmissaryMapping> mappings, List<EmissaryHost> hosts) {
-    return migrate(mappings, hosts, List.of(), "attache");
+    return migrate(mappings, hosts, List.of(), List.of(), "attache");
   }
 
   /**
-   * As above, with Emissary's {@code listeners} (none: the two its Helm chart installs), for
-   * Gateways of {@code gatewayClass}.
+   * As above, with Emissary's {@code listeners} (none: the two its Helm chart installs) and TLS
+   * {@code contexts}, for Gateways of {@code gatewayClass}.
    */
   public static Result migrate(
       List<EmissaryMapping> mappings,
       List<EmissaryHost> hosts,
       List<EmissaryListener> listeners,
+      List<EmissaryTlsContext> contexts,
       String gatewayClass) {
     List<String> report = new ArrayList<>();
     List<EmissaryHost> sortedHosts = new ArrayList<>(hosts);
     sortedHosts.sort(Comparator.comparing(EmissaryHost::key));
     String namespace = sortedHosts.isEmpty() ? "default" : sortedHosts.get(0).namespace();
     HostListeners gateway =
-        new HostListeners(namespace, gatewayClass, sortedHosts, listeners, report);
+        new HostListeners(namespace, gatewayClass, sortedHosts, listeners, contexts, report);
     List<Map<String, Object>> objects = new ArrayList<>(gateway.objects());
     Set<List<String>> grants = new LinkedHashSet<>();
     List<MappingGroups.Group> routed = new ArrayList<>();

@@ -1,11 +1,13 @@
 package io.attache.controlplane.emissary;
 
 import io.attache.controlplane.emissary.EmissaryHost.Insecure;
+import io.attache.controlplane.model.TlsOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,6 +28,7 @@ final class HostListeners {
   private final String gatewayClass;
   private final List<EmissaryHost> hosts;
   private final List<EmissaryListener> listeners;
+  private final List<EmissaryTlsContext> contexts;
   private final List<String> report;
   private final Map<String, List<String>> sectionsByHost = new LinkedHashMap<>();
   private final List<Map<String, Object>> gatewayListeners = new ArrayList<>();
@@ -36,8 +39,10 @@ final class HostListeners {
       String gatewayClass,
       List<EmissaryHost> hosts,
       List<EmissaryListener> listeners,
+      List<EmissaryTlsContext> contexts,
       List<String> report) {
     this.namespace = namespace;
+    this.contexts = contexts;
     this.gatewayClass = gatewayClass;
     this.hosts = hosts;
     this.listeners = listeners.isEmpty() ? EmissaryListener.CHART_DEFAULTS : listeners;
@@ -194,9 +199,98 @@ final class HostListeners {
     if (!host.tlsSecret().get().get(0).equals(namespace)) {
       ref.put("namespace", host.tlsSecret().get().get(0));
     }
-    listener.put("tls", Map.of("mode", "Terminate", "certificateRefs", List.of(ref)));
+    Map<String, Object> tls = new LinkedHashMap<>();
+    tls.put("mode", "Terminate");
+    tls.put("certificateRefs", List.of(ref));
+    Map<String, String> options = options(tlsOf(host));
+    if (!options.isEmpty()) {
+      tls.put("options", options);
+    }
+    listener.put("tls", tls);
     listener.put("allowedRoutes", Map.of("namespaces", Map.of("from", "All")));
     return listener;
+  }
+
+  /**
+   * A Host's TLS settings as irhost.py picks them: the TLSContext it names, else its inline {@code
+   * tls}, else the TLSContext named {@code <host>-context} in its namespace, else Envoy's defaults.
+   * A named context that is missing or names another Secret is reported and not used; one whose
+   * {@code hosts} leave the Host out is reported and used, as Emissary does.
+   */
+  private TlsOptions tlsOf(EmissaryHost host) {
+    String where = "Host " + host.key() + ": ";
+    Optional<EmissaryTlsContext> context;
+    if (host.tlsContext().isPresent()) {
+      context = context(host.namespace(), host.tlsContext().get());
+      if (context.isEmpty()) {
+        report.add(
+            where
+                + "spec.tlsContext.name: no TLSContext "
+                + host.tlsContext().get()
+                + " in "
+                + host.namespace()
+                + "; TLS is served with Envoy's defaults");
+        return TlsOptions.DEFAULTS;
+      }
+    } else if (host.tls().isPresent()) {
+      return host.tls().get();
+    } else {
+      context = context(host.namespace(), host.name() + "-context");
+    }
+    if (context.isEmpty()) {
+      return TlsOptions.DEFAULTS;
+    }
+    EmissaryTlsContext tls = context.get();
+    String secret = host.tlsSecret().map(s -> s.get(1)).orElse("");
+    if (tls.secret().isPresent() && !tls.secret().get().equals(secret)) {
+      report.add(
+          where
+              + "its TLSContext "
+              + tls.key()
+              + " names Secret "
+              + tls.secret().get()
+              + ", not the Host's "
+              + secret
+              + "; TLS is served with Envoy's defaults");
+      return TlsOptions.DEFAULTS;
+    }
+    if (!tls.hosts().isEmpty()
+        && !tls.hosts().contains(host.hostname())
+        && !tls.hosts().contains(host.name())) {
+      report.add(
+          where
+              + "its TLSContext "
+              + tls.key()
+              + " lists hosts "
+              + tls.hosts()
+              + " without "
+              + host.hostname()
+              + " (used anyway, as Emissary does)");
+    }
+    return tls.options();
+  }
+
+  private Optional<EmissaryTlsContext> context(String namespace, String name) {
+    return contexts.stream()
+        .filter(c -> c.namespace().equals(namespace) && c.name().equals(name))
+        .findFirst();
+  }
+
+  /** {@link TlsOptions} as a Gateway listener's {@code tls.options}, Attaché's keys. */
+  private static Map<String, String> options(TlsOptions tls) {
+    Map<String, String> options = new LinkedHashMap<>();
+    tls.minVersion().ifPresent(v -> options.put(TlsOptions.MIN_VERSION, v));
+    tls.maxVersion().ifPresent(v -> options.put(TlsOptions.MAX_VERSION, v));
+    if (!tls.cipherSuites().isEmpty()) {
+      options.put(TlsOptions.CIPHER_SUITES, String.join(",", tls.cipherSuites()));
+    }
+    if (!tls.ecdhCurves().isEmpty()) {
+      options.put(TlsOptions.ECDH_CURVES, String.join(",", tls.ecdhCurves()));
+    }
+    if (!tls.alpn().isEmpty()) {
+      options.put(TlsOptions.ALPN, String.join(",", tls.alpn()));
+    }
+    return options;
   }
 
   /** Emissary answers plaintext for a redirecting Host with a 301 to the same URL over HTTPS. */

@@ -88,6 +88,7 @@ public record GatewayState(
    *     matches
    * @param certificateSecrets TLS Secrets ({@code namespace/name}) for an HTTPS listener
    * @param routeNamespaceSelector {@code from: Selector}: the namespaces whose routes may attach
+   * @param tlsOptions an HTTPS listener's {@code tls.options}
    */
   public record Listener(
       String name,
@@ -96,13 +97,35 @@ public record GatewayState(
       Optional<String> hostname,
       boolean allRoutesNamespaces,
       List<String> certificateSecrets,
-      Optional<LabelSelector> routeNamespaceSelector) {
+      Optional<LabelSelector> routeNamespaceSelector,
+      TlsOptions tlsOptions) {
     public Listener {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(protocol, "protocol");
       Objects.requireNonNull(hostname, "hostname");
       Objects.requireNonNull(routeNamespaceSelector, "routeNamespaceSelector");
+      Objects.requireNonNull(tlsOptions, "tlsOptions");
       certificateSecrets = List.copyOf(certificateSecrets);
+    }
+
+    /** With Envoy's TLS defaults ({@code tls.options} unset). */
+    public Listener(
+        String name,
+        int port,
+        Protocol protocol,
+        Optional<String> hostname,
+        boolean allRoutesNamespaces,
+        List<String> certificateSecrets,
+        Optional<LabelSelector> routeNamespaceSelector) {
+      this(
+          name,
+          port,
+          protocol,
+          hostname,
+          allRoutesNamespaces,
+          certificateSecrets,
+          routeNamespaceSelector,
+          TlsOptions.DEFAULTS);
     }
 
     /** Allowing routes from its own namespace ({@code Same}) or from all ({@code All}). */

@@ -9,11 +9,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 import java.util.LinkedHashMap;
 
 /**
- * Emissary's {@code getambassador.io} Mappings, Hosts and Listeners as fabric8 reads them: the spec
- * as YAML gave it, so that {@link io.attache.controlplane.emissary} can name every field it cannot
- * take (a typed model would drop unknown fields silently). The API server converts every stored
- * version to v3alpha1 for a watch; files may also hold v2, whose fields for these kinds are the
- * same.
+ * Emissary's {@code getambassador.io} Mappings, Hosts, Listeners and TLSContexts as fabric8 reads
+ * them: the spec as YAML gave it, so that {@link io.attache.controlplane.emissary} can name every
+ * field it cannot take (a typed model would drop unknown fields silently). The API server converts
+ * every stored version to v3alpha1 for a watch; files may also hold v2, whose fields for these
+ * kinds are the same.
  */
 final class EmissaryResources {
   private EmissaryResources() {}
@@ -56,6 +56,24 @@ final class EmissaryResources {
   @Kind("Listener")
   @Plural("listeners")
   public static class Listener extends CustomResource<Fields, Fields> implements Namespaced {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** {@code getambassador.io/v3alpha1} TLSContext. */
+  @Group("getambassador.io")
+  @Version("v3alpha1")
+  @Kind("TLSContext")
+  @Plural("tlscontexts")
+  public static class TlsContext extends CustomResource<Fields, Fields> implements Namespaced {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** {@code getambassador.io/v2} TLSContext, read from files. */
+  @Group("getambassador.io")
+  @Version("v2")
+  @Kind("TLSContext")
+  @Plural("tlscontexts")
+  public static class TlsContextV2 extends TlsContext {
     private static final long serialVersionUID = 1L;
   }
 

@@ -5,6 +5,7 @@ import io.attache.controlplane.emissary.EmissaryHost;
 import io.attache.controlplane.emissary.EmissaryListener;
 import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.emissary.EmissaryObjects;
+import io.attache.controlplane.emissary.EmissaryTlsContext;
 import io.attache.controlplane.emissary.GatewayApiMigration;
 import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.crds.v1alpha1.TargetRef;
@@ -60,6 +61,16 @@ final class EmissaryServing {
         errors);
   }
 
+  static Optional<EmissaryTlsContext> tlsContext(
+      EmissaryResources.TlsContext object, DocumentErrors errors) {
+    return checked(
+        EmissaryObjects.servedTlsContext(
+            namespace(object),
+            name(object),
+            object.getSpec() == null ? Map.of() : object.getSpec()),
+        errors);
+  }
+
   /** The Gateway API objects the Mappings and Hosts read so far stand for, into {@code state}. */
   static void settle(StateBuilder state, List<ResourceError> errors, String gatewayClass) {
     if (state.emissaryMappings.isEmpty() && state.emissaryHosts.isEmpty()) {
@@ -67,7 +78,11 @@ final class EmissaryServing {
     }
     GatewayApiMigration.Result result =
         GatewayApiMigration.migrate(
-            state.emissaryMappings, state.emissaryHosts, state.emissaryListeners, gatewayClass);
+            state.emissaryMappings,
+            state.emissaryHosts,
+            state.emissaryListeners,
+            state.emissaryTlsContexts,
+            gatewayClass);
     for (Map<String, Object> object : result.objects()) {
       add(object, state, errors);
     }

@@ -3,6 +3,7 @@ package io.attache.controlplane.source;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.LabelSelector;
 import io.attache.controlplane.model.RouteKind;
+import io.attache.controlplane.model.TlsOptions;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
@@ -304,8 +305,14 @@ final class GatewayConverter {
       }
     }
     List<String> secrets = new ArrayList<>();
+    TlsOptions tlsOptions = TlsOptions.DEFAULTS;
     if (parsed == GatewayState.Protocol.HTTPS) {
       var tls = listener.getTls();
+      tlsOptions =
+          ListenerTlsOptions.read(
+              tls == null ? null : tls.getOptions(),
+              path + ".tls.options",
+              (field, reason) -> problems.refuse(field, ACCEPTED, "UnsupportedValue", reason));
       String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
       if (!mode.equals("Terminate")) {
         problems.refuse(
@@ -373,7 +380,8 @@ final class GatewayConverter {
             parsed == GatewayState.Protocol.TCP ? Optional.empty() : hostname,
             allNamespaces,
             secrets,
-            selector));
+            selector,
+            tlsOptions));
   }
 
   /**

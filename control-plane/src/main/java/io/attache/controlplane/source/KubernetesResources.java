@@ -198,12 +198,14 @@ public final class KubernetesResources implements AutoCloseable {
   }
 
   /**
-   * Whether Emissary's Mapping, Host and Listener CRDs (getambassador.io/v3alpha1) are installed.
+   * Whether Emissary's Mapping, Host, Listener and TLSContext CRDs (getambassador.io/v3alpha1) are
+   * installed.
    */
   public static boolean emissaryInstalled(KubernetesClient client) {
     return client.supports(EmissaryResources.Mapping.class)
         && client.supports(EmissaryResources.Host.class)
-        && client.supports(EmissaryResources.Listener.class);
+        && client.supports(EmissaryResources.Listener.class)
+        && client.supports(EmissaryResources.TlsContext.class);
   }
 
   private boolean watches(ResourceKind.Group group) {

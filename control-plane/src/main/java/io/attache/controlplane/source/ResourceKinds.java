@@ -3,6 +3,7 @@ package io.attache.controlplane.source;
 import io.attache.controlplane.emissary.EmissaryHost;
 import io.attache.controlplane.emissary.EmissaryListener;
 import io.attache.controlplane.emissary.EmissaryMapping;
+import io.attache.controlplane.emissary.EmissaryTlsContext;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
@@ -49,6 +50,7 @@ final class ResourceKinds {
         endpointSlices(),
         emissaryMappings(),
         emissaryListeners(),
+        emissaryTlsContexts(),
         emissaryHosts(gatewayClass), // settles into Gateway API objects before Gateways settle
         gateways(gatewayClass),
         httpRoutes(),
@@ -124,6 +126,19 @@ final class ResourceKinds {
         l -> "applied: " + l.protocol() + " on port " + l.port(),
         true,
         (state, listener) -> state.emissaryListeners.add(listener));
+  }
+
+  private static ResourceKind<EmissaryResources.TlsContext, EmissaryTlsContext>
+      emissaryTlsContexts() {
+    return ResourceKind.of(
+        "TLSContext",
+        EmissaryResources.TlsContext.class,
+        EmissaryTlsContext.class,
+        Group.EMISSARY,
+        Converter.of(EmissaryServing::tlsContext),
+        c -> "applied: TLS settings for " + (c.hosts().isEmpty() ? "its Hosts" : c.hosts()),
+        true,
+        (state, context) -> state.emissaryTlsContexts.add(context));
   }
 
   private static ResourceKind<EmissaryResources.Host, EmissaryHost> emissaryHosts(

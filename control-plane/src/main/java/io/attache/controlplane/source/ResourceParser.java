@@ -46,6 +46,8 @@ public final class ResourceParser {
     serialization.registerKubernetesResource(EmissaryResources.Host.class);
     serialization.registerKubernetesResource(EmissaryResources.HostV2.class);
     serialization.registerKubernetesResource(EmissaryResources.Listener.class);
+    serialization.registerKubernetesResource(EmissaryResources.TlsContext.class);
+    serialization.registerKubernetesResource(EmissaryResources.TlsContextV2.class);
   }
 
   public ParseResult parse(List<WatchedDirectory.File> files) {

@@ -39,6 +39,9 @@ final class StateBuilder {
   final List<io.attache.controlplane.emissary.EmissaryListener> emissaryListeners =
       new ArrayList<>();
 
+  final List<io.attache.controlplane.emissary.EmissaryTlsContext> emissaryTlsContexts =
+      new ArrayList<>();
+
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();
 

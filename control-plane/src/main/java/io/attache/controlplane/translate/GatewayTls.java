@@ -3,6 +3,7 @@ package io.attache.controlplane.translate;
 import com.google.protobuf.Any;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.GatewayState;
+import io.attache.controlplane.model.TlsOptions;
 import io.attache.controlplane.model.TlsSecret;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
@@ -11,6 +12,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsCont
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -156,7 +158,13 @@ public final class GatewayTls {
 
   /** {@code envoy.transport_sockets.tls} with the listener's certificates fetched over ADS. */
   static TransportSocket transportSocket(GatewayState.Listener listener) {
-    CommonTlsContext.Builder common = CommonTlsContext.newBuilder().addAllAlpnProtocols(ALPN);
+    TlsOptions options = listener.tlsOptions();
+    CommonTlsContext.Builder common =
+        CommonTlsContext.newBuilder()
+            .addAllAlpnProtocols(options.alpn().isEmpty() ? ALPN : options.alpn());
+    if (!options.equals(TlsOptions.DEFAULTS)) {
+      common.setTlsParams(parameters(options));
+    }
     listener.certificateSecrets().stream()
         .distinct()
         .forEach(
@@ -170,6 +178,26 @@ public final class GatewayTls {
         .setTypedConfig(
             Any.pack(DownstreamTlsContext.newBuilder().setCommonTlsContext(common).build()))
         .build();
+  }
+
+  /** A listener's {@code tls.options} as Envoy's TlsParameters. */
+  private static TlsParameters parameters(TlsOptions options) {
+    TlsParameters.Builder parameters =
+        TlsParameters.newBuilder()
+            .addAllCipherSuites(options.cipherSuites())
+            .addAllEcdhCurves(options.ecdhCurves());
+    options.minVersion().ifPresent(v -> parameters.setTlsMinimumProtocolVersion(version(v)));
+    options.maxVersion().ifPresent(v -> parameters.setTlsMaximumProtocolVersion(version(v)));
+    return parameters.build();
+  }
+
+  private static TlsParameters.TlsProtocol version(String version) {
+    return switch (version) {
+      case "1.0" -> TlsParameters.TlsProtocol.TLSv1_0;
+      case "1.1" -> TlsParameters.TlsProtocol.TLSv1_1;
+      case "1.2" -> TlsParameters.TlsProtocol.TLSv1_2;
+      default -> TlsParameters.TlsProtocol.TLSv1_3;
+    };
   }
 
   /** {@code <namespace>/<secret>}: the SDS name of a Kubernetes TLS Secret. */

@@ -40,7 +40,7 @@ class GatewayApiMigrationTest {
     EmissaryObjects objects = read(yaml);
     assertThat(objects.errors()).isEmpty();
     return GatewayApiMigration.migrate(
-        objects.mappings(), objects.hosts(), objects.listeners(), "attache");
+        objects.mappings(), objects.hosts(), objects.listeners(), objects.tlsContexts(), "attache");
   }
 
   private static String mapping(String name, String spec) {
@@ -422,6 +422,102 @@ class GatewayApiMigrationTest {
                 + " use SECURE or INSECURE for that port",
             "test.yaml#2: Listener emissary/lb: spec.hostBinding: must have at least one of"
                 + " namespace or selector");
+  }
+
+  /**
+   * topics/running/tls (TLSContext; irhost.py: the context a Host names, else its inline tls, else
+   * the one named {@code <host>-context}): versions, ciphers, curves and ALPN become the HTTPS
+   * listener's tls.options, which the control plane turns into Envoy's TLS parameters.
+   */
+  @Test
+  void tlsContextsSetTheHttpsListenersOptions() {
+    String contexts =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: TLSContext
+        metadata: {name: modern, namespace: emissary}
+        spec:
+          hosts: [example.com]
+          secret: example-tls
+          min_tls_version: v1.2
+          cipher_suites: [ECDHE-RSA-AES128-GCM-SHA256]
+          alpn_protocols: h2, http/1.1
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: TLSContext
+        metadata: {name: other-context, namespace: emissary}
+        spec: {max_tls_version: v1.2, ecdh_curves: [X25519]}
+        ---
+        """;
+    String other =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: other, namespace: emissary}
+        spec: {hostname: other.com, tlsSecret: {name: other-tls}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: inline, namespace: emissary}
+        spec: {hostname: inline.com, tlsSecret: {name: inline-tls}, tls: {min_tls_version: v1.3}}
+        ---
+        """;
+    GatewayApiMigration.Result result =
+        migrate(
+            contexts
+                + HOST.replace(
+                    "tlsSecret: {name: example-tls}",
+                    "tlsSecret: {name: example-tls}\n  tlsContext: {name: modern}")
+                + other);
+
+    String gateway = yaml(result.objects().get(0));
+    assertThat(gateway)
+        .contains(
+            "name: \"https-example\" hostname: \"example.com\" port: 8443 protocol: \"HTTPS\" tls:"
+                + " mode: \"Terminate\" certificateRefs: name: \"example-tls\" options:"
+                + " attache.io/min-tls-version: \"1.2\" attache.io/cipher-suites:"
+                + " \"ECDHE-RSA-AES128-GCM-SHA256\" attache.io/alpn-protocols: \"h2,http/1.1\"")
+        .contains("options: attache.io/max-tls-version: \"1.2\" attache.io/ecdh-curves: \"X25519\"")
+        .contains("options: attache.io/min-tls-version: \"1.3\"");
+    assertThat(result.report()).isEmpty();
+  }
+
+  @Test
+  void aTlsContextThatCannotBeUsedIsReportedAndWhatIsNotServedRefused() {
+    GatewayApiMigration.Result result =
+        migrate(
+            """
+            apiVersion: getambassador.io/v3alpha1
+            kind: TLSContext
+            metadata: {name: wrong, namespace: emissary}
+            spec: {secret: someone-else, min_tls_version: v1.3}
+            ---
+            """
+                + HOST.replace(
+                    "tlsSecret: {name: example-tls}",
+                    "tlsSecret: {name: example-tls}\n  tlsContext: {name: wrong}"));
+    assertThat(result.report())
+        .containsExactly(
+            "Host emissary/example: its TLSContext emissary/wrong names Secret someone-else, not"
+                + " the Host's example-tls; TLS is served with Envoy's defaults");
+    assertThat(yaml(result.objects().get(0))).doesNotContain("options");
+
+    EmissaryObjects objects =
+        read(
+            """
+            apiVersion: getambassador.io/v3alpha1
+            kind: TLSContext
+            metadata: {name: mtls, namespace: emissary}
+            spec: {ca_secret: ca, cert_required: true, min_tls_version: "1.2"}
+            """);
+    assertThat(objects.errors())
+        .containsExactlyInAnyOrder(
+            "test.yaml#1: TLSContext emissary/mtls: spec.ca_secret: not supported by Attaché (an"
+                + " Emissary TLSContext field it does not serve)",
+            "test.yaml#1: TLSContext emissary/mtls: spec.cert_required: not supported by Attaché"
+                + " (an Emissary TLSContext field it does not serve)",
+            "test.yaml#1: TLSContext emissary/mtls: spec.min_tls_version: must be v1.0, v1.1, v1.2"
+                + " or v1.3, was 1.2");
   }
 
   @Test

@@ -57,7 +57,12 @@ class MigratedObjectsServeTest {
     }
     assertThat(objects.errors()).isEmpty();
     StringBuilder migrated = new StringBuilder();
-    GatewayApiMigration.migrate(objects.mappings(), objects.hosts())
+    GatewayApiMigration.migrate(
+            objects.mappings(),
+            objects.hosts(),
+            objects.listeners(),
+            objects.tlsContexts(),
+            "attache")
         .objects()
         .forEach(o -> migrated.append(YAML.asYaml(o)));
     return migrated.toString();
@@ -137,6 +142,8 @@ class MigratedObjectsServeTest {
         .contains(
             "\"requestHeaders\": { \"headerName\": \"x-user-id\", \"descriptorKey\": \"user\" }")
         .contains("\"domain\": \"ambassador\"")
+        // the shop's TLSContext, on its HTTPS listener's filter chain
+        .contains("\"tlsParams\": { \"tlsMinimumProtocolVersion\": \"TLSv1_2\" }")
         // cors, as ircors.py writes it: exact origins, the lists joined
         .contains(
             "\"envoy.filters.http.cors\": { \"@type\":"
