@@ -1,5 +1,6 @@
 package io.attache.controlplane.emissary;
 
+import io.attache.controlplane.model.RouteExtensions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.Set;
  *     {@code matches_httpgroup}), so Emissary's own examples say {@code hostname: "*"}
  * @param headers header name to exact value; a null value means "present" ({@code true})
  * @param timeoutMillis the request timeout, Emissary's 3000 unless set
- * @param filters what the Mapping asks of the ext_authz and ratelimit filters
+ * @param extensions what the migration carries as the route's annotations
  * @param notCarried fields given whose meaning the Gateway API migration cannot carry over yet
  */
 public record EmissaryMapping(
@@ -45,7 +46,7 @@ public record EmissaryMapping(
     Optional<Redirect> redirect,
     int precedence,
     Traffic traffic,
-    Filters filters,
+    Extensions extensions,
     Map<String, String> notCarried) {
 
   /** Emissary's request timeout when neither the Mapping nor the Ambassador Module sets one. */
@@ -89,19 +90,21 @@ public record EmissaryMapping(
   }
 
   /**
-   * {@code bypass_auth}, {@code auth_context_extensions}, {@code labels} and {@code cors} (checked
-   * by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written: the migration carries them
-   * over in Emissary's format).
+   * What Gateway API has no field for, carried as the route's {@code attache.io/} annotations
+   * ({@link AnnotatedFields}): {@code bypass_auth}, {@code auth_context_extensions}, {@code labels}
+   * and {@code cors} (checked by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written,
+   * in Emissary's format), {@code regex_rewrite}, {@code idle_timeout_ms} and {@code
+   * case_sensitive: false}.
    */
-  public record Filters(
+  public record Extensions(
       boolean bypassAuth,
       Map<String, String> authContextExtensions,
       Optional<Map<?, ?>> labels,
-      Optional<Map<?, ?>> cors) {
-    public static final Filters NONE =
-        new Filters(false, Map.of(), Optional.empty(), Optional.empty());
-
-    public Filters {
+      Optional<Map<?, ?>> cors,
+      Optional<RouteExtensions.RegexRewrite> regexRewrite,
+      OptionalInt idleTimeoutMillis,
+      boolean caseInsensitive) {
+    public Extensions {
       authContextExtensions =
           java.util.Collections.unmodifiableMap(
               new java.util.LinkedHashMap<>(authContextExtensions));

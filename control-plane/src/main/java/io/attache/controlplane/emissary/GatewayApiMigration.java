@@ -144,16 +144,16 @@ public final class GatewayApiMigration {
     Map<String, Object> route =
         Yaml.object(
             "gateway.networking.k8s.io/v1", "HTTPRoute", primary.namespace(), primary.name(), spec);
-    Map<String, String> annotations = FilterAnnotations.of(primary.filters());
+    Map<String, String> annotations = AnnotatedFields.of(primary.extensions());
     if (!annotations.isEmpty()) {
       ((Map<String, Object>) route.get("metadata")).put("annotations", annotations);
     }
     for (EmissaryMapping other : group.mappings().subList(1, group.mappings().size())) {
-      if (!other.filters().equals(primary.filters())) {
+      if (!other.extensions().equals(primary.extensions())) {
         report.add(
             "Mapping "
                 + other.key()
-                + ": its bypass_auth, auth_context_extensions or labels differ from "
+                + ": its fields carried as annotations (bypass_auth, cors, labels, ...) differ from "
                 + primary.key()
                 + "'s, with which it shares traffic; the route keeps "
                 + primary.key()

@@ -51,9 +51,6 @@ final class MappingReader {
       notCarried.put(
           "precedence", "HTTPRoute orders its matches by how specific they are, not by a number");
     }
-    if (fields.has("case_sensitive") && !fields.bool("case_sensitive")) {
-      notCarried.put("case_sensitive", "HTTPRoute path matches are case-sensitive");
-    }
     notCarriedYet(fields, notCarried);
     EmissaryMapping mapping =
         new EmissaryMapping(
@@ -82,7 +79,7 @@ final class MappingReader {
                 TrafficFields.retry(fields),
                 TrafficFields.loadBalancer(fields),
                 TrafficFields.circuitBreaker(fields)),
-            filters(fields, errors),
+            extensions(fields, errors),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -123,9 +120,7 @@ final class MappingReader {
   /** Emissary rewrites the prefix to {@code /} unless told; {@code ""} keeps the path as sent. */
   private static Optional<String> rewrite(SpecFields fields, Map<String, String> notCarried) {
     if (fields.has("regex_rewrite")) {
-      fields.object("regex_rewrite");
-      notCarried.put("regex_rewrite", "HTTPRoute's URLRewrite has no regular expressions");
-      return Optional.empty();
+      return Optional.empty(); // v3route.py: regex_rewrite in place of the prefix rewrite
     }
     if (!fields.has("rewrite")) {
       return Optional.of("/");
@@ -135,9 +130,7 @@ final class MappingReader {
 
   private static void notCarriedYet(SpecFields fields, Map<String, String> notCarried) {
     Map<String, String> where =
-        Map.of(
-            "idle_timeout_ms", "HTTPRoute has no per-route idle timeout",
-            "tls", "TLS origination needs a BackendTLSPolicy (not generated yet)");
+        Map.of("tls", "TLS origination needs a BackendTLSPolicy (not generated yet)");
     where.forEach(
         (field, reason) -> {
           if (fields.has(field)) {
@@ -147,7 +140,7 @@ final class MappingReader {
   }
 
   /** {@code auth_context_extensions} without {@code bypass_auth}, as v3route.py sends them. */
-  private static EmissaryMapping.Filters filters(SpecFields fields, List<String> errors) {
+  private static EmissaryMapping.Extensions extensions(SpecFields fields, List<String> errors) {
     boolean bypass = fields.bool("bypass_auth");
     Map<String, String> context = fields.stringMap("auth_context_extensions", false);
     if (bypass && !context.isEmpty()) {
@@ -164,7 +157,31 @@ final class MappingReader {
     labels.ifPresent(l -> EmissaryLabels.read(l, "spec.labels", errors));
     Optional<Map<?, ?>> cors = fields.object("cors");
     cors.ifPresent(c -> EmissaryCors.read(c, "spec.cors", errors));
-    return new EmissaryMapping.Filters(bypass, context, labels, cors);
+    return new EmissaryMapping.Extensions(
+        bypass,
+        context,
+        labels,
+        cors,
+        regexRewrite(fields),
+        fields.integer("idle_timeout_ms", 0, Integer.MAX_VALUE),
+        fields.has("case_sensitive") && !fields.bool("case_sensitive"));
+  }
+
+  /** v3route.py generate_regex_rewrite: a pattern and its substitution. */
+  private static Optional<RouteExtensions.RegexRewrite> regexRewrite(SpecFields fields) {
+    return fields
+        .object("regex_rewrite")
+        .flatMap(
+            rewrite -> {
+              if (rewrite.get("pattern") instanceof String pattern
+                  && !pattern.isEmpty()
+                  && rewrite.get("substitution") instanceof String substitution
+                  && rewrite.size() == 2) {
+                return Optional.of(new RouteExtensions.RegexRewrite(pattern, substitution));
+              }
+              fields.error("regex_rewrite", "must be {pattern: string, substitution: string}");
+              return Optional.empty();
+            });
   }
 
   private static List<AddedHeader> addedHeaders(SpecFields fields, String field) {

@@ -15,14 +15,45 @@ import java.util.Optional;
  * @param authContext added to the {@code context_extensions} of the route's checks
  * @param labels rate-limit actions of the route's own, as a route's RateLimitPolicy would give
  * @param cors the route's CORS policy (Emissary's {@code cors}), for Envoy's CORS filter
+ * @param regexRewrite the path rewritten by a regular expression in place of the rule's own rewrite
+ *     (Emissary's {@code regex_rewrite})
+ * @param idleTimeout Envoy's per-route stream idle timeout (Emissary's {@code idle_timeout_ms})
+ * @param caseInsensitive paths match whatever their case (Emissary's {@code case_sensitive: false})
  */
 public record RouteExtensions(
     boolean authDisabled,
     Map<String, String> authContext,
     Optional<PolicyAttachment.RateLimits> labels,
-    Optional<Cors> cors) {
+    Optional<Cors> cors,
+    Optional<RegexRewrite> regexRewrite,
+    Optional<java.time.Duration> idleTimeout,
+    boolean caseInsensitive) {
   public static final RouteExtensions NONE =
-      new RouteExtensions(false, Map.of(), Optional.empty(), Optional.empty());
+      new RouteExtensions(
+          false,
+          Map.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          false);
+
+  /** JSON {@code {"pattern": ..., "substitution": ...}}: {@link #regexRewrite}. */
+  public static final String REGEX_REWRITE_ANNOTATION = "attache.io/regex-rewrite";
+
+  /** A duration such as {@code 5s} or {@code 1500ms}: {@link #idleTimeout}. */
+  public static final String IDLE_TIMEOUT_ANNOTATION = "attache.io/idle-timeout";
+
+  /** {@code "false"}: {@link #caseInsensitive}. */
+  public static final String CASE_SENSITIVE_ANNOTATION = "attache.io/case-sensitive";
+
+  /** Envoy's RegexMatchAndSubstitute: an RE2 pattern and what replaces each match. */
+  public record RegexRewrite(String pattern, String substitution) {
+    public RegexRewrite {
+      Objects.requireNonNull(pattern, "pattern");
+      Objects.requireNonNull(substitution, "substitution");
+    }
+  }
 
   /** JSON, Emissary's {@code cors} format: {@link #cors}. */
   public static final String CORS_ANNOTATION = "attache.io/cors";
@@ -64,5 +95,7 @@ public record RouteExtensions(
     authContext = Map.copyOf(authContext);
     Objects.requireNonNull(labels, "labels");
     Objects.requireNonNull(cors, "cors");
+    Objects.requireNonNull(regexRewrite, "regexRewrite");
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
   }
 }

@@ -45,9 +45,19 @@ final class RouteAnnotations {
     }
     Optional<PolicyAttachment.RateLimits> labels = labels(annotations, errors);
     Optional<RouteExtensions.Cors> cors = cors(annotations, errors);
+    Optional<RouteExtensions.RegexRewrite> rewrite = regexRewrite(annotations, errors);
+    Optional<java.time.Duration> idle = idleTimeout(annotations, errors);
+    String sensitive = annotations.get(RouteExtensions.CASE_SENSITIVE_ANNOTATION);
+    if (sensitive != null && !sensitive.equals("false") && !sensitive.equals("true")) {
+      errors.add(
+          field(RouteExtensions.CASE_SENSITIVE_ANNOTATION),
+          "must be true or false, was " + sensitive);
+    }
     return errors.size() > before
         ? Optional.empty()
-        : Optional.of(new RouteExtensions(disabled, context, labels, cors));
+        : Optional.of(
+            new RouteExtensions(
+                disabled, context, labels, cors, rewrite, idle, "false".equals(sensitive)));
   }
 
   private static Map<String, String> context(
@@ -105,6 +115,40 @@ final class RouteAnnotations {
         problem ->
             errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
     return cors;
+  }
+
+  private static Optional<RouteExtensions.RegexRewrite> regexRewrite(
+      Map<String, String> annotations, DocumentErrors errors) {
+    String name = RouteExtensions.REGEX_REWRITE_ANNOTATION;
+    Optional<Object> value = json(annotations, name, errors);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!(value.get() instanceof Map<?, ?> map)
+        || !(map.get("pattern") instanceof String pattern)
+        || !(map.get("substitution") instanceof String substitution)
+        || map.size() != 2) {
+      errors.add(field(name), "must be {\"pattern\": string, \"substitution\": string}");
+      return Optional.empty();
+    }
+    return HttpRouteConverter.regex(pattern, field(name), errors)
+        ? Optional.of(new RouteExtensions.RegexRewrite(pattern, substitution))
+        : Optional.empty();
+  }
+
+  private static Optional<java.time.Duration> idleTimeout(
+      Map<String, String> annotations, DocumentErrors errors) {
+    String text = annotations.get(RouteExtensions.IDLE_TIMEOUT_ANNOTATION);
+    if (text == null) {
+      return Optional.empty();
+    }
+    Optional<java.time.Duration> idle = GatewayDurations.parse(text);
+    if (idle.isEmpty()) {
+      errors.add(
+          field(RouteExtensions.IDLE_TIMEOUT_ANNOTATION),
+          "must be a duration such as 5s, 250ms or 1h30m, was '" + text + "'");
+    }
+    return idle;
   }
 
   private static Optional<Object> json(

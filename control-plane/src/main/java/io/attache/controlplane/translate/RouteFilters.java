@@ -33,6 +33,7 @@ final class RouteFilters {
       Optional<RouteAction.Builder> action,
       HttpRouteState source,
       RouteContext context) {
+    RouteExtras.apply(route, action, source.extensions());
     if (context.gateway().isEmpty()) {
       return;
     }

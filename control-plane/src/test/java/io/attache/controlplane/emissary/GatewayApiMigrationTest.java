@@ -545,15 +545,43 @@ class GatewayApiMigrationTest {
         migrate(
             HOST
                 + mapping(
-                    "extras",
-                    "prefix: /x/\nservice: x\nregex_rewrite: {pattern: a, substitution: b}\n"
-                        + "idle_timeout_ms: 5000"));
+                        "extras",
+                        "prefix: /x/\nservice: https://x\nprecedence: 5\nhost_regex: true")
+                    .replace("hostname: example.com", "host: \"example.*\""));
 
     assertThat(result.report())
+        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.precedence: not carried over"))
         .anyMatch(
-            line -> line.startsWith("Mapping shop/extras: spec.regex_rewrite: not carried over"))
-        .anyMatch(
-            line -> line.startsWith("Mapping shop/extras: spec.idle_timeout_ms: not carried over"));
+            line -> line.startsWith("Mapping shop/extras: spec.host_regex: not carried over"));
+  }
+
+  /**
+   * topics/using/rewrites (regex_rewrite), topics/using/timeouts (idle_timeout_ms) and
+   * topics/using/headers... case_sensitive: carried as annotations, served as v3route.py writes
+   * them (regex_rewrite in place of the prefix rewrite).
+   */
+  @Test
+  void regexRewriteIdleTimeoutAndCaseInsensitivityBecomeAnnotations() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping(
+                    "legacy",
+                    "prefix: /Legacy/\nservice: legacy\ncase_sensitive: false\n"
+                        + "idle_timeout_ms: 300000\n"
+                        + "regex_rewrite: {pattern: '/Legacy/(.*)', substitution: '/v1/\\1'}"));
+
+    assertThat(result.report()).noneMatch(line -> line.contains("not carried over"));
+    assertThat(metadata(route(result, "legacy")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/regex-rewrite",
+                "{\"pattern\":\"/Legacy/(.*)\",\"substitution\":\"/v1/\\\\1\"}",
+                "attache.io/idle-timeout",
+                "300s",
+                "attache.io/case-sensitive",
+                "false"));
+    assertThat(yaml(rule(result, "legacy"))).doesNotContain("URLRewrite");
   }
 
   /**

@@ -168,11 +168,11 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("idle", "prefix: /idle/\nservice: catalog:8080\nidle_timeout_ms: 5000"));
+    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\nprecedence: 5"));
     start();
 
     RouteConfiguration served = routes(r -> r.contains("/catalog/"));
-    assertThat(served.toString()).doesNotContain("/idle/");
+    assertThat(served.toString()).doesNotContain("/ordered/");
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -182,8 +182,9 @@ class KubernetesEmissaryTest {
                         e ->
                             e.toString()
                                 .equals(
-                                    "Mapping shop/idle spec.idle_timeout_ms: not served yet:"
-                                        + " HTTPRoute has no per-route idle timeout")));
+                                    "Mapping shop/ordered spec.precedence: not served yet:"
+                                        + " HTTPRoute orders its matches by how specific they"
+                                        + " are, not by a number")));
   }
 
   /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
@@ -192,7 +193,7 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("idle", "prefix: /idle/\nservice: catalog:8080\nidle_timeout_ms: 5000"));
+    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\nprecedence: 5"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -203,14 +204,14 @@ class KubernetesEmissaryTest {
         .untilAsserted(
             () -> {
               assertThat(status("catalog")).isEqualTo(Map.of("state", "Running"));
-              assertThat(status("idle"))
+              assertThat(status("ordered"))
                   .isEqualTo(
                       Map.of(
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.idle_timeout_ms: not served yet: HTTPRoute has no per-route"
-                              + " idle timeout"));
+                          "spec.precedence: not served yet: HTTPRoute orders its matches by"
+                              + " how specific they are, not by a number"));
               assertThat(status("lost"))
                   .isEqualTo(
                       Map.of(

@@ -237,6 +237,29 @@ class RouteExtensionsTranslationTest {
     assertThat(xds.listeners().get(0).toString()).doesNotContain("envoy.filters.http.cors");
   }
 
+  /** v3route.py: case_sensitive on the match, idle_timeout and regex_rewrite on the action. */
+  @Test
+  void caseIdleTimeoutAndRegexRewriteChangeTheMatchAndTheAction() {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route(
+                    "legacy",
+                    "/Legacy",
+                    "attache.io/case-sensitive: 'false', attache.io/idle-timeout: 1m30s,"
+                        + " attache.io/regex-rewrite: '{\"pattern\": \"^/Legacy/(.*)$\","
+                        + " \"substitution\": \"/v1/\\\\1\"}'"));
+
+    Route legacy = route(xds, "legacy");
+    assertThat(legacy.getMatch().getCaseSensitive().getValue()).isFalse();
+    assertThat(legacy.getMatch().hasCaseSensitive()).isTrue();
+    assertThat(legacy.getRoute().getIdleTimeout().getSeconds()).isEqualTo(90);
+    assertThat(legacy.getRoute().getRegexRewrite().getPattern().getRegex())
+        .isEqualTo("^/Legacy/(.*)$");
+    assertThat(legacy.getRoute().getRegexRewrite().getSubstitution()).isEqualTo("/v1/\\1");
+    assertThat(legacy.getRoute().getPrefixRewrite()).isEmpty();
+  }
+
   @Test
   void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
     ParseResult result =
@@ -247,7 +270,9 @@ class RouteExtensionsTranslationTest {
                     "/store",
                     "attache.io/ext-authz: 'off', attache.io/ext-authz-context-extensions: '[1]',"
                         + " attache.io/rate-limit-labels: '{\"a\": [], \"b\": []}',"
-                        + " attache.io/cors: '{\"origins\": 1, \"maxAge\": 5}'"));
+                        + " attache.io/cors: '{\"origins\": 1, \"maxAge\": 5}',"
+                        + " attache.io/idle-timeout: soon, attache.io/case-sensitive: 'no',"
+                        + " attache.io/regex-rewrite: '{\"pattern\": \"(?=x)\", \"substitution\": \"\"}'"));
 
     assertThat(((ParseResult.Invalid) result).errors())
         .extracting(ResourceError::toString)
@@ -262,6 +287,12 @@ class RouteExtensionsTranslationTest {
             "r.yaml (document 4) metadata.annotations[attache.io/cors]: maxAge: unknown field of"
                 + " an Emissary CORS policy",
             "r.yaml (document 4) metadata.annotations[attache.io/cors]: origins: must be a list of"
-                + " strings");
+                + " strings",
+            "r.yaml (document 4) metadata.annotations[attache.io/idle-timeout]: must be a duration"
+                + " such as 5s, 250ms or 1h30m, was 'soon'",
+            "r.yaml (document 4) metadata.annotations[attache.io/case-sensitive]: must be true or"
+                + " false, was no",
+            "r.yaml (document 4) metadata.annotations[attache.io/regex-rewrite]: look-around and"
+                + " back-references are not RE2 syntax, which Envoy uses");
   }
 }
