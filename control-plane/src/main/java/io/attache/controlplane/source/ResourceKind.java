@@ -156,6 +156,10 @@ record ResourceKind<T extends HasMetadata, S>(
       errors.add("metadata", "required");
       return Optional.empty();
     }
+    if (object.getMetadata().getName() == null || object.getMetadata().getName().isBlank()) {
+      errors.add("metadata.name", "required"); // every Kubernetes object has one
+      return Optional.empty();
+    }
     List<String> empty = EmptyItems.in(object);
     if (!empty.isEmpty()) {
       empty.forEach(item -> errors.add(item, "must not be empty (the item is null)"));

@@ -41,7 +41,9 @@ class ResourceHolesTest {
   void everyHoleIsNamedNeverThrown(Path file) {
     String yaml = read(file).replace("\0", "\n---\n");
     if (file.endsWith("mappings.yaml")) {
-      yaml = read(file.resolveSibling("hosts.yaml")) + "\n---\n" + yaml;
+      for (String other : List.of("hosts.yaml", "listeners.yaml", "tlscontexts.yaml")) {
+        yaml = read(file.resolveSibling(other)) + "\n---\n" + yaml;
+      }
     }
     assertThat(parse(yaml)).as("%s as committed", file).isNotNull();
 
