@@ -49,6 +49,9 @@ final class AnnotatedFields {
             millis ->
                 annotations.put(
                     RouteExtensions.IDLE_TIMEOUT_ANNOTATION, GatewayApiMigration.duration(millis)));
+    if (filters.stringPrefix()) {
+      annotations.put(RouteExtensions.PATH_PREFIX_ANNOTATION, "string");
+    }
     if (filters.caseInsensitive()) {
       annotations.put(RouteExtensions.CASE_SENSITIVE_ANNOTATION, "false");
     }

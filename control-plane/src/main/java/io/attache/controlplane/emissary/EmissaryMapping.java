@@ -93,8 +93,8 @@ public record EmissaryMapping(
    * What Gateway API has no field for, carried as the route's {@code attache.io/} annotations
    * ({@link AnnotatedFields}): {@code bypass_auth}, {@code auth_context_extensions}, {@code labels}
    * and {@code cors} (checked by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written,
-   * in Emissary's format), {@code regex_rewrite}, {@code idle_timeout_ms} and {@code
-   * case_sensitive: false}.
+   * in Emissary's format), {@code regex_rewrite}, {@code idle_timeout_ms}, {@code case_sensitive:
+   * false}, and that {@code prefix} is Envoy's string prefix.
    */
   public record Extensions(
       boolean bypassAuth,
@@ -103,7 +103,8 @@ public record EmissaryMapping(
       Optional<Map<?, ?>> cors,
       Optional<RouteExtensions.RegexRewrite> regexRewrite,
       OptionalInt idleTimeoutMillis,
-      boolean caseInsensitive) {
+      boolean caseInsensitive,
+      boolean stringPrefix) {
     public Extensions {
       authContextExtensions =
           java.util.Collections.unmodifiableMap(

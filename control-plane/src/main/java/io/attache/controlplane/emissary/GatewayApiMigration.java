@@ -177,11 +177,11 @@ public final class GatewayApiMigration {
               where
                   + ": note: Emissary's prefix "
                   + m.prefix()
-                  + " matches the string prefix"
+                  + " is a string prefix, kept by the route's attache.io/path-prefix: string;"
+                  + " without it PathPrefix matches whole segments"
                   + (m.prefix().endsWith("/")
-                      ? "; PathPrefix also matches "
-                          + m.prefix().substring(0, m.prefix().length() - 1)
-                      : " (also " + m.prefix() + "x…); PathPrefix matches whole segments only"));
+                      ? " (and also " + m.prefix().substring(0, m.prefix().length() - 1) + ")"
+                      : " (not " + m.prefix() + "x…)"));
         }
       }
     }

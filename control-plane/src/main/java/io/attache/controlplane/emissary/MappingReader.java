@@ -79,7 +79,7 @@ final class MappingReader {
                 TrafficFields.retry(fields),
                 TrafficFields.loadBalancer(fields),
                 TrafficFields.circuitBreaker(fields)),
-            extensions(fields, errors),
+            extensions(fields, errors, !regex && !exact && !prefix.orElse("/").equals("/")),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -140,7 +140,8 @@ final class MappingReader {
   }
 
   /** {@code auth_context_extensions} without {@code bypass_auth}, as v3route.py sends them. */
-  private static EmissaryMapping.Extensions extensions(SpecFields fields, List<String> errors) {
+  private static EmissaryMapping.Extensions extensions(
+      SpecFields fields, List<String> errors, boolean stringPrefix) {
     boolean bypass = fields.bool("bypass_auth");
     Map<String, String> context = fields.stringMap("auth_context_extensions", false);
     if (bypass && !context.isEmpty()) {
@@ -164,7 +165,8 @@ final class MappingReader {
         cors,
         regexRewrite(fields),
         fields.integer("idle_timeout_ms", 0, Integer.MAX_VALUE),
-        fields.has("case_sensitive") && !fields.bool("case_sensitive"));
+        fields.has("case_sensitive") && !fields.bool("case_sensitive"),
+        stringPrefix);
   }
 
   /** v3route.py generate_regex_rewrite: a pattern and its substitution. */

@@ -19,6 +19,9 @@ import java.util.Optional;
  *     (Emissary's {@code regex_rewrite})
  * @param idleTimeout Envoy's per-route stream idle timeout (Emissary's {@code idle_timeout_ms})
  * @param caseInsensitive paths match whatever their case (Emissary's {@code case_sensitive: false})
+ * @param stringPrefix a {@code PathPrefix} matches as Envoy's string prefix, Emissary's {@code
+ *     prefix} ({@code /v1/orders} also matches {@code /v1/ordersX}, {@code /catalog/} not {@code
+ *     /catalog}), rather than by whole segments
  */
 public record RouteExtensions(
     boolean authDisabled,
@@ -27,7 +30,8 @@ public record RouteExtensions(
     Optional<Cors> cors,
     Optional<RegexRewrite> regexRewrite,
     Optional<java.time.Duration> idleTimeout,
-    boolean caseInsensitive) {
+    boolean caseInsensitive,
+    boolean stringPrefix) {
   public static final RouteExtensions NONE =
       new RouteExtensions(
           false,
@@ -36,6 +40,7 @@ public record RouteExtensions(
           Optional.empty(),
           Optional.empty(),
           Optional.empty(),
+          false,
           false);
 
   /** JSON {@code {"pattern": ..., "substitution": ...}}: {@link #regexRewrite}. */
@@ -43,6 +48,9 @@ public record RouteExtensions(
 
   /** A duration such as {@code 5s} or {@code 1500ms}: {@link #idleTimeout}. */
   public static final String IDLE_TIMEOUT_ANNOTATION = "attache.io/idle-timeout";
+
+  /** {@code string} ({@link #stringPrefix}) or {@code segment}, Gateway API's, the default. */
+  public static final String PATH_PREFIX_ANNOTATION = "attache.io/path-prefix";
 
   /** {@code "false"}: {@link #caseInsensitive}. */
   public static final String CASE_SENSITIVE_ANNOTATION = "attache.io/case-sensitive";

@@ -53,11 +53,24 @@ final class RouteAnnotations {
           field(RouteExtensions.CASE_SENSITIVE_ANNOTATION),
           "must be true or false, was " + sensitive);
     }
+    String prefix = annotations.get(RouteExtensions.PATH_PREFIX_ANNOTATION);
+    if (prefix != null && !prefix.equals("string") && !prefix.equals("segment")) {
+      errors.add(
+          field(RouteExtensions.PATH_PREFIX_ANNOTATION),
+          "must be string (Envoy's, Emissary's) or segment (Gateway API's), was " + prefix);
+    }
     return errors.size() > before
         ? Optional.empty()
         : Optional.of(
             new RouteExtensions(
-                disabled, context, labels, cors, rewrite, idle, "false".equals(sensitive)));
+                disabled,
+                context,
+                labels,
+                cors,
+                rewrite,
+                idle,
+                "false".equals(sensitive),
+                "string".equals(prefix)));
   }
 
   private static Map<String, String> context(

@@ -123,7 +123,11 @@ final class EnvoyRoutes {
             + entry.matchIndex();
     PathMatch path = entry.match().path();
     List<Route> routes = new ArrayList<>();
-    if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
+    if (path.type() == PathMatch.Type.PREFIX && entry.rule().route().extensions().stringPrefix()) {
+      // Emissary's prefix: Envoy's string prefix as written, one route, rewritten as written.
+      routes.add(
+          route(name, entry, RouteMatch.newBuilder().setPrefix(path.value()), false, context));
+    } else if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
       String segment = trimTrailingSlash(path.value());
       routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false, context));
       routes.add(

@@ -575,6 +575,8 @@ class GatewayApiMigrationTest {
     assertThat(metadata(route(result, "legacy")).get("annotations"))
         .isEqualTo(
             Map.of(
+                "attache.io/path-prefix",
+                "string",
                 "attache.io/regex-rewrite",
                 "{\"pattern\":\"/Legacy/(.*)\",\"substitution\":\"/v1/\\\\1\"}",
                 "attache.io/idle-timeout",
@@ -610,15 +612,19 @@ class GatewayApiMigrationTest {
 
     assertThat(result.report()).noneMatch(line -> line.contains("not carried over"));
     assertThat(metadata(route(result, "health")).get("annotations"))
-        .isEqualTo(Map.of("attache.io/ext-authz", "disabled"));
+        .isEqualTo(Map.of("attache.io/ext-authz", "disabled", "attache.io/path-prefix", "string"));
     assertThat(metadata(route(result, "api")).get("annotations"))
         .isEqualTo(
             Map.of(
+                "attache.io/path-prefix",
+                "string",
                 "attache.io/cors",
                 "{\"origins\":\"https://a.example, https://b.example\",\"credentials\":true}"));
     assertThat(metadata(route(result, "cart")).get("annotations"))
         .isEqualTo(
             Map.of(
+                "attache.io/path-prefix",
+                "string",
                 "attache.io/ext-authz-context-extensions",
                 "{\"tier\":\"gold\"}",
                 "attache.io/rate-limit-labels",

@@ -142,6 +142,9 @@ class MigratedObjectsServeTest {
         .contains(
             "\"requestHeaders\": { \"headerName\": \"x-user-id\", \"descriptorKey\": \"user\" }")
         .contains("\"domain\": \"ambassador\"")
+        // Emissary's string prefix: /catalog/ alone, not /catalog (attache.io/path-prefix)
+        .contains("\"match\": { \"prefix\": \"/catalog/\" }")
+        .doesNotContain("\"match\": { \"path\": \"/catalog\" }")
         // the shop's TLSContext, on its HTTPS listener's filter chain
         .contains("\"tlsParams\": { \"tlsMinimumProtocolVersion\": \"TLSv1_2\" }")
         // cors, as ircors.py writes it: exact origins, the lists joined
