@@ -1,5 +1,6 @@
 package io.attache.controlplane.emissary;
 
+import io.attache.controlplane.model.RouteExtensions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -78,7 +79,6 @@ public final class GatewayApiMigration {
                     "Mapping " + mapping.key() + ": spec." + field + ": not carried over: " + why));
   }
 
-  @SuppressWarnings("unchecked") // Yaml.object's metadata is a Map<String, Object>
   private static Optional<Map<String, Object>> route(
       MappingGroups.Group group,
       HostListeners listeners,
@@ -144,7 +144,24 @@ public final class GatewayApiMigration {
     Map<String, Object> route =
         Yaml.object(
             "gateway.networking.k8s.io/v1", "HTTPRoute", primary.namespace(), primary.name(), spec);
-    Map<String, String> annotations = AnnotatedFields.of(primary.extensions());
+    annotate(route, group, report);
+    return Optional.of(route);
+  }
+
+  /**
+   * The route's {@code attache.io/} annotations, from its group's first Mapping (the others are
+   * reported where theirs differ). A redirect is never checked, as v3route.py disables ext_authz
+   * for host_redirect: the redirect is answered first.
+   */
+  @SuppressWarnings("unchecked") // Yaml.object's metadata is a Map<String, Object>
+  private static void annotate(
+      Map<String, Object> route, MappingGroups.Group group, List<String> report) {
+    EmissaryMapping primary = group.primary();
+    Map<String, String> annotations = new LinkedHashMap<>(AnnotatedFields.of(primary.extensions()));
+    if (primary.redirect().isPresent()) {
+      annotations.remove(RouteExtensions.AUTH_CONTEXT_ANNOTATION);
+      annotations.put(RouteExtensions.EXT_AUTHZ_ANNOTATION, "disabled");
+    }
     if (!annotations.isEmpty()) {
       ((Map<String, Object>) route.get("metadata")).put("annotations", annotations);
     }
@@ -160,7 +177,6 @@ public final class GatewayApiMigration {
                 + "'s");
       }
     }
-    return Optional.of(route);
   }
 
   private static Optional<Map<String, Object>> match(EmissaryMapping m, List<String> report) {

@@ -1,6 +1,7 @@
 package io.attache.controlplane.emissary;
 
 import io.attache.controlplane.emissary.EmissaryHost.Insecure;
+import io.attache.controlplane.model.RouteExtensions;
 import io.attache.controlplane.model.TlsOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,8 @@ final class HostListeners {
   private final Map<String, List<String>> sectionsByHost = new LinkedHashMap<>();
   private final List<Map<String, Object>> gatewayListeners = new ArrayList<>();
   private final List<Map<String, Object>> objects = new ArrayList<>();
+  private final Set<String> sectionNames = new LinkedHashSet<>();
+  private final Set<String> refusedTls = new LinkedHashSet<>();
 
   HostListeners(
       String namespace,
@@ -50,12 +53,26 @@ final class HostListeners {
     build();
   }
 
-  static String httpsListener(EmissaryHost host, int port) {
-    return "https-" + host.name() + (port == DEFAULT_HTTPS_PORT ? "" : "-" + port);
+  static String httpListener(int port) {
+    return HTTP_LISTENER + offDefault(port, DEFAULT_HTTP_PORT);
   }
 
-  static String httpListener(int port) {
-    return HTTP_LISTENER + (port == DEFAULT_HTTP_PORT ? "" : "-" + port);
+  /** {@code -<port>} for a port that is not Emissary's default one, else nothing. */
+  private static String offDefault(int port, int defaultPort) {
+    return port == defaultPort ? "" : "-" + port;
+  }
+
+  /**
+   * {@code https-<host>} (with {@code -<port>} off 8443); a second Host of that name, in another
+   * namespace, gets its namespace in it too, since a Gateway's listener names are unique.
+   */
+  private String httpsListener(EmissaryHost host, int port) {
+    String name = "https-" + host.name() + offDefault(port, DEFAULT_HTTPS_PORT);
+    if (!sectionNames.add(name)) {
+      name = "https-" + host.namespace() + "-" + host.name() + offDefault(port, DEFAULT_HTTPS_PORT);
+      sectionNames.add(name);
+    }
+    return name;
   }
 
   /** Whether {@code a} and {@code b}, either a glob, can name the same host (irhost.py). */
@@ -112,17 +129,21 @@ final class HostListeners {
   }
 
   private void build() {
-    List<EmissaryListener> byPort = new ArrayList<>(listeners);
-    byPort.sort(java.util.Comparator.comparingInt(EmissaryListener::port));
     Set<String> grants = new LinkedHashSet<>();
-    for (EmissaryListener listener : byPort) {
+    for (EmissaryListener listener : onePerPort()) {
       List<EmissaryHost> bound = hosts.stream().filter(listener::binds).toList();
       if (listener.protocol() == EmissaryListener.Protocol.HTTPS) {
         for (EmissaryHost host : bound) {
-          host.tlsSecret().ifPresent(secret -> grants.add(secret.get(0)));
-          if (host.tlsSecret().isPresent()) {
+          if (host.tlsSecret().isEmpty()) {
+            continue;
+          }
+          Optional<TlsOptions> tls = tlsOf(host);
+          if (tls.isEmpty()) {
+            refusedTls.add(host.key()); // reported by tlsOf
+          } else {
+            grants.add(host.tlsSecret().get().get(0));
             String section = httpsListener(host, listener.port());
-            gatewayListeners.add(https(host, section, listener.port()));
+            gatewayListeners.add(https(host, section, listener.port(), tls.get()));
             sectionsByHost.computeIfAbsent(host.key(), k -> new ArrayList<>()).add(section);
           }
         }
@@ -131,10 +152,7 @@ final class HostListeners {
       }
     }
     for (EmissaryHost host : hosts) {
-      host.notCarried()
-          .forEach(
-              (field, why) -> report.add("Host " + host.key() + ": spec." + field + ": " + why));
-      if (!sectionsByHost.containsKey(host.key())) {
+      if (!sectionsByHost.containsKey(host.key()) && !refusedTls.contains(host.key())) {
         report.add("Host " + host.key() + ": " + unserved(host));
       }
     }
@@ -145,6 +163,32 @@ final class HostListeners {
                 secretNamespace, "Gateway", namespace, "", "Secret", "emissary-tls-" + namespace));
       }
     }
+  }
+
+  /**
+   * The Listeners by port, one per port: Emissary keeps the first of those that share one (ir.py
+   * save_listener), here the first by namespace and name, and the others are reported.
+   */
+  private List<EmissaryListener> onePerPort() {
+    List<EmissaryListener> sorted = new ArrayList<>(listeners);
+    sorted.sort(
+        java.util.Comparator.comparingInt(EmissaryListener::port)
+            .thenComparing(EmissaryListener::key));
+    Map<Integer, EmissaryListener> kept = new LinkedHashMap<>();
+    for (EmissaryListener listener : sorted) {
+      EmissaryListener first = kept.putIfAbsent(listener.port(), listener);
+      if (first != null) {
+        report.add(
+            "Listener "
+                + listener.key()
+                + ": left out: port "
+                + listener.port()
+                + " is "
+                + first.key()
+                + "'s (one Listener per port)");
+      }
+    }
+    return List.copyOf(kept.values());
   }
 
   /** One HTTP listener for the port, if any bound Host has something on it. */
@@ -186,7 +230,8 @@ final class HostListeners {
         + "; set spec.requestPolicy.insecure.action: Route to serve it over HTTP";
   }
 
-  private Map<String, Object> https(EmissaryHost host, String section, int port) {
+  private Map<String, Object> https(
+      EmissaryHost host, String section, int port, TlsOptions settings) {
     Map<String, Object> listener = new LinkedHashMap<>();
     listener.put("name", section);
     if (!host.hostname().equals("*")) {
@@ -202,7 +247,7 @@ final class HostListeners {
     Map<String, Object> tls = new LinkedHashMap<>();
     tls.put("mode", "Terminate");
     tls.put("certificateRefs", List.of(ref));
-    Map<String, String> options = options(tlsOf(host));
+    Map<String, String> options = options(settings);
     if (!options.isEmpty()) {
       tls.put("options", options);
     }
@@ -213,46 +258,44 @@ final class HostListeners {
 
   /**
    * A Host's TLS settings as irhost.py picks them: the TLSContext it names, else its inline {@code
-   * tls}, else the TLSContext named {@code <host>-context} in its namespace, else Envoy's defaults.
-   * A named context that is missing or names another Secret is reported and not used; one whose
-   * {@code hosts} leave the Host out is reported and used, as Emissary does.
+   * tls}, else the TLSContext named {@code <host>-context}, else Envoy's defaults; TLSContexts are
+   * found by name, in any namespace, as Emissary keys them. A named context that is missing or
+   * names another Secret makes the Host inactive in Emissary (save_context): its HTTPS listener is
+   * left out and reported, never served with weaker TLS. One whose {@code hosts} leave the Host out
+   * is reported and used, as Emissary does.
    */
-  private TlsOptions tlsOf(EmissaryHost host) {
+  private Optional<TlsOptions> tlsOf(EmissaryHost host) {
     String where = "Host " + host.key() + ": ";
     Optional<EmissaryTlsContext> context;
     if (host.tlsContext().isPresent()) {
-      context = context(host.namespace(), host.tlsContext().get());
+      context = context(host.tlsContext().get());
       if (context.isEmpty()) {
         report.add(
             where
-                + "spec.tlsContext.name: no TLSContext "
-                + host.tlsContext().get()
-                + " in "
-                + host.namespace()
-                + "; TLS is served with Envoy's defaults");
-        return TlsOptions.DEFAULTS;
+                + "left out of HTTPS: spec.tlsContext.name: no TLSContext "
+                + host.tlsContext().get());
+        return Optional.empty();
       }
     } else if (host.tls().isPresent()) {
-      return host.tls().get();
+      return host.tls();
     } else {
-      context = context(host.namespace(), host.name() + "-context");
+      context = context(host.name() + "-context");
     }
     if (context.isEmpty()) {
-      return TlsOptions.DEFAULTS;
+      return Optional.of(TlsOptions.DEFAULTS);
     }
     EmissaryTlsContext tls = context.get();
     String secret = host.tlsSecret().map(s -> s.get(1)).orElse("");
     if (tls.secret().isPresent() && !tls.secret().get().equals(secret)) {
       report.add(
           where
-              + "its TLSContext "
+              + "left out of HTTPS: its TLSContext "
               + tls.key()
               + " names Secret "
               + tls.secret().get()
               + ", not the Host's "
-              + secret
-              + "; TLS is served with Envoy's defaults");
-      return TlsOptions.DEFAULTS;
+              + secret);
+      return Optional.empty();
     }
     if (!tls.hosts().isEmpty()
         && !tls.hosts().contains(host.hostname())
@@ -267,13 +310,14 @@ final class HostListeners {
               + host.hostname()
               + " (used anyway, as Emissary does)");
     }
-    return tls.options();
+    return Optional.of(tls.options());
   }
 
-  private Optional<EmissaryTlsContext> context(String namespace, String name) {
+  /** The TLSContext of that name, the first by namespace when several have it. */
+  private Optional<EmissaryTlsContext> context(String name) {
     return contexts.stream()
-        .filter(c -> c.namespace().equals(namespace) && c.name().equals(name))
-        .findFirst();
+        .filter(c -> c.name().equals(name))
+        .min(java.util.Comparator.comparing(EmissaryTlsContext::key));
   }
 
   /** {@link TlsOptions} as a Gateway listener's {@code tls.options}, Attaché's keys. */
@@ -309,11 +353,24 @@ final class HostListeners {
             Map.of(
                 "filters",
                 List.of(Map.of("type", "RequestRedirect", "requestRedirect", redirect)))));
-    return Yaml.object(
-        "gateway.networking.k8s.io/v1",
-        "HTTPRoute",
-        host.namespace(),
-        "emissary-redirect-" + host.name() + (port == DEFAULT_HTTP_PORT ? "" : "-" + port),
-        spec);
+    Map<String, Object> route =
+        Yaml.object(
+            "gateway.networking.k8s.io/v1",
+            "HTTPRoute",
+            host.namespace(),
+            "emissary-redirect-" + host.name() + offDefault(port, DEFAULT_HTTP_PORT),
+            spec);
+    noAuth(route);
+    return route;
+  }
+
+  /**
+   * v3route.py disables ext_authz on redirects (the insecure action's and host_redirect's), so the
+   * redirect is sent before any check: the route's {@code attache.io/ext-authz: disabled}.
+   */
+  @SuppressWarnings("unchecked") // Yaml.object's metadata is a Map<String, Object>
+  static void noAuth(Map<String, Object> route) {
+    ((Map<String, Object>) route.get("metadata"))
+        .put("annotations", Map.of(RouteExtensions.EXT_AUTHZ_ANNOTATION, "disabled"));
   }
 }

@@ -23,6 +23,44 @@ final class ListenerTlsOptions {
           TlsOptions.ECDH_CURVES,
           TlsOptions.ALPN);
 
+  /**
+   * The TLS 1.0-1.2 cipher suites BoringSSL, and so Envoy, knows by name; Envoy refuses a listener
+   * naming another. TLS 1.3's suites cannot be chosen at all.
+   */
+  private static final Set<String> CIPHERS =
+      Set.of(
+          "ECDHE-ECDSA-AES128-GCM-SHA256",
+          "ECDHE-RSA-AES128-GCM-SHA256",
+          "ECDHE-ECDSA-AES256-GCM-SHA384",
+          "ECDHE-RSA-AES256-GCM-SHA384",
+          "ECDHE-ECDSA-CHACHA20-POLY1305",
+          "ECDHE-RSA-CHACHA20-POLY1305",
+          "ECDHE-PSK-CHACHA20-POLY1305",
+          "ECDHE-ECDSA-AES128-SHA",
+          "ECDHE-RSA-AES128-SHA",
+          "ECDHE-PSK-AES128-CBC-SHA",
+          "ECDHE-ECDSA-AES256-SHA",
+          "ECDHE-RSA-AES256-SHA",
+          "ECDHE-PSK-AES256-CBC-SHA",
+          "AES128-GCM-SHA256",
+          "AES256-GCM-SHA384",
+          "AES128-SHA",
+          "PSK-AES128-CBC-SHA",
+          "AES256-SHA",
+          "PSK-AES256-CBC-SHA",
+          "DES-CBC3-SHA");
+
+  private static final Set<String> TLS13_CIPHERS =
+      Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+
+  /** The curves BoringSSL knows by name. */
+  private static final Set<String> CURVES =
+      Set.of(
+          "X25519", "P-224", "P-256", "P-384", "P-521", "X25519Kyber768Draft00", "X25519MLKEM768");
+
+  /** Envoy's minimum for a server when none is set. */
+  private static final String ENVOY_DEFAULT_MINIMUM = "1.2";
+
   private ListenerTlsOptions() {}
 
   /**
@@ -49,13 +87,36 @@ final class ListenerTlsOptions {
         && max.isPresent()
         && TlsOptions.VERSIONS.indexOf(min.get()) > TlsOptions.VERSIONS.indexOf(max.get())) {
       refuse.accept(path + "[" + TlsOptions.MAX_VERSION + "]", "must not be below the minimum");
+    } else if (min.isEmpty()
+        && max.isPresent()
+        && TlsOptions.VERSIONS.indexOf(max.get())
+            < TlsOptions.VERSIONS.indexOf(ENVOY_DEFAULT_MINIMUM)) {
+      refuse.accept(
+          path + "[" + TlsOptions.MAX_VERSION + "]",
+          "is below Envoy's default minimum, 1.2: set " + TlsOptions.MIN_VERSION + " too");
     }
-    return new TlsOptions(
-        min,
-        max,
-        list(options, TlsOptions.CIPHER_SUITES, path, refuse),
-        list(options, TlsOptions.ECDH_CURVES, path, refuse),
-        list(options, TlsOptions.ALPN, path, refuse));
+    List<String> ciphers = list(options, TlsOptions.CIPHER_SUITES, path, refuse);
+    for (String cipher : ciphers) {
+      // "[A|B]" is BoringSSL's group of equally preferred suites
+      for (String name : cipher.replaceAll("^\\[|\\]$", "").split("\\|")) {
+        if (TLS13_CIPHERS.contains(name)) {
+          refuse.accept(
+              path + "[" + TlsOptions.CIPHER_SUITES + "]",
+              name + " is a TLS 1.3 suite, which Envoy does not let one choose");
+        } else if (!CIPHERS.contains(name)) {
+          refuse.accept(
+              path + "[" + TlsOptions.CIPHER_SUITES + "]", name + " is not a suite Envoy knows");
+        }
+      }
+    }
+    List<String> curves = list(options, TlsOptions.ECDH_CURVES, path, refuse);
+    for (String curve : curves) {
+      if (!CURVES.contains(curve)) {
+        refuse.accept(
+            path + "[" + TlsOptions.ECDH_CURVES + "]", curve + " is not a curve Envoy knows");
+      }
+    }
+    return new TlsOptions(min, max, ciphers, curves, list(options, TlsOptions.ALPN, path, refuse));
   }
 
   private static Optional<String> version(

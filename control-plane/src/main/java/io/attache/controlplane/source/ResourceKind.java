@@ -48,6 +48,9 @@ record ResourceKind<T extends HasMetadata, S>(
 
   private static final Logger LOG = LoggerFactory.getLogger(ResourceKind.class);
 
+  /** What an object's error says when its converter threw: tests and fuzzing look for it. */
+  static final String CONVERTER_BUG = "please report this as a bug";
+
   /** Which option of the API source watches a kind. */
   enum Group {
     DISCOVERY,
@@ -160,6 +163,10 @@ record ResourceKind<T extends HasMetadata, S>(
       errors.add("metadata.name", "required"); // every Kubernetes object has one
       return Optional.empty();
     }
+    if (!stringValues(object.getMetadata().getLabels(), "metadata.labels", errors)
+        | !stringValues(object.getMetadata().getAnnotations(), "metadata.annotations", errors)) {
+      return Optional.empty();
+    }
     List<String> empty = EmptyItems.in(object);
     if (!empty.isEmpty()) {
       empty.forEach(item -> errors.add(item, "must not be empty (the item is null)"));
@@ -172,9 +179,25 @@ record ResourceKind<T extends HasMetadata, S>(
       // A bug in a converter; the object is refused (its last good version kept) rather than the
       // exception ending the whole read and hiding every valid object beside it.
       LOG.error("converting {} {} failed", name, ObjectKey.of(name, object), e);
-      errors.add("", "could not be converted (" + e + "); please report this as a bug");
+      errors.add("", "could not be converted (" + e + "); " + CONVERTER_BUG);
       return Optional.empty();
     }
+  }
+
+  /** Whether every value of {@code map} is there: a label or annotation is a string, never null. */
+  private static boolean stringValues(
+      Map<String, String> map, String field, DocumentErrors errors) {
+    if (map == null) {
+      return true;
+    }
+    boolean all = true;
+    for (Map.Entry<String, String> entry : map.entrySet()) {
+      if (entry.getValue() == null) {
+        errors.add(field + "." + entry.getKey(), "must be a string, was empty");
+        all = false;
+      }
+    }
+    return all;
   }
 
   boolean relevant(HasMetadata object, StateBuilder soFar) {

@@ -394,6 +394,66 @@ class GatewayApiMigrationTest {
             "Mapping shop/a: left out: no Host serves hostname example.com");
   }
 
+  /**
+   * ir.py save_listener keeps one Listener per port; two Hosts of one name in two namespaces still
+   * get a listener each; Secrets of one namespace need one ReferenceGrant; redirects are never sent
+   * to ext-authz (v3route.py); a TLSContext is found by name in any namespace.
+   */
+  @Test
+  void whatSharesAPortOrANameStaysServable() {
+    String yaml =
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: a, namespace: emissary}
+        spec: {port: 8443, protocol: HTTPS, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: b, namespace: emissary}
+        spec: {port: 8443, protocol: HTTPS, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Listener
+        metadata: {name: http, namespace: emissary}
+        spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: TLSContext
+        metadata: {name: web-context, namespace: elsewhere}
+        spec: {min_tls_version: v1.3}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: web, namespace: one}
+        spec: {hostname: one.example.com, tlsSecret: {name: one-tls, namespace: certs}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: web, namespace: two}
+        spec: {hostname: two.example.com, tlsSecret: {name: two-tls, namespace: certs}}
+        ---
+        """;
+    GatewayApiMigration.Result result = migrate(yaml);
+
+    String gateway = yaml(result.objects().get(0));
+    assertThat(gateway)
+        .contains("name: \"https-web\" hostname: \"one.example.com\"")
+        .contains("name: \"https-two-web\" hostname: \"two.example.com\"")
+        .contains("attache.io/min-tls-version: \"1.3\"");
+    assertThat(result.report())
+        .contains(
+            "Listener emissary/b: left out: port 8443 is emissary/a's (one Listener per port)");
+    assertThat(result.objects()).filteredOn(o -> o.get("kind").equals("ReferenceGrant")).hasSize(1);
+    assertThat(result.objects())
+        .filteredOn(o -> yaml(o).contains("emissary-redirect-web"))
+        .hasSize(2)
+        .allSatisfy(
+            redirect ->
+                assertThat(metadata(redirect).get("annotations"))
+                    .isEqualTo(Map.of("attache.io/ext-authz", "disabled")));
+  }
+
   @Test
   void aListenerAttacheCannotServeIsAnErrorNamingTheField() {
     EmissaryObjects objects =
@@ -496,11 +556,12 @@ class GatewayApiMigrationTest {
                 + HOST.replace(
                     "tlsSecret: {name: example-tls}",
                     "tlsSecret: {name: example-tls}\n  tlsContext: {name: wrong}"));
+    // irhost.py save_context: the Host goes inactive rather than serve weaker TLS
     assertThat(result.report())
         .containsExactly(
-            "Host emissary/example: its TLSContext emissary/wrong names Secret someone-else, not"
-                + " the Host's example-tls; TLS is served with Envoy's defaults");
-    assertThat(yaml(result.objects().get(0))).doesNotContain("options");
+            "Host emissary/example: left out of HTTPS: its TLSContext emissary/wrong names Secret"
+                + " someone-else, not the Host's example-tls");
+    assertThat(yaml(result.objects().get(0))).doesNotContain("https-example");
 
     EmissaryObjects objects =
         read(

@@ -97,6 +97,24 @@ class GatewayTlsOptionsTest {
             gateway(
                 "example.com/tuning: fast, attache.io/min-tls-version: v1.2,"
                     + " attache.io/cipher-suites: 'A,,B'"));
+    ParseResult values =
+        parse(
+            gateway(
+                "attache.io/max-tls-version: '1.1', attache.io/cipher-suites:"
+                    + " '[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305],"
+                    + " NOT-A-CIPHER, TLS_AES_128_GCM_SHA256', attache.io/ecdh-curves: 'X25519, bogus'"));
+
+    assertThat(((ParseResult.Invalid) values).errors())
+        .extracting(ResourceError::toString)
+        .containsExactlyInAnyOrder(
+            "g.yaml (document 1) spec.listeners[0].tls.options[attache.io/max-tls-version]: is"
+                + " below Envoy's default minimum, 1.2: set attache.io/min-tls-version too",
+            "g.yaml (document 1) spec.listeners[0].tls.options[attache.io/cipher-suites]:"
+                + " NOT-A-CIPHER is not a suite Envoy knows",
+            "g.yaml (document 1) spec.listeners[0].tls.options[attache.io/cipher-suites]:"
+                + " TLS_AES_128_GCM_SHA256 is a TLS 1.3 suite, which Envoy does not let one choose",
+            "g.yaml (document 1) spec.listeners[0].tls.options[attache.io/ecdh-curves]: bogus is"
+                + " not a curve Envoy knows");
 
     assertThat(((ParseResult.Invalid) result).errors())
         .extracting(ResourceError::toString)
