@@ -98,6 +98,12 @@ public final class EmissaryLabels {
   }
 
   private static Optional<Action> genericKey(Map<?, ?> fields, String at, List<String> errors) {
+    for (Object name : fields.keySet()) {
+      if (!"key".equals(name) && !"value".equals(name)) {
+        errors.add(at + "." + name + ": unknown field");
+        return Optional.empty();
+      }
+    }
     Object value = fields.get("value");
     Object key = fields.get("key");
     if (!(value instanceof String text) || text.isEmpty()) {

@@ -54,21 +54,13 @@ final class EmissaryServing {
   static Optional<EmissaryListener> listener(
       EmissaryResources.Listener object, DocumentErrors errors) {
     return checked(
-        EmissaryObjects.servedListener(
-            namespace(object),
-            name(object),
-            object.getSpec() == null ? Map.of() : object.getSpec()),
-        errors);
+        EmissaryObjects.servedListener(namespace(object), name(object), spec(object)), errors);
   }
 
   static Optional<EmissaryTlsContext> tlsContext(
       EmissaryResources.TlsContext object, DocumentErrors errors) {
     return checked(
-        EmissaryObjects.servedTlsContext(
-            namespace(object),
-            name(object),
-            object.getSpec() == null ? Map.of() : object.getSpec()),
-        errors);
+        EmissaryObjects.servedTlsContext(namespace(object), name(object), spec(object)), errors);
   }
 
   /** The Gateway API objects the Mappings and Hosts read so far stand for, into {@code state}. */
@@ -197,11 +189,8 @@ final class EmissaryServing {
     return object.getMetadata().getName();
   }
 
-  private static Map<?, ?> spec(EmissaryResources.Mapping object) {
-    return object.getSpec() == null ? Map.of() : object.getSpec();
-  }
-
-  private static Map<?, ?> spec(EmissaryResources.Host object) {
+  private static Map<?, ?> spec(
+      io.fabric8.kubernetes.client.CustomResource<EmissaryResources.Fields, ?> object) {
     return object.getSpec() == null ? Map.of() : object.getSpec();
   }
 }

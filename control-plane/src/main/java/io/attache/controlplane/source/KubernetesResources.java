@@ -199,13 +199,27 @@ public final class KubernetesResources implements AutoCloseable {
 
   /**
    * Whether Emissary's Mapping, Host, Listener and TLSContext CRDs (getambassador.io/v3alpha1) are
-   * installed.
+   * installed, all of them: Emissary 2 and later installs them together. When only some are, the
+   * missing ones are logged, since Mappings are then not served at all.
    */
   public static boolean emissaryInstalled(KubernetesClient client) {
-    return client.supports(EmissaryResources.Mapping.class)
-        && client.supports(EmissaryResources.Host.class)
-        && client.supports(EmissaryResources.Listener.class)
-        && client.supports(EmissaryResources.TlsContext.class);
+    List<String> missing = new ArrayList<>();
+    for (Class<? extends HasMetadata> kind :
+        List.of(
+            EmissaryResources.Mapping.class,
+            EmissaryResources.Host.class,
+            EmissaryResources.Listener.class,
+            EmissaryResources.TlsContext.class)) {
+      if (!client.supports(kind)) {
+        missing.add(HasMetadata.getPlural(kind));
+      }
+    }
+    if (!missing.isEmpty() && missing.size() < 4) {
+      log.warn(
+          "Emissary's Mappings are not served: its CRDs for {} are missing (getambassador.io/v3alpha1)",
+          missing);
+    }
+    return missing.isEmpty();
   }
 
   private boolean watches(ResourceKind.Group group) {

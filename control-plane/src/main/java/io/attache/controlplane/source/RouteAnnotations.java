@@ -43,8 +43,10 @@ final class RouteAnnotations {
       errors.add(
           field(RouteExtensions.AUTH_CONTEXT_ANNOTATION), "has no use with ext-authz disabled");
     }
-    Optional<PolicyAttachment.RateLimits> labels = labels(annotations, errors);
-    Optional<RouteExtensions.Cors> cors = cors(annotations, errors);
+    Optional<PolicyAttachment.RateLimits> labels =
+        emissary(annotations, RouteExtensions.LABELS_ANNOTATION, EmissaryLabels::read, errors);
+    Optional<RouteExtensions.Cors> cors =
+        emissary(annotations, RouteExtensions.CORS_ANNOTATION, EmissaryCors::read, errors);
     Optional<RouteExtensions.RegexRewrite> rewrite = regexRewrite(annotations, errors);
     Optional<java.time.Duration> idle = idleTimeout(annotations, errors);
     String sensitive = annotations.get(RouteExtensions.CASE_SENSITIVE_ANNOTATION);
@@ -100,34 +102,26 @@ final class RouteAnnotations {
     return context;
   }
 
-  private static Optional<PolicyAttachment.RateLimits> labels(
-      Map<String, String> annotations, DocumentErrors errors) {
-    String name = RouteExtensions.LABELS_ANNOTATION;
-    Optional<Object> value = json(annotations, name, errors);
-    if (value.isEmpty()) {
-      return Optional.empty();
-    }
-    List<String> problems = new ArrayList<>();
-    Optional<PolicyAttachment.RateLimits> labels = EmissaryLabels.read(value.get(), "", problems);
-    problems.forEach(
-        problem ->
-            errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
-    return labels;
+  /** Reads Emissary's format: the problems at {@code field}, the annotation's path left out. */
+  private interface EmissaryReader<T> {
+    Optional<T> read(Object value, String field, List<String> problems);
   }
 
-  private static Optional<RouteExtensions.Cors> cors(
-      Map<String, String> annotations, DocumentErrors errors) {
-    String name = RouteExtensions.CORS_ANNOTATION;
+  private static <T> Optional<T> emissary(
+      Map<String, String> annotations,
+      String name,
+      EmissaryReader<T> reader,
+      DocumentErrors errors) {
     Optional<Object> value = json(annotations, name, errors);
     if (value.isEmpty()) {
       return Optional.empty();
     }
     List<String> problems = new ArrayList<>();
-    Optional<RouteExtensions.Cors> cors = EmissaryCors.read(value.get(), "", problems);
+    Optional<T> read = reader.read(value.get(), "", problems);
     problems.forEach(
         problem ->
             errors.add(field(name), problem.replaceFirst("^[.]", "").replaceFirst("^: ", "")));
-    return cors;
+    return read;
   }
 
   private static Optional<RouteExtensions.RegexRewrite> regexRewrite(
@@ -171,7 +165,11 @@ final class RouteAnnotations {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(JSON.readValue(text, Object.class));
+      Object value = JSON.readValue(text, Object.class);
+      if (value == null) {
+        errors.add(field(name), "must not be null");
+      }
+      return Optional.ofNullable(value);
     } catch (JacksonException e) {
       errors.add(field(name), "not JSON: " + e.getOriginalMessage());
       return Optional.empty();

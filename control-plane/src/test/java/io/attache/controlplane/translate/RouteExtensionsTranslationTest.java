@@ -260,6 +260,82 @@ class RouteExtensionsTranslationTest {
     assertThat(legacy.getRoute().getPrefixRewrite()).isEmpty();
   }
 
+  /**
+   * A change to one route that adds CORS or labels must give the listeners the CORS and ratelimit
+   * filters, and one that removes them must take them away, as a whole translation would: the
+   * translation of a change (translate(state, before, previous)) equals the whole one.
+   */
+  @Test
+  void aRouteChangeThatNeedsOrDropsAFilterRebuildsTheListeners() {
+    ClusterState plain = state(GATEWAY + route("store", "/store", ""));
+    ClusterState withBoth =
+        state(
+            GATEWAY
+                + route(
+                    "store",
+                    "/store",
+                    "attache.io/cors: '{\"origins\": [\"https://a.example\"]}',"
+                        + " attache.io/rate-limit-labels: '"
+                        + LABELS
+                        + "'"));
+    Translator translator =
+        new Translator(new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"));
+
+    XdsResources before = translator.translate(plain);
+    XdsResources added = translator.translate(withBoth, plain, before);
+    assertThat(added).isEqualTo(translator.translate(withBoth));
+    assertThat(added.listeners().toString())
+        .contains("envoy.filters.http.cors")
+        .contains("envoy.filters.http.ratelimit");
+
+    XdsResources removed = translator.translate(plain, withBoth, added);
+    assertThat(removed).isEqualTo(before);
+    assertThat(removed.listeners().toString())
+        .doesNotContain("envoy.filters.http.cors")
+        .doesNotContain("envoy.filters.http.ratelimit");
+  }
+
+  private static ClusterState state(String yaml) {
+    return ((ParseResult.Parsed) parse(yaml)).state();
+  }
+
+  /** GEP-713: labels are the route's own limits; a Gateway's policy wins only with overrides. */
+  @Test
+  void labelsStandInForARoutePolicyAgainstTheGateways() throws Exception {
+    String gatewayPolicy =
+        """
+        ---
+        apiVersion: attache.io/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: edge, namespace: shop}
+        spec:
+          domain: edge
+          targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: edge}]
+          descriptors: [{key: remote_address, rate_limit: {unit: second, requests_per_unit: 5}}]
+        """;
+    String labelled = route("store", "/store", "attache.io/rate-limit-labels: '" + LABELS + "'");
+
+    assertThat(domain(translate(GATEWAY + labelled + gatewayPolicy))).isEqualTo("ambassador");
+    assertThat(
+            domain(
+                translate(
+                    GATEWAY
+                        + labelled
+                        + gatewayPolicy.replace(
+                            "  domain: edge\n",
+                            "  domain: edge\n  mergeStrategy: AtomicOverrides\n"))))
+        .isEqualTo("edge");
+  }
+
+  private static String domain(XdsResources xds) throws Exception {
+    return route(xds, "store")
+        .getTypedPerFilterConfigOrThrow("envoy.filters.http.ratelimit")
+        .unpack(FilterConfig.class)
+        .getConfig()
+        .unpack(RateLimitPerRoute.class)
+        .getDomain();
+  }
+
   @Test
   void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
     ParseResult result =
