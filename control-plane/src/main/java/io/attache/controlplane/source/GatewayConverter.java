@@ -3,7 +3,6 @@ package io.attache.controlplane.source;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.LabelSelector;
 import io.attache.controlplane.model.RouteKind;
-import io.attache.controlplane.model.TlsOptions;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
@@ -29,9 +28,9 @@ final class GatewayConverter {
   /** The default {@code gatewayClassName} this control plane serves. */
   static final String DEFAULT_CLASS = "attache";
 
-  private static final String ACCEPTED = "Accepted";
+  static final String ACCEPTED = "Accepted";
   private static final String CONFLICTED = "Conflicted";
-  private static final String RESOLVED_REFS = "ResolvedRefs";
+  static final String RESOLVED_REFS = "ResolvedRefs";
 
   private static final Pattern HOSTNAME =
       Pattern.compile(
@@ -196,7 +195,7 @@ final class GatewayConverter {
   }
 
   /** A listener's problems, reported both as errors and as its status conditions. */
-  private static final class ListenerProblems {
+  static final class ListenerProblems {
     private final String listener;
     private final DocumentErrors errors;
     private final List<GatewayState.ListenerNote> notes;
@@ -304,69 +303,8 @@ final class GatewayConverter {
         }
       }
     }
-    List<String> secrets = new ArrayList<>();
-    TlsOptions tlsOptions = TlsOptions.DEFAULTS;
-    if (parsed == GatewayState.Protocol.HTTPS) {
-      var tls = listener.getTls();
-      tlsOptions =
-          ListenerTlsOptions.read(
-              tls == null ? null : tls.getOptions(),
-              path + ".tls.options",
-              (field, reason) -> problems.refuse(field, ACCEPTED, "UnsupportedValue", reason));
-      String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
-      if (!mode.equals("Terminate")) {
-        problems.refuse(
-            path + ".tls.mode",
-            ACCEPTED,
-            "UnsupportedValue",
-            "must be Terminate for HTTPS, was '" + mode + "'");
-      }
-      var refs =
-          tls == null
-              ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference>of()
-              : HttpRouteConverter.orEmpty(tls.getCertificateRefs());
-      if (refs.isEmpty()) {
-        problems.refuse(
-            path + ".tls.certificateRefs",
-            RESOLVED_REFS,
-            "InvalidCertificateRef",
-            "an HTTPS listener needs at least one certificate Secret");
-      }
-      for (int r = 0; r < refs.size(); r++) {
-        var ref = refs.get(r);
-        boolean secret =
-            (ref.getGroup() == null || ref.getGroup().isEmpty())
-                && (ref.getKind() == null || ref.getKind().equals("Secret"));
-        if (!secret || ref.getName() == null || ref.getName().isBlank()) {
-          problems.refuse(
-              path + ".tls.certificateRefs[" + r + "]",
-              RESOLVED_REFS,
-              "InvalidCertificateRef",
-              "must name a Secret (group \"\", kind Secret)");
-        } else {
-          secrets.add(
-              (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName());
-        }
-      }
-    } else if (parsed == GatewayState.Protocol.TLS) {
-      var tls = listener.getTls();
-      String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
-      if (!mode.equals("Passthrough")) {
-        problems.refuse(
-            path + ".tls.mode",
-            ACCEPTED,
-            "UnsupportedValue",
-            "must be Passthrough for TLS (terminate TLS with an HTTPS listener), was '"
-                + mode
-                + "'");
-      }
-    } else if (listener.getTls() != null && parsed != null) {
-      problems.refuse(
-          path + ".tls",
-          ACCEPTED,
-          "UnsupportedValue",
-          "only an HTTPS or TLS listener may have tls");
-    }
+    ListenerTlsOptions.Terminated tls =
+        ListenerTlsOptions.terminated(listener, parsed, namespace, path, problems);
     if (!problems.served) {
       return Optional.empty();
     }
@@ -379,9 +317,9 @@ final class GatewayConverter {
             // (apis/v1/gateway_types.go, Listener.hostname): TCP.
             parsed == GatewayState.Protocol.TCP ? Optional.empty() : hostname,
             allNamespaces,
-            secrets,
+            tls.secrets(),
             selector,
-            tlsOptions));
+            tls.options()));
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.TlsOptions;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,6 +64,86 @@ final class ListenerTlsOptions {
   private static final String ENVOY_DEFAULT_MINIMUM = "1.2";
 
   private ListenerTlsOptions() {}
+
+  /** An HTTPS listener's certificate Secrets ({@code namespace/name}) and TLS options. */
+  record Terminated(List<String> secrets, TlsOptions options) {}
+
+  /**
+   * The TLS of a listener of protocol {@code parsed}: an HTTPS one terminates with its certificate
+   * Secrets and options, a TLS one passes through; each problem refuses the listener.
+   */
+  static Terminated terminated(
+      Listener listener,
+      GatewayState.Protocol parsed,
+      String namespace,
+      String path,
+      GatewayConverter.ListenerProblems problems) {
+    List<String> secrets = new ArrayList<>();
+    TlsOptions tlsOptions = TlsOptions.DEFAULTS;
+    if (parsed == GatewayState.Protocol.HTTPS) {
+      var tls = listener.getTls();
+      tlsOptions =
+          ListenerTlsOptions.read(
+              tls == null ? null : tls.getOptions(),
+              path + ".tls.options",
+              (field, reason) ->
+                  problems.refuse(field, GatewayConverter.ACCEPTED, "UnsupportedValue", reason));
+      String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
+      if (!mode.equals("Terminate")) {
+        problems.refuse(
+            path + ".tls.mode",
+            GatewayConverter.ACCEPTED,
+            "UnsupportedValue",
+            "must be Terminate for HTTPS, was '" + mode + "'");
+      }
+      var refs =
+          tls == null
+              ? List.<io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference>of()
+              : HttpRouteConverter.orEmpty(tls.getCertificateRefs());
+      if (refs.isEmpty()) {
+        problems.refuse(
+            path + ".tls.certificateRefs",
+            GatewayConverter.RESOLVED_REFS,
+            "InvalidCertificateRef",
+            "an HTTPS listener needs at least one certificate Secret");
+      }
+      for (int r = 0; r < refs.size(); r++) {
+        var ref = refs.get(r);
+        boolean secret =
+            (ref.getGroup() == null || ref.getGroup().isEmpty())
+                && (ref.getKind() == null || ref.getKind().equals("Secret"));
+        if (!secret || ref.getName() == null || ref.getName().isBlank()) {
+          problems.refuse(
+              path + ".tls.certificateRefs[" + r + "]",
+              GatewayConverter.RESOLVED_REFS,
+              "InvalidCertificateRef",
+              "must name a Secret (group \"\", kind Secret)");
+        } else {
+          secrets.add(
+              (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName());
+        }
+      }
+    } else if (parsed == GatewayState.Protocol.TLS) {
+      var tls = listener.getTls();
+      String mode = tls == null || tls.getMode() == null ? "Terminate" : tls.getMode();
+      if (!mode.equals("Passthrough")) {
+        problems.refuse(
+            path + ".tls.mode",
+            GatewayConverter.ACCEPTED,
+            "UnsupportedValue",
+            "must be Passthrough for TLS (terminate TLS with an HTTPS listener), was '"
+                + mode
+                + "'");
+      }
+    } else if (listener.getTls() != null && parsed != null) {
+      problems.refuse(
+          path + ".tls",
+          GatewayConverter.ACCEPTED,
+          "UnsupportedValue",
+          "only an HTTPS or TLS listener may have tls");
+    }
+    return new Terminated(secrets, tlsOptions);
+  }
 
   /**
    * The options at {@code path} ({@code spec.listeners[i].tls.options}); each problem to {@code
