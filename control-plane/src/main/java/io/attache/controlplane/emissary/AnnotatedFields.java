@@ -49,6 +49,9 @@ final class AnnotatedFields {
             millis ->
                 annotations.put(
                     RouteExtensions.IDLE_TIMEOUT_ANNOTATION, GatewayApiMigration.duration(millis)));
+    if (filters.precedence() != 0) {
+      annotations.put(RouteExtensions.PRECEDENCE_ANNOTATION, String.valueOf(filters.precedence()));
+    }
     if (filters.stringPrefix()) {
       annotations.put(RouteExtensions.PATH_PREFIX_ANNOTATION, "string");
     }

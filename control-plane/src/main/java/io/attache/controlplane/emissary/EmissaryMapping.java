@@ -94,7 +94,7 @@ public record EmissaryMapping(
    * ({@link AnnotatedFields}): {@code bypass_auth}, {@code auth_context_extensions}, {@code labels}
    * and {@code cors} (checked by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written,
    * in Emissary's format), {@code regex_rewrite}, {@code idle_timeout_ms}, {@code case_sensitive:
-   * false}, and that {@code prefix} is Envoy's string prefix.
+   * false}, {@code precedence}, and that {@code prefix} is Envoy's string prefix.
    */
   public record Extensions(
       boolean bypassAuth,
@@ -104,7 +104,8 @@ public record EmissaryMapping(
       Optional<RouteExtensions.RegexRewrite> regexRewrite,
       OptionalInt idleTimeoutMillis,
       boolean caseInsensitive,
-      boolean stringPrefix) {
+      boolean stringPrefix,
+      int precedence) {
     public Extensions {
       authContextExtensions =
           java.util.Collections.unmodifiableMap(

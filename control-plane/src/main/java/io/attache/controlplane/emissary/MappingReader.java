@@ -43,13 +43,9 @@ final class MappingReader {
     Optional<String> rewrite = rewrite(fields, notCarried);
     OptionalInt timeout = fields.integer("timeout_ms", 0, Integer.MAX_VALUE);
     Optional<String> method = fields.string("method");
+    int precedence = fields.integer("precedence", Integer.MIN_VALUE, Integer.MAX_VALUE).orElse(0);
     if (fields.bool("method_regex")) {
       notCarried.put("method_regex", "HTTPRoute method matches are exact");
-    }
-    int precedence = fields.integer("precedence", Integer.MIN_VALUE, Integer.MAX_VALUE).orElse(0);
-    if (precedence != 0) {
-      notCarried.put(
-          "precedence", "HTTPRoute orders its matches by how specific they are, not by a number");
     }
     notCarriedYet(fields, notCarried);
     EmissaryMapping mapping =
@@ -79,7 +75,8 @@ final class MappingReader {
                 TrafficFields.retry(fields),
                 TrafficFields.loadBalancer(fields),
                 TrafficFields.circuitBreaker(fields)),
-            extensions(fields, errors, !regex && !exact && !prefix.orElse("/").equals("/")),
+            extensions(
+                fields, errors, !regex && !exact && !prefix.orElse("/").equals("/"), precedence),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -141,7 +138,7 @@ final class MappingReader {
 
   /** {@code auth_context_extensions} without {@code bypass_auth}, as v3route.py sends them. */
   private static EmissaryMapping.Extensions extensions(
-      SpecFields fields, List<String> errors, boolean stringPrefix) {
+      SpecFields fields, List<String> errors, boolean stringPrefix, int precedence) {
     boolean bypass = fields.bool("bypass_auth");
     Map<String, String> context = fields.stringMap("auth_context_extensions", false);
     if (bypass && !context.isEmpty()) {
@@ -166,7 +163,8 @@ final class MappingReader {
         regexRewrite(fields),
         fields.integer("idle_timeout_ms", 0, Integer.MAX_VALUE),
         fields.has("case_sensitive") && !fields.bool("case_sensitive"),
-        stringPrefix);
+        stringPrefix,
+        precedence);
   }
 
   /** v3route.py generate_regex_rewrite: a pattern and its substitution. */

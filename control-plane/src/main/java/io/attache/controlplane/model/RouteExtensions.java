@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param stringPrefix a {@code PathPrefix} matches as Envoy's string prefix, Emissary's {@code
  *     prefix} ({@code /v1/orders} also matches {@code /v1/ordersX}, {@code /catalog/} not {@code
  *     /catalog}), rather than by whole segments
+ * @param precedence orders the route's Envoy routes before those of lower precedence, whatever
+ *     Gateway API's order says (Emissary's {@code precedence}); 0 for all routes leaves that order
  */
 public record RouteExtensions(
     boolean authDisabled,
@@ -31,7 +33,8 @@ public record RouteExtensions(
     Optional<RegexRewrite> regexRewrite,
     Optional<java.time.Duration> idleTimeout,
     boolean caseInsensitive,
-    boolean stringPrefix) {
+    boolean stringPrefix,
+    int precedence) {
   public static final RouteExtensions NONE =
       new RouteExtensions(
           false,
@@ -41,7 +44,8 @@ public record RouteExtensions(
           Optional.empty(),
           Optional.empty(),
           false,
-          false);
+          false,
+          0);
 
   /** JSON {@code {"pattern": ..., "substitution": ...}}: {@link #regexRewrite}. */
   public static final String REGEX_REWRITE_ANNOTATION = "attache.io/regex-rewrite";
@@ -51,6 +55,9 @@ public record RouteExtensions(
 
   /** {@code string} ({@link #stringPrefix}) or {@code segment}, Gateway API's, the default. */
   public static final String PATH_PREFIX_ANNOTATION = "attache.io/path-prefix";
+
+  /** A whole number: {@link #precedence}. */
+  public static final String PRECEDENCE_ANNOTATION = "attache.io/precedence";
 
   /** {@code "false"}: {@link #caseInsensitive}. */
   public static final String CASE_SENSITIVE_ANNOTATION = "attache.io/case-sensitive";

@@ -72,7 +72,8 @@ final class RouteAnnotations {
                 rewrite,
                 idle,
                 "false".equals(sensitive),
-                "string".equals(prefix)));
+                "string".equals(prefix),
+                precedence(annotations, errors)));
   }
 
   private static Map<String, String> context(
@@ -141,6 +142,20 @@ final class RouteAnnotations {
     return HttpRouteConverter.regex(pattern, field(name), errors)
         ? Optional.of(new RouteExtensions.RegexRewrite(pattern, substitution))
         : Optional.empty();
+  }
+
+  private static int precedence(Map<String, String> annotations, DocumentErrors errors) {
+    String text = annotations.get(RouteExtensions.PRECEDENCE_ANNOTATION);
+    if (text == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      errors.add(
+          field(RouteExtensions.PRECEDENCE_ANNOTATION), "must be a whole number, was " + text);
+      return 0;
+    }
   }
 
   private static Optional<java.time.Duration> idleTimeout(

@@ -63,6 +63,8 @@ final class EnvoyRoutes {
   // Service): HTTPRoutes come first there, and the two kinds' rules are never merged.
   private static final Comparator<Entry> PRECEDENCE =
       Comparator.comparing((Entry e) -> e.rule().route().kind())
+          // an attache.io/precedence annotation (Emissary's precedence) first; 0 unless given
+          .thenComparingInt(e -> -e.rule().route().extensions().precedence())
           .thenComparing(
               (a, b) ->
                   a.rule().route().kind() == RouteKind.GRPC

@@ -607,11 +607,13 @@ class GatewayApiMigrationTest {
             HOST
                 + mapping(
                         "extras",
-                        "prefix: /x/\nservice: https://x\nprecedence: 5\nhost_regex: true")
+                        "prefix: /x/\nservice: https://x\nmethod: GET|HEAD\nmethod_regex: true\n"
+                            + "host_regex: true")
                     .replace("hostname: example.com", "host: \"example.*\""));
 
     assertThat(result.report())
-        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.precedence: not carried over"))
+        .anyMatch(
+            line -> line.startsWith("Mapping shop/extras: spec.method_regex: not carried over"))
         .anyMatch(
             line -> line.startsWith("Mapping shop/extras: spec.host_regex: not carried over"));
   }

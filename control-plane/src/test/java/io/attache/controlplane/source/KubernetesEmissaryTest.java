@@ -168,7 +168,10 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\nprecedence: 5"));
+    create(
+        mapping(
+            "ordered",
+            "prefix: /ordered/\nservice: catalog:8080\nmethod: GET|HEAD\nmethod_regex: true"));
     start();
 
     RouteConfiguration served = routes(r -> r.contains("/catalog/"));
@@ -182,9 +185,8 @@ class KubernetesEmissaryTest {
                         e ->
                             e.toString()
                                 .equals(
-                                    "Mapping shop/ordered spec.precedence: not served yet:"
-                                        + " HTTPRoute orders its matches by how specific they"
-                                        + " are, not by a number")));
+                                    "Mapping shop/ordered spec.method_regex: not served yet:"
+                                        + " HTTPRoute method matches are exact")));
   }
 
   /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
@@ -193,7 +195,10 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\nprecedence: 5"));
+    create(
+        mapping(
+            "ordered",
+            "prefix: /ordered/\nservice: catalog:8080\nmethod: GET|HEAD\nmethod_regex: true"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -210,8 +215,8 @@ class KubernetesEmissaryTest {
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.precedence: not served yet: HTTPRoute orders its matches by"
-                              + " how specific they are, not by a number"));
+                          "spec.method_regex: not served yet: HTTPRoute method matches are"
+                              + " exact"));
               assertThat(status("lost"))
                   .isEqualTo(
                       Map.of(

@@ -336,6 +336,25 @@ class RouteExtensionsTranslationTest {
         .getDomain();
   }
 
+  /** Emissary's precedence (irhttpmapping.py _route_weight, first key): higher goes first. */
+  @Test
+  void precedenceOrdersRoutesBeforeGatewayApisOwnOrder() {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route("specific", "/store/cart", "")
+                + route("preferred", "/store", "attache.io/precedence: '10'"));
+
+    List<String> order =
+        xds.routes().stream()
+            .filter(r -> r.getName().equals("shop/edge:8000"))
+            .flatMap(r -> r.getVirtualHosts(0).getRoutesList().stream())
+            .map(Route::getName)
+            .toList();
+    assertThat(order.get(0)).startsWith("shop/preferred/");
+    assertThat(order).anyMatch(name -> name.startsWith("shop/specific/"));
+  }
+
   @Test
   void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
     ParseResult result =
