@@ -49,6 +49,12 @@ final class AnnotatedFields {
             millis ->
                 annotations.put(
                     RouteExtensions.IDLE_TIMEOUT_ANNOTATION, GatewayApiMigration.duration(millis)));
+    filters
+        .methodRegex()
+        .ifPresent(regex -> annotations.put(RouteExtensions.METHOD_REGEX_ANNOTATION, regex));
+    filters
+        .hostRegex()
+        .ifPresent(regex -> annotations.put(RouteExtensions.AUTHORITY_REGEX_ANNOTATION, regex));
     if (filters.precedence() != 0) {
       annotations.put(RouteExtensions.PRECEDENCE_ANNOTATION, String.valueOf(filters.precedence()));
     }

@@ -45,12 +45,22 @@ public record EmissaryHost(
    * Mapping's (irutils.py {@code selector_matches}).
    */
   public boolean serves(Optional<String> hostname, Map<String, String> labels) {
-    boolean hostMatch = hostname.map(h -> HostListeners.globsMatch(this.hostname, h)).orElse(false);
+    return serves(hostname, false, labels);
+  }
+
+  /**
+   * As above; a Mapping whose host is a regular expression ({@code host_regex}) matches every
+   * Host's hostname, as irhost.py takes it (the regex is matched on {@code :authority} instead).
+   */
+  public boolean serves(Optional<String> hostname, boolean hostRegex, Map<String, String> labels) {
+    boolean named = hostname.isPresent() || hostRegex;
+    boolean hostMatch =
+        hostRegex || hostname.map(h -> HostListeners.globsMatch(this.hostname, h)).orElse(false);
     if (mappingSelector.isEmpty()) {
       return hostMatch;
     }
     boolean selected = SpecFields.selects(mappingSelector.get(), labels);
-    return selected && (hostname.isEmpty() || hostMatch);
+    return selected && (!named || hostMatch);
   }
 
   /** What plaintext requests for the host get. */

@@ -94,7 +94,8 @@ public record EmissaryMapping(
    * ({@link AnnotatedFields}): {@code bypass_auth}, {@code auth_context_extensions}, {@code labels}
    * and {@code cors} (checked by {@link EmissaryLabels} and {@link EmissaryCors}, kept as written,
    * in Emissary's format), {@code regex_rewrite}, {@code idle_timeout_ms}, {@code case_sensitive:
-   * false}, {@code precedence}, and that {@code prefix} is Envoy's string prefix.
+   * false}, {@code precedence}, {@code method} with {@code method_regex}, {@code host} with {@code
+   * host_regex}, and that {@code prefix} is Envoy's string prefix.
    */
   public record Extensions(
       boolean bypassAuth,
@@ -105,7 +106,9 @@ public record EmissaryMapping(
       OptionalInt idleTimeoutMillis,
       boolean caseInsensitive,
       boolean stringPrefix,
-      int precedence) {
+      int precedence,
+      Optional<String> methodRegex,
+      Optional<String> hostRegex) {
     public Extensions {
       authContextExtensions =
           java.util.Collections.unmodifiableMap(

@@ -105,7 +105,10 @@ final class HostListeners {
     Set<String> sections = new LinkedHashSet<>();
     Set<String> hostnames = new LinkedHashSet<>();
     for (EmissaryHost host : hosts) {
-      if (host.serves(mapping.hostname(), mapping.metadataLabels())) {
+      if (host.serves(
+          mapping.hostname(),
+          mapping.extensions().hostRegex().isPresent(),
+          mapping.metadataLabels())) {
         sections.addAll(sectionsByHost.getOrDefault(host.key(), List.of()));
         hostnames.add(host.hostname());
       }

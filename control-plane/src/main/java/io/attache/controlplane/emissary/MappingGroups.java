@@ -39,8 +39,8 @@ final class MappingGroups {
   private static String key(EmissaryMapping m) {
     return String.join(
         "\u0000",
-        m.hostname().orElse(""),
-        m.method().orElse("GET"),
+        m.hostname().orElse(m.extensions().hostRegex().map(r -> "\u0002" + r).orElse("")),
+        m.method().orElse(m.extensions().methodRegex().map(r -> "\u0002" + r).orElse("GET")),
         m.pathKind().name(),
         m.prefix(),
         new TreeMap<>(nullsAsPresent(m.headers())).toString(),

@@ -44,9 +44,13 @@ final class MappingReader {
     OptionalInt timeout = fields.integer("timeout_ms", 0, Integer.MAX_VALUE);
     Optional<String> method = fields.string("method");
     int precedence = fields.integer("precedence", Integer.MIN_VALUE, Integer.MAX_VALUE).orElse(0);
-    if (fields.bool("method_regex")) {
-      notCarried.put("method_regex", "HTTPRoute method matches are exact");
-    }
+    // v3route.py: with method_regex the method is a regular expression for :method, and with
+    // host_regex (and no hostname) the host one for :authority
+    Optional<String> methodRegex = fields.bool("method_regex") ? method : Optional.empty();
+    Optional<String> hostRegex =
+        !fields.has("hostname") && fields.bool("host_regex")
+            ? fields.string("host")
+            : Optional.empty();
     notCarriedYet(fields, notCarried);
     EmissaryMapping mapping =
         new EmissaryMapping(
@@ -62,7 +66,7 @@ final class MappingReader {
             fields.stringMap("regex_headers", false),
             fields.stringMap("query_parameters", true),
             fields.stringMap("regex_query_parameters", false),
-            method,
+            methodRegex.isPresent() ? Optional.empty() : method,
             fields.integer("weight", 0, 100),
             timeout.orElse(EmissaryMapping.DEFAULT_TIMEOUT_MILLIS),
             addedHeaders(fields, "add_request_headers"),
@@ -76,7 +80,12 @@ final class MappingReader {
                 TrafficFields.loadBalancer(fields),
                 TrafficFields.circuitBreaker(fields)),
             extensions(
-                fields, errors, !regex && !exact && !prefix.orElse("/").equals("/"), precedence),
+                fields,
+                errors,
+                !regex && !exact && !prefix.orElse("/").equals("/"),
+                precedence,
+                methodRegex,
+                hostRegex),
             notCarried);
     return Checked.of(mapping, errors);
   }
@@ -100,8 +109,7 @@ final class MappingReader {
     }
     if (host.isPresent()) {
       if (fields.bool("host_regex")) {
-        notCarried.put("host_regex", "HTTPRoute hostnames are exact or start with one wildcard");
-        return Optional.empty();
+        return Optional.empty(); // a regular expression for :authority (Extensions.hostRegex)
       }
       if (host.get().contains("*")) {
         fields.error("host", "an exact host cannot contain '*' (use hostname for a glob)");
@@ -138,7 +146,12 @@ final class MappingReader {
 
   /** {@code auth_context_extensions} without {@code bypass_auth}, as v3route.py sends them. */
   private static EmissaryMapping.Extensions extensions(
-      SpecFields fields, List<String> errors, boolean stringPrefix, int precedence) {
+      SpecFields fields,
+      List<String> errors,
+      boolean stringPrefix,
+      int precedence,
+      Optional<String> methodRegex,
+      Optional<String> hostRegex) {
     boolean bypass = fields.bool("bypass_auth");
     Map<String, String> context = fields.stringMap("auth_context_extensions", false);
     if (bypass && !context.isEmpty()) {
@@ -164,7 +177,9 @@ final class MappingReader {
         fields.integer("idle_timeout_ms", 0, Integer.MAX_VALUE),
         fields.has("case_sensitive") && !fields.bool("case_sensitive"),
         stringPrefix,
-        precedence);
+        precedence,
+        methodRegex,
+        hostRegex);
   }
 
   /** v3route.py generate_regex_rewrite: a pattern and its substitution. */

@@ -22,6 +22,10 @@ import java.util.Optional;
  * @param stringPrefix a {@code PathPrefix} matches as Envoy's string prefix, Emissary's {@code
  *     prefix} ({@code /v1/orders} also matches {@code /v1/ordersX}, {@code /catalog/} not {@code
  *     /catalog}), rather than by whole segments
+ * @param methodRegex a regular expression the {@code :method} must match (Emissary's {@code
+ *     method_regex})
+ * @param authorityRegex a regular expression the {@code :authority} must match (Emissary's {@code
+ *     host_regex})
  * @param precedence orders the route's Envoy routes before those of lower precedence, whatever
  *     Gateway API's order says (Emissary's {@code precedence}); 0 for all routes leaves that order
  */
@@ -34,7 +38,9 @@ public record RouteExtensions(
     Optional<java.time.Duration> idleTimeout,
     boolean caseInsensitive,
     boolean stringPrefix,
-    int precedence) {
+    int precedence,
+    Optional<String> methodRegex,
+    Optional<String> authorityRegex) {
   public static final RouteExtensions NONE =
       new RouteExtensions(
           false,
@@ -45,7 +51,9 @@ public record RouteExtensions(
           Optional.empty(),
           false,
           false,
-          0);
+          0,
+          Optional.empty(),
+          Optional.empty());
 
   /** JSON {@code {"pattern": ..., "substitution": ...}}: {@link #regexRewrite}. */
   public static final String REGEX_REWRITE_ANNOTATION = "attache.io/regex-rewrite";
@@ -55,6 +63,12 @@ public record RouteExtensions(
 
   /** {@code string} ({@link #stringPrefix}) or {@code segment}, Gateway API's, the default. */
   public static final String PATH_PREFIX_ANNOTATION = "attache.io/path-prefix";
+
+  /** An RE2 expression: {@link #methodRegex}. */
+  public static final String METHOD_REGEX_ANNOTATION = "attache.io/method-regex";
+
+  /** An RE2 expression: {@link #authorityRegex}. */
+  public static final String AUTHORITY_REGEX_ANNOTATION = "attache.io/authority-regex";
 
   /** A whole number: {@link #precedence}. */
   public static final String PRECEDENCE_ANNOTATION = "attache.io/precedence";
@@ -112,5 +126,7 @@ public record RouteExtensions(
     Objects.requireNonNull(cors, "cors");
     Objects.requireNonNull(regexRewrite, "regexRewrite");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(methodRegex, "methodRegex");
+    Objects.requireNonNull(authorityRegex, "authorityRegex");
   }
 }

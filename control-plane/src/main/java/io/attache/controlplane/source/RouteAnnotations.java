@@ -73,7 +73,9 @@ final class RouteAnnotations {
                 idle,
                 "false".equals(sensitive),
                 "string".equals(prefix),
-                precedence(annotations, errors)));
+                precedence(annotations, errors),
+                regex(annotations, RouteExtensions.METHOD_REGEX_ANNOTATION, errors),
+                regex(annotations, RouteExtensions.AUTHORITY_REGEX_ANNOTATION, errors)));
   }
 
   private static Map<String, String> context(
@@ -141,6 +143,14 @@ final class RouteAnnotations {
     }
     return HttpRouteConverter.regex(pattern, field(name), errors)
         ? Optional.of(new RouteExtensions.RegexRewrite(pattern, substitution))
+        : Optional.empty();
+  }
+
+  private static Optional<String> regex(
+      Map<String, String> annotations, String name, DocumentErrors errors) {
+    String text = annotations.get(name);
+    return text != null && HttpRouteConverter.regex(text, field(name), errors)
+        ? Optional.of(text)
         : Optional.empty();
   }
 

@@ -603,19 +603,42 @@ class GatewayApiMigrationTest {
   @Test
   void whatCannotBeCarriedIsReportedWithItsField() {
     GatewayApiMigration.Result result =
-        migrate(
-            HOST
-                + mapping(
-                        "extras",
-                        "prefix: /x/\nservice: https://x\nmethod: GET|HEAD\nmethod_regex: true\n"
-                            + "host_regex: true")
-                    .replace("hostname: example.com", "host: \"example.*\""));
+        migrate(HOST + mapping("extras", "prefix: /x/\nservice: https://x\ntls: upstream"));
 
     assertThat(result.report())
-        .anyMatch(
-            line -> line.startsWith("Mapping shop/extras: spec.method_regex: not carried over"))
-        .anyMatch(
-            line -> line.startsWith("Mapping shop/extras: spec.host_regex: not carried over"));
+        .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.tls: not carried over"))
+        .anyMatch(line -> line.contains("spec.service: https:// needs TLS origination"));
+  }
+
+  /**
+   * topics/using/method (method_regex) and topics/using/headers/host (host_regex): v3route.py
+   * matches them on :method and :authority by regular expression; a host_regex Mapping belongs to
+   * every Host (irhost.py matches_httpgroup).
+   */
+  @Test
+  void methodAndHostRegexesBecomeAnnotations() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("read", "prefix: /r/\nservice: r\nmethod: GET|HEAD\nmethod_regex: true")
+                + mapping(
+                        "any",
+                        "prefix: /a/\nservice: a\nhost: \"^[a-z]+\\\\.example\\\\.com$\"\nhost_regex: true")
+                    .replace("  hostname: example.com\n", ""));
+
+    assertThat(result.report()).noneMatch(line -> line.contains("not carried over"));
+    assertThat(metadata(route(result, "read")).get("annotations"))
+        .isEqualTo(
+            Map.of("attache.io/method-regex", "GET|HEAD", "attache.io/path-prefix", "string"));
+    assertThat(yaml(rule(result, "read"))).doesNotContain("method:");
+    assertThat(metadata(route(result, "any")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/authority-regex",
+                "^[a-z]+\\.example\\.com$",
+                "attache.io/path-prefix",
+                "string"));
+    assertThat(yaml(route(result, "any").get("spec"))).contains("hostnames: \"example.com\"");
   }
 
   /**

@@ -168,10 +168,7 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(
-        mapping(
-            "ordered",
-            "prefix: /ordered/\nservice: catalog:8080\nmethod: GET|HEAD\nmethod_regex: true"));
+    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\ntls: upstream-context"));
     start();
 
     RouteConfiguration served = routes(r -> r.contains("/catalog/"));
@@ -185,8 +182,9 @@ class KubernetesEmissaryTest {
                         e ->
                             e.toString()
                                 .equals(
-                                    "Mapping shop/ordered spec.method_regex: not served yet:"
-                                        + " HTTPRoute method matches are exact")));
+                                    "Mapping shop/ordered spec.tls: not served yet: TLS"
+                                        + " origination needs a BackendTLSPolicy (not generated"
+                                        + " yet)")));
   }
 
   /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
@@ -195,10 +193,7 @@ class KubernetesEmissaryTest {
     client.resource(KubernetesResourcesTest.service("shop", "catalog", 8080)).create();
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
-    create(
-        mapping(
-            "ordered",
-            "prefix: /ordered/\nservice: catalog:8080\nmethod: GET|HEAD\nmethod_regex: true"));
+    create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\ntls: upstream-context"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -215,8 +210,8 @@ class KubernetesEmissaryTest {
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.method_regex: not served yet: HTTPRoute method matches are"
-                              + " exact"));
+                          "spec.tls: not served yet: TLS origination needs a BackendTLSPolicy"
+                              + " (not generated yet)"));
               assertThat(status("lost"))
                   .isEqualTo(
                       Map.of(

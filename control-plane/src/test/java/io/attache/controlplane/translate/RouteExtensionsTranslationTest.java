@@ -356,6 +356,23 @@ class RouteExtensionsTranslationTest {
   }
 
   @Test
+  void methodAndAuthorityRegexesMatchThePseudoHeaders() {
+    XdsResources xds =
+        translate(
+            GATEWAY
+                + route(
+                    "read",
+                    "/r",
+                    "attache.io/method-regex: 'GET|HEAD', attache.io/authority-regex:"
+                        + " '^[a-z]+\\.example\\.com$'"));
+
+    Route read = route(xds, "read");
+    assertThat(read.getMatch().getHeadersList())
+        .extracting(h -> h.getName() + " " + h.getStringMatch().getSafeRegex().getRegex())
+        .containsExactly(":method GET|HEAD", ":authority ^[a-z]+\\.example\\.com$");
+  }
+
+  @Test
   void anAnnotationThatDoesNotReadIsAnErrorNamingIt() {
     ParseResult result =
         parse(
