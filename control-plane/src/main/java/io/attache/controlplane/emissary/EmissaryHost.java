@@ -28,13 +28,11 @@ public record EmissaryHost(
     Insecure insecure,
     Optional<Map<String, String>> mappingSelector,
     Optional<String> tlsContext,
-    Optional<TlsOptions> tls,
-    Map<String, String> notCarried) {
+    Optional<TlsOptions> tls) {
 
   public EmissaryHost {
     metadataLabels = Map.copyOf(metadataLabels);
     mappingSelector = mappingSelector.map(Map::copyOf);
-    notCarried = Map.copyOf(notCarried);
   }
 
   /**
@@ -133,7 +131,7 @@ public record EmissaryHost(
     }
     return Checked.of(
         new EmissaryHost(
-            namespace, name, labels, hostname, secret, insecure, selector, context, tls, Map.of()),
+            namespace, name, labels, hostname, secret, insecure, selector, context, tls),
         errors);
   }
 

@@ -63,19 +63,18 @@ public final class EmissaryObjects {
     return read.value().map(EmissaryObjects::served).orElse(read);
   }
 
-  /** One Host to serve, as {@link #servedMapping}. */
+  /** One Host to serve: as read (every field it reads is served). */
   public static Checked<EmissaryHost> servedHost(
       String namespace, String name, Map<String, String> labels, Map<?, ?> spec) {
-    Checked<EmissaryHost> read = EmissaryHost.read(namespace, name, labels, spec);
-    return read.value().map(EmissaryObjects::served).orElse(read);
+    return EmissaryHost.read(namespace, name, labels, spec);
   }
 
-  private static <T> Checked<T> served(T value) {
-    Map<String, String> notCarried =
-        value instanceof EmissaryMapping m ? m.notCarried() : ((EmissaryHost) value).notCarried();
+  private static Checked<EmissaryMapping> served(EmissaryMapping mapping) {
     List<String> errors = new ArrayList<>();
-    notCarried.forEach((field, why) -> errors.add("spec." + field + ": not served yet: " + why));
-    return Checked.of(value, errors);
+    mapping
+        .notCarried()
+        .forEach((field, why) -> errors.add("spec." + field + ": not served yet: " + why));
+    return Checked.of(mapping, errors);
   }
 
   /** The string labels of {@code metadata}; a Host's selector can match only those. */
