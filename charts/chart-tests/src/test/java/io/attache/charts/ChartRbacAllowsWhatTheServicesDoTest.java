@@ -178,6 +178,7 @@ class ChartRbacAllowsWhatTheServicesDoTest {
       host.close();
     }
     testClient.close();
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private void create(String yaml) {

@@ -81,6 +81,7 @@ class KubernetesEmissaryTest {
     if (xds != null) {
       xds.close();
     }
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private void create(String yaml) {

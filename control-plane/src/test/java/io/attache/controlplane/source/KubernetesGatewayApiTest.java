@@ -91,6 +91,7 @@ class KubernetesGatewayApiTest {
     if (xds != null) {
       xds.close();
     }
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private void apply(String yaml) {

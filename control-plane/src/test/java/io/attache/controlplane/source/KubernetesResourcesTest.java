@@ -85,6 +85,7 @@ class KubernetesResourcesTest {
     if (xds != null) {
       xds.close();
     }
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private Snapshot snapshotWith(String cluster) {

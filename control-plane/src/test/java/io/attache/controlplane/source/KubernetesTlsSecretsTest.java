@@ -76,6 +76,7 @@ class KubernetesTlsSecretsTest {
     if (xds != null) {
       xds.close();
     }
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private void put(String yaml) {

@@ -61,6 +61,7 @@ class KubernetesPolicySourceTest {
   void stop() {
     channel.shutdownNow();
     host.close();
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   private static AuthPolicy policy(String name, List<Map<String, Object>> identity) {

@@ -73,6 +73,7 @@ class ServiceAccountTokenTest {
   void stop() {
     channel.shutdownNow();
     host.close();
+    client.close(); // before the mock server's shutdown, which waits for open connections
   }
 
   /** The API server's answer: two known tokens, one per namespace, for audience attache. */
