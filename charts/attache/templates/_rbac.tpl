@@ -21,9 +21,13 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways, httproutes, grpcroutes, tlsroutes, tcproutes]
   verbs: [{{ join ", " $read }}]
-{{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces */}}
+{{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces; BackendTLSPolicies make Envoy originate TLS to Services */}}
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [referencegrants]
+  resources: [referencegrants, backendtlspolicies]
+  verbs: [list, watch]
+{{- /* ConfigMaps holding the CA bundles BackendTLSPolicies name (ca.crt) */}}
+- apiGroups: [""]
+  resources: [configmaps]
   verbs: [list, watch]
 - apiGroups: [attache.io]
   resources: [trafficpolicies, authpolicies, ratelimitpolicies]

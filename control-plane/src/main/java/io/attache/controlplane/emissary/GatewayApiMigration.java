@@ -274,8 +274,11 @@ public final class GatewayApiMigration {
         report.add(
             "Mapping "
                 + m.key()
-                + ": spec.service: https:// needs TLS origination, which needs a BackendTLSPolicy"
-                + " (not generated yet)");
+                + ": spec.service: https:// needs TLS origination: write a BackendTLSPolicy for"
+                + " Service "
+                + service.get().name()
+                + " naming the CA and hostname to verify (Emissary verified none, so none is"
+                + " guessed)");
       }
       backends.add(backend);
     }

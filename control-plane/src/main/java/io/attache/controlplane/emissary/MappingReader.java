@@ -135,7 +135,10 @@ final class MappingReader {
 
   private static void notCarriedYet(SpecFields fields, Map<String, String> notCarried) {
     Map<String, String> where =
-        Map.of("tls", "TLS origination needs a BackendTLSPolicy (not generated yet)");
+        Map.of(
+            "tls",
+            "TLS origination is a BackendTLSPolicy on the Service, naming the CA and hostname to"
+                + " verify (Emissary's upstream TLSContext does not carry over)");
     where.forEach(
         (field, reason) -> {
           if (fields.has(field)) {

@@ -22,7 +22,8 @@ public record ClusterState(
     List<PolicyAttachment> attachments,
     List<TlsSecret> secrets,
     List<ReferenceGrantState> referenceGrants,
-    List<NamespaceState> namespaces) {
+    List<NamespaceState> namespaces,
+    List<BackendTlsState> backendTls) {
   public static final ClusterState EMPTY = new ClusterState(List.of(), List.of());
 
   public ClusterState {
@@ -35,6 +36,31 @@ public record ClusterState(
     secrets = List.copyOf(secrets);
     referenceGrants = List.copyOf(referenceGrants);
     namespaces = List.copyOf(namespaces);
+    backendTls = List.copyOf(backendTls);
+  }
+
+  /** Without BackendTLSPolicies. */
+  public ClusterState(
+      List<ServiceState> services,
+      List<EndpointState> endpoints,
+      List<GatewayState> gateways,
+      List<HttpRouteState> httpRoutes,
+      List<TrafficPolicyState> trafficPolicies,
+      List<PolicyAttachment> attachments,
+      List<TlsSecret> secrets,
+      List<ReferenceGrantState> referenceGrants,
+      List<NamespaceState> namespaces) {
+    this(
+        services,
+        endpoints,
+        gateways,
+        httpRoutes,
+        trafficPolicies,
+        attachments,
+        secrets,
+        referenceGrants,
+        namespaces,
+        List.of());
   }
 
   /** Without ReferenceGrants and Namespaces (every namespace has its name label alone). */
@@ -104,7 +130,8 @@ public record ClusterState(
         attachments,
         secrets,
         referenceGrants,
-        namespaces);
+        namespaces,
+        backendTls);
   }
 
   /** This state with {@code replaced} as its endpoints. */
@@ -118,7 +145,8 @@ public record ClusterState(
         attachments,
         secrets,
         referenceGrants,
-        namespaces);
+        namespaces,
+        backendTls);
   }
 
   /** This state with its Services replaced. */
@@ -132,7 +160,8 @@ public record ClusterState(
         attachments,
         secrets,
         referenceGrants,
-        namespaces);
+        namespaces,
+        backendTls);
   }
 
   /** Whether {@code other} differs from this state in its Services at most. */
@@ -151,7 +180,8 @@ public record ClusterState(
         attachments,
         secrets,
         referenceGrants,
-        namespaces);
+        namespaces,
+        backendTls);
   }
 
   /** Whether {@code other} differs from this state in its HTTPRoutes at most. */

@@ -4,6 +4,7 @@ import io.attache.controlplane.emissary.EmissaryHost;
 import io.attache.controlplane.emissary.EmissaryListener;
 import io.attache.controlplane.emissary.EmissaryMapping;
 import io.attache.controlplane.emissary.EmissaryTlsContext;
+import io.attache.controlplane.model.BackendTlsState;
 import io.attache.controlplane.model.EndpointState;
 import io.attache.controlplane.model.GatewayState;
 import io.attache.controlplane.model.HttpRouteState;
@@ -18,16 +19,19 @@ import io.attache.controlplane.source.ResourceKind.Group;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TCPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +64,8 @@ final class ResourceKinds {
         referenceGrants(),
         namespaces(),
         tlsSecrets(),
+        backendTlsPolicies(),
+        caConfigMaps(),
         trafficPolicies(),
         authPolicies(),
         rateLimitPolicies());
@@ -281,6 +287,81 @@ final class ResourceKinds {
         .fromApi(
             Map.of("type", TlsSecretConverter.TLS_TYPE),
             (secret, state) -> state.certificateSecrets.contains(KubernetesResources.key(secret)));
+  }
+
+  private static ResourceKind<BackendTLSPolicy, BackendTlsState> backendTlsPolicies() {
+    return ResourceKind.of(
+            "BackendTLSPolicy",
+            BackendTLSPolicy.class,
+            BackendTlsState.class,
+            Group.GATEWAY_API,
+            Converter.of(BackendTlsPolicyConverter::convert),
+            p -> "applied: TLS to " + p.targets().size() + " targets, as " + p.hostname(),
+            true,
+            (state, policy) -> state.backendTls.add(policy))
+        .settledBy(
+            (state, errors) -> {
+              Set<String> named = new java.util.HashSet<>();
+              state.backendTls.forEach(
+                  p -> p.caConfigMaps().forEach(c -> named.add(p.namespace() + "/" + c)));
+              state.caConfigMapNames = named; // once, for every ConfigMap the read looks at
+            });
+  }
+
+  /**
+   * ConfigMaps, for the CA bundles BackendTLSPolicies name (others are not converted); settling
+   * them resolves each policy's bundles, and a policy whose ConfigMap is missing or has no {@code
+   * ca.crt} is told so and makes requests to its backends fail (backendtlspolicy_types.go: "MUST
+   * fail, and the client MUST receive an HTTP 5xx").
+   */
+  private static ResourceKind<ConfigMap, CaConfigMap> caConfigMaps() {
+    return ResourceKind.of(
+            "ConfigMap",
+            ConfigMap.class,
+            CaConfigMap.class,
+            Group.GATEWAY_API,
+            Converter.of(
+                (configMap, errors) ->
+                    Optional.of(
+                        new CaConfigMap(
+                            Metadata.namespace(configMap),
+                            configMap.getMetadata().getName(),
+                            BackendTlsPolicyConverter.caBundle(configMap)))),
+            c -> c.pem().isPresent() ? "applied: a CA bundle" : "applied: no ca.crt",
+            true,
+            (state, configMap) -> state.caConfigMaps.put(configMap.key(), configMap))
+        .settledBy(ResourceKinds::resolveCaBundles)
+        .fromApi(
+            Map.of(),
+            (configMap, state) ->
+                state.caConfigMapNames.contains(KubernetesResources.key(configMap)));
+  }
+
+  private static void resolveCaBundles(StateBuilder state, List<ResourceError> errors) {
+    state.backendTls.replaceAll(
+        policy -> {
+          List<String> pems = new ArrayList<>();
+          boolean missing = false;
+          for (int i = 0; i < policy.caConfigMaps().size(); i++) {
+            String key = policy.namespace() + "/" + policy.caConfigMaps().get(i);
+            CaConfigMap found = state.caConfigMaps.get(key);
+            if (found == null || found.pem().isEmpty()) {
+              missing = true;
+              DocumentErrors.forObject("BackendTLSPolicy", policy.key(), errors)
+                  .add(
+                      "spec.validation.caCertificateRefs[" + i + "]",
+                      "InvalidCACertificateRef: ConfigMap "
+                          + key
+                          + (found == null
+                              ? " not found"
+                              : " has no " + BackendTlsPolicyConverter.CA_KEY)
+                          + "; requests to its backends fail");
+            } else {
+              pems.add(found.pem().get());
+            }
+          }
+          return policy.resolved(pems, missing);
+        });
   }
 
   private static ResourceKind<TrafficPolicy, TrafficPolicyState> trafficPolicies() {

@@ -13,7 +13,9 @@ import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TlsSecret;
 import io.attache.controlplane.model.TrafficPolicyState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +44,14 @@ final class StateBuilder {
   final List<io.attache.controlplane.emissary.EmissaryTlsContext> emissaryTlsContexts =
       new ArrayList<>();
 
+  /** BackendTLSPolicies, their CA bundles resolved on settling the ConfigMaps. */
+  final List<io.attache.controlplane.model.BackendTlsState> backendTls = new ArrayList<>();
+
+  final Map<String, CaConfigMap> caConfigMaps = new HashMap<>();
+
+  /** The ConfigMaps ({@code namespace/name}) BackendTLSPolicies name, set once they are in. */
+  Set<String> caConfigMapNames = Set.of();
+
   /** The TLS Secrets ({@code namespace/name}) the Gateways name, set once they are settled. */
   Set<String> certificateSecrets = Set.of();
 
@@ -55,6 +65,7 @@ final class StateBuilder {
         attachments.stream().map(a -> EmissaryServing.retarget(a)).toList(),
         secrets,
         referenceGrants,
-        namespaces);
+        namespaces,
+        backendTls);
   }
 }

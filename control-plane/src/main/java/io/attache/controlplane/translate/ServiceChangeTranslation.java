@@ -81,6 +81,7 @@ final class ServiceChangeTranslation {
       TrafficPolicies policies,
       RouteAttachments attachments,
       Rebuilt rebuilt) {
+    BackendTlsPolicies backendTls = BackendTlsPolicies.resolve(state);
     Set<String> oldClusters = new HashSet<>();
     Set<String> oldHosts = new HashSet<>();
     for (ServiceState service : before.services()) {
@@ -105,7 +106,8 @@ final class ServiceChangeTranslation {
       forTcpPorts(
           service,
           (host, cluster, port) -> {
-            if (rebuilt.clusters.put(cluster, Translator.cluster(cluster, policies)) != null) {
+            if (rebuilt.clusters.put(cluster, Translator.cluster(cluster, policies, backendTls))
+                != null) {
               rebuilt.collided = true;
             }
             rebuilt.assignments.put(cluster, LoadAssignments.of(cluster, port.name(), own));

@@ -66,6 +66,7 @@ public final class Translator {
     // through a sibling's certificate.
     RouteAttachments attachments = resolver.resolve(tls.servable());
     TrafficPolicies policies = TrafficPolicies.resolve(state);
+    BackendTlsPolicies backendTls = BackendTlsPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> assignments = new ArrayList<>();
@@ -81,7 +82,8 @@ public final class Translator {
                     service,
                     endpointsByService.getOrDefault(service.key(), List.of()),
                     attachments,
-                    policies));
+                    policies,
+                    backendTls));
     for (List<PortResources> ports : byService) {
       for (PortResources port : ports) {
         clusters.add(port.cluster());
@@ -131,7 +133,8 @@ public final class Translator {
       ServiceState service,
       List<Endpoint> endpoints,
       RouteAttachments attachments,
-      TrafficPolicies policies) {
+      TrafficPolicies policies,
+      BackendTlsPolicies backendTls) {
     List<PortResources> resources = new ArrayList<>(service.ports().size());
     for (ServicePort port : service.ports()) {
       if (port.protocol() != ServicePort.Protocol.TCP) {
@@ -141,7 +144,7 @@ public final class Translator {
       String host = XdsNames.host(service, port);
       resources.add(
           new PortResources(
-              cluster(cluster, policies),
+              cluster(cluster, policies, backendTls),
               LoadAssignments.of(cluster, port.name(), endpoints),
               ApiListeners.listener(host),
               serviceRoutes(host, cluster, attachments, policies)));
@@ -420,7 +423,7 @@ public final class Translator {
     return ResourceLists.contains(resources.clusters(), name, Cluster::getName);
   }
 
-  static Cluster cluster(String name, TrafficPolicies policies) {
+  static Cluster cluster(String name, TrafficPolicies policies, BackendTlsPolicies tls) {
     Cluster.Builder cluster =
         Cluster.newBuilder()
             .setName(name)
@@ -430,6 +433,7 @@ public final class Translator {
             .setConnectTimeout(CONNECT_TIMEOUT)
             .setLbPolicy(LbPolicy.ROUND_ROBIN);
     policies.forCluster(name).ifPresent(policy -> PolicySettings.applyToCluster(cluster, policy));
+    tls.forCluster(name).ifPresent(policy -> BackendTlsPolicies.applyTo(cluster, policy));
     return cluster.build();
   }
 }

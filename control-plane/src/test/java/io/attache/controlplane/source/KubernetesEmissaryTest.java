@@ -184,8 +184,9 @@ class KubernetesEmissaryTest {
                             e.toString()
                                 .equals(
                                     "Mapping shop/ordered spec.tls: not served yet: TLS"
-                                        + " origination needs a BackendTLSPolicy (not generated"
-                                        + " yet)")));
+                                        + " origination is a BackendTLSPolicy on the Service,"
+                                        + " naming the CA and hostname to verify (Emissary's"
+                                        + " upstream TLSContext does not carry over)")));
   }
 
   /** ir/irhttpmapping.py status(): Running when served, else Inactive with its first error. */
@@ -211,8 +212,9 @@ class KubernetesEmissaryTest {
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.tls: not served yet: TLS origination needs a BackendTLSPolicy"
-                              + " (not generated yet)"));
+                          "spec.tls: not served yet: TLS origination is a BackendTLSPolicy on the"
+                              + " Service, naming the CA and hostname to verify (Emissary's"
+                              + " upstream TLSContext does not carry over)"));
               assertThat(status("lost"))
                   .isEqualTo(
                       Map.of(

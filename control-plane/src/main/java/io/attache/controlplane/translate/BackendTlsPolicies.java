@@ -1,0 +1,113 @@
+package io.attache.controlplane.translate;
+
+import com.google.protobuf.Any;
+import io.attache.controlplane.model.BackendTlsState;
+import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.model.ServicePort;
+import io.attache.controlplane.model.ServiceState;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Which BackendTLSPolicy applies to each Service port's cluster, and what it makes of the cluster:
+ * Envoy originates TLS with the policy's hostname as SNI, trusting its CA bundles (or the system's)
+ * and accepting a certificate that names the hostname, or one of its subjectAltNames when given
+ * (apis/v1/backendtlspolicy_types.go). Of several policies on one port the oldest wins, as GEP-713
+ * says. A policy whose CA references do not resolve leaves its clusters without endpoints, so its
+ * requests fail with a 5xx, as the API asks, and are never sent without TLS.
+ */
+final class BackendTlsPolicies {
+  private static final Comparator<BackendTlsState> PRECEDENCE =
+      Comparator.comparing(BackendTlsState::created).thenComparing(BackendTlsState::key);
+
+  private final Map<String, BackendTlsState> byCluster = new HashMap<>();
+
+  static BackendTlsPolicies resolve(ClusterState state) {
+    BackendTlsPolicies policies = new BackendTlsPolicies();
+    if (state.backendTls().isEmpty()) {
+      return policies;
+    }
+    Map<ServiceKey, ServiceState> services = new HashMap<>();
+    state.services().forEach(s -> services.put(s.key(), s));
+    List<BackendTlsState> ordered = new ArrayList<>(state.backendTls());
+    ordered.sort(PRECEDENCE);
+    for (BackendTlsState policy : ordered) {
+      for (BackendTlsState.Target target : policy.targets()) {
+        ServiceState service = services.get(new ServiceKey(policy.namespace(), target.service()));
+        if (service == null) {
+          continue;
+        }
+        for (ServicePort port : service.ports()) {
+          if (target.sectionName().map(port.nameOrNumber()::equals).orElse(true)) {
+            policies.byCluster.putIfAbsent(XdsNames.cluster(service, port), policy);
+          }
+        }
+      }
+    }
+    return policies;
+  }
+
+  Optional<BackendTlsState> forCluster(String cluster) {
+    return Optional.ofNullable(byCluster.get(cluster));
+  }
+
+  /** {@code cluster} as {@code policy} makes it. */
+  static void applyTo(Cluster.Builder cluster, BackendTlsState policy) {
+    if (policy.unresolved()) {
+      cluster
+          .setType(Cluster.DiscoveryType.STATIC)
+          .clearEdsClusterConfig()
+          .setLoadAssignment(ClusterLoadAssignment.newBuilder().setClusterName(cluster.getName()));
+      return;
+    }
+    CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
+    if (policy.systemCa()) {
+      validation.setSystemRootCerts(
+          CertificateValidationContext.SystemRootCerts.getDefaultInstance());
+    } else {
+      validation.setTrustedCa(
+          DataSource.newBuilder().setInlineString(String.join("\n", policy.caPems())));
+    }
+    if (policy.subjectAltNames().isEmpty()) {
+      validation.addMatchTypedSubjectAltNames(
+          san(SubjectAltNameMatcher.SanType.DNS, policy.hostname()));
+    } else {
+      for (BackendTlsState.SubjectAltName name : policy.subjectAltNames()) {
+        validation.addMatchTypedSubjectAltNames(
+            san(
+                name.uri() ? SubjectAltNameMatcher.SanType.URI : SubjectAltNameMatcher.SanType.DNS,
+                name.value()));
+      }
+    }
+    UpstreamTlsContext context =
+        UpstreamTlsContext.newBuilder()
+            .setSni(policy.hostname())
+            .setCommonTlsContext(CommonTlsContext.newBuilder().setValidationContext(validation))
+            .build();
+    cluster.setTransportSocket(
+        TransportSocket.newBuilder()
+            .setName(GatewayTls.TLS_TRANSPORT_SOCKET)
+            .setTypedConfig(Any.pack(context)));
+  }
+
+  private static SubjectAltNameMatcher san(SubjectAltNameMatcher.SanType type, String value) {
+    return SubjectAltNameMatcher.newBuilder()
+        .setSanType(type)
+        .setMatcher(StringMatcher.newBuilder().setExact(value))
+        .build();
+  }
+}

@@ -1,0 +1,150 @@
+package io.attache.controlplane.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.attache.controlplane.TlsFixtures;
+import io.attache.controlplane.source.ParseResult;
+import io.attache.controlplane.source.ResourceError;
+import io.attache.controlplane.source.ResourceParser;
+import io.attache.runtime.WatchedDirectory;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gateway API's BackendTLSPolicy (apis/v1/backendtlspolicy_types.go): Envoy originates TLS to the
+ * targeted Service ports, with the hostname as SNI and as the name the certificate must carry (or
+ * the subjectAltNames), trusting the ConfigMaps' ca.crt or the system's CAs; an unresolvable CA
+ * reference makes requests to the backend fail with a 5xx.
+ */
+class BackendTlsPolicyTranslationTest {
+  private static final String SERVICE =
+      """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: billing, namespace: shop}
+      spec: {ports: [{name: https, port: 443}, {name: admin, port: 9443}]}
+      ---
+      """;
+
+  private static String policy(String validation) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: billing, namespace: shop}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: billing, sectionName: https}]
+          validation: %s
+        ---
+        """
+        .formatted(validation);
+  }
+
+  private static ParseResult parse(String yaml) {
+    return new ResourceParser().parse(List.of(new WatchedDirectory.File("b.yaml", yaml)));
+  }
+
+  private static Cluster cluster(ParseResult result, String name) {
+    assertThat(result).as(result.toString()).isInstanceOf(ParseResult.Parsed.class);
+    return new Translator()
+        .translate(((ParseResult.Parsed) result).state()).clusters().stream()
+            .filter(c -> c.getName().equals(name))
+            .findFirst()
+            .orElseThrow();
+  }
+
+  private static UpstreamTlsContext tls(Cluster cluster) throws Exception {
+    return cluster.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+  }
+
+  @Test
+  void theSystemsCasAndTheHostnameAsSniAndName() throws Exception {
+    ParseResult result =
+        parse(SERVICE + policy("{hostname: billing.example.com, wellKnownCACertificates: System}"));
+
+    UpstreamTlsContext tls = tls(cluster(result, "shop/billing:https"));
+    assertThat(tls.getSni()).isEqualTo("billing.example.com");
+    CertificateValidationContext validation = tls.getCommonTlsContext().getValidationContext();
+    assertThat(validation.hasSystemRootCerts()).isTrue();
+    assertThat(validation.getMatchTypedSubjectAltNamesList())
+        .extracting(m -> m.getSanType() + " " + m.getMatcher().getExact())
+        .containsExactly("DNS billing.example.com");
+    assertThat(cluster(result, "shop/billing:admin").hasTransportSocket()).isFalse();
+  }
+
+  @Test
+  void aConfigMapsBundleAndSubjectAltNames() throws Exception {
+    String configMap =
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: billing-ca, namespace: shop}
+        data:
+          ca.crt: |
+        %s
+        ---
+        """
+            .formatted(TlsFixtures.RSA_CERT.indent(4));
+    ParseResult result =
+        parse(
+            SERVICE
+                + configMap
+                + policy(
+                    "{hostname: billing.example.com, caCertificateRefs: [{group: \"\", kind:"
+                        + " ConfigMap, name: billing-ca}], subjectAltNames: [{type: URI, uri:"
+                        + " \"spiffe://shop/billing\"}, {type: Hostname, hostname: billing.internal}]}"));
+
+    UpstreamTlsContext tls = tls(cluster(result, "shop/billing:https"));
+    CertificateValidationContext validation = tls.getCommonTlsContext().getValidationContext();
+    assertThat(validation.getTrustedCa().getInlineString()).contains("BEGIN CERTIFICATE");
+    assertThat(validation.getMatchTypedSubjectAltNamesList())
+        .extracting(m -> m.getSanType() + " " + m.getMatcher().getExact())
+        .containsExactly("URI spiffe://shop/billing", "DNS billing.internal");
+  }
+
+  @Test
+  void aMissingCaConfigMapFailsRequestsAndIsNamed() {
+    ParseResult result =
+        parse(
+            SERVICE
+                + policy(
+                    "{hostname: billing.example.com, caCertificateRefs: [{group: \"\", kind:"
+                        + " ConfigMap, name: nowhere}]}"));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .containsExactly(
+            "BackendTLSPolicy shop/billing spec.validation.caCertificateRefs[0]:"
+                + " InvalidCACertificateRef: ConfigMap shop/nowhere not found; requests to its"
+                + " backends fail");
+  }
+
+  @Test
+  void whatTheSchemaRefusesIsNamed() {
+    ParseResult result =
+        parse(
+            SERVICE
+                + policy(
+                        "{hostname: \"*.example.com\", wellKnownCACertificates: Mozilla,"
+                            + " caCertificateRefs: [{group: \"\", kind: Secret, name: x}],"
+                            + " subjectAltNames: [{type: URI, hostname: a.example.com}]}")
+                    .replace("kind: Service, name: billing", "kind: Pod, name: billing"));
+
+    assertThat(((ParseResult.Invalid) result).errors())
+        .extracting(ResourceError::toString)
+        .containsExactlyInAnyOrder(
+            "b.yaml (document 2) spec.targetRefs[0]: must be a Service (group \"\", kind Service)",
+            "b.yaml (document 2) spec.validation.hostname: must be a DNS name without a wildcard,"
+                + " was '*.example.com'",
+            "b.yaml (document 2) spec.validation.wellKnownCACertificates: must be System, was"
+                + " 'Mozilla'",
+            "b.yaml (document 2) spec.validation.caCertificateRefs[0]: must be a ConfigMap (group"
+                + " \"\", kind ConfigMap): InvalidKind",
+            "b.yaml (document 2) spec.validation: exactly one of caCertificateRefs or"
+                + " wellKnownCACertificates is required",
+            "b.yaml (document 2) spec.validation.subjectAltNames[0]: type Hostname with hostname,"
+                + " or type URI with uri");
+  }
+}
