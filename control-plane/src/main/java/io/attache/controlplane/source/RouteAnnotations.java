@@ -2,7 +2,6 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.emissary.EmissaryCors;
 import io.attache.controlplane.emissary.EmissaryLabels;
-import io.attache.controlplane.model.PolicyAttachment;
 import io.attache.controlplane.model.RouteExtensions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -30,52 +29,56 @@ final class RouteAnnotations {
       return Optional.of(RouteExtensions.NONE);
     }
     int before = errors.size();
-    boolean disabled = false;
-    String ext = annotations.get(RouteExtensions.EXT_AUTHZ_ANNOTATION);
-    if (ext != null) {
-      disabled = ext.equals("disabled");
-      if (!disabled) {
-        errors.add(field(RouteExtensions.EXT_AUTHZ_ANNOTATION), "must be disabled, was " + ext);
-      }
-    }
+    String ext =
+        choice(annotations, RouteExtensions.EXT_AUTHZ_ANNOTATION, List.of("disabled"), errors);
+    boolean disabled = ext != null;
     Map<String, String> context = context(annotations, errors);
     if (disabled && !context.isEmpty()) {
       errors.add(
           field(RouteExtensions.AUTH_CONTEXT_ANNOTATION), "has no use with ext-authz disabled");
     }
-    Optional<PolicyAttachment.RateLimits> labels =
-        emissary(annotations, RouteExtensions.LABELS_ANNOTATION, EmissaryLabels::read, errors);
-    Optional<RouteExtensions.Cors> cors =
-        emissary(annotations, RouteExtensions.CORS_ANNOTATION, EmissaryCors::read, errors);
-    Optional<RouteExtensions.RegexRewrite> rewrite = regexRewrite(annotations, errors);
-    Optional<java.time.Duration> idle = idleTimeout(annotations, errors);
-    String sensitive = annotations.get(RouteExtensions.CASE_SENSITIVE_ANNOTATION);
-    if (sensitive != null && !sensitive.equals("false") && !sensitive.equals("true")) {
-      errors.add(
-          field(RouteExtensions.CASE_SENSITIVE_ANNOTATION),
-          "must be true or false, was " + sensitive);
+    // Every annotation is read before deciding, so that each bad one is named and refuses the
+    // route.
+    RouteExtensions extensions =
+        new RouteExtensions(
+            disabled,
+            context,
+            emissary(annotations, RouteExtensions.LABELS_ANNOTATION, EmissaryLabels::read, errors),
+            emissary(annotations, RouteExtensions.CORS_ANNOTATION, EmissaryCors::read, errors),
+            regexRewrite(annotations, errors),
+            idleTimeout(annotations, errors),
+            "false"
+                .equals(
+                    choice(
+                        annotations,
+                        RouteExtensions.CASE_SENSITIVE_ANNOTATION,
+                        List.of("true", "false"),
+                        errors)),
+            "string"
+                .equals(
+                    choice(
+                        annotations,
+                        RouteExtensions.PATH_PREFIX_ANNOTATION,
+                        List.of("string (Envoy's, Emissary's)", "segment (Gateway API's)"),
+                        errors)),
+            precedence(annotations, errors),
+            regex(annotations, RouteExtensions.METHOD_REGEX_ANNOTATION, errors),
+            regex(annotations, RouteExtensions.AUTHORITY_REGEX_ANNOTATION, errors));
+    return errors.size() > before ? Optional.empty() : Optional.of(extensions);
+  }
+
+  /**
+   * An annotation that takes one of the words {@code allowed} (each its first word, the rest a
+   * gloss for the error): its value, or null when absent or invalid, the latter reported.
+   */
+  private static String choice(
+      Map<String, String> annotations, String name, List<String> allowed, DocumentErrors errors) {
+    String value = annotations.get(name);
+    if (value == null || allowed.stream().anyMatch(a -> a.split(" ", 2)[0].equals(value))) {
+      return value;
     }
-    String prefix = annotations.get(RouteExtensions.PATH_PREFIX_ANNOTATION);
-    if (prefix != null && !prefix.equals("string") && !prefix.equals("segment")) {
-      errors.add(
-          field(RouteExtensions.PATH_PREFIX_ANNOTATION),
-          "must be string (Envoy's, Emissary's) or segment (Gateway API's), was " + prefix);
-    }
-    return errors.size() > before
-        ? Optional.empty()
-        : Optional.of(
-            new RouteExtensions(
-                disabled,
-                context,
-                labels,
-                cors,
-                rewrite,
-                idle,
-                "false".equals(sensitive),
-                "string".equals(prefix),
-                precedence(annotations, errors),
-                regex(annotations, RouteExtensions.METHOD_REGEX_ANNOTATION, errors),
-                regex(annotations, RouteExtensions.AUTHORITY_REGEX_ANNOTATION, errors)));
+    errors.add(field(name), "must be " + String.join(" or ", allowed) + ", was " + value);
+    return null;
   }
 
   private static Map<String, String> context(
