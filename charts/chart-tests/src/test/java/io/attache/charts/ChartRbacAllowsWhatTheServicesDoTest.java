@@ -64,76 +64,52 @@ class ChartRbacAllowsWhatTheServicesDoTest {
    * not matter to a watch), and a Host and Mapping the control plane serves and writes status for.
    */
   private static final String EMISSARY =
-      """
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: mappings.getambassador.io}
-      spec:
-        group: getambassador.io
-        names: {kind: Mapping, plural: mappings, singular: mapping, listKind: MappingList}
-        scope: Namespaced
-        versions:
-          - name: v3alpha1
-            served: true
-            storage: true
-            subresources: {status: {}}
-            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: hosts.getambassador.io}
-      spec:
-        group: getambassador.io
-        names: {kind: Host, plural: hosts, singular: host, listKind: HostList}
-        scope: Namespaced
-        versions:
-          - name: v3alpha1
-            served: true
-            storage: true
-            subresources: {status: {}}
-            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: listeners.getambassador.io}
-      spec:
-        group: getambassador.io
-        names: {kind: Listener, plural: listeners, singular: listener, listKind: ListenerList}
-        scope: Namespaced
-        versions:
-          - name: v3alpha1
-            served: true
-            storage: true
-            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: apiextensions.k8s.io/v1
-      kind: CustomResourceDefinition
-      metadata: {name: tlscontexts.getambassador.io}
-      spec:
-        group: getambassador.io
-        names: {kind: TLSContext, plural: tlscontexts, singular: tlscontext, listKind: TLSContextList}
-        scope: Namespaced
-        versions:
-          - name: v3alpha1
-            served: true
-            storage: true
-            schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
-      ---
-      apiVersion: getambassador.io/v3alpha1
-      kind: Listener
-      metadata: {name: http, namespace: shop}
-      spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
-      ---
-      apiVersion: getambassador.io/v3alpha1
-      kind: Host
-      metadata: {name: shop, namespace: shop}
-      spec: {hostname: emissary.shop.example.com, requestPolicy: {insecure: {action: Route}}}
-      ---
-      apiVersion: getambassador.io/v3alpha1
-      kind: Mapping
-      metadata: {name: store, namespace: shop}
-      spec: {hostname: emissary.shop.example.com, prefix: /store/, service: store:8080}
-      """;
+      emissaryCrd("Mapping", "mappings", true)
+          + emissaryCrd("Host", "hosts", true)
+          + emissaryCrd("Listener", "listeners", false)
+          + emissaryCrd("TLSContext", "tlscontexts", false)
+          + """
+          apiVersion: getambassador.io/v3alpha1
+          kind: Listener
+          metadata: {name: http, namespace: shop}
+          spec: {port: 8080, protocol: HTTP, securityModel: XFP, hostBinding: {namespace: {from: ALL}}}
+          ---
+          apiVersion: getambassador.io/v3alpha1
+          kind: Host
+          metadata: {name: shop, namespace: shop}
+          spec: {hostname: emissary.shop.example.com, requestPolicy: {insecure: {action: Route}}}
+          ---
+          apiVersion: getambassador.io/v3alpha1
+          kind: Mapping
+          metadata: {name: store, namespace: shop}
+          spec: {hostname: emissary.shop.example.com, prefix: /store/, service: store:8080}
+          """;
+
+  /**
+   * One of Emissary's CRDs (getambassador.io/v3alpha1), with a status subresource if it has one.
+   */
+  private static String emissaryCrd(String kind, String plural, boolean status) {
+    return """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: %2$s.getambassador.io}
+        spec:
+          group: getambassador.io
+          names: {kind: %1$s, plural: %2$s, singular: %3$s, listKind: %1$sList}
+          scope: Namespaced
+          versions:
+            - name: v3alpha1
+              served: true
+              storage: true
+        %4$s      schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+        ---
+        """
+        .formatted(
+            kind,
+            plural,
+            kind.toLowerCase(java.util.Locale.ROOT),
+            status ? "      subresources: {status: {}}\n" : "");
+  }
 
   KubernetesClient client;
   KubernetesMockServer server;

@@ -40,15 +40,9 @@ public record EmissaryHost(
    * irhost.py {@code matches_httpgroup} decides with strict selectors (Emissary's default): with a
    * selector and a hostname both must match; with a selector alone the labels; with a hostname
    * alone the globs; with neither, nothing. A selector matches when every one of its labels is the
-   * Mapping's (irutils.py {@code selector_matches}).
-   */
-  public boolean serves(Optional<String> hostname, Map<String, String> labels) {
-    return serves(hostname, false, labels);
-  }
-
-  /**
-   * As above; a Mapping whose host is a regular expression ({@code host_regex}) matches every
-   * Host's hostname, as irhost.py takes it (the regex is matched on {@code :authority} instead).
+   * Mapping's (irutils.py {@code selector_matches}). A Mapping whose host is a regular expression
+   * ({@code host_regex}) matches every Host's hostname, as irhost.py takes it (the regex is matched
+   * on {@code :authority} instead).
    */
   public boolean serves(Optional<String> hostname, boolean hostRegex, Map<String, String> labels) {
     boolean named = hostname.isPresent() || hostRegex;

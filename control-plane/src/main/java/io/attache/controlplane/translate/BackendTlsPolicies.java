@@ -4,7 +4,6 @@ import com.google.protobuf.Any;
 import io.attache.controlplane.model.BackendTlsState;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.ServiceKey;
-import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -51,10 +50,8 @@ final class BackendTlsPolicies {
         if (service == null) {
           continue;
         }
-        for (ServicePort port : service.ports()) {
-          if (target.sectionName().map(port.nameOrNumber()::equals).orElse(true)) {
-            policies.byCluster.putIfAbsent(XdsNames.cluster(service, port), policy);
-          }
+        for (String cluster : XdsNames.clusters(service, target.sectionName())) {
+          policies.byCluster.putIfAbsent(cluster, policy);
         }
       }
     }

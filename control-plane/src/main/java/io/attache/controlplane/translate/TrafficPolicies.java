@@ -3,7 +3,6 @@ package io.attache.controlplane.translate;
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.ServiceKey;
-import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.model.TrafficPolicyState;
 import io.attache.controlplane.model.TrafficPolicyState.Target;
@@ -61,19 +60,15 @@ public final class TrafficPolicies {
           problems.add("Service " + policy.namespace() + "/" + target.name() + " not found");
           continue;
         }
-        boolean matched = false;
-        for (ServicePort port : service.ports()) {
-          if (target.section().map(port.nameOrNumber()::equals).orElse(true)) {
-            matched = true;
-            String cluster = XdsNames.cluster(service, port);
-            TrafficPolicyState holder = policies.byCluster.putIfAbsent(cluster, policy);
-            if (holder != null) {
-              problems.add("cluster " + cluster + " already has TrafficPolicy " + holder.key());
-              conflicted = true;
-            }
+        List<String> clusters = XdsNames.clusters(service, target.section());
+        for (String cluster : clusters) {
+          TrafficPolicyState holder = policies.byCluster.putIfAbsent(cluster, policy);
+          if (holder != null) {
+            problems.add("cluster " + cluster + " already has TrafficPolicy " + holder.key());
+            conflicted = true;
           }
         }
-        if (!matched) {
+        if (clusters.isEmpty()) {
           problems.add(
               "Service " + service.key() + " has no port named " + target.section().orElse(""));
         }

@@ -31,7 +31,7 @@ class ResourceHolesTest {
         SEEDS.resolve("shop-and-policies-two-files"),
         SEEDS.resolve("route-all-filters"),
         SEEDS.resolve("ratelimit-local-and-merge"),
-        Path.of("src/test/resources/io/attache/controlplane/source/holes/more-kinds.yaml"),
+        SEEDS.resolve("more-kinds"),
         Path.of("../examples/cluster/echo.yaml"),
         Path.of("../examples/emissary/mappings.yaml"));
   }
