@@ -1,6 +1,8 @@
 package io.attache.controlplane.model;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -12,9 +14,11 @@ import java.util.Optional;
  * {@code subjectAltNames} when they are given.
  *
  * @param caConfigMaps the ConfigMaps named in {@code caCertificateRefs} (key {@code ca.crt})
- * @param caPems their bundles, resolved as the state is built; a policy whose references do not all
- *     resolve has {@code unresolved} set, and requests to its backends fail, as the API says
+ * @param caPems their bundles, resolved as the state is built
  * @param systemCa {@code wellKnownCACertificates: System}: the CAs Envoy's host trusts
+ * @param refProblems the {@code caCertificateRefs} that do not resolve (a kind other than
+ *     ConfigMap, a ConfigMap missing or without a certificate); with any, requests to the policy's
+ *     backends fail, as the API says ("Connections using an invalid CACertificateRef MUST fail")
  */
 public record BackendTlsState(
     String namespace,
@@ -23,11 +27,11 @@ public record BackendTlsState(
     Instant created,
     List<Target> targets,
     String hostname,
-    List<String> caConfigMaps,
+    List<CaRef> caConfigMaps,
     List<String> caPems,
     boolean systemCa,
     List<SubjectAltName> subjectAltNames,
-    boolean unresolved) {
+    List<RefProblem> refProblems) {
 
   public BackendTlsState {
     Objects.requireNonNull(namespace, "namespace");
@@ -38,6 +42,23 @@ public record BackendTlsState(
     caConfigMaps = List.copyOf(caConfigMaps);
     caPems = List.copyOf(caPems);
     subjectAltNames = List.copyOf(subjectAltNames);
+    refProblems = List.copyOf(refProblems);
+  }
+
+  /** The API's reason for a CA reference of a kind other than ConfigMap. */
+  public static final String INVALID_KIND = "InvalidKind";
+
+  /** The API's reason for a CA reference that is missing or holds no certificate. */
+  public static final String INVALID_CA_CERTIFICATE_REF = "InvalidCACertificateRef";
+
+  /** Whether a CA reference does not resolve, so requests to the backends must fail. */
+  public boolean unresolved() {
+    return !refProblems.isEmpty();
+  }
+
+  /** Whether no CA resolved at all: the API's {@code NoValidCACertificate}. */
+  public boolean noValidCa() {
+    return !systemCa && caPems.isEmpty();
   }
 
   public String key() {
@@ -52,6 +73,29 @@ public record BackendTlsState(
     }
   }
 
+  /** The ConfigMap named at {@code caCertificateRefs[index]}. */
+  public record CaRef(int index, String name) {
+    public CaRef {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  /**
+   * Why {@code caCertificateRefs[index]} does not resolve.
+   *
+   * @param reason {@link #INVALID_KIND} or {@link #INVALID_CA_CERTIFICATE_REF}
+   */
+  public record RefProblem(int index, String reason, String message) {
+    public RefProblem {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(message, "message");
+    }
+
+    public String field() {
+      return "spec.validation.caCertificateRefs[" + index + "]";
+    }
+  }
+
   /** A name the certificate must carry: a DNS name, or a URI. */
   public record SubjectAltName(boolean uri, String value) {
     public SubjectAltName {
@@ -59,8 +103,15 @@ public record BackendTlsState(
     }
   }
 
-  /** This policy with its ConfigMaps' bundles, or marked unresolved when one is missing. */
-  public BackendTlsState resolved(List<String> pems, boolean missing) {
+  /**
+   * This policy with its ConfigMaps' bundles and the problems of those that did not resolve; the
+   * problems found when it was read (a reference's kind) stay.
+   */
+  public BackendTlsState resolved(List<String> pems, List<RefProblem> missing) {
+    List<RefProblem> problems = new ArrayList<>();
+    refProblems.stream().filter(p -> p.reason().equals(INVALID_KIND)).forEach(problems::add);
+    problems.addAll(missing);
+    problems.sort(Comparator.comparingInt(RefProblem::index));
     return new BackendTlsState(
         namespace,
         name,
@@ -72,6 +123,6 @@ public record BackendTlsState(
         pems,
         systemCa,
         subjectAltNames,
-        missing);
+        problems);
   }
 }

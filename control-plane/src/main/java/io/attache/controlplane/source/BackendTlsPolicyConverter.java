@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Checks a Gateway API v1 {@code BackendTLSPolicy} as its CRD schema and CEL rules would
  * (apis/v1/backendtlspolicy_types.go) and turns it into a {@link BackendTlsState}. What Attaché
- * does not serve is an error naming the field: targets other than Services, CA references other
- * than ConfigMaps, well-known CAs other than {@code System}, any {@code options}.
+ * does not serve is an error naming the field: targets other than Services, well-known CAs other
+ * than {@code System}, any {@code options}. A CA reference to a kind other than ConfigMap is kept
+ * as the policy's problem ({@code InvalidKind}): the API asks that requests to its backends fail.
  */
 final class BackendTlsPolicyConverter {
   /** The key of a CA ConfigMap that holds the PEM bundle. */
@@ -36,7 +37,8 @@ final class BackendTlsPolicyConverter {
     int before = errors.size();
     List<BackendTlsState.Target> targets = targets(spec.getTargetRefs(), errors);
     var validation = spec.getValidation();
-    List<String> configMaps = new ArrayList<>();
+    List<BackendTlsState.CaRef> configMaps = new ArrayList<>();
+    List<BackendTlsState.RefProblem> kinds = new ArrayList<>();
     boolean system = false;
     String hostname = "";
     List<BackendTlsState.SubjectAltName> sans = new ArrayList<>();
@@ -49,13 +51,21 @@ final class BackendTlsPolicyConverter {
       for (int i = 0; i < refs.size(); i++) {
         var ref = refs.get(i);
         String path = "spec.validation.caCertificateRefs[" + i + "]";
-        if (!"".equals(ref.getGroup() == null ? "" : ref.getGroup())
-            || !"ConfigMap".equals(ref.getKind())) {
-          errors.add(path, "must be a ConfigMap (group \"\", kind ConfigMap): InvalidKind");
-        } else if (ref.getName() == null || ref.getName().isBlank()) {
+        if (ref.getName() == null || ref.getName().isBlank()) {
           errors.add(path + ".name", "required");
+        } else if (!"".equals(ref.getGroup() == null ? "" : ref.getGroup())
+            || !"ConfigMap".equals(ref.getKind())) {
+          // Not the schema's to refuse: the API asks for ResolvedRefs=False and failing requests.
+          kinds.add(
+              new BackendTlsState.RefProblem(
+                  i,
+                  BackendTlsState.INVALID_KIND,
+                  "must be a ConfigMap (group \"\", kind ConfigMap), was "
+                      + ref.getKind()
+                      + " "
+                      + ref.getName()));
         } else {
-          configMaps.add(ref.getName());
+          configMaps.add(new BackendTlsState.CaRef(i, ref.getName()));
         }
       }
       String wellKnown = validation.getWellKnownCACertificates();
@@ -72,6 +82,7 @@ final class BackendTlsPolicyConverter {
           "spec.options", "Attaché knows no BackendTLSPolicy option, was " + options.keySet());
     }
     if (errors.size() > before || name == null) {
+      kinds.forEach(k -> errors.add(k.field(), k.message() + ": " + k.reason()));
       return Optional.empty();
     }
     return Optional.of(
@@ -86,14 +97,27 @@ final class BackendTlsPolicyConverter {
             List.of(),
             system,
             sans,
-            false));
+            kinds));
   }
 
-  /** A ConfigMap's CA bundle ({@code ca.crt}), or none when it has no such key. */
-  static Optional<String> caBundle(ConfigMap configMap) {
+  /**
+   * A ConfigMap as a CA source: its bundle ({@code ca.crt}) when that holds only X.509
+   * certificates, else why not (the API's "malformed" reference: Envoy would refuse the cluster).
+   */
+  static CaConfigMap caBundle(ConfigMap configMap) {
+    String namespace = Metadata.namespace(configMap);
+    String name = configMap.getMetadata().getName();
     Map<String, String> data = configMap.getData();
     String pem = data == null ? null : data.get(CA_KEY);
-    return pem == null || pem.isBlank() ? Optional.empty() : Optional.of(pem);
+    if (pem == null || pem.isBlank()) {
+      return CaConfigMap.without(namespace, name, "has no " + CA_KEY);
+    }
+    try {
+      TlsSecretConverter.certificates(pem);
+    } catch (IllegalArgumentException e) {
+      return CaConfigMap.without(namespace, name, CA_KEY + ": " + e.getMessage());
+    }
+    return new CaConfigMap(namespace, name, Optional.of(pem), "");
   }
 
   private static List<BackendTlsState.Target> targets(

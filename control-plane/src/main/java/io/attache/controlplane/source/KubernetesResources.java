@@ -2,6 +2,8 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.RouteStatus;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.translate.BackendTlsReports;
 import io.attache.controlplane.translate.FilterAttachments;
 import io.attache.controlplane.translate.GatewayReports;
 import io.attache.controlplane.translate.GatewayTls;
@@ -17,6 +19,7 @@ import io.attache.events.EventSink;
 import io.attache.runtime.DaemonThreads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -316,6 +319,7 @@ public final class KubernetesResources implements AutoCloseable {
     List<GatewayTls.Problem> certificateProblems = GatewayTls.resolve(state).problems();
     errors.addAll(RouteProblems.of(statuses));
     errors.addAll(ListenerProblems.of(certificateProblems));
+    errors.addAll(BackendTlsProblems.of(state));
     List<PolicyVerdict> verdicts = TrafficPolicies.resolve(state).verdicts();
     List<PolicyVerdict> attachmentVerdicts = FilterAttachments.resolve(state).verdicts();
     Map<String, String> kinds = new HashMap<>();
@@ -331,6 +335,8 @@ public final class KubernetesResources implements AutoCloseable {
     }
     lastErrors.set(List.copyOf(errors));
     if (leader != null && leader.isLeader()) {
+      Map<ServiceKey, Set<String>> gatewaysByService =
+          BackendTlsReports.gatewaysByService(state, statuses);
       status.write(
           new StatusReconciler.Found(
               ourGatewayClasses(),
@@ -342,10 +348,13 @@ public final class KubernetesResources implements AutoCloseable {
               objects(read, "TrafficPolicy", TrafficPolicy.class),
               objects(read, "AuthPolicy", AuthPolicy.class),
               objects(read, "RateLimitPolicy", RateLimitPolicy.class),
+              objects(read, "BackendTLSPolicy", BackendTLSPolicy.class),
               GatewayReports.of(state, routeAttachments, certificateProblems),
               statuses,
               verdicts,
               attachmentVerdicts,
+              BackendTlsReports.of(state, gatewaysByService),
+              gatewaysByService,
               invalid,
               foreignGateways()));
       mappingStatus.write(

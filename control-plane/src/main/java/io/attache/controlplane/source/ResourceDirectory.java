@@ -99,6 +99,7 @@ public final class ResourceDirectory implements AutoCloseable {
         ListenerProblems.of(GatewayTls.resolve(state).problems());
     listenerProblems.forEach(p -> log.error("listener left out: {}", p));
     problems.addAll(listenerProblems);
+    problems.addAll(BackendTlsProblems.of(state));
     lastErrors.set(List.copyOf(problems));
     if (!state.equals(published)) {
       published = state;

@@ -303,7 +303,7 @@ final class ResourceKinds {
             (state, errors) -> {
               Set<String> named = new java.util.HashSet<>();
               state.backendTls.forEach(
-                  p -> p.caConfigMaps().forEach(c -> named.add(p.namespace() + "/" + c)));
+                  p -> p.caConfigMaps().forEach(c -> named.add(p.namespace() + "/" + c.name())));
               state.caConfigMapNames = named; // once, for every ConfigMap the read looks at
             });
   }
@@ -321,13 +321,8 @@ final class ResourceKinds {
             CaConfigMap.class,
             Group.GATEWAY_API,
             Converter.of(
-                (configMap, errors) ->
-                    Optional.of(
-                        new CaConfigMap(
-                            Metadata.namespace(configMap),
-                            configMap.getMetadata().getName(),
-                            BackendTlsPolicyConverter.caBundle(configMap)))),
-            c -> c.pem().isPresent() ? "applied: a CA bundle" : "applied: no ca.crt",
+                (configMap, errors) -> Optional.of(BackendTlsPolicyConverter.caBundle(configMap))),
+            c -> c.pem().isPresent() ? "applied: a CA bundle" : "applied: " + c.problem(),
             true,
             (state, configMap) -> state.caConfigMaps.put(configMap.key(), configMap))
         .settledBy(ResourceKinds::resolveCaBundles)
@@ -337,29 +332,25 @@ final class ResourceKinds {
                 state.caConfigMapNames.contains(KubernetesResources.key(configMap)));
   }
 
-  private static void resolveCaBundles(StateBuilder state, List<ResourceError> errors) {
+  private static void resolveCaBundles(StateBuilder state, List<ResourceError> conflicts) {
     state.backendTls.replaceAll(
         policy -> {
           List<String> pems = new ArrayList<>();
-          boolean missing = false;
-          for (int i = 0; i < policy.caConfigMaps().size(); i++) {
-            String key = policy.namespace() + "/" + policy.caConfigMaps().get(i);
+          List<BackendTlsState.RefProblem> missing = new ArrayList<>();
+          for (BackendTlsState.CaRef ref : policy.caConfigMaps()) {
+            String key = policy.namespace() + "/" + ref.name();
             CaConfigMap found = state.caConfigMaps.get(key);
             if (found == null || found.pem().isEmpty()) {
-              missing = true;
-              DocumentErrors.forObject("BackendTLSPolicy", policy.key(), errors)
-                  .add(
-                      "spec.validation.caCertificateRefs[" + i + "]",
-                      "InvalidCACertificateRef: ConfigMap "
-                          + key
-                          + (found == null
-                              ? " not found"
-                              : " has no " + BackendTlsPolicyConverter.CA_KEY)
-                          + "; requests to its backends fail");
+              missing.add(
+                  new BackendTlsState.RefProblem(
+                      ref.index(),
+                      BackendTlsState.INVALID_CA_CERTIFICATE_REF,
+                      "ConfigMap " + key + (found == null ? " not found" : " " + found.problem())));
             } else {
               pems.add(found.pem().get());
             }
           }
+          // Reported from the state (BackendTlsProblems): the policy is served, failing.
           return policy.resolved(pems, missing);
         });
   }

@@ -67,9 +67,9 @@ public final class ResourceParser {
       }
     }
     kinds.forEach(kind -> kind.settle().accept(state, errors));
-    return errors.isEmpty()
-        ? new ParseResult.Parsed(state.build())
-        : new ParseResult.Invalid(errors);
+    ClusterState built = state.build();
+    errors.addAll(BackendTlsProblems.of(built));
+    return errors.isEmpty() ? new ParseResult.Parsed(built) : new ParseResult.Invalid(errors);
   }
 
   private static void convert(

@@ -4,6 +4,9 @@ import io.attache.controlplane.model.GatewayReport;
 import io.attache.controlplane.model.HttpRouteState;
 import io.attache.controlplane.model.RouteKind;
 import io.attache.controlplane.model.RouteStatus;
+import io.attache.controlplane.model.ServiceKey;
+import io.attache.controlplane.translate.BackendTlsReport;
+import io.attache.controlplane.translate.BackendTlsReports;
 import io.attache.controlplane.translate.PolicyVerdict;
 import io.attache.crds.AcceptedStatus;
 import io.attache.crds.Conditions;
@@ -13,6 +16,7 @@ import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -28,15 +32,16 @@ import java.util.Set;
 
 /**
  * Writes what one read of the API found into the status of the objects it read: GatewayClass,
- * Gateway, HTTPRoute, TrafficPolicy, and the {@code ResolvedRefs} condition of AuthPolicies and
- * RateLimitPolicies. Only the replica holding the status Lease calls it; each writer skips a write
- * that would change nothing.
+ * Gateway, HTTPRoute, TrafficPolicy, BackendTLSPolicy, and the {@code ResolvedRefs} condition of
+ * AuthPolicies and RateLimitPolicies. Only the replica holding the status Lease calls it; each
+ * writer skips a write that would change nothing.
  */
 final class StatusReconciler {
   private final KubernetesClient client;
   private final RouteStatusWriter routes;
   private final GatewayStatusWriter gateways;
   private final GatewayClassStatusWriter gatewayClasses;
+  private final BackendTlsStatusWriter backendTls;
 
   /**
    * What a read found.
@@ -55,10 +60,13 @@ final class StatusReconciler {
       List<TrafficPolicy> trafficPolicies,
       List<AuthPolicy> authPolicies,
       List<RateLimitPolicy> rateLimitPolicies,
+      List<BackendTLSPolicy> backendTlsPolicies,
       List<GatewayReport> gatewayReports,
       List<RouteStatus> routeStatuses,
       List<PolicyVerdict> trafficVerdicts,
       List<PolicyVerdict> attachmentVerdicts,
+      List<BackendTlsReport> backendTlsReports,
+      Map<ServiceKey, Set<String>> gatewaysByService,
       Map<ObjectKey, List<ResourceError>> invalid,
       Set<String> foreignGateways) {}
 
@@ -67,6 +75,7 @@ final class StatusReconciler {
     this.routes = new RouteStatusWriter(client);
     this.gateways = new GatewayStatusWriter(client);
     this.gatewayClasses = new GatewayClassStatusWriter(client);
+    this.backendTls = new BackendTlsStatusWriter(client);
   }
 
   void write(Found found) {
@@ -102,6 +111,35 @@ final class StatusReconciler {
     }
     writeTargets(AuthPolicy.class, "AuthPolicy", found.authPolicies(), found);
     writeTargets(RateLimitPolicy.class, "RateLimitPolicy", found.rateLimitPolicies(), found);
+    for (BackendTLSPolicy policy : found.backendTlsPolicies()) {
+      backendTlsReport(found, policy).ifPresent(r -> backendTls.write(policy, r));
+    }
+  }
+
+  /**
+   * The policy's report: invalid as read ({@code Accepted=False}, reason {@code Invalid}, on the
+   * Gateways its Service targets are reached through), or what resolving it gave.
+   */
+  private static Optional<BackendTlsReport> backendTlsReport(Found found, BackendTLSPolicy policy) {
+    String key = KubernetesResources.key(policy);
+    Optional<String> problems = problems(found, ObjectKey.of("BackendTLSPolicy", policy));
+    if (problems.isEmpty()) {
+      return found.backendTlsReports().stream().filter(r -> r.policyKey().equals(key)).findFirst();
+    }
+    List<String> services =
+        policy.getSpec() == null
+            ? List.of()
+            : HttpRouteConverter.orEmpty(policy.getSpec().getTargetRefs()).stream()
+                .filter(t -> "Service".equals(t.getKind()) && t.getName() != null)
+                .map(t -> t.getName())
+                .toList();
+    return Optional.of(
+        new BackendTlsReport(
+            key,
+            BackendTlsReports.ancestors(
+                found.gatewaysByService(), Metadata.namespace(policy), services),
+            new RouteStatus.Condition(false, "Invalid", problems.get()),
+            Optional.empty()));
   }
 
   private <R extends HasMetadata> void writeRoute(

@@ -83,36 +83,42 @@ final class TlsSecretConverter {
   }
 
   private static Optional<List<Certificate>> certificates(Entry chain, DocumentErrors errors) {
-    List<PemBlocks.Block> blocks;
     try {
-      blocks = PemBlocks.parse(chain.text());
+      return Optional.of(certificates(chain.text()));
     } catch (IllegalArgumentException e) {
       errors.add(chain.field(), e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * The X.509 certificates of PEM text.
+   *
+   * @throws IllegalArgumentException naming the first block that is not one (never its content)
+   */
+  static List<Certificate> certificates(String pem) {
     List<Certificate> certificates = new ArrayList<>();
+    List<PemBlocks.Block> blocks = PemBlocks.parse(pem);
     for (int i = 0; i < blocks.size(); i++) {
       PemBlocks.Block block = blocks.get(i);
       if (!block.type().equals("CERTIFICATE")) {
-        errors.add(
-            chain.field(),
+        throw new IllegalArgumentException(
             "PEM block "
                 + (i + 1)
                 + " is "
                 + block.type()
                 + "; only CERTIFICATE blocks belong here");
-        return Optional.empty();
       }
       try {
         certificates.add(
             CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(block.der())));
       } catch (CertificateException e) {
-        errors.add(chain.field(), "PEM block " + (i + 1) + " is not a valid X.509 certificate");
-        return Optional.empty();
+        throw new IllegalArgumentException(
+            "PEM block " + (i + 1) + " is not a valid X.509 certificate");
       }
     }
-    return Optional.of(certificates);
+    return certificates;
   }
 
   private static Optional<PrivateKey> privateKey(Entry key, DocumentErrors errors) {

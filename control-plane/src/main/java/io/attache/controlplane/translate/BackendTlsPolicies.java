@@ -25,15 +25,25 @@ import java.util.Optional;
  * Which BackendTLSPolicy applies to each Service port's cluster, and what it makes of the cluster:
  * Envoy originates TLS with the policy's hostname as SNI, trusting its CA bundles (or the system's)
  * and accepting a certificate that names the hostname, or one of its subjectAltNames when given
- * (apis/v1/backendtlspolicy_types.go). Of several policies on one port the oldest wins, as GEP-713
- * says. A policy whose CA references do not resolve leaves its clusters without endpoints, so its
- * requests fail with a 5xx, as the API asks, and are never sent without TLS.
+ * (apis/v1/backendtlspolicy_types.go). Policies conflict only over one target and sectionName: of
+ * those the oldest wins (then the first by namespace/name), and a policy naming one port wins that
+ * port over one naming the whole Service (conformance backendtlspolicy-conflict-resolution). A
+ * policy whose CA references do not resolve leaves its clusters without endpoints, so its requests
+ * fail with a 5xx, as the API asks, and are never sent without TLS.
  */
 final class BackendTlsPolicies {
   private static final Comparator<BackendTlsState> PRECEDENCE =
       Comparator.comparing(BackendTlsState::created).thenComparing(BackendTlsState::key);
 
   private final Map<String, BackendTlsState> byCluster = new HashMap<>();
+  private final Map<String, Outcome> outcomes = new HashMap<>();
+
+  /**
+   * What became of one policy's targets, each described as {@code Service ns/name[:section]}.
+   *
+   * @param conflicts the targets an older policy holds, with that policy
+   */
+  record Outcome(List<String> applied, List<String> conflicts, List<String> notFound) {}
 
   static BackendTlsPolicies resolve(ClusterState state) {
     BackendTlsPolicies policies = new BackendTlsPolicies();
@@ -44,18 +54,55 @@ final class BackendTlsPolicies {
     state.services().forEach(s -> services.put(s.key(), s));
     List<BackendTlsState> ordered = new ArrayList<>(state.backendTls());
     ordered.sort(PRECEDENCE);
-    for (BackendTlsState policy : ordered) {
-      for (BackendTlsState.Target target : policy.targets()) {
-        ServiceState service = services.get(new ServiceKey(policy.namespace(), target.service()));
-        if (service == null) {
-          continue;
-        }
-        for (String cluster : XdsNames.clusters(service, target.sectionName())) {
-          policies.byCluster.putIfAbsent(cluster, policy);
+    ordered.forEach(
+        p ->
+            policies.outcomes.put(
+                p.key(), new Outcome(new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
+    Map<String, BackendTlsState> holders = new HashMap<>();
+    // Ports named by a sectionName first: they are the more specific targets.
+    for (boolean sectioned : new boolean[] {true, false}) {
+      for (BackendTlsState policy : ordered) {
+        for (BackendTlsState.Target target : policy.targets()) {
+          if (target.sectionName().isPresent() == sectioned) {
+            policies.claim(policy, target, services, holders);
+          }
         }
       }
     }
     return policies;
+  }
+
+  private void claim(
+      BackendTlsState policy,
+      BackendTlsState.Target target,
+      Map<ServiceKey, ServiceState> services,
+      Map<String, BackendTlsState> holders) {
+    String described =
+        "Service "
+            + policy.namespace()
+            + "/"
+            + target.service()
+            + target.sectionName().map(s -> ":" + s).orElse("");
+    Outcome outcome = outcomes.get(policy.key());
+    ServiceState service = services.get(new ServiceKey(policy.namespace(), target.service()));
+    List<String> clusters =
+        service == null ? List.of() : XdsNames.clusters(service, target.sectionName());
+    if (clusters.isEmpty()) {
+      outcome.notFound().add(described);
+      return;
+    }
+    BackendTlsState holder = holders.putIfAbsent(described, policy);
+    if (holder != null) {
+      outcome.conflicts().add(described + " (held by the older " + holder.key() + ")");
+      return;
+    }
+    outcome.applied().add(described);
+    clusters.forEach(cluster -> byCluster.putIfAbsent(cluster, policy));
+  }
+
+  /** What became of each policy's targets, by {@code namespace/name}. */
+  Map<String, Outcome> outcomes() {
+    return outcomes;
   }
 
   Optional<BackendTlsState> forCluster(String cluster) {

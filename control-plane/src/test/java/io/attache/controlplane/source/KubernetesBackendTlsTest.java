@@ -9,12 +9,17 @@ import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +27,10 @@ import org.junit.jupiter.api.Test;
 /**
  * BackendTLSPolicies and their CA ConfigMaps from the Kubernetes API (fabric8's mock API server in
  * CRUD mode, as no kube-apiserver can run here): the cluster originates TLS with the ConfigMap's
- * bundle, only the ConfigMaps a policy names are read and audited, and a CA rotated in its
- * ConfigMap is served.
+ * bundle, only the ConfigMaps a policy names are read and audited, a CA rotated in its ConfigMap is
+ * served, and each policy's status names the Gateways its Services are reached through with what
+ * became of it, as the Gateway API conformance tests read it (BackendTLSPolicyMustHaveCondition in
+ * conformance/utils/kubernetes/helpers.go).
  */
 @EnableKubernetesMockClient(crud = true)
 class KubernetesBackendTlsTest {
@@ -62,6 +69,10 @@ class KubernetesBackendTlsTest {
   }
 
   private void start() {
+    start(Optional.empty());
+  }
+
+  private void start(Optional<String> statusLease) {
     xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
     resources =
         new KubernetesResources(
@@ -71,7 +82,7 @@ class KubernetesBackendTlsTest {
                 Duration.ofMillis(10),
                 true,
                 "attache",
-                Optional.empty(),
+                statusLease,
                 false,
                 false),
             xds.publisher()::publish,
@@ -139,5 +150,124 @@ class KubernetesBackendTlsTest {
     assertThat(client.configMaps().inNamespace("shop").list().getItems())
         .extracting(ConfigMap::getMetadata)
         .hasSize(2);
+  }
+
+  private static final String GATEWAY_AND_ROUTE =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: pay, namespace: shop}
+      spec:
+        parentRefs: [{name: edge}]
+        rules:
+          - matches: [{path: {type: PathPrefix, value: /pay}}]
+            backendRefs: [{name: billing, port: 443}]
+          - matches: [{path: {type: PathPrefix, value: /ledger}}]
+            backendRefs: [{name: ledger, port: 443}]
+      """;
+
+  private static String policy(String name, String service, String hostname, String caRef) {
+    return """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: %s, namespace: shop}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: %s}]
+          validation:
+            hostname: "%s"
+            caCertificateRefs: [%s]
+        """
+        .formatted(name, service, hostname, caRef);
+  }
+
+  /** Our ancestor entries: "namespace/name Type=Status/Reason" for each condition. */
+  private List<String> ancestors(String policy) {
+    BackendTLSPolicy read =
+        client.resources(BackendTLSPolicy.class).inNamespace("shop").withName(policy).get();
+    if (read.getStatus() == null || read.getStatus().getAncestors() == null) {
+      return List.of();
+    }
+    List<String> found = new ArrayList<>();
+    for (PolicyAncestorStatus ancestor : read.getStatus().getAncestors()) {
+      assertThat(ancestor.getControllerName()).isEqualTo("attache.io/gateway-controller");
+      assertThat(ancestor.getAncestorRef().getKind()).isEqualTo("Gateway");
+      assertThat(ancestor.getAncestorRef().getGroup()).isEqualTo("gateway.networking.k8s.io");
+      for (Condition condition : ancestor.getConditions()) {
+        assertThat(condition.getObservedGeneration()).isEqualTo(read.getMetadata().getGeneration());
+        found.add(
+            ancestor.getAncestorRef().getNamespace()
+                + "/"
+                + ancestor.getAncestorRef().getName()
+                + " "
+                + condition.getType()
+                + "="
+                + condition.getStatus()
+                + "/"
+                + condition.getReason());
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void eachPolicysStatusNamesTheGatewaysAndWhatBecameOfIt() {
+    client.resource(KubernetesResourcesTest.service("shop", "billing", 443)).create();
+    client.resource(KubernetesResourcesTest.service("shop", "ledger", 443)).create();
+    for (String document : GATEWAY_AND_ROUTE.split("---\n")) {
+      create(document);
+    }
+    create(configMap("billing-ca", TlsFixtures.RSA_CERT));
+    String billingCa = "{group: \"\", kind: ConfigMap, name: billing-ca}";
+    create(policy("billing", "billing", "billing.example.com", billingCa));
+    // Same target, same (empty) sectionName: the first by name wins a creation-time tie.
+    create(policy("billing-later", "billing", "other.example.com", billingCa));
+    create(
+        policy("ledger", "ledger", "ledger.example.com", "{group: \"\", kind: Secret, name: x}"));
+    create(policy("wildcard", "billing", "*.example.com", billingCa));
+    create(policy("idle", "nobody-routes-to", "idle.example.com", billingCa));
+    start(Optional.of("shop"));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(ancestors("billing"))
+                  .containsExactly(
+                      "shop/edge Accepted=True/Accepted",
+                      "shop/edge ResolvedRefs=True/ResolvedRefs");
+              assertThat(ancestors("billing-later"))
+                  .containsExactly(
+                      "shop/edge Accepted=False/Conflicted",
+                      "shop/edge ResolvedRefs=True/ResolvedRefs");
+              // backendtlspolicy-invalid-kind.go
+              assertThat(ancestors("ledger"))
+                  .containsExactly(
+                      "shop/edge Accepted=False/NoValidCACertificate",
+                      "shop/edge ResolvedRefs=False/InvalidKind");
+              assertThat(ancestors("wildcard")).containsExactly("shop/edge Accepted=False/Invalid");
+            });
+    BackendTLSPolicy idle =
+        client.resources(BackendTLSPolicy.class).inNamespace("shop").withName("idle").get();
+    assertThat(idle.getStatus() == null || idle.getStatus().getAncestors().isEmpty()).isTrue();
+    // The ledger's requests fail rather than go out in the clear (a cluster without endpoints).
+    Cluster ledger =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    xds.publisher()
+                        .current()
+                        .map(s -> s.clusters().resources().get("shop/ledger:grpc"))
+                        .orElse(null),
+                c -> c != null);
+    assertThat(ledger.getType()).isEqualTo(Cluster.DiscoveryType.STATIC);
+    assertThat(ledger.getLoadAssignment().getEndpointsCount()).isZero();
   }
 }

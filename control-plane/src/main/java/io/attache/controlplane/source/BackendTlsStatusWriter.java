@@ -1,0 +1,144 @@
+package io.attache.controlplane.source;
+
+import io.attache.controlplane.model.RouteStatus;
+import io.attache.controlplane.translate.BackendTlsReport;
+import io.attache.crds.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a BackendTLSPolicy's {@code status.ancestors} (apis/v1/policy_types.go): our entries, one
+ * per Gateway, keyed by ancestorRef and controllerName; other controllers' entries are kept, and no
+ * more than the API's 16 are ever written ("If this slice is full, implementations MUST NOT add
+ * further entries"). A write that would change nothing is skipped.
+ */
+final class BackendTlsStatusWriter {
+  static final int MAX_ANCESTORS = 16;
+  private static final Logger log = LoggerFactory.getLogger(BackendTlsStatusWriter.class);
+
+  private final KubernetesClient client;
+
+  BackendTlsStatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  void write(BackendTLSPolicy policy, BackendTlsReport report) {
+    long generation = Metadata.generation(policy);
+    List<PolicyAncestorStatus> ours = new ArrayList<>();
+    for (String gateway : report.ancestors()) {
+      List<Condition> conditions = new ArrayList<>();
+      conditions.add(condition("Accepted", report.accepted(), generation));
+      report
+          .resolvedRefs()
+          .ifPresent(c -> conditions.add(condition("ResolvedRefs", c, generation)));
+      PolicyAncestorStatus ancestor = new PolicyAncestorStatus();
+      ancestor.setAncestorRef(gatewayRef(gateway));
+      ancestor.setControllerName(RouteStatusWriter.CONTROLLER);
+      ancestor.setConditions(conditions);
+      ours.add(ancestor);
+    }
+    List<PolicyAncestorStatus> current = ancestors(policy);
+    if (same(ours(current), ours)) {
+      return;
+    }
+    try {
+      client
+          .resources(BackendTLSPolicy.class)
+          .inNamespace(Metadata.namespace(policy))
+          .withName(policy.getMetadata().getName())
+          .editStatus(
+              latest -> {
+                List<PolicyAncestorStatus> before = ancestors(latest);
+                List<PolicyAncestorStatus> merged = new ArrayList<>();
+                before.stream()
+                    .filter(a -> !RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
+                    .forEach(merged::add);
+                for (PolicyAncestorStatus ancestor : ours) {
+                  if (merged.size() == MAX_ANCESTORS) {
+                    log.warn(
+                        "BackendTLSPolicy {} has {} ancestors, the API's most: {} and later left"
+                            + " out of its status",
+                        KubernetesResources.key(policy),
+                        MAX_ANCESTORS,
+                        ancestor.getAncestorRef().getName());
+                    break;
+                  }
+                  keepTransitionTimes(ancestor, before);
+                  merged.add(ancestor);
+                }
+                PolicyStatus status =
+                    latest.getStatus() == null ? new PolicyStatus() : latest.getStatus();
+                status.setAncestors(merged);
+                latest.setStatus(status);
+                return latest;
+              });
+    } catch (KubernetesClientException e) {
+      log.warn(
+          "could not write the status of BackendTLSPolicy {}: {}",
+          KubernetesResources.key(policy),
+          e.getMessage());
+    }
+  }
+
+  private static ParentReference gatewayRef(String gateway) {
+    int slash = gateway.indexOf('/');
+    return new ParentReferenceBuilder()
+        .withGroup("gateway.networking.k8s.io")
+        .withKind("Gateway")
+        .withNamespace(gateway.substring(0, slash))
+        .withName(gateway.substring(slash + 1))
+        .build();
+  }
+
+  private static List<PolicyAncestorStatus> ancestors(BackendTLSPolicy policy) {
+    return policy.getStatus() == null
+        ? List.of()
+        : HttpRouteConverter.orEmpty(policy.getStatus().getAncestors());
+  }
+
+  private static List<PolicyAncestorStatus> ours(List<PolicyAncestorStatus> ancestors) {
+    return ancestors.stream()
+        .filter(a -> RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
+        .toList();
+  }
+
+  private static void keepTransitionTimes(
+      PolicyAncestorStatus ancestor, List<PolicyAncestorStatus> before) {
+    for (PolicyAncestorStatus previous : before) {
+      if (RouteStatusWriter.CONTROLLER.equals(previous.getControllerName())
+          && Objects.equals(previous.getAncestorRef(), ancestor.getAncestorRef())) {
+        Conditions.keepTransitionTimes(
+            ancestor.getConditions(), HttpRouteConverter.orEmpty(previous.getConditions()));
+      }
+    }
+  }
+
+  private static boolean same(List<PolicyAncestorStatus> a, List<PolicyAncestorStatus> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Objects.equals(a.get(i).getAncestorRef(), b.get(i).getAncestorRef())
+          || !Conditions.same(
+              HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Condition condition(String type, RouteStatus.Condition c, long generation) {
+    return Conditions.of(type, c.status(), c.reason(), c.message(), generation);
+  }
+}
