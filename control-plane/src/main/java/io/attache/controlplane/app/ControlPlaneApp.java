@@ -191,11 +191,16 @@ public final class ControlPlaneApp {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     TranslatorOptions translation =
         new TranslatorOptions(
-            address(
-                settings, "ATTACHE_EXT_AUTHZ_ADDRESS", TranslatorOptions.LOCAL.extAuthzAddress()),
-            address(
-                settings, "ATTACHE_RATELIMIT_ADDRESS", TranslatorOptions.LOCAL.rateLimitAddress()),
-            upstreamTls(settings));
+                address(
+                    settings,
+                    "ATTACHE_EXT_AUTHZ_ADDRESS",
+                    TranslatorOptions.LOCAL.extAuthzAddress()),
+                address(
+                    settings,
+                    "ATTACHE_RATELIMIT_ADDRESS",
+                    TranslatorOptions.LOCAL.rateLimitAddress()),
+                upstreamTls(settings))
+            .withProxylessHosts(settings.bool("ATTACHE_PROXYLESS_HOSTS", false));
     XdsServer xds =
         new XdsServer(debounce, maxDelay, registry, translation, tracing.tracer(), events);
     ServiceHost.Builder builder =

@@ -187,6 +187,14 @@ final class EnvoyRoutes {
         rule.requestHeaders(), route::addRequestHeadersToAdd, route::addRequestHeadersToRemove);
     addHeaders(
         rule.responseHeaders(), route::addResponseHeadersToAdd, route::addResponseHeadersToRemove);
+    if (rule.redirect().isPresent() && context.listener().isEmpty()) {
+      // An API listener's (proxyless gRPC clients only): gRPC follows no redirect, and grpc-java
+      // refuses a whole RouteConfiguration holding one ("unknown action type"), so the call fails
+      // UNAVAILABLE through the cluster no one serves.
+      RouteAction.Builder unavailable = RouteAction.newBuilder().setCluster(UNRESOLVED_BACKEND);
+      RouteFilters.apply(route, Optional.of(unavailable), entry.rule().route(), context);
+      return route.setRoute(unavailable).build();
+    }
     if (rule.redirect().isPresent()) {
       RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
       return route

@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,9 +41,13 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
   /**
    * Builds the parents' routes and Gateway listeners into {@code listeners} and {@code configs}, by
    * name. In a Gateway's routes only the virtual hosts {@code routes} occupy (in {@code touched}:
-   * each route attaches on its own) are built; the others are {@code previous}'s.
+   * each route attaches on its own) are built; the others are {@code previous}'s. With {@code
+   * hostOwners} (proxyless hosts on), a Gateway port's host API listeners are built too.
+   *
+   * @return false when a rebuilt Gateway port's hosts are not those of {@code previous}: its host
+   *     API listeners come or go, which only a whole translation gets right
    */
-  void rebuild(
+  boolean rebuild(
       ClusterState state,
       XdsResources previous,
       GatewayTls tls,
@@ -50,6 +55,7 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
       RouteAttachments touched,
       TrafficPolicies policies,
       FilterAttachments filters,
+      Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners,
       Map<String, Listener> listeners,
       Map<String, RouteConfiguration> configs) {
     for (ServiceState service : state.services()) {
@@ -64,30 +70,30 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
         }
       }
     }
-    attachments
-        .byGatewayPort()
-        .forEach(
-            (port, byHost) -> {
-              if (!gateways.contains(port.namespace() + "/" + port.gateway())) {
-                return;
-              }
-              if (port.protocol().streams()) {
-                // Only a route change adds or removes such a listener, and the translator takes
-                // those whole (Translator.routesChanged).
-                StreamListeners.listener(port, byHost)
-                    .ifPresent(l -> listeners.put(port.xdsName(), l));
-                return;
-              }
-              listeners.put(
-                  port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
-              configs.put(
-                  port.xdsName(),
-                  GatewayListeners.routes(
-                      port,
-                      byHost,
-                      policies,
-                      filters,
-                      Translator.keptHosts(previous, port, touched)));
-            });
+    for (var entry : attachments.byGatewayPort().entrySet()) {
+      RouteAttachments.GatewayPort port = entry.getKey();
+      Map<String, List<AttachedRule>> byHost = entry.getValue();
+      if (!gateways.contains(port.namespace() + "/" + port.gateway())) {
+        continue;
+      }
+      if (port.protocol().streams()) {
+        // Only a route change adds or removes such a listener, and the translator takes those
+        // whole (Translator.routesChanged).
+        StreamListeners.listener(port, byHost).ifPresent(l -> listeners.put(port.xdsName(), l));
+        continue;
+      }
+      if (hostOwners.isPresent()) {
+        if (!HostApiListeners.sameHosts(previous, port, byHost)) {
+          return false;
+        }
+        HostApiListeners.build(port, byHost, policies, hostOwners.get(), listeners, configs);
+      }
+      listeners.put(port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
+      configs.put(
+          port.xdsName(),
+          GatewayListeners.routes(
+              port, byHost, policies, filters, Translator.keptHosts(previous, port, touched)));
+    }
+    return true;
   }
 }

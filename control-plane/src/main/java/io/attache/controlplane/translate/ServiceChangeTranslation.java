@@ -27,9 +27,11 @@ import java.util.Set;
  */
 final class ServiceChangeTranslation {
   private final RouteResolver resolver;
+  private final Translator translator;
 
-  ServiceChangeTranslation(RouteResolver resolver) {
+  ServiceChangeTranslation(RouteResolver resolver, Translator translator) {
     this.resolver = resolver;
+    this.translator = translator;
   }
 
   /**
@@ -54,20 +56,27 @@ final class ServiceChangeTranslation {
     if (!services(state, before, changed, policies, attachments, rebuilt)) {
       return Optional.empty();
     }
+    Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners =
+        translator.hostOwners(state, attachments);
+    if (hostOwners.isPresent() && takesAGatewayHost(rebuilt, attachments)) {
+      return Optional.empty();
+    }
     RouteParents parents = RouteParents.of(routes);
     // A changed Service's own routes are built above.
     parents.services().removeAll(changed);
-    parents.rebuild(
-        state,
-        previous,
-        tls,
-        attachments,
-        resolver.resolve(tls.servable().withHttpRoutes(routes)),
-        policies,
-        filters,
-        rebuilt.listeners,
-        rebuilt.routes);
-    return Optional.of(rebuilt.applyTo(previous));
+    boolean built =
+        parents.rebuild(
+            state,
+            previous,
+            tls,
+            attachments,
+            resolver.resolve(tls.servable().withHttpRoutes(routes)),
+            policies,
+            filters,
+            hostOwners,
+            rebuilt.listeners,
+            rebuilt.routes);
+    return built ? Optional.of(rebuilt.applyTo(previous)) : Optional.empty();
   }
 
   /**
@@ -139,6 +148,23 @@ final class ServiceChangeTranslation {
       }
     }
     return owned.isEmpty();
+  }
+
+  /**
+   * Whether a changed Service's API listener name, old or new, is one a Gateway host could have
+   * (HostApiListeners): which of the two has it then changes, which only a whole translation gets
+   * right.
+   */
+  private static boolean takesAGatewayHost(Rebuilt rebuilt, RouteAttachments attachments) {
+    for (var entry : attachments.byGatewayPort().entrySet()) {
+      for (String hostname : entry.getValue().keySet()) {
+        String name = HostApiListeners.name(hostname, entry.getKey());
+        if (rebuilt.listeners.containsKey(name) || rebuilt.removedHosts.contains(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** What this change builds anew, by name, and what it drops. */

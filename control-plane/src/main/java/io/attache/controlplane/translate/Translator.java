@@ -41,7 +41,7 @@ public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();
 
   private final RouteResolver resolver = new RouteResolver();
-  private final ServiceChangeTranslation services = new ServiceChangeTranslation(resolver);
+  private final ServiceChangeTranslation services = new ServiceChangeTranslation(resolver, this);
   private final TranslatorOptions options;
 
   /** Sending policy-protected routes to ext-authz and ratelimit-service on this host. */
@@ -114,6 +114,20 @@ public final class Translator {
               ServiceClusters.RATE_LIMIT_CLUSTER,
               options.rateLimitAddress(),
               options.servicesTls()));
+    }
+    if (options.proxylessHosts()) {
+      Map<String, RouteAttachments.GatewayPort> owners =
+          HostApiListeners.owners(attachments, HostApiListeners.serviceHosts(state));
+      Map<String, Listener> hostListeners = new HashMap<>();
+      Map<String, RouteConfiguration> hostRoutes = new HashMap<>();
+      attachments
+          .byGatewayPort()
+          .forEach(
+              (port, byHost) ->
+                  HostApiListeners.build(
+                      port, byHost, policies, owners, hostListeners, hostRoutes));
+      listeners.addAll(hostListeners.values());
+      routes.addAll(hostRoutes.values());
     }
     clusters.sort(Comparator.comparing(Cluster::getName));
     assignments.sort(Comparator.comparing(ClusterLoadAssignment::getClusterName));
@@ -309,16 +323,21 @@ public final class Translator {
     // Each route attaches on its own, so touched holds the hosts the changed routes occupy(-ied).
     Map<String, Listener> listeners = new HashMap<>();
     Map<String, RouteConfiguration> routes = new HashMap<>();
-    parents.rebuild(
-        state,
-        previous,
-        tls,
-        attachments,
-        resolver.resolve(tls.servable().withHttpRoutes(changed), false),
-        TrafficPolicies.resolve(state),
-        filters,
-        listeners,
-        routes);
+    boolean rebuilt =
+        parents.rebuild(
+            state,
+            previous,
+            tls,
+            attachments,
+            resolver.resolve(tls.servable().withHttpRoutes(changed), false),
+            TrafficPolicies.resolve(state),
+            filters,
+            hostOwners(state, attachments),
+            listeners,
+            routes);
+    if (!rebuilt) {
+      return Optional.empty();
+    }
     List<Listener> newListeners =
         ResourceLists.replaced(previous.listeners(), listeners, Listener::getName);
     List<RouteConfiguration> newRoutes =
@@ -333,6 +352,14 @@ public final class Translator {
             newListeners,
             newRoutes,
             previous.secrets()));
+  }
+
+  /** Which Gateway port has each host API listener; empty when proxyless hosts are off. */
+  Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners(
+      ClusterState state, RouteAttachments attachments) {
+    return options.proxylessHosts()
+        ? Optional.of(HostApiListeners.owners(attachments, HostApiListeners.serviceHosts(state)))
+        : Optional.empty();
   }
 
   /**

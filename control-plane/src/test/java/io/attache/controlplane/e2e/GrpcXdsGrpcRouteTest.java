@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.runtime.host.ServiceHost;
-import io.attache.testsupport.FreePorts;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,10 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GrpcXdsGrpcRouteTest {
   @TempDir Path resources;
-  private Backend v1;
-  private Backend v2;
-  private ServiceHost controlPlane;
-  private XdsClient xds;
+  private CanaryMesh mesh;
 
   private static String route(String checkBackend) {
     return """
@@ -48,30 +44,15 @@ class GrpcXdsGrpcRouteTest {
 
   @BeforeEach
   void start() throws Exception {
-    int[] ports = FreePorts.next(2);
-    v1 = new Backend(ports[0]);
-    v2 = new Backend(ports[1]);
-    Files.writeString(
-        resources.resolve("services.yaml"),
-        MeshManifests.service("echo")
-            + MeshManifests.service("echo-v2")
-            + MeshManifests.slice("echo", v1.port())
-            + MeshManifests.slice("echo-v2", v2.port()));
     Files.writeString(resources.resolve("route.yaml"), route("echo-v2"));
-    controlPlane = ControlPlanes.fromDirectory(resources);
-    xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-grpcroute-test", "echo.default:8080");
+    mesh = CanaryMesh.start(resources, "grpc-xds-grpcroute-test", "echo.default:8080", Map.of());
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (xds != null) {
-      xds.close();
+    if (mesh != null) {
+      mesh.close();
     }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    v1.close();
-    v2.close();
   }
 
   private void awaitRoutingByMethod() {
@@ -81,18 +62,18 @@ class GrpcXdsGrpcRouteTest {
         .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
-              v1.resetCalls();
-              v2.resetCalls();
+              mesh.v1.resetCalls();
+              mesh.v2.resetCalls();
               for (int i = 0; i < 5; i++) {
-                xds.call();
+                mesh.xds.call();
               }
-              assertThat(v2.calls()).isEqualTo(5);
-              assertThat(v1.calls()).isZero();
+              assertThat(mesh.v2.calls()).isEqualTo(5);
+              assertThat(mesh.v1.calls()).isZero();
               for (int i = 0; i < 5; i++) {
-                xds.watchOnce();
+                mesh.xds.watchOnce();
               }
-              assertThat(v1.calls()).isEqualTo(5);
-              assertThat(v2.calls()).isEqualTo(5);
+              assertThat(mesh.v1.calls()).isEqualTo(5);
+              assertThat(mesh.v2.calls()).isEqualTo(5);
             });
   }
 
@@ -111,14 +92,14 @@ class GrpcXdsGrpcRouteTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () ->
-                assertThatThrownBy(xds::call)
+                assertThatThrownBy(mesh.xds::call)
                     .isInstanceOfSatisfying(
                         StatusRuntimeException.class,
                         e ->
                             assertThat(e.getStatus().getCode())
                                 .isEqualTo(Status.Code.UNAVAILABLE)));
-    v1.resetCalls();
-    xds.watchOnce();
-    assertThat(v1.calls()).isEqualTo(1);
+    mesh.v1.resetCalls();
+    mesh.xds.watchOnce();
+    assertThat(mesh.v1.calls()).isEqualTo(1);
   }
 }

@@ -3,8 +3,6 @@ package io.attache.controlplane.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.runtime.host.ServiceHost;
-import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -25,10 +23,7 @@ class GrpcXdsHttpRouteTest {
   private static final Map<String, String> CANARY = Map.of("x-canary", "true");
 
   @TempDir Path resources;
-  private Backend v1;
-  private Backend v2;
-  private ServiceHost controlPlane;
-  private XdsClient xds;
+  private CanaryMesh mesh;
 
   private static String route(int v1Weight, int v2Weight, String canaryValue) {
     return """
@@ -49,37 +44,14 @@ class GrpcXdsHttpRouteTest {
 
   @BeforeEach
   void start() throws Exception {
-    int[] ports = FreePorts.next(2);
-    v1 = new Backend(ports[0]);
-    v2 = new Backend(ports[1]);
-    Files.writeString(
-        resources.resolve("services.yaml"),
-        MeshManifests.service("echo")
-            + MeshManifests.service("echo-v2")
-            + MeshManifests.slice("echo", v1.port())
-            + MeshManifests.slice("echo-v2", v2.port()));
     Files.writeString(resources.resolve("route.yaml"), route(100, 0, "true"));
-    controlPlane = ControlPlanes.fromDirectory(resources);
-    xds = new XdsClient(controlPlane.grpcPort(), "grpc-xds-httproute-test", "echo.default:8080");
+    mesh = CanaryMesh.start(resources, "grpc-xds-httproute-test", "echo.default:8080", Map.of());
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (xds != null) {
-      xds.close();
-    }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    v1.close();
-    v2.close();
-  }
-
-  private void calls(int count, Map<String, String> headers) {
-    v1.resetCalls();
-    v2.resetCalls();
-    for (int i = 0; i < count; i++) {
-      xds.call(headers);
+    if (mesh != null) {
+      mesh.close();
     }
   }
 
@@ -90,10 +62,10 @@ class GrpcXdsHttpRouteTest {
         .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
-              calls(10, CANARY);
-              assertThat(v2.calls()).isEqualTo(10);
-              calls(10, Map.of());
-              assertThat(v1.calls()).isEqualTo(10);
+              mesh.calls(10, CANARY);
+              assertThat(mesh.v2.calls()).isEqualTo(10);
+              mesh.calls(10, Map.of());
+              assertThat(mesh.v1.calls()).isEqualTo(10);
             });
   }
 
@@ -113,8 +85,8 @@ class GrpcXdsHttpRouteTest {
         .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
         .untilAsserted(
             () -> {
-              calls(10, Map.of());
-              assertThat(v2.calls()).isEqualTo(10);
+              mesh.calls(10, Map.of());
+              assertThat(mesh.v2.calls()).isEqualTo(10);
             });
   }
 
@@ -128,14 +100,14 @@ class GrpcXdsHttpRouteTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ServiceProbe.get("127.0.0.1", controlPlane.adminPort(), "/resource-errors")
+                ServiceProbe.get("127.0.0.1", mesh.controlPlane.adminPort(), "/resource-errors")
                     .body()
                     .contains(
                         "route.yaml (document 1) spec.rules[0].matches[0].headers[0].value: invalid regular expression"));
 
-    calls(10, CANARY);
-    assertThat(v2.calls()).isEqualTo(10);
-    calls(10, Map.of());
-    assertThat(v1.calls()).isEqualTo(10);
+    mesh.calls(10, CANARY);
+    assertThat(mesh.v2.calls()).isEqualTo(10);
+    mesh.calls(10, Map.of());
+    assertThat(mesh.v1.calls()).isEqualTo(10);
   }
 }

@@ -9,8 +9,10 @@ import io.attache.runtime.WatchedDirectory;
 import java.util.List;
 
 /**
- * The cluster the change-translation tests edit: two Services, two Gateways (one with two ports),
+ * The cluster the change-translation tests edit: two Services, three Gateways (one with two ports),
  * routes on Gateways and on a Service, an AuthPolicy on one route and a TrafficPolicy on another.
+ * With proxyless hosts on, one route's hostname on port 80 is a Service's API listener name ({@code
+ * api.shop:80}), and one hostname is served by two Gateways on port 9000.
  */
 final class ChangeFixture {
   static final String CLUSTER =
@@ -64,6 +66,21 @@ final class ChangeFixture {
         hostnames: [store.example.com]
         rules: [{matches: [{path: {type: PathPrefix, value: /admin}}], backendRefs: [{name: web, port: 9090}]}]
       ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: plain, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 80, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata: {name: like-a-service, namespace: shop, creationTimestamp: "2026-01-04T00:00:00Z"}
+      spec:
+        parentRefs: [{name: plain}, {name: side}]
+        hostnames: [api.shop, h1.shop.example.com]
+        rules: [{backendRefs: [{name: web, port: 8080}]}]
+      ---
       apiVersion: attache.io/v1alpha1
       kind: AuthPolicy
       metadata: {name: store-auth, namespace: shop}
@@ -90,7 +107,13 @@ final class ChangeFixture {
 
   /** A translator that sends policy-protected routes to ext-authz and ratelimit-service. */
   static Translator translator() {
+    return translator(false);
+  }
+
+  /** As above, serving the Gateways' hosts to proxyless clients too, or not. */
+  static Translator translator(boolean proxylessHosts) {
     return new Translator(
-        new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081"));
+        new TranslatorOptions("ext-authz.attache:9001", "ratelimit.attache:8081")
+            .withProxylessHosts(proxylessHosts));
   }
 }

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Translating a state from the translation of the state before it when only HTTPRoutes changed:
@@ -185,8 +187,10 @@ class RouteChangeTranslationTest {
   /**
    * Random edits, additions and removals, each translated from the last: always the full result.
    */
-  @Test
-  void anySequenceOfRouteChangesGivesWhatAFullTranslationGives() {
+  @ParameterizedTest(name = "proxyless hosts {0}")
+  @ValueSource(booleans = {false, true})
+  void anySequenceOfRouteChangesGivesWhatAFullTranslationGives(boolean proxylessHosts) {
+    Translator translator = ChangeFixture.translator(proxylessHosts);
     Random random = new Random(7);
     List<HttpRouteState> pool = BEFORE.httpRoutes();
     ClusterState state = BEFORE;

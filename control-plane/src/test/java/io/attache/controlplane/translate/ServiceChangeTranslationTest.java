@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Translating a state from the translation of the state before it when only Services changed: the
@@ -68,8 +70,10 @@ class ServiceChangeTranslationTest {
   }
 
   /** Services removed, added back, added anew and given other ports: always the full result. */
-  @Test
-  void anySequenceOfServiceChangesGivesWhatAFullTranslationGives() {
+  @ParameterizedTest(name = "proxyless hosts {0}")
+  @ValueSource(booleans = {false, true})
+  void anySequenceOfServiceChangesGivesWhatAFullTranslationGives(boolean proxylessHosts) {
+    Translator translator = ChangeFixture.translator(proxylessHosts);
     Random random = new Random(11);
     List<String> names = List.of("web", "api", "extra");
     ClusterState state = BEFORE;
