@@ -183,6 +183,8 @@
   value: {{ .v.gatewayClass.name | quote }}
 - name: ATTACHE_WRITE_STATUS
   value: {{ .v.writeStatus | quote }}
+- name: ATTACHE_PROXYLESS_HOSTS
+  value: {{ .v.proxylessHosts | quote }}
 {{- $extAuthz := .v.extAuthzAddress | default (ternary (include "attache.grpcAddress" (list .root "extAuthz")) "" $values.extAuthz.enabled) }}
 {{- with $extAuthz }}
 - name: ATTACHE_EXT_AUTHZ_ADDRESS

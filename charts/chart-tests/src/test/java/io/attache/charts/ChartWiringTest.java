@@ -32,6 +32,15 @@ class ChartWiringTest {
   }
 
   @Test
+  void proxylessGatewayHostsAreOffUnlessAsked() {
+    assertThat(render().envValue("control-plane", "ATTACHE_PROXYLESS_HOSTS")).isEqualTo("false");
+    assertThat(
+            render("controlPlane.proxylessHosts", true)
+                .envValue("control-plane", "ATTACHE_PROXYLESS_HOSTS"))
+        .isEqualTo("true");
+  }
+
+  @Test
   void addressesFollowPortsAndTheClusterDomain() {
     RenderedChart chart = render("clusterDomain", "corp.internal", "extAuthz.grpcPort", 7001);
 
