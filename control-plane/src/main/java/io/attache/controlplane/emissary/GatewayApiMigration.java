@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Emissary Mappings and Hosts as Gateway API objects that route the same requests the same way: one
@@ -161,6 +162,16 @@ public final class GatewayApiMigration {
     if (primary.redirect().isPresent()) {
       annotations.remove(RouteExtensions.AUTH_CONTEXT_ANNOTATION);
       annotations.put(RouteExtensions.EXT_AUTHZ_ANNOTATION, "disabled");
+    } else {
+      Set<String> tls = new TreeSet<>();
+      for (EmissaryMapping m : group.mappings()) {
+        ServiceName.parse(m.service(), m.namespace())
+            .filter(ServiceName::tls)
+            .ifPresent(s -> tls.add(s.namespace() + "/" + s.name() + ":" + s.port()));
+      }
+      if (!tls.isEmpty()) {
+        annotations.put(RouteExtensions.BACKEND_TLS_ANNOTATION, String.join(",", tls));
+      }
     }
     if (!annotations.isEmpty()) {
       ((Map<String, Object>) route.get("metadata")).put("annotations", annotations);
@@ -271,14 +282,22 @@ public final class GatewayApiMigration {
         backend.put("weight", group.weights().get(i));
       }
       if (service.get().tls()) {
+        // A note, not a problem: the route says the backend needs TLS, and its status says
+        // whether a BackendTLSPolicy covers it (until one does, the requests fail).
         report.add(
             "Mapping "
                 + m.key()
-                + ": spec.service: https:// needs TLS origination: write a BackendTLSPolicy for"
-                + " Service "
+                + ": note: spec.service: https:// is served only with TLS that a BackendTLSPolicy"
+                + " for Service "
+                + service.get().namespace()
+                + "/"
                 + service.get().name()
-                + " naming the CA and hostname to verify (Emissary verified none, so none is"
-                + " guessed)");
+                + " port "
+                + service.get().port()
+                + " originates, naming the CA and hostname to verify (Emissary verified none, so"
+                + " none is guessed); until one does, its requests fail ("
+                + RouteExtensions.BACKEND_TLS_ANNOTATION
+                + ")");
       }
       backends.add(backend);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a route asks of the ext_authz and ratelimit filters beyond what Gateway API says: Emissary's
@@ -28,6 +29,9 @@ import java.util.Optional;
  *     host_regex})
  * @param precedence orders the route's Envoy routes before those of lower precedence, whatever
  *     Gateway API's order says (Emissary's {@code precedence}); 0 for all routes leaves that order
+ * @param tlsBackends the backends ({@code namespace/name:port}) requests may reach only over TLS
+ *     (Emissary's {@code https://} services): one that no BackendTLSPolicy covers does not resolve,
+ *     so its share fails rather than go out in the clear
  */
 public record RouteExtensions(
     boolean authDisabled,
@@ -40,7 +44,8 @@ public record RouteExtensions(
     boolean stringPrefix,
     int precedence,
     Optional<String> methodRegex,
-    Optional<String> authorityRegex) {
+    Optional<String> authorityRegex,
+    Set<String> tlsBackends) {
   public static final RouteExtensions NONE =
       new RouteExtensions(
           false,
@@ -53,7 +58,8 @@ public record RouteExtensions(
           false,
           0,
           Optional.empty(),
-          Optional.empty());
+          Optional.empty(),
+          Set.of());
 
   /** JSON {@code {"pattern": ..., "substitution": ...}}: {@link #regexRewrite}. */
   public static final String REGEX_REWRITE_ANNOTATION = "attache.io/regex-rewrite";
@@ -72,6 +78,9 @@ public record RouteExtensions(
 
   /** A whole number: {@link #precedence}. */
   public static final String PRECEDENCE_ANNOTATION = "attache.io/precedence";
+
+  /** Backends as {@code namespace/name:port}, separated by commas: {@link #tlsBackends}. */
+  public static final String BACKEND_TLS_ANNOTATION = "attache.io/backend-tls";
 
   /** {@code "false"}: {@link #caseInsensitive}. */
   public static final String CASE_SENSITIVE_ANNOTATION = "attache.io/case-sensitive";
@@ -128,5 +137,6 @@ public record RouteExtensions(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(methodRegex, "methodRegex");
     Objects.requireNonNull(authorityRegex, "authorityRegex");
+    tlsBackends = Set.copyOf(tlsBackends);
   }
 }

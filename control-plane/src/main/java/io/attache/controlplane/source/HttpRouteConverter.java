@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -121,6 +122,14 @@ final class HttpRouteConverter {
     if (!valid || extensions.isEmpty()) {
       return Optional.empty();
     }
+    if (!backendsOf(rules).containsAll(extensions.get().tlsBackends())) {
+      Set<String> stray = new TreeSet<>(extensions.get().tlsBackends());
+      stray.removeAll(backendsOf(rules));
+      errors.add(
+          "metadata.annotations[" + RouteExtensions.BACKEND_TLS_ANNOTATION + "]",
+          "names no backend of this route: " + String.join(", ", stray));
+      return Optional.empty();
+    }
     return Optional.of(
         new HttpRouteState(
             namespace,
@@ -132,6 +141,16 @@ final class HttpRouteConverter {
             rules,
             kind,
             extensions.get()));
+  }
+
+  /** The route's backends and mirrors, as {@code namespace/name:port}. */
+  private static Set<String> backendsOf(List<HttpRouteState.Rule> rules) {
+    Set<String> backends = new HashSet<>();
+    for (HttpRouteState.Rule rule : rules) {
+      rule.backends().forEach(b -> backends.add(b.toString()));
+      rule.mirrors().forEach(m -> backends.add(m.backend().toString()));
+    }
+    return backends;
   }
 
   /**

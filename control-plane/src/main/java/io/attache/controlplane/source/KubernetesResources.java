@@ -308,7 +308,7 @@ public final class KubernetesResources implements AutoCloseable {
       for (HasMetadata object : objects) {
         convert(kind, object, builder, seen, errors, invalid);
       }
-      kind.settle().accept(builder, errors);
+      kind.settle().settle(builder, errors, errors);
     }
     auditDeleted(seen);
     audited = seen;

@@ -1,5 +1,6 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.translate.RouteResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
@@ -40,6 +41,17 @@ final class MappingStatusWriter {
       Set<ResourceError> own =
           new LinkedHashSet<>(invalid.getOrDefault(ObjectKey.of("Mapping", mapping), List.of()));
       errors.stream().filter(e -> e.file().equals("Mapping " + key)).forEach(own::add);
+      // Its route's backends that must be reached over TLS and are not yet: not Emissary's rule
+      // but ours (it would have sent them unverified), so its status says so.
+      String route =
+          "HTTPRoute "
+              + Metadata.namespace(mapping)
+              + "/"
+              + EmissaryServing.ROUTE_PREFIX
+              + mapping.getMetadata().getName();
+      errors.stream()
+          .filter(e -> e.file().equals(route) && e.reason().startsWith(RouteResolver.TLS_REQUIRED))
+          .forEach(own::add);
       write(mapping, status(new ArrayList<>(own)));
     }
   }

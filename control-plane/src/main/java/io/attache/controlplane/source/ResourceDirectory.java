@@ -92,6 +92,8 @@ public final class ResourceDirectory implements AutoCloseable {
       log.error("invalid resource, left out or kept at its last good version: {}", error);
     }
     List<ResourceError> problems = new ArrayList<>(read.errors());
+    read.settled().forEach(p -> log.error("invalid resource, left out: {}", p));
+    problems.addAll(read.settled());
     List<ResourceError> routeProblems = RouteProblems.of(state);
     routeProblems.forEach(p -> log.error("route problem: {}", p));
     problems.addAll(routeProblems);
@@ -123,6 +125,8 @@ public final class ResourceDirectory implements AutoCloseable {
    * What one read of the directory gives.
    *
    * @param errors the errors of each document on its own
+   * @param settled the problems found once all documents were in (a Mapping no Host serves): of
+   *     single objects, which are left out while the rest is served
    * @param conflicts the errors between documents, each valid alone; any refuses the read
    * @param leftOut the invalid documents with no last good version, as {@code file#document}
    * @param partial the documents served in part (a Gateway without its invalid listeners)
@@ -131,6 +135,7 @@ public final class ResourceDirectory implements AutoCloseable {
   private record Read(
       ClusterState state,
       List<ResourceError> errors,
+      List<ResourceError> settled,
       List<ResourceError> conflicts,
       Set<String> rejectedFiles,
       Set<String> leftOut,
@@ -198,9 +203,17 @@ public final class ResourceDirectory implements AutoCloseable {
         }
       }
     }
-    parser.kinds().forEach(kind -> kind.settle().accept(builder, conflicts));
+    List<ResourceError> settled = new ArrayList<>();
+    parser.kinds().forEach(kind -> kind.settle().settle(builder, settled, conflicts));
     return new Read(
-        builder.build(), errors, conflicts, rejectedFiles, leftOut, partial, Map.copyOf(keysNow));
+        builder.build(),
+        errors,
+        settled,
+        conflicts,
+        rejectedFiles,
+        leftOut,
+        partial,
+        Map.copyOf(keysNow));
   }
 
   /** The errors of rejected files whose content changed since they were last reported. */

@@ -42,7 +42,7 @@ record ResourceKind<T extends HasMetadata, S>(
     Function<S, String> describe,
     boolean unique,
     BiConsumer<StateBuilder, S> collect,
-    BiConsumer<StateBuilder, List<ResourceError>> settle,
+    Settling settle,
     Map<String, String> apiFieldSelector,
     BiPredicate<T, StateBuilder> apiRelevant) {
 
@@ -95,9 +95,19 @@ record ResourceKind<T extends HasMetadata, S>(
         describe,
         unique,
         collect,
-        (state, errors) -> {},
+        (state, problems, conflicts) -> {},
         Map.of(),
         (object, state) -> true);
+  }
+
+  /**
+   * What settling a kind may find: {@code problems} of single objects, reported while the rest is
+   * served; {@code conflicts} between objects each valid alone (a port two Gateways claim), which a
+   * directory read cannot resolve by preferring one document, so it keeps its last state.
+   */
+  @FunctionalInterface
+  interface Settling {
+    void settle(StateBuilder state, List<ResourceError> problems, List<ResourceError> conflicts);
   }
 
   ResourceKind<T, S> owning(Predicate<T> owned) {
@@ -116,7 +126,7 @@ record ResourceKind<T extends HasMetadata, S>(
         apiRelevant);
   }
 
-  ResourceKind<T, S> settledBy(BiConsumer<StateBuilder, List<ResourceError>> settling) {
+  ResourceKind<T, S> settledBy(Settling settling) {
     return new ResourceKind<>(
         name,
         type,

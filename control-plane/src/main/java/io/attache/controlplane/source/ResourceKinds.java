@@ -158,7 +158,8 @@ final class ResourceKinds {
             h -> "applied: hostname " + h.hostname(),
             true,
             (state, host) -> state.emissaryHosts.add(host))
-        .settledBy((state, errors) -> EmissaryServing.settle(state, errors, gatewayClass));
+        .settledBy(
+            (state, problems, conflicts) -> EmissaryServing.settle(state, problems, gatewayClass));
   }
 
   private static ResourceKind<Gateway, GatewayState> gateways(String gatewayClass) {
@@ -180,8 +181,8 @@ final class ResourceKinds {
             (state, gateway) -> state.gateways.add(gateway))
         .owning(gateway -> GatewayConverter.ours(gateway, gatewayClass))
         .settledBy(
-            (state, errors) -> {
-              state.gateways = GatewayPorts.claim(state.gateways, errors);
+            (state, problems, conflicts) -> {
+              state.gateways = GatewayPorts.claim(state.gateways, conflicts);
               Set<String> named = new HashSet<>();
               state.gateways.forEach(
                   g -> g.listeners().forEach(l -> named.addAll(l.certificateSecrets())));
@@ -300,7 +301,7 @@ final class ResourceKinds {
             true,
             (state, policy) -> state.backendTls.add(policy))
         .settledBy(
-            (state, errors) -> {
+            (state, problems, conflicts) -> {
               Set<String> named = new java.util.HashSet<>();
               state.backendTls.forEach(
                   p -> p.caConfigMaps().forEach(c -> named.add(p.namespace() + "/" + c.name())));
@@ -325,14 +326,14 @@ final class ResourceKinds {
             c -> c.pem().isPresent() ? "applied: a CA bundle" : "applied: " + c.problem(),
             true,
             (state, configMap) -> state.caConfigMaps.put(configMap.key(), configMap))
-        .settledBy(ResourceKinds::resolveCaBundles)
+        .settledBy((state, problems, conflicts) -> resolveCaBundles(state))
         .fromApi(
             Map.of(),
             (configMap, state) ->
                 state.caConfigMapNames.contains(KubernetesResources.key(configMap)));
   }
 
-  private static void resolveCaBundles(StateBuilder state, List<ResourceError> conflicts) {
+  private static void resolveCaBundles(StateBuilder state) {
     state.backendTls.replaceAll(
         policy -> {
           List<String> pems = new ArrayList<>();

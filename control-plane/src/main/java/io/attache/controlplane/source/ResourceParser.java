@@ -66,7 +66,7 @@ public final class ResourceParser {
             .ifPresent(kind -> convert(kind, (HasMetadata) resource, documentErrors, seen, state));
       }
     }
-    kinds.forEach(kind -> kind.settle().accept(state, errors));
+    kinds.forEach(kind -> kind.settle().settle(state, errors, errors));
     ClusterState built = state.build();
     errors.addAll(BackendTlsProblems.of(built));
     return errors.isEmpty() ? new ParseResult.Parsed(built) : new ParseResult.Invalid(errors);

@@ -6,9 +6,12 @@ import io.attache.controlplane.model.RouteExtensions;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,6 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RouteAnnotations {
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final Pattern BACKEND =
+      Pattern.compile(
+          "[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?:([1-9][0-9]{0,4})");
 
   private RouteAnnotations() {}
 
@@ -63,7 +69,8 @@ final class RouteAnnotations {
                         errors)),
             precedence(annotations, errors),
             regex(annotations, RouteExtensions.METHOD_REGEX_ANNOTATION, errors),
-            regex(annotations, RouteExtensions.AUTHORITY_REGEX_ANNOTATION, errors));
+            regex(annotations, RouteExtensions.AUTHORITY_REGEX_ANNOTATION, errors),
+            tlsBackends(annotations, errors));
     return errors.size() > before ? Optional.empty() : Optional.of(extensions);
   }
 
@@ -155,6 +162,25 @@ final class RouteAnnotations {
     return text != null && HttpRouteConverter.regex(text, field(name), errors)
         ? Optional.of(text)
         : Optional.empty();
+  }
+
+  private static Set<String> tlsBackends(Map<String, String> annotations, DocumentErrors errors) {
+    String text = annotations.get(RouteExtensions.BACKEND_TLS_ANNOTATION);
+    if (text == null) {
+      return Set.of();
+    }
+    Set<String> backends = new LinkedHashSet<>();
+    for (String entry : text.split(",", -1)) {
+      String backend = entry.strip();
+      if (!BACKEND.matcher(backend).matches()) {
+        errors.add(
+            field(RouteExtensions.BACKEND_TLS_ANNOTATION),
+            "must be backends as namespace/name:port separated by commas, was '" + backend + "'");
+      } else {
+        backends.add(backend);
+      }
+    }
+    return backends;
   }
 
   private static int precedence(Map<String, String> annotations, DocumentErrors errors) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which BackendTLSPolicy applies to each Service port's cluster, and what it makes of the cluster:
@@ -98,6 +99,11 @@ final class BackendTlsPolicies {
     }
     outcome.applied().add(described);
     clusters.forEach(cluster -> byCluster.putIfAbsent(cluster, policy));
+  }
+
+  /** The clusters some policy makes originate TLS. */
+  Set<String> clusters() {
+    return byCluster.keySet();
   }
 
   /** What became of each policy's targets, by {@code namespace/name}. */

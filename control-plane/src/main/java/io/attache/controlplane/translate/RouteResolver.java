@@ -7,6 +7,7 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.NamespaceState;
+import io.attache.controlplane.model.RouteExtensions;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
 import io.attache.controlplane.model.ServiceKey;
@@ -65,11 +66,12 @@ public final class RouteResolver {
       }
     }
     List<Pending> pending = new ArrayList<>();
+    Backends backends = new Backends(services, grants, tlsClusters(state));
     for (HttpRouteState route : state.httpRoutes()) {
       List<Unresolved> unresolved = new ArrayList<>();
       List<AttachedRule> rules = new ArrayList<>();
       for (HttpRouteState.Rule rule : route.rules()) {
-        rules.add(resolveRule(route, rule, services, grants, unresolved));
+        rules.add(resolveRule(route, rule, backends, unresolved));
       }
       Condition resolvedRefs =
           unresolved.isEmpty()
@@ -137,44 +139,63 @@ public final class RouteResolver {
       GatewayParents.Attachment attachment,
       KindConflicts.Candidate candidate) {}
 
+  /**
+   * What backend references resolve against.
+   *
+   * @param tlsClusters the clusters a BackendTLSPolicy makes originate TLS
+   */
+  private record Backends(
+      Map<ServiceKey, ServiceState> services, ReferenceGrants grants, Set<String> tlsClusters) {}
+
+  /** The clusters that originate TLS, worked out only when some route needs to know. */
+  private static Set<String> tlsClusters(ClusterState state) {
+    for (HttpRouteState route : state.httpRoutes()) {
+      if (!route.extensions().tlsBackends().isEmpty()) {
+        return BackendTlsPolicies.resolve(state).clusters();
+      }
+    }
+    return Set.of();
+  }
+
   /** A backend reference that does not resolve, with the ResolvedRefs reason it is worth. */
   private record Unresolved(String reason, String message) {}
 
   /**
-   * RefNotPermitted when every refusal is one; otherwise InvalidKind when some reference names a
-   * kind that is not a Service; otherwise BackendNotFound.
+   * RefNotPermitted (or BackendTLSRequired) when every refusal is one; otherwise InvalidKind when
+   * some reference names a kind that is not a Service; otherwise BackendNotFound.
    */
   private static String refusalReason(List<Unresolved> unresolved) {
-    if (unresolved.stream().allMatch(u -> u.reason().equals("RefNotPermitted"))) {
-      return "RefNotPermitted";
+    for (String only : List.of("RefNotPermitted", TLS_REQUIRED)) {
+      if (unresolved.stream().allMatch(u -> u.reason().equals(only))) {
+        return only;
+      }
     }
     return unresolved.stream().anyMatch(u -> u.reason().equals("InvalidKind"))
         ? "InvalidKind"
         : "BackendNotFound";
   }
 
+  /**
+   * Attaché's ResolvedRefs reason for a backend that must be reached over TLS and no
+   * BackendTLSPolicy covers (Gateway API lets controllers add their own reasons).
+   */
+  public static final String TLS_REQUIRED = "BackendTLSRequired";
+
   private static AttachedRule resolveRule(
       HttpRouteState route,
       HttpRouteState.Rule rule,
-      Map<ServiceKey, ServiceState> services,
-      ReferenceGrants grants,
+      Backends resolving,
       List<Unresolved> unresolved) {
     List<AttachedRule.WeightedCluster> backends = new ArrayList<>();
     for (BackendRef backend : rule.backends()) {
       backends.add(
           new AttachedRule.WeightedCluster(
-              cluster(route, backend, services, grants, "rules[" + rule.index() + "]", unresolved),
+              cluster(route, backend, resolving, "rules[" + rule.index() + "]", unresolved),
               backend.weight()));
     }
     List<AttachedRule.MirrorCluster> mirrors = new ArrayList<>();
     for (HttpRouteState.Mirror mirror : rule.mirrors()) {
-      cluster(
-              route,
-              mirror.backend(),
-              services,
-              grants,
-              "rules[" + rule.index() + "] mirror",
-              unresolved)
+      cluster(route, mirror.backend(), resolving, "rules[" + rule.index() + "] mirror", unresolved)
           .ifPresent(
               c ->
                   mirrors.add(
@@ -186,10 +207,36 @@ public final class RouteResolver {
   private static Optional<String> cluster(
       HttpRouteState route,
       BackendRef backend,
-      Map<ServiceKey, ServiceState> services,
-      ReferenceGrants grants,
+      Backends resolving,
       String where,
       List<Unresolved> unresolved) {
+    Optional<String> cluster = serviceCluster(route, backend, resolving, where, unresolved);
+    if (cluster.isPresent()
+        && route.extensions().tlsBackends().contains(backend.toString())
+        && !resolving.tlsClusters().contains(cluster.get())) {
+      unresolved.add(
+          new Unresolved(
+              TLS_REQUIRED,
+              where
+                  + ": backend "
+                  + backend
+                  + " must be reached over TLS ("
+                  + RouteExtensions.BACKEND_TLS_ANNOTATION
+                  + ") and no BackendTLSPolicy covers it; its requests fail rather than go out in"
+                  + " the clear"));
+      return Optional.empty();
+    }
+    return cluster;
+  }
+
+  private static Optional<String> serviceCluster(
+      HttpRouteState route,
+      BackendRef backend,
+      Backends resolving,
+      String where,
+      List<Unresolved> unresolved) {
+    Map<ServiceKey, ServiceState> services = resolving.services();
+    ReferenceGrants grants = resolving.grants();
     if (backend.unsupportedKind().isPresent()) {
       unresolved.add(
           new Unresolved(

@@ -607,7 +607,28 @@ class GatewayApiMigrationTest {
 
     assertThat(result.report())
         .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.tls: not carried over"))
-        .anyMatch(line -> line.contains("spec.service: https:// needs TLS origination"));
+        .contains(
+            "Mapping shop/extras: note: spec.service: https:// is served only with TLS that a"
+                + " BackendTLSPolicy for Service shop/x port 443 originates, naming the CA and"
+                + " hostname to verify (Emissary verified none, so none is guessed); until one"
+                + " does, its requests fail (attache.io/backend-tls)");
+  }
+
+  /**
+   * Emissary originates TLS to an https:// service without verifying it (ircluster.py,
+   * v3cluster.py's null context); the route says the backend needs TLS, so it is never sent in the
+   * clear, and a BackendTLSPolicy gives it verified TLS.
+   */
+  @Test
+  void anHttpsServiceIsABackendThatNeedsTls() {
+    GatewayApiMigration.Result result =
+        migrate(HOST + mapping("billing", "prefix: /pay/\nservice: https://billing.payments:8443"));
+
+    assertThat(((Map<?, ?>) route(result, "billing").get("metadata")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/backend-tls", "payments/billing:8443",
+                "attache.io/path-prefix", "string"));
   }
 
   /**

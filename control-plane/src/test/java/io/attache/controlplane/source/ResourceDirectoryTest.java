@@ -90,6 +90,43 @@ class ResourceDirectoryTest {
     }
   }
 
+  /**
+   * A Mapping no Host serves is a problem of that Mapping alone: the Services and the Mappings
+   * beside it are served from the start, as from the API.
+   */
+  @Test
+  void aMappingNoHostServesNeverHidesTheRest() throws Exception {
+    Files.writeString(directory.resolve("echo.yaml"), SERVICE);
+    Files.writeString(
+        directory.resolve("mappings.yaml"),
+        """
+        apiVersion: getambassador.io/v3alpha1
+        kind: Host
+        metadata: {name: shop, namespace: default}
+        spec: {hostname: shop.example.com, requestPolicy: {insecure: {action: Route}}}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata: {name: served, namespace: default}
+        spec: {hostname: shop.example.com, prefix: /a/, service: echo:8080}
+        ---
+        apiVersion: getambassador.io/v3alpha1
+        kind: Mapping
+        metadata: {name: stray, namespace: default}
+        spec: {hostname: nowhere.example.com, prefix: /b/, service: echo:8080}
+        """);
+    List<ClusterState> states = new CopyOnWriteArrayList<>();
+    try (ResourceDirectory resources =
+        new ResourceDirectory(directory, Duration.ofHours(1), states::add)) {
+      assertThat(states).singleElement();
+      assertThat(states.get(0).services()).hasSize(1);
+      assertThat(states.get(0).httpRoutes()).extracting(r -> r.name()).contains("mapping-served");
+      assertThat(resources.lastErrors())
+          .extracting(e -> e.file() + " " + e.reason())
+          .anyMatch(e -> e.startsWith("Mapping default/stray") && e.contains("no Host serves"));
+    }
+  }
+
   @Test
   void appliedAndRejectedFilesAreAudited() throws Exception {
     Files.writeString(directory.resolve("echo.yaml"), SERVICE);

@@ -20,7 +20,11 @@ class RouteAnnotationsTest {
         "attache.io/authority-regex: '(?!a)'",
         "attache.io/case-sensitive: 'no'",
         "attache.io/path-prefix: exact",
-        "attache.io/idle-timeout: soon"
+        "attache.io/idle-timeout: soon",
+        "attache.io/backend-tls: 'web:8080'",
+        "attache.io/backend-tls: 'shop/web:8080,'",
+        // names no backend of the route
+        "attache.io/backend-tls: 'shop/web:8443'"
       })
   void aBadAnnotationRefusesTheRoute(String annotation) {
     HTTPRoute route =

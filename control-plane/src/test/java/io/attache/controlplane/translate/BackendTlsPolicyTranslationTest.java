@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.controlplane.TlsFixtures;
 import io.attache.controlplane.model.ClusterState;
+import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.source.ParseResult;
 import io.attache.controlplane.source.ResourceDirectory;
 import io.attache.controlplane.source.ResourceError;
 import io.attache.controlplane.source.ResourceParser;
 import io.attache.runtime.WatchedDirectory;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.nio.file.Files;
@@ -259,5 +261,58 @@ class BackendTlsPolicyTranslationTest {
     BackendTlsReport report = BackendTlsReports.of(state, Map.of()).get(0);
     assertThat(report.accepted().reason()).isEqualTo("NoValidCACertificate");
     assertThat(report.resolvedRefs().orElseThrow().reason()).isEqualTo("InvalidKind");
+  }
+
+  private static final String ROUTE_NEEDING_TLS =
+      """
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: Gateway
+      metadata: {name: edge, namespace: shop}
+      spec:
+        gatewayClassName: attache
+        listeners: [{name: web, port: 8000, protocol: HTTP}]
+      ---
+      apiVersion: gateway.networking.k8s.io/v1
+      kind: HTTPRoute
+      metadata:
+        name: pay
+        namespace: shop
+        annotations: {attache.io/backend-tls: shop/billing:443}
+      spec:
+        parentRefs: [{name: edge}]
+        rules: [{backendRefs: [{name: billing, port: 443}]}]
+      ---
+      """;
+
+  /**
+   * attache.io/backend-tls (what an Emissary https:// service becomes): the backend resolves only
+   * once a BackendTLSPolicy makes its cluster originate TLS; until then its requests fail.
+   */
+  @Test
+  void aBackendThatNeedsTlsFailsUntilAPolicyCoversIt() throws Exception {
+    ClusterState without = ((ParseResult.Parsed) parse(SERVICE + ROUTE_NEEDING_TLS)).state();
+
+    RouteStatus status = new RouteResolver().resolve(without).statuses().get(0);
+    assertThat(status.resolvedRefs().reason()).isEqualTo("BackendTLSRequired");
+    assertThat(status.resolvedRefs().message())
+        .contains("backend shop/billing:443 must be reached over TLS");
+    Route refused =
+        new Translator()
+            .translate(without).routes().stream()
+                .filter(r -> r.getName().equals("shop/edge:8000"))
+                .findFirst()
+                .orElseThrow()
+                .getVirtualHosts(0)
+                .getRoutes(0);
+    assertThat(refused.getDirectResponse().getStatus()).isEqualTo(500);
+
+    ParseResult with =
+        parse(
+            SERVICE
+                + ROUTE_NEEDING_TLS
+                + policy("{hostname: billing.example.com, wellKnownCACertificates: System}"));
+    assertThat(new RouteResolver().resolve(((ParseResult.Parsed) with).state()).statuses())
+        .allMatch(RouteStatus::healthy);
+    assertThat(tls(cluster(with, "shop/billing:https")).getSni()).isEqualTo("billing.example.com");
   }
 }

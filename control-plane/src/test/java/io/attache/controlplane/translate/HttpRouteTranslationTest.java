@@ -445,7 +445,17 @@ class HttpRouteTranslationTest {
             Optional.empty(),
             Optional.empty());
 
-    List<Route> routes = serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule));
+    List<Route> routes =
+        gatewayResources(
+                gateway(http("web", 8000, null, false)),
+                route("r", List.of(TO_GATEWAY), List.of(), rule))
+            .routes()
+            .stream()
+            .filter(r -> r.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow()
+            .getVirtualHosts(0)
+            .getRoutesList();
 
     RedirectAction exact = routes.get(0).getRedirect();
     RedirectAction prefix = routes.get(1).getRedirect();
@@ -456,6 +466,36 @@ class HttpRouteTranslationTest {
         .isEqualTo(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY);
     assertThat(exact.getPrefixRewrite()).isEqualTo("/v2");
     assertThat(prefix.getPrefixRewrite()).isEqualTo("/v2/");
+  }
+
+  /**
+   * On a Service's routes (proxyless clients only) a redirect fails the call: gRPC follows none,
+   * and grpc-java refuses a whole RouteConfiguration holding one (XdsRouteConfigureResource:
+   * "unknown action type").
+   */
+  @Test
+  void aRedirectOnAServicesRoutesFailsTheCallUnavailable() {
+    HttpRouteState.Redirect redirect =
+        new HttpRouteState.Redirect(
+            Optional.of("https"), Optional.empty(), Optional.empty(), OptionalInt.empty(), 301);
+    Rule rule =
+        new Rule(
+            0,
+            List.of(),
+            List.of(),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.of(redirect),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+
+    List<Route> routes = serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule));
+
+    assertThat(routes).noneMatch(Route::hasRedirect);
+    assertThat(routes.get(0).getRoute().getCluster()).isEqualTo(EnvoyRoutes.UNRESOLVED_BACKEND);
   }
 
   @Test
