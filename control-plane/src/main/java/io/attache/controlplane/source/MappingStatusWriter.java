@@ -42,7 +42,7 @@ final class MappingStatusWriter {
           new LinkedHashSet<>(invalid.getOrDefault(ObjectKey.of("Mapping", mapping), List.of()));
       errors.stream().filter(e -> e.file().equals("Mapping " + key)).forEach(own::add);
       // Its route's backends that must be reached over TLS and are not yet: not Emissary's rule
-      // but ours (it would have sent them unverified), so its status says so.
+      // but ours (it would have sent them unverified), so its status says so, once per route.
       String route =
           "HTTPRoute "
               + Metadata.namespace(mapping)
@@ -51,6 +51,7 @@ final class MappingStatusWriter {
               + mapping.getMetadata().getName();
       errors.stream()
           .filter(e -> e.file().equals(route) && e.reason().startsWith(RouteResolver.TLS_REQUIRED))
+          .map(e -> new ResourceError("Mapping " + key, 0, "spec.service", e.reason()))
           .forEach(own::add);
       write(mapping, status(new ArrayList<>(own)));
     }

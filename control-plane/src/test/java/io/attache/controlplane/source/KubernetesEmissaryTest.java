@@ -196,6 +196,7 @@ class KubernetesEmissaryTest {
     client.resource(Serialization.unmarshal(HOST, EmissaryResources.Host.class)).create();
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
     create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\ntls: upstream-context"));
+    create(mapping("secure", "prefix: /secure/\nservice: https://catalog:8080"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -222,6 +223,17 @@ class KubernetesEmissaryTest {
                           "Inactive",
                           "reason",
                           "left out: no Host serves hostname nowhere.example.org"));
+              // Served, but failing until a BackendTLSPolicy covers the Service's port.
+              assertThat(status("secure"))
+                  .isEqualTo(
+                      Map.of(
+                          "state",
+                          "Inactive",
+                          "reason",
+                          "spec.service: BackendTLSRequired: rules[0]: backend shop/catalog:8080"
+                              + " must be reached over TLS (attache.io/backend-tls) and no"
+                              + " BackendTLSPolicy covers it; its requests fail rather than go out"
+                              + " in the clear"));
             });
   }
 
