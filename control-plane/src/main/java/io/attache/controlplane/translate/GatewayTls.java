@@ -162,8 +162,9 @@ public final class GatewayTls {
     CommonTlsContext.Builder common =
         CommonTlsContext.newBuilder()
             .addAllAlpnProtocols(options.alpn().isEmpty() ? ALPN : options.alpn());
-    if (!options.equals(TlsOptions.DEFAULTS)) {
-      common.setTlsParams(parameters(options));
+    TlsParameters parameters = parameters(options);
+    if (!parameters.equals(TlsParameters.getDefaultInstance())) {
+      common.setTlsParams(parameters); // ALPN alone is no TLS parameter
     }
     listener.certificateSecrets().stream()
         .distinct()

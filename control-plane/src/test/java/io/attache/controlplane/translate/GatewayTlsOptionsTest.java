@@ -91,6 +91,22 @@ class GatewayTlsOptionsTest {
   }
 
   @Test
+  void alpnAloneSetsNoTlsParameters() throws Exception {
+    ParseResult result = parse(gateway("attache.io/alpn-protocols: http/1.1"));
+    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
+
+    DownstreamTlsContext tls =
+        xds.listeners()
+            .get(0)
+            .getFilterChains(0)
+            .getTransportSocket()
+            .getTypedConfig()
+            .unpack(DownstreamTlsContext.class);
+    assertThat(tls.getCommonTlsContext().hasTlsParams()).isFalse();
+    assertThat(tls.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("http/1.1");
+  }
+
+  @Test
   void anOptionAttacheDoesNotKnowOrABadValueIsNamed() {
     ParseResult result =
         parse(
