@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.TlsFixtures;
-import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -37,8 +36,7 @@ class KubernetesBackendTlsTest {
   KubernetesClient client;
 
   private final InMemoryEventSink events = new InMemoryEventSink();
-  private XdsServer xds;
-  private KubernetesResources resources;
+  private MockApiServing serving;
 
   private static final String POLICY =
       """
@@ -73,36 +71,21 @@ class KubernetesBackendTlsTest {
   }
 
   private void start(Optional<String> statusLease) {
-    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
-    resources =
-        new KubernetesResources(
-            client,
-            new KubernetesResources.Options(
-                Optional.empty(),
-                Duration.ofMillis(10),
-                true,
-                "attache",
-                statusLease,
-                false,
-                false),
-            xds.publisher()::publish,
-            events);
+    serving =
+        MockApiServing.start(
+            client, new MockApiServing.Serving(statusLease, false, false, false), events);
   }
 
   @AfterEach
   void stop() {
-    if (resources != null) {
-      resources.close();
-    }
-    if (xds != null) {
-      xds.close();
-    }
-    client.close(); // before the mock server's shutdown, which waits for open connections
+    MockApiServing.stop(serving, client);
   }
 
   private String trustedCa() {
     Cluster cluster =
-        xds.publisher()
+        serving
+            .xds()
+            .publisher()
             .current()
             .map(s -> s.clusters().resources().get("shop/billing:grpc"))
             .orElse(null);
@@ -146,7 +129,7 @@ class KubernetesBackendTlsTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> trustedCa().contains(TlsFixtures.EC_CERT.strip()));
-    assertThat(resources.lastErrors()).isEmpty();
+    assertThat(serving.resources().lastErrors()).isEmpty();
     assertThat(client.configMaps().inNamespace("shop").list().getItems())
         .extracting(ConfigMap::getMetadata)
         .hasSize(2);
@@ -262,7 +245,9 @@ class KubernetesBackendTlsTest {
             .atMost(Duration.ofSeconds(10))
             .until(
                 () ->
-                    xds.publisher()
+                    serving
+                        .xds()
+                        .publisher()
                         .current()
                         .map(s -> s.clusters().resources().get("shop/ledger:grpc"))
                         .orElse(null),

@@ -3,7 +3,6 @@ package io.attache.controlplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,8 +25,7 @@ class KubernetesEmissaryTest {
   KubernetesClient client;
 
   private final InMemoryEventSink events = new InMemoryEventSink();
-  private XdsServer xds;
-  private KubernetesResources resources;
+  private MockApiServing serving;
 
   private static final String HOST =
       """
@@ -56,32 +54,14 @@ class KubernetesEmissaryTest {
   }
 
   private void start(Optional<String> statusLease) {
-    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
-    resources =
-        new KubernetesResources(
-            client,
-            new KubernetesResources.Options(
-                Optional.empty(),
-                Duration.ofMillis(10),
-                true,
-                "attache",
-                statusLease,
-                false,
-                false,
-                true),
-            xds.publisher()::publish,
-            events);
+    serving =
+        MockApiServing.start(
+            client, new MockApiServing.Serving(statusLease, false, false, true), events);
   }
 
   @AfterEach
   void stop() {
-    if (resources != null) {
-      resources.close();
-    }
-    if (xds != null) {
-      xds.close();
-    }
-    client.close(); // before the mock server's shutdown, which waits for open connections
+    MockApiServing.stop(serving, client);
   }
 
   private void create(String yaml) {
@@ -93,7 +73,9 @@ class KubernetesEmissaryTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                xds.publisher()
+                serving
+                    .xds()
+                    .publisher()
                     .current()
                     .map(s -> s.routes().resources().get("shop/emissary:8080"))
                     .orElse(null),
@@ -154,13 +136,15 @@ class KubernetesEmissaryTest {
             .atMost(Duration.ofSeconds(10))
             .until(
                 () ->
-                    xds.publisher()
+                    serving
+                        .xds()
+                        .publisher()
                         .current()
                         .map(s -> s.routes().resources().get("shop/emissary:9080"))
                         .orElse(null),
                 r -> r != null && r.toString().contains("/catalog/"));
     assertThat(served.toString()).contains("shop.example.com");
-    assertThat(xds.publisher().current().orElseThrow().routes().resources())
+    assertThat(serving.xds().publisher().current().orElseThrow().routes().resources())
         .doesNotContainKey("shop/emissary:8080");
   }
 
@@ -178,7 +162,7 @@ class KubernetesEmissaryTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                resources.lastErrors().stream()
+                serving.resources().lastErrors().stream()
                     .anyMatch(
                         e ->
                             e.toString()

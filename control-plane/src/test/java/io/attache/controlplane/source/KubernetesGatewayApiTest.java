@@ -3,7 +3,6 @@ package io.attache.controlplane.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.attache.controlplane.xds.XdsServer;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.InMemoryEventSink;
@@ -38,8 +37,7 @@ class KubernetesGatewayApiTest {
   KubernetesClient client;
 
   private final InMemoryEventSink events = new InMemoryEventSink();
-  private XdsServer xds;
-  private KubernetesResources resources;
+  private MockApiServing serving;
 
   private static final String GATEWAY =
       """
@@ -67,31 +65,14 @@ class KubernetesGatewayApiTest {
   }
 
   private void start() {
-    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
-    resources =
-        new KubernetesResources(
-            client,
-            new KubernetesResources.Options(
-                Optional.empty(),
-                Duration.ofMillis(10),
-                true,
-                "attache",
-                Optional.of("shop"),
-                true,
-                true),
-            xds.publisher()::publish,
-            events);
+    serving =
+        MockApiServing.start(
+            client, new MockApiServing.Serving(Optional.of("shop"), true, true, false), events);
   }
 
   @AfterEach
   void stop() {
-    if (resources != null) {
-      resources.close();
-    }
-    if (xds != null) {
-      xds.close();
-    }
-    client.close(); // before the mock server's shutdown, which waits for open connections
+    MockApiServing.stop(serving, client);
   }
 
   private void apply(String yaml) {
@@ -124,7 +105,7 @@ class KubernetesGatewayApiTest {
         await()
             .atMost(Duration.ofSeconds(10))
             .until(
-                () -> xds.publisher().current().orElse(null),
+                () -> serving.xds().publisher().current().orElse(null),
                 s ->
                     s != null
                         && s.routes().resources().containsKey("shop/edge:8000")
@@ -193,7 +174,7 @@ class KubernetesGatewayApiTest {
             () ->
                 assertThat(describe(ourConditions()))
                     .isEqualTo("[Accepted=True/Accepted, ResolvedRefs=False/BackendNotFound]"));
-    assertThat(resources.lastErrors())
+    assertThat(serving.resources().lastErrors())
         .anyMatch(e -> e.toString().contains("backend Service shop/gone not found"));
   }
 
@@ -351,7 +332,7 @@ class KubernetesGatewayApiTest {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () ->
-                assertThat(resources.lastErrors())
+                assertThat(serving.resources().lastErrors())
                     .anyMatch(e -> e.toString().contains("NotAllowedByListeners")));
   }
 
@@ -369,7 +350,7 @@ class KubernetesGatewayApiTest {
             () ->
                 assertThat(describe(ourConditions()))
                     .isEqualTo("[Accepted=False/UnsupportedValue]"));
-    assertThat(resources.lastErrors())
+    assertThat(serving.resources().lastErrors())
         .extracting(ResourceError::toString)
         .contains("HTTPRoute shop/store: the last valid version is still served")
         .anyMatch(
@@ -413,7 +394,9 @@ class KubernetesGatewayApiTest {
         .untilAsserted(
             () -> {
               assertThat(
-                      xds.publisher()
+                      serving
+                          .xds()
+                          .publisher()
                           .current()
                           .map(s -> s.clusters().resources().get("shop/web:grpc"))
                           .map(c -> c.getLbPolicy().name())
@@ -486,7 +469,7 @@ class KubernetesGatewayApiTest {
     Snapshot snapshot =
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> xds.publisher().current().orElse(null), s -> s != null);
+            .until(() -> serving.xds().publisher().current().orElse(null), s -> s != null);
 
     assertThat(snapshot.listeners().resources()).isEmpty();
   }
@@ -627,7 +610,7 @@ class KubernetesGatewayApiTest {
             });
     assertThat(gatewayRoutes().getVirtualHosts(0).getDomainsList())
         .containsExactly("store.example.com");
-    assertThat(resources.lastErrors())
+    assertThat(serving.resources().lastErrors())
         .extracting(ResourceError::toString)
         .anyMatch(e -> e.startsWith("Gateway shop/edge spec.listeners[1].protocol: must be HTTP"));
   }
@@ -714,7 +697,9 @@ class KubernetesGatewayApiTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                xds.publisher()
+                serving
+                    .xds()
+                    .publisher()
                     .current()
                     .orElseThrow()
                     .listeners()
@@ -734,7 +719,9 @@ class KubernetesGatewayApiTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                !xds.publisher()
+                !serving
+                    .xds()
+                    .publisher()
                     .current()
                     .orElseThrow()
                     .listeners()
@@ -908,7 +895,8 @@ class KubernetesGatewayApiTest {
         .ignoreExceptions() // no snapshot yet, no status yet
         .untilAsserted(
             () -> {
-              var listeners = xds.publisher().current().orElseThrow().listeners().resources();
+              var listeners =
+                  serving.xds().publisher().current().orElseThrow().listeners().resources();
               assertThat(listeners).containsKeys("shop/streams:8443", "shop/streams:9000");
               for (Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind :
                   List.of(

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.controlplane.TlsFixtures;
-import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +31,7 @@ class KubernetesTlsSecretsTest {
   KubernetesClient client;
 
   private final InMemoryEventSink events = new InMemoryEventSink();
-  private XdsServer xds;
-  private KubernetesResources resources;
+  private MockApiServing serving;
 
   private static final String GATEWAY =
       """
@@ -52,31 +49,12 @@ class KubernetesTlsSecretsTest {
       """;
 
   private void start() {
-    xds = new XdsServer(Duration.ofMillis(10), Duration.ofMillis(50));
-    resources =
-        new KubernetesResources(
-            client,
-            new KubernetesResources.Options(
-                Optional.empty(),
-                Duration.ofMillis(10),
-                true,
-                "attache",
-                Optional.empty(),
-                false,
-                false),
-            xds.publisher()::publish,
-            events);
+    serving = MockApiServing.start(client, MockApiServing.Serving.PLAIN, events);
   }
 
   @AfterEach
   void stop() {
-    if (resources != null) {
-      resources.close();
-    }
-    if (xds != null) {
-      xds.close();
-    }
-    client.close(); // before the mock server's shutdown, which waits for open connections
+    MockApiServing.stop(serving, client);
   }
 
   private void put(String yaml) {
@@ -86,7 +64,12 @@ class KubernetesTlsSecretsTest {
   }
 
   private Map<String, Secret> servedSecrets() {
-    return xds.publisher().current().map(s -> Map.copyOf(s.secrets().resources())).orElse(Map.of());
+    return serving
+        .xds()
+        .publisher()
+        .current()
+        .map(s -> Map.copyOf(s.secrets().resources()))
+        .orElse(Map.of());
   }
 
   private String servedCertificate() {
@@ -117,7 +100,7 @@ class KubernetesTlsSecretsTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(resources.lastErrors())
+                assertThat(serving.resources().lastErrors())
                     .extracting(ResourceError::toString)
                     .anyMatch(e -> e.contains("InvalidCertificateRef")));
     assertThat(servedSecrets()).isEmpty();
@@ -148,7 +131,7 @@ class KubernetesTlsSecretsTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(resources.lastErrors())
+                assertThat(serving.resources().lastErrors())
                     .extracting(ResourceError::toString)
                     .contains(
                         "Secret shop/store-cert data[tls.key]: the private key does not belong to"
