@@ -7,9 +7,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads topics from the beginning with a plain KafkaConsumer, as a team consuming events would. */
+/**
+ * Reads topics from the beginning with a plain KafkaConsumer, as a team consuming events would. The
+ * consumer is assigned every partition rather than subscribed: joining a consumer group took longer
+ * than a short read on a loaded machine, which then read nothing (KafkaQuotaTest's flake).
+ */
 public final class TopicReader {
   private TopicReader() {}
 
@@ -33,8 +39,13 @@ public final class TopicReader {
                 "read_committed"),
             new StringDeserializer(),
             new StringDeserializer())) {
-      consumer.subscribe(topics);
       long deadline = System.nanoTime() + timeout.toNanos();
+      List<TopicPartition> partitions = partitions(consumer, topics, deadline);
+      if (partitions.isEmpty()) {
+        return records; // no such topic yet: nothing to read
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       while (records.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
@@ -44,5 +55,31 @@ public final class TopicReader {
       }
     }
     return records;
+  }
+
+  /** Every partition of {@code topics}, waiting until each exists or {@code deadline} passes. */
+  private static List<TopicPartition> partitions(
+      KafkaConsumer<String, String> consumer, List<String> topics, long deadline) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : topics) {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+        sleep();
+        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      }
+      if (infos != null) {
+        infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+      }
+    }
+    return partitions;
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 }
