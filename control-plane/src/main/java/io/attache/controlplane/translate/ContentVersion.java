@@ -26,7 +26,7 @@ public final class ContentVersion {
   // By identity (weak keys): messages are immutable, and hashing a key by content would cost
   // what the digest does.
   private static final Cache<VirtualHost, byte[]> HOST_DIGESTS =
-      Caffeine.newBuilder().weakKeys().build();
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build(); // upkeep on the caller
 
   // One per instance: looking a digest up per resource cost as much as hashing a small one.
   private final MessageDigest resourceDigest = sha256();

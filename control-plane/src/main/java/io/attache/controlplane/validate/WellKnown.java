@@ -13,12 +13,6 @@ import java.util.regex.Pattern;
  * CR and LF), hostnames, IP addresses, URIs, UUIDs and e-mail addresses.
  */
 final class WellKnown {
-  // protoc-gen-validate's own expressions for the two header formats.
-  private static final Pattern HEADER_NAME_STRICT =
-      Pattern.compile("^:?[0-9a-zA-Z!#$%&'*+\\-.^_|~`]+$");
-  private static final Pattern HEADER_VALUE_STRICT =
-      Pattern.compile("^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$");
-  private static final Pattern HEADER_LOOSE = Pattern.compile("^[^\\u0000\\u000A\\u000D]*$");
   private static final Pattern LABEL =
       Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
   private static final Pattern UUID =
@@ -54,14 +48,56 @@ final class WellKnown {
     }
   }
 
+  /**
+   * PGV's header expressions, as loops: a regular expression per header name and value was a tenth
+   * of checking a 50,000-Service state. Strict names: {@code ^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$};
+   * strict values: no control character but tab; loose: no NUL, CR or LF.
+   */
   private static boolean header(KnownRegex regex, boolean strict, String value) {
     return switch (regex) {
-      case HTTP_HEADER_NAME ->
-          (strict ? HEADER_NAME_STRICT : HEADER_LOOSE).matcher(value).matches();
-      case HTTP_HEADER_VALUE ->
-          (strict ? HEADER_VALUE_STRICT : HEADER_LOOSE).matcher(value).matches();
+      case HTTP_HEADER_NAME -> strict ? strictName(value) : loose(value);
+      case HTTP_HEADER_VALUE -> strict ? strictValue(value) : loose(value);
       default -> true;
     };
+  }
+
+  private static boolean strictName(String value) {
+    int from = value.startsWith(":") ? 1 : 0;
+    if (value.length() == from) {
+      return false;
+    }
+    for (int i = from; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean token =
+          (c >= '0' && c <= '9')
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || "!#$%&'*+-.^_|~`".indexOf(c) >= 0;
+      if (!token) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean strictValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean loose(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == 0 || c == '\n' || c == '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hostname(String value) {
