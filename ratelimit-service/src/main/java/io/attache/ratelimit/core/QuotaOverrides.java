@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-tenant quotas: for one exact descriptor of a domain (every entry, key and value), a limit in
@@ -60,6 +61,11 @@ public final class QuotaOverrides {
   }
 
   private final Map<String, Map<List<Entry>, Quota>> byDomain;
+  // The rule each quota made last, by quota: a quota'd tenant's requests would otherwise build its
+  // rule anew every time. A configuration reload brings new rules, which replace the entry.
+  private final Map<Quota, Applied> applied = new ConcurrentHashMap<>();
+
+  private record Applied(RateLimitRule rule, RateLimitRule withQuota) {}
 
   private QuotaOverrides(Map<String, Map<List<Entry>, Quota>> byDomain) {
     this.byDomain = byDomain;
@@ -136,6 +142,17 @@ public final class QuotaOverrides {
     Quota quota = quotas.get(descriptor.entries());
     return quota == null
         ? match
-        : new LimitLookup.Match(quota.applyTo(match.rule()), match.sharedValues());
+        : new LimitLookup.Match(applied(quota, match.rule()), match.sharedValues());
+  }
+
+  /** {@code quota} applied to {@code rule}, built once per rule the quota meets. */
+  RateLimitRule applied(Quota quota, RateLimitRule rule) {
+    Applied last = applied.get(quota);
+    if (last != null && last.rule() == rule) {
+      return last.withQuota();
+    }
+    RateLimitRule withQuota = quota.applyTo(rule);
+    applied.put(quota, new Applied(rule, withQuota));
+    return withQuota;
   }
 }

@@ -3,6 +3,7 @@ package io.attache.ratelimit.core;
 import static io.attache.ratelimit.core.LimiterFixture.d;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.attache.ratelimit.config.RateLimitRule;
 import io.attache.ratelimit.config.Unit;
 import io.attache.ratelimit.config.Window;
 import java.util.List;
@@ -79,6 +80,23 @@ class QuotaLimiterTest {
    * A quota without a window cannot apply to an unlimited rule (it has no window to keep): the rule
    * stays as configured rather than every request failing.
    */
+  /** The hot path: a quota'd tenant's rule is built once per configured rule, not per request. */
+  @Test
+  void aQuotasRuleIsBuiltOncePerConfiguredRule() {
+    QuotaOverrides.Quota quota = perMinute(5);
+    QuotaOverrides overrides =
+        QuotaOverrides.NONE.with("api", List.of(new Entry("user", "alice")), quota);
+    RateLimitRule configured = RateLimitRule.override(2, Unit.MINUTE, "api.user_alice");
+
+    RateLimitRule first = overrides.applied(quota, configured);
+
+    assertThat(first.requestsPerUnit()).isEqualTo(5);
+    assertThat(overrides.applied(quota, configured)).isSameAs(first);
+    // A reloaded configuration brings a new rule: built again, from it.
+    RateLimitRule reloaded = RateLimitRule.override(3, Unit.MINUTE, "api.user_alice");
+    assertThat(overrides.applied(quota, reloaded)).isNotSameAs(first).isEqualTo(first);
+  }
+
   @Test
   void aQuotaWithoutAWindowLeavesAnUnlimitedRuleAsItIs() {
     LimiterFixture vip =
