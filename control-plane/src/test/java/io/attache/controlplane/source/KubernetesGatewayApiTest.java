@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.crds.v1alpha1.AuthPolicy;
+import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.InMemoryEventSink;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
@@ -453,6 +454,72 @@ class KubernetesGatewayApiTest {
               assertThat(policy.getStatus().getConditions())
                   .extracting(c -> c.getType() + "=" + c.getStatus())
                   .containsExactly("ResolvedRefs=True");
+            });
+  }
+
+  private static String rateLimitPolicy(String name, String target, String extra) {
+    return """
+        apiVersion: attache.io/v1alpha1
+        kind: RateLimitPolicy
+        metadata: {name: %s, namespace: shop}
+        spec:
+          domain: %s
+          targetRefs: [{group: gateway.networking.k8s.io, %s}]
+        %s
+          descriptors:
+            - key: remote_address
+              rate_limit: {unit: second, requests_per_unit: 10}
+        """
+        .formatted(name, name, target, extra.indent(2).stripTrailing());
+  }
+
+  private String resolvedRefsMessage(String policy) {
+    RateLimitPolicy read =
+        client.resources(RateLimitPolicy.class).inNamespace("shop").withName(policy).get();
+    return read.getStatus() == null
+        ? ""
+        : read.getStatus().getConditions().stream()
+            .filter(c -> c.getType().equals("ResolvedRefs"))
+            .map(c -> c.getStatus() + " " + c.getMessage())
+            .findFirst()
+            .orElse("");
+  }
+
+  /**
+   * GEP-713's merge strategies, as the Lease holder writes them: a Gateway's AtomicOverrides policy
+   * and the route's own policy each say, in their ResolvedRefs message, which applies on the route.
+   */
+  @Test
+  void theStatusOfBothPoliciesSaysWhichAppliesOnTheRoute() {
+    create();
+    client
+        .resource(
+            Serialization.unmarshal(
+                rateLimitPolicy(
+                    "edge-limits", "kind: Gateway, name: edge", "mergeStrategy: AtomicOverrides"),
+                RateLimitPolicy.class))
+        .create();
+    client
+        .resource(
+            Serialization.unmarshal(
+                rateLimitPolicy("store-limits", "kind: HTTPRoute, name: store", ""),
+                RateLimitPolicy.class))
+        .create();
+    start();
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(resolvedRefsMessage("store-limits"))
+                  .isEqualTo(
+                      "True applied to 1 targets; on HTTPRoute shop/store the policies of Gateway"
+                          + " shop/edge (shop/edge-limits) apply instead of its own"
+                          + " (AtomicOverrides)");
+              assertThat(resolvedRefsMessage("edge-limits"))
+                  .isEqualTo(
+                      "True applied to 1 targets; on HTTPRoute shop/store it applies instead of"
+                          + " shop/store-limits (AtomicOverrides)");
             });
   }
 
