@@ -1,9 +1,14 @@
 package io.attache.controlplane.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -50,6 +55,23 @@ final class CanaryMesh implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       xds.call(headers);
     }
+  }
+
+  /**
+   * Waits until calls with {@code canary} headers all reach v2 and calls without them all reach v1.
+   * On a cold, busy JVM the resolver's first LDS-to-EDS round may outlast a call's deadline.
+   */
+  void awaitCanaryRouting(Map<String, String> canary) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
+        .untilAsserted(
+            () -> {
+              calls(10, canary);
+              assertThat(v2.calls()).isEqualTo(10);
+              calls(10, Map.of());
+              assertThat(v1.calls()).isEqualTo(10);
+            });
   }
 
   @Override

@@ -56,17 +56,7 @@ class GrpcXdsHttpRouteTest {
   }
 
   private void awaitCanaryRouting() {
-    // On a cold, busy JVM the resolver's first LDS-to-EDS round may outlast a call's deadline.
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-        .untilAsserted(
-            () -> {
-              mesh.calls(10, CANARY);
-              assertThat(mesh.v2.calls()).isEqualTo(10);
-              mesh.calls(10, Map.of());
-              assertThat(mesh.v1.calls()).isEqualTo(10);
-            });
+    mesh.awaitCanaryRouting(CANARY);
   }
 
   @Test

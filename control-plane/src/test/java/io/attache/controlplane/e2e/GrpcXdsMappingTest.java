@@ -78,16 +78,7 @@ class GrpcXdsMappingTest {
 
   @Test
   void theMappingsRouteAProxylessClientAndAnEditMovesItsCalls() throws Exception {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .ignoreExceptionsInstanceOf(StatusRuntimeException.class)
-        .untilAsserted(
-            () -> {
-              mesh.calls(10, CANARY);
-              assertThat(mesh.v2.calls()).isEqualTo(10);
-              mesh.calls(10, Map.of());
-              assertThat(mesh.v1.calls()).isEqualTo(10);
-            });
+    mesh.awaitCanaryRouting(CANARY);
     assertThat(
             ServiceProbe.get(
                     "127.0.0.1",

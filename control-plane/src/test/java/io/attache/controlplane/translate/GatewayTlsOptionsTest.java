@@ -74,18 +74,22 @@ class GatewayTlsOptionsTest {
     assertThat(tls.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("http/1.1");
   }
 
+  private static DownstreamTlsContext downstreamTls(ParseResult result) throws Exception {
+    return new Translator()
+        .translate(((ParseResult.Parsed) result).state())
+        .listeners()
+        .get(0)
+        .getFilterChains(0)
+        .getTransportSocket()
+        .getTypedConfig()
+        .unpack(DownstreamTlsContext.class);
+  }
+
   @Test
   void withoutOptionsEnvoysDefaultsStand() throws Exception {
     ParseResult result = parse(gateway(""));
-    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
 
-    DownstreamTlsContext tls =
-        xds.listeners()
-            .get(0)
-            .getFilterChains(0)
-            .getTransportSocket()
-            .getTypedConfig()
-            .unpack(DownstreamTlsContext.class);
+    DownstreamTlsContext tls = downstreamTls(result);
     assertThat(tls.getCommonTlsContext().hasTlsParams()).isFalse();
     assertThat(tls.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("h2", "http/1.1");
   }
@@ -93,15 +97,8 @@ class GatewayTlsOptionsTest {
   @Test
   void alpnAloneSetsNoTlsParameters() throws Exception {
     ParseResult result = parse(gateway("attache.io/alpn-protocols: http/1.1"));
-    XdsResources xds = new Translator().translate(((ParseResult.Parsed) result).state());
 
-    DownstreamTlsContext tls =
-        xds.listeners()
-            .get(0)
-            .getFilterChains(0)
-            .getTransportSocket()
-            .getTypedConfig()
-            .unpack(DownstreamTlsContext.class);
+    DownstreamTlsContext tls = downstreamTls(result);
     assertThat(tls.getCommonTlsContext().hasTlsParams()).isFalse();
     assertThat(tls.getCommonTlsContext().getAlpnProtocolsList()).containsExactly("http/1.1");
   }

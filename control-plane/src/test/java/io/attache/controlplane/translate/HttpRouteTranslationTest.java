@@ -478,19 +478,7 @@ class HttpRouteTranslationTest {
     HttpRouteState.Redirect redirect =
         new HttpRouteState.Redirect(
             Optional.of("https"), Optional.empty(), Optional.empty(), OptionalInt.empty(), 301);
-    Rule rule =
-        new Rule(
-            0,
-            List.of(),
-            List.of(),
-            HeaderChanges.NONE,
-            HeaderChanges.NONE,
-            Optional.of(redirect),
-            Optional.empty(),
-            List.of(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    Rule rule = redirectRule(redirect);
 
     List<Route> routes = serviceRoutes(route("r", List.of(TO_WEB), List.of(), rule));
 
@@ -648,23 +636,27 @@ class HttpRouteTranslationTest {
         .isEqualTo("shop/web:http");
   }
 
+  /** A rule that answers {@code redirect}, matching every path. */
+  private static Rule redirectRule(HttpRouteState.Redirect redirect) {
+    return new Rule(
+        0,
+        List.of(),
+        List.of(),
+        HeaderChanges.NONE,
+        HeaderChanges.NONE,
+        Optional.of(redirect),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
   private RedirectAction gatewayRedirect(
       int listenerPort, Optional<String> scheme, Optional<String> hostname, OptionalInt port) {
     HttpRouteState.Redirect redirect =
         new HttpRouteState.Redirect(scheme, hostname, Optional.empty(), port, 302);
-    Rule rule =
-        new Rule(
-            0,
-            List.of(),
-            List.of(),
-            HeaderChanges.NONE,
-            HeaderChanges.NONE,
-            Optional.of(redirect),
-            Optional.empty(),
-            List.of(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
+    Rule rule = redirectRule(redirect);
     XdsResources resources =
         gatewayResources(
             gateway(http("web", listenerPort, null, false)),
