@@ -214,7 +214,9 @@ public final class FilterAttachments {
   }
 
   boolean auth(HttpRouteState route, Optional<String> gatewayKey) {
-    return authRoutes.contains(route.key()) || gatewayKey.map(authGateways::contains).orElse(false);
+    // The route's key is built only when some route has a policy: this runs per Envoy route.
+    return (!authRoutes.isEmpty() && authRoutes.contains(route.key()))
+        || (gatewayKey.isPresent() && authGateways.contains(gatewayKey.get()));
   }
 
   /**
@@ -243,20 +245,30 @@ public final class FilterAttachments {
    */
   Optional<PolicyAttachment.RateLimits> rateLimits(
       HttpRouteState route, Optional<String> gatewayKey) {
+    String key = routeKey(route);
     Optional<PolicyAttachment.RateLimits> labels = route.extensions().labels();
-    if (labels.isPresent() && !limitsByRoute.containsKey(route.key())) {
+    if (labels.isPresent() && !limitsByRoute.containsKey(key)) {
       return gatewayKey.filter(this::overrides).map(limitsByGateway::get).or(() -> labels);
     }
-    return gatewayApplies(route.key(), gatewayKey)
+    return gatewayApplies(key, gatewayKey)
         ? gatewayKey.map(limitsByGateway::get)
-        : Optional.ofNullable(limitsByRoute.get(route.key()));
+        : Optional.ofNullable(limitsByRoute.get(key));
   }
 
   /** A route's local bucket, decided with its limits. */
   Optional<PolicyAttachment.Local> local(HttpRouteState route, Optional<String> gatewayKey) {
-    return gatewayApplies(route.key(), gatewayKey)
+    String key = routeKey(route);
+    return gatewayApplies(key, gatewayKey)
         ? gatewayKey.map(localByGateway::get)
-        : Optional.ofNullable(localByRoute.get(route.key()));
+        : Optional.ofNullable(localByRoute.get(key));
+  }
+
+  /**
+   * The route's key when some route has limits or a bucket of its own, else one no route has: this
+   * runs per Envoy route, and without route policies building the key found nothing.
+   */
+  private String routeKey(HttpRouteState route) {
+    return limitsByRoute.isEmpty() && localByRoute.isEmpty() ? "" : route.key();
   }
 
   public List<PolicyVerdict> verdicts() {

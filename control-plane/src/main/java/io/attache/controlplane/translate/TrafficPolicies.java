@@ -85,7 +85,8 @@ public final class TrafficPolicies {
   }
 
   public Optional<TrafficPolicyState> forRoute(HttpRouteState route) {
-    return Optional.ofNullable(byRoute.get(route.key()));
+    // Per Envoy route: without route policies, no key is built.
+    return byRoute.isEmpty() ? Optional.empty() : Optional.ofNullable(byRoute.get(route.key()));
   }
 
   public List<PolicyVerdict> verdicts() {
