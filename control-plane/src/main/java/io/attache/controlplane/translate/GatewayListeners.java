@@ -134,11 +134,12 @@ final class GatewayListeners {
             java.util.Optional.of(port.namespace() + "/" + port.gateway()),
             java.util.Optional.of(port));
     // One port may serve tens of thousands of hosts: they are built on all cores.
+    String prefix = port.xdsName() + "/";
     List<VirtualHost> hosts =
         Parallel.map(
             List.copyOf(byHost.entrySet()),
             host -> {
-              String name = port.xdsName() + "/" + host.getKey();
+              String name = prefix + host.getKey();
               VirtualHost old = kept.kept(name, host.getValue());
               return old != null
                   ? old
