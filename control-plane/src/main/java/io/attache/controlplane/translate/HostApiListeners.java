@@ -117,4 +117,25 @@ final class HostApiListeners {
           }
         });
   }
+
+  /**
+   * After a change, the routes of the hosts of {@code port} in {@code touched} alone (where the
+   * changed routes had or have rules): the other hosts' rules, listeners and names are as before,
+   * since the port's hosts are ({@link #sameHosts}).
+   */
+  static void rebuild(
+      RouteAttachments.GatewayPort port,
+      Map<String, List<AttachedRule>> byHost,
+      Set<String> touched,
+      TrafficPolicies policies,
+      Map<String, RouteAttachments.GatewayPort> owners,
+      Map<String, RouteConfiguration> routes) {
+    for (String hostname : touched) {
+      String name = name(hostname, port);
+      List<AttachedRule> rules = byHost.get(hostname);
+      if (rules != null && port.equals(owners.get(name))) {
+        routes.put(name, ApiListeners.routes(name, rules, policies));
+      }
+    }
+  }
 }

@@ -86,7 +86,13 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
         if (!HostApiListeners.sameHosts(previous, port, byHost)) {
           return false;
         }
-        HostApiListeners.build(port, byHost, policies, hostOwners.get(), listeners, configs);
+        HostApiListeners.rebuild(
+            port,
+            byHost,
+            touched.byGatewayPort().getOrDefault(port, Map.of()).keySet(),
+            policies,
+            hostOwners.get(),
+            configs);
       }
       listeners.put(port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));
       configs.put(
