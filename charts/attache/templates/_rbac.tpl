@@ -21,10 +21,14 @@ PUT, deleted, or read outside these rules.
 - apiGroups: [gateway.networking.k8s.io]
   resources: [gateways, httproutes, grpcroutes, tlsroutes, tcproutes]
   verbs: [{{ join ", " $read }}]
-{{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces; BackendTLSPolicies make Envoy originate TLS to Services */}}
+{{- /* ReferenceGrants allow routes and Gateways to refer to Services and Secrets of other namespaces */}}
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [referencegrants, backendtlspolicies]
+  resources: [referencegrants]
   verbs: [list, watch]
+{{- /* BackendTLSPolicies make Envoy originate TLS to Services (get: their status is written) */}}
+- apiGroups: [gateway.networking.k8s.io]
+  resources: [backendtlspolicies]
+  verbs: [{{ join ", " $read }}]
 {{- /* ConfigMaps holding the CA bundles BackendTLSPolicies name (ca.crt) */}}
 - apiGroups: [""]
   resources: [configmaps]
@@ -47,7 +51,7 @@ PUT, deleted, or read outside these rules.
 {{- end }}
 {{- if .v.writeStatus }}
 - apiGroups: [gateway.networking.k8s.io]
-  resources: [gateways/status, httproutes/status, grpcroutes/status, tlsroutes/status, tcproutes/status]
+  resources: [gateways/status, httproutes/status, grpcroutes/status, tlsroutes/status, tcproutes/status, backendtlspolicies/status]
   verbs: [patch]
 {{- if eq .root.Values.rbac.scope "cluster" }}
 {{- /* GatewayClasses are cluster-scoped: accepted only by a control plane watching every namespace */}}

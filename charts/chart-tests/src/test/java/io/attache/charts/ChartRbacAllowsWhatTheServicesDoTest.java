@@ -369,6 +369,13 @@ class ChartRbacAllowsWhatTheServicesDoTest {
         spec:
           parentRefs: [{name: edge}]
           rules: [{backendRefs: [{name: store, port: 8080}]}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: BackendTLSPolicy
+        metadata: {name: store-origination, namespace: shop}
+        spec:
+          targetRefs: [{group: "", kind: Service, name: store}]
+          validation: {hostname: store.shop.example.com, wellKnownCACertificates: System}
         """);
     create(EMISSARY);
     RenderedChart chart = chart(scope);
@@ -397,6 +404,8 @@ class ChartRbacAllowsWhatTheServicesDoTest {
                 && hasStatus("gateway.networking.k8s.io/v1", "GRPCRoute", "store-grpc")
                 && hasStatus("gateway.networking.k8s.io/v1", "TLSRoute", "store-tls")
                 && hasStatus("gateway.networking.k8s.io/v1", "TCPRoute", "store-tcp")
+                && hasStatus(
+                    "gateway.networking.k8s.io/v1", "BackendTLSPolicy", "store-origination")
                 && hasStatus("attache.io/v1alpha1", "TrafficPolicy", "store")
                 && hasStatus("attache.io/v1alpha1", "RateLimitPolicy", "store-per-user"));
   }
