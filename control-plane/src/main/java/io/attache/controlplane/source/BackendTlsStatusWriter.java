@@ -49,7 +49,8 @@ final class BackendTlsStatusWriter {
       ours.add(ancestor);
     }
     List<PolicyAncestorStatus> current = ancestors(policy);
-    if (same(ours(current), ours)) {
+    // Compared as it would be written, capped: else a capped policy was written again every read.
+    if (same(ours(current), capped(ours, current))) {
       return;
     }
     try {
@@ -60,20 +61,17 @@ final class BackendTlsStatusWriter {
           .editStatus(
               latest -> {
                 List<PolicyAncestorStatus> before = ancestors(latest);
-                List<PolicyAncestorStatus> merged = new ArrayList<>();
-                before.stream()
-                    .filter(a -> !RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
-                    .forEach(merged::add);
-                for (PolicyAncestorStatus ancestor : ours) {
-                  if (merged.size() == MAX_ANCESTORS) {
-                    log.warn(
-                        "BackendTLSPolicy {} has {} ancestors, the API's most: {} and later left"
-                            + " out of its status",
-                        KubernetesResources.key(policy),
-                        MAX_ANCESTORS,
-                        ancestor.getAncestorRef().getName());
-                    break;
-                  }
+                List<PolicyAncestorStatus> merged = new ArrayList<>(others(before));
+                List<PolicyAncestorStatus> written = capped(ours, before);
+                if (written.size() < ours.size()) {
+                  log.warn(
+                      "BackendTLSPolicy {} has more ancestors than the API's {}: {} and later"
+                          + " left out of its status",
+                      KubernetesResources.key(policy),
+                      MAX_ANCESTORS,
+                      ours.get(written.size()).getAncestorRef().getName());
+                }
+                for (PolicyAncestorStatus ancestor : written) {
                   keepTransitionTimes(ancestor, before);
                   merged.add(ancestor);
                 }
@@ -105,6 +103,19 @@ final class BackendTlsStatusWriter {
     return policy.getStatus() == null
         ? List.of()
         : HttpRouteConverter.orEmpty(policy.getStatus().getAncestors());
+  }
+
+  /** {@code ours} as many as fit beside the other controllers' entries of {@code current}. */
+  static List<PolicyAncestorStatus> capped(
+      List<PolicyAncestorStatus> ours, List<PolicyAncestorStatus> current) {
+    int room = Math.max(0, MAX_ANCESTORS - others(current).size());
+    return ours.size() <= room ? ours : ours.subList(0, room);
+  }
+
+  private static List<PolicyAncestorStatus> others(List<PolicyAncestorStatus> ancestors) {
+    return ancestors.stream()
+        .filter(a -> !RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
+        .toList();
   }
 
   private static List<PolicyAncestorStatus> ours(List<PolicyAncestorStatus> ancestors) {
