@@ -28,6 +28,17 @@ public final class GatewayApiMigration {
   /** The objects to apply, and every difference or loss, one line each. */
   public record Result(List<Map<String, Object>> objects, List<String> report) {}
 
+  /**
+   * The backend ({@code namespace/name:port}) a Mapping's requests must reach over TLS, if they
+   * must: an {@code https://} service, or one whose Mapping has a {@code tls} other than false.
+   */
+  public static Optional<String> tlsBackend(String service, String namespace, Object tls) {
+    boolean tlsField = tls != null && !Boolean.FALSE.equals(tls);
+    return ServiceName.parse(service, namespace, tlsField)
+        .filter(ServiceName::tls)
+        .map(s -> s.namespace() + "/" + s.name() + ":" + s.port());
+  }
+
   public static Result migrate(List<EmissaryMapping> mappings, List<EmissaryHost> hosts) {
     return migrate(mappings, hosts, List.of(), List.of(), "attache");
   }
@@ -165,7 +176,7 @@ public final class GatewayApiMigration {
     } else {
       Set<String> tls = new TreeSet<>();
       for (EmissaryMapping m : group.mappings()) {
-        ServiceName.parse(m.service(), m.namespace())
+        ServiceName.parse(m.service(), m.namespace(), m.notCarried().containsKey("tls"))
             .filter(ServiceName::tls)
             .ifPresent(s -> tls.add(s.namespace() + "/" + s.name() + ":" + s.port()));
       }
@@ -261,7 +272,8 @@ public final class GatewayApiMigration {
     List<Object> backends = new ArrayList<>();
     for (int i = 0; i < group.mappings().size(); i++) {
       EmissaryMapping m = group.mappings().get(i);
-      Optional<ServiceName> service = ServiceName.parse(m.service(), m.namespace());
+      Optional<ServiceName> service =
+          ServiceName.parse(m.service(), m.namespace(), m.notCarried().containsKey("tls"));
       if (service.isEmpty()) {
         report.add(
             "Mapping "
@@ -287,15 +299,15 @@ public final class GatewayApiMigration {
         report.add(
             "Mapping "
                 + m.key()
-                + ": note: spec.service: https:// is served only with TLS that a BackendTLSPolicy"
-                + " for Service "
+                + ": note: spec.service: its requests (https://, or spec.tls) go only over TLS that"
+                + " a BackendTLSPolicy for Service "
                 + service.get().namespace()
                 + "/"
                 + service.get().name()
                 + " port "
                 + service.get().port()
-                + " originates, naming the CA and hostname to verify (Emissary verified none, so"
-                + " none is guessed); until one does, its requests fail ("
+                + " originates, naming the CA and hostname to verify (none is guessed); until one"
+                + " does, its requests fail ("
                 + RouteExtensions.BACKEND_TLS_ANNOTATION
                 + ")");
       }

@@ -141,7 +141,8 @@ final class MappingReader {
                 + " verify (Emissary's upstream TLSContext does not carry over)");
     where.forEach(
         (field, reason) -> {
-          if (fields.has(field)) {
+          // tls: false asks for no TLS (ircluster.py): nothing to carry over
+          if (fields.has(field) && !Boolean.FALSE.equals(fields.raw(field))) {
             notCarried.put(field, reason);
           }
         });

@@ -35,7 +35,9 @@ final class MappingTrafficPolicies {
         if (!mapping.traffic().clusterSettings()) {
           continue;
         }
-        Optional<ServiceName> service = ServiceName.parse(mapping.service(), mapping.namespace());
+        Optional<ServiceName> service =
+            ServiceName.parse(
+                mapping.service(), mapping.namespace(), mapping.notCarried().containsKey("tls"));
         if (service.isEmpty()) {
           continue; // reported with the backend
         }

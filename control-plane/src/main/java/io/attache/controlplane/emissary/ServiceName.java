@@ -17,11 +17,20 @@ record ServiceName(String name, String namespace, int port, boolean tls) {
               + "(?::([0-9]{1,5}))?");
 
   static Optional<ServiceName> parse(String service, String mappingNamespace) {
+    return parse(service, mappingNamespace, false);
+  }
+
+  /**
+   * As above, for a Mapping whose {@code tls} (a TLSContext, or {@code true}) makes Emissary
+   * originate TLS to a scheme-less service too, and so default its port to 443 (ircluster.py).
+   */
+  static Optional<ServiceName> parse(String service, String mappingNamespace, boolean tlsField) {
     Matcher m = SERVICE.matcher(service);
     if (!m.matches()) {
       return Optional.empty();
     }
-    boolean tls = "https".equals(m.group(1));
+    // With a context, even http:// originates TLS (ircluster.py, with an error it logs).
+    boolean tls = "https".equals(m.group(1)) || tlsField;
     int port = m.group(6) != null ? Integer.parseInt(m.group(6)) : tls ? 443 : 80;
     if (port < 1 || port > 65535) {
       return Optional.empty();

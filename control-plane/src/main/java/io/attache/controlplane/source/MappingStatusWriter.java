@@ -1,5 +1,6 @@
 package io.attache.controlplane.source;
 
+import io.attache.controlplane.emissary.GatewayApiMigration;
 import io.attache.controlplane.translate.RouteResolver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,20 +43,46 @@ final class MappingStatusWriter {
       Set<ResourceError> own =
           new LinkedHashSet<>(invalid.getOrDefault(ObjectKey.of("Mapping", mapping), List.of()));
       errors.stream().filter(e -> e.file().equals("Mapping " + key)).forEach(own::add);
-      // Its route's backends that must be reached over TLS and are not yet: not Emissary's rule
-      // but ours (it would have sent them unverified), so its status says so, once per route.
-      String route =
-          "HTTPRoute "
-              + Metadata.namespace(mapping)
-              + "/"
-              + EmissaryServing.ROUTE_PREFIX
-              + mapping.getMetadata().getName();
-      errors.stream()
-          .filter(e -> e.file().equals(route) && e.reason().startsWith(RouteResolver.TLS_REQUIRED))
-          .map(e -> new ResourceError("Mapping " + key, 0, "spec.service", e.reason()))
-          .forEach(own::add);
+      if (own.isEmpty()) { // a Mapping left out says why it is; a served one, why it fails
+        tlsProblem(mapping, errors).ifPresent(own::add);
+      }
       write(mapping, status(new ArrayList<>(own)));
     }
+  }
+
+  /**
+   * The Mapping's backend must be reached over TLS ({@code https://}, or {@code tls}) and no
+   * BackendTLSPolicy covers it, as the route serving it says (a canary's route is its group's first
+   * Mapping's): not Emissary's rule but ours (Emissary would have sent them unverified), so its
+   * status says so.
+   */
+  private static Optional<ResourceError> tlsProblem(
+      EmissaryResources.Mapping mapping, List<ResourceError> errors) {
+    EmissaryResources.Fields spec = mapping.getSpec();
+    if (spec == null || !(spec.get("service") instanceof String service)) {
+      return Optional.empty();
+    }
+    Optional<String> backend =
+        GatewayApiMigration.tlsBackend(service, Metadata.namespace(mapping), spec.get("tls"));
+    if (backend.isEmpty()) {
+      return Optional.empty();
+    }
+    String unresolved = "backend " + backend.get() + RouteResolver.TLS_REQUIRED_MESSAGE;
+    boolean failing =
+        errors.stream()
+            .anyMatch(
+                e ->
+                    e.file().startsWith("HTTPRoute ")
+                        && e.file().contains("/" + EmissaryServing.ROUTE_PREFIX)
+                        && e.reason().contains(unresolved));
+    return failing
+        ? Optional.of(
+            new ResourceError(
+                "Mapping " + KubernetesResources.key(mapping),
+                0,
+                "spec.service",
+                RouteResolver.TLS_REQUIRED + ": " + unresolved))
+        : Optional.empty();
   }
 
   static EmissaryResources.Fields status(List<ResourceError> errors) {

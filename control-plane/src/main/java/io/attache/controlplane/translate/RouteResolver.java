@@ -161,18 +161,17 @@ public final class RouteResolver {
   private record Unresolved(String reason, String message) {}
 
   /**
-   * RefNotPermitted (or BackendTLSRequired) when every refusal is one; otherwise InvalidKind when
-   * some reference names a kind that is not a Service; otherwise BackendNotFound.
+   * InvalidKind when some reference names a kind that is not a Service; otherwise BackendNotFound
+   * when some backend does not exist; otherwise RefNotPermitted when some needs a ReferenceGrant;
+   * otherwise BackendTLSRequired (every refusal is one).
    */
   private static String refusalReason(List<Unresolved> unresolved) {
-    for (String only : List.of("RefNotPermitted", TLS_REQUIRED)) {
-      if (unresolved.stream().allMatch(u -> u.reason().equals(only))) {
-        return only;
+    for (String reason : List.of("InvalidKind", "BackendNotFound", "RefNotPermitted")) {
+      if (unresolved.stream().anyMatch(u -> u.reason().equals(reason))) {
+        return reason;
       }
     }
-    return unresolved.stream().anyMatch(u -> u.reason().equals("InvalidKind"))
-        ? "InvalidKind"
-        : "BackendNotFound";
+    return TLS_REQUIRED;
   }
 
   /**
@@ -180,6 +179,12 @@ public final class RouteResolver {
    * BackendTLSPolicy covers (Gateway API lets controllers add their own reasons).
    */
   public static final String TLS_REQUIRED = "BackendTLSRequired";
+
+  /** What follows {@code backend <namespace/name:port>} in its ResolvedRefs message. */
+  public static final String TLS_REQUIRED_MESSAGE =
+      " must be reached over TLS ("
+          + RouteExtensions.BACKEND_TLS_ANNOTATION
+          + ") and no BackendTLSPolicy covers it; its requests fail rather than go out in the clear";
 
   private static AttachedRule resolveRule(
       HttpRouteState route,
@@ -215,15 +220,7 @@ public final class RouteResolver {
         && route.extensions().tlsBackends().contains(backend.toString())
         && !resolving.tlsClusters().contains(cluster.get())) {
       unresolved.add(
-          new Unresolved(
-              TLS_REQUIRED,
-              where
-                  + ": backend "
-                  + backend
-                  + " must be reached over TLS ("
-                  + RouteExtensions.BACKEND_TLS_ANNOTATION
-                  + ") and no BackendTLSPolicy covers it; its requests fail rather than go out in"
-                  + " the clear"));
+          new Unresolved(TLS_REQUIRED, where + ": backend " + backend + TLS_REQUIRED_MESSAGE));
       return Optional.empty();
     }
     return cluster;

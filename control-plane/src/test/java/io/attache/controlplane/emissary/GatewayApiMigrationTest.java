@@ -608,10 +608,10 @@ class GatewayApiMigrationTest {
     assertThat(result.report())
         .anyMatch(line -> line.startsWith("Mapping shop/extras: spec.tls: not carried over"))
         .contains(
-            "Mapping shop/extras: note: spec.service: https:// is served only with TLS that a"
-                + " BackendTLSPolicy for Service shop/x port 443 originates, naming the CA and"
-                + " hostname to verify (Emissary verified none, so none is guessed); until one"
-                + " does, its requests fail (attache.io/backend-tls)");
+            "Mapping shop/extras: note: spec.service: its requests (https://, or spec.tls) go only"
+                + " over TLS that a BackendTLSPolicy for Service shop/x port 443 originates, naming"
+                + " the CA and hostname to verify (none is guessed); until one does, its requests"
+                + " fail (attache.io/backend-tls)");
   }
 
   /**
@@ -619,6 +619,29 @@ class GatewayApiMigrationTest {
    * v3cluster.py's null context); the route says the backend needs TLS, so it is never sent in the
    * clear, and a BackendTLSPolicy gives it verified TLS.
    */
+  /**
+   * ircluster.py: a Mapping with {@code tls} (a TLSContext, or true) originates TLS to a
+   * scheme-less service too, on port 443 unless given; {@code tls: false} does not.
+   */
+  @Test
+  void aTlsMappingsServiceIsABackendThatNeedsTlsOn443() {
+    GatewayApiMigration.Result result =
+        migrate(
+            HOST
+                + mapping("ledger", "prefix: /ledger/\nservice: ledger\ntls: upstream")
+                + mapping("plain", "prefix: /plain/\nservice: plain\ntls: false"));
+
+    Map<?, ?> ledger = route(result, "ledger");
+    assertThat(((Map<?, ?>) ledger.get("metadata")).get("annotations"))
+        .isEqualTo(
+            Map.of(
+                "attache.io/backend-tls", "shop/ledger:443",
+                "attache.io/path-prefix", "string"));
+    assertThat(ledger.toString()).contains("port=443");
+    Map<?, ?> plain = route(result, "plain");
+    assertThat(plain.toString()).contains("port=80").doesNotContain("backend-tls");
+  }
+
   @Test
   void anHttpsServiceIsABackendThatNeedsTls() {
     GatewayApiMigration.Result result =

@@ -181,6 +181,11 @@ class KubernetesEmissaryTest {
     create(mapping("catalog", "prefix: /catalog/\nservice: catalog:8080"));
     create(mapping("ordered", "prefix: /ordered/\nservice: catalog:8080\ntls: upstream-context"));
     create(mapping("secure", "prefix: /secure/\nservice: https://catalog:8080"));
+    // A canary group is served as its first Mapping's route: the canary's TLS backend is the
+    // canary's problem, not the first Mapping's.
+    client.resource(KubernetesResourcesTest.service("shop", "ledger", 443)).create();
+    create(mapping("front", "prefix: /front/\nservice: catalog:8080"));
+    create(mapping("front-canary", "prefix: /front/\nservice: https://ledger\nweight: 10"));
     create(
         mapping("lost", "prefix: /lost/\nservice: catalog:8080")
             .replace("hostname: shop.example.com", "hostname: nowhere.example.org"));
@@ -207,6 +212,12 @@ class KubernetesEmissaryTest {
                           "Inactive",
                           "reason",
                           "left out: no Host serves hostname nowhere.example.org"));
+              assertThat(status("front")).isEqualTo(Map.of("state", "Running"));
+              assertThat(status("front-canary"))
+                  .containsEntry("state", "Inactive")
+                  .extractingByKey("reason")
+                  .asString()
+                  .startsWith("spec.service: BackendTLSRequired: backend shop/ledger:443 must be");
               // Served, but failing until a BackendTLSPolicy covers the Service's port.
               assertThat(status("secure"))
                   .isEqualTo(
@@ -214,7 +225,7 @@ class KubernetesEmissaryTest {
                           "state",
                           "Inactive",
                           "reason",
-                          "spec.service: BackendTLSRequired: rules[0]: backend shop/catalog:8080"
+                          "spec.service: BackendTLSRequired: backend shop/catalog:8080"
                               + " must be reached over TLS (attache.io/backend-tls) and no"
                               + " BackendTLSPolicy covers it; its requests fail rather than go out"
                               + " in the clear"));
