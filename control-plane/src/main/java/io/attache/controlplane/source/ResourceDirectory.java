@@ -77,6 +77,7 @@ public final class ResourceDirectory implements AutoCloseable {
       // valid alone: no document can be preferred, so the last state served stays.
       store.abandonRead();
       List<ResourceError> errors = new ArrayList<>(read.errors());
+      errors.addAll(read.settled());
       errors.addAll(read.conflicts());
       lastErrors.set(List.copyOf(errors));
       for (ResourceError error : errors) {

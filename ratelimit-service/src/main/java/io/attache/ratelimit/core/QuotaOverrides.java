@@ -61,11 +61,25 @@ public final class QuotaOverrides {
   }
 
   private final Map<String, Map<List<Entry>, Quota>> byDomain;
-  // The rule each quota made last, by quota: a quota'd tenant's requests would otherwise build its
-  // rule anew every time. A configuration reload brings new rules, which replace the entry.
-  private final Map<Quota, Applied> applied = new ConcurrentHashMap<>();
+  // The rule each quota made last, by the quota object itself (two tenants' equal quotas may meet
+  // different rules): a quota'd tenant's requests would otherwise build its rule anew every time.
+  // A configuration reload brings new rules, which replace the entry.
+  private final Map<QuotaIdentity, Applied> applied = new ConcurrentHashMap<>();
 
   private record Applied(RateLimitRule rule, RateLimitRule withQuota) {}
+
+  /** A quota by identity. */
+  private record QuotaIdentity(Quota quota) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof QuotaIdentity that && that.quota == quota;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(quota);
+    }
+  }
 
   private QuotaOverrides(Map<String, Map<List<Entry>, Quota>> byDomain) {
     this.byDomain = byDomain;
@@ -147,12 +161,13 @@ public final class QuotaOverrides {
 
   /** {@code quota} applied to {@code rule}, built once per rule the quota meets. */
   RateLimitRule applied(Quota quota, RateLimitRule rule) {
-    Applied last = applied.get(quota);
+    QuotaIdentity key = new QuotaIdentity(quota);
+    Applied last = applied.get(key);
     if (last != null && last.rule() == rule) {
       return last.withQuota();
     }
     RateLimitRule withQuota = quota.applyTo(rule);
-    applied.put(quota, new Applied(rule, withQuota));
+    applied.put(key, new Applied(rule, withQuota));
     return withQuota;
   }
 }

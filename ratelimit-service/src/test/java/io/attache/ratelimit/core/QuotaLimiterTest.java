@@ -76,10 +76,6 @@ class QuotaLimiterTest {
     assertThat(admitted(d("user", "vip"))).isEqualTo(2);
   }
 
-  /**
-   * A quota without a window cannot apply to an unlimited rule (it has no window to keep): the rule
-   * stays as configured rather than every request failing.
-   */
   /** The hot path: a quota'd tenant's rule is built once per configured rule, not per request. */
   @Test
   void aQuotasRuleIsBuiltOncePerConfiguredRule() {
@@ -95,8 +91,19 @@ class QuotaLimiterTest {
     // A reloaded configuration brings a new rule: built again, from it.
     RateLimitRule reloaded = RateLimitRule.override(3, Unit.MINUTE, "api.user_alice");
     assertThat(overrides.applied(quota, reloaded)).isNotSameAs(first).isEqualTo(first);
+    // Two tenants' equal quotas meeting different rules each keep their own.
+    QuotaOverrides.Quota bobs = perMinute(5);
+    RateLimitRule other = RateLimitRule.override(2, Unit.HOUR, "api.user_bob");
+    RateLimitRule alices = overrides.applied(quota, reloaded);
+    RateLimitRule bob = overrides.applied(bobs, other);
+    assertThat(overrides.applied(quota, reloaded)).isSameAs(alices);
+    assertThat(overrides.applied(bobs, other)).isSameAs(bob);
   }
 
+  /**
+   * A quota without a window cannot apply to an unlimited rule (it has no window to keep): the rule
+   * stays as configured rather than every request failing.
+   */
   @Test
   void aQuotaWithoutAWindowLeavesAnUnlimitedRuleAsItIs() {
     LimiterFixture vip =

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -62,16 +63,30 @@ public final class TopicReader {
       KafkaConsumer<String, String> consumer, List<String> topics, long deadline) {
     List<TopicPartition> partitions = new ArrayList<>();
     for (String topic : topics) {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-      while ((infos == null || infos.isEmpty()) && System.nanoTime() < deadline) {
+      List<PartitionInfo> infos = partitionsFor(consumer, topic, deadline);
+      while (infos.isEmpty() && System.nanoTime() < deadline) {
         sleep();
-        infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        infos = partitionsFor(consumer, topic, deadline);
       }
-      if (infos != null) {
-        infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-      }
+      infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
     }
     return partitions;
+  }
+
+  /**
+   * The topic's partitions, none while it is being created: asking waits at most until {@code
+   * deadline}, and a timeout (a topic whose leader is not elected yet) reads as none, as a
+   * subscription read nothing.
+   */
+  private static List<PartitionInfo> partitionsFor(
+      KafkaConsumer<String, String> consumer, String topic, long deadline) {
+    long left = Math.max(1, deadline - System.nanoTime());
+    try {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofNanos(left));
+      return infos == null ? List.of() : infos;
+    } catch (TimeoutException e) {
+      return List.of();
+    }
   }
 
   private static void sleep() {
