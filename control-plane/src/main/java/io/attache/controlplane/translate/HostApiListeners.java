@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,28 +37,17 @@ final class HostApiListeners {
   }
 
   /**
-   * Which Gateway port has each name, among names no Service has.
+   * Whether {@code port} has the API listener of {@code hostname}: an exact hostname whose name no
+   * Service's own API listener has. Two Gateways never share a port (GatewayPorts), so no other
+   * port claims the name.
    *
    * @param serviceHosts the names of the Services' own API listeners
    */
-  static Map<String, RouteAttachments.GatewayPort> owners(
-      RouteAttachments attachments, Set<String> serviceHosts) {
-    Map<String, RouteAttachments.GatewayPort> owners = new HashMap<>();
-    attachments
-        .byGatewayPort()
-        .forEach(
-            (port, byHost) -> {
-              if (port.protocol().streams()) {
-                return;
-              }
-              for (String hostname : byHost.keySet()) {
-                String name = name(hostname, port);
-                if (servable(hostname) && !serviceHosts.contains(name)) {
-                  owners.putIfAbsent(name, port);
-                }
-              }
-            });
-    return owners;
+  static boolean owns(
+      RouteAttachments.GatewayPort port, String hostname, Set<String> serviceHosts) {
+    return !port.protocol().streams()
+        && servable(hostname)
+        && !serviceHosts.contains(name(hostname, port));
   }
 
   /** The names of the Services' own API listeners, which Gateway hosts never take. */
@@ -105,13 +93,13 @@ final class HostApiListeners {
       RouteAttachments.GatewayPort port,
       Map<String, List<AttachedRule>> byHost,
       TrafficPolicies policies,
-      Map<String, RouteAttachments.GatewayPort> owners,
+      Set<String> serviceHosts,
       Map<String, Listener> listeners,
       Map<String, RouteConfiguration> routes) {
     byHost.forEach(
         (hostname, rules) -> {
           String name = name(hostname, port);
-          if (port.equals(owners.get(name))) {
+          if (owns(port, hostname, serviceHosts)) {
             listeners.put(name, ApiListeners.listener(name));
             routes.put(name, ApiListeners.routes(name, rules, policies));
           }
@@ -128,12 +116,12 @@ final class HostApiListeners {
       Map<String, List<AttachedRule>> byHost,
       Set<String> touched,
       TrafficPolicies policies,
-      Map<String, RouteAttachments.GatewayPort> owners,
+      Set<String> serviceHosts,
       Map<String, RouteConfiguration> routes) {
     for (String hostname : touched) {
       String name = name(hostname, port);
       List<AttachedRule> rules = byHost.get(hostname);
-      if (rules != null && port.equals(owners.get(name))) {
+      if (rules != null && owns(port, hostname, serviceHosts)) {
         routes.put(name, ApiListeners.routes(name, rules, policies));
       }
     }

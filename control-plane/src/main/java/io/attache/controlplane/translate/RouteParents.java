@@ -42,7 +42,8 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
    * Builds the parents' routes and Gateway listeners into {@code listeners} and {@code configs}, by
    * name. In a Gateway's routes only the virtual hosts {@code routes} occupy (in {@code touched}:
    * each route attaches on its own) are built; the others are {@code previous}'s. With {@code
-   * hostOwners} (proxyless hosts on), a Gateway port's host API listeners are built too.
+   * hostsTaken} (proxyless hosts on: the Services' own API listener names), the route
+   * configurations of a Gateway port's host API listeners are built too.
    *
    * @return false when a rebuilt Gateway port's hosts are not those of {@code previous}: its host
    *     API listeners come or go, which only a whole translation gets right
@@ -55,7 +56,7 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
       RouteAttachments touched,
       TrafficPolicies policies,
       FilterAttachments filters,
-      Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners,
+      Optional<Set<String>> hostsTaken,
       Map<String, Listener> listeners,
       Map<String, RouteConfiguration> configs) {
     for (ServiceState service : state.services()) {
@@ -82,7 +83,7 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
         StreamListeners.listener(port, byHost).ifPresent(l -> listeners.put(port.xdsName(), l));
         continue;
       }
-      if (hostOwners.isPresent()) {
+      if (hostsTaken.isPresent()) {
         if (!HostApiListeners.sameHosts(previous, port, byHost)) {
           return false;
         }
@@ -91,7 +92,7 @@ record RouteParents(Set<String> gateways, Set<ServiceKey> services) {
             byHost,
             touched.byGatewayPort().getOrDefault(port, Map.of()).keySet(),
             policies,
-            hostOwners.get(),
+            hostsTaken.get(),
             configs);
       }
       listeners.put(port.xdsName(), GatewayListeners.listener(port, tls.listeners(port), filters));

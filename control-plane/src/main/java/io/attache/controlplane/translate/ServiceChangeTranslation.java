@@ -56,9 +56,8 @@ final class ServiceChangeTranslation {
     if (!services(state, before, changed, policies, attachments, rebuilt)) {
       return Optional.empty();
     }
-    Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners =
-        translator.hostOwners(state, attachments);
-    if (hostOwners.isPresent() && takesAGatewayHost(rebuilt, attachments)) {
+    Optional<Set<String>> hostsTaken = translator.hostsTaken(state);
+    if (hostsTaken.isPresent() && takesAGatewayHost(rebuilt, attachments)) {
       return Optional.empty();
     }
     RouteParents parents = RouteParents.of(routes);
@@ -73,7 +72,7 @@ final class ServiceChangeTranslation {
             resolver.resolve(tls.servable().withHttpRoutes(routes)),
             policies,
             filters,
-            hostOwners,
+            hostsTaken,
             rebuilt.listeners,
             rebuilt.routes);
     return built ? Optional.of(rebuilt.applyTo(previous)) : Optional.empty();
@@ -156,10 +155,15 @@ final class ServiceChangeTranslation {
    * right.
    */
   private static boolean takesAGatewayHost(Rebuilt rebuilt, RouteAttachments attachments) {
-    for (var entry : attachments.byGatewayPort().entrySet()) {
-      for (String hostname : entry.getValue().keySet()) {
-        String name = HostApiListeners.name(hostname, entry.getKey());
-        if (rebuilt.listeners.containsKey(name) || rebuilt.removedHosts.contains(name)) {
+    // Few names changed, few ports: each name is looked up rather than every host named.
+    List<String> names = new ArrayList<>(rebuilt.listeners.keySet());
+    names.addAll(rebuilt.removedHosts);
+    for (String name : names) {
+      int colon = name.lastIndexOf(':');
+      String hostname = name.substring(0, colon);
+      for (var entry : attachments.byGatewayPort().entrySet()) {
+        if (HostApiListeners.name(hostname, entry.getKey()).equals(name)
+            && entry.getValue().containsKey(hostname)) {
           return true;
         }
       }

@@ -116,8 +116,7 @@ public final class Translator {
               options.servicesTls()));
     }
     if (options.proxylessHosts()) {
-      Map<String, RouteAttachments.GatewayPort> owners =
-          HostApiListeners.owners(attachments, HostApiListeners.serviceHosts(state));
+      Set<String> serviceHosts = serviceHosts(state);
       Map<String, Listener> hostListeners = new HashMap<>();
       Map<String, RouteConfiguration> hostRoutes = new HashMap<>();
       attachments
@@ -125,7 +124,7 @@ public final class Translator {
           .forEach(
               (port, byHost) ->
                   HostApiListeners.build(
-                      port, byHost, policies, owners, hostListeners, hostRoutes));
+                      port, byHost, policies, serviceHosts, hostListeners, hostRoutes));
       listeners.addAll(hostListeners.values());
       routes.addAll(hostRoutes.values());
     }
@@ -332,7 +331,7 @@ public final class Translator {
             resolver.resolve(tls.servable().withHttpRoutes(changed), false),
             TrafficPolicies.resolve(state),
             filters,
-            hostOwners(state, attachments),
+            hostsTaken(state),
             listeners,
             routes);
     if (!rebuilt) {
@@ -354,13 +353,32 @@ public final class Translator {
             previous.secrets()));
   }
 
-  /** Which Gateway port has each host API listener; empty when proxyless hosts are off. */
-  Optional<Map<String, RouteAttachments.GatewayPort>> hostOwners(
-      ClusterState state, RouteAttachments attachments) {
-    return options.proxylessHosts()
-        ? Optional.of(HostApiListeners.owners(attachments, HostApiListeners.serviceHosts(state)))
-        : Optional.empty();
+  /**
+   * The names of the Services' own API listeners, which Gateway hosts never take; empty when
+   * proxyless hosts are off. Kept for the last Services list seen: a route change keeps the very
+   * list, and building the names cost a string per Service port per change.
+   */
+  Optional<Set<String>> hostsTaken(ClusterState state) {
+    if (!options.proxylessHosts()) {
+      return Optional.empty();
+    }
+    return Optional.of(serviceHosts(state));
   }
+
+  private Set<String> serviceHosts(ClusterState state) {
+    ServiceHosts last = lastServiceHosts;
+    if (last != null && last.services() == state.services()) {
+      return last.hosts();
+    }
+    Set<String> hosts = HostApiListeners.serviceHosts(state);
+    lastServiceHosts = new ServiceHosts(state.services(), hosts);
+    return hosts;
+  }
+
+  /** The Services' API listener names, for one Services list (compared by identity). */
+  private record ServiceHosts(List<ServiceState> services, Set<String> hosts) {}
+
+  private volatile ServiceHosts lastServiceHosts;
 
   /**
    * A Service port's API listener routes: the rules of the HTTPRoutes attached to it (mesh), else
