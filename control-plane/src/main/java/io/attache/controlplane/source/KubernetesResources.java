@@ -525,5 +525,14 @@ public final class KubernetesResources implements AutoCloseable {
     }
     informers.forEach(SharedIndexInformer::close);
     executor.shutdownNow();
+    try {
+      // A read or a status write under way finishes (or gives up) before close returns, so no
+      // request reaches the API server after it: the client may be closed next.
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warn("a read of the Kubernetes resources was still running 10 s after close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
