@@ -176,7 +176,7 @@ public final class GatewayApiMigration {
     } else {
       Set<String> tls = new TreeSet<>();
       for (EmissaryMapping m : group.mappings()) {
-        ServiceName.parse(m.service(), m.namespace(), m.notCarried().containsKey("tls"))
+        ServiceName.of(m)
             .filter(ServiceName::tls)
             .ifPresent(s -> tls.add(s.namespace() + "/" + s.name() + ":" + s.port()));
       }
@@ -272,8 +272,7 @@ public final class GatewayApiMigration {
     List<Object> backends = new ArrayList<>();
     for (int i = 0; i < group.mappings().size(); i++) {
       EmissaryMapping m = group.mappings().get(i);
-      Optional<ServiceName> service =
-          ServiceName.parse(m.service(), m.namespace(), m.notCarried().containsKey("tls"));
+      Optional<ServiceName> service = ServiceName.of(m);
       if (service.isEmpty()) {
         report.add(
             "Mapping "

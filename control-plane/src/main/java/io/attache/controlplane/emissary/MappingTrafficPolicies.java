@@ -35,9 +35,7 @@ final class MappingTrafficPolicies {
         if (!mapping.traffic().clusterSettings()) {
           continue;
         }
-        Optional<ServiceName> service =
-            ServiceName.parse(
-                mapping.service(), mapping.namespace(), mapping.notCarried().containsKey("tls"));
+        Optional<ServiceName> service = ServiceName.of(mapping);
         if (service.isEmpty()) {
           continue; // reported with the backend
         }

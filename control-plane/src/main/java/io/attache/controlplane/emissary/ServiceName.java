@@ -16,13 +16,15 @@ record ServiceName(String name, String namespace, int port, boolean tls) {
               + "(?:\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)(?:\\.svc(?:\\.cluster\\.local)?)?)?"
               + "(?::([0-9]{1,5}))?");
 
-  static Optional<ServiceName> parse(String service, String mappingNamespace) {
-    return parse(service, mappingNamespace, false);
+  /** A Mapping's service, TLS when it says {@code https://} or has {@code tls}. */
+  static Optional<ServiceName> of(EmissaryMapping mapping) {
+    return parse(mapping.service(), mapping.namespace(), mapping.notCarried().containsKey("tls"));
   }
 
   /**
-   * As above, for a Mapping whose {@code tls} (a TLSContext, or {@code true}) makes Emissary
-   * originate TLS to a scheme-less service too, and so default its port to 443 (ircluster.py).
+   * {@code service}, in {@code mappingNamespace} unless it names one; {@code tlsField}: the
+   * Mapping's {@code tls} (a TLSContext, or {@code true}) makes Emissary originate TLS to a
+   * scheme-less service too, and so default its port to 443 (ircluster.py).
    */
   static Optional<ServiceName> parse(String service, String mappingNamespace, boolean tlsField) {
     Matcher m = SERVICE.matcher(service);

@@ -1,8 +1,6 @@
 package io.attache.controlplane.source;
 
-import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.translate.BackendTlsReport;
-import io.attache.crds.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
@@ -13,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BackendTlsStatusWriter {
   static final int MAX_ANCESTORS = 16;
+  private static final StatusEntries<PolicyAncestorStatus> ENTRIES = StatusEntries.POLICY_ANCESTORS;
   private static final Logger log = LoggerFactory.getLogger(BackendTlsStatusWriter.class);
 
   private final KubernetesClient client;
@@ -38,10 +36,10 @@ final class BackendTlsStatusWriter {
     List<PolicyAncestorStatus> ours = new ArrayList<>();
     for (String gateway : report.ancestors()) {
       List<Condition> conditions = new ArrayList<>();
-      conditions.add(condition("Accepted", report.accepted(), generation));
+      conditions.add(StatusEntries.condition("Accepted", report.accepted(), generation));
       report
           .resolvedRefs()
-          .ifPresent(c -> conditions.add(condition("ResolvedRefs", c, generation)));
+          .ifPresent(c -> conditions.add(StatusEntries.condition("ResolvedRefs", c, generation)));
       PolicyAncestorStatus ancestor = new PolicyAncestorStatus();
       ancestor.setAncestorRef(gatewayRef(gateway));
       ancestor.setControllerName(RouteStatusWriter.CONTROLLER);
@@ -50,7 +48,7 @@ final class BackendTlsStatusWriter {
     }
     List<PolicyAncestorStatus> current = ancestors(policy);
     // Compared as it would be written, capped: else a capped policy was written again every read.
-    if (same(ours(current), capped(ours, current))) {
+    if (ENTRIES.same(ENTRIES.ours(current), capped(ours, current))) {
       return;
     }
     try {
@@ -61,7 +59,8 @@ final class BackendTlsStatusWriter {
           .editStatus(
               latest -> {
                 List<PolicyAncestorStatus> before = ancestors(latest);
-                List<PolicyAncestorStatus> merged = new ArrayList<>(others(before));
+                List<PolicyAncestorStatus> merged = new ArrayList<>(ENTRIES.theirs(before));
+                List<PolicyAncestorStatus> previous = ENTRIES.ours(before);
                 List<PolicyAncestorStatus> written = capped(ours, before);
                 if (written.size() < ours.size()) {
                   log.warn(
@@ -72,7 +71,7 @@ final class BackendTlsStatusWriter {
                       ours.get(written.size()).getAncestorRef().getName());
                 }
                 for (PolicyAncestorStatus ancestor : written) {
-                  keepTransitionTimes(ancestor, before);
+                  ENTRIES.keepTransitionTimes(ancestor, previous);
                   merged.add(ancestor);
                 }
                 PolicyStatus status =
@@ -108,48 +107,7 @@ final class BackendTlsStatusWriter {
   /** {@code ours} as many as fit beside the other controllers' entries of {@code current}. */
   static List<PolicyAncestorStatus> capped(
       List<PolicyAncestorStatus> ours, List<PolicyAncestorStatus> current) {
-    int room = Math.max(0, MAX_ANCESTORS - others(current).size());
+    int room = Math.max(0, MAX_ANCESTORS - ENTRIES.theirs(current).size());
     return ours.size() <= room ? ours : ours.subList(0, room);
-  }
-
-  private static List<PolicyAncestorStatus> others(List<PolicyAncestorStatus> ancestors) {
-    return ancestors.stream()
-        .filter(a -> !RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
-        .toList();
-  }
-
-  private static List<PolicyAncestorStatus> ours(List<PolicyAncestorStatus> ancestors) {
-    return ancestors.stream()
-        .filter(a -> RouteStatusWriter.CONTROLLER.equals(a.getControllerName()))
-        .toList();
-  }
-
-  private static void keepTransitionTimes(
-      PolicyAncestorStatus ancestor, List<PolicyAncestorStatus> before) {
-    for (PolicyAncestorStatus previous : before) {
-      if (RouteStatusWriter.CONTROLLER.equals(previous.getControllerName())
-          && Objects.equals(previous.getAncestorRef(), ancestor.getAncestorRef())) {
-        Conditions.keepTransitionTimes(
-            ancestor.getConditions(), HttpRouteConverter.orEmpty(previous.getConditions()));
-      }
-    }
-  }
-
-  private static boolean same(List<PolicyAncestorStatus> a, List<PolicyAncestorStatus> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Objects.equals(a.get(i).getAncestorRef(), b.get(i).getAncestorRef())
-          || !Conditions.same(
-              HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Condition condition(String type, RouteStatus.Condition c, long generation) {
-    return Conditions.of(type, c.status(), c.reason(), c.message(), generation);
   }
 }

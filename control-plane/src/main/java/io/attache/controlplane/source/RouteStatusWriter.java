@@ -20,7 +20,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -138,8 +137,8 @@ final class RouteStatusWriter {
                 "Accepted", false, "UnsupportedValue", invalid.orElse("invalid"), generation));
       } else {
         RouteStatus status = statuses.get(index);
-        conditions.add(condition("Accepted", status.accepted(), generation));
-        conditions.add(condition("ResolvedRefs", status.resolvedRefs(), generation));
+        conditions.add(StatusEntries.condition("Accepted", status.accepted(), generation));
+        conditions.add(StatusEntries.condition("ResolvedRefs", status.resolvedRefs(), generation));
       }
       RouteParentStatus parent = new RouteParentStatus();
       parent.setControllerName(CONTROLLER);
@@ -147,7 +146,8 @@ final class RouteStatusWriter {
       parent.setConditions(conditions);
       ours.add(parent);
     }
-    if (same(ours(access.parents().apply(route)), ours)) {
+    StatusEntries<RouteParentStatus> entries = StatusEntries.ROUTE_PARENTS;
+    if (entries.same(entries.ours(access.parents().apply(route)), ours)) {
       return;
     }
     try {
@@ -159,15 +159,10 @@ final class RouteStatusWriter {
               latest -> {
                 List<RouteParentStatus> current =
                     HttpRouteConverter.orEmpty(access.parents().apply(latest));
-                List<RouteParentStatus> parents = new ArrayList<>();
-                List<RouteParentStatus> previous = ours(current);
-                for (RouteParentStatus other : current) {
-                  if (!CONTROLLER.equals(other.getControllerName())) {
-                    parents.add(other);
-                  }
-                }
+                List<RouteParentStatus> parents = new ArrayList<>(entries.theirs(current));
+                List<RouteParentStatus> previous = entries.ours(current);
                 for (RouteParentStatus parent : ours) {
-                  keepTransitionTimes(parent, previous);
+                  entries.keepTransitionTimes(parent, previous);
                   parents.add(parent);
                 }
                 access.setParents().accept(latest, parents);
@@ -187,42 +182,5 @@ final class RouteStatusWriter {
     return HttpRouteConverter.servedKind(ref).equals(Optional.of(ParentKind.GATEWAY))
         && foreignGateways.contains(
             HttpRouteConverter.parentNamespace(ref, routeNamespace) + "/" + ref.getName());
-  }
-
-  private static List<RouteParentStatus> ours(List<RouteParentStatus> parents) {
-    return HttpRouteConverter.orEmpty(parents).stream()
-        .filter(p -> CONTROLLER.equals(p.getControllerName()))
-        .toList();
-  }
-
-  /** A condition keeps its lastTransitionTime while its status stays the same. */
-  private static void keepTransitionTimes(
-      RouteParentStatus parent, List<RouteParentStatus> previous) {
-    for (RouteParentStatus before : previous) {
-      if (Objects.equals(before.getParentRef(), parent.getParentRef())) {
-        Conditions.keepTransitionTimes(
-            parent.getConditions(), HttpRouteConverter.orEmpty(before.getConditions()));
-      }
-    }
-  }
-
-  private static boolean same(List<RouteParentStatus> a, List<RouteParentStatus> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Objects.equals(a.get(i).getParentRef(), b.get(i).getParentRef())
-          || !Conditions.same(
-              HttpRouteConverter.orEmpty(a.get(i).getConditions()), b.get(i).getConditions())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Condition condition(
-      String type, RouteStatus.Condition condition, long generation) {
-    return Conditions.of(
-        type, condition.status(), condition.reason(), condition.message(), generation);
   }
 }

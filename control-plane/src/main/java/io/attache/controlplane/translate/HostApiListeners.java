@@ -6,11 +6,10 @@ import io.attache.controlplane.model.ServiceState;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,17 +71,14 @@ final class HostApiListeners {
       XdsResources previous,
       RouteAttachments.GatewayPort port,
       Map<String, List<AttachedRule>> byHost) {
-    int at =
-        Collections.binarySearch(
-            previous.routes(),
-            RouteConfiguration.newBuilder().setName(port.xdsName()).build(),
-            Comparator.comparing(RouteConfiguration::getName));
-    if (at < 0) {
+    Optional<RouteConfiguration> last =
+        ResourceLists.find(previous.routes(), port.xdsName(), RouteConfiguration::getName);
+    if (last.isEmpty()) {
       return false;
     }
     String prefix = port.xdsName() + "/";
     Set<String> before = new HashSet<>();
-    for (VirtualHost host : previous.routes().get(at).getVirtualHostsList()) {
+    for (VirtualHost host : last.get().getVirtualHostsList()) {
       before.add(host.getName().substring(prefix.length()));
     }
     return before.equals(byHost.keySet());

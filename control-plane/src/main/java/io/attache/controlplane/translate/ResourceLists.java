@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -69,13 +70,18 @@ final class ResourceLists {
 
   /** Whether {@code sorted} has a resource of that name. */
   static <T> boolean contains(List<T> sorted, String wanted, Function<T, String> name) {
+    return find(sorted, wanted, name).isPresent();
+  }
+
+  /** The resource of that name in {@code sorted}, if it has one. */
+  static <T> Optional<T> find(List<T> sorted, String wanted, Function<T, String> name) {
     int low = 0;
     int high = sorted.size() - 1;
     while (low <= high) {
       int mid = (low + high) >>> 1;
       int order = name.apply(sorted.get(mid)).compareTo(wanted);
       if (order == 0) {
-        return true;
+        return Optional.of(sorted.get(mid));
       }
       if (order < 0) {
         low = mid + 1;
@@ -83,6 +89,6 @@ final class ResourceLists {
         high = mid - 1;
       }
     }
-    return false;
+    return Optional.empty();
   }
 }

@@ -399,12 +399,9 @@ public final class Translator {
    */
   static GatewayListeners.KeptHosts keptHosts(
       XdsResources previous, RouteAttachments.GatewayPort port, RouteAttachments touched) {
-    int at =
-        Collections.binarySearch(
-            previous.routes(),
-            RouteConfiguration.newBuilder().setName(port.xdsName()).build(),
-            Comparator.comparing(RouteConfiguration::getName));
-    if (at < 0) {
+    Optional<RouteConfiguration> last =
+        ResourceLists.find(previous.routes(), port.xdsName(), RouteConfiguration::getName);
+    if (last.isEmpty()) {
       return GatewayListeners.KeptHosts.NONE;
     }
     Set<String> rebuilt = new HashSet<>();
@@ -414,7 +411,7 @@ public final class Translator {
         .keySet()
         .forEach(host -> rebuilt.add(port.xdsName() + "/" + host));
     Map<String, VirtualHost> hosts = new HashMap<>();
-    previous.routes().get(at).getVirtualHostsList().forEach(h -> hosts.put(h.getName(), h));
+    last.get().getVirtualHostsList().forEach(h -> hosts.put(h.getName(), h));
     return (name, rules) -> rebuilt.contains(name) ? null : hosts.get(name);
   }
 
