@@ -95,8 +95,9 @@ final class EnvoyRoutes {
     }
     entries.sort(PRECEDENCE);
     List<Route> routes = new ArrayList<>();
+    SharedRouteParts shared = new SharedRouteParts();
     for (Entry entry : entries) {
-      routes.addAll(routes(entry, context));
+      routes.addAll(routes(entry, context, shared));
     }
     return routes;
   }
@@ -116,7 +117,7 @@ final class EnvoyRoutes {
     };
   }
 
-  private static List<Route> routes(Entry entry, RouteContext context) {
+  private static List<Route> routes(Entry entry, RouteContext context, SharedRouteParts shared) {
     String name =
         entry.rule().route().key()
             + "/rule/"
@@ -124,26 +125,49 @@ final class EnvoyRoutes {
             + "/match/"
             + entry.matchIndex();
     PathMatch path = entry.match().path();
-    List<Route> routes = new ArrayList<>();
+    // The headers and query parameters, built once: a path prefix's two routes share them.
+    RouteMatch conditions = conditions(entry.match());
+    List<Route> routes = new ArrayList<>(2);
     if (path.type() == PathMatch.Type.PREFIX && entry.rule().route().extensions().stringPrefix()) {
       // Emissary's prefix: Envoy's string prefix as written, one route, rewritten as written.
       routes.add(
-          route(name, entry, RouteMatch.newBuilder().setPrefix(path.value()), false, context));
+          route(
+              name, entry, conditions.toBuilder().setPrefix(path.value()), false, context, shared));
     } else if (path.type() == PathMatch.Type.PREFIX && !path.value().equals("/")) {
       String segment = trimTrailingSlash(path.value());
-      routes.add(route(name, entry, RouteMatch.newBuilder().setPath(segment), false, context));
       routes.add(
-          route(name, entry, RouteMatch.newBuilder().setPrefix(segment + "/"), true, context));
+          route(name, entry, conditions.toBuilder().setPath(segment), false, context, shared));
+      routes.add(
+          route(
+              name, entry, conditions.toBuilder().setPrefix(segment + "/"), true, context, shared));
     } else {
-      RouteMatch.Builder match = RouteMatch.newBuilder();
+      RouteMatch.Builder match = conditions.toBuilder();
       switch (path.type()) {
         case EXACT -> match.setPath(path.value());
         case PREFIX -> match.setPrefix("/");
         case REGULAR_EXPRESSION -> match.setSafeRegex(regex(path.value()));
       }
-      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX, context));
+      routes.add(route(name, entry, match, path.type() == PathMatch.Type.PREFIX, context, shared));
     }
     return routes;
+  }
+
+  /** A match's headers (its method as {@code :method}) and query parameters, without its path. */
+  private static RouteMatch conditions(Match match) {
+    if (match.headers().isEmpty() && match.method().isEmpty() && match.queryParams().isEmpty()) {
+      return RouteMatch.getDefaultInstance();
+    }
+    RouteMatch.Builder conditions = RouteMatch.newBuilder();
+    for (ValueMatch header : match.headers()) {
+      conditions.addHeaders(
+          HeaderMatcher.newBuilder().setName(header.name()).setStringMatch(string(header)));
+    }
+    match.method().ifPresent(method -> conditions.addHeaders(SmallValues.methodMatcher(method)));
+    for (ValueMatch query : match.queryParams()) {
+      conditions.addQueryParameters(
+          QueryParameterMatcher.newBuilder().setName(query.name()).setStringMatch(string(query)));
+    }
+    return conditions.build();
   }
 
   private static String trimTrailingSlash(String path) {
@@ -163,25 +187,10 @@ final class EnvoyRoutes {
       Entry entry,
       RouteMatch.Builder match,
       boolean slashFollows,
-      RouteContext context) {
+      RouteContext context,
+      SharedRouteParts shared) {
     HttpRouteState.Rule rule = entry.rule().rule();
-    for (ValueMatch header : entry.match().headers()) {
-      match.addHeaders(
-          HeaderMatcher.newBuilder().setName(header.name()).setStringMatch(string(header)));
-    }
-    entry
-        .match()
-        .method()
-        .ifPresent(
-            method ->
-                match.addHeaders(
-                    HeaderMatcher.newBuilder()
-                        .setName(":method")
-                        .setStringMatch(StringMatcher.newBuilder().setExact(method))));
-    for (ValueMatch query : entry.match().queryParams()) {
-      match.addQueryParameters(
-          QueryParameterMatcher.newBuilder().setName(query.name()).setStringMatch(string(query)));
-    }
+    HttpRouteState source = entry.rule().route();
     Route.Builder route = Route.newBuilder().setName(name).setMatch(match);
     // Checked here: most rules change no header, and each call took two method references.
     if (!rule.requestHeaders().isEmpty()) {
@@ -199,14 +208,14 @@ final class EnvoyRoutes {
       // refuses a whole RouteConfiguration holding one ("unknown action type"), so the call fails
       // UNAVAILABLE through the cluster no one serves.
       RouteAction.Builder unavailable = RouteAction.newBuilder().setCluster(UNRESOLVED_BACKEND);
-      RouteFilters.apply(route, Optional.of(unavailable), entry.rule().route(), context);
-      return route.setRoute(unavailable).build();
+      RouteFilters.apply(route, Optional.of(unavailable), source, context);
+      return shared.build(source, route.setRoute(unavailable));
     }
     if (rule.redirect().isPresent()) {
-      RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
-      return route
-          .setRedirect(redirect(rule.redirect().get(), slashFollows, context.listener()))
-          .build();
+      RouteFilters.apply(route, Optional.empty(), source, context);
+      return shared.build(
+          source,
+          route.setRedirect(redirect(rule.redirect().get(), slashFollows, context.listener())));
     }
     // Loops, not streams: this runs for each of hundreds of thousands of routes.
     List<AttachedRule.WeightedCluster> live = new ArrayList<>(entry.rule().backends().size());
@@ -234,13 +243,14 @@ final class EnvoyRoutes {
                   grpc
                       ? RouteAction.ClusterNotFoundResponseCode.SERVICE_UNAVAILABLE
                       : RouteAction.ClusterNotFoundResponseCode.INTERNAL_SERVER_ERROR);
-      RouteFilters.apply(route, Optional.of(unavailable), entry.rule().route(), context);
-      return route.setRoute(unavailable).build();
+      RouteFilters.apply(route, Optional.of(unavailable), source, context);
+      return shared.build(source, route.setRoute(unavailable));
     }
     if (firstCluster.isEmpty()) {
       // No backend (or none that resolves) can take the request: the spec says 500.
-      RouteFilters.apply(route, Optional.empty(), entry.rule().route(), context);
-      return route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)).build();
+      RouteFilters.apply(route, Optional.empty(), source, context);
+      return shared.build(
+          source, route.setDirectResponse(DirectResponseAction.newBuilder().setStatus(500)));
     }
     RouteAction.Builder action = RouteAction.newBuilder();
     if (live.size() == 1) {
@@ -251,7 +261,7 @@ final class EnvoyRoutes {
         split.addClusters(
             WeightedCluster.ClusterWeight.newBuilder()
                 .setName(backend.cluster().orElse(UNRESOLVED_BACKEND))
-                .setWeight(UInt32Value.of(backend.weight())));
+                .setWeight(SmallValues.uint32(backend.weight())));
       }
       action.setWeightedClusters(split);
       if (anyUnresolved) {
@@ -286,8 +296,8 @@ final class EnvoyRoutes {
     retryPolicy(rule).ifPresent(action::setRetryPolicy);
     PolicySettings.forRule(context.policies(), entry.rule(), firstCluster)
         .ifPresent(policy -> PolicySettings.applyToRoute(action, policy));
-    RouteFilters.apply(route, Optional.of(action), entry.rule().route(), context);
-    return route.setRoute(action).build();
+    RouteFilters.apply(route, Optional.of(action), source, context);
+    return shared.build(source, route.setRoute(shared.action(entry.rule(), action.build())));
   }
 
   private static Optional<RetryPolicy> retryPolicy(HttpRouteState.Rule rule) {

@@ -1,10 +1,8 @@
 package io.attache.controlplane.translate;
 
-import com.google.protobuf.UInt32Value;
 import io.attache.controlplane.model.Endpoint;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
-import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -43,8 +41,8 @@ final class LoadAssignments {
   private static LocalityLbEndpoints locality(String zone, Set<SocketKey> sockets) {
     LocalityLbEndpoints.Builder locality =
         LocalityLbEndpoints.newBuilder()
-            .setLocality(Locality.newBuilder().setZone(zone))
-            .setLoadBalancingWeight(UInt32Value.of(sockets.size()));
+            .setLocality(SmallValues.zone(zone))
+            .setLoadBalancingWeight(SmallValues.uint32(sockets.size()));
     for (SocketKey socket : sockets) {
       locality.addLbEndpoints(
           LbEndpoint.newBuilder()

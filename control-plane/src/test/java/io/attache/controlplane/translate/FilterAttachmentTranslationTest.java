@@ -139,6 +139,37 @@ class FilterAttachmentTranslationTest {
         .containsEntry("attache.io/gateway", "shop/edge");
   }
 
+  /** One HTTPRoute's routes carry one copy of its equal per-filter configurations. */
+  @Test
+  void aRoutesEnvoyRoutesShareTheirFilterConfigurations() {
+    String twoPrefixes =
+        CLUSTER.replace(
+            "rules: [{backendRefs: [{name: web, port: 8080}]}]",
+            "rules: [{matches: [{path: {type: PathPrefix, value: /a}},"
+                + " {path: {type: PathPrefix, value: /b}}],"
+                + " backendRefs: [{name: web, port: 8080}]}]");
+    List<Route> routes =
+        translate(twoPrefixes + LIMITS).routes().stream()
+            .filter(r -> r.getName().equals("shop/edge:8000"))
+            .findFirst()
+            .orElseThrow()
+            .getVirtualHosts(0)
+            .getRoutesList();
+
+    assertThat(routes).hasSize(4);
+    Route first = routes.get(0);
+    assertThat(first.getTypedPerFilterConfigMap())
+        .containsKeys("envoy.filters.http.ext_authz", "envoy.filters.http.ratelimit");
+    for (Route route : routes) {
+      assertThat(route.getTypedPerFilterConfigMap()).isEqualTo(first.getTypedPerFilterConfigMap());
+      first
+          .getTypedPerFilterConfigMap()
+          .forEach(
+              (filter, config) ->
+                  assertThat(route.getTypedPerFilterConfigOrThrow(filter)).isSameAs(config));
+    }
+  }
+
   @Test
   void everyLimitedDescriptorBecomesARateLimitWithItsActions() throws Exception {
     Route route = gatewayRoute(translate(CLUSTER + LIMITS));

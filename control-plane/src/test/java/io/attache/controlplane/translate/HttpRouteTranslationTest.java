@@ -469,6 +469,61 @@ class HttpRouteTranslationTest {
   }
 
   /**
+   * The routes of one rule carry one action object where their actions are equal (a translation's
+   * objects all survive into the snapshot, where the garbage collector copies each): a path
+   * prefix's two routes and the rule's other matches. A prefix rewrite differs by the slash after
+   * the matched prefix, so those two keep their own.
+   */
+  @Test
+  void aRulesRoutesShareEqualActionsOnly() {
+    Rule split =
+        rule(
+            0,
+            List.of(path(PathMatch.Type.PREFIX, "/a"), path(PathMatch.Type.PREFIX, "/b")),
+            List.of(V1, V2));
+    List<Route> routes = gatewayRoutes(split);
+    assertThat(routes).hasSize(4);
+    assertThat(routes)
+        .extracting(Route::getRoute)
+        .allSatisfy(a -> assertThat(a).isSameAs(routes.get(0).getRoute()));
+    assertThat(routes.get(0).getRoute().getWeightedClusters().getClustersCount()).isEqualTo(2);
+
+    Rule rewritten =
+        new Rule(
+            0,
+            List.of(path(PathMatch.Type.PREFIX, "/v1")),
+            List.of(V1),
+            HeaderChanges.NONE,
+            HeaderChanges.NONE,
+            Optional.empty(),
+            Optional.of(
+                new HttpRouteState.Rewrite(
+                    Optional.empty(),
+                    Optional.of(new PathModifier(PathModifier.Type.REPLACE_PREFIX_MATCH, "/v2")))),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    List<Route> rewrites = gatewayRoutes(rewritten);
+    assertThat(rewrites)
+        .extracting(r -> r.getRoute().getPrefixRewrite())
+        .containsExactly("/v2", "/v2/");
+  }
+
+  private List<Route> gatewayRoutes(Rule rule) {
+    return gatewayResources(
+            gateway(http("web", 8000, null, false)),
+            route("r", List.of(TO_GATEWAY), List.of(), rule))
+        .routes()
+        .stream()
+        .filter(r -> r.getName().equals("shop/edge:8000"))
+        .findFirst()
+        .orElseThrow()
+        .getVirtualHosts(0)
+        .getRoutesList();
+  }
+
+  /**
    * On a Service's routes (proxyless clients only) a redirect fails the call: gRPC follows none,
    * and grpc-java refuses a whole RouteConfiguration holding one (XdsRouteConfigureResource:
    * "unknown action type").

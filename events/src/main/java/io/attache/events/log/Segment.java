@@ -35,6 +35,7 @@ final class Segment {
   private static final long MAGIC = 0x4154544c4f473031L; // "ATTLOG01"
   private static final int VERSION = 1;
   private static final int MAX_TYPES = (HEADER_BYTES - 16) / 8;
+  private static final EventType[] TYPES = EventType.values(); // values() copies on each call
 
   final long number;
   final Path path;
@@ -259,7 +260,7 @@ final class Segment {
     int keyLength = buffer.getShort(body + 2) & 0xffff;
     int valueLength = buffer.getInt(body + 4);
     if (typeIndex < 0
-        || typeIndex >= EventType.values().length
+        || typeIndex >= TYPES.length
         || valueLength < 0
         || BODY_HEADER_BYTES + keyLength + valueLength != bodyLength) {
       return Optional.empty();
@@ -285,7 +286,7 @@ final class Segment {
         new LogEntry(
             new LogPosition(number, offset),
             new LogPosition(number, end),
-            EventType.values()[typeIndex],
+            TYPES[typeIndex],
             sequence,
             key,
             value));
