@@ -9,14 +9,17 @@ import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.pgv.validate.Validate;
 import io.envoyproxy.pgv.validate.Validate.FieldRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,19 +61,42 @@ public final class ProtoValidator {
 
   /** Every violation in {@code message}, in field order; empty when it is valid. */
   public List<Violation> validate(Message message) {
-    List<Violation> violations = new ArrayList<>();
-    message(message, Path.ROOT, violations);
-    return violations;
+    Walk walk = new Walk();
+    message(message, Path.ROOT, walk);
+    return walk.violations;
   }
 
-  private void message(Message message, Path path, List<Violation> out) {
+  /**
+   * One {@link #validate} call: what it found, and the shared sub-messages it found valid. A
+   * translation gives the routes of one rule one action object and the routes of one HTTPRoute
+   * their per-filter configurations once (each an {@code Any} to unpack); a message is immutable
+   * and its own validity does not depend on where it sits, so one found valid is not walked again.
+   * An invalid one is, so that each place it sits is reported.
+   */
+  private static final class Walk {
+    final List<Violation> violations = new ArrayList<>();
+    private Set<Message> valid; // made on first use: most resources share nothing
+
+    boolean knownValid(Message message) {
+      return valid != null && valid.contains(message);
+    }
+
+    void foundValid(Message message) {
+      if (valid == null) {
+        valid = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
+      valid.add(message);
+    }
+  }
+
+  private void message(Message message, Path path, Walk out) {
     Plan plan = plan(message.getDescriptorForType());
     if (plan.skip()) {
       return;
     }
     for (OneofDescriptor oneof : plan.requiredOneofs()) {
       if (!message.hasOneof(oneof)) {
-        out.add(
+        out.violations.add(
             new Violation(path.field(oneof.getName()).toString(), "oneof required", "none is set"));
       }
     }
@@ -79,7 +105,7 @@ public final class ProtoValidator {
     }
   }
 
-  private void field(Message message, Checked checked, Path path, List<Violation> out) {
+  private void field(Message message, Checked checked, Path path, Walk out) {
     FieldDescriptor field = checked.field();
     OneofDescriptor oneof = field.getRealContainingOneof();
     if (oneof != null && message.getOneofFieldDescriptor(oneof) != field) {
@@ -92,7 +118,7 @@ public final class ProtoValidator {
     } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
       if (!message.hasField(field)) {
         if (ScalarRules.required(checked.rules())) {
-          out.add(
+          out.violations.add(
               new Violation(path.field(field.getName()).toString(), "message.required", "not set"));
         }
         return;
@@ -100,29 +126,43 @@ public final class ProtoValidator {
       value((Message) message.getField(field), checked, path.field(field.getName()), out);
     } else {
       ScalarRules.check(
-          checked.rules(), field, message.getField(field), path.field(field.getName()), out);
+          checked.rules(),
+          field,
+          message.getField(field),
+          path.field(field.getName()),
+          out.violations);
     }
   }
 
   /** A set message value: wrapper, Duration and Any rules, then its own fields. */
-  private void value(Message value, Checked checked, Path path, List<Violation> out) {
+  private void value(Message value, Checked checked, Path path, Walk out) {
     FieldRules rules = checked.rules();
     if (rules.hasMessage() && rules.getMessage().getSkip()) {
       return;
     }
     if (ScalarRules.isWrapper(value.getDescriptorForType())) {
       FieldDescriptor inner = value.getDescriptorForType().findFieldByName("value");
-      ScalarRules.check(rules, inner, value.getField(inner), path, out);
+      ScalarRules.check(rules, inner, value.getField(inner), path, out.violations);
       return;
     }
-    ScalarRules.checkMessage(rules, value, path, out);
-    if (value instanceof Any any) {
-      unpacked(any, path, out);
+    ScalarRules.checkMessage(rules, value, path, out.violations);
+    if (value instanceof Any || value instanceof RouteAction) {
+      if (!out.knownValid(value)) {
+        int before = out.violations.size();
+        if (value instanceof Any any) {
+          unpacked(any, path, out);
+        } else if (checked.nested()) {
+          message(value, path, out);
+        }
+        if (out.violations.size() == before) {
+          out.foundValid(value);
+        }
+      }
     } else if (value instanceof VirtualHost) {
       if (validHosts.getIfPresent(value) == null) {
-        int before = out.size();
+        int before = out.violations.size();
         message(value, path, out);
-        if (out.size() == before) {
+        if (out.violations.size() == before) {
           validHosts.put(value, Boolean.TRUE);
         }
       }
@@ -131,7 +171,7 @@ public final class ProtoValidator {
     }
   }
 
-  private void unpacked(Any any, Path path, List<Violation> out) {
+  private void unpacked(Any any, Path path, Walk out) {
     Descriptor type = anyTypes.get(any.getTypeUrl());
     if (type == null) {
       return;
@@ -142,16 +182,18 @@ public final class ProtoValidator {
           path.suffix("(" + type.getFullName() + ")"),
           out);
     } catch (InvalidProtocolBufferException e) {
-      out.add(new Violation(path.toString(), "any", "cannot be read as " + type.getFullName()));
+      out.violations.add(
+          new Violation(path.toString(), "any", "cannot be read as " + type.getFullName()));
     }
   }
 
-  private void repeated(Message message, Checked checked, Path path, List<Violation> out) {
+  private void repeated(Message message, Checked checked, Path path, Walk out) {
     FieldDescriptor field = checked.field();
     int count = message.getRepeatedFieldCount(field);
     FieldRules rules = checked.rules();
     if (rules.hasRepeated()) {
-      ScalarRules.checkRepeated(rules, count, () -> items(message, field, count), path, out);
+      ScalarRules.checkRepeated(
+          rules, count, () -> items(message, field, count), path, out.violations);
     }
     FieldRules itemRules =
         rules.hasRepeated() && rules.getRepeated().hasItems()
@@ -167,7 +209,7 @@ public final class ProtoValidator {
       if (ofMessages) {
         value((Message) item, items, path.item(i), out);
       } else {
-        ScalarRules.check(itemRules, field, item, path.item(i), out);
+        ScalarRules.check(itemRules, field, item, path.item(i), out.violations);
       }
     }
   }
@@ -180,11 +222,11 @@ public final class ProtoValidator {
     return items;
   }
 
-  private void map(Message message, Checked checked, Path path, List<Violation> out) {
+  private void map(Message message, Checked checked, Path path, Walk out) {
     FieldDescriptor field = checked.field();
     FieldRules rules = checked.rules();
     int count = message.getRepeatedFieldCount(field);
-    ScalarRules.checkPairs(rules, count, path, out);
+    ScalarRules.checkPairs(rules, count, path, out.violations);
     FieldDescriptor keyField = field.getMessageType().findFieldByName("key");
     FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
     FieldRules keyRules =
@@ -196,11 +238,12 @@ public final class ProtoValidator {
       Message entry = (Message) message.getRepeatedField(field, i);
       Object key = entry.getField(keyField);
       Path entryPath = path.suffix("[" + key + "]");
-      ScalarRules.check(keyRules, keyField, key, entryPath.suffix(" key"), out);
+      ScalarRules.check(keyRules, keyField, key, entryPath.suffix(" key"), out.violations);
       if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
         value((Message) entry.getField(valueField), values, entryPath, out);
       } else {
-        ScalarRules.check(valueRules, valueField, entry.getField(valueField), entryPath, out);
+        ScalarRules.check(
+            valueRules, valueField, entry.getField(valueField), entryPath, out.violations);
       }
     }
   }

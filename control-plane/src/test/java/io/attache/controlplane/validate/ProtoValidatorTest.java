@@ -76,6 +76,28 @@ class ProtoValidatorTest {
                 + " HTTP_HEADER_NAME (strict: false) (was 'x-bad\nname')");
   }
 
+  /**
+   * One action object shared by several routes (as a translation shares a rule's): found valid
+   * once, it is not walked again; found invalid, it is reported at every route that holds it.
+   */
+  @Test
+  void aSharedInvalidActionIsReportedWhereverItSits() {
+    RouteAction broken = RouteAction.newBuilder().setCluster("").build();
+    RouteAction fine = RouteAction.newBuilder().setCluster("web").build();
+    VirtualHost.Builder host = VirtualHost.newBuilder().setName("store").addDomains("*");
+    for (RouteAction action : List.of(broken, fine, broken, fine)) {
+      host.addRoutes(
+          Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/")).setRoute(action));
+    }
+    RouteConfiguration routes =
+        RouteConfiguration.newBuilder().setName("edge").addVirtualHosts(host).build();
+
+    assertThat(violations(routes))
+        .containsExactly(
+            "virtual_hosts[0].routes[0].route.cluster: string.min_len = 1 (was '')",
+            "virtual_hosts[0].routes[2].route.cluster: string.min_len = 1 (was '')");
+  }
+
   @Test
   void durationEnumAndNumberRangesAreChecked() {
     Cluster cluster =
