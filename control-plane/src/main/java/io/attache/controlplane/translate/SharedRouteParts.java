@@ -34,17 +34,31 @@ final class SharedRouteParts {
     return built;
   }
 
-  /** Gives {@code route} an earlier route's equal per-filter configurations of {@code source}. */
+  /**
+   * Builds {@code route}, each of its per-filter configurations an equal one an earlier route of
+   * {@code source} has (kept: the route of {@code source} with the most of them so far).
+   */
   Route build(HttpRouteState source, Route.Builder route) {
-    if (route.getTypedPerFilterConfigCount() == 0) {
+    int count = route.getTypedPerFilterConfigCount();
+    if (count == 0) {
       return route.build();
     }
-    Route.Builder earlier = filterConfigs.putIfAbsent(source, route);
+    Route.Builder earlier = filterConfigs.get(source);
     if (earlier != null) {
       Map<String, Any> theirs = earlier.getTypedPerFilterConfigMap();
-      if (theirs.equals(route.getTypedPerFilterConfigMap())) {
-        route.clearTypedPerFilterConfig().putAllTypedPerFilterConfig(theirs);
-      }
+      // A copy of the route's map: replacing a value keeps the key's place.
+      route
+          .getTypedPerFilterConfigMap()
+          .forEach(
+              (filter, config) -> {
+                Any same = theirs.get(filter);
+                if (same != null && same != config && same.equals(config)) {
+                  route.putTypedPerFilterConfig(filter, same);
+                }
+              });
+    }
+    if (earlier == null || count > earlier.getTypedPerFilterConfigCount()) {
+      filterConfigs.put(source, route);
     }
     return route.build();
   }

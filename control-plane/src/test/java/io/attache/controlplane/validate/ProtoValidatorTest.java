@@ -98,6 +98,30 @@ class ProtoValidatorTest {
             "virtual_hosts[0].routes[2].route.cluster: string.min_len = 1 (was '')");
   }
 
+  /** The same for a shared per-filter configuration, an Any to unpack, that is not valid. */
+  @Test
+  void aSharedInvalidFilterConfigurationIsReportedWhereverItSits() {
+    // ExtAuthzPerRoute's override oneof is required.
+    Any broken =
+        Any.pack(
+            io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute
+                .getDefaultInstance());
+    VirtualHost.Builder host = VirtualHost.newBuilder().setName("store").addDomains("*");
+    for (int i = 0; i < 2; i++) {
+      host.addRoutes(
+          Route.newBuilder()
+              .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+              .setRoute(RouteAction.newBuilder().setCluster("web"))
+              .putTypedPerFilterConfig("envoy.filters.http.ext_authz", broken));
+    }
+    RouteConfiguration routes =
+        RouteConfiguration.newBuilder().setName("edge").addVirtualHosts(host).build();
+
+    assertThat(violations(routes)).hasSize(2);
+    assertThat(violations(routes).get(0)).startsWith("virtual_hosts[0].routes[0].");
+    assertThat(violations(routes).get(1)).startsWith("virtual_hosts[0].routes[1].");
+  }
+
   @Test
   void durationEnumAndNumberRangesAreChecked() {
     Cluster cluster =
