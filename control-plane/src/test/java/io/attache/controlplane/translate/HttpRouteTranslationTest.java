@@ -445,17 +445,7 @@ class HttpRouteTranslationTest {
             Optional.empty(),
             Optional.empty());
 
-    List<Route> routes =
-        gatewayResources(
-                gateway(http("web", 8000, null, false)),
-                route("r", List.of(TO_GATEWAY), List.of(), rule))
-            .routes()
-            .stream()
-            .filter(r -> r.getName().equals("shop/edge:8000"))
-            .findFirst()
-            .orElseThrow()
-            .getVirtualHosts(0)
-            .getRoutesList();
+    List<Route> routes = gatewayRoutes(rule);
 
     RedirectAction exact = routes.get(0).getRedirect();
     RedirectAction prefix = routes.get(1).getRedirect();
