@@ -10,6 +10,7 @@ import io.attache.crds.Conditions;
 import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.AuthPolicySpec;
 import io.attache.runtime.host.ServiceHost;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -20,18 +21,13 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,20 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kube-apiserver can run here).
  */
 class KubernetesPolicySourceTest {
-  /**
-   * Started and stopped here, not by {@code @EnableKubernetesMockClient}: fabric8 8.0.0's mock
-   * server can deadlock its own event loop for 30 s when a watch closes while it sends an event,
-   * and the extension then fails the test on the shutdown's 10 s wait (see ratelimit-service's
-   * RateLimitPolicySourceTest). A shutdown that times out is reported, not failed.
-   */
-  private final KubernetesMockServer server =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
-
+  private MockApiServer api; // not @EnableKubernetesMockClient: see MockApiServer
   private KubernetesClient client;
 
   @TempDir Path dir;
@@ -69,8 +52,8 @@ class KubernetesPolicySourceTest {
 
   @BeforeEach
   void start() {
-    server.init();
-    client = server.createClient();
+    api = MockApiServer.start();
+    client = api.newClient();
     host = LocalExtAuthz.start(dir, 0, Optional.of(client));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", host.grpcPort()).usePlaintext().build();
     stub = AuthorizationGrpc.newBlockingStub(channel);
@@ -81,12 +64,7 @@ class KubernetesPolicySourceTest {
     channel.shutdownNow();
     host.close();
     client.close(); // before the mock server's shutdown, which waits for open connections
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      System.err.println(
-          "the mock API server did not stop in time (see the field's comment): " + e);
-    }
+    api.stop();
   }
 
   private static AuthPolicy policy(String name, List<Map<String, Object>> identity) {

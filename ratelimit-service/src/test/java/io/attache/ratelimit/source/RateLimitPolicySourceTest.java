@@ -13,17 +13,13 @@ import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
 import io.attache.testsupport.ServiceProbe;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,22 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their status and left out, and the rest applies.
  */
 class RateLimitPolicySourceTest {
-  /**
-   * Started and stopped here rather than by {@code @EnableKubernetesMockClient}, whose teardown
-   * fails the test when the mock server's shutdown times out. fabric8 8.0.0's mock server can do
-   * that on its own: a watch closed while it is sending an event blocks its event loop for 30 s
-   * ({@code WatchEventsListener.onClosed} waits, on the event loop, for the executor whose {@code
-   * send} waits for the event loop), longer than shutdown's 10 s. Each test's assertions are made
-   * before teardown; a shutdown that times out is reported, not failed.
-   */
-  private final KubernetesMockServer server =
-      new KubernetesMockServer(
-          new Context(),
-          new MockWebServer(),
-          new HashMap<>(),
-          new KubernetesCrudDispatcher(),
-          false);
-
+  private MockApiServer api; // not @EnableKubernetesMockClient: see MockApiServer
   private KubernetesClient client;
 
   @TempDir Path root;
@@ -62,8 +43,8 @@ class RateLimitPolicySourceTest {
 
   @BeforeEach
   void start() throws Exception {
-    server.init();
-    client = server.createClient();
+    api = MockApiServer.start();
+    client = api.newClient();
     Files.createDirectories(root.resolve("config"));
     Files.writeString(
         root.resolve("config/files.yaml"),
@@ -84,17 +65,8 @@ class RateLimitPolicySourceTest {
   @AfterEach
   void stop() {
     host.close();
-    // The mock server's shutdown waits ten seconds for open connections, and the extension
-    // shuts it down before it closes the client: closing the client first lets it stop at once
-    // (on a loaded machine the watches' connections outlived that wait: "Unable to close
-    // MockWebServer").
-    client.close();
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      System.err.println(
-          "the mock API server did not stop in time (see the field's comment): " + e);
-    }
+    client.close(); // before the mock server's shutdown, which waits for open connections
+    api.stop();
   }
 
   private static RateLimitPolicy policy(
