@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.attache.controlplane.TlsFixtures;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.PolicyAncestorStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Test;
  * became of it, as the Gateway API conformance tests read it (BackendTLSPolicyMustHaveCondition in
  * conformance/utils/kubernetes/helpers.go).
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesBackendTlsTest {
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start(); // not @EnableKubernetesMockClient
+  private final KubernetesClient client = api.newClient();
 
   private final InMemoryEventSink events = new InMemoryEventSink();
   private MockApiServing serving;
@@ -78,7 +78,7 @@ class KubernetesBackendTlsTest {
 
   @AfterEach
   void stop() {
-    MockApiServing.stop(serving, client);
+    MockApiServing.stop(serving, client, api);
   }
 
   private String trustedCa() {

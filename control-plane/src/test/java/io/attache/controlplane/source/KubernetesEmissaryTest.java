@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.attache.events.InMemoryEventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.Map;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
  * they stand for: a canary split, an edit followed, and a Mapping with a field the control plane
  * cannot serve left out with the field named, its last good version kept.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesEmissaryTest {
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start(); // not @EnableKubernetesMockClient
+  private final KubernetesClient client = api.newClient();
 
   private final InMemoryEventSink events = new InMemoryEventSink();
   private MockApiServing serving;
@@ -61,7 +61,7 @@ class KubernetesEmissaryTest {
 
   @AfterEach
   void stop() {
-    MockApiServing.stop(serving, client);
+    MockApiServing.stop(serving, client, api);
   }
 
   private void create(String yaml) {

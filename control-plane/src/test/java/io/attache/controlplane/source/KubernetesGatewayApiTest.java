@@ -7,6 +7,7 @@ import io.attache.crds.v1alpha1.AuthPolicy;
 import io.attache.crds.v1alpha1.RateLimitPolicy;
 import io.attache.crds.v1alpha1.TrafficPolicy;
 import io.attache.events.InMemoryEventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
  * (no kube-apiserver can run here): translated, their last valid version kept through a bad edit,
  * and their status written by the Lease holder.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesGatewayApiTest {
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start(); // not @EnableKubernetesMockClient
+  private final KubernetesClient client = api.newClient();
 
   private final InMemoryEventSink events = new InMemoryEventSink();
   private MockApiServing serving;
@@ -73,7 +73,7 @@ class KubernetesGatewayApiTest {
 
   @AfterEach
   void stop() {
-    MockApiServing.stop(serving, client);
+    MockApiServing.stop(serving, client, api);
   }
 
   private void apply(String yaml) {

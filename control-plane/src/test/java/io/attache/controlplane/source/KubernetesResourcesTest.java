@@ -9,6 +9,7 @@ import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.fabric8.kubernetes.api.model.Service;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * Services and EndpointSlices from the Kubernetes API become xDS snapshots, against fabric8's mock
  * API server in CRUD mode (no kube-apiserver can run here).
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesResourcesTest {
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start(); // not @EnableKubernetesMockClient
+  private final KubernetesClient client = api.newClient();
 
   private final InMemoryEventSink events = new InMemoryEventSink();
   private XdsServer xds;
@@ -86,6 +86,7 @@ class KubernetesResourcesTest {
       xds.close();
     }
     client.close(); // before the mock server's shutdown, which waits for open connections
+    api.stop();
   }
 
   private Snapshot snapshotWith(String cluster) {

@@ -11,10 +11,10 @@ import static org.awaitility.Awaitility.await;
 import io.attache.controlplane.TlsFixtures;
 import io.attache.events.ConfigChange;
 import io.attache.events.InMemoryEventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.Map;
@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * an HTTPS listener names are served and audited, a bad edit keeps the last valid certificate, and
  * no key material reaches an audit event.
  */
-@EnableKubernetesMockClient(crud = true)
 class KubernetesTlsSecretsTest {
-  KubernetesClient client;
+  private final MockApiServer api = MockApiServer.start(); // not @EnableKubernetesMockClient
+  private final KubernetesClient client = api.newClient();
 
   private final InMemoryEventSink events = new InMemoryEventSink();
   private MockApiServing serving;
@@ -54,7 +54,7 @@ class KubernetesTlsSecretsTest {
 
   @AfterEach
   void stop() {
-    MockApiServing.stop(serving, client);
+    MockApiServing.stop(serving, client, api);
   }
 
   private void put(String yaml) {

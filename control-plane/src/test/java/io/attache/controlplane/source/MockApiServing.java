@@ -2,6 +2,7 @@ package io.attache.controlplane.source;
 
 import io.attache.controlplane.xds.XdsServer;
 import io.attache.events.EventSink;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,14 +46,15 @@ record MockApiServing(XdsServer xds, KubernetesResources resources) {
   }
 
   /**
-   * Closes what {@code serving} started (null when the test started nothing), then the client:
-   * before the mock server's shutdown, which waits for open connections.
+   * Closes what {@code serving} started (null when the test started nothing), then the client, then
+   * the mock server: its shutdown waits for open connections.
    */
-  static void stop(MockApiServing serving, KubernetesClient client) {
+  static void stop(MockApiServing serving, KubernetesClient client, MockApiServer api) {
     if (serving != null) {
       serving.resources().close();
       serving.xds().close();
     }
     client.close();
+    api.stop();
   }
 }
