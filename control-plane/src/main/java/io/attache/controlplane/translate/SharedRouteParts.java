@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class SharedRouteParts {
   private final Map<AttachedRule, RouteAction> actions = new IdentityHashMap<>();
-  private final Map<HttpRouteState, Route.Builder> filterConfigs = new IdentityHashMap<>();
+  private final Map<HttpRouteState, Map<String, Any>> filterConfigs = new IdentityHashMap<>();
 
   /** {@code built}, or an equal action an earlier route of the same rule has. */
   RouteAction action(AttachedRule rule, RouteAction built) {
@@ -36,16 +36,14 @@ final class SharedRouteParts {
 
   /**
    * Builds {@code route}, each of its per-filter configurations an equal one an earlier route of
-   * {@code source} has (kept: the route of {@code source} with the most of them so far).
+   * {@code source} has (kept: the map of the route of {@code source} with the most of them so far).
    */
   Route build(HttpRouteState source, Route.Builder route) {
-    int count = route.getTypedPerFilterConfigCount();
-    if (count == 0) {
+    if (route.getTypedPerFilterConfigCount() == 0) {
       return route.build();
     }
-    Route.Builder earlier = filterConfigs.get(source);
-    if (earlier != null) {
-      Map<String, Any> theirs = earlier.getTypedPerFilterConfigMap();
+    Map<String, Any> theirs = filterConfigs.get(source);
+    if (theirs != null) {
       // A copy of the route's map: replacing a value keeps the key's place.
       route
           .getTypedPerFilterConfigMap()
@@ -57,9 +55,10 @@ final class SharedRouteParts {
                 }
               });
     }
-    if (earlier == null || count > earlier.getTypedPerFilterConfigCount()) {
-      filterConfigs.put(source, route);
+    Route built = route.build();
+    if (theirs == null || built.getTypedPerFilterConfigCount() > theirs.size()) {
+      filterConfigs.put(source, built.getTypedPerFilterConfigMap()); // the message's own map
     }
-    return route.build();
+    return built;
   }
 }
