@@ -615,11 +615,6 @@ class GatewayApiMigrationTest {
   }
 
   /**
-   * Emissary originates TLS to an https:// service without verifying it (ircluster.py,
-   * v3cluster.py's null context); the route says the backend needs TLS, so it is never sent in the
-   * clear, and a BackendTLSPolicy gives it verified TLS.
-   */
-  /**
    * ircluster.py: a Mapping with {@code tls} (a TLSContext, or true) originates TLS to a
    * scheme-less service too, on port 443 unless given; {@code tls: false} does not.
    */
@@ -642,6 +637,11 @@ class GatewayApiMigrationTest {
     assertThat(plain.toString()).contains("port=80").doesNotContain("backend-tls");
   }
 
+  /**
+   * Emissary originates TLS to an https:// service without verifying it (ircluster.py,
+   * v3cluster.py's null context); the route says the backend needs TLS, so it is never sent in the
+   * clear, and a BackendTLSPolicy gives it verified TLS.
+   */
   @Test
   void anHttpsServiceIsABackendThatNeedsTls() {
     GatewayApiMigration.Result result =

@@ -431,21 +431,8 @@ class HttpRouteTranslationTest {
             Optional.of(new PathModifier(PathModifier.Type.REPLACE_PREFIX_MATCH, "/v2")),
             OptionalInt.of(8443),
             301);
-    Rule rule =
-        new Rule(
-            0,
-            List.of(path(PathMatch.Type.PREFIX, "/v1")),
-            List.of(),
-            HeaderChanges.NONE,
-            HeaderChanges.NONE,
-            Optional.of(redirect),
-            Optional.empty(),
-            List.of(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty());
-
-    List<Route> routes = gatewayRoutes(rule);
+    List<Route> routes =
+        gatewayRoutes(redirectRule(List.of(path(PathMatch.Type.PREFIX, "/v1")), redirect));
 
     RedirectAction exact = routes.get(0).getRedirect();
     RedirectAction prefix = routes.get(1).getRedirect();
@@ -683,9 +670,14 @@ class HttpRouteTranslationTest {
 
   /** A rule that answers {@code redirect}, matching every path. */
   private static Rule redirectRule(HttpRouteState.Redirect redirect) {
+    return redirectRule(List.of(), redirect);
+  }
+
+  /** A rule that answers {@code redirect} on {@code matches}. */
+  private static Rule redirectRule(List<Match> matches, HttpRouteState.Redirect redirect) {
     return new Rule(
         0,
-        List.of(),
+        matches,
         List.of(),
         HeaderChanges.NONE,
         HeaderChanges.NONE,
