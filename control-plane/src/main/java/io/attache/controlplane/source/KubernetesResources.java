@@ -128,6 +128,10 @@ public final class KubernetesResources implements AutoCloseable {
   private final Options options;
   private Map<ObjectKey, String> audited = new HashMap<>(); // -> resourceVersion
   private final ResourceStore store = new ResourceStore(true);
+
+  /** Kept across reads: it remembers how each unchanged route resolved (RouteResolver). */
+  private final RouteResolver routeResolver = new RouteResolver();
+
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("attache-k8s-resources"));
   private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -314,7 +318,7 @@ public final class KubernetesResources implements AutoCloseable {
     audited = seen;
     store.finishRead();
     ClusterState state = builder.build();
-    RouteAttachments routeAttachments = new RouteResolver().resolve(state);
+    RouteAttachments routeAttachments = routeResolver.resolve(state);
     List<RouteStatus> statuses = routeAttachments.statuses();
     List<GatewayTls.Problem> certificateProblems = GatewayTls.resolve(state).problems();
     errors.addAll(RouteProblems.of(statuses));

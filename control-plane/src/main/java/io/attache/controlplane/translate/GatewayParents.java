@@ -90,7 +90,10 @@ final class GatewayParents {
       if (!hosts.isEmpty()) {
         attached.add(
             new ListenerHosts(
-                gatewayPort(gateway, listener), gateway.key() + "/" + listener.name(), hosts));
+                gatewayPort(gateway, listener),
+                gateway.key() + "/" + listener.name(),
+                // Most routes have one host; RouteResolver remembers each route's attachment.
+                hosts.size() == 1 ? Set.of(hosts.iterator().next()) : hosts));
       }
     }
     return attached.isEmpty()
@@ -100,7 +103,7 @@ final class GatewayParents {
                 + route.hostnames()
                 + " matches a listener of Gateway "
                 + gateway.key())
-        : new Attachment(ACCEPTED, attached);
+        : new Attachment(ACCEPTED, List.copyOf(attached));
   }
 
   /**

@@ -30,8 +30,8 @@ final class KindConflicts {
   /** The candidates refused, each with the condition that says why. */
   static Map<Candidate, Condition> refused(List<Candidate> candidates) {
     Map<Candidate, Condition> refused = new IdentityHashMap<>();
-    if (candidates.stream().map(c -> c.route().kind()).distinct().count() < 2) {
-      return refused; // one kind only: nothing can conflict
+    if (oneKind(candidates)) {
+      return refused; // nothing can conflict
     }
     // Per listener, the hosts each kind holds there so far, with the route holding them.
     Map<String, Map<RouteKind, List<Held>>> held = new HashMap<>();
@@ -50,6 +50,15 @@ final class KindConflicts {
       }
     }
     return refused;
+  }
+
+  private static boolean oneKind(List<Candidate> candidates) {
+    for (Candidate candidate : candidates) {
+      if (candidate.route().kind() != candidates.get(0).route().kind()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private record Held(HttpRouteState route, Set<String> hosts) {}

@@ -7,13 +7,16 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.NamespaceState;
+import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.RouteExtensions;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
 import io.attache.controlplane.model.ServiceKey;
 import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
+import io.attache.controlplane.translate.KindConflicts.Candidate;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,116 +39,224 @@ public final class RouteResolver {
   private static final Condition RESOLVED =
       new Condition(true, "ResolvedRefs", "all references resolved");
 
+  /**
+   * What the last whole resolution found per route, for the inputs it had: a route that is the very
+   * object it was then, resolved against inputs made of the very same objects, resolves the same.
+   * So a change to one HTTPRoute among 50k resolves that one, not all of them again (docs/
+   * performance.md). Replaced by each whole resolution, never by one of a few routes.
+   */
+  private volatile Memo memo;
+
   public RouteAttachments resolve(ClusterState state) {
-    return resolve(state, true);
+    return resolve(state, true, true);
   }
 
   /**
-   * As {@link #resolve(ClusterState)}; without {@code settleKindConflicts} an HTTPRoute and a
-   * GRPCRoute sharing a listener hostname are both attached: where routes would go on their own,
-   * which is what an incremental translation asks of the changed ones.
+   * As {@link #resolve(ClusterState)} for a state holding only some routes (the changed ones),
+   * without replacing what is remembered of the whole; without {@code settleKindConflicts} an
+   * HTTPRoute and a GRPCRoute sharing a listener hostname are both attached: where routes would go
+   * on their own, which is what an incremental translation asks of the changed ones.
    */
-  RouteAttachments resolve(ClusterState state, boolean settleKindConflicts) {
-    Map<ServiceKey, ServiceState> services =
-        state.services().stream().collect(Collectors.toMap(ServiceState::key, Function.identity()));
-    Map<String, GatewayState> gateways =
-        state.gateways().stream().collect(Collectors.toMap(GatewayState::key, Function.identity()));
+  RouteAttachments resolveApart(ClusterState state, boolean settleKindConflicts) {
+    return resolve(state, settleKindConflicts, false);
+  }
+
+  private RouteAttachments resolve(
+      ClusterState state, boolean settleKindConflicts, boolean remember) {
+    Inputs inputs = Inputs.of(state);
+    Memo last = memo;
+    boolean reuse = last != null && last.inputs().sameAs(inputs);
+    Context context = reuse ? last.context() : Context.of(state, inputs.tlsClusters());
+    Map<HttpRouteState, Resolved> resolved = new IdentityHashMap<>(state.httpRoutes().size());
+    List<Resolved> inOrder = new ArrayList<>(state.httpRoutes().size());
+    List<Candidate> candidates = new ArrayList<>();
+    for (HttpRouteState route : state.httpRoutes()) {
+      Resolved known = reuse ? last.routes().get(route) : null;
+      Resolved r = known != null ? known : resolveRoute(route, context);
+      resolved.put(route, r);
+      inOrder.add(r);
+      for (ParentOutcome parent : r.parents()) {
+        if (!parent.attachment().listeners().isEmpty()) {
+          candidates.add(parent.candidate());
+        }
+      }
+    }
+    if (remember) {
+      memo = new Memo(inputs, context, resolved);
+    }
+    Map<Candidate, Condition> refused =
+        settleKindConflicts ? KindConflicts.refused(candidates) : Map.of();
+    return assemble(state.gateways(), inOrder, refused);
+  }
+
+  /** Where the routes' accepted rules go, and every route's status per parent, in route order. */
+  private static RouteAttachments assemble(
+      List<GatewayState> gateways, List<Resolved> routes, Map<Candidate, Condition> refused) {
     Map<String, List<AttachedRule>> byServiceHost = new TreeMap<>();
     Map<RouteAttachments.GatewayPort, Map<String, List<AttachedRule>>> byGatewayPort =
         new TreeMap<>();
-    ReferenceGrants grants = new ReferenceGrants(state.referenceGrants());
-    Map<String, NamespaceState> namespaces =
-        state.namespaces().stream()
-            .collect(Collectors.toMap(NamespaceState::name, Function.identity(), (a, b) -> a));
-    List<RouteStatus> statuses = new ArrayList<>();
-    Map<String, Set<String>> routesByListener = new TreeMap<>();
-    for (GatewayState gateway : state.gateways()) {
+    for (GatewayState gateway : gateways) {
       for (GatewayState.Listener listener : gateway.listeners()) {
         byGatewayPort.computeIfAbsent(
             GatewayParents.gatewayPort(gateway, listener), p -> new TreeMap<>());
       }
     }
-    List<Pending> pending = new ArrayList<>();
-    Backends backends = new Backends(services, grants, tlsClusters(state));
-    for (HttpRouteState route : state.httpRoutes()) {
-      List<Unresolved> unresolved = new ArrayList<>();
-      List<AttachedRule> rules = new ArrayList<>();
-      for (HttpRouteState.Rule rule : route.rules()) {
-        rules.add(resolveRule(route, rule, backends, unresolved));
-      }
-      Condition resolvedRefs =
-          unresolved.isEmpty()
-              ? RESOLVED
-              : new Condition(
-                  false,
-                  refusalReason(unresolved),
-                  String.join("; ", unresolved.stream().map(Unresolved::message).toList()));
-      for (ParentRef parent : route.parents()) {
-        GatewayParents.Attachment attachment =
-            parent.kind() == ParentKind.SERVICE
-                ? new GatewayParents.Attachment(
-                    attachToService(route, parent, services, rules, byServiceHost), List.of())
-                : GatewayParents.attach(
-                    route,
-                    parent,
-                    gateways,
-                    namespaces.getOrDefault(
-                        route.namespace(), NamespaceState.named(route.namespace())));
-        pending.add(
-            new Pending(
-                route,
-                parent,
-                rules,
-                resolvedRefs,
-                attachment,
-                new KindConflicts.Candidate(route, attachment.listeners())));
-      }
-    }
-    Map<KindConflicts.Candidate, Condition> refused =
-        !settleKindConflicts
-            ? Map.of()
-            : KindConflicts.refused(
-                pending.stream()
-                    .filter(p -> !p.attachment().listeners().isEmpty())
-                    .map(Pending::candidate)
-                    .toList());
-    for (Pending p : pending) {
-      Condition accepted = refused.getOrDefault(p.candidate(), p.attachment().condition());
-      if (accepted.status()) {
-        for (GatewayParents.ListenerHosts listener : p.attachment().listeners()) {
-          Map<String, List<AttachedRule>> byHost = byGatewayPort.get(listener.port());
-          listener
-              .hosts()
-              .forEach(h -> byHost.computeIfAbsent(h, k -> new ArrayList<>()).addAll(p.rules()));
-          // A set: a route naming one listener through two parentRefs is attached once.
-          routesByListener
-              .computeIfAbsent(listener.listenerKey(), k -> new LinkedHashSet<>())
-              .add(p.route().key());
+    List<RouteStatus> statuses = new ArrayList<>();
+    Map<String, Set<String>> routesByListener = new TreeMap<>();
+    for (Resolved r : routes) {
+      for (ParentOutcome p : r.parents()) {
+        Condition accepted =
+            refused.isEmpty()
+                ? p.attachment().condition()
+                : refused.getOrDefault(p.candidate(), p.attachment().condition());
+        if (accepted.status()) {
+          for (String host : p.serviceHosts()) {
+            byServiceHost.computeIfAbsent(host, h -> new ArrayList<>()).addAll(r.rules());
+          }
+          for (GatewayParents.ListenerHosts listener : p.attachment().listeners()) {
+            Map<String, List<AttachedRule>> byHost = byGatewayPort.get(listener.port());
+            for (String host : listener.hosts()) {
+              byHost.computeIfAbsent(host, k -> new ArrayList<>()).addAll(r.rules());
+            }
+            // A set: a route naming one listener through two parentRefs is attached once.
+            routesByListener
+                .computeIfAbsent(listener.listenerKey(), k -> new LinkedHashSet<>())
+                .add(r.key());
+          }
         }
+        statuses.add(
+            new RouteStatus(
+                r.key(), r.route().generation(), p.parent(), accepted, r.resolvedRefs()));
       }
-      statuses.add(
-          new RouteStatus(
-              p.route().key(), p.route().generation(), p.parent(), accepted, p.resolvedRefs()));
     }
     return new RouteAttachments(byServiceHost, byGatewayPort, statuses, routesByListener);
   }
 
-  /** A route's parent as first judged, before HTTPRoute/GRPCRoute conflicts are settled. */
-  private record Pending(
+  /** One route resolved on its own, before HTTPRoute/GRPCRoute conflicts are settled. */
+  private static Resolved resolveRoute(HttpRouteState route, Context context) {
+    List<Unresolved> unresolved = new ArrayList<>();
+    List<AttachedRule> rules = new ArrayList<>();
+    for (HttpRouteState.Rule rule : route.rules()) {
+      rules.add(resolveRule(route, rule, context, unresolved));
+    }
+    Condition resolvedRefs =
+        unresolved.isEmpty()
+            ? RESOLVED
+            : new Condition(
+                false,
+                refusalReason(unresolved),
+                String.join("; ", unresolved.stream().map(Unresolved::message).toList()));
+    List<ParentOutcome> parents = new ArrayList<>(route.parents().size());
+    for (ParentRef parent : route.parents()) {
+      if (parent.kind() == ParentKind.SERVICE) {
+        List<String> hosts = new ArrayList<>();
+        Condition condition = attachToService(route, parent, context.services(), hosts);
+        parents.add(
+            new ParentOutcome(
+                parent,
+                new GatewayParents.Attachment(condition, List.of()),
+                hosts,
+                new Candidate(route, List.of())));
+      } else {
+        NamespaceState namespace = context.namespaces().get(route.namespace());
+        GatewayParents.Attachment attachment =
+            GatewayParents.attach(
+                route,
+                parent,
+                context.gateways(),
+                namespace != null ? namespace : NamespaceState.named(route.namespace()));
+        parents.add(
+            new ParentOutcome(
+                parent, attachment, List.of(), new Candidate(route, attachment.listeners())));
+      }
+    }
+    return new Resolved(route, route.key(), List.copyOf(rules), resolvedRefs, List.copyOf(parents));
+  }
+
+  /** A route resolved: its rules with their clusters, ResolvedRefs, and each parent's outcome. */
+  private record Resolved(
       HttpRouteState route,
-      ParentRef parent,
+      String key,
       List<AttachedRule> rules,
       Condition resolvedRefs,
-      GatewayParents.Attachment attachment,
-      KindConflicts.Candidate candidate) {}
+      List<ParentOutcome> parents) {}
 
   /**
-   * What backend references resolve against.
+   * A route's parent as first judged: a Gateway's listeners, or a Service's API listener hosts
+   * ({@code serviceHosts}).
+   */
+  private record ParentOutcome(
+      ParentRef parent,
+      GatewayParents.Attachment attachment,
+      List<String> serviceHosts,
+      Candidate candidate) {}
+
+  /**
+   * What a route resolves against, by the very objects of the state: the same objects mean the same
+   * answers (the states are immutable records).
    *
    * @param tlsClusters the clusters a BackendTLSPolicy makes originate TLS
    */
-  private record Backends(
-      Map<ServiceKey, ServiceState> services, ReferenceGrants grants, Set<String> tlsClusters) {}
+  private record Inputs(
+      List<ServiceState> services,
+      List<GatewayState> gateways,
+      List<ReferenceGrantState> grants,
+      List<NamespaceState> namespaces,
+      Set<String> tlsClusters) {
+    static Inputs of(ClusterState state) {
+      return new Inputs(
+          state.services(),
+          state.gateways(),
+          state.referenceGrants(),
+          state.namespaces(),
+          RouteResolver.tlsClusters(state));
+    }
+
+    boolean sameAs(Inputs other) {
+      return sameObjects(services, other.services)
+          && sameObjects(gateways, other.gateways)
+          && sameObjects(grants, other.grants)
+          && sameObjects(namespaces, other.namespaces)
+          && tlsClusters.equals(other.tlsClusters);
+    }
+
+    private static boolean sameObjects(List<?> a, List<?> b) {
+      if (a == b) {
+        return true;
+      }
+      if (a.size() != b.size()) {
+        return false;
+      }
+      for (int i = 0; i < a.size(); i++) {
+        if (a.get(i) != b.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** The inputs looked up by name, built once per set of inputs. */
+  private record Context(
+      Map<ServiceKey, ServiceState> services,
+      Map<String, GatewayState> gateways,
+      Map<String, NamespaceState> namespaces,
+      ReferenceGrants grants,
+      Set<String> tlsClusters) {
+    static Context of(ClusterState state, Set<String> tlsClusters) {
+      return new Context(
+          state.services().stream()
+              .collect(Collectors.toMap(ServiceState::key, Function.identity())),
+          state.gateways().stream()
+              .collect(Collectors.toMap(GatewayState::key, Function.identity())),
+          state.namespaces().stream()
+              .collect(Collectors.toMap(NamespaceState::name, Function.identity(), (a, b) -> a)),
+          new ReferenceGrants(state.referenceGrants()),
+          tlsClusters);
+    }
+  }
+
+  private record Memo(Inputs inputs, Context context, Map<HttpRouteState, Resolved> routes) {}
 
   /** The clusters that originate TLS, worked out only when some route needs to know. */
   private static Set<String> tlsClusters(ClusterState state) {
@@ -189,7 +300,7 @@ public final class RouteResolver {
   private static AttachedRule resolveRule(
       HttpRouteState route,
       HttpRouteState.Rule rule,
-      Backends resolving,
+      Context resolving,
       List<Unresolved> unresolved) {
     List<AttachedRule.WeightedCluster> backends = new ArrayList<>();
     for (BackendRef backend : rule.backends()) {
@@ -206,17 +317,19 @@ public final class RouteResolver {
                   mirrors.add(
                       new AttachedRule.MirrorCluster(c, mirror.numerator(), mirror.denominator())));
     }
-    return new AttachedRule(route, rule, backends, mirrors);
+    // Copied: RouteResolver remembers every route's rules, and most lists hold one or none.
+    return new AttachedRule(route, rule, List.copyOf(backends), List.copyOf(mirrors));
   }
 
   private static Optional<String> cluster(
       HttpRouteState route,
       BackendRef backend,
-      Backends resolving,
+      Context resolving,
       String where,
       List<Unresolved> unresolved) {
     Optional<String> cluster = serviceCluster(route, backend, resolving, where, unresolved);
     if (cluster.isPresent()
+        && !route.extensions().tlsBackends().isEmpty()
         && route.extensions().tlsBackends().contains(backend.toString())
         && !resolving.tlsClusters().contains(cluster.get())) {
       unresolved.add(
@@ -229,7 +342,7 @@ public final class RouteResolver {
   private static Optional<String> serviceCluster(
       HttpRouteState route,
       BackendRef backend,
-      Backends resolving,
+      Context resolving,
       String where,
       List<Unresolved> unresolved) {
     Map<ServiceKey, ServiceState> services = resolving.services();
@@ -296,8 +409,7 @@ public final class RouteResolver {
       HttpRouteState route,
       ParentRef parent,
       Map<ServiceKey, ServiceState> services,
-      List<AttachedRule> rules,
-      Map<String, List<AttachedRule>> byServiceHost) {
+      List<String> hosts) {
     if (route.kind().streams()) {
       return new Condition(
           false,
@@ -323,9 +435,7 @@ public final class RouteResolver {
     for (ServicePort port : service.ports()) {
       boolean portMatches = parent.port().isEmpty() || parent.port().getAsInt() == port.port();
       if (portMatches && port.protocol() == ServicePort.Protocol.TCP) {
-        byServiceHost
-            .computeIfAbsent(XdsNames.host(service, port), h -> new ArrayList<>())
-            .addAll(rules);
+        hosts.add(XdsNames.host(service, port));
         attached = true;
       }
     }

@@ -69,7 +69,7 @@ final class ServiceChangeTranslation {
             previous,
             tls,
             attachments,
-            resolver.resolve(tls.servable().withHttpRoutes(routes)),
+            resolver.resolveApart(tls.servable().withHttpRoutes(routes), true),
             policies,
             filters,
             hostsTaken,

@@ -316,7 +316,8 @@ public final class Translator {
     // not change: rare enough (a mistake of the operator's) to translate all of it then.
     if (KindConflicts.any(attachments)
         || (bothKinds(before.httpRoutes())
-            && KindConflicts.any(resolver.resolve(GatewayTls.resolve(before).servable())))) {
+            && KindConflicts.any(
+                resolver.resolveApart(GatewayTls.resolve(before).servable(), true)))) {
       return Optional.empty();
     }
     // Each route attaches on its own, so touched holds the hosts the changed routes occupy(-ied).
@@ -328,7 +329,7 @@ public final class Translator {
             previous,
             tls,
             attachments,
-            resolver.resolve(tls.servable().withHttpRoutes(changed), false),
+            resolver.resolveApart(tls.servable().withHttpRoutes(changed), false),
             TrafficPolicies.resolve(state),
             filters,
             hostsTaken(state),
