@@ -50,8 +50,9 @@ public final class FilterAttachments {
 
   public static FilterAttachments resolve(ClusterState state) {
     FilterAttachments filters = new FilterAttachments();
-    Set<String> routes = new HashSet<>();
-    state.httpRoutes().forEach(r -> routes.add(r.key()));
+    Set<String> targetNames = new HashSet<>();
+    state.attachments().forEach(p -> p.targets().forEach(t -> targetNames.add(t.name())));
+    Set<String> routes = TrafficPolicies.routeKeys(state.httpRoutes(), targetNames);
     filters.anyLabels =
         state.httpRoutes().stream().anyMatch(r -> r.extensions().labels().isPresent());
     filters.anyCors = anyCors(state);

@@ -21,6 +21,9 @@ final class MergeNotes {
 
   static MergeNotes of(ClusterState state, FilterAttachments filters) {
     MergeNotes merge = new MergeNotes();
+    if (filters.routeLimitOwners.isEmpty() && filters.routeLocalOwners.isEmpty()) {
+      return merge; // no route has limits of its own: nothing merges
+    }
     for (HttpRouteState route : state.httpRoutes()) {
       Set<String> own =
           owners(

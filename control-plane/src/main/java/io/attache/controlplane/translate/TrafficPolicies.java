@@ -31,10 +31,18 @@ public final class TrafficPolicies {
 
   public static TrafficPolicies resolve(ClusterState state) {
     TrafficPolicies policies = new TrafficPolicies();
+    if (state.trafficPolicies().isEmpty()) {
+      return policies; // the common case: no index of 50k Services and routes per change
+    }
+    Set<String> targetNames = new HashSet<>();
+    state.trafficPolicies().forEach(p -> p.targets().forEach(t -> targetNames.add(t.name())));
     Map<ServiceKey, ServiceState> services = new HashMap<>();
-    state.services().forEach(s -> services.put(s.key(), s));
-    Set<String> routes = new HashSet<>();
-    state.httpRoutes().forEach(r -> routes.add(r.key()));
+    for (ServiceState service : state.services()) {
+      if (targetNames.contains(service.name())) {
+        services.put(service.key(), service);
+      }
+    }
+    Set<String> routes = routeKeys(state.httpRoutes(), targetNames);
     List<TrafficPolicyState> ordered = new ArrayList<>(state.trafficPolicies());
     ordered.sort(PRECEDENCE);
     for (TrafficPolicyState policy : ordered) {
@@ -78,6 +86,23 @@ public final class TrafficPolicies {
               policy.key(), policy.generation(), policy.targets().size(), problems, conflicted));
     }
     return policies;
+  }
+
+  /**
+   * The keys of the routes named one of {@code names}: the only ones a policy's target can be. A
+   * change in a cluster of 50k routes then builds a key for the few that might be targets, not for
+   * every route.
+   */
+  static Set<String> routeKeys(List<HttpRouteState> routes, Set<String> names) {
+    Set<String> keys = new HashSet<>();
+    if (!names.isEmpty()) {
+      for (HttpRouteState route : routes) {
+        if (names.contains(route.name())) {
+          keys.add(route.key());
+        }
+      }
+    }
+    return keys;
   }
 
   public Optional<TrafficPolicyState> forCluster(String cluster) {
