@@ -6,18 +6,26 @@ import static org.awaitility.Awaitility.await;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.ServiceProbe;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The app reads the Kubernetes API when given a client (fabric8's mock API server, CRUD mode). */
-@EnableKubernetesMockClient(crud = true)
 class ControlPlaneAppKubernetesTest {
-  KubernetesClient client;
+  // Not @EnableKubernetesMockClient: the control plane watches and writes status (MockApiServer).
+  private final MockApiServer api = MockApiServer.start();
+  private final KubernetesClient client = api.newClient();
+
+  @AfterEach
+  void stop() {
+    client.close();
+    api.stop();
+  }
 
   @Test
   void aClientMakesKubernetesTheSourceAndItsInvalidObjectsAreListed() {

@@ -7,11 +7,11 @@ import io.attache.controlplane.app.ControlPlaneApp;
 import io.attache.runtime.Settings;
 import io.attache.runtime.host.ServiceHost;
 import io.attache.testsupport.FreePorts;
+import io.attache.testsupport.kubernetes.MockApiServer;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Map;
@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
  * EndpointSlices in the Kubernetes API (fabric8's mock API server in CRUD mode, as no
  * kube-apiserver can run here), and follows an EndpointSlice update.
  */
-@EnableKubernetesMockClient(crud = true)
 class GrpcXdsKubernetesTest {
-  KubernetesClient client;
+  // Not @EnableKubernetesMockClient: the control plane watches and writes status (MockApiServer).
+  private final MockApiServer api = MockApiServer.start();
+  private final KubernetesClient client = api.newClient();
 
   private Backend first;
   private Backend second;
@@ -90,6 +91,8 @@ class GrpcXdsKubernetesTest {
     }
     first.close();
     second.close();
+    client.close();
+    api.stop();
   }
 
   @Test
