@@ -16,6 +16,8 @@ import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.translate.KindConflicts.Candidate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,13 +67,20 @@ public final class RouteResolver {
       ClusterState state, boolean settleKindConflicts, boolean remember) {
     Inputs inputs = Inputs.of(state);
     Memo last = memo;
-    boolean reuse = last != null && last.inputs().sameAs(inputs);
-    Context context = reuse ? last.context() : Context.of(state, inputs.tlsClusters());
+    // The Services that are not the very objects resolved against last; null: more changed.
+    Set<ServiceKey> changed = last == null ? null : last.inputs().servicesChangedIn(inputs);
+    Context context =
+        changed == null
+            ? Context.of(state, inputs.tlsClusters())
+            : changed.isEmpty() ? last.context() : last.context().withServices(state.services());
     Map<HttpRouteState, Resolved> resolved = new IdentityHashMap<>(state.httpRoutes().size());
     List<Resolved> inOrder = new ArrayList<>(state.httpRoutes().size());
     List<Candidate> candidates = new ArrayList<>();
     for (HttpRouteState route : state.httpRoutes()) {
-      Resolved known = reuse ? last.routes().get(route) : null;
+      Resolved known =
+          changed == null || (!changed.isEmpty() && namesAnyOf(route, changed))
+              ? null
+              : last.routes().get(route);
       Resolved r = known != null ? known : resolveRoute(route, context);
       resolved.put(route, r);
       inOrder.add(r);
@@ -212,12 +221,36 @@ public final class RouteResolver {
           RouteResolver.tlsClusters(state));
     }
 
-    boolean sameAs(Inputs other) {
-      return sameObjects(services, other.services)
-          && sameObjects(gateways, other.gateways)
-          && sameObjects(grants, other.grants)
-          && sameObjects(namespaces, other.namespaces)
-          && tlsClusters.equals(other.tlsClusters);
+    /**
+     * The keys of the Services {@code now} has that are not the very objects of these inputs (or
+     * the reverse): empty when all are; null when some other input is not the same.
+     */
+    Set<ServiceKey> servicesChangedIn(Inputs now) {
+      if (!sameObjects(gateways, now.gateways)
+          || !sameObjects(grants, now.grants)
+          || !sameObjects(namespaces, now.namespaces)
+          || !tlsClusters.equals(now.tlsClusters)) {
+        return null;
+      }
+      Set<ServiceKey> changed = new HashSet<>();
+      if (services.size() == now.services.size()) {
+        for (int i = 0; i < services.size(); i++) {
+          if (services.get(i) != now.services.get(i)) {
+            changed.add(services.get(i).key());
+            changed.add(now.services.get(i).key());
+          }
+        }
+        return changed;
+      }
+      Set<ServiceState> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+      kept.addAll(services);
+      for (ServiceState service : now.services) {
+        if (!kept.remove(service)) {
+          changed.add(service.key());
+        }
+      }
+      kept.forEach(service -> changed.add(service.key()));
+      return changed;
     }
 
     private static boolean sameObjects(List<?> a, List<?> b) {
@@ -254,9 +287,41 @@ public final class RouteResolver {
           new ReferenceGrants(state.referenceGrants()),
           tlsClusters);
     }
+
+    Context withServices(List<ServiceState> now) {
+      return new Context(
+          now.stream().collect(Collectors.toMap(ServiceState::key, Function.identity())),
+          gateways,
+          namespaces,
+          grants,
+          tlsClusters);
+    }
   }
 
   private record Memo(Inputs inputs, Context context, Map<HttpRouteState, Resolved> routes) {}
+
+  /** Whether the route names one of {@code services}, as backend, mirror or parent. */
+  static boolean namesAnyOf(HttpRouteState route, Set<ServiceKey> services) {
+    for (ParentRef parent : route.parents()) {
+      if (parent.kind() == ParentKind.SERVICE
+          && services.contains(new ServiceKey(parent.namespace(), parent.name()))) {
+        return true;
+      }
+    }
+    for (HttpRouteState.Rule rule : route.rules()) {
+      for (BackendRef backend : rule.backends()) {
+        if (services.contains(backend.service())) {
+          return true;
+        }
+      }
+      for (HttpRouteState.Mirror mirror : rule.mirrors()) {
+        if (services.contains(mirror.backend().service())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   /** The clusters that originate TLS, worked out only when some route needs to know. */
   private static Set<String> tlsClusters(ClusterState state) {

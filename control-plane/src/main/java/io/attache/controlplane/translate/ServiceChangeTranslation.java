@@ -44,7 +44,9 @@ final class ServiceChangeTranslation {
       return Optional.of(previous);
     }
     List<HttpRouteState> routes =
-        state.httpRoutes().stream().filter(route -> names(route, changed)).toList();
+        state.httpRoutes().stream()
+            .filter(route -> RouteResolver.namesAnyOf(route, changed))
+            .toList();
     GatewayTls tls = GatewayTls.resolve(state);
     TrafficPolicies policies = TrafficPolicies.resolve(state);
     FilterAttachments filters = FilterAttachments.resolve(state);
@@ -206,30 +208,6 @@ final class ServiceChangeTranslation {
         visitor.visit(XdsNames.host(service, port), XdsNames.cluster(service, port), port);
       }
     }
-  }
-
-  /** Whether {@code route} names one of {@code services}: as a backend, a mirror or a parent. */
-  private static boolean names(HttpRouteState route, Set<ServiceKey> services) {
-    for (HttpRouteState.ParentRef parent : route.parents()) {
-      if (parent.kind() == HttpRouteState.ParentKind.SERVICE
-          && services.contains(new ServiceKey(parent.namespace(), parent.name()))) {
-        return true;
-      }
-    }
-    for (HttpRouteState.Rule rule : route.rules()) {
-      for (HttpRouteState.BackendRef backend : rule.backends()) {
-        if (services.contains(new ServiceKey(backend.namespace(), backend.name()))) {
-          return true;
-        }
-      }
-      for (HttpRouteState.Mirror mirror : rule.mirrors()) {
-        if (services.contains(
-            new ServiceKey(mirror.backend().namespace(), mirror.backend().name()))) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   /** The keys of the Services in one list and not the other, by value, from both sides. */

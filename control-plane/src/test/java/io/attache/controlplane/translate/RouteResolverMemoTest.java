@@ -136,6 +136,24 @@ class RouteResolverMemoTest {
   }
 
   @Test
+  void withOneServiceChangedOnlyTheRoutesNamingItAreResolvedAgain() {
+    RouteResolver resolver = new RouteResolver();
+    RouteAttachments first = resolver.resolve(BEFORE);
+    ClusterState dbMoved =
+        parse(NAMESPACES, WEB, DB.replace("5432", "5433"), gateway("*.example.com"), ROUTES);
+    ClusterState after =
+        BEFORE.withServices(List.of(BEFORE.services().get(0), dbMoved.services().get(1)));
+
+    RouteAttachments second = resolver.resolve(after);
+
+    assertThat(second).isEqualTo(new RouteResolver().resolve(after));
+    assertThat(rules(second, "store.example.com").get(0))
+        .isSameAs(rules(first, "store.example.com").get(0));
+    assertThat(rules(second, "reports.example.com").get(0))
+        .isNotSameAs(rules(first, "reports.example.com").get(0));
+  }
+
+  @Test
   void resolvingSomeRoutesApartKeepsWhatIsRememberedOfAll() {
     RouteResolver resolver = new RouteResolver();
     RouteAttachments first = resolver.resolve(BEFORE);
