@@ -294,7 +294,7 @@ public final class KubernetesResources implements AutoCloseable {
 
   private ClusterState read() {
     List<ResourceError> errors = DocumentErrors.list();
-    Map<ObjectKey, String> seen = new HashMap<>();
+    Map<ObjectKey, String> seen = ResourceStore.sized(audited.size());
     Map<ObjectKey, List<ResourceError>> invalid = new HashMap<>();
     Map<String, List<HasMetadata>> read = new HashMap<>(); // kind -> its objects, for status
     StateBuilder builder = new StateBuilder();

@@ -102,14 +102,22 @@ final class ResourceStore {
   /** Ends a read: an object it did not serve has no last good version any more. */
   void finishRead() {
     lastGood = read;
-    read = new HashMap<>();
+    read = sized(lastGood.size());
     converted = convertedNow;
-    convertedNow = new HashMap<>();
+    convertedNow = sized(converted.size());
   }
 
   /** Ends a read that is not served: the last good versions stay those of the read before. */
   void abandonRead() {
-    read = new HashMap<>();
-    convertedNow = new HashMap<>();
+    read = sized(lastGood.size());
+    convertedNow = sized(converted.size());
+  }
+
+  /**
+   * A map for about as many objects as the last read had: grown from empty, a map of 50k objects
+   * rehashed everything seventeen times per read.
+   */
+  static <K, V> Map<K, V> sized(int expected) {
+    return new HashMap<>(Math.max(16, (int) (expected / 0.75f) + 1));
   }
 }
