@@ -33,7 +33,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,9 +135,8 @@ public final class KubernetesResources implements AutoCloseable {
   private final AtomicReference<List<ResourceError>> lastErrors = new AtomicReference<>(List.of());
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
-  /** The informer of each kind watched, in the order a read converts them. */
-  private final Map<ResourceKind<?, ?>, SharedIndexInformer<? extends HasMetadata>> watched =
-      new LinkedHashMap<>();
+  /** The objects of each kind watched, in the order a read converts them. */
+  private final Map<ResourceKind<?, ?>, SortedObjects<?>> watched = new LinkedHashMap<>();
 
   private final StatusReconciler status;
   private final MappingStatusWriter mappingStatus;
@@ -238,7 +236,7 @@ public final class KubernetesResources implements AutoCloseable {
     };
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> inform(
+  private <T extends HasMetadata> SortedObjects<T> inform(
       KubernetesClient client, ResourceKind<T, ?> kind) {
     var resources = client.resources(kind.type());
     FilterWatchListDeletable<T, KubernetesResourceList<T>, Resource<T>> scope =
@@ -248,9 +246,11 @@ public final class KubernetesResources implements AutoCloseable {
     for (Map.Entry<String, String> field : kind.apiFieldSelector().entrySet()) {
       scope = scope.withField(field.getKey(), field.getValue());
     }
-    SharedIndexInformer<T> informer = scope.inform(rescheduling(), 0);
+    SortedObjects<T> objects = new SortedObjects<>(this::schedule);
+    SharedIndexInformer<T> informer = scope.inform(objects, 0);
     informers.add(informer);
-    return informer;
+    objects.seed(informer);
+    return objects;
   }
 
   /** Any add, update or delete schedules a recomputation. */
@@ -302,7 +302,7 @@ public final class KubernetesResources implements AutoCloseable {
       ResourceKind<?, ?> kind = entry.getKey();
       // The API server applies field selectors; fabric8's mock server does not, so check again.
       List<HasMetadata> objects =
-          sorted(entry.getValue().getStore().list()).stream()
+          entry.getValue().list().stream()
               .filter(kind::accepts)
               .filter(object -> kind.relevant(object, builder))
               .toList();
@@ -401,7 +401,7 @@ public final class KubernetesResources implements AutoCloseable {
   private Set<String> foreignGateways() {
     return watched.entrySet().stream()
         .filter(e -> e.getKey().name().equals("Gateway"))
-        .flatMap(e -> e.getValue().getStore().list().stream())
+        .flatMap(e -> e.getValue().list().stream())
         .filter(gateway -> !GatewayConverter.ours((Gateway) gateway, options.gatewayClass()))
         .map(KubernetesResources::key)
         .collect(Collectors.toUnmodifiableSet());
@@ -504,23 +504,6 @@ public final class KubernetesResources implements AutoCloseable {
               + ConfigAudit.describe(errors));
     }
   }
-
-  /**
-   * In key order, whatever order the informer's cache lists them in. Each key is built once: built
-   * per comparison, sorting 50k objects took ~100 ms of every read.
-   */
-  private static List<HasMetadata> sorted(List<? extends HasMetadata> resources) {
-    List<Keyed> keyed = new ArrayList<>(resources.size());
-    for (HasMetadata resource : resources) {
-      keyed.add(new Keyed(key(resource), resource));
-    }
-    keyed.sort(Comparator.comparing(Keyed::key));
-    List<HasMetadata> sorted = new ArrayList<>(keyed.size());
-    keyed.forEach(k -> sorted.add(k.object()));
-    return sorted;
-  }
-
-  private record Keyed(String key, HasMetadata object) {}
 
   static String key(HasMetadata resource) {
     return Metadata.namespace(resource)
