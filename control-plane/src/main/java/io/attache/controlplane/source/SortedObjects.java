@@ -10,9 +10,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * One watched kind's objects in key order ({@code namespace/name}), kept so by its informer's
  * events, so that a read walks them in order rather than sorting them again: at 50k objects a kind,
- * the sort, with its key strings, was a third of every read. Seeded from the informer's cache once
- * it has synced; an event still on its way then re-applies what the cache already held, and the
- * read every event schedules sees the last state.
+ * the sort, with its key strings, was a third of every read.
+ *
+ * <p>Seeded from the informer's cache once it has synced. fabric8 updates its cache before it hands
+ * the event to this handler, on a thread of its own, so events may arrive while seeding. Seeding
+ * therefore takes each object as the cache holds it at that moment (or drops it if the cache no
+ * longer does), under the lock the events take: what it writes is never older than an event already
+ * handled, and the events after it arrive in order, so the objects end as the cache is.
  */
 final class SortedObjects<T extends HasMetadata> implements ResourceEventHandler<T> {
   private final ConcurrentSkipListMap<String, HasMetadata> byKey = new ConcurrentSkipListMap<>();
@@ -24,7 +28,17 @@ final class SortedObjects<T extends HasMetadata> implements ResourceEventHandler
 
   /** Takes in what the informer holds once it has synced. */
   void seed(SharedIndexInformer<T> informer) {
-    informer.getStore().list().forEach(this::put);
+    for (T listed : informer.getStore().list()) {
+      synchronized (this) {
+        // What the cache holds now: an event already handled is never older than it.
+        T now = informer.getStore().get(listed);
+        if (now == null) {
+          byKey.remove(KubernetesResources.key(listed));
+        } else {
+          put(now);
+        }
+      }
+    }
   }
 
   /** The objects, in key order. */
@@ -34,23 +48,29 @@ final class SortedObjects<T extends HasMetadata> implements ResourceEventHandler
 
   @Override
   public void onAdd(T resource) {
-    put(resource);
+    synchronized (this) {
+      put(resource);
+    }
     changed.run();
   }
 
   @Override
   public void onUpdate(T before, T after) {
-    String old = KubernetesResources.key(before);
-    put(after);
-    if (!old.equals(KubernetesResources.key(after))) {
-      byKey.remove(old);
+    synchronized (this) {
+      String old = KubernetesResources.key(before);
+      put(after);
+      if (!old.equals(KubernetesResources.key(after))) {
+        byKey.remove(old);
+      }
     }
     changed.run();
   }
 
   @Override
   public void onDelete(T resource, boolean finalStateUnknown) {
-    byKey.remove(KubernetesResources.key(resource));
+    synchronized (this) {
+      byKey.remove(KubernetesResources.key(resource));
+    }
     changed.run();
   }
 
