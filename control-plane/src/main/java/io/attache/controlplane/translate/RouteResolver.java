@@ -34,7 +34,9 @@ import java.util.stream.Collectors;
  * {@code port}, allow the route's namespace, and share a hostname with it; a Service parent (mesh)
  * must be in the route's namespace. Backends must be Service ports in the route's namespace, or in
  * another one whose ReferenceGrants allow HTTPRoutes of the route's namespace to refer to them
- * (else {@code RefNotPermitted}). Pure; one status per parent.
+ * (else {@code RefNotPermitted}). One status per parent. No I/O; the same input gives an equal
+ * answer. It remembers how each route resolved last (see {@link #memo}); calls from several threads
+ * are safe, the last to finish leaving what it found.
  */
 public final class RouteResolver {
   private static final Condition ACCEPTED = new Condition(true, "Accepted", "accepted");
@@ -226,9 +228,9 @@ public final class RouteResolver {
      * the reverse): empty when all are; null when some other input is not the same.
      */
     Set<ServiceKey> servicesChangedIn(Inputs now) {
-      if (!sameObjects(gateways, now.gateways)
-          || !sameObjects(grants, now.grants)
-          || !sameObjects(namespaces, now.namespaces)
+      if (!sameValues(gateways, now.gateways)
+          || !sameValues(grants, now.grants)
+          || !sameValues(namespaces, now.namespaces)
           || !tlsClusters.equals(now.tlsClusters)) {
         return null;
       }
@@ -253,15 +255,16 @@ public final class RouteResolver {
       return changed;
     }
 
-    private static boolean sameObjects(List<?> a, List<?> b) {
-      if (a == b) {
-        return true;
-      }
+    /**
+     * For the few Gateways, grants and Namespaces: the very objects, or equal ones. A Gateway with
+     * an HTTPS listener that cannot be served is a new object on every translation (GatewayTls).
+     */
+    private static boolean sameValues(List<?> a, List<?> b) {
       if (a.size() != b.size()) {
         return false;
       }
       for (int i = 0; i < a.size(); i++) {
-        if (a.get(i) != b.get(i)) {
+        if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
           return false;
         }
       }

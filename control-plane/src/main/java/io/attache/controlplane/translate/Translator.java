@@ -34,8 +34,9 @@ import java.util.Set;
  * that routes everything to that cluster, unless HTTPRoutes attach to that Service port: then their
  * rules route it (mesh, GAMMA). Every Gateway port becomes a Listener {@code
  * <namespace>/<gateway>:<port>} with the routes attached through it (see {@link RouteResolver}); an
- * HTTPS port terminates TLS with certificates served over SDS (see {@link GatewayTls}). Pure: no
- * I/O, no state, same input gives equal output.
+ * HTTPS port terminates TLS with certificates served over SDS (see {@link GatewayTls}). No I/O; the
+ * same input gives equal output. What it keeps between calls (how routes resolved, the Services'
+ * API listener names) only saves work.
  */
 public final class Translator {
   private static final Duration CONNECT_TIMEOUT = Duration.newBuilder().setSeconds(5).build();

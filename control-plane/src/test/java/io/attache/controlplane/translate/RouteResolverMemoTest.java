@@ -154,6 +154,24 @@ class RouteResolverMemoTest {
   }
 
   @Test
+  void anEqualGatewayBuiltAgainKeepsWhatIsRemembered() {
+    // GatewayTls builds a Gateway anew on every translation when one of its HTTPS listeners
+    // cannot be served.
+    RouteResolver resolver = new RouteResolver();
+    RouteAttachments first = resolver.resolve(BEFORE);
+    ClusterState rebuilt =
+        BEFORE.withGateways(
+            parse(NAMESPACES, WEB, DB, gateway("*.example.com"), ROUTES).gateways());
+    assertThat(rebuilt.gateways().get(0)).isNotSameAs(BEFORE.gateways().get(0));
+
+    RouteAttachments second = resolver.resolve(rebuilt);
+
+    assertThat(second).isEqualTo(first);
+    assertThat(rules(second, "store.example.com").get(0))
+        .isSameAs(rules(first, "store.example.com").get(0));
+  }
+
+  @Test
   void resolvingSomeRoutesApartKeepsWhatIsRememberedOfAll() {
     RouteResolver resolver = new RouteResolver();
     RouteAttachments first = resolver.resolve(BEFORE);
