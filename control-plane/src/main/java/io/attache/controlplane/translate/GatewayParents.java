@@ -86,7 +86,7 @@ final class GatewayParents {
     }
     List<ListenerHosts> attached = new ArrayList<>();
     for (GatewayState.Listener listener : allowed) {
-      Set<String> hosts = RouteResolver.Hostnames.intersect(listener.hostname(), route.hostnames());
+      Set<String> hosts = Hostnames.intersect(listener.hostname(), route.hostnames());
       if (!hosts.isEmpty()) {
         attached.add(
             new ListenerHosts(

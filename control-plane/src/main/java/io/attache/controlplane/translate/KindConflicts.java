@@ -84,7 +84,7 @@ final class KindConflicts {
   private static boolean overlap(Set<String> a, Set<String> b) {
     for (String x : a) {
       for (String y : b) {
-        if (RouteResolver.Hostnames.overlap(x, y)) {
+        if (Hostnames.overlap(x, y)) {
           return true;
         }
       }

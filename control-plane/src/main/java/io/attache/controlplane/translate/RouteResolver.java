@@ -7,7 +7,6 @@ import io.attache.controlplane.model.HttpRouteState.BackendRef;
 import io.attache.controlplane.model.HttpRouteState.ParentKind;
 import io.attache.controlplane.model.HttpRouteState.ParentRef;
 import io.attache.controlplane.model.NamespaceState;
-import io.attache.controlplane.model.ReferenceGrantState;
 import io.attache.controlplane.model.RouteExtensions;
 import io.attache.controlplane.model.RouteStatus;
 import io.attache.controlplane.model.RouteStatus.Condition;
@@ -16,8 +15,6 @@ import io.attache.controlplane.model.ServicePort;
 import io.attache.controlplane.model.ServiceState;
 import io.attache.controlplane.translate.KindConflicts.Candidate;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,8 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Attaches HTTPRoutes to their parents and resolves their backends, the way the Gateway API
@@ -67,13 +62,13 @@ public final class RouteResolver {
 
   private RouteAttachments resolve(
       ClusterState state, boolean settleKindConflicts, boolean remember) {
-    Inputs inputs = Inputs.of(state);
+    RouteInputs inputs = RouteInputs.of(state);
     Memo last = memo;
     // The Services that are not the very objects resolved against last; null: more changed.
     Set<ServiceKey> changed = last == null ? null : last.inputs().servicesChangedIn(inputs);
-    Context context =
+    RouteInputs.Lookup context =
         changed == null
-            ? Context.of(state, inputs.tlsClusters())
+            ? RouteInputs.Lookup.of(state, inputs.tlsClusters())
             : changed.isEmpty() ? last.context() : last.context().withServices(state.services());
     Map<HttpRouteState, Resolved> resolved = new IdentityHashMap<>(state.httpRoutes().size());
     List<Resolved> inOrder = new ArrayList<>(state.httpRoutes().size());
@@ -144,7 +139,7 @@ public final class RouteResolver {
   }
 
   /** One route resolved on its own, before HTTPRoute/GRPCRoute conflicts are settled. */
-  private static Resolved resolveRoute(HttpRouteState route, Context context) {
+  private static Resolved resolveRoute(HttpRouteState route, RouteInputs.Lookup context) {
     List<Unresolved> unresolved = new ArrayList<>();
     List<AttachedRule> rules = new ArrayList<>();
     for (HttpRouteState.Rule rule : route.rules()) {
@@ -202,106 +197,8 @@ public final class RouteResolver {
       List<String> serviceHosts,
       Candidate candidate) {}
 
-  /**
-   * What a route resolves against, by the very objects of the state: the same objects mean the same
-   * answers (the states are immutable records).
-   *
-   * @param tlsClusters the clusters a BackendTLSPolicy makes originate TLS
-   */
-  private record Inputs(
-      List<ServiceState> services,
-      List<GatewayState> gateways,
-      List<ReferenceGrantState> grants,
-      List<NamespaceState> namespaces,
-      Set<String> tlsClusters) {
-    static Inputs of(ClusterState state) {
-      return new Inputs(
-          state.services(),
-          state.gateways(),
-          state.referenceGrants(),
-          state.namespaces(),
-          RouteResolver.tlsClusters(state));
-    }
-
-    /**
-     * The keys of the Services {@code now} has that are not the very objects of these inputs (or
-     * the reverse): empty when all are; null when some other input is not the same.
-     */
-    Set<ServiceKey> servicesChangedIn(Inputs now) {
-      if (!sameValues(gateways, now.gateways)
-          || !sameValues(grants, now.grants)
-          || !sameValues(namespaces, now.namespaces)
-          || !tlsClusters.equals(now.tlsClusters)) {
-        return null;
-      }
-      Set<ServiceKey> changed = new HashSet<>();
-      if (services.size() == now.services.size()) {
-        for (int i = 0; i < services.size(); i++) {
-          if (services.get(i) != now.services.get(i)) {
-            changed.add(services.get(i).key());
-            changed.add(now.services.get(i).key());
-          }
-        }
-        return changed;
-      }
-      Set<ServiceState> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-      kept.addAll(services);
-      for (ServiceState service : now.services) {
-        if (!kept.remove(service)) {
-          changed.add(service.key());
-        }
-      }
-      kept.forEach(service -> changed.add(service.key()));
-      return changed;
-    }
-
-    /**
-     * For the few Gateways, grants and Namespaces: the very objects, or equal ones. A Gateway with
-     * an HTTPS listener that cannot be served is a new object on every translation (GatewayTls).
-     */
-    private static boolean sameValues(List<?> a, List<?> b) {
-      if (a.size() != b.size()) {
-        return false;
-      }
-      for (int i = 0; i < a.size(); i++) {
-        if (a.get(i) != b.get(i) && !a.get(i).equals(b.get(i))) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /** The inputs looked up by name, built once per set of inputs. */
-  private record Context(
-      Map<ServiceKey, ServiceState> services,
-      Map<String, GatewayState> gateways,
-      Map<String, NamespaceState> namespaces,
-      ReferenceGrants grants,
-      Set<String> tlsClusters) {
-    static Context of(ClusterState state, Set<String> tlsClusters) {
-      return new Context(
-          state.services().stream()
-              .collect(Collectors.toMap(ServiceState::key, Function.identity())),
-          state.gateways().stream()
-              .collect(Collectors.toMap(GatewayState::key, Function.identity())),
-          state.namespaces().stream()
-              .collect(Collectors.toMap(NamespaceState::name, Function.identity(), (a, b) -> a)),
-          new ReferenceGrants(state.referenceGrants()),
-          tlsClusters);
-    }
-
-    Context withServices(List<ServiceState> now) {
-      return new Context(
-          now.stream().collect(Collectors.toMap(ServiceState::key, Function.identity())),
-          gateways,
-          namespaces,
-          grants,
-          tlsClusters);
-    }
-  }
-
-  private record Memo(Inputs inputs, Context context, Map<HttpRouteState, Resolved> routes) {}
+  private record Memo(
+      RouteInputs inputs, RouteInputs.Lookup context, Map<HttpRouteState, Resolved> routes) {}
 
   /** Whether the route names one of {@code services}, as backend, mirror or parent. */
   static boolean namesAnyOf(HttpRouteState route, Set<ServiceKey> services) {
@@ -324,16 +221,6 @@ public final class RouteResolver {
       }
     }
     return false;
-  }
-
-  /** The clusters that originate TLS, worked out only when some route needs to know. */
-  private static Set<String> tlsClusters(ClusterState state) {
-    for (HttpRouteState route : state.httpRoutes()) {
-      if (!route.extensions().tlsBackends().isEmpty()) {
-        return BackendTlsPolicies.resolve(state).clusters();
-      }
-    }
-    return Set.of();
   }
 
   /** A backend reference that does not resolve, with the ResolvedRefs reason it is worth. */
@@ -368,7 +255,7 @@ public final class RouteResolver {
   private static AttachedRule resolveRule(
       HttpRouteState route,
       HttpRouteState.Rule rule,
-      Context resolving,
+      RouteInputs.Lookup resolving,
       List<Unresolved> unresolved) {
     List<AttachedRule.WeightedCluster> backends = new ArrayList<>();
     for (BackendRef backend : rule.backends()) {
@@ -392,7 +279,7 @@ public final class RouteResolver {
   private static Optional<String> cluster(
       HttpRouteState route,
       BackendRef backend,
-      Context resolving,
+      RouteInputs.Lookup resolving,
       String where,
       List<Unresolved> unresolved) {
     Optional<String> cluster = serviceCluster(route, backend, resolving, where, unresolved);
@@ -410,7 +297,7 @@ public final class RouteResolver {
   private static Optional<String> serviceCluster(
       HttpRouteState route,
       BackendRef backend,
-      Context resolving,
+      RouteInputs.Lookup resolving,
       String where,
       List<Unresolved> unresolved) {
     Map<ServiceKey, ServiceState> services = resolving.services();
@@ -513,44 +400,5 @@ public final class RouteResolver {
             false,
             "NoMatchingParent",
             "Service " + service.key() + " has no TCP port " + parent.port().orElse(0));
-  }
-
-  /** Gateway API hostname intersection between a listener and a route. */
-  static final class Hostnames {
-    private Hostnames() {}
-
-    static Set<String> intersect(Optional<String> listener, List<String> route) {
-      Set<String> hosts = new LinkedHashSet<>();
-      if (listener.isEmpty()) {
-        hosts.addAll(route.isEmpty() ? List.of("*") : route);
-        return hosts;
-      }
-      String l = listener.get();
-      if (route.isEmpty()) {
-        hosts.add(l);
-        return hosts;
-      }
-      for (String r : route) {
-        if (r.equals(l) || covers(l, r)) {
-          hosts.add(r);
-        } else if (covers(r, l)) {
-          hosts.add(l);
-        }
-      }
-      return hosts;
-    }
-
-    /** Whether some request host would match both {@code a} and {@code b} ({@code *}: any). */
-    static boolean overlap(String a, String b) {
-      return a.equals("*") || b.equals("*") || a.equals(b) || covers(a, b) || covers(b, a);
-    }
-
-    /** Whether wildcard {@code pattern} ({@code *.example.com}) covers {@code host}. */
-    private static boolean covers(String pattern, String host) {
-      return pattern.startsWith("*.")
-          && host.endsWith(pattern.substring(1))
-          && host.length() > pattern.length() - 1
-          && !(host.startsWith("*.") && host.length() <= pattern.length());
-    }
   }
 }
