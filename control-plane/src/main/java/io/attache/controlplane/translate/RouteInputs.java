@@ -39,6 +39,9 @@ record RouteInputs(
         tlsClusters(state));
   }
 
+  /** Above this many changed places, Services are matched by identity rather than by place. */
+  private static final int SHIFTED = 16;
+
   /**
    * The keys of the Services {@code now} has that are not the very objects of these inputs (or the
    * reverse): empty when all are; null when some other input is not the same.
@@ -58,7 +61,10 @@ record RouteInputs(
           changed.add(now.services.get(i).key());
         }
       }
-      return changed;
+      if (changed.size() <= SHIFTED) {
+        return changed;
+      }
+      changed.clear(); // one removed and one added: everything between them moved
     }
     Set<ServiceState> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     kept.addAll(services);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.attache.controlplane.model.ClusterState;
 import io.attache.controlplane.model.HttpRouteState;
+import io.attache.controlplane.model.ServiceState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -167,6 +169,28 @@ class RouteResolverMemoTest {
     RouteAttachments second = resolver.resolve(rebuilt);
 
     assertThat(second).isEqualTo(first);
+    assertThat(rules(second, "store.example.com").get(0))
+        .isSameAs(rules(first, "store.example.com").get(0));
+  }
+
+  @Test
+  void aServiceRemovedAndAnotherAddedChangesOnlyThoseTwo() {
+    StringBuilder yaml = new StringBuilder(NAMESPACES + "---\n" + gateway("*.example.com"));
+    for (int i = 0; i <= 20; i++) {
+      yaml.append("---\n").append(WEB.replace("name: web", "name: s" + (100 + i)));
+    }
+    yaml.append("---\n").append(ROUTES.replace("name: web, port", "name: s110, port"));
+    ClusterState all = ChangeFixture.parse(yaml.toString());
+    List<ServiceState> services = all.services();
+    ClusterState before = all.withServices(services.subList(0, 20));
+    List<ServiceState> shifted = new ArrayList<>(services.subList(1, 20));
+    shifted.add(services.get(20));
+    RouteResolver resolver = new RouteResolver();
+    RouteAttachments first = resolver.resolve(before);
+
+    RouteAttachments second = resolver.resolve(before.withServices(shifted));
+
+    assertThat(second).isEqualTo(new RouteResolver().resolve(before.withServices(shifted)));
     assertThat(rules(second, "store.example.com").get(0))
         .isSameAs(rules(first, "store.example.com").get(0));
   }
