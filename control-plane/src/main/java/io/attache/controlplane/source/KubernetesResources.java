@@ -124,6 +124,10 @@ public final class KubernetesResources implements AutoCloseable {
   private final ConfigAudit audit;
   private final Options options;
   private Map<ObjectKey, String> audited = new HashMap<>(); // -> resourceVersion
+
+  /** How many objects audited before a read has seen again so far (one read at a time). */
+  private int stillThere;
+
   private final ResourceStore store = new ResourceStore(true);
 
   /** Kept across reads: it remembers how each unchanged route resolved (RouteResolver). */
@@ -295,6 +299,7 @@ public final class KubernetesResources implements AutoCloseable {
   private ClusterState read() {
     List<ResourceError> errors = DocumentErrors.list();
     Map<ObjectKey, String> seen = ResourceStore.sized(audited.size());
+    stillThere = 0;
     Map<ObjectKey, List<ResourceError>> invalid = new HashMap<>();
     Map<String, List<HasMetadata>> read = new HashMap<>(); // kind -> its objects, for status
     StateBuilder builder = new StateBuilder();
@@ -375,6 +380,9 @@ public final class KubernetesResources implements AutoCloseable {
   }
 
   private void auditDeleted(Map<ObjectKey, String> seen) {
+    if (stillThere == audited.size()) {
+      return; // every object audited before was seen again: nothing deleted
+    }
     for (ObjectKey gone : audited.keySet()) {
       if (!seen.containsKey(gone)) {
         audit.applied(
@@ -468,8 +476,11 @@ public final class KubernetesResources implements AutoCloseable {
         resource.getMetadata() == null || resource.getMetadata().getResourceVersion() == null
             ? ""
             : resource.getMetadata().getResourceVersion();
-    seen.put(id, version);
-    if (version.equals(audited.get(id))) {
+    String last = audited.get(id);
+    if (seen.put(id, version) == null && last != null) {
+      stillThere++;
+    }
+    if (version.equals(last)) {
       return;
     }
     // Described only when audited: every read sees every object, and describing each one again
