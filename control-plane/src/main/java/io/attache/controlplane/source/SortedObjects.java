@@ -57,11 +57,7 @@ final class SortedObjects<T extends HasMetadata> implements ResourceEventHandler
   @Override
   public void onUpdate(T before, T after) {
     synchronized (this) {
-      String old = KubernetesResources.key(before);
-      put(after);
-      if (!old.equals(KubernetesResources.key(after))) {
-        byKey.remove(old);
-      }
+      put(after); // same namespace and name as before: fabric8 caches objects by them
     }
     changed.run();
   }

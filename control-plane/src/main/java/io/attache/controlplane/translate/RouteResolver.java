@@ -40,7 +40,7 @@ public final class RouteResolver {
 
   /**
    * What the last whole resolution found per route, for the inputs it had: a route that is the very
-   * object it was then, resolved against inputs made of the very same objects, resolves the same.
+   * object it was then, resolved against the same inputs ({@link RouteInputs}), resolves the same.
    * So a change to one HTTPRoute among 50k resolves that one, not all of them again (docs/
    * performance.md). Replaced by each whole resolution, never by one of a few routes.
    */
@@ -70,7 +70,6 @@ public final class RouteResolver {
         changed == null
             ? RouteInputs.Lookup.of(state, inputs.tlsClusters())
             : changed.isEmpty() ? last.context() : last.context().withServices(state.services());
-    Map<HttpRouteState, Resolved> resolved = new IdentityHashMap<>(state.httpRoutes().size());
     List<Resolved> inOrder = new ArrayList<>(state.httpRoutes().size());
     List<Candidate> candidates = new ArrayList<>();
     for (HttpRouteState route : state.httpRoutes()) {
@@ -79,7 +78,6 @@ public final class RouteResolver {
               ? null
               : last.routes().get(route);
       Resolved r = known != null ? known : resolveRoute(route, context);
-      resolved.put(route, r);
       inOrder.add(r);
       for (ParentOutcome parent : r.parents()) {
         if (!parent.attachment().listeners().isEmpty()) {
@@ -88,7 +86,9 @@ public final class RouteResolver {
       }
     }
     if (remember) {
-      memo = new Memo(inputs, context, resolved);
+      Map<HttpRouteState, Resolved> byRoute = new IdentityHashMap<>(inOrder.size());
+      inOrder.forEach(r -> byRoute.put(r.route(), r));
+      memo = new Memo(inputs, context, byRoute);
     }
     Map<Candidate, Condition> refused =
         settleKindConflicts ? KindConflicts.refused(candidates) : Map.of();
