@@ -130,8 +130,7 @@ class RouteResolverMemoTest {
     RouteAttachments second = resolver.resolve(after);
 
     assertThat(second).isEqualTo(new RouteResolver().resolve(after));
-    assertThat(rules(second, "store.example.com").get(0))
-        .isSameAs(rules(first, "store.example.com").get(0));
+    assertKeptRule(first, second, "store.example.com");
     assertThat(rules(second, "stats.example.com").get(0).route()).isSameAs(moved);
     assertThat(second.byGatewayPort().values().iterator().next())
         .doesNotContainKey("reports.example.com");
@@ -149,8 +148,7 @@ class RouteResolverMemoTest {
     RouteAttachments second = resolver.resolve(after);
 
     assertThat(second).isEqualTo(new RouteResolver().resolve(after));
-    assertThat(rules(second, "store.example.com").get(0))
-        .isSameAs(rules(first, "store.example.com").get(0));
+    assertKeptRule(first, second, "store.example.com");
     assertThat(rules(second, "reports.example.com").get(0))
         .isNotSameAs(rules(first, "reports.example.com").get(0));
   }
@@ -169,8 +167,7 @@ class RouteResolverMemoTest {
     RouteAttachments second = resolver.resolve(rebuilt);
 
     assertThat(second).isEqualTo(first);
-    assertThat(rules(second, "store.example.com").get(0))
-        .isSameAs(rules(first, "store.example.com").get(0));
+    assertKeptRule(first, second, "store.example.com");
   }
 
   @Test
@@ -188,11 +185,12 @@ class RouteResolverMemoTest {
     RouteResolver resolver = new RouteResolver();
     RouteAttachments first = resolver.resolve(before);
 
-    RouteAttachments second = resolver.resolve(before.withServices(shifted));
+    ClusterState after = before.withServices(shifted);
 
-    assertThat(second).isEqualTo(new RouteResolver().resolve(before.withServices(shifted)));
-    assertThat(rules(second, "store.example.com").get(0))
-        .isSameAs(rules(first, "store.example.com").get(0));
+    RouteAttachments second = resolver.resolve(after);
+
+    assertThat(second).isEqualTo(new RouteResolver().resolve(after));
+    assertKeptRule(first, second, "store.example.com");
   }
 
   @Test
@@ -203,8 +201,7 @@ class RouteResolverMemoTest {
 
     RouteAttachments again = resolver.resolve(BEFORE);
 
-    assertThat(rules(again, "store.example.com").get(0))
-        .isSameAs(rules(first, "store.example.com").get(0));
+    assertKeptRule(first, again, "store.example.com");
   }
 
   /**
@@ -221,6 +218,11 @@ class RouteResolverMemoTest {
 
     assertThat(remembered).isEqualTo(fresh);
     assertThat(remembered.statuses()).isNotEqualTo(before.statuses());
+  }
+
+  /** {@code host}'s first rule in {@code after} is the very object {@code before} resolved. */
+  private static void assertKeptRule(RouteAttachments before, RouteAttachments after, String host) {
+    assertThat(rules(after, host).get(0)).isSameAs(rules(before, host).get(0));
   }
 
   private static List<AttachedRule> rules(RouteAttachments attachments, String host) {
