@@ -58,7 +58,10 @@ public enum Scenario {
       ServerKind.RATELIMIT_MEMORY,
       0.85,
       keys -> Calls.rateLimit("bench-tb")),
-  /** Token buckets in Redis: one Lua script per bucket, sent together (issue #25). */
+  /**
+   * Token buckets in Redis: one Lua script call per request, or per loop iteration on the server
+   * (issue #25).
+   */
   RATELIMIT_REDIS_TOKEN_BUCKET(
       ServerKind.NOOP_RATELIMIT,
       ServerKind.RATELIMIT_REDIS,
@@ -70,7 +73,7 @@ public enum Scenario {
       ServerKind.RATELIMIT_MEMORY,
       0.85,
       keys -> Calls.rateLimit("bench-sw")),
-  /** Sliding windows in Redis: one Lua script call per request, every window in it. */
+  /** Sliding windows in Redis: one Lua script call per loop iteration, every window in it. */
   RATELIMIT_REDIS_SLIDING_WINDOW(
       ServerKind.NOOP_RATELIMIT,
       ServerKind.RATELIMIT_REDIS,

@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * costs Redis several times the CPU of the two commands, and Redis's CPU is what limits. Token
  * buckets and sliding windows are the exception: whether hits count depends on what was counted
  * before, read and written atomically across replicas, which only a script does ({@link
- * RedisTokenBuckets}, {@link RedisSlidingWindows}). Calls never block: Lettuce answers on its I/O
- * threads. Connecting is retried in the background, so a Redis that is down at start does not stop
- * the service; calls fail fast (per the failure mode) until it is up.
+ * RedisTokenBuckets}, {@link RedisSlidingWindows}); the calls a loop iteration brings share one
+ * script run ({@link ScriptBatches}). Calls never block: Lettuce answers on its I/O threads.
+ * Connecting is retried in the background, so a Redis that is down at start does not stop the
+ * service; calls fail fast (per the failure mode) until it is up.
  */
 public final class RedisCounterStore implements CounterStore {
   private static final Logger log = LoggerFactory.getLogger(RedisCounterStore.class);
@@ -65,6 +66,8 @@ public final class RedisCounterStore implements CounterStore {
   private final List<StatefulRedisConnection<String, String>> connections =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile StatefulRedisClusterConnection<String, String> cluster;
+  private final ScriptBatches takeBatches; // null without loops, as affinity
+  private final ScriptBatches countBatches;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicLong lastConnectAttempt = new AtomicLong();
   private volatile boolean connected;
@@ -113,6 +116,8 @@ public final class RedisCounterStore implements CounterStore {
               clusterClient.setOptions(ClusterClientOptions.builder().sslOptions(options).build()));
       this.affinity = null;
       this.pendingWrites = null;
+      this.takeBatches = null;
+      this.countBatches = null;
     } else {
       this.client = RedisClient.create(resources);
       ssl.ifPresent(
@@ -121,6 +126,14 @@ public final class RedisCounterStore implements CounterStore {
       this.affinity =
           loops.map(LoopAffinity<StatefulRedisConnection<String, String>>::new).orElse(null);
       this.pendingWrites = newQueues(affinity != null ? affinity.loops() : 0);
+      this.takeBatches =
+          affinity != null
+              ? new ScriptBatches(RedisTokenBuckets.TAKE, affinity, this::nextConnection)
+              : null;
+      this.countBatches =
+          affinity != null
+              ? new ScriptBatches(RedisSlidingWindows.COUNT, affinity, this::nextConnection)
+              : null;
       if (affinity != null) {
         client.addListener(affinity);
       }
@@ -281,33 +294,40 @@ public final class RedisCounterStore implements CounterStore {
   @Override
   public CompletionStage<long[]> takeTokens(
       String[] keys, long[] hits, long[] emissionMicros, long[] capacityMicros) {
-    if (!ensureConnected()) {
-      return notConnected();
-    }
-    return guard(
-        RedisTokenBuckets.take(
-            cluster != null ? cluster.async() : nextConnection().async(),
-            cluster != null,
-            keys,
-            hits,
-            emissionMicros,
-            capacityMicros));
+    return runScript(
+        RedisTokenBuckets.TAKE,
+        takeBatches,
+        keys,
+        RedisTokenBuckets.arguments(hits, emissionMicros, capacityMicros));
   }
 
   @Override
   public CompletionStage<long[]> countSliding(
       String[] keys, long[] hits, long[] limits, long[] windowMicros) {
+    return runScript(
+        RedisSlidingWindows.COUNT,
+        countBatches,
+        keys,
+        RedisSlidingWindows.arguments(hits, limits, windowMicros));
+  }
+
+  /**
+   * A call made on a loop joins the loop's batch of calls to the same script ({@link
+   * ScriptBatches}); one made elsewhere is a script call of its own; on a Cluster, one per key.
+   */
+  private CompletionStage<long[]> runScript(
+      RedisScript script, ScriptBatches batches, String[] keys, String[] args) {
     if (!ensureConnected()) {
       return notConnected();
     }
+    if (cluster != null) {
+      return guard(script.run(cluster.async(), true, keys, args));
+    }
+    int loop = affinity != null ? affinity.currentLoop() : -1;
     return guard(
-        RedisSlidingWindows.count(
-            cluster != null ? cluster.async() : nextConnection().async(),
-            cluster != null,
-            keys,
-            hits,
-            limits,
-            windowMicros));
+        loop >= 0
+            ? batches.call(loop, keys, args)
+            : script.run(nextConnection().async(), false, keys, args));
   }
 
   @Override

@@ -1,8 +1,5 @@
 package io.attache.ratelimit.store;
 
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Sliding windows in Redis: one Lua script call per request (per key on a Cluster), so each count
  * is atomic however many replicas count at once, judged by Redis's own {@code TIME} so replicas
@@ -54,27 +51,21 @@ final class RedisSlidingWindows {
       return result
       """;
 
-  private static final RedisScript COUNT = new RedisScript(SCRIPT, 3);
+  static final RedisScript COUNT = new RedisScript(SCRIPT, 3);
 
   private RedisSlidingWindows() {}
 
   /**
-   * {@link io.attache.ratelimit.core.CounterStore#countSliding}, on {@code commands}: every window
-   * in one script call; on a Cluster ({@code perKey}), one call per window.
+   * {@link #COUNT}'s arguments for {@link io.attache.ratelimit.core.CounterStore#countSliding}:
+   * every window of a request goes in one script call (on a Cluster, one call per window).
    */
-  static CompletableFuture<long[]> count(
-      RedisScriptingAsyncCommands<String, String> commands,
-      boolean perKey,
-      String[] keys,
-      long[] hits,
-      long[] limits,
-      long[] windowMicros) {
-    String[] args = new String[3 * keys.length];
-    for (int i = 0; i < keys.length; i++) {
+  static String[] arguments(long[] hits, long[] limits, long[] windowMicros) {
+    String[] args = new String[3 * hits.length];
+    for (int i = 0; i < hits.length; i++) {
       args[3 * i] = Long.toString(hits[i]);
       args[3 * i + 1] = Long.toString(limits[i]);
       args[3 * i + 2] = Long.toString(windowMicros[i]);
     }
-    return COUNT.run(commands, perKey, keys, args);
+    return args;
   }
 }

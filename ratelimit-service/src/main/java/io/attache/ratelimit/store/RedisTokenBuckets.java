@@ -1,8 +1,5 @@
 package io.attache.ratelimit.store;
 
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Token buckets in Redis: GCRA as one Lua script per bucket, so each take is atomic however many
  * replicas take at once, judged by Redis's own {@code TIME} so replicas with different clocks
@@ -36,27 +33,20 @@ final class RedisTokenBuckets {
       return result
       """;
 
-  private static final RedisScript TAKE = new RedisScript(SCRIPT, 2);
+  static final RedisScript TAKE = new RedisScript(SCRIPT, 2);
 
   private RedisTokenBuckets() {}
 
   /**
-   * {@link io.attache.ratelimit.core.CounterStore#takeTokens}, on {@code commands}: every bucket in
-   * one script call, so a request's buckets cost one command and one round trip; on a Cluster
-   * ({@code perKey}), one call per bucket.
+   * {@link #TAKE}'s arguments for {@link io.attache.ratelimit.core.CounterStore#takeTokens}: every
+   * bucket of a request goes in one script call (on a Cluster, one call per bucket).
    */
-  static CompletableFuture<long[]> take(
-      RedisScriptingAsyncCommands<String, String> commands,
-      boolean perKey,
-      String[] keys,
-      long[] hits,
-      long[] emissionMicros,
-      long[] capacityMicros) {
-    String[] args = new String[2 * keys.length];
-    for (int i = 0; i < keys.length; i++) {
+  static String[] arguments(long[] hits, long[] emissionMicros, long[] capacityMicros) {
+    String[] args = new String[2 * hits.length];
+    for (int i = 0; i < hits.length; i++) {
       args[2 * i] = Long.toString(hits[i] * emissionMicros[i]);
       args[2 * i + 1] = Long.toString(capacityMicros[i]);
     }
-    return TAKE.run(commands, perKey, keys, args);
+    return args;
   }
 }

@@ -113,6 +113,114 @@ class RedisOnSharedLoopsTest {
     }
   }
 
+  /**
+   * Token-bucket takes made in one loop iteration share one script run (issue #25): Redis counts
+   * one {@code EVALSHA} for forty calls, and each call gets the answers it would have had alone, in
+   * arrival order. Each call takes from two buckets, of burst 25 and 10, refilled once a minute:
+   * the first 25 calls get a token from the first, the first 10 from the second.
+   */
+  @Test
+  void tokenBucketTakesOfOneLoopIterationShareOneScriptRun(RedisServer redis) throws Exception {
+    long emission = 60_000_000;
+    try (NettyEventLoops loops = NettyEventLoops.create();
+        RedisCounterStore store =
+            new RedisCounterStore(tcp(redis.hostAndPort()), Optional.of(loops.group()))) {
+      // Loads the script, so the counted calls are all EVALSHA.
+      store
+          .takeTokens(new String[] {"warm"}, new long[] {1}, new long[] {1}, new long[] {1})
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      redis.command("CONFIG RESETSTAT");
+
+      List<CompletableFuture<long[]>> calls =
+          onOneLoopIteration(
+              loops,
+              40,
+              () ->
+                  store.takeTokens(
+                      new String[] {"batched_a", "batched_b"},
+                      new long[] {1, 1},
+                      new long[] {emission, emission},
+                      new long[] {25 * emission, 10 * emission}));
+
+      for (int i = 0; i < calls.size(); i++) {
+        long[] answers = calls.get(i).get(10, TimeUnit.SECONDS);
+        assertThat(answers).as("call %d", i).hasSize(2);
+        assertThat(answers[0] >= 0).as("call %d, burst 25", i).isEqualTo(i < 25);
+        assertThat(answers[1] >= 0).as("call %d, burst 10", i).isEqualTo(i < 10);
+      }
+      assertThat(scriptRuns(redis)).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Sliding-window counts of one loop iteration share one script run too, each counted after the
+   * ones before it: with a limit of 7, calls 0 to 6 are admitted and the rest refused.
+   */
+  @Test
+  void slidingWindowCountsOfOneLoopIterationShareOneScriptRun(RedisServer redis) throws Exception {
+    try (NettyEventLoops loops = NettyEventLoops.create();
+        RedisCounterStore store =
+            new RedisCounterStore(tcp(redis.hostAndPort()), Optional.of(loops.group()))) {
+      store
+          .countSliding(
+              new String[] {"warm_sw"}, new long[] {1}, new long[] {1}, new long[] {1_000_000})
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      redis.command("CONFIG RESETSTAT");
+
+      List<CompletableFuture<long[]>> calls =
+          onOneLoopIteration(
+              loops,
+              12,
+              () ->
+                  store.countSliding(
+                      new String[] {"batched_sw"},
+                      new long[] {1},
+                      new long[] {7},
+                      new long[] {86_400_000_000L}));
+
+      for (int i = 0; i < calls.size(); i++) {
+        long answer = calls.get(i).get(10, TimeUnit.SECONDS)[0];
+        assertThat(answer).as("call %d", i).isEqualTo(i < 7 ? i + 1 : -1 - 7);
+      }
+      assertThat(scriptRuns(redis)).isEqualTo(1);
+    }
+  }
+
+  /** How many {@code EVALSHA} Redis ran since its statistics were reset. */
+  private static int scriptRuns(RedisServer redis) {
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create("redis://" + redis.hostAndPort());
+    try (var connection = client.connect()) {
+      java.util.regex.Matcher calls =
+          java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+),")
+              .matcher(connection.sync().info("commandstats"));
+      return calls.find() ? Integer.parseInt(calls.group(1)) : 0;
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  /** {@code count} calls made one after another in one task of the first loop. */
+  private static List<CompletableFuture<long[]>> onOneLoopIteration(
+      NettyEventLoops loops,
+      int count,
+      java.util.function.Supplier<java.util.concurrent.CompletionStage<long[]>> call)
+      throws Exception {
+    List<CompletableFuture<long[]>> calls = new ArrayList<>();
+    executors(loops)
+        .get(0)
+        .submit(
+            () -> {
+              for (int i = 0; i < count; i++) {
+                calls.add(call.get().toCompletableFuture());
+              }
+            })
+        .get(10, TimeUnit.SECONDS);
+    return calls;
+  }
+
   private static List<EventExecutor> executors(NettyEventLoops loops) {
     List<EventExecutor> executors = new ArrayList<>();
     loops.group().forEach(executors::add);
