@@ -125,12 +125,9 @@ class RedisOnSharedLoopsTest {
     try (NettyEventLoops loops = NettyEventLoops.create();
         RedisCounterStore store =
             new RedisCounterStore(tcp(redis.hostAndPort()), Optional.of(loops.group()))) {
-      // Loads the script, so the counted calls are all EVALSHA.
-      store
-          .takeTokens(new String[] {"warm"}, new long[] {1}, new long[] {1}, new long[] {1})
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      redis.command("CONFIG RESETSTAT");
+      countFromHere(
+          redis,
+          store.takeTokens(new String[] {"warm"}, new long[] {1}, new long[] {1}, new long[] {1}));
 
       List<CompletableFuture<long[]>> calls =
           onOneLoopIteration(
@@ -162,12 +159,10 @@ class RedisOnSharedLoopsTest {
     try (NettyEventLoops loops = NettyEventLoops.create();
         RedisCounterStore store =
             new RedisCounterStore(tcp(redis.hostAndPort()), Optional.of(loops.group()))) {
-      store
-          .countSliding(
-              new String[] {"warm_sw"}, new long[] {1}, new long[] {1}, new long[] {1_000_000})
-          .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      redis.command("CONFIG RESETSTAT");
+      countFromHere(
+          redis,
+          store.countSliding(
+              new String[] {"warm_sw"}, new long[] {1}, new long[] {1}, new long[] {1_000_000}));
 
       List<CompletableFuture<long[]>> calls =
           onOneLoopIteration(
@@ -186,6 +181,16 @@ class RedisOnSharedLoopsTest {
       }
       assertThat(scriptRuns(redis)).isEqualTo(1);
     }
+  }
+
+  /**
+   * Waits for a first call, which loads the script (so the calls counted after it are all {@code
+   * EVALSHA}), then zeroes Redis's command counts.
+   */
+  private static void countFromHere(
+      RedisServer redis, java.util.concurrent.CompletionStage<long[]> first) throws Exception {
+    first.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    redis.command("CONFIG RESETSTAT");
   }
 
   /** How many {@code EVALSHA} Redis ran since its statistics were reset. */
