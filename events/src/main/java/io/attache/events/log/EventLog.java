@@ -156,11 +156,25 @@ public final class EventLog implements Closeable {
     return append(type, key, encoded.buffer(), encoded.length(), encoded.sequenceOffset(), scratch);
   }
 
+  /**
+   * {@code value} (not negative) as 20 zero-padded digits: in int-sized parts, two digits a step.
+   * It runs under the lock that orders the log, where twenty long divisions showed in a profile.
+   */
   private static void writeDigits(byte[] into, int at, long value) {
-    long rest = value;
-    for (int i = at + 19; i >= at; i--) {
-      into[i] = (byte) ('0' + rest % 10);
-      rest /= 10;
+    long upper = value / 100_000_000;
+    long top = upper / 100_000_000; // below 10^4: a long is below 10^19
+    writePairs(into, at + 12, (int) (value - upper * 100_000_000), 4);
+    writePairs(into, at + 4, (int) (upper - top * 100_000_000), 4);
+    writePairs(into, at, (int) top, 2);
+  }
+
+  private static void writePairs(byte[] into, int at, int value, int pairs) {
+    int rest = value;
+    for (int i = at + 2 * (pairs - 1); i >= at; i -= 2) {
+      int pair = rest % 100;
+      rest /= 100;
+      into[i] = (byte) ('0' + pair / 10);
+      into[i + 1] = (byte) ('0' + pair % 10);
     }
   }
 
@@ -259,10 +273,16 @@ public final class EventLog implements Closeable {
     }
   }
 
-  /** A shipped segment: kept to be the next spare when there is none, else deleted. */
+  /**
+   * A shipped segment: kept to be a later spare, unless one is kept already, else deleted. Kept
+   * even while a spare is ready: at full speed a 16 MiB segment fills in a fifth of a second, less
+   * than it takes Kafka to acknowledge the one before, so the spare after next was otherwise a new
+   * file each time (its pages allocated by the file system, faulted in, and the shipped segment
+   * deleted), which cost the shipper more than reusing one.
+   */
   private void retire(Segment segment) {
     segments.remove(segment.number);
-    if (recyclable == null && spare.get() == null) {
+    if (recyclable == null) {
       recyclable = segment;
       return;
     }
@@ -273,7 +293,8 @@ public final class EventLog implements Closeable {
    * Makes the next segment ready when there is none: the last shipped one, zeroed, or else, once
    * the active segment is half written, a new one with its pages touched. Called by the shipper's
    * thread, so that neither the file system's allocation nor the page faults of a new segment fall
-   * on a request thread. At most one segment more than the bound is kept for it.
+   * on a request thread. At most two segments more than the bound are kept for it: the spare and a
+   * shipped segment waiting to be the next one.
    */
   public void prepareSpare() {
     if (spare.get() != null) {

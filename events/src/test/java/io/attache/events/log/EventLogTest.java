@@ -217,6 +217,51 @@ class EventLogTest {
     reopened.close();
   }
 
+  /**
+   * A segment shipped while a spare is ready is kept, and its file becomes the spare after that one
+   * (the same inode), rather than being deleted and a new file made: at full speed the next spare
+   * is needed before Kafka has acknowledged the segment before it.
+   */
+  @Test
+  void aSegmentShippedWhileASpareIsReadyBecomesTheSpareAfterIt() throws IOException {
+    EventLog log = open();
+    int n = 0;
+    n = appendUntilANewSpare(log, n); // the first segment half written, nothing shipped yet
+    Path first = segments().get(0);
+    Object firstFile = Files.getAttribute(first, "unix:ino");
+    n = appendUntilARoll(log, n);
+    n = appendUntilANewSpare(log, n);
+
+    log.release(log.end()); // the first segment shipped while the second spare is ready
+    assertThat(first).exists();
+    n = appendUntilARoll(log, n);
+    log.prepareSpare();
+
+    assertThat(spares()).hasSize(1);
+    assertThat(Files.getAttribute(spares().get(0), "unix:ino")).isEqualTo(firstFile);
+    assertThat(first).doesNotExist();
+    assertThat(readAll(log)).last().extracting(LogEntry::sequence).isEqualTo((long) n);
+    log.close();
+  }
+
+  private int appendUntilANewSpare(EventLog log, int from) {
+    int n = from;
+    while (spares().isEmpty()) {
+      append(log, SampleEvents.authz("u", n++));
+      log.prepareSpare();
+    }
+    return n;
+  }
+
+  private int appendUntilARoll(EventLog log, int from) {
+    int n = from;
+    List<Path> before = segments();
+    while (segments().equals(before)) {
+      append(log, SampleEvents.authz("u", n++));
+    }
+    return n;
+  }
+
   @Test
   void aSpareLeftByACrashIsDeletedAndNumberingUnaffected() {
     EventLog first = open();
@@ -264,6 +309,28 @@ class EventLogTest {
     assertThat(append(log, SampleEvents.ratelimit())).isEqualTo(7);
     assertThat(append(log, SampleEvents.config())).isEqualTo(1);
     log.close();
+  }
+
+  /** Every one of the twenty digits is written, whatever the number's size. */
+  @Test
+  void aSequenceIsWrittenInTwentyDigitsAtAnySize() throws IOException {
+    for (long next : new long[] {1, 99_999_999, 100_000_000, 1_234_567_890_123_456_789L}) {
+      Files.writeString(dir.resolve("sequences.properties"), "attache.audit.authz=" + next + "\n");
+      EventLog log = open();
+      append(log, SampleEvents.authz("u", 1));
+      append(log, SampleEvents.authz("u", 2));
+      List<LogEntry> entries = readAll(log);
+      assertThat(entries)
+          .extracting(EventLogTest::sequenceIn)
+          .containsExactly(
+              CloudEventEncoder.formatSequence(next), CloudEventEncoder.formatSequence(next + 1));
+      log.close();
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.delete(file);
+        }
+      }
+    }
   }
 
   private Path onlySegment() {
