@@ -10,48 +10,42 @@ package io.attache.ratelimit.store;
  */
 final class RedisSlidingWindows {
   /**
-   * KEYS the windows; ARGV per window, in threes, the hits, the limit and the window in micros. The
+   * One window, {@code key}, with ARGV in threes: the hits, the limit and the window in micros. The
    * same arithmetic as the memory store's, in doubles: the estimate is the previous count times the
    * share of the previous window still inside the sliding one, plus the current count. Hits that
-   * fit are counted; hits that do not are refused and count nothing. Returns per window the
-   * estimate after the hits, rounded up, or -1 minus the estimate before them when refused.
+   * fit are counted; hits that do not are refused and count nothing. Answers the estimate after the
+   * hits, rounded up, or -1 minus the estimate before them when refused.
    */
-  static final String SCRIPT =
+  static final String PER_KEY =
       """
-      local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local result = {}
-      for i, key in ipairs(KEYS) do
-        local hits = tonumber(ARGV[3 * i - 2])
-        local limit = tonumber(ARGV[3 * i - 1])
-        local window = tonumber(ARGV[3 * i])
-        local start = now - now % window
-        local held = redis.call('HMGET', key, 's', 'c', 'p')
-        local from = tonumber(held[1])
-        local current, previous = 0, 0
-        if from == start then
-          current = tonumber(held[2])
-          previous = tonumber(held[3])
-        elseif from == start - window then
-          previous = tonumber(held[2])
-        end
-        local estimate = previous * (window - (now - start)) / window + current
-        if estimate + hits > limit then
-          result[i] = -1 - math.ceil(estimate)
-        elseif from == start then
-          redis.call('HINCRBY', key, 'c', ARGV[3 * i - 2])
-          result[i] = math.ceil(estimate + hits)
-        else
-          redis.call('HSET', key, 's', string.format('%.0f', start),
-            'c', ARGV[3 * i - 2], 'p', string.format('%.0f', previous))
-          redis.call('PEXPIRE', key, math.floor((start + 2 * window - now) / 1000) + 1)
-          result[i] = math.ceil(estimate + hits)
-        end
+      local hits = tonumber(ARGV[3 * i - 2])
+      local limit = tonumber(ARGV[3 * i - 1])
+      local window = tonumber(ARGV[3 * i])
+      local start = now - now % window
+      local held = redis.call('HMGET', key, 's', 'c', 'p')
+      local from = tonumber(held[1])
+      local current, previous = 0, 0
+      if from == start then
+        current = tonumber(held[2])
+        previous = tonumber(held[3])
+      elseif from == start - window then
+        previous = tonumber(held[2])
       end
-      return result
+      local estimate = previous * (window - (now - start)) / window + current
+      if estimate + hits > limit then
+        return -1 - math.ceil(estimate)
+      end
+      if from == start then
+        redis.call('HINCRBY', key, 'c', ARGV[3 * i - 2])
+      else
+        redis.call('HSET', key, 's', string.format('%.0f', start),
+          'c', ARGV[3 * i - 2], 'p', string.format('%.0f', previous))
+        redis.call('PEXPIRE', key, math.floor((start + 2 * window - now) / 1000) + 1)
+      end
+      return math.ceil(estimate + hits)
       """;
 
-  static final RedisScript COUNT = new RedisScript(SCRIPT, 3);
+  static final RedisScript COUNT = new RedisScript(PER_KEY, 3);
 
   private RedisSlidingWindows() {}
 

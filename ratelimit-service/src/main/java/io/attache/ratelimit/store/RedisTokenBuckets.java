@@ -8,32 +8,25 @@ package io.attache.ratelimit.store;
  */
 final class RedisTokenBuckets {
   /**
-   * KEYS the buckets; ARGV per bucket, in pairs, the cost (hits × emission micros) and the capacity
+   * One bucket, {@code key}, with ARGV in pairs: the cost (hits × emission micros) and the capacity
    * in micros (burst × emission). Each bucket is taken from on its own, as each fixed window is
    * counted on its own. Numbers stay below 2^53, exact in Lua's doubles; stored with %.0f so no
-   * digit is lost to tostring's 14 significant digits. Returns per bucket the micros until it is
-   * full, or -1 minus that when the take was refused.
+   * digit is lost to tostring's 14 significant digits. Answers the micros until the bucket is full,
+   * or -1 minus that when the take was refused.
    */
-  static final String SCRIPT =
+  static final String PER_KEY =
       """
-      local t = redis.call('TIME')
-      local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-      local result = {}
-      for i, key in ipairs(KEYS) do
-        local tat = tonumber(redis.call('GET', key))
-        if tat == nil or tat < now then tat = now end
-        local after = tat + tonumber(ARGV[2 * i - 1])
-        if after - now > tonumber(ARGV[2 * i]) then
-          result[i] = -1 - (tat - now)
-        else
-          redis.call('SET', key, string.format('%.0f', after), 'PX', math.floor((after - now) / 1000) + 1)
-          result[i] = after - now
-        end
+      local tat = tonumber(redis.call('GET', key))
+      if tat == nil or tat < now then tat = now end
+      local after = tat + tonumber(ARGV[2 * i - 1])
+      if after - now > tonumber(ARGV[2 * i]) then
+        return -1 - (tat - now)
       end
-      return result
+      redis.call('SET', key, string.format('%.0f', after), 'PX', math.floor((after - now) / 1000) + 1)
+      return after - now
       """;
 
-  static final RedisScript TAKE = new RedisScript(SCRIPT, 2);
+  static final RedisScript TAKE = new RedisScript(PER_KEY, 2);
 
   private RedisTokenBuckets() {}
 

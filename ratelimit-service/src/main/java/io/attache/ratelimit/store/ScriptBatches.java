@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  * the keys and arguments of every call the loop's reads brought, in arrival order. The script
  * judges its keys one after another in a single atomic run, so each call gets the very answers it
  * would have had sent alone right after the calls before it: exact as before, across replicas too.
+ * A key Redis refuses fails the calls that name it, and no other ({@link RedisScript}).
  *
  * <p>Why: running a script costs Redis far more per call than per key (on redis-server 7.0 here,
  * pipelined, a token bucket's two keys cost 8.1 µs of Redis's CPU in a call of their own and 5.6 µs
@@ -54,12 +55,15 @@ final class ScriptBatches {
    * LoopAffinity#currentLoop}); {@code args} holds the script's arguments for these keys.
    */
   CompletableFuture<long[]> call(int loop, String[] keys, String[] args) {
+    script.checkArguments(keys, args);
     Batch batch = open[loop];
     if (batch == null) {
-      batch = new Batch();
-      open[loop] = batch;
-      Batch scheduled = batch;
-      affinity.loop(loop).execute(() -> sendIfOpen(loop, scheduled));
+      Batch opened = new Batch();
+      // Scheduled before it is open: a loop shutting down refuses the task, and the call fails
+      // here rather than waiting in a batch nothing will send.
+      affinity.loop(loop).execute(() -> sendIfOpen(loop, opened));
+      open[loop] = opened;
+      batch = opened;
     }
     CompletableFuture<long[]> result = new CompletableFuture<>();
     batch.calls.add(new Call(batch.keys.size(), keys.length, result));
@@ -80,33 +84,31 @@ final class ScriptBatches {
   }
 
   private void send(int loop, Batch batch) {
-    StatefulRedisConnection<String, String> connection = affinity.connection(loop);
-    script
-        .run(
-            (connection != null ? connection : anyConnection.get()).async(),
-            false,
-            batch.keys.toArray(new String[0]),
-            batch.args.toArray(new String[0]))
-        .whenComplete(
-            (values, error) -> {
-              for (Call call : batch.calls) {
-                if (error != null) {
-                  call.result().completeExceptionally(error);
-                } else if (values.length < call.from() + call.count()) {
-                  call.result()
-                      .completeExceptionally(
-                          new IllegalStateException(
-                              "the script answered "
-                                  + values.length
-                                  + " numbers for "
-                                  + batch.keys.size()
-                                  + " keys"));
-                } else {
-                  call.result()
-                      .complete(
-                          Arrays.copyOfRange(values, call.from(), call.from() + call.count()));
-                }
-              }
-            });
+    try {
+      StatefulRedisConnection<String, String> connection = affinity.connection(loop);
+      script
+          .call(
+              (connection != null ? connection : anyConnection.get()).async(),
+              batch.keys.toArray(new String[0]),
+              batch.args.toArray(new String[0]))
+          .whenComplete((values, error) -> answer(batch, values, error));
+    } catch (RuntimeException e) {
+      answer(batch, null, e); // never leave a caller unanswered
+    }
+  }
+
+  /** Each call its own numbers, or its own error: a key Redis refused fails only its calls. */
+  private static void answer(Batch batch, List<Object> values, Throwable error) {
+    for (Call call : batch.calls) {
+      if (error != null) {
+        call.result().completeExceptionally(error);
+        continue;
+      }
+      try {
+        call.result().complete(RedisScript.numbers(values, call.from(), call.count()));
+      } catch (RuntimeException refused) {
+        call.result().completeExceptionally(refused);
+      }
+    }
   }
 }

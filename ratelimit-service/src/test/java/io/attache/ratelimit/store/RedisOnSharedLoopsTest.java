@@ -184,6 +184,46 @@ class RedisOnSharedLoopsTest {
   }
 
   /**
+   * A key Redis refuses (here a string where a sliding window keeps a hash) fails the calls that
+   * name it and no other call of the same script run: the calls before and after it are counted and
+   * answered as if each had been sent alone.
+   */
+  @Test
+  void aKeyRedisRefusesFailsOnlyTheCallsThatNameIt(RedisServer redis) throws Exception {
+    try (NettyEventLoops loops = NettyEventLoops.create();
+        RedisCounterStore store =
+            new RedisCounterStore(tcp(redis.hostAndPort()), Optional.of(loops.group()))) {
+      redis.command("SET refused_sw notahash");
+      countFromHere(
+          redis,
+          store.countSliding(
+              new String[] {"warm_sw2"}, new long[] {1}, new long[] {1}, new long[] {1_000_000}));
+      String[] keys = {"counted_sw", "refused_sw", "counted_sw"};
+      int[] next = {0};
+
+      List<CompletableFuture<long[]>> calls =
+          onOneLoopIteration(
+              loops,
+              3,
+              () ->
+                  store.countSliding(
+                      new String[] {keys[next[0]++]},
+                      new long[] {1},
+                      new long[] {7},
+                      new long[] {86_400_000_000L}));
+
+      assertThat(calls.get(0).get(10, TimeUnit.SECONDS)).containsExactly(1);
+      assertThat(calls.get(1))
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(io.attache.ratelimit.core.StoreUnavailableException.class)
+          .withMessageContaining("WRONGTYPE");
+      assertThat(calls.get(2).get(10, TimeUnit.SECONDS)).containsExactly(2);
+      assertThat(scriptRuns(redis)).isEqualTo(1);
+    }
+  }
+
+  /**
    * Waits for a first call, which loads the script (so the calls counted after it are all {@code
    * EVALSHA}), then zeroes Redis's command counts.
    */
