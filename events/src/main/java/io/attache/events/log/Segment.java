@@ -20,9 +20,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Layout (big-endian): a {@value #HEADER_BYTES}-byte header, {@code [long magic][int
  * version][int types][long next sequence per event type]}, then records, each starting on an 8-byte
- * boundary: {@code [int body length][int crc32c of the body][body]}, the body {@code [byte
- * type][byte 0][short key length][int value length][long sequence][key][value]}. Unwritten space is
- * zeros, so a length of 0 is where writing stopped.
+ * boundary: {@code [int body length][int crc32c][body]}, the body {@code [byte type][byte 0][short
+ * key length][int value length][long sequence][key][value]}. Unwritten space is zeros, so a length
+ * of 0 is where writing stopped.
+ *
+ * <p>The checksum covers the segment's number, then the body (version 2; version 1, which earlier
+ * releases wrote, the body alone). A segment file is reused once shipped, and its zeroing is not
+ * flushed to disk: after a power loss the disk may still hold the records of its earlier use behind
+ * the new ones. Under another number, those never check out as records of this segment.
  *
  * <p>{@link #written} is where the last complete record ends: set by the writer after each copy,
  * read by the shipper, which reads no further.
@@ -33,7 +38,8 @@ final class Segment {
   static final int RECORD_HEADER_BYTES = 8;
   static final int BODY_HEADER_BYTES = 16;
   private static final long MAGIC = 0x4154544c4f473031L; // "ATTLOG01"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+  private static final int FIRST_VERSION = 1; // checksums over the body alone
   private static final int MAX_TYPES = (HEADER_BYTES - 16) / 8;
   private static final EventType[] TYPES = EventType.values(); // values() copies on each call
 
@@ -41,6 +47,8 @@ final class Segment {
   final Path path;
   final int capacity;
   private final MappedByteBuffer buffer;
+  private final byte[] numberBytes;
+  private int version = VERSION; // an opened segment's is read from its header
   volatile int written;
 
   /**
@@ -61,6 +69,7 @@ final class Segment {
     this.path = path;
     this.buffer = buffer;
     this.capacity = buffer.capacity();
+    this.numberBytes = java.nio.ByteBuffer.allocate(8).putLong(number).array();
   }
 
   static Path pathOf(Path dir, long number) {
@@ -141,6 +150,7 @@ final class Segment {
             new IOException(path + " is not an event log segment: " + size + " bytes"));
       }
       Segment segment = new Segment(number, path, map(path, (int) size, false));
+      segment.version = segment.buffer.getInt(8);
       segment.written = HEADER_BYTES;
       segment.trustedFrom = segment.capacity;
       return segment;
@@ -166,7 +176,8 @@ final class Segment {
 
   /** Whether the header is ours; a segment whose creation was cut short has a zero magic. */
   boolean headerValid() {
-    return buffer.getLong(0) == MAGIC && buffer.getInt(8) == VERSION;
+    int stored = buffer.getInt(8);
+    return buffer.getLong(0) == MAGIC && (stored == VERSION || stored == FIRST_VERSION);
   }
 
   boolean headerBlank() {
@@ -203,7 +214,7 @@ final class Segment {
    */
   void append(byte[] bodyHeader, byte[] key, byte[] value, int valueLength, CRC32C crc) {
     int at = written;
-    crc.reset();
+    startChecksum(crc);
     crc.update(bodyHeader, 0, BODY_HEADER_BYTES);
     crc.update(key, 0, key.length);
     crc.update(value, 0, valueLength);
@@ -215,6 +226,14 @@ final class Segment {
     buffer.putInt(at + 4, (int) crc.getValue());
     buffer.putInt(at, bodyLength);
     written = at + recordBytes(key.length, valueLength);
+  }
+
+  /** A record's checksum starts with the segment's number (version 2 on). */
+  private void startChecksum(CRC32C crc) {
+    crc.reset();
+    if (version != FIRST_VERSION) {
+      crc.update(numberBytes, 0, 8);
+    }
   }
 
   /** The 16-byte body header of a record. */
@@ -272,7 +291,7 @@ final class Segment {
     if (verify) {
       byte[] header = new byte[BODY_HEADER_BYTES];
       buffer.get(body, header, 0, BODY_HEADER_BYTES);
-      crc.reset();
+      startChecksum(crc);
       crc.update(header, 0, BODY_HEADER_BYTES);
       crc.update(key, 0, keyLength);
       crc.update(value, 0, valueLength);

@@ -244,6 +244,74 @@ class EventLogTest {
     log.close();
   }
 
+  /**
+   * A reused segment's zeroing is not flushed, so after a power loss the disk may hold the records
+   * of the file's earlier use behind the new ones: they are not read as records of the new segment
+   * (its number is in every record's checksum), neither served again nor reported corrupt.
+   */
+  @Test
+  void recordsOfASegmentsEarlierUseAreNotReadAfterAPowerLoss() throws IOException {
+    EventLog log = open();
+    int n = 0;
+    while (segments().size() < 2) {
+      append(log, SampleEvents.authz("u", n++));
+    }
+    Path first = segments().get(0);
+    byte[] earlierUse = Files.readAllBytes(first);
+    log.release(log.end());
+    log.prepareSpare(); // the first segment's file, zeroed, is the next segment
+    n = appendUntilARoll(log, n);
+    List<Long> served = readAll(log).stream().map(LogEntry::sequence).toList();
+    int end = log.end().offset();
+    Path reused = segments().get(segments().size() - 1);
+
+    // The power loss: the zeros after the last record never reached the disk.
+    try (RandomAccessFile file = new RandomAccessFile(reused.toFile(), "rw")) {
+      file.seek(end);
+      file.write(earlierUse, end, earlierUse.length - end);
+    }
+    EventLog reopened = open();
+
+    assertThat(readAll(reopened)).extracting(LogEntry::sequence).isEqualTo(served);
+    assertThat(reopened.corruptRecords()).isZero();
+    assertThat(append(reopened, SampleEvents.authz("u", n))).isEqualTo(n + 1L);
+    reopened.close();
+  }
+
+  /** A segment an earlier release wrote (version 1: checksums over the body alone) is read. */
+  @Test
+  void aSegmentOfTheFirstVersionIsStillRead() throws IOException {
+    byte[] key = "u".getBytes(StandardCharsets.UTF_8);
+    byte[] value = "{\"v\":1}".getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer file = java.nio.ByteBuffer.allocate(SEGMENT);
+    file.putLong(0x4154544c4f473031L).putInt(1).putInt(EventType.values().length);
+    for (int type = 0; type < EventType.values().length; type++) {
+      file.putLong(7);
+    }
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(16 + key.length + value.length);
+    body.put((byte) EventType.AUTHZ_DECISION.ordinal()).put((byte) 0).putShort((short) key.length);
+    body.putInt(value.length).putLong(7).put(key).put(value);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(body.array());
+    file.position(Segment.HEADER_BYTES);
+    file.putInt(body.capacity()).putInt((int) crc.getValue()).put(body.array());
+    Files.write(Segment.pathOf(dir, 1), file.array());
+
+    EventLog log = open();
+
+    assertThat(readAll(log))
+        .singleElement()
+        .satisfies(
+            entry -> {
+              assertThat(entry.sequence()).isEqualTo(7);
+              assertThat(entry.value()).isEqualTo(value);
+            });
+    assertThat(log.corruptRecords()).isZero();
+    assertThat(append(log, SampleEvents.authz("u", 8))).isEqualTo(8);
+    assertThat(readAll(log)).extracting(LogEntry::sequence).containsExactly(7L, 8L);
+    log.close();
+  }
+
   private int appendUntilANewSpare(EventLog log, int from) {
     int n = from;
     while (spares().isEmpty()) {
