@@ -58,10 +58,7 @@ public enum Scenario {
       ServerKind.RATELIMIT_MEMORY,
       0.85,
       keys -> Calls.rateLimit("bench-tb")),
-  /**
-   * Token buckets in Redis: one Lua script call per request, or per loop iteration on the server
-   * (issue #25).
-   */
+  /** Token buckets in Redis: one Lua script call per loop iteration, every bucket in it (#25). */
   RATELIMIT_REDIS_TOKEN_BUCKET(
       ServerKind.NOOP_RATELIMIT,
       ServerKind.RATELIMIT_REDIS,

@@ -126,14 +126,8 @@ public final class RedisCounterStore implements CounterStore {
       this.affinity =
           loops.map(LoopAffinity<StatefulRedisConnection<String, String>>::new).orElse(null);
       this.pendingWrites = newQueues(affinity != null ? affinity.loops() : 0);
-      this.takeBatches =
-          affinity != null
-              ? new ScriptBatches(RedisTokenBuckets.TAKE, affinity, this::nextConnection)
-              : null;
-      this.countBatches =
-          affinity != null
-              ? new ScriptBatches(RedisSlidingWindows.COUNT, affinity, this::nextConnection)
-              : null;
+      this.takeBatches = batchesOf(RedisTokenBuckets.TAKE);
+      this.countBatches = batchesOf(RedisSlidingWindows.COUNT);
       if (affinity != null) {
         client.addListener(affinity);
       }
@@ -309,6 +303,11 @@ public final class RedisCounterStore implements CounterStore {
         countBatches,
         keys,
         RedisSlidingWindows.arguments(hits, limits, windowMicros));
+  }
+
+  /** Batches of {@code script}'s calls per loop, or null when the store runs on no loops. */
+  private ScriptBatches batchesOf(RedisScript script) {
+    return affinity != null ? new ScriptBatches(script, affinity, this::nextConnection) : null;
   }
 
   /**

@@ -1,12 +1,13 @@
 package io.attache.ratelimit.store;
 
 /**
- * Sliding windows in Redis: one Lua script call per request (per key on a Cluster), so each count
- * is atomic however many replicas count at once, judged by Redis's own {@code TIME} so replicas
- * with different clocks agree on where a window starts and how much of the previous one still
- * weighs. A window is one hash holding its start ({@code s}, epoch micros), its count ({@code c})
- * and the previous window's ({@code p}); it rolls over in the script, and expires when it can no
- * longer weigh in (the end of the window after it).
+ * Sliding windows in Redis: counted in a Lua script ({@link RedisScript}: one call per loop
+ * iteration, or per request off the loops, per key on a Cluster), so each count is atomic however
+ * many replicas count at once, judged by Redis's own {@code TIME} so replicas with different clocks
+ * agree on where a window starts and how much of the previous one still weighs. A window is one
+ * hash holding its start ({@code s}, epoch micros), its count ({@code c}) and the previous window's
+ * ({@code p}); it rolls over in the script, and expires when it can no longer weigh in (the end of
+ * the window after it).
  */
 final class RedisSlidingWindows {
   /**

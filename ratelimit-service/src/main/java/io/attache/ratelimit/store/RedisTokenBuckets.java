@@ -1,10 +1,11 @@
 package io.attache.ratelimit.store;
 
 /**
- * Token buckets in Redis: GCRA as one Lua script per bucket, so each take is atomic however many
- * replicas take at once, judged by Redis's own {@code TIME} so replicas with different clocks
- * agree. The bucket is one key holding its theoretical arrival time in epoch micros, expiring when
- * the bucket is full again.
+ * Token buckets in Redis: GCRA in a Lua script ({@link RedisScript}: one call per loop iteration,
+ * or per request off the loops, per key on a Cluster), so each take is atomic however many replicas
+ * take at once, judged by Redis's own {@code TIME} so replicas with different clocks agree. The
+ * bucket is one key holding its theoretical arrival time in epoch micros, expiring when the bucket
+ * is full again.
  */
 final class RedisTokenBuckets {
   /**
