@@ -199,10 +199,7 @@ class EventLogTest {
     log.release(log.end());
     log.prepareSpare(); // the shipper's step: the first released segment becomes the spare
     assertThat(spares()).hasSize(1);
-    List<Path> before = segments();
-    while (segments().equals(before)) {
-      append(log, SampleEvents.authz("u", n++));
-    }
+    n = appendUntilARoll(log, n);
     assertThat(spares()).isEmpty();
     List<LogEntry> entries = readAll(log);
     assertThat(entries).isNotEmpty();
